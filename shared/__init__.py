@@ -1,0 +1,1 @@
+"""Contracts and plumbing shared by the four services (no business rules)."""

@@ -1,0 +1,47 @@
+"""Time, injected: the system clock in production, a settable one in tests."""
+
+from __future__ import annotations
+
+import threading
+from datetime import UTC, datetime, timedelta
+from typing import Protocol
+from zoneinfo import ZoneInfo
+
+WITA = ZoneInfo("Asia/Makassar")
+
+
+class Clock(Protocol):
+    """Anything that tells the current aware time."""
+
+    def now(self) -> datetime: ...
+
+
+class SystemClock:
+    """The real time, in UTC."""
+
+    def now(self) -> datetime:
+        return datetime.now(UTC)
+
+
+class OffsetClock:
+    """Real time moved forward by an offset that tests can change (never backwards)."""
+
+    def __init__(self) -> None:
+        self._offset = timedelta(0)
+        self._lock = threading.Lock()
+
+    def now(self) -> datetime:
+        with self._lock:
+            return datetime.now(UTC) + self._offset
+
+    def advance(self, delta: timedelta) -> datetime:
+        """Move the clock forward and tell the new time."""
+        if delta < timedelta(0):
+            raise ValueError("the clock only moves forward")
+        with self._lock:
+            self._offset += delta
+        return self.now()
+
+    def set(self, moment: datetime) -> datetime:
+        """Jump to a later moment."""
+        return self.advance(moment - self.now())

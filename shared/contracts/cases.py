@@ -1,0 +1,158 @@
+"""What tracking publishes on `lapor.cases.v1`: the one ordered life of each report."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+from typing import ClassVar
+
+from pydantic import AwareDatetime
+
+from shared.contracts.base import ReportEvent
+from shared.contracts.intake import Channel, ReportKind
+
+
+class StatusBucket(StrEnum):
+    """The status buckets LAPOR! agencies publish."""
+
+    BELUM_TERVERIFIKASI = "Belum Terverifikasi"
+    BELUM_DITINDAKLANJUTI = "Terdisposisi: Belum Ditindaklanjuti"
+    SEDANG_DIPROSES = "Terdisposisi: Sedang Diproses"
+    SELESAI = "Terdisposisi: Selesai"
+    TERTUNDA = "Tertunda"
+    ARSIP = "Arsip"
+
+
+class CaseEvent(ReportEvent):
+    """Every case event says who to tell and where the case stands now."""
+
+    channel: Channel
+    kind: ReportKind
+    reporter_ref: str
+    anonim: bool = False
+    rahasia: bool = False
+    status: StatusBucket
+    skpd_code: str | None = None
+    skpd_name: str | None = None
+    due_at: AwareDatetime | None = None
+
+
+class CaseOpened(CaseEvent):
+    """A case exists for a received report."""
+
+    event_type: ClassVar[str] = "CaseOpened"
+
+
+class CaseHeld(CaseEvent):
+    """The report is on hold (Tertunda)."""
+
+    event_type: ClassVar[str] = "CaseHeld"
+    reason: str
+
+
+class CaseArchived(CaseEvent):
+    """The report was archived (Arsip)."""
+
+    event_type: ClassVar[str] = "CaseArchived"
+    reason: str
+
+
+class CaseLinkedAsDuplicate(CaseEvent):
+    """The report repeats another open report."""
+
+    event_type: ClassVar[str] = "CaseLinkedAsDuplicate"
+    duplicate_of_tracking_id: str
+
+
+class CaseAwaitingTriage(CaseEvent):
+    """An admin must choose the body."""
+
+    event_type: ClassVar[str] = "CaseAwaitingTriage"
+    reason: str
+
+
+class CaseDisposed(CaseEvent):
+    """The case went to a body (first disposition or a re-disposition)."""
+
+    event_type: ClassVar[str] = "CaseDisposed"
+    previous_skpd_code: str | None = None
+
+
+class CaseEscalated(CaseEvent):
+    """The case was pushed up."""
+
+    event_type: ClassVar[str] = "CaseEscalated"
+    reason: str
+
+
+class CaseAcknowledged(CaseEvent):
+    """The body started work."""
+
+    event_type: ClassVar[str] = "CaseAcknowledged"
+
+
+class FollowUpPosted(CaseEvent):
+    """The body answered (tindak lanjut)."""
+
+    event_type: ClassVar[str] = "FollowUpPosted"
+    text: str
+
+
+class CaseResolved(CaseEvent):
+    """The body resolved the case."""
+
+    event_type: ClassVar[str] = "CaseResolved"
+    text: str
+
+
+class ReporterReplied(CaseEvent):
+    """The reporter answered a follow-up (tanggapan)."""
+
+    event_type: ClassVar[str] = "ReporterReplied"
+    text: str
+
+
+class CaseRated(CaseEvent):
+    """The reporter rated the handling."""
+
+    event_type: ClassVar[str] = "CaseRated"
+    rating: int
+
+
+class CaseReopened(CaseEvent):
+    """The dialogue was reopened."""
+
+    event_type: ClassVar[str] = "CaseReopened"
+    reason: str
+
+
+class CaseClosed(CaseEvent):
+    """The case closed (no reply within the window, or resolved and accepted)."""
+
+    event_type: ClassVar[str] = "CaseClosed"
+    reason: str
+
+
+class CaseReturned(CaseEvent):
+    """A body said "bukan wewenang": routing must re-dispose."""
+
+    event_type: ClassVar[str] = "CaseReturned"
+    rejected_by: str
+    reason: str
+    suggested_code: str | None = None
+
+
+class DeadlineApproaching(CaseEvent):
+    """A deadline falls within the warning window."""
+
+    event_type: ClassVar[str] = "DeadlineApproaching"
+    step: str
+    deadline: datetime
+
+
+class DeadlineMissed(CaseEvent):
+    """A deadline passed."""
+
+    event_type: ClassVar[str] = "DeadlineMissed"
+    step: str
+    deadline: datetime

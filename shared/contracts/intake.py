@@ -1,0 +1,67 @@
+"""What a channel adapter publishes: one raw message from a citizen, identity included."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Annotated, ClassVar
+
+from pydantic import AwareDatetime, EmailStr, Field, StringConstraints
+
+from shared.contracts.base import Contract, IntegrationEvent, Location, ReportText, ShortText
+
+
+class Channel(StrEnum):
+    """Where a report came in; also names the outbound topic of replies."""
+
+    WEB = "web"
+    SMS = "sms"
+    MOBILE = "mobile"
+    TWITTER = "twitter"
+    WHATSAPP = "whatsapp"
+    EMAIL = "email"
+    WALK_IN = "walk-in"
+    OPEN311 = "open311"
+
+
+class ReportKind(StrEnum):
+    """The three kinds LAPOR! knows."""
+
+    PENGADUAN = "pengaduan"
+    ASPIRASI = "aspirasi"
+    PERMINTAAN_INFORMASI = "permintaan-informasi"
+
+
+class Reporter(Contract):
+    """Who reported: exists only inside intake and on the intake topic."""
+
+    name: ShortText | None = None
+    phone: Annotated[str, StringConstraints(pattern=r"^\+?[0-9 ()-]{6,20}$")] | None = None
+    email: EmailStr | None = None
+    handle: ShortText | None = None
+    nik: Annotated[str, StringConstraints(pattern=r"^[0-9]{16}$")] | None = None
+
+    def has_contact(self) -> bool:
+        """Whether any field could identify or reach the reporter."""
+        return any((self.name, self.phone, self.email, self.handle, self.nik))
+
+
+class IntakeMessage(IntegrationEvent):
+    """One citizen message as a channel adapter received it (key `channel:message_id`)."""
+
+    event_type: ClassVar[str] = "IntakeMessage"
+
+    channel: Channel
+    message_id: Annotated[str, StringConstraints(min_length=1, max_length=200)]
+    kind: ReportKind = ReportKind.PENGADUAN
+    title: Annotated[str, StringConstraints(max_length=200)] = ""
+    text: ReportText
+    location: Location = Field(default_factory=Location)
+    reporter: Reporter = Field(default_factory=Reporter)
+    anonim: bool = False
+    rahasia: bool = False
+    received_at: AwareDatetime | None = None
+
+    @property
+    def key(self) -> str:
+        """The topic key: one adapter message, one partition."""
+        return f"{self.channel.value}:{self.message_id}"

@@ -1,0 +1,1 @@
+"""Kafka plumbing: codec, dead letters, the outbox relay and the idempotent consumer."""

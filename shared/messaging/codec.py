@@ -1,0 +1,116 @@
+"""Integration events to and from Kafka record values (UTF-8 JSON) and headers."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from pydantic import ValidationError
+
+from shared import contracts as c
+from shared import topics
+
+Headers = Sequence[tuple[str, bytes]]
+
+TOPIC_EVENTS: dict[str, tuple[type[c.IntegrationEvent], ...]] = {
+    topics.INTAKE: (c.IntakeMessage,),
+    topics.REPORTS: (
+        c.ReportReceived,
+        c.ReportAccepted,
+        c.ReportHeld,
+        c.ReportArchived,
+        c.ReportLinkedAsDuplicate,
+    ),
+    topics.DISPOSITIONS: (
+        c.ReportDisposed,
+        c.ReportAwaitingTriage,
+        c.ReportRedisposed,
+        c.ReportEscalated,
+    ),
+    topics.SKPD_PATTERN: (c.ReportRouted,),
+    topics.SKPD_ACTIONS_PATTERN: (c.Acknowledge, c.PostFollowUp, c.Resolve, c.RejectNotCompetent),
+    topics.CASES: tuple(c.CaseEvent.__subclasses__()),
+    r"^lapor\.outbound\.[a-z0-9-]+\.v1$": (c.OutboundMessage,),
+    topics.DELIVERY: (c.DeliveryReported,),
+}
+
+
+class MalformedMessage(Exception):
+    """A record no consumer can read: it goes to the dead-letter topic with this reason."""
+
+    def __init__(self, reason: str, detail: str = "") -> None:
+        super().__init__(f"{reason}: {detail}" if detail else reason)
+        self.reason = reason
+        self.detail = detail
+
+
+@dataclass(frozen=True)
+class UnknownEventType:
+    """A well-formed event of a type this consumer does not know (a newer producer): skipped."""
+
+    event_type: str
+
+
+def events_for(topic: str) -> dict[str, type[c.IntegrationEvent]]:
+    """The event classes that may appear on a topic, by event type."""
+    for name, classes in TOPIC_EVENTS.items():
+        if name == topic or (name.startswith("^") and re.match(name, topic)):
+            return {cls.event_type: cls for cls in classes}
+    raise KeyError(f"no contract for topic {topic}")
+
+
+def encode(event: c.IntegrationEvent) -> bytes:
+    """The record value: compact UTF-8 JSON."""
+    return json.dumps(event.wire(), ensure_ascii=False, separators=(",", ":")).encode()
+
+
+def headers(
+    event: c.IntegrationEvent, notification_id: int | None = None
+) -> list[tuple[str, bytes]]:
+    """The record headers every producer sets."""
+    result = [
+        ("event_type", event.event_type.encode()),
+        ("schema_version", str(event.schema_version).encode()),
+        ("event_id", str(event.event_id).encode()),
+    ]
+    if notification_id is not None:
+        result.append(("notification_id", str(notification_id).encode()))
+    return result
+
+
+def decode(
+    topic: str, value: bytes | None, max_bytes: int
+) -> c.IntegrationEvent | UnknownEventType:
+    """Parse one record value, or raise MalformedMessage naming what is wrong."""
+    if value is None:
+        raise MalformedMessage("empty-value", "the record has no value")
+    if len(value) > max_bytes:
+        raise MalformedMessage("too-large", f"{len(value)} bytes exceed the limit of {max_bytes}")
+    try:
+        data = json.loads(value.decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as error:
+        raise MalformedMessage("not-json", str(error)) from error
+    if not isinstance(data, dict):
+        raise MalformedMessage(
+            "not-an-object", f"expected a JSON object, got {type(data).__name__}"
+        )
+    event_type = data.get("event_type")
+    if not isinstance(event_type, str):
+        raise MalformedMessage("missing-field", "event_type is missing")
+    cls = events_for(topic).get(event_type)
+    if cls is None:
+        return UnknownEventType(event_type)
+    try:
+        return cls.model_validate(data)
+    except ValidationError as error:
+        raise MalformedMessage("invalid-fields", _fields(error.errors())) from error
+
+
+def _fields(errors: Iterable[dict[str, object]]) -> str:
+    parts = []
+    for error in errors:
+        loc = ".".join(str(p) for p in error.get("loc", ()))  # type: ignore[attr-defined]
+        parts.append(f"{loc or '(body)'}: {error.get('msg')}")
+    return "; ".join(parts)
