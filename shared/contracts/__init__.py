@@ -105,6 +105,7 @@ __all__ = [
     "ReportRedisposed",
     "ReportRouted",
     "Reporter",
+    "ReporterReplied",
     "Resolve",
     "SkpdAction",
     "StatusBucket",

@@ -1,0 +1,244 @@
+"""The runtime every service shares: FastAPI for HTTP, FastStream for Kafka, one lifespan.
+
+A context's `bootstrap()` describes its service as a `ServiceSpec`; `build_app` turns that into
+an ASGI application with health and readiness endpoints, the AsyncAPI document, batch
+subscribers feeding the idempotent consumer, and the outbox relay.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import timedelta
+from typing import Any
+
+from aiokafka import AIOKafkaProducer
+from fastapi import APIRouter, Depends, FastAPI
+from fastapi.responses import JSONResponse
+from faststream import AckPolicy
+from faststream.kafka import KafkaBroker
+from faststream.kafka.annotations import KafkaMessage
+from faststream.specification import AsyncAPI
+from pydantic import BaseModel, Field
+
+from shared.auth import TokenStore
+from shared.clock import Clock, OffsetClock
+from shared.contracts import IntegrationEvent
+from shared.http import install_auth_errors, require
+from shared.logging import get_logger
+from shared.messaging.consumer import BatchProcessor, IdempotentConsumer
+from shared.messaging.deadletter import DeadLetterPublisher
+from shared.messaging.relay import OutboxRelay, Translate
+from shared.settings import CommonSettings
+
+log = get_logger(__name__)
+
+Background = Callable[[asyncio.Event], Awaitable[None]]
+
+
+@dataclass
+class Subscription:
+    """Topics one consumer group reads, and the application that processes them."""
+
+    name: str
+    topics: Sequence[str]
+    processor: BatchProcessor
+    description: str = ""
+    max_records: int = 200
+
+
+@dataclass
+class ServiceSpec:
+    """Everything the runtime needs to run one service."""
+
+    name: str
+    common: CommonSettings
+    application: Any
+    translate: Translate
+    tokens: TokenStore
+    clock: Clock
+    subscriptions: Sequence[Subscription] = ()
+    routers: Sequence[APIRouter] = ()
+    publishes: Sequence[tuple[str, type[IntegrationEvent]]] = ()
+    background: Sequence[Background] = ()
+    install_handlers: Sequence[Callable[[FastAPI], None]] = ()
+    on_close: Sequence[Callable[[], None]] = ()
+    description: str = ""
+
+
+@dataclass
+class Runtime:
+    """The live parts of a running service (for readiness and tests)."""
+
+    broker: KafkaBroker
+    producer: AIOKafkaProducer | None = None
+    relay: OutboxRelay | None = None
+    ready: bool = False
+    tasks: list[asyncio.Task[None]] = field(default_factory=list)
+
+
+class ClockAdvance(BaseModel):
+    """How far to move the test clock."""
+
+    seconds: float = Field(gt=0, le=10 * 365 * 86400)
+
+
+def _raw(message: Any) -> Any:
+    """Decoder that leaves decoding to the idempotent consumer (bad bytes must reach it)."""
+    return None
+
+
+def build_broker(spec: ServiceSpec, deadletters: Callable[[], DeadLetterPublisher]) -> KafkaBroker:
+    """A FastStream broker with one batch subscriber per subscription and the publishers."""
+    broker = KafkaBroker(spec.common.kafka_bootstrap_servers, client_id=f"lapor-{spec.name}")
+    for sub in spec.subscriptions:
+        _subscribe(broker, spec, sub, deadletters)
+    for topic, event in spec.publishes:
+        broker.publisher(
+            topic,
+            schema=event,
+            title=f"{topic}:{event.event_type}",
+            description=(event.__doc__ or "").strip(),
+        )
+    return broker
+
+
+def _subscribe(
+    broker: KafkaBroker,
+    spec: ServiceSpec,
+    sub: Subscription,
+    deadletters: Callable[[], DeadLetterPublisher],
+) -> None:
+    consumers: list[IdempotentConsumer] = []
+
+    async def handle(message: KafkaMessage) -> None:
+        if not consumers:
+            consumers.append(
+                IdempotentConsumer(
+                    sub.processor, deadletters(), max_bytes=spec.common.max_message_bytes
+                )
+            )
+        await consumers[0].handle(message.raw_message)
+
+    handle.__doc__ = sub.description or f"{spec.name} consumes {', '.join(sub.topics)}"
+    broker.subscriber(
+        *sub.topics,
+        group_id=f"lapor-{spec.name}-{sub.name}",
+        batch=True,
+        max_records=sub.max_records,
+        batch_timeout_ms=100,
+        auto_offset_reset="earliest",
+        ack_policy=AckPolicy.NACK_ON_ERROR,
+        decoder=_raw,
+        title=f"{spec.name}:{sub.name}",
+        description=handle.__doc__,
+    )(handle)
+
+
+def asyncapi_document(spec: ServiceSpec, broker: KafkaBroker) -> Any:
+    """The AsyncAPI 3 document FastStream generates from subscribers and publishers."""
+    factory = AsyncAPI(
+        broker, title=f"lapor {spec.name}", version="1.0.0", description=spec.description
+    )
+    return factory.to_specification().to_jsonable()
+
+
+def build_app(spec: ServiceSpec) -> FastAPI:
+    """The ASGI application of one service."""
+    runtime = Runtime(broker=KafkaBroker())
+
+    def deadletters() -> DeadLetterPublisher:
+        assert runtime.producer is not None
+        return DeadLetterPublisher(runtime.producer, spec.name)
+
+    runtime.broker = build_broker(spec, deadletters)
+
+    @contextlib.asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        stopping = asyncio.Event()
+        await _start(spec, runtime, stopping)
+        try:
+            yield
+        finally:
+            await _stop(spec, runtime, stopping)
+
+    app = FastAPI(title=f"lapor {spec.name}", description=spec.description, lifespan=lifespan)
+    app.state.runtime = runtime
+    app.state.spec = spec
+    install_auth_errors(app)
+    for install in spec.install_handlers:
+        install(app)
+    for router in spec.routers:
+        app.include_router(router)
+    _add_operational_routes(app, spec, runtime)
+    return app
+
+
+async def _start(spec: ServiceSpec, runtime: Runtime, stopping: asyncio.Event) -> None:
+    spec.common.ensure_state_dir()
+    runtime.producer = AIOKafkaProducer(
+        bootstrap_servers=spec.common.kafka_bootstrap_servers,
+        client_id=f"lapor-{spec.name}-producer",
+        acks="all",
+        enable_idempotence=True,
+        linger_ms=5,
+        max_request_size=max(1_048_576, spec.common.max_message_bytes * 2),
+    )
+    await runtime.producer.start()
+    runtime.relay = OutboxRelay(
+        spec.application, runtime.producer, spec.translate, name=f"outbox-relay:{spec.name}"
+    )
+    await runtime.broker.start()
+    runtime.tasks.append(asyncio.create_task(runtime.relay.run(stopping)))
+    for job in spec.background:
+        runtime.tasks.append(asyncio.create_task(job(stopping)))
+    runtime.ready = True
+    log.info("service-started", service=spec.name)
+
+
+async def _stop(spec: ServiceSpec, runtime: Runtime, stopping: asyncio.Event) -> None:
+    runtime.ready = False
+    stopping.set()
+    await runtime.broker.stop()
+    for task in runtime.tasks:
+        with contextlib.suppress(Exception):
+            await asyncio.wait_for(task, timeout=10)
+    if runtime.producer is not None:
+        await runtime.producer.stop()
+    for close in spec.on_close:
+        close()
+    with contextlib.suppress(Exception):
+        spec.application.close()
+    log.info("service-stopped", service=spec.name)
+
+
+def _add_operational_routes(app: FastAPI, spec: ServiceSpec, runtime: Runtime) -> None:
+    @app.get("/health/live", tags=["operations"])
+    async def live() -> dict[str, str]:
+        """The process answers."""
+        return {"status": "ok"}
+
+    @app.get("/health/ready", tags=["operations"])
+    async def ready() -> JSONResponse:
+        """The broker, the producer and the background jobs are up."""
+        healthy = runtime.ready and all(not t.done() for t in runtime.tasks)
+        if healthy:
+            healthy = await runtime.broker.ping(timeout=2)
+        status = 200 if healthy else 503
+        return JSONResponse({"status": "ready" if healthy else "not-ready"}, status_code=status)
+
+    @app.get("/asyncapi.json", tags=["operations"])
+    async def asyncapi() -> JSONResponse:
+        """The AsyncAPI 3 document of this service's topics (what SKPD integrators read)."""
+        return JSONResponse(asyncapi_document(spec, runtime.broker))
+
+    if spec.common.test_mode and isinstance(spec.clock, OffsetClock):
+        clock = spec.clock
+        admin = require(spec.tokens, "admin")
+
+        @app.post("/v1/test/clock/advance", tags=["test"], dependencies=[Depends(admin)])
+        async def advance(body: ClockAdvance) -> dict[str, str]:
+            """Move this service's clock forward (test mode only)."""
+            return {"now": clock.advance(timedelta(seconds=body.seconds)).isoformat()}
