@@ -318,7 +318,6 @@ format_storage() {
 
 # ---------------------------------------------------------------- commands
 do_start() {
-  mkdir -p "$KAFKA_STATE_DIR"
   local pid
   if pid="$(running_pid)"; then
     if wait_ready "$pid"; then
@@ -333,6 +332,7 @@ do_start() {
     if port_in_use "$p"; then die "port $p is already in use (Kafka in $KAFKA_STATE_DIR cannot start)"; fi
   done
 
+  mkdir -p "$KAFKA_STATE_DIR"
   do_install
   write_properties
   format_storage

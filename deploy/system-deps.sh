@@ -1,0 +1,89 @@
+#!/usr/bin/env bash
+# Installs the system packages the tests need on a fresh Debian machine; a fast no-op when present.
+#
+# Usage: deploy/system-deps.sh [--with-browser] [--check]
+#
+#   java >= 17 + mvn   -> default-jdk-headless, maven       (Apache Kafka from Maven Central jars)
+#   initdb, psql       -> postgresql (+ postgresql-client)  (binaries in /usr/lib/postgresql/<v>/bin)
+#   python3            -> python3                            (port/readiness checks in deploy/*.sh)
+#   --with-browser     -> chromium, chromium-driver          (page tests; /usr/bin/chromium)
+#   --check            only report what is missing; exit 1 if anything is.
+#
+# Runs `apt-get update` at most once, with DEBIAN_FRONTEND=noninteractive. As non-root it uses
+# `sudo -n` when available. If Debian's postinst starts the default cluster (e.g. 15/main on 5432)
+# while installing postgresql, that cluster is stopped and set to start manually: lapor runs its own
+# server (deploy/postgres.sh) and needs the port free.
+set -euo pipefail
+
+log() { printf 'system-deps.sh: %s\n' "$*" >&2; }
+die() { printf 'system-deps.sh: error: %s\n' "$*" >&2; exit 1; }
+
+with_browser=0
+check_only=0
+for arg in "$@"; do
+  case "$arg" in
+    --with-browser) with_browser=1 ;;
+    --check) check_only=1 ;;
+    -h|--help) sed -n '2,17p' "$0"; exit 0 ;;
+    *) die "unknown argument '$arg'" ;;
+  esac
+done
+
+java_major() {
+  command -v java >/dev/null 2>&1 || { echo 0; return; }
+  java -version 2>&1 | awk -F'"' '/version/ {split($2, v, "."); print (v[1] == "1" ? v[2] : v[1]); exit}'
+}
+
+have_initdb() { compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null; }
+
+pkgs=()
+[[ "$(java_major)" -ge 17 ]] 2>/dev/null || pkgs+=(default-jdk-headless)
+command -v mvn >/dev/null 2>&1 || pkgs+=(maven)
+have_initdb || pkgs+=(postgresql)
+command -v psql >/dev/null 2>&1 || pkgs+=(postgresql-client)
+command -v python3 >/dev/null 2>&1 || pkgs+=(python3)
+command -v runuser >/dev/null 2>&1 && command -v flock >/dev/null 2>&1 || pkgs+=(util-linux)
+if ((with_browser)); then
+  [[ -x /usr/bin/chromium ]] || pkgs+=(chromium)
+  [[ -x /usr/bin/chromedriver ]] || pkgs+=(chromium-driver)
+fi
+
+if ((${#pkgs[@]} == 0)); then
+  exit 0
+fi
+if ((check_only)); then
+  log "missing: ${pkgs[*]}"
+  exit 1
+fi
+
+sudo=""
+if [[ $EUID -ne 0 ]]; then
+  if command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then sudo="sudo -n"
+  else die "missing system packages: ${pkgs[*]} — run as root or install them: apt-get install ${pkgs[*]}"; fi
+fi
+command -v apt-get >/dev/null 2>&1 || die "missing ${pkgs[*]} and this machine has no apt-get"
+
+clusters_before="$(pg_lsclusters -h 2>/dev/null | awk '{print $1 "/" $2}' || true)"
+
+log "apt-get update"
+$sudo env DEBIAN_FRONTEND=noninteractive apt-get update -q >&2 || die "apt-get update failed"
+log "apt-get install -y ${pkgs[*]}"
+$sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -q "${pkgs[@]}" >&2 \
+  || die "apt-get install ${pkgs[*]} failed"
+
+# Stop clusters the postgresql postinst just created and started; leave pre-existing ones alone.
+if command -v pg_lsclusters >/dev/null 2>&1; then
+  while read -r ver name port status _; do
+    grep -qx "$ver/$name" <<<"$clusters_before" && continue
+    if [[ "$status" == online* ]]; then
+      log "stopping Debian cluster $ver/$name on port $port (lapor runs its own server)"
+      $sudo pg_ctlcluster "$ver" "$name" stop >&2 || true
+    fi
+    if [[ -f "/etc/postgresql/$ver/$name/start.conf" ]]; then
+      echo manual | $sudo tee "/etc/postgresql/$ver/$name/start.conf" >/dev/null
+    fi
+  done < <(pg_lsclusters -h 2>/dev/null || true)
+fi
+
+[[ "$(java_major)" -ge 17 ]] || die "Java 17 or newer is required by Apache Kafka 4 (found: $(java -version 2>&1 | head -n1))"
+log "installed: ${pkgs[*]}"

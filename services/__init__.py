@@ -1,0 +1,1 @@
+"""The runtime shell: one composition root per service and the `lapor` command line."""

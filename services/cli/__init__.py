@@ -1,0 +1,1 @@
+"""The `lapor` command line."""

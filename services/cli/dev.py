@@ -1,0 +1,175 @@
+"""`lapor dev up|down`: the embedded default (local Kafka, SQLite stores), fully detached."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+
+from services.cli.state import DEFAULT_PORTS, SERVICES, DevState, project_root, state_dir
+from shared.messaging.admin import ensure_topics
+
+KAFKA_PORT = 9092
+CONTROLLER_PORT = 9093
+
+
+class DevError(Exception):
+    """Something `lapor dev` cannot do, said plainly."""
+
+
+def port_in_use(port: int) -> bool:
+    """Whether something listens on 127.0.0.1:port."""
+    with socket.socket() as sock:
+        sock.settimeout(0.5)
+        return sock.connect_ex(("127.0.0.1", port)) == 0
+
+
+def alive(pid: int | None) -> bool:
+    """Whether a process exists (and is not a zombie we could reap)."""
+    if not pid:
+        return False
+    try:
+        waited, _ = os.waitpid(pid, os.WNOHANG)
+        if waited == pid:
+            return False
+    except ChildProcessError:
+        pass
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def kafka_script(action: str, folder: Path) -> None:
+    """Run deploy/kafka.sh with the dev state folder."""
+    env = {
+        **os.environ,
+        "KAFKA_STATE_DIR": str(folder / "kafka"),
+        "KAFKA_PORT": str(KAFKA_PORT),
+        "KAFKA_CONTROLLER_PORT": str(CONTROLLER_PORT),
+    }
+    script = project_root() / "deploy" / "kafka.sh"
+    done = subprocess.run(
+        ["bash", str(script), action],
+        env=env,
+        stdin=subprocess.DEVNULL,
+        stdout=sys.stderr,
+        stderr=sys.stderr,
+        check=False,
+    )
+    if done.returncode != 0:
+        raise DevError(f"deploy/kafka.sh {action} failed (exit {done.returncode})")
+
+
+def ready(url: str) -> bool:
+    """Whether a service's readiness endpoint answers 200."""
+    try:
+        return httpx.get(f"{url}/health/ready", timeout=2).status_code == 200
+    except httpx.HTTPError:
+        return False
+
+
+def start_service(name: str, folder: Path, state: DevState) -> int:
+    """Start one service detached: own session, no inherited stdio, absolute paths."""
+    logs = folder / "logs"
+    logs.mkdir(parents=True, exist_ok=True)
+    env = {
+        **os.environ,
+        "LAPOR_STATE_DIR": str(folder),
+        "LAPOR_KAFKA_BOOTSTRAP_SERVERS": state.kafka_bootstrap_servers,
+        "LAPOR_AUTH_TOKENS": json.dumps(state.token_digests()),
+        f"LAPOR_{name.upper()}_PORT": str(DEFAULT_PORTS[name]),
+    }
+    lapor = Path(sys.executable).resolve().parent / "lapor"
+    command = (
+        [str(lapor), "serve", name]
+        if lapor.exists()
+        else [str(Path(sys.executable).resolve()), "-m", "services.cli.main", "serve", name]
+    )
+    with open(logs / f"{name}.log", "ab") as log, open(os.devnull, "rb") as devnull:
+        process = subprocess.Popen(
+            command,
+            cwd=str(folder),
+            env=env,
+            stdin=devnull,
+            stdout=log,
+            stderr=log,
+            start_new_session=True,
+            close_fds=True,
+        )
+    return process.pid
+
+
+def up(timeout: float = 180.0) -> DevState:
+    """Start Kafka, create the topics, start the four services; idempotent."""
+    folder = state_dir()
+    folder.mkdir(parents=True, exist_ok=True)
+    state = DevState.load(folder)
+    state.kafka_bootstrap_servers = f"127.0.0.1:{KAFKA_PORT}"
+    state.ensure_tokens()
+    kafka_script("start", folder)
+    asyncio.run(ensure_topics(state.kafka_bootstrap_servers))
+    for name in SERVICES:
+        url = f"http://127.0.0.1:{DEFAULT_PORTS[name]}"
+        state.urls[name] = url
+        if alive(state.pids.get(name)) and ready(url):
+            continue
+        if port_in_use(DEFAULT_PORTS[name]):
+            raise DevError(f"port {DEFAULT_PORTS[name]} ({name}) is already in use")
+        state.pids[name] = start_service(name, folder, state)
+    state.save(folder)
+    _wait_ready(state, folder, timeout)
+    return state
+
+
+def _wait_ready(state: DevState, folder: Path, timeout: float) -> None:
+    deadline = time.monotonic() + timeout
+    waiting = set(SERVICES)
+    while waiting:
+        for name in sorted(waiting):
+            if ready(state.urls[name]):
+                waiting.discard(name)
+            elif not alive(state.pids.get(name)):
+                raise DevError(f"{name} exited; see {folder / 'logs' / (name + '.log')}")
+        if time.monotonic() > deadline:
+            raise DevError("not ready in time: " + ", ".join(sorted(waiting)))
+        time.sleep(0.3)
+
+
+def down(timeout: float = 30.0) -> None:
+    """Stop the services, then Kafka; return only when every process has exited."""
+    folder = state_dir()
+    state = DevState.load(folder)
+    for pid in state.pids.values():
+        _signal(pid, signal.SIGTERM)
+    deadline = time.monotonic() + timeout
+    while any(alive(pid) for pid in state.pids.values()) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    for pid in state.pids.values():
+        if alive(pid):
+            _signal(pid, signal.SIGKILL)
+    while any(alive(pid) for pid in state.pids.values()):
+        time.sleep(0.1)
+    state.pids = {}
+    state.save(folder)
+    kafka_script("stop", folder)
+
+
+def _signal(pid: int, sig: signal.Signals) -> None:
+    try:
+        os.killpg(pid, sig)
+    except (ProcessLookupError, PermissionError):
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(pid, sig)

@@ -1,0 +1,173 @@
+"""`lapor`: run a service, run the development system, submit a report, read its status."""
+
+from __future__ import annotations
+
+import asyncio
+import importlib
+import json
+import sys
+import uuid
+from typing import Annotated, Any
+
+import typer
+
+from services.cli import client, dev
+from services.cli.state import SERVICES, DevState
+from shared.auth import is_role
+from shared.contracts import Channel, Location, Reporter, ReportKind
+from shared.logging import configure_logging, get_logger
+from shared.settings import CommonSettings
+
+app = typer.Typer(help="lapor: SP4N-LAPOR! complaint workflow", no_args_is_help=True)
+dev_app = typer.Typer(help="The development system (local Kafka, SQLite stores)")
+app.add_typer(dev_app, name="dev")
+log = get_logger("lapor")
+err = typer.echo
+
+
+def _logging() -> None:
+    common = CommonSettings()
+    configure_logging(common.log_level, common.log_format)
+
+
+@app.command()
+def serve(
+    name: Annotated[str, typer.Argument(help="intake | routing | tracking | notification")],
+) -> None:
+    """Run one service in the foreground (what compose and `lapor dev up` start)."""
+    if name not in SERVICES:
+        raise typer.BadParameter(f"unknown service {name!r}; choose one of {', '.join(SERVICES)}")
+    import uvicorn
+
+    _logging()
+    settings = getattr(
+        importlib.import_module(f"{name}.settings"), f"{name.capitalize()}Settings"
+    )()
+    uvicorn.run(
+        f"services.{name}:create_app",
+        factory=True,
+        host=settings.host,
+        port=settings.port,
+        log_config=None,
+        access_log=False,
+    )
+
+
+@dev_app.command("up")
+def dev_up() -> None:
+    """Start Kafka and the four services detached; print the endpoints."""
+    _logging()
+    try:
+        state = dev.up()
+    except dev.DevError as error:
+        err(f"lapor dev up: {error}", err=True)
+        raise typer.Exit(1) from error
+    typer.echo(f"KAFKA_BOOTSTRAP_SERVERS={state.kafka_bootstrap_servers}")
+    for name in SERVICES:
+        typer.echo(f"{name.upper()}_URL={state.urls[name]}")
+
+
+@dev_app.command("down")
+def dev_down() -> None:
+    """Stop everything `lapor dev up` started; returns when all have exited."""
+    _logging()
+    try:
+        dev.down()
+    except dev.DevError as error:
+        err(f"lapor dev down: {error}", err=True)
+        raise typer.Exit(1) from error
+
+
+@dev_app.command("token")
+def dev_token(role: str) -> None:
+    """Print the development token of a role (adapter, admin, analyst, notification, skpd:CODE)."""
+    state = DevState.load()
+    if not is_role(role) or role not in state.tokens:
+        err(f"no development token for role {role!r} (run `lapor dev up` first?)", err=True)
+        raise typer.Exit(1)
+    typer.echo(state.tokens[role])
+
+
+@dev_app.command("topics")
+def dev_topics() -> None:
+    """Create every topic (6 partitions) on LAPOR_KAFKA_BOOTSTRAP_SERVERS; idempotent."""
+    _logging()
+    from shared.messaging.admin import ensure_topics
+
+    created = asyncio.run(ensure_topics(CommonSettings().kafka_bootstrap_servers))
+    err(f"created {len(created)} topics", err=True)
+
+
+@app.command()
+def submit(
+    text: Annotated[str, typer.Option(help="The report text")],
+    channel: Annotated[Channel, typer.Option(help="The channel it came by")] = Channel.WEB,
+    title: str = "",
+    kind: ReportKind = ReportKind.PENGADUAN,
+    kecamatan: str | None = None,
+    kelurahan: str | None = None,
+    address: str | None = None,
+    name: str | None = None,
+    phone: str | None = None,
+    email: str | None = None,
+    anonim: bool = False,
+    rahasia: bool = False,
+) -> None:
+    """Publish a report as a channel adapter would; print its tracking id."""
+    _logging()
+    identity: dict[str, Any] = {"name": name, "phone": phone, "email": email}
+    if not any(identity.values()):
+        identity["handle"] = f"lapor-cli-{uuid.uuid4().hex[:12]}"
+    try:
+        message = client.new_message(
+            channel=channel,
+            text=text,
+            title=title,
+            kind=kind,
+            anonim=anonim,
+            rahasia=rahasia,
+            location=Location(kecamatan=kecamatan, kelurahan=kelurahan, address=address),
+            reporter=Reporter(**identity),
+        )
+    except ValueError as error:
+        err(f"invalid report: {error}", err=True)
+        raise typer.Exit(1) from error
+    try:
+        answer = client.submit(DevState.load(), message)
+    except client.SubmitRefused as refused:
+        err(f"refused: {refused}", err=True)
+        raise typer.Exit(1) from refused
+    except client.SubmitTimeout as late:
+        err(str(late), err=True)
+        raise typer.Exit(2) from late
+    typer.echo(answer.tracking_id)
+
+
+@app.command()
+def status(
+    tracking_id: str, as_json: Annotated[bool, typer.Option("--json", help="JSON output")] = False
+) -> None:
+    """Print a report's status bucket, its SKPD and its last events."""
+    try:
+        report = client.status(DevState.load(), tracking_id)
+    except client.UnknownReport as unknown:
+        err(f"unknown tracking id {unknown}", err=True)
+        raise typer.Exit(1) from unknown
+    skpd = report.get("skpd")
+    if as_json:
+        out = {k: report.get(k) for k in ("tracking_id", "status", "skpd", "events")}
+        typer.echo(json.dumps(out, ensure_ascii=False))
+        return
+    typer.echo(f"{report['tracking_id']}: {report['status']}")
+    typer.echo(f"SKPD: {skpd['code']} ({skpd['name']})" if skpd else "SKPD: -")
+    for item in report.get("events", [])[-5:]:
+        typer.echo(f"  {item.get('at', '')}  {item.get('description') or item.get('type')}")
+
+
+def main() -> None:
+    """Entry point for `python -m services.cli.main`."""
+    app()
+
+
+if __name__ == "__main__":
+    sys.exit(main())
