@@ -37,6 +37,11 @@ TOPIC_EVENTS: dict[str, tuple[type[c.IntegrationEvent], ...]] = {
 }
 
 
+def register_topic(topic: str, classes: tuple[type[c.IntegrationEvent], ...]) -> None:
+    """Declare the events of a topic the design table does not list (tests, new topics)."""
+    TOPIC_EVENTS[topic] = classes
+
+
 class MalformedMessage(Exception):
     """A record no consumer can read: it goes to the dead-letter topic with this reason."""
 
