@@ -1,0 +1,415 @@
+"""docker-compose.yml and deploy/Dockerfile agree with the code.
+
+No Docker engine runs here, so these tests read the files and check each claim they make against
+the project: every command is a real `lapor` command, every `LAPOR_*` variable a real setting whose
+value validates, every port and dependency consistent, every development token documented.
+"""
+
+from __future__ import annotations
+
+import importlib
+import json
+import os
+import re
+import tomllib
+from functools import cache
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import pytest
+import typer
+import yaml
+from pydantic import SecretStr, ValidationError
+from pydantic_settings import BaseSettings
+from typer.testing import CliRunner
+
+from shared.auth import digest, is_role
+from shared.settings import CommonSettings
+
+ROOT = Path(__file__).resolve().parents[2]
+COMPOSE = ROOT / "docker-compose.yml"
+DOCKERFILE = ROOT / "deploy" / "Dockerfile"
+DEV_TOKENS = ROOT / "deploy" / "dev-tokens.md"
+PYPROJECT = ROOT / "pyproject.toml"
+
+IMAGE = "lapor:dev"
+INFRASTRUCTURE = ("kafka", "postgres", "topics")
+APP_PORTS = {"intake": 8101, "routing": 8102, "tracking": 8103, "notification": 8104}
+CONTEXTS = tuple(APP_PORTS)
+APP_WAITS_FOR = {
+    "kafka": "service_healthy",
+    "postgres": "service_healthy",
+    "topics": "service_completed_successfully",
+}
+
+
+# --- reading the files ----------------------------------------------------------------------
+
+
+@cache
+def compose() -> dict[str, Any]:
+    return yaml.safe_load(COMPOSE.read_text(encoding="utf-8"))
+
+
+def services() -> dict[str, dict[str, Any]]:
+    return compose()["services"]
+
+
+def lapor_services() -> list[str]:
+    """Services that run our image (their `command` is a `lapor` command line)."""
+    return [name for name, svc in services().items() if svc.get("image") == IMAGE]
+
+
+def environment(name: str) -> dict[str, str]:
+    """A service's environment as strings (compose allows a mapping or a KEY=VALUE list)."""
+    env = services()[name].get("environment") or {}
+    if isinstance(env, list):
+        env = dict(item.split("=", 1) for item in env)
+    return {key: "" if value is None else str(value) for key, value in env.items()}
+
+
+def lapor_environment(name: str) -> dict[str, str]:
+    return {key: value for key, value in environment(name).items() if key.startswith("LAPOR_")}
+
+
+def depends_on(name: str) -> dict[str, str]:
+    """A service's dependencies and the condition each waits for."""
+    deps = services()[name].get("depends_on") or {}
+    if isinstance(deps, list):
+        return dict.fromkeys(deps, "service_started")
+    return {dep: (spec or {}).get("condition", "service_started") for dep, spec in deps.items()}
+
+
+def published_ports(name: str) -> list[tuple[int, int]]:
+    """(host port, container port) for each port a service publishes."""
+    pairs = []
+    for entry in services()[name].get("ports") or []:
+        if isinstance(entry, dict):
+            pairs.append((int(entry["published"]), int(entry["target"])))
+            continue
+        *_, host, container = str(entry).split("/")[0].split(":")
+        pairs.append((int(host), int(container)))
+    return pairs
+
+
+def healthcheck_url(name: str) -> str:
+    test = services()[name]["healthcheck"]["test"]
+    text = test if isinstance(test, str) else " ".join(test)
+    found = re.search(r"https?://[^\s'\"]+", text)
+    assert found, f"{name}: healthcheck names no URL: {test!r}"
+    return found.group(0)
+
+
+def dockerfile_instruction(keyword: str) -> list[str]:
+    """Arguments of every `KEYWORD ...` line of the Dockerfile (continuations joined)."""
+    text = re.sub(r"\\\n", " ", DOCKERFILE.read_text(encoding="utf-8"))
+    return [
+        line.split(None, 1)[1].strip()
+        for line in text.splitlines()
+        if line.strip().upper().startswith(keyword.upper() + " ")
+    ]
+
+
+def dockerfile_exec_form(keyword: str) -> list[str]:
+    found = dockerfile_instruction(keyword)
+    assert found, f"deploy/Dockerfile has no {keyword}"
+    value = json.loads(found[-1])  # the last one wins, as in Docker
+    assert isinstance(value, list), f"{keyword} must be exec form (a JSON list): {found[-1]}"
+    return value
+
+
+def dockerfile_env() -> dict[str, str]:
+    env: dict[str, str] = {}
+    for args in dockerfile_instruction("ENV"):
+        env.update(dict(re.findall(r"([A-Za-z_][A-Za-z0-9_]*)=(\S+)", args)))
+    return env
+
+
+def auth_tokens(name: str) -> dict[str, str]:
+    return json.loads(environment(name)["LAPOR_AUTH_TOKENS"])
+
+
+def documented_tokens() -> dict[str, str]:
+    """token -> role from the table in deploy/dev-tokens.md."""
+    rows = re.findall(r"^\|\s*`([^`]+)`\s*\|\s*`([^`]+)`\s*\|", DEV_TOKENS.read_text(), re.M)
+    return dict(rows)
+
+
+# --- the code the files point at --------------------------------------------------------------
+
+
+def lapor_cli() -> typer.Typer:
+    """The `lapor` application, or a clear failure while services/cli/main.py is not written."""
+    try:
+        return importlib.import_module("services.cli.main").app
+    except (ImportError, AttributeError) as error:
+        problem = str(error)  # fail outside the handler: no chained traceback
+    pytest.fail(f"the `lapor` command line (services.cli.main:app) is missing: {problem}", False)
+
+
+def context_settings(context: str) -> type[BaseSettings]:
+    """`<ctx>.settings.<Ctx>Settings`, or a clear failure while the context has none."""
+    class_name = f"{context.capitalize()}Settings"
+    try:
+        return getattr(importlib.import_module(f"{context}.settings"), class_name)
+    except (ImportError, AttributeError) as error:
+        problem = str(error)  # fail outside the handler: no chained traceback
+    pytest.fail(f"{context}.settings.{class_name} is missing: {problem}", False)
+
+
+def setting_for(variable: str) -> tuple[type[BaseSettings], str, str]:
+    """Which settings class, field and env prefix a `LAPOR_*` variable belongs to."""
+    rest = variable.removeprefix("LAPOR_")
+    for context in CONTEXTS:
+        if rest.startswith(f"{context.upper()}_"):
+            field = rest.removeprefix(f"{context.upper()}_").lower()
+            return context_settings(context), field, f"LAPOR_{context.upper()}_"
+    return CommonSettings, rest.lower(), "LAPOR_"
+
+
+def same_value(value: Any, raw: str) -> bool:
+    """Whether a parsed setting is the value the variable spells."""
+    if isinstance(value, SecretStr):
+        value = value.get_secret_value()
+    if isinstance(value, bool):
+        return value == (raw.strip().lower() in {"1", "true", "yes", "on"})
+    if isinstance(value, dict | list):
+        return value == json.loads(raw)
+    return str(value) == raw
+
+
+@pytest.fixture
+def clean_environment(monkeypatch: pytest.MonkeyPatch) -> pytest.MonkeyPatch:
+    """No `LAPOR_*` variable of the machine running the tests leaks into the settings."""
+    for variable in [v for v in os.environ if v.startswith("LAPOR_")]:
+        monkeypatch.delenv(variable)
+    return monkeypatch
+
+
+# --- the rules --------------------------------------------------------------------------------
+
+
+def test_compose_has_the_infrastructure_and_the_four_services():
+    missing = {*INFRASTRUCTURE, *APP_PORTS} - set(services())
+    assert not missing, f"docker-compose.yml lacks services {sorted(missing)}"
+
+
+def test_the_topic_job_and_the_four_services_run_our_image():
+    assert set(lapor_services()) == {"topics", *APP_PORTS}
+    for name in lapor_services():
+        build = services()[name].get("build")
+        assert build == {"context": ".", "dockerfile": "deploy/Dockerfile"}, (name, build)
+
+
+def test_each_service_serves_its_own_context_and_the_job_creates_topics():
+    assert services()["topics"]["command"] == ["dev", "topics"]
+    for context in APP_PORTS:
+        assert services()[context]["command"] == ["serve", context]
+
+
+@pytest.mark.parametrize("name", lapor_services())
+def test_every_compose_command_is_a_lapor_command(name: str):
+    command = services()[name].get("command")
+    assert isinstance(command, list) and command, f"{name}: command must be a non-empty list"
+    result = CliRunner().invoke(lapor_cli(), [*command, "--help"])
+    assert result.exit_code == 0, f"`lapor {' '.join(command)} --help` failed:\n{result.output}"
+
+
+@pytest.mark.parametrize("name", lapor_services())
+def test_every_compose_command_passes_the_lapor_argument_parser(name: str):
+    # `--help` is eager: it succeeds before arguments are checked (`serve nonsense --help` too).
+    # Parse the real arguments here, without running the command.
+    parse_lapor_command_line(services()[name]["command"])
+
+
+def test_the_image_default_command_is_a_lapor_command():
+    command = dockerfile_exec_form("CMD")
+    result = CliRunner().invoke(lapor_cli(), [*command, "--help"])
+    assert result.exit_code == 0, f"`lapor {' '.join(command)} --help` failed:\n{result.output}"
+    parse_lapor_command_line(command)
+
+
+def parse_lapor_command_line(argv: list[str]) -> None:
+    """Resolve the subcommands of `argv` and parse the rest as the leaf command's arguments.
+
+    Typer vendors its own click, so groups are recognised by what they do (`get_command`).
+    """
+    command = typer.main.get_command(lapor_cli())
+    parent: typer.Context | None = None
+    info_name = "lapor"
+    args = list(argv)
+    while hasattr(command, "get_command"):
+        assert args, f"`lapor {' '.join(argv)}` stops at a group of commands"
+        context = typer.Context(command, info_name=info_name, parent=parent)
+        info_name = args.pop(0)
+        sub = command.get_command(context, info_name)
+        assert sub is not None, f"`lapor {' '.join(argv)}`: no command {info_name!r}"
+        command, parent = sub, context
+    try:
+        command.make_context(info_name, args, parent=parent)
+    except typer.TyperException as error:
+        pytest.fail(f"`lapor {' '.join(argv)}` does not parse: {error}")
+
+
+@pytest.mark.parametrize("name", lapor_services())
+def test_every_lapor_variable_a_service_sets_is_a_setting(name: str):
+    for variable in lapor_environment(name):
+        settings, field, prefix = setting_for(variable)
+        assert settings.model_config.get("env_prefix", "").upper() == prefix, (
+            f"{settings.__qualname__} does not read the prefix {prefix}"
+        )
+        assert field in settings.model_fields, (
+            f"{name}: {variable} names no field {field!r} of {settings.__module__}."
+            f"{settings.__qualname__}"
+        )
+
+
+@pytest.mark.parametrize("name", lapor_services())
+def test_every_lapor_variable_a_service_sets_validates(
+    name: str, clean_environment: pytest.MonkeyPatch
+):
+    variables = lapor_environment(name)
+    for variable, value in variables.items():
+        clean_environment.setenv(variable, value)
+    classes = {CommonSettings}
+    classes |= {setting_for(variable)[0] for variable in variables}
+    if name in APP_PORTS:  # the service reads its own settings even when compose sets none
+        classes.add(context_settings(name))
+    for settings_class in classes:
+        try:
+            settings = settings_class()
+        except ValidationError as error:
+            owner = settings_class.__qualname__
+            pytest.fail(f"{name}: {owner} rejects the compose values:\n{error}")
+        for variable, raw in variables.items():
+            owner, field, _ = setting_for(variable)
+            if owner is settings_class:
+                parsed = getattr(settings, field)
+                assert same_value(parsed, raw), f"{name}: {variable}={raw!r} was read as {parsed!r}"
+
+
+def test_every_lapor_variable_the_image_sets_is_a_setting(clean_environment: pytest.MonkeyPatch):
+    for variable, value in dockerfile_env().items():
+        if variable.startswith("LAPOR_"):
+            settings, field, _ = setting_for(variable)
+            assert field in settings.model_fields, f"Dockerfile: {variable} is no setting"
+            clean_environment.setenv(variable, value)
+            assert same_value(getattr(settings(), field), value), variable
+
+
+@pytest.mark.parametrize("context", APP_PORTS)
+def test_each_service_publishes_its_own_port_and_checks_its_health_there(context: str):
+    port = int(environment(context)[f"LAPOR_{context.upper()}_PORT"])
+    design = APP_PORTS[context]
+    assert port == design, f"{context} listens on {port}, the design says {design}"
+    published = published_ports(context)
+    assert published == [(port, port)], f"{context} publishes {published}, listens on {port}"
+    url = urlsplit(healthcheck_url(context))
+    assert (url.hostname, url.port, url.path) == ("127.0.0.1", port, "/health/ready"), url.geturl()
+
+
+@pytest.mark.parametrize("context", APP_PORTS)
+def test_each_service_listens_on_every_interface_of_its_container(context: str):
+    assert environment(context)[f"LAPOR_{context.upper()}_HOST"] == "0.0.0.0"
+
+
+@pytest.mark.parametrize("context", APP_PORTS)
+def test_each_healthcheck_needs_only_the_python_of_the_slim_image(context: str):
+    test = services()[context]["healthcheck"]["test"]
+    assert test[:3] == ["CMD", "python", "-c"], test
+
+
+def test_every_dependency_names_a_service():
+    for name in services():
+        unknown = set(depends_on(name)) - set(services())
+        assert not unknown, f"{name} depends on unknown services {sorted(unknown)}"
+
+
+@pytest.mark.parametrize("context", APP_PORTS)
+def test_each_service_waits_for_kafka_postgres_and_the_topics(context: str):
+    waits = depends_on(context)
+    assert {dep: waits.get(dep) for dep in APP_WAITS_FOR} == APP_WAITS_FOR
+
+
+def test_the_topic_job_waits_for_a_healthy_broker():
+    assert depends_on("topics").get("kafka") == "service_healthy"
+
+
+def test_every_condition_waited_for_can_happen():
+    for name in services():
+        for dep, condition in depends_on(name).items():
+            if condition == "service_healthy":
+                assert "healthcheck" in services()[dep], f"{name} waits for {dep}, which has none"
+
+
+def test_services_reach_the_broker_on_its_internal_listener():
+    kafka = environment("kafka")
+    advertised = {urlsplit(url).netloc for url in kafka["KAFKA_ADVERTISED_LISTENERS"].split(",")}
+    for name in lapor_services():
+        servers = environment(name)["LAPOR_KAFKA_BOOTSTRAP_SERVERS"]
+        assert set(servers.split(",")) <= advertised, f"{name}: {servers} is not {advertised}"
+
+
+def test_the_broker_creates_no_topics_and_rebalances_at_once():
+    kafka = environment("kafka")
+    assert services()["kafka"]["image"].startswith("apache/kafka:4.")
+    assert kafka["KAFKA_AUTO_CREATE_TOPICS_ENABLE"] == "false"
+    assert kafka["KAFKA_GROUP_INITIAL_REBALANCE_DELAY_MS"] == "0"
+    assert kafka["KAFKA_PROCESS_ROLES"] == "broker,controller"
+
+
+def test_services_log_in_to_the_postgres_service_as_its_superuser():
+    postgres = environment("postgres")
+    for context in APP_PORTS:
+        url = urlsplit(environment(context)["LAPOR_DATABASE_URL"])
+        assert url.scheme == "postgresql"
+        assert url.hostname == "postgres" and (url.port or 5432) == 5432, url.geturl()
+        assert (url.username, url.password) == (
+            postgres["POSTGRES_USER"],
+            postgres["POSTGRES_PASSWORD"],
+        ), f"{context} logs in as another user than postgres's POSTGRES_USER"
+
+
+@pytest.mark.parametrize("context", APP_PORTS)
+def test_each_service_knows_the_development_tokens_by_digest_and_role(context: str):
+    tokens = auth_tokens(context)
+    assert isinstance(tokens, dict) and tokens, "LAPOR_AUTH_TOKENS must be a non-empty JSON object"
+    for token_digest, role in tokens.items():
+        assert re.fullmatch(r"[0-9a-f]{64}", token_digest), f"{token_digest!r} is no SHA-256 hex"
+        assert is_role(role), f"{role!r} is no role"
+    assert set(tokens.values()) >= {"adapter", "admin", "analyst", "notification", "skpd:PDAM"}
+
+
+def test_the_documented_development_tokens_are_the_ones_compose_accepts():
+    documented = {digest(token): role for token, role in documented_tokens().items()}
+    for context in APP_PORTS:
+        assert auth_tokens(context) == documented, f"{context} vs deploy/dev-tokens.md"
+    compose_text = COMPOSE.read_text(encoding="utf-8")
+    for token in documented_tokens():
+        assert token in compose_text, f"the compose file's comment does not name {token}"
+
+
+def test_the_image_entrypoint_is_the_lapor_script_of_the_project():
+    assert dockerfile_exec_form("ENTRYPOINT") == ["lapor"]
+    scripts = tomllib.loads(PYPROJECT.read_text(encoding="utf-8"))["project"]["scripts"]
+    assert scripts.get("lapor") == "services.cli.main:app"
+
+
+def test_the_image_runs_as_a_non_root_user():
+    users = dockerfile_instruction("USER")
+    assert users, "deploy/Dockerfile never leaves root"
+    assert users[-1].split(":")[0] not in {"root", "0"}
+
+
+def test_the_image_exposes_every_service_port():
+    ports = [port for args in dockerfile_instruction("EXPOSE") for port in args.split()]
+    exposed = {int(port.split("/")[0]) for port in ports}
+    assert exposed == set(APP_PORTS.values())
+
+
+def test_the_image_installs_the_project_without_dev_extras():
+    runs = " ".join(dockerfile_instruction("RUN"))
+    assert re.search(r"pip install (--\S+ )*\.(\s|$)", runs), "the image does not `pip install .`"
+    assert "[dev]" not in runs
+    assert dockerfile_instruction("FROM")[0] == "python:3.11-slim"
