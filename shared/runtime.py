@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from collections.abc import AsyncIterator, Callable, Coroutine, Sequence
 from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
@@ -35,7 +35,7 @@ from shared.settings import CommonSettings
 
 log = get_logger(__name__)
 
-Background = Callable[[asyncio.Event], Awaitable[None]]
+Background = Callable[[asyncio.Event], Coroutine[Any, Any, None]]
 
 
 @dataclass

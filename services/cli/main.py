@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import importlib
 import json
-import sys
 import uuid
 from typing import Annotated, Any
 
@@ -98,6 +97,45 @@ def dev_topics() -> None:
     err(f"created {len(created)} topics", err=True)
 
 
+SAMPLES = (
+    (
+        Channel.SMS,
+        "Banjarmasin Utara",
+        "Air PDAM mati sejak kemarin pagi di Jl. Sultan Adam, mohon dicek.",
+    ),
+    (
+        Channel.WEB,
+        "Banjarmasin Tengah",
+        "Lampu jalan mati di depan Kantor Kelurahan Teluk Dalam, gelap.",
+    ),
+    (
+        Channel.WHATSAPP,
+        "Banjarmasin Selatan",
+        "Jalan berlubang besar di Jl. Kelayan A, sudah ada yang jatuh.",
+    ),
+)
+
+
+@dev_app.command("seed")
+def dev_seed() -> None:
+    """Submit a few sample reports so there is something to see."""
+    _logging()
+    state = DevState.load()
+    for channel, kecamatan, text in SAMPLES:
+        message = client.new_message(
+            channel=channel,
+            text=text,
+            location=Location(kecamatan=kecamatan),
+            reporter=Reporter(handle=f"contoh-{uuid.uuid4().hex[:8]}"),
+        )
+        try:
+            answer = client.submit(state, message)
+        except (client.SubmitRefused, client.SubmitTimeout) as error:
+            err(f"sample not accepted: {error}", err=True)
+            raise typer.Exit(1) from error
+        typer.echo(f"sample report {answer.tracking_id}: {text}")
+
+
 @app.command()
 def submit(
     text: Annotated[str, typer.Option(help="The report text")],
@@ -170,4 +208,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    main()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from collections.abc import Iterable
 
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
@@ -32,12 +33,10 @@ async def ensure_topics(
         existing = set(await admin.list_topics())
         missing = [name for name in wanted if name not in existing]
         if missing:
-            try:
+            with contextlib.suppress(TopicAlreadyExistsError):
                 await admin.create_topics(
                     [NewTopic(name, partitions, 1) for name in missing], timeout_ms=30_000
                 )
-            except TopicAlreadyExistsError:
-                pass
         await _wait_visible(admin, set(wanted), timeout)
         return missing
     finally:

@@ -6,6 +6,7 @@ import json
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from pydantic import ValidationError
 
@@ -113,9 +114,9 @@ def decode(
         raise MalformedMessage("invalid-fields", _fields(error.errors())) from error
 
 
-def _fields(errors: Iterable[dict[str, object]]) -> str:
+def _fields(errors: Iterable[Any]) -> str:
     parts = []
     for error in errors:
-        loc = ".".join(str(p) for p in error.get("loc", ()))  # type: ignore[attr-defined]
+        loc = ".".join(str(p) for p in error.get("loc", ()))
         parts.append(f"{loc or '(body)'}: {error.get('msg')}")
     return "; ".join(parts)

@@ -49,8 +49,10 @@ async def lane(kafka: str) -> Lane:
 def store_env(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[dict[str, str]]:
     """The eventsourcing environment of a fresh store on each backend."""
     if request.param == "sqlite":
-        yield {"PERSISTENCE_MODULE": "eventsourcing.sqlite",
-               "SQLITE_DBNAME": str(tmp_path / "events.sqlite")}
+        yield {
+            "PERSISTENCE_MODULE": "eventsourcing.sqlite",
+            "SQLITE_DBNAME": str(tmp_path / "events.sqlite"),
+        }
         return
     url = request.getfixturevalue("postgres_url")
     common = CommonSettings(database_url=url)

@@ -86,8 +86,14 @@ async def test_relay_killed_mid_flight_resends_with_the_same_event_ids(
     app = NoteTaker(env=store_env)
     save_notes(app, 300)
     env = {**os.environ, "PYTHONPATH": ROOT}
-    args = [sys.executable, "-m", "tests.integration.relay_worker", kafka, lane.outbound,
-            json.dumps(store_env)]
+    args = [
+        sys.executable,
+        "-m",
+        "tests.integration.relay_worker",
+        kafka,
+        lane.outbound,
+        json.dumps(store_env),
+    ]
     worker = subprocess.Popen(args, cwd=ROOT, env=env, stdout=subprocess.PIPE)
     await read_topic(kafka, lane.outbound, until=lambda found: len(found) >= 40, timeout=60)
     worker.send_signal(signal.SIGKILL)
@@ -140,8 +146,12 @@ async def test_consumer_seeing_the_same_record_twice_changes_nothing(
 def spec_for(kafka: str, lane: Lane, app: NoteTaker, max_bytes: int) -> ServiceSpec:
     common = CommonSettings(kafka_bootstrap_servers=kafka, max_message_bytes=max_bytes)
     return ServiceSpec(
-        name="plumbing-test", common=common, application=app,
-        translate=translator(lane.outbound), tokens=TokenStore({}), clock=SystemClock(),
+        name="plumbing-test",
+        common=common,
+        application=app,
+        translate=translator(lane.outbound),
+        tokens=TokenStore({}),
+        clock=SystemClock(),
         subscriptions=[Subscription("in", [lane.inbound], app)],
     )
 
@@ -158,22 +168,35 @@ async def test_malformed_records_go_to_the_dead_letter_topic_and_the_next_good_o
 ) -> None:
     app = NoteTaker(env=store_env)
     good = message("good-after-bad")
-    missing_text = json.dumps({"event_type": "IntakeMessage", "channel": "sms",
-                               "message_id": "no-text",
-                               "occurred_at": "2026-11-27T10:00:00+08:00"}).encode()
+    missing_text = json.dumps(
+        {
+            "event_type": "IntakeMessage",
+            "channel": "sms",
+            "message_id": "no-text",
+            "occurred_at": "2026-11-27T10:00:00+08:00",
+        }
+    ).encode()
     too_large = codec.encode(message("huge", "x" * 3900)) + b" " * 2000
     key = b"sms:bad"
-    await produce(kafka, lane.inbound, [(key, b"\xffnot json"), (key, missing_text),
-                                        (key, too_large), (key, codec.encode(good))])
+    await produce(
+        kafka,
+        lane.inbound,
+        [(key, b"\xffnot json"), (key, missing_text), (key, too_large), (key, codec.encode(good))],
+    )
     fastapi_app = build_app(spec_for(kafka, lane, app, max_bytes=4096))
     async with fastapi_app.router.lifespan_context(fastapi_app):
         await wait_for(lambda: app.recorder.max_notification_id() == 1)
         dead = await read_topic(
-            kafka, topics.DEADLETTER, until=lambda found: len(found) >= 3,
+            kafka,
+            topics.DEADLETTER,
+            until=lambda found: len(found) >= 3,
             where=lambda r: header(r, "lapor.dlq.source.topic") == lane.inbound,
         )
-    assert [header(r, "lapor.dlq.reason") for r in dead] == ["not-json", "invalid-fields",
-                                                             "too-large"]
+    assert [header(r, "lapor.dlq.reason") for r in dead] == [
+        "not-json",
+        "invalid-fields",
+        "too-large",
+    ]
     assert [r.value for r in dead] == [b"\xffnot json", missing_text, too_large]
     assert all(r.key == key for r in dead)
     assert {header(r, "lapor.dlq.service") for r in dead} == {"plumbing-test"}
@@ -195,12 +218,15 @@ async def test_runtime_consumes_publishes_and_commits(
         await wait_for(lambda: app.recorder.max_notification_id() == 30)
         out = await fetch(kafka, lane.outbound, 30)
     assert sorted(header(r, "notification_id") or "" for r in out) == sorted(
-        str(n) for n in range(1, 31))
+        str(n) for n in range(1, 31)
+    )
     consumer = AIOKafkaConsumer(bootstrap_servers=kafka, group_id="lapor-plumbing-test-in")
     await consumer.start()
     try:
-        committed = [await consumer.committed(TopicPartition(lane.inbound, p)) or 0
-                     for p in range(topics.PARTITIONS)]
+        committed = [
+            await consumer.committed(TopicPartition(lane.inbound, p)) or 0
+            for p in range(topics.PARTITIONS)
+        ]
     finally:
         await consumer.stop()
     assert sum(committed) == 30

@@ -1,0 +1,48 @@
+# Two commands on a fresh machine: `make run` (the whole system, embedded default) and `make test`.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: install run stop test lint unit integration e2e infra clean
+
+install: $(STAMP)
+
+$(STAMP): pyproject.toml
+	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Python 3.11 or newer is needed"'
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e ".[dev]"
+	touch $(STAMP)
+
+infra: install
+	bash deploy/system-deps.sh
+	bash deploy/kafka.sh install
+
+run: infra
+	$(BIN)/lapor dev up
+	$(BIN)/lapor dev seed
+
+stop:
+	$(BIN)/lapor dev down
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/mypy
+	$(BIN)/lint-imports
+
+unit: install
+	$(BIN)/pytest -q tests/unit
+
+integration: infra
+	$(BIN)/pytest -q tests/integration
+
+e2e: infra
+	$(BIN)/pytest -q tests/e2e
+
+test: infra lint
+	$(BIN)/pytest -q -p no:cacheprovider
+
+clean:
+	rm -rf $(VENV) .lapor .pytest_cache .mypy_cache .ruff_cache
