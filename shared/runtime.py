@@ -125,7 +125,7 @@ def _subscribe(
     handle.__doc__ = sub.description or f"{spec.name} consumes {', '.join(sub.topics)}"
     broker.subscriber(
         *sub.topics,
-        group_id=f"lapor-{spec.name}-{sub.name}",
+        group_id=f"{spec.common.instance}-{spec.name}-{sub.name}",
         batch=True,
         max_records=sub.max_records,
         batch_timeout_ms=100,

@@ -20,6 +20,12 @@ class CommonSettings(BaseSettings):
         description="A PostgreSQL server (postgresql://user:pw@host:port/db); each service uses "
         "its own database on it. Unset: SQLite files in the state folder.",
     )
+    instance: str = Field(
+        default="lapor",
+        pattern=r"^[a-z][a-z0-9_]{0,30}$",
+        description="Names this deployment's databases (<instance>_<service>) and consumer "
+        "groups (<instance>-<service>-<subscription>), so two systems can share a server",
+    )
     state_dir: Path = Path(".lapor")
     auth_tokens: dict[str, str] = Field(
         default_factory=dict,
@@ -32,7 +38,7 @@ class CommonSettings(BaseSettings):
 
     def database_name(self, service: str) -> str:
         """The database (PostgreSQL) a service owns on the shared server."""
-        return f"lapor_{service}"
+        return f"{self.instance}_{service}"
 
     def eventsourcing_env(self, service: str) -> dict[str, str]:
         """The environment keys eventsourcing reads, for one service's event store."""
