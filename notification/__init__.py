@@ -1,0 +1,1 @@
+"""Notification: tells each reporter, in Bahasa Indonesia, what happened to their report."""

@@ -1,0 +1,1 @@
+"""Adapters of the notification context: the Jinja2 template renderer."""

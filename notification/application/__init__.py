@@ -1,0 +1,1 @@
+"""Notification use cases: compose messages for case events, record their delivery."""

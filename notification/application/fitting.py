@@ -1,0 +1,55 @@
+"""Fitting a short message into a channel's length limit without losing the tracking id."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+
+# The free-text values a message may lose the end of; the tracking id is never among them.
+SHRINKABLE = ("text", "reason", "skpd")
+ELLIPSIS = "..."  # three dots, not "…": a non-GSM character makes an SMS segment 70 characters
+MIN_KEEP = 12
+
+Render = Callable[[Mapping[str, object]], str]
+
+
+def squeeze(text: str) -> str:
+    """One line, single spaces: what an SMS should carry."""
+    return " ".join(text.split())
+
+
+def shorten(value: str, width: int) -> str:
+    """Cut a value to at most `width` characters, at a word boundary where one is near."""
+    if len(value) <= width:
+        return value
+    cut = value[: max(width - len(ELLIPSIS), 0)]
+    space = cut.rfind(" ")
+    if space > len(cut) // 2:
+        cut = cut[:space]
+    return cut.rstrip(" ,.;:") + ELLIPSIS
+
+
+def fit(render: Render, context: Mapping[str, object], limit: int) -> str:
+    """Render, then shorten the longest free-text value until the message fits the limit."""
+    values = dict(context)
+    text = squeeze(render(values))
+    for _ in range(2 * len(SHRINKABLE)):
+        excess = len(text) - limit
+        if excess <= 0:
+            return text
+        field = _longest_shrinkable(values)
+        if field is None:
+            break
+        value = str(values[field])
+        values[field] = shorten(value, max(MIN_KEEP, len(value) - excess))
+        text = squeeze(render(values))
+    # The templates put the tracking id first, so cutting the end keeps it.
+    return shorten(text, limit)
+
+
+def _longest_shrinkable(values: Mapping[str, object]) -> str | None:
+    candidates = [
+        name
+        for name in SHRINKABLE
+        if isinstance(values.get(name), str) and len(str(values[name])) > MIN_KEEP + len(ELLIPSIS)
+    ]
+    return max(candidates, key=lambda name: len(str(values[name])), default=None)

@@ -1,0 +1,1 @@
+"""The notification domain: messages to reporters and their delivery (stdlib + eventsourcing)."""

@@ -1,0 +1,1 @@
+"""Edges of the notification context: the HTTP API."""

@@ -1,0 +1,62 @@
+"""The notification service is assembled from its settings without connecting anywhere."""
+
+from __future__ import annotations
+
+import pytest
+
+from notification.bootstrap import bootstrap
+from notification.settings import NotificationSettings
+from shared import topics
+from shared.clock import OffsetClock
+from shared.contracts import Channel, OutboundMessage
+from shared.runtime import ServiceSpec, build_app
+from shared.settings import CommonSettings
+
+IN_MEMORY = {"PERSISTENCE_MODULE": "eventsourcing.popo"}
+
+
+@pytest.fixture
+def spec() -> ServiceSpec:
+    return bootstrap(NotificationSettings(common=CommonSettings()), env=IN_MEMORY)
+
+
+def test_it_listens_on_port_8104_by_default(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("LAPOR_NOTIFICATION_PORT", raising=False)
+    assert NotificationSettings().port == 8104
+
+
+def test_sms_messages_are_limited_to_320_characters_by_default(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.delenv("LAPOR_NOTIFICATION_SHORT_TEXT_LIMITS", raising=False)
+    assert NotificationSettings().short_text_limits == {Channel.SMS: 320}
+
+
+def test_a_short_text_limit_too_small_for_the_tracking_id_is_refused(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("LAPOR_NOTIFICATION_SHORT_TEXT_LIMITS", '{"sms": 40}')
+    with pytest.raises(ValueError):
+        NotificationSettings()
+
+
+def test_it_consumes_cases_and_delivery(spec: ServiceSpec) -> None:
+    assert {(s.name, tuple(s.topics)) for s in spec.subscriptions} == {
+        ("cases", (topics.CASES,)),
+        ("delivery", (topics.DELIVERY,)),
+    }
+
+
+def test_it_publishes_on_every_channel_topic(spec: ServiceSpec) -> None:
+    assert dict(spec.publishes) == {
+        topics.outbound_topic(channel): OutboundMessage for channel in Channel
+    }
+
+
+def test_test_mode_gets_a_clock_tests_can_move() -> None:
+    spec = bootstrap(NotificationSettings(common=CommonSettings(test_mode=True)), env=IN_MEMORY)
+    assert isinstance(spec.clock, OffsetClock)
+
+
+def test_the_app_serves_the_notifications_route(spec: ServiceSpec) -> None:
+    assert "/v1/notifications/{tracking_id}" in build_app(spec).openapi()["paths"]

@@ -1,0 +1,88 @@
+"""`GET /v1/notifications/{tracking_id}`: staff only, 404 for a report with no messages."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+
+from notification.application.service import NotificationApplication
+from notification.entrypoints.http import install_error_handlers, notifications_router
+from shared.auth import TokenStore, digest
+from shared.contracts import CaseDisposed, CaseEvent, CaseOpened
+from shared.http import install_auth_errors
+
+ROLES = ["admin", "analyst", "skpd:PDAM", "adapter", "notification"]
+
+
+def token(role: str) -> str:
+    return f"token-of-{role}"
+
+
+@pytest.fixture
+def client(app: NotificationApplication) -> TestClient:
+    tokens = TokenStore({digest(token(role)): role for role in ROLES})
+    api = FastAPI()
+    install_auth_errors(api)
+    install_error_handlers(api)
+    api.include_router(notifications_router(app, tokens))
+    return TestClient(api)
+
+
+@pytest.fixture
+def opened(make_case: Callable[..., CaseEvent], process: Callable[..., Any]) -> CaseEvent:
+    event = make_case(CaseOpened)
+    process(event, make_case(CaseDisposed, skpd_name="PDAM Bandarmasih"))
+    return event
+
+
+def get(client: TestClient, tracking_id: str, role: str | None) -> Any:
+    headers = {"Authorization": f"Bearer {token(role)}"} if role else {}
+    return client.get(f"/v1/notifications/{tracking_id}", headers=headers)
+
+
+@pytest.mark.parametrize("role", ["admin", "analyst"])
+def test_staff_see_the_messages_sent_for_a_report(
+    client: TestClient, opened: CaseEvent, role: str
+) -> None:
+    response = get(client, opened.tracking_id, role)
+    assert response.status_code == 200
+    assert [n["template"] for n in response.json()["notifications"]] == [
+        "case_opened",
+        "case_disposed",
+    ]
+
+
+def test_each_message_shows_its_delivery_status(client: TestClient, opened: CaseEvent) -> None:
+    body = get(client, opened.tracking_id, "admin").json()
+    assert {n["status"] for n in body["notifications"]} == {"pending"}
+
+
+def test_the_listing_does_not_show_the_reporter_reference(
+    client: TestClient, opened: CaseEvent
+) -> None:
+    assert "rref-0001" not in get(client, opened.tracking_id, "admin").text
+
+
+def test_a_lower_case_tracking_id_finds_the_report(client: TestClient, opened: CaseEvent) -> None:
+    assert get(client, opened.tracking_id.lower(), "admin").status_code == 200
+
+
+@pytest.mark.parametrize("role", ["skpd:PDAM", "adapter", "notification"])
+def test_other_roles_are_forbidden(client: TestClient, opened: CaseEvent, role: str) -> None:
+    assert get(client, opened.tracking_id, role).status_code == 403
+
+
+def test_a_missing_token_is_unauthenticated(client: TestClient, opened: CaseEvent) -> None:
+    assert get(client, opened.tracking_id, None).status_code == 401
+
+
+def test_a_report_without_messages_is_not_found(client: TestClient) -> None:
+    response = get(client, "LPR-NOPE0000", "admin")
+    assert (response.status_code, response.json()["detail"]) == (
+        404,
+        "no notifications for report LPR-NOPE0000",
+    )
