@@ -70,6 +70,9 @@ class IdempotentConsumer:
         try:
             rejected = await self._process(readable, tracking)
         except IntegrityError:
+            now_done = await asyncio.to_thread(self._processor.position, name) or 0
+            if now_done < tracking.notification_id:
+                raise  # another writer changed an aggregate first: retry the batch
             log.info("already-processed", tracking=name, position=tracking.notification_id)
             return
         by_event = {id(event): record for record, event in readable}

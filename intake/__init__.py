@@ -1,0 +1,1 @@
+"""Intake: turns channel messages into screened reports and keeps the identity vault."""

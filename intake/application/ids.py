@@ -1,0 +1,27 @@
+"""Aggregate ids derived from business keys: the same key always finds the same aggregate."""
+
+from __future__ import annotations
+
+from uuid import UUID
+
+from shared.processing import derived_id
+
+
+def report_id(channel: str, message_id: str) -> UUID:
+    """One adapter message, one report."""
+    return derived_id("intake-report", channel, message_id)
+
+
+def vault_entry_id(reporter_ref: str) -> UUID:
+    """Where a reporter_ref leads."""
+    return derived_id("reporter-ref", reporter_ref)
+
+
+def activity_id(contact_key: str) -> UUID:
+    """The flood counter of one contact key."""
+    return derived_id("reporter-activity", contact_key)
+
+
+def tracking_claim_id(tracking_id: str) -> UUID:
+    """The claim on one tracking id."""
+    return derived_id("tracking-id", tracking_id)

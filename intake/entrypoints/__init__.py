@@ -1,0 +1,1 @@
+"""Intake's edges: the HTTP router (status for adapters, the identity vault)."""

@@ -1,0 +1,63 @@
+"""Intake's settings (prefix `LAPOR_INTAKE_`): address, tracking ids, screening thresholds."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from pydantic import Field, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from intake.domain.identifiers import TrackingIdFormat
+from intake.domain.screening import ScreeningRules
+from shared.settings import CommonSettings
+
+DEFAULT_ABUSIVE_WORDS = [
+    "bajingan",
+    "bangsat",
+    "brengsek",
+    "goblok",
+    "jancok",
+    "keparat",
+    "kontol",
+    "ngentot",
+    "tolol",
+]
+
+
+class IntakeSettings(BaseSettings):
+    """Everything intake reads from the environment, validated at start."""
+
+    model_config = SettingsConfigDict(env_prefix="LAPOR_INTAKE_", extra="ignore")
+
+    host: str = "127.0.0.1"
+    port: int = 8101
+    tracking_prefix: str = Field(default="LPR", pattern=r"^[A-Z0-9]{1,8}$")
+    tracking_length: int = Field(default=8, ge=6, le=20)
+    min_words: int = Field(default=3, ge=1, description="Fewer words: archived as spam")
+    flood_max_reports: int = Field(
+        default=5, ge=1, description="More reports than this from one contact in the window: held"
+    )
+    flood_window_minutes: float = Field(default=10, gt=0)
+    abusive_words: list[str] = Field(
+        default_factory=lambda: list(DEFAULT_ABUSIVE_WORDS),
+        description="Whole words (any case) that hold a report for review; JSON list",
+    )
+    common: CommonSettings = Field(default_factory=CommonSettings)
+
+    @field_validator("abusive_words")
+    @classmethod
+    def _lower_case(cls, words: list[str]) -> list[str]:
+        return [w.strip().lower() for w in words if w.strip()]
+
+    def screening_rules(self) -> ScreeningRules:
+        """The thresholds screening applies."""
+        return ScreeningRules(
+            min_words=self.min_words,
+            flood_max_reports=self.flood_max_reports,
+            flood_window=timedelta(minutes=self.flood_window_minutes),
+            abusive_words=frozenset(self.abusive_words),
+        )
+
+    def tracking_format(self) -> TrackingIdFormat:
+        """How tracking ids look: `<prefix>-<random Crockford base32>`."""
+        return TrackingIdFormat(self.tracking_prefix, self.tracking_length)

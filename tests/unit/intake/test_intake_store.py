@@ -1,0 +1,42 @@
+"""The event store round trip: state survives a restart (SQLite file, snapshots included)."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from pathlib import Path
+
+from intake_helpers import PHONE, START, Feed, FixedClock, message, settings
+
+from intake.application import ids
+from intake.application.app import IntakeApplication
+from intake.bootstrap import bootstrap
+from intake.domain.activity import ReporterActivity
+from intake.domain.identity import Identity
+
+
+def open_intake(database: Path) -> IntakeApplication:
+    env = {"PERSISTENCE_MODULE": "eventsourcing.sqlite", "SQLITE_DBNAME": str(database)}
+    app: IntakeApplication = bootstrap(
+        settings(flood_max_reports=1), clock=FixedClock(), env=env
+    ).application
+    return app
+
+
+def test_recorded_report_is_read_back_after_a_restart(tmp_path: Path) -> None:
+    Feed(open_intake(tmp_path / "intake.sqlite"))(message("m-1", anonim=True))
+    status = open_intake(tmp_path / "intake.sqlite").intake_status("sms", "m-1")
+    assert status.status == "accepted"
+
+
+def test_flood_count_survives_a_restart_past_a_snapshot(tmp_path: Path) -> None:
+    database = tmp_path / "intake.sqlite"
+    interval = IntakeApplication.snapshotting_intervals[ReporterActivity]
+    hourly = [message(f"m-{n}", received_at=START + timedelta(hours=n)) for n in range(interval)]
+    Feed(open_intake(database))(*hourly)
+    restarted = open_intake(database)
+    last = START + timedelta(hours=interval - 1)
+    Feed(restarted)(message("m-next", received_at=last + timedelta(minutes=1)))
+    assert restarted.intake_status("sms", "m-next").status == "held"
+    assert restarted.snapshots is not None
+    activity_id = ids.activity_id(Identity(phone=PHONE).flood_keys("sms")[0])
+    assert list(restarted.snapshots.get(activity_id)), "the activity should have a snapshot"

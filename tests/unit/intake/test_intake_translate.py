@@ -1,0 +1,92 @@
+"""What intake publishes: ReportReceived then the outcome, keyed by report id, never identity."""
+
+from __future__ import annotations
+
+import json
+
+from intake_helpers import EMAIL, HANDLE, NAME, NIK, PHONE, Feed, message
+
+from intake.application import ids
+from intake.application.app import IntakeApplication
+from intake.application.translate import translate
+from shared import topics
+from shared.messaging import codec
+from shared.messaging.relay import Outgoing
+
+
+def published(app: IntakeApplication) -> list[Outgoing]:
+    """What the relay would publish for everything stored so far."""
+    outgoing: list[Outgoing] = []
+    for notification in app.recorder.select_notifications(1, 10_000):
+        outgoing += translate(app.mapper.to_domain_event(notification))
+    return outgoing
+
+
+def test_accepted_report_publishes_received_then_accepted(
+    app: IntakeApplication, feed: Feed
+) -> None:
+    feed(message("m-1"))
+    out = published(app)
+    assert [o.event.event_type for o in out] == ["ReportReceived", "ReportAccepted"]
+
+
+def test_report_events_go_to_the_reports_topic_keyed_by_report_id(
+    app: IntakeApplication, feed: Feed
+) -> None:
+    feed(message("m-1"))
+    report_id = ids.report_id("sms", "m-1")
+    assert {(o.topic, o.key) for o in published(app)} == {(topics.REPORTS, str(report_id))}
+
+
+def test_received_event_carries_the_report_under_a_reporter_ref(
+    app: IntakeApplication, feed: Feed
+) -> None:
+    feed(message("m-1", title="Jalan rusak", anonim=True))
+    received = published(app)[0].event.wire()
+    assert received["title"] == "Jalan rusak"
+    assert received["anonim"] is True
+    assert str(received["reporter_ref"]).startswith("rpt_")
+    assert received["tracking_id"] == app.intake_status("sms", "m-1").tracking_id
+
+
+def test_held_report_publishes_received_then_held_with_reason(
+    app: IntakeApplication, feed: Feed
+) -> None:
+    feed(message("m-1", text="Petugas goblok tidak mau melayani warga"))
+    received, held = (o.event.wire() for o in published(app))
+    assert (received["event_type"], held["event_type"]) == ("ReportReceived", "ReportHeld")
+    assert "kata kasar" in str(held["reason"])
+
+
+def test_archived_report_publishes_received_then_archived(
+    app: IntakeApplication, feed: Feed
+) -> None:
+    feed(message("m-1", text="123 456"))
+    assert [o.event.event_type for o in published(app)] == ["ReportReceived", "ReportArchived"]
+
+
+def test_identity_never_appears_in_any_published_event(app: IntakeApplication, feed: Feed) -> None:
+    feed(message("m-1"), message("m-2", text="??"), message("m-3", text="dasar goblok kalian"))
+    app.look_up_identity(app.repository.get(ids.report_id("sms", "m-1")).reporter_ref, "adapter")
+    wire = [codec.encode(o.event).decode() for o in published(app)]
+    assert len(wire) == 6
+    for secret in (NAME, PHONE, PHONE[1:], EMAIL, HANDLE.lstrip("@"), NIK):
+        assert not any(secret in text for text in wire), secret
+    assert not any(key in json.loads(text) for text in wire for key in ("reporter", "phone", "nik"))
+
+
+def test_translating_the_same_stored_event_again_gives_the_same_event_ids(
+    app: IntakeApplication, feed: Feed
+) -> None:
+    feed(message("m-1"))
+    first = [o.event.event_id for o in published(app)]
+    again = [o.event.event_id for o in published(app)]
+    assert first == again
+    assert len(set(first)) == 2
+
+
+def test_vault_and_flood_bookkeeping_publish_nothing(app: IntakeApplication, feed: Feed) -> None:
+    feed(message("m-1"))
+    stored = [app.mapper.to_domain_event(n) for n in app.recorder.select_notifications(1, 10_000)]
+    private = [e for e in stored if type(e).__qualname__ != "Report.Recorded"]
+    assert private and all(translate(e) == [] for e in private)
