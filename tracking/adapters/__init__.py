@@ -1,0 +1,1 @@
+"""Tracking's adapters: the SQLAlchemy read model, its projector, the holiday calendar."""

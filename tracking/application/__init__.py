@@ -1,0 +1,1 @@
+"""Tracking's use cases: consume report, disposition and SKPD messages; watch deadlines."""

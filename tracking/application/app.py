@@ -1,0 +1,201 @@
+"""Tracking's process application: reports, dispositions and SKPD actions become case events."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from functools import singledispatchmethod
+from typing import Any, ClassVar
+from uuid import UUID
+
+from eventsourcing.application import ProcessingEvent
+
+from shared import contracts as c
+from shared.logging import get_logger
+from shared.processing import BatchProcessApplication
+from tracking.application.messages import (
+    arrival_rank,
+    cause_of,
+    early_arrivals_id,
+    message_from,
+    payload_of,
+    report_of,
+)
+from tracking.domain.case import Case
+from tracking.domain.deadlines import DeadlinePolicy
+from tracking.domain.early_arrivals import EarlyArrivals
+from tracking.domain.errors import CaseAlreadyResolved, NotDisposedToBody
+from tracking.domain.values import Cause
+
+log = get_logger(__name__)
+
+Batch = ProcessingEvent[UUID]
+Command = Callable[[Case, Cause], None]
+
+
+class TrackingApplication(BatchProcessApplication):
+    """One case per report; every message applied once, in the order the case can take it."""
+
+    name = "tracking"
+    rejectable_errors: ClassVar[tuple[type[Exception], ...]] = (
+        NotDisposedToBody,
+        CaseAlreadyResolved,
+    )
+
+    def __init__(self, env: Mapping[str, str] | None = None, *, deadlines: DeadlinePolicy) -> None:
+        super().__init__(env)
+        self.deadlines = deadlines
+
+    @singledispatchmethod
+    def policy(self, domain_event: Any, processing_event: Batch) -> None:
+        """Messages tracking does not act on change nothing."""
+
+    # -- intake ---------------------------------------------------------------------------
+
+    @policy.register
+    def _on_received(self, message: c.ReportReceived, batch: Batch) -> None:
+        self._open(message, batch)
+
+    @policy.register
+    def _on_accepted(self, message: c.ReportAccepted, batch: Batch) -> None:
+        self._open(message, batch)
+        self._change(message, batch, lambda case, cause: case.accept(cause))
+
+    @policy.register
+    def _on_held(self, message: c.ReportHeld, batch: Batch) -> None:
+        self._change(message, batch, lambda case, cause: case.hold(cause, message.reason))
+
+    @policy.register
+    def _on_archived(self, message: c.ReportArchived, batch: Batch) -> None:
+        self._change(message, batch, lambda case, cause: case.archive(cause, message.reason))
+
+    @policy.register
+    def _on_linked(self, message: c.ReportLinkedAsDuplicate, batch: Batch) -> None:
+        of = message.duplicate_of_tracking_id
+        self._change(message, batch, lambda case, cause: case.link_as_duplicate(cause, of))
+
+    # -- routing --------------------------------------------------------------------------
+
+    @policy.register
+    def _on_awaiting_triage(self, message: c.ReportAwaitingTriage, batch: Batch) -> None:
+        self._change(
+            message,
+            batch,
+            lambda case, cause: case.await_triage(cause, message.reason, self.deadlines),
+        )
+
+    @policy.register
+    def _on_disposed(self, message: c.ReportDisposed, batch: Batch) -> None:
+        def dispose(case: Case, cause: Cause) -> None:
+            case.dispose(cause, message.skpd_code, message.skpd_name, self.deadlines)
+
+        if self._change(message, batch, dispose):
+            self._release(message.report_id, batch)
+
+    @policy.register
+    def _on_redisposed(self, message: c.ReportRedisposed, batch: Batch) -> None:
+        def redispose(case: Case, cause: Cause) -> None:
+            case.dispose(
+                cause,
+                message.skpd_code,
+                message.skpd_name,
+                self.deadlines,
+                previous_skpd_code=message.from_code,
+            )
+
+        if self._change(message, batch, redispose):
+            self._release(message.report_id, batch)
+
+    @policy.register
+    def _on_escalated(self, message: c.ReportEscalated, batch: Batch) -> None:
+        self._change(message, batch, lambda case, cause: case.escalate(cause, message.reason))
+
+    # -- the bodies -----------------------------------------------------------------------
+
+    @policy.register
+    def _on_acknowledge(self, message: c.Acknowledge, batch: Batch) -> None:
+        self._act(message, batch, lambda case, cause: case.acknowledge(cause, message.skpd_code))
+
+    @policy.register
+    def _on_follow_up(self, message: c.PostFollowUp, batch: Batch) -> None:
+        def post(case: Case, cause: Cause) -> None:
+            case.post_follow_up(cause, message.skpd_code, message.text, self.deadlines)
+
+        self._act(message, batch, post)
+
+    @policy.register
+    def _on_resolve(self, message: c.Resolve, batch: Batch) -> None:
+        code, text = message.skpd_code, message.text
+        self._act(message, batch, lambda case, cause: case.resolve(cause, code, text))
+
+    @policy.register
+    def _on_not_competent(self, message: c.RejectNotCompetent, batch: Batch) -> None:
+        def give_back(case: Case, cause: Cause) -> None:
+            case.return_to_routing(
+                cause,
+                message.skpd_code,
+                message.reason,
+                self.deadlines,
+                suggested_code=message.suggested_code,
+            )
+
+        self._act(message, batch, give_back)
+
+    # -- how a message meets its case -----------------------------------------------------
+
+    def _open(self, message: c.ReportContent, batch: Batch) -> None:
+        if self.load(batch, message.report_id, Case) is not None:
+            return
+        case = Case.open(message.report_id, cause_of(message), report_of(message), self.deadlines)
+        batch.collect_events(case)
+        self._release(message.report_id, batch)
+
+    def _act(self, message: c.SkpdAction, batch: Batch, command: Command) -> None:
+        """A body's action waits while the case waits for a body (its disposition is late)."""
+        self._change(message, batch, command, wait_for_body=True)
+
+    def _change(
+        self,
+        message: c.ReportEvent,
+        batch: Batch,
+        command: Command,
+        *,
+        wait_for_body: bool = False,
+    ) -> bool:
+        """Apply a message to its case once; park it while the case cannot take it yet."""
+        case = self.load(batch, message.report_id, Case)
+        cause = cause_of(message)
+        if case is not None and case.has_handled(cause.event_id):
+            return False
+        if case is None or (wait_for_body and case.awaits_body):
+            self._park(message, batch)
+            return False
+        command(case, cause)
+        batch.collect_events(case)
+        return True
+
+    def _park(self, message: c.ReportEvent, batch: Batch) -> None:
+        early_id = early_arrivals_id(message.report_id)
+        early = self.load(batch, early_id, EarlyArrivals)
+        if early is None:
+            early = EarlyArrivals(id=early_id, report_id=message.report_id)
+        early.park(str(message.event_id), message.event_type, payload_of(message))
+        batch.collect_events(early)
+
+    def _release(self, report_id: UUID, batch: Batch) -> None:
+        """Apply the messages that came early, intake's first, then routing's, then bodies'."""
+        early = self.load(batch, early_arrivals_id(report_id), EarlyArrivals)
+        if early is None:
+            return
+        waiting = [message_from(i["event_type"], i["payload"]) for i in early.release()]
+        batch.collect_events(early)
+        for message in sorted(waiting, key=arrival_rank):
+            try:
+                self.policy(message, batch)
+            except self.rejectable_errors as error:
+                # The parked message stays in the early-arrivals history; nothing is lost.
+                log.warning(
+                    "early-message-refused",
+                    report_id=str(report_id),
+                    event_type=message.event_type,
+                    error=str(error),
+                )

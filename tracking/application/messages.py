@@ -1,0 +1,74 @@
+"""From integration messages to the domain's inputs, and back from a parked payload."""
+
+from __future__ import annotations
+
+from typing import Any
+from uuid import UUID
+
+from shared import contracts as c
+from shared.processing import derived_id
+from tracking.domain.values import Cause, Report
+
+REPORT_MESSAGES: tuple[type[c.ReportEvent], ...] = (
+    c.ReportReceived,
+    c.ReportAccepted,
+    c.ReportHeld,
+    c.ReportArchived,
+    c.ReportLinkedAsDuplicate,
+)
+DISPOSITION_MESSAGES: tuple[type[c.ReportEvent], ...] = (
+    c.ReportDisposed,
+    c.ReportAwaitingTriage,
+    c.ReportRedisposed,
+    c.ReportEscalated,
+)
+ACTION_MESSAGES: tuple[type[c.ReportEvent], ...] = (
+    c.Acknowledge,
+    c.PostFollowUp,
+    c.Resolve,
+    c.RejectNotCompetent,
+)
+_BY_TYPE = {cls.event_type: cls for cls in REPORT_MESSAGES + DISPOSITION_MESSAGES + ACTION_MESSAGES}
+
+
+def cause_of(message: c.ReportEvent) -> Cause:
+    """The message as the reason for a change: its id and its time."""
+    return Cause(event_id=str(message.event_id), at=message.occurred_at)
+
+
+def report_of(message: c.ReportContent) -> Report:
+    """The report content tracking keeps (no identity: only the pseudonymous reporter_ref)."""
+    return Report(
+        tracking_id=message.tracking_id,
+        channel=message.channel.value,
+        kind=message.kind.value,
+        reporter_ref=message.reporter_ref,
+        text=message.text,
+        received_at=message.received_at,
+        title=message.title,
+        anonim=message.anonim,
+        rahasia=message.rahasia,
+        location=message.location.model_dump(),
+    )
+
+
+def early_arrivals_id(report_id: UUID) -> UUID:
+    """The id of the place where one report's early messages wait."""
+    return derived_id("early-arrivals", report_id)
+
+
+def payload_of(message: c.ReportEvent) -> dict[str, Any]:
+    """A message as a JSON-ready dict, to be parked."""
+    return message.model_dump(mode="json")
+
+
+def message_from(event_type: str, payload: dict[str, Any]) -> c.ReportEvent:
+    """A parked message rebuilt as its integration event."""
+    return _BY_TYPE[event_type].model_validate(payload)
+
+
+def arrival_rank(message: c.ReportEvent) -> int:
+    """Release order of parked messages: intake's, then routing's, then the bodies'."""
+    if isinstance(message, REPORT_MESSAGES):
+        return 0
+    return 1 if isinstance(message, DISPOSITION_MESSAGES) else 2

@@ -1,0 +1,102 @@
+"""What the public timeline says about each case event, in Bahasa Indonesia."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from shared.clock import WITA
+from shared.directory import by_code
+from tracking.application.translate import CASE_EVENTS
+from tracking.domain.case import Case
+
+# Timeline types of case events that are not published on `lapor.cases.v1`.
+_UNPUBLISHED = {"Accepted": "CaseResumed"}
+
+STEP_NAMES = {
+    "verifikasi-disposisi": "verifikasi dan disposisi",
+    "tindak-lanjut-pertama": "tindak lanjut pertama",
+    "penyelesaian": "penyelesaian",
+}
+
+
+@dataclass(frozen=True)
+class Line:
+    """One timeline line: what happened, and the body's own words when there are any."""
+
+    description: str
+    detail: str | None = None
+
+
+@dataclass(frozen=True)
+class Entry:
+    """A described case event: its public type name and its line."""
+
+    type: str
+    line: Line
+
+
+def describe(event: Any) -> Entry | None:
+    """The timeline entry of a case event, or None for events the public does not see."""
+    name = type(event).__name__
+    describer = _DESCRIBERS.get(name)
+    if describer is None or not isinstance(event, Case.Event):
+        return None
+    standing = getattr(event, "standing", {})
+    body = standing.get("skpd_name") or standing.get("skpd_code") or "instansi"
+    line = describer(event, body)
+    if line is None:
+        return None
+    published = CASE_EVENTS.get(name)
+    return Entry(published[0].event_type if published else _UNPUBLISHED[name], line)
+
+
+def _body_name(code: str) -> str:
+    body = by_code().get(code)
+    return body.name if body else code
+
+
+def _wita(moment: datetime) -> str:
+    return moment.astimezone(WITA).strftime("%d-%m-%Y %H:%M WITA")
+
+
+def _step(event: Any) -> str:
+    return STEP_NAMES.get(event.step, event.step)
+
+
+def _accepted(event: Any, body: str) -> Line | None:
+    return Line("Laporan dilanjutkan setelah ditinjau petugas") if event.resumed else None
+
+
+def _disposed(event: Any, body: str) -> Line:
+    if event.previous_skpd_code:
+        return Line(f"Laporan didisposisikan ulang ke {body}")
+    return Line(f"Laporan didisposisikan ke {body}")
+
+
+def _returned(event: Any, body: str) -> Line:
+    who = _body_name(event.rejected_by)
+    return Line(f"{who} menyatakan laporan bukan wewenangnya; laporan menunggu disposisi ulang")
+
+
+_DESCRIBERS: dict[str, Any] = {
+    "Opened": lambda e, b: Line("Laporan diterima"),
+    "Accepted": _accepted,
+    "Held": lambda e, b: Line("Laporan ditunda untuk ditinjau petugas"),
+    "Archived": lambda e, b: Line("Laporan diarsipkan"),
+    "LinkedAsDuplicate": lambda e, b: Line(
+        f"Laporan digabungkan dengan laporan {e.duplicate_of_tracking_id}"
+    ),
+    "AwaitingTriage": lambda e, b: Line("Laporan menunggu disposisi oleh admin"),
+    "Disposed": _disposed,
+    "Escalated": lambda e, b: Line("Laporan dieskalasi ke pimpinan"),
+    "Acknowledged": lambda e, b: Line(f"Laporan sedang diproses oleh {b}"),
+    "FollowUpPosted": lambda e, b: Line(f"Tindak lanjut dari {b}", e.text),
+    "Resolved": lambda e, b: Line(f"Laporan diselesaikan oleh {b}", e.text),
+    "Returned": _returned,
+    "DeadlineApproaching": lambda e, b: Line(
+        f"Batas waktu {_step(e)} segera berakhir ({_wita(e.deadline)})"
+    ),
+    "DeadlineMissed": lambda e, b: Line(f"Batas waktu {_step(e)} terlewati ({_wita(e.deadline)})"),
+}

@@ -1,0 +1,121 @@
+"""Builds the tracking service: application, read model, projector, deadline watch, routes."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import Engine
+
+from shared import topics
+from shared.auth import TokenStore
+from shared.clock import WITA, Clock, OffsetClock, SystemClock
+from shared.db import ensure_database
+from shared.directory import body_codes
+from shared.runtime import ServiceSpec, Subscription
+from tracking.adapters.case_queries import SqlCaseViews
+from tracking.adapters.engine import create_tables, read_model_engine
+from tracking.adapters.holidays import IndonesianHolidays
+from tracking.adapters.projector import CaseProjector
+from tracking.application.app import TrackingApplication
+from tracking.application.deadline_watch import DeadlineWatch
+from tracking.application.translate import PUBLISHED, translate
+from tracking.domain.deadlines import DeadlinePolicy
+from tracking.entrypoints.http import install_error_handlers, public_router, stats_router
+from tracking.settings import TrackingSettings
+
+SERVICE = "tracking"
+
+
+def deadline_policy(settings: TrackingSettings) -> DeadlinePolicy:
+    """Working-day limits on the Indonesian calendar, in WITA."""
+    calendar = IndonesianHolidays(
+        collective_leave=settings.collective_leave, extra_dates=settings.extra_leave_dates
+    )
+    return DeadlinePolicy(
+        holidays=calendar,
+        zone=WITA,
+        verify_days=settings.verify_days,
+        follow_up_days=settings.follow_up_days,
+        resolve_days=settings.resolve_days,
+        warn_days=settings.warn_days,
+    )
+
+
+@dataclass(frozen=True)
+class TrackingParts:
+    """The live parts of tracking, before the runtime wraps them (tests use them directly)."""
+
+    app: TrackingApplication
+    engine: Engine
+    views: SqlCaseViews
+    projector: CaseProjector
+    watch: DeadlineWatch
+    tokens: TokenStore
+    clock: Clock
+
+
+def assemble(
+    settings: TrackingSettings, clock: Clock, env: dict[str, str] | None = None
+) -> TrackingParts:
+    """Build the application, the read model and the background workers."""
+    common = settings.common
+    if common.database_url:
+        ensure_database(common.database_url, common.database_name(SERVICE))
+    else:
+        common.ensure_state_dir()
+    app = TrackingApplication(
+        env={**common.eventsourcing_env(SERVICE), **(env or {})},
+        deadlines=deadline_policy(settings),
+    )
+    engine = read_model_engine(settings.read_model())
+    create_tables(engine)
+    views = SqlCaseViews(engine)
+    projector = CaseProjector(
+        app,
+        engine,
+        batch_size=settings.projector_batch_size,
+        idle_seconds=settings.projector_idle_seconds,
+    )
+    watch = DeadlineWatch(app, views, clock, interval_seconds=settings.deadline_check_seconds)
+    tokens = TokenStore(common.auth_tokens)
+    return TrackingParts(app, engine, views, projector, watch, tokens, clock)
+
+
+def bootstrap(
+    settings: TrackingSettings | None = None,
+    *,
+    clock: Clock | None = None,
+    env: dict[str, str] | None = None,
+) -> ServiceSpec:
+    """The tracking service, ready for `build_app` (connects to its own databases only)."""
+    settings = settings or TrackingSettings()
+    common = settings.common
+    clock = clock or (OffsetClock() if common.test_mode else SystemClock())
+    parts = assemble(settings, clock, env)
+    app = parts.app
+    return ServiceSpec(
+        name=SERVICE,
+        common=common,
+        application=app,
+        translate=translate,
+        tokens=parts.tokens,
+        clock=clock,
+        subscriptions=[
+            Subscription("reports", [topics.REPORTS], app, "Intake's outcomes open cases"),
+            Subscription(
+                "dispositions", [topics.DISPOSITIONS], app, "Routing's decisions move cases"
+            ),
+            Subscription(
+                "actions",
+                [topics.skpd_actions_topic(code) for code in body_codes()],
+                app,
+                "Each body's actions on the reports disposed to it",
+            ),
+        ],
+        routers=[public_router(parts.views), stats_router(parts.views, parts.tokens)],
+        publishes=[(topics.CASES, event) for event in PUBLISHED],
+        background=[parts.projector.run, parts.watch.run],
+        install_handlers=[install_error_handlers],
+        on_close=[parts.engine.dispose],
+        description="One case per report: its ordered life, the working-day clock, its status.",
+    )

@@ -1,0 +1,1 @@
+"""Tracking's domain: the case aggregate, its status buckets and the working-day clock."""

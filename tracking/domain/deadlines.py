@@ -1,0 +1,45 @@
+"""How long each step may take, in working days, and when to warn before it ends."""
+
+from __future__ import annotations
+
+from collections.abc import Container
+from dataclasses import dataclass
+from datetime import date, datetime, tzinfo
+
+from tracking.domain.calendar import add_working_days
+from tracking.domain.status import Step
+
+
+@dataclass(frozen=True)
+class Deadline:
+    """One step's limit and the moment to warn that it is near."""
+
+    step: str
+    due_at: datetime
+    warn_at: datetime
+
+
+@dataclass(frozen=True)
+class DeadlinePolicy:
+    """Working-day limits per step on one holiday calendar, in one time zone."""
+
+    holidays: Container[date]
+    zone: tzinfo
+    verify_days: int
+    follow_up_days: int
+    resolve_days: int
+    warn_days: int
+
+    def days_for(self, step: Step) -> int:
+        """The working days a step may take."""
+        return {
+            Step.VERIFY: self.verify_days,
+            Step.FIRST_FOLLOW_UP: self.follow_up_days,
+            Step.RESOLVE: self.resolve_days,
+        }[step]
+
+    def deadline(self, step: Step, start: datetime) -> Deadline:
+        """The deadline of a step that starts at `start`."""
+        due = add_working_days(start, self.days_for(step), self.holidays, self.zone)
+        warn = add_working_days(due, -self.warn_days, self.holidays, self.zone)
+        return Deadline(step=step.value, due_at=due, warn_at=warn)

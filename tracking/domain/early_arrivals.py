@@ -1,0 +1,46 @@
+"""Messages about a report that came before its case could take them (keep this module path).
+
+Reports, dispositions and SKPD actions travel on separate topics, so a disposition may be
+consumed before the report's receipt, or an action before its disposition. They wait here and
+are applied, in order, once the case can take them.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+from uuid import UUID
+
+from eventsourcing.domain import Aggregate, event
+
+
+class EarlyArrivals(Aggregate):
+    """The messages waiting for one report's case, each kept as its wire payload."""
+
+    @event("Started")
+    def __init__(self, id: UUID, report_id: UUID) -> None:  # id: the aggregate's
+        self.report_id = report_id
+        self.waiting: list[dict[str, Any]] = []
+
+    def is_waiting(self, event_id: str) -> bool:
+        """Whether a message already waits here (a re-send parks nothing new)."""
+        return any(item["event_id"] == event_id for item in self.waiting)
+
+    def park(self, event_id: str, event_type: str, payload: dict[str, Any]) -> None:
+        """Keep a message until the case can take it."""
+        if not self.is_waiting(event_id):
+            self._parked(event_id, event_type, payload)
+
+    def release(self) -> list[dict[str, Any]]:
+        """Hand back every waiting message, oldest first, and forget them here."""
+        waiting = list(self.waiting)
+        if waiting:
+            self._released([item["event_id"] for item in waiting])
+        return waiting
+
+    @event("Parked")
+    def _parked(self, event_id: str, event_type: str, payload: dict[str, Any]) -> None:
+        self.waiting.append({"event_id": event_id, "event_type": event_type, "payload": payload})
+
+    @event("Released")
+    def _released(self, event_ids: list[str]) -> None:
+        self.waiting = [item for item in self.waiting if item["event_id"] not in event_ids]

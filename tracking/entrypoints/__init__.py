@@ -1,0 +1,1 @@
+"""Tracking's HTTP edges: public status by tracking id, statistics for analysts."""
