@@ -1,0 +1,1 @@
+"""Routing: disposes (disposisi) each accepted report to the competent body, or to triage."""

@@ -1,0 +1,1 @@
+"""Routing's adapters: the keyword router and its rule data."""

@@ -1,0 +1,60 @@
+"""Report text as word tokens: lower case, no punctuation, common informal spellings expanded."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+# Chat and SMS shorthand that citizens write; only unambiguous ones ("smp" may mean "sampai").
+INFORMAL = {
+    "tdk": "tidak",
+    "ga": "tidak",
+    "gak": "tidak",
+    "nggak": "tidak",
+    "ngga": "tidak",
+    "enggak": "tidak",
+    "blm": "belum",
+    "sdh": "sudah",
+    "udh": "sudah",
+    "udah": "sudah",
+    "jln": "jalan",
+    "bgt": "banget",
+    "yg": "yang",
+    "dgn": "dengan",
+    "krn": "karena",
+    "rmh": "rumah",
+    "tlg": "tolong",
+    "bnyk": "banyak",
+    "dkt": "dekat",
+    "skrg": "sekarang",
+    "lg": "lagi",
+    "org": "orang",
+    "dr": "dari",
+    "utk": "untuk",
+    "sy": "saya",
+    "kmrn": "kemarin",
+    "ngalir": "mengalir",
+    "nyala": "menyala",
+    "klp": "kelompok",
+    "ket": "keterangan",
+    "pdm": "pdam",
+    "mampat": "mampet",
+}
+
+_WORD = re.compile(r"[a-z0-9]+")
+# A phrase never runs across these: "pju mati, lampu jalan" holds no "mati lampu".
+_BREAK = re.compile(r"[,;:!?()\n\[\]]|\.(?=\s|$)")
+# "anak2" is the informal "anak-anak": keep the word once.
+_REDUPLICATION = re.compile(r"(?<=[a-z])2(?![0-9])")
+
+
+def tokens(text: str) -> list[str]:
+    """The words of a text, normalised for matching."""
+    folded = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
+    folded = _REDUPLICATION.sub(" ", folded)
+    return [INFORMAL.get(word, word) for word in _WORD.findall(folded)]
+
+
+def segments(text: str) -> list[list[str]]:
+    """The words of a text, cut at punctuation that ends a clause."""
+    return [words for words in (tokens(part) for part in _BREAK.split(text)) if words]

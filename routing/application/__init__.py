@@ -1,0 +1,1 @@
+"""Routing's use cases: policies on reports and cases, admin triage, translation to contracts."""

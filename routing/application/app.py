@@ -1,0 +1,163 @@
+"""The routing application: disposes accepted reports, re-disposes returned ones, admin by hand."""
+
+from __future__ import annotations
+
+from functools import singledispatchmethod
+from typing import Any, ClassVar, NamedTuple
+from uuid import UUID
+
+from eventsourcing.application import AggregateNotFoundError, ProcessingEvent
+from eventsourcing.utils import EnvType
+
+from routing.application.bodies import BodyDirectory
+from routing.application.ids import disposition_id, tracking_entry_id
+from routing.domain.disposition import Disposition
+from routing.domain.errors import DispositionError, ReportNotFound
+from routing.domain.router import RoutableReport, Router, RoutingDecision
+from routing.domain.tracking_index import TrackingIdEntry
+from shared.clock import Clock
+from shared.contracts import CaseReturned, ReportAccepted
+from shared.logging import get_logger
+from shared.processing import BatchProcessApplication, Rejection
+
+log = get_logger(__name__)
+
+
+class HandDisposition(NamedTuple):
+    """The disposition after the admin's choice, and whether it changed anything."""
+
+    disposition: Disposition
+    changed: bool
+
+
+class RoutingApplication(BatchProcessApplication):
+    """Chooses the competent body for every accepted report and keeps where each one went."""
+
+    rejectable_errors: ClassVar[tuple[type[Exception], ...]] = (DispositionError,)
+
+    def __init__(
+        self, router: Router, clock: Clock, bodies: BodyDirectory, env: EnvType | None = None
+    ) -> None:
+        super().__init__(env)
+        self.router = router
+        self.clock = clock
+        self.bodies = bodies
+
+    @singledispatchmethod
+    def policy(self, domain_event: Any, processing_event: ProcessingEvent[UUID]) -> None:
+        """Every other event on the topics routing reads: nothing to do."""
+
+    @policy.register
+    def _(self, event: ReportAccepted, processing_event: ProcessingEvent[UUID]) -> None:
+        """Dispose a report that passed screening, once however often it arrives."""
+        if self.load(processing_event, disposition_id(event.report_id), Disposition) is not None:
+            return
+        entry = self._index(processing_event, event.tracking_id, event.report_id)
+        disposition = Disposition(
+            id=disposition_id(event.report_id),
+            report_id=event.report_id,
+            tracking_id=event.tracking_id,
+            content=_content(event),
+        )
+        report = RoutableReport(event.title, event.text, event.location.kecamatan)
+        self._decide(disposition, self.router.route(report))
+        processing_event.collect_events(disposition, entry)
+
+    @policy.register
+    def _(self, event: CaseReturned, processing_event: ProcessingEvent[UUID]) -> None:
+        """Re-dispose a report a body refused ("bukan wewenang"), never back to a refuser."""
+        disposition = self.load(processing_event, disposition_id(event.report_id), Disposition)
+        if disposition is None:
+            raise ReportNotFound(event.tracking_id)
+        message_id = str(event.event_id)
+        if disposition.has_seen_return(message_id) or not disposition.is_at(event.rejected_by):
+            log.info("stale-return-ignored", tracking_id=event.tracking_id, by=event.rejected_by)
+            return
+        now = self.clock.now()
+        disposition.record_return(
+            event.rejected_by, event.reason, event.suggested_code, message_id, now
+        )
+        target = self._next_body(disposition, event.suggested_code)
+        why = _returned_reason(event)
+        if target is None:
+            disposition.send_to_triage(f"{why}; tidak ada instansi lain yang cocok", [], now)
+        else:
+            name = self.bodies.name(target)
+            disposition.dispose(
+                target, name, method="rule", reason=f"{why}; diteruskan ke {target}", at=now
+            )
+        processing_event.collect_events(disposition)
+
+    def dispose_by_hand(self, tracking_id: str, skpd_code: str, reason: str) -> HandDisposition:
+        """The admin disposes (or re-disposes) a report to the body of their choice."""
+        name = self.bodies.name(skpd_code)
+        with self.processing_lock:  # never interleave with a batch of the consumers
+            disposition = self.by_tracking_id(tracking_id)
+            if disposition.is_at(skpd_code):
+                return HandDisposition(disposition, changed=False)
+            reason = reason or "disposisi oleh admin"
+            disposition.dispose(skpd_code, name, method="admin", reason=reason, at=self.clock.now())
+            self.save(disposition)
+        return HandDisposition(disposition, changed=True)
+
+    def by_tracking_id(self, tracking_id: str) -> Disposition:
+        """The disposition of the report with this tracking id, or ReportNotFound."""
+        try:
+            entry: TrackingIdEntry = self.repository.get(tracking_entry_id(tracking_id.upper()))
+            found: Disposition = self.repository.get(disposition_id(entry.report_id))
+        except AggregateNotFoundError:
+            raise ReportNotFound(tracking_id) from None
+        return found
+
+    def _next_body(self, disposition: Disposition, suggested: str | None) -> str | None:
+        """A body suggesting the admin's own code asks for triage, not for the next candidate."""
+        if suggested == self.bodies.triage_code:
+            return None
+        return disposition.next_body(suggested, self.bodies.routable)
+
+    def _decide(self, disposition: Disposition, decision: RoutingDecision) -> None:
+        candidates = [{"code": c.code, "score": c.score} for c in decision.candidates]
+        now = self.clock.now()
+        if decision.code is None or decision.code == self.bodies.triage_code:
+            disposition.send_to_triage(decision.reason, candidates, now)
+            return
+        disposition.dispose(
+            decision.code,
+            self.bodies.name(decision.code),
+            method=decision.method,
+            confidence=decision.confidence,
+            reason=decision.reason,
+            at=now,
+            candidates=candidates,
+        )
+
+    def _index(
+        self, processing_event: ProcessingEvent[UUID], tracking_id: str, report_id: UUID
+    ) -> TrackingIdEntry:
+        entry_id = tracking_entry_id(tracking_id)
+        existing = self.load(processing_event, entry_id, TrackingIdEntry)
+        if existing is not None and existing.report_id != report_id:
+            raise Rejection(
+                "duplicate-tracking-id", f"{tracking_id} already names report {existing.report_id}"
+            )
+        return existing or TrackingIdEntry(
+            id=entry_id, tracking_id=tracking_id, report_id=report_id
+        )
+
+
+def _content(event: ReportAccepted) -> dict[str, Any]:
+    """What routing keeps of a report: what a body may see, and whether it is rahasia."""
+    return {
+        "title": event.title,
+        "text": event.text,
+        "kind": event.kind.value,
+        "channel": event.channel.value,
+        "location": event.location.model_dump(mode="json"),
+        "anonim": event.anonim,
+        "rahasia": event.rahasia,
+    }
+
+
+def _returned_reason(event: CaseReturned) -> str:
+    suggestion = f" (saran: {event.suggested_code})" if event.suggested_code else ""
+    return f"dikembalikan oleh {event.rejected_by}, bukan wewenang: {event.reason}{suggestion}"

@@ -1,0 +1,37 @@
+"""The bodies routing may dispose to, from the project's directory."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from routing.domain.errors import UnknownBody
+from shared import directory
+
+
+@dataclass(frozen=True)
+class BodyDirectory:
+    """Body names by code, and the admin's code (triage is never an automatic target)."""
+
+    names: Mapping[str, str]
+    triage_code: str
+
+    @classmethod
+    def from_shared(cls, triage_code: str) -> BodyDirectory:
+        """The directory of `shared.directory` (41 SKPD and the outside bodies)."""
+        names = {body.code: body.name for body in directory.bodies()}
+        if triage_code not in names:
+            raise ValueError(f"triage code {triage_code!r} is not in the directory")
+        return cls(names, triage_code)
+
+    def name(self, code: str) -> str:
+        """The name of a body, or UnknownBody."""
+        try:
+            return self.names[code]
+        except KeyError:
+            raise UnknownBody(code) from None
+
+    @property
+    def routable(self) -> frozenset[str]:
+        """The bodies routing may choose by itself: all but the admin."""
+        return frozenset(code for code in self.names if code != self.triage_code)

@@ -1,0 +1,17 @@
+"""Aggregate ids derived from business keys, so every command is idempotent."""
+
+from __future__ import annotations
+
+from uuid import UUID
+
+from shared.processing import derived_id
+
+
+def disposition_id(report_id: UUID) -> UUID:
+    """The one disposition of a report."""
+    return derived_id("disposition", report_id)
+
+
+def tracking_entry_id(tracking_id: str) -> UUID:
+    """The index entry of a tracking id."""
+    return derived_id("tracking-id", tracking_id)

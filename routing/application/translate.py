@@ -1,0 +1,104 @@
+"""Stored domain events -> the integration events routing publishes (read by the relay)."""
+
+from __future__ import annotations
+
+from functools import singledispatch
+from typing import Any
+from uuid import UUID
+
+from routing.domain.disposition import Disposition
+from shared import topics
+from shared.contracts import (
+    Candidate,
+    DispositionMethod,
+    Location,
+    ReportAwaitingTriage,
+    ReportDisposed,
+    ReportRedisposed,
+    ReportRouted,
+)
+from shared.messaging.relay import Outgoing
+from shared.processing import derived_id
+
+
+@singledispatch
+def translate(domain_event: object) -> list[Outgoing]:
+    """Integration events of one stored domain event; most stay inside routing."""
+    return []
+
+
+@translate.register
+def _(event: Disposition.Disposed) -> list[Outgoing]:
+    disposed = ReportDisposed(
+        event_id=_event_id(event, 0),
+        occurred_at=event.at,
+        report_id=event.report_id,
+        tracking_id=event.tracking_id,
+        skpd_code=event.skpd_code,
+        skpd_name=event.skpd_name,
+        method=DispositionMethod(event.method),
+        confidence=event.confidence,
+        reason=event.reason,
+    )
+    return [
+        Outgoing(topics.DISPOSITIONS, str(event.report_id), disposed),
+        _routed(event, event.skpd_code, event.content),
+    ]
+
+
+@translate.register
+def _(event: Disposition.Redisposed) -> list[Outgoing]:
+    redisposed = ReportRedisposed(
+        event_id=_event_id(event, 0),
+        occurred_at=event.at,
+        report_id=event.report_id,
+        tracking_id=event.tracking_id,
+        from_code=event.from_code,
+        skpd_code=event.skpd_code,
+        skpd_name=event.skpd_name,
+        method=DispositionMethod(event.method),
+        reason=event.reason,
+    )
+    return [
+        Outgoing(topics.DISPOSITIONS, str(event.report_id), redisposed),
+        _routed(event, event.skpd_code, event.content),
+    ]
+
+
+@translate.register
+def _(event: Disposition.SentToTriage) -> list[Outgoing]:
+    awaiting = ReportAwaitingTriage(
+        event_id=_event_id(event, 0),
+        occurred_at=event.at,
+        report_id=event.report_id,
+        tracking_id=event.tracking_id,
+        reason=event.reason,
+        candidates=tuple(Candidate(code=c["code"], score=c["score"]) for c in event.candidates),
+    )
+    return [Outgoing(topics.DISPOSITIONS, str(event.report_id), awaiting)]
+
+
+def _routed(
+    event: Disposition.Disposed | Disposition.Redisposed, code: str, content: dict[str, Any]
+) -> Outgoing:
+    """What the body sees on its own topic: the report, never the reporter (rahasia or not)."""
+    routed = ReportRouted(
+        event_id=_event_id(event, 1),
+        occurred_at=event.at,
+        report_id=event.report_id,
+        tracking_id=event.tracking_id,
+        skpd_code=code,
+        title=content["title"],
+        text=content["text"],
+        kind=content["kind"],
+        channel=content["channel"],
+        location=Location.model_validate(content["location"]),
+        anonim=content["anonim"],
+        disposed_at=event.at,
+    )
+    return Outgoing(topics.skpd_topic(code), str(event.report_id), routed)
+
+
+def _event_id(event: Disposition.Event, index: int) -> UUID:
+    """The same id every time the relay translates this stored event (a re-send dedupes)."""
+    return derived_id(event.originator_id, event.originator_version, index)

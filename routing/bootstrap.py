@@ -1,0 +1,96 @@
+"""Builds the routing service: application, router, relay translation, subscriptions, HTTP."""
+
+from __future__ import annotations
+
+from routing.adapters.keyword_router import KeywordRouter
+from routing.application.app import RoutingApplication
+from routing.application.bodies import BodyDirectory
+from routing.application.translate import translate
+from routing.application.triage import TriageQueue
+from routing.entrypoints.http import admin_router, install_error_handlers
+from routing.settings import RoutingSettings
+from shared import topics
+from shared.auth import TokenStore
+from shared.clock import Clock, OffsetClock, SystemClock
+from shared.contracts import (
+    IntegrationEvent,
+    ReportAwaitingTriage,
+    ReportDisposed,
+    ReportRedisposed,
+    ReportRouted,
+)
+from shared.db import ensure_database
+from shared.directory import body_codes
+from shared.runtime import ServiceSpec, Subscription
+
+SERVICE = "routing"
+
+
+def bootstrap(
+    settings: RoutingSettings | None = None,
+    *,
+    clock: Clock | None = None,
+    env: dict[str, str] | None = None,
+) -> ServiceSpec:
+    """The routing service; `env` overrides the event store's environment (tests: popo)."""
+    settings = settings or RoutingSettings()
+    common = settings.common
+    clock = clock or (OffsetClock() if common.test_mode else SystemClock())
+    store = {**common.eventsourcing_env(SERVICE), **(env or {})}
+    _prepare_store(settings, store)
+    router = KeywordRouter(
+        min_confidence=settings.min_confidence,
+        title_weight=settings.title_weight,
+        max_candidates=settings.max_candidates,
+    )
+    bodies = BodyDirectory.from_shared(settings.triage_code)
+    app = RoutingApplication(router=router, clock=clock, bodies=bodies, env=store)
+    tokens = TokenStore(common.auth_tokens)
+    return ServiceSpec(
+        name=SERVICE,
+        common=common,
+        application=app,
+        translate=translate,
+        tokens=tokens,
+        clock=clock,
+        subscriptions=[
+            Subscription(
+                name="reports",
+                topics=[topics.REPORTS],
+                processor=app,
+                description="routing disposes every ReportAccepted",
+            ),
+            Subscription(
+                name="cases",
+                topics=[topics.CASES],
+                processor=app,
+                description="routing re-disposes every CaseReturned",
+            ),
+        ],
+        routers=[admin_router(app, TriageQueue(app), tokens)],
+        publishes=publishes(),
+        install_handlers=[install_error_handlers],
+        description="Disposes each accepted report to the competent body, or to triage.",
+    )
+
+
+def publishes() -> list[tuple[str, type[IntegrationEvent]]]:
+    """Every (topic, event) routing produces, for the AsyncAPI document."""
+    dispositions: list[tuple[str, type[IntegrationEvent]]] = [
+        (topics.DISPOSITIONS, ReportDisposed),
+        (topics.DISPOSITIONS, ReportAwaitingTriage),
+        (topics.DISPOSITIONS, ReportRedisposed),
+    ]
+    return dispositions + [(topics.skpd_topic(code), ReportRouted) for code in body_codes()]
+
+
+def _prepare_store(settings: RoutingSettings, store: dict[str, str]) -> None:
+    """The SQLite folder or the PostgreSQL database must exist before the application opens it."""
+    common = settings.common
+    module = store.get("PERSISTENCE_MODULE")
+    if module == "eventsourcing.sqlite":
+        common.ensure_state_dir()
+    elif module == "eventsourcing.postgres" and common.database_url:
+        ensure_database(
+            common.database_url, store.get("POSTGRES_DBNAME") or common.database_name(SERVICE)
+        )

@@ -1,0 +1,235 @@
+"""The disposition (disposisi) of one report: which body holds it, and who refused it.
+
+Events that leave the service (`Disposed`, `Redisposed`, `SentToTriage`) carry everything their
+integration events need, so translating them never reads the store. `at` is the injected clock's
+time of the decision.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Container
+from datetime import datetime
+from typing import Any
+from uuid import UUID
+
+from eventsourcing.domain import Aggregate, event
+
+from routing.domain.errors import NotDisposedTo
+
+EXCERPT_LENGTH = 160
+
+
+class Disposition(Aggregate):
+    """Where one report stands: its body (or triage), its candidates, the bodies that refused it."""
+
+    class Opened(Aggregate.Created):
+        """`content`: title, text, kind, channel, location, anonim, rahasia (no reporter)."""
+
+        report_id: UUID
+        tracking_id: str
+        content: dict[str, Any]
+
+    @event(Opened)
+    def __init__(
+        self, id: UUID, report_id: UUID, tracking_id: str, content: dict[str, Any]
+    ) -> None:
+        self.report_id = report_id
+        self.tracking_id = tracking_id
+        self.content = content
+        self.skpd_code: str | None = None
+        self.previous_code: str | None = None
+        self.awaiting_triage = False
+        self.candidates: list[dict[str, Any]] = []
+        self.rejected_by: list[str] = []
+        self.returns_seen: list[str] = []
+
+    class Disposed(Aggregate.Event):
+        """The report went to its first body."""
+
+        report_id: UUID
+        tracking_id: str
+        skpd_code: str
+        skpd_name: str
+        method: str
+        confidence: float
+        reason: str
+        candidates: list[dict[str, Any]]
+        content: dict[str, Any]
+        at: datetime
+
+    class Redisposed(Aggregate.Event):
+        """The report went from one body to another."""
+
+        report_id: UUID
+        tracking_id: str
+        from_code: str
+        skpd_code: str
+        skpd_name: str
+        method: str
+        reason: str
+        content: dict[str, Any]
+        at: datetime
+
+    class SentToTriage(Aggregate.Event):
+        """The admin must choose the body."""
+
+        report_id: UUID
+        tracking_id: str
+        title: str
+        excerpt: str
+        reason: str
+        candidates: list[dict[str, Any]]
+        at: datetime
+
+    class Returned(Aggregate.Event):
+        """The body holding the report said "bukan wewenang"."""
+
+        rejected_by: str
+        reason: str
+        suggested_code: str | None
+        message_id: str
+        at: datetime
+
+    @property
+    def title(self) -> str:
+        """The report's title (may be empty for SMS and chat reports)."""
+        return str(self.content.get("title") or "")
+
+    @property
+    def excerpt(self) -> str:
+        """The start of the report's text, for lists."""
+        text = " ".join(str(self.content.get("text") or "").split())
+        return text if len(text) <= EXCERPT_LENGTH else text[: EXCERPT_LENGTH - 1] + "…"
+
+    def is_at(self, code: str) -> bool:
+        """Whether the report is disposed to this body now."""
+        return self.skpd_code == code
+
+    def has_seen_return(self, message_id: str) -> bool:
+        """Whether this return message was already acted on."""
+        return message_id in self.returns_seen
+
+    def dispose(
+        self,
+        code: str,
+        name: str,
+        *,
+        method: str,
+        reason: str,
+        at: datetime,
+        confidence: float = 1.0,
+        candidates: list[dict[str, Any]] | None = None,
+    ) -> None:
+        """Send the report to a body: a first disposition, or a re-disposition if it had one."""
+        from_code = self.skpd_code or self.previous_code
+        if from_code is None:
+            self._disposed(
+                report_id=self.report_id, tracking_id=self.tracking_id, skpd_code=code,
+                skpd_name=name, method=method, confidence=confidence, reason=reason,
+                candidates=list(candidates or []), content=self.content, at=at,
+            )  # fmt: skip
+        else:
+            self._redisposed(
+                report_id=self.report_id, tracking_id=self.tracking_id, from_code=from_code,
+                skpd_code=code, skpd_name=name, method=method, reason=reason,
+                content=self.content, at=at,
+            )  # fmt: skip
+
+    def send_to_triage(self, reason: str, candidates: list[dict[str, Any]], at: datetime) -> None:
+        """Leave the choice of body to the admin (Tim LAPOR kota)."""
+        self._sent_to_triage(
+            self.report_id, self.tracking_id, self.title, self.excerpt, reason, candidates, at
+        )
+
+    def record_return(
+        self,
+        rejected_by: str,
+        reason: str,
+        suggested_code: str | None,
+        message_id: str,
+        at: datetime,
+    ) -> None:
+        """A body said "bukan wewenang": the report leaves it."""
+        self.check_disposed_to(rejected_by)
+        self._returned(rejected_by, reason, suggested_code, message_id, at)
+
+    def next_body(self, suggested: str | None, routable: Container[str]) -> str | None:
+        """The body to try after a return: the suggestion, else the best untried candidate."""
+        refused = set(self.rejected_by)
+        if suggested and suggested in routable and suggested not in refused:
+            return suggested
+        for candidate in self.candidates:
+            code = str(candidate["code"])
+            if code in routable and code not in refused:
+                return code
+        return None
+
+    def check_disposed_to(self, code: str) -> None:
+        """Only the body holding the report may return it."""
+        if self.skpd_code != code:
+            raise NotDisposedTo(code, self.skpd_code)
+
+    @event(Disposed)
+    def _disposed(
+        self,
+        report_id: UUID,
+        tracking_id: str,
+        skpd_code: str,
+        skpd_name: str,
+        method: str,
+        confidence: float,
+        reason: str,
+        candidates: list[dict[str, Any]],
+        content: dict[str, Any],
+        at: datetime,
+    ) -> None:
+        self.skpd_code = skpd_code
+        self.awaiting_triage = False
+        if candidates:
+            self.candidates = list(candidates)
+
+    @event(Redisposed)
+    def _redisposed(
+        self,
+        report_id: UUID,
+        tracking_id: str,
+        from_code: str,
+        skpd_code: str,
+        skpd_name: str,
+        method: str,
+        reason: str,
+        content: dict[str, Any],
+        at: datetime,
+    ) -> None:
+        self.previous_code = from_code
+        self.skpd_code = skpd_code
+        self.awaiting_triage = False
+
+    @event(SentToTriage)
+    def _sent_to_triage(
+        self,
+        report_id: UUID,
+        tracking_id: str,
+        title: str,
+        excerpt: str,
+        reason: str,
+        candidates: list[dict[str, Any]],
+        at: datetime,
+    ) -> None:
+        if candidates:
+            self.candidates = list(candidates)
+        self.awaiting_triage = True
+
+    @event(Returned)
+    def _returned(
+        self,
+        rejected_by: str,
+        reason: str,
+        suggested_code: str | None,
+        message_id: str,
+        at: datetime,
+    ) -> None:
+        self.rejected_by.append(rejected_by)
+        self.returns_seen.append(message_id)
+        self.previous_code = rejected_by
+        self.skpd_code = None

@@ -1,0 +1,1 @@
+"""Routing's edges: the admin triage HTTP API."""

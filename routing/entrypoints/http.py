@@ -1,0 +1,76 @@
+"""The admin triage API: the list of reports awaiting triage, and disposition by hand."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Depends, FastAPI, Request
+from fastapi.responses import JSONResponse
+
+from routing.application.app import RoutingApplication
+from routing.application.triage import TriageQueue
+from routing.domain.errors import ReportNotFound, UnknownBody
+from routing.entrypoints.schemas import (
+    CandidatePublic,
+    DispositionCreate,
+    DispositionPublic,
+    TriageItemPublic,
+)
+from shared.auth import TokenStore
+from shared.http import require
+
+
+def admin_router(app: RoutingApplication, triage: TriageQueue, tokens: TokenStore) -> APIRouter:
+    """Routes for the admin (Tim LAPOR kota); every one needs the `admin` role."""
+    router = APIRouter(
+        prefix="/v1", tags=["triage"], dependencies=[Depends(require(tokens, "admin"))]
+    )
+
+    @router.get("/triage", response_model=list[TriageItemPublic])
+    def list_triage() -> list[TriageItemPublic]:
+        """Reports awaiting triage, oldest first, with the router's candidates."""
+        return [
+            TriageItemPublic(
+                tracking_id=item.tracking_id,
+                report_id=item.report_id,
+                title=item.title,
+                excerpt=item.excerpt,
+                reason=item.reason,
+                candidates=[CandidatePublic(code=c.code, score=c.score) for c in item.candidates],
+                since=item.since,
+            )
+            for item in triage.pending()
+        ]
+
+    @router.post("/reports/{tracking_id}/disposition", response_model=DispositionPublic)
+    def dispose(tracking_id: str, body: DispositionCreate) -> DispositionPublic:
+        """Dispose or re-dispose a report to a body by hand (method "admin")."""
+        disposition, changed = app.dispose_by_hand(tracking_id, body.skpd_code, body.reason)
+        return DispositionPublic(
+            tracking_id=disposition.tracking_id,
+            report_id=disposition.report_id,
+            skpd_code=disposition.skpd_code,
+            previous_code=disposition.previous_code,
+            rejected_by=list(disposition.rejected_by),
+            changed=changed,
+        )
+
+    return router
+
+
+def install_error_handlers(api: FastAPI) -> None:
+    """Routing's domain errors as HTTP answers naming the problem."""
+
+    @api.exception_handler(ReportNotFound)
+    async def not_found(_: Request, error: ReportNotFound) -> JSONResponse:
+        return JSONResponse({"detail": str(error)}, status_code=404)
+
+    @api.exception_handler(UnknownBody)
+    async def unknown_body(_: Request, error: UnknownBody) -> JSONResponse:
+        detail = [
+            {
+                "loc": ["body", "skpd_code"],
+                "msg": f"unknown body code {error.code!r}",
+                "type": "unknown_body",
+                "input": error.code,
+            }
+        ]
+        return JSONResponse({"detail": detail}, status_code=422)

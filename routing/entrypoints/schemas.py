@@ -1,0 +1,48 @@
+"""The admin triage API's request and response bodies."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated
+from uuid import UUID
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+
+
+class CandidatePublic(BaseModel):
+    """A body the router considered, with its share of the evidence."""
+
+    code: str
+    score: float
+
+
+class TriageItemPublic(BaseModel):
+    """A report waiting for the admin to choose its body."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    tracking_id: str
+    report_id: UUID
+    title: str
+    excerpt: str
+    reason: str
+    candidates: list[CandidatePublic]
+    since: datetime
+
+
+class DispositionCreate(BaseModel):
+    """The admin's choice of body for a report."""
+
+    skpd_code: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=40)]
+    reason: Annotated[str, StringConstraints(strip_whitespace=True, max_length=500)] = ""
+
+
+class DispositionPublic(BaseModel):
+    """Where a report stands after the admin's choice."""
+
+    tracking_id: str
+    report_id: UUID
+    skpd_code: str | None
+    previous_code: str | None
+    rejected_by: list[str] = Field(default_factory=list)
+    changed: bool

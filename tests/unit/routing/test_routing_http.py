@@ -1,0 +1,106 @@
+"""The admin triage API over HTTP: roles, errors naming the problem, and the happy path."""
+
+from __future__ import annotations
+
+import pytest
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+from routing_helpers import STREET_LIGHT, TOKENS, Feed, accepted
+
+from routing.application.app import RoutingApplication
+from shared.http import install_auth_errors
+from shared.runtime import ServiceSpec
+
+UNCLEAR = "mohon diperhatikan, sudah lama begini terus"
+
+
+@pytest.fixture
+def client(spec: ServiceSpec) -> TestClient:
+    api = FastAPI()
+    install_auth_errors(api)
+    for install in spec.install_handlers:
+        install(api)
+    for router in spec.routers:
+        api.include_router(router)
+    return TestClient(api)
+
+
+def auth(role: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {TOKENS[role]}"}
+
+
+def dispose(client: TestClient, tracking_id: str, code: str, role: str = "admin"):
+    body = {"skpd_code": code, "reason": "jalan kota rusak"}
+    return client.post(f"/v1/reports/{tracking_id}/disposition", json=body, headers=auth(role))
+
+
+def test_triage_list_needs_a_token(client: TestClient) -> None:
+    assert client.get("/v1/triage").status_code == 401
+
+
+def test_triage_list_is_for_the_admin_only(client: TestClient) -> None:
+    assert client.get("/v1/triage", headers=auth("analyst")).status_code == 403
+    assert client.get("/v1/triage", headers=auth("skpd:PDAM")).status_code == 403
+
+
+def test_disposition_by_hand_needs_a_token(client: TestClient) -> None:
+    response = client.post("/v1/reports/LPR-00000001/disposition", json={"skpd_code": "DPUPR"})
+    assert response.status_code == 401
+
+
+def test_disposition_by_hand_is_for_the_admin_only(client: TestClient) -> None:
+    assert dispose(client, "LPR-00000001", "DPUPR", role="skpd:PDAM").status_code == 403
+
+
+def test_admin_sees_reports_awaiting_triage(client: TestClient, feed: Feed) -> None:
+    report = accepted(UNCLEAR, title="Keluhan warga")
+    feed(report, accepted(STREET_LIGHT))
+    response = client.get("/v1/triage", headers=auth("admin"))
+    assert response.status_code == 200
+    [item] = response.json()
+    assert (item["tracking_id"], item["title"]) == (report.tracking_id, "Keluhan warga")
+    assert item["candidates"] == []
+    assert item["reason"] == "tidak ada kata kunci yang cocok"
+
+
+def test_unknown_tracking_id_is_404(client: TestClient) -> None:
+    response = dispose(client, "LPR-NOPE0000", "DPUPR")
+    assert response.status_code == 404
+    assert "LPR-NOPE0000" in response.json()["detail"]
+
+
+def test_unknown_body_code_is_422_naming_it(client: TestClient, feed: Feed) -> None:
+    report = accepted(UNCLEAR)
+    feed(report)
+    response = dispose(client, report.tracking_id, "DINAS-ANTAH")
+    assert response.status_code == 422
+    [error] = response.json()["detail"]
+    assert error["loc"] == ["body", "skpd_code"]
+    assert "DINAS-ANTAH" in error["msg"]
+
+
+def test_missing_body_code_is_422(client: TestClient) -> None:
+    response = client.post("/v1/reports/LPR-1/disposition", json={}, headers=auth("admin"))
+    assert response.status_code == 422
+    assert response.json()["detail"][0]["loc"] == ["body", "skpd_code"]
+
+
+def test_admin_disposes_a_report_by_hand(
+    client: TestClient, feed: Feed, app: RoutingApplication
+) -> None:
+    report = accepted(UNCLEAR)
+    feed(report)
+    response = dispose(client, report.tracking_id, "DPUPR")
+    assert response.status_code == 200
+    body = response.json()
+    assert (body["skpd_code"], body["changed"]) == ("DPUPR", True)
+    assert body["report_id"] == str(report.report_id)
+    assert app.by_tracking_id(report.tracking_id).skpd_code == "DPUPR"
+    assert client.get("/v1/triage", headers=auth("admin")).json() == []
+
+
+def test_admin_redisposes_and_sees_where_it_was(client: TestClient, feed: Feed) -> None:
+    report = accepted(STREET_LIGHT)
+    feed(report)
+    body = dispose(client, report.tracking_id, "DISHUB").json()
+    assert (body["previous_code"], body["skpd_code"]) == ("DISPERKIM", "DISHUB")

@@ -1,0 +1,37 @@
+"""Routing on its embedded SQLite store: state survives a restart, triage is rebuilt by replay."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from routing_helpers import STREET_LIGHT, TOKENS, Feed, FixedClock, accepted
+
+from routing.application.triage import TriageQueue
+from routing.bootstrap import bootstrap
+from routing.settings import RoutingSettings
+from shared.auth import digest
+from shared.runtime import ServiceSpec
+from shared.settings import CommonSettings
+
+
+def on_sqlite(state_dir: Path) -> ServiceSpec:
+    common = CommonSettings(
+        database_url=None,
+        state_dir=state_dir,
+        auth_tokens={digest(token): role for role, token in TOKENS.items()},
+    )
+    return bootstrap(RoutingSettings(common=common), clock=FixedClock())
+
+
+def test_dispositions_and_triage_survive_a_restart(tmp_path: Path) -> None:
+    state_dir = tmp_path / "state"
+    first = on_sqlite(state_dir)
+    clear, unclear = accepted(STREET_LIGHT), accepted("mohon diperhatikan, sudah lama")
+    Feed(first.application)(clear, unclear)
+    first.application.close()
+
+    again = on_sqlite(state_dir)
+    assert again.application.by_tracking_id(clear.tracking_id).skpd_code == "DISPERKIM"
+    [item] = TriageQueue(again.application).pending()
+    assert item.tracking_id == unclear.tracking_id
+    assert (state_dir / "routing-events.sqlite").exists()
