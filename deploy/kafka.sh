@@ -9,7 +9,7 @@
 #                          default: $PWD/.lapor/kafka (made absolute)
 #   KAFKA_PORT             client listener port on 127.0.0.1            default 9092
 #   KAFKA_CONTROLLER_PORT  KRaft controller listener port on 127.0.0.1  default 9093
-#   KAFKA_VERSION          org.apache.kafka:kafka_2.13 version          default: from deploy/kafka/pom.xml
+#   LAPOR_KAFKA_VERSION    org.apache.kafka:kafka_2.13 version          default: from deploy/kafka/pom.xml
 #   LAPOR_CACHE_DIR        jar cache shared across clones               default $HOME/.cache/lapor
 #                          (jars in $LAPOR_CACHE_DIR/kafka-$KAFKA_VERSION/lib)
 #   KAFKA_HEAP_OPTS        JVM heap options                             default -Xmx512m -Xms256m
@@ -27,6 +27,14 @@
 # destroy  stop, then delete data/, server.properties and logs (keeps the jar cache).
 set -euo pipefail
 
+# Close file descriptors the caller may have leaked to us (other than stdin/stdout/stderr and the
+# one bash reads this script from): the detached server started below must hold none of them.
+for _fd in "/proc/$$/fd/"*; do
+  _fd="${_fd##*/}"
+  case "$_fd" in 0|1|2|255) ;; *) eval "exec $_fd>&-" 2>/dev/null || true ;; esac
+done
+unset _fd
+
 SCRIPT_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd -P)"
 REPO_ROOT="$(dirname "$SCRIPT_DIR")"
 POM="$SCRIPT_DIR/kafka/pom.xml"
@@ -38,7 +46,7 @@ KAFKA_STATE_DIR="$(abspath "${KAFKA_STATE_DIR:-$PWD/.lapor/kafka}")"
 KAFKA_HOST=127.0.0.1
 KAFKA_PORT="${KAFKA_PORT:-9092}"
 KAFKA_CONTROLLER_PORT="${KAFKA_CONTROLLER_PORT:-9093}"
-KAFKA_VERSION="${KAFKA_VERSION:-$(sed -n 's:.*<kafka.version>\(.*\)</kafka.version>.*:\1:p' "$POM" | head -n1)}"
+KAFKA_VERSION="${LAPOR_KAFKA_VERSION:-$(sed -n 's:.*<kafka.version>\(.*\)</kafka.version>.*:\1:p' "$POM" | head -n1)}"
 CACHE_ROOT="$(abspath "${LAPOR_CACHE_DIR:-${HOME:-/root}/.cache/lapor}")"
 CACHE_DIR="$CACHE_ROOT/kafka-$KAFKA_VERSION"
 CACHE_LIB="$CACHE_DIR/lib"
@@ -205,7 +213,7 @@ do_install() {
       local tmp="$CACHE_DIR/lib.tmp.$$" mvnlog="$CACHE_DIR/mvn.log"
       rm -rf "$tmp"
       log "downloading Apache Kafka $KAFKA_VERSION jars from Maven Central into $CACHE_LIB"
-      if ! mvn -q -B -f "$POM" -Dkafka.version="$KAFKA_VERSION" \
+      if ! mvn -q -B -Dstyle.color=never -f "$POM" -Dkafka.version="$KAFKA_VERSION" \
             dependency:copy-dependencies -DincludeScope=runtime -DoutputDirectory="$tmp" \
             >"$mvnlog" 2>&1; then
         tail -n 30 "$mvnlog" >&2 || true
@@ -244,10 +252,19 @@ running_pid() {
   return 1
 }
 
+# proc_running PID -> 0 while PID exists and is not a zombie (no command-line check: a freshly
+# forked child still shows this script's command line until it has exec'd java)
+proc_running() {
+  kill -0 "$1" 2>/dev/null || return 1
+  local state
+  state="$(sed -n 's/^State:[[:space:]]*\([A-Z]\).*/\1/p' "/proc/$1/status" 2>/dev/null || true)"
+  [[ "$state" != Z ]]
+}
+
 wait_ready() {
   local pid="$1" deadline=$((SECONDS + KAFKA_START_TIMEOUT))
   while ((SECONDS < deadline)); do
-    pid_alive "$pid" || return 2
+    proc_running "$pid" || return 2
     broker_answers && return 0
     sleep 0.5
   done
@@ -300,13 +317,21 @@ EOF
 format_storage() {
   if [[ -f "$DATA/meta.properties" ]]; then return 0; fi
   local cid
-  if [[ -s "$CLUSTER_ID_FILE" ]]; then
-    cid="$(cat "$CLUSTER_ID_FILE")"
-  else
-    find_python
-    cid="$("$PYTHON" -c 'import base64, uuid; print(base64.urlsafe_b64encode(uuid.uuid4().bytes).decode().rstrip("="))')"
+  # data/ is not formatted yet, so no id is committed anywhere: always draw a fresh one
+  find_python
+  {
+    # like Kafka's Uuid.randomUuid: base64url of 16 random bytes, never starting with "-"
+    # (the storage tool would read such an id as an option)
+    cid="$("$PYTHON" -c '
+import base64, uuid
+while True:
+    c = base64.urlsafe_b64encode(uuid.uuid4().bytes).decode().rstrip("=")
+    if not c.startswith("-"):
+        print(c)
+        break
+')"
     printf '%s\n' "$cid" >"$CLUSTER_ID_FILE"
-  fi
+  }
   mkdir -p "$DATA"
   log "formatting $DATA (cluster id $cid)"
   if ! java -Dlog4j2.configurationFile="$LOG4J_CONFIG" -Dkafka.logs.dir="$KAFKA_STATE_DIR" \
@@ -346,7 +371,7 @@ do_start() {
       -XX:+ExitOnOutOfMemoryError -Djava.awt.headless=true \
       -Dlog4j2.configurationFile="$LOG4J_CONFIG" -Dkafka.logs.dir="$KAFKA_STATE_DIR" \
       $KAFKA_JVM_OPTS -cp "$LIB/*" kafka.Kafka "$PROPS" \
-      </dev/null >>"$LOGFILE" 2>&1
+      </dev/null >>"$LOGFILE" 2>&1 8>&- 9>&-
   ) &
   pid=$!
   printf '%s\n' "$pid" >"$PIDFILE"
@@ -385,11 +410,11 @@ do_stop() {
   log "stopping pid $pid"
   kill -TERM "$pid" 2>/dev/null || true
   local deadline=$((SECONDS + KAFKA_STOP_TIMEOUT))
-  while kill -0 "$pid" 2>/dev/null && ((SECONDS < deadline)); do sleep 0.2; done
-  if kill -0 "$pid" 2>/dev/null; then
+  while proc_running "$pid" && ((SECONDS < deadline)); do sleep 0.2; done
+  if proc_running "$pid"; then
     log "still alive after ${KAFKA_STOP_TIMEOUT}s; SIGKILL"
     kill -KILL "$pid" 2>/dev/null || true
-    while kill -0 "$pid" 2>/dev/null; do sleep 0.1; done
+    while proc_running "$pid"; do sleep 0.1; done
   fi
   rm -f "$PIDFILE"
   wait_ports_free
@@ -408,16 +433,25 @@ do_status() {
 
 do_destroy() {
   do_stop
-  rm -rf "$DATA" "$PROPS" "$CLUSTER_ID_FILE" "$LOGFILE" "$KAFKA_STATE_DIR"/server.log*
+  rm -rf "$DATA" "$PROPS" "$CLUSTER_ID_FILE" "$LOGFILE" "$KAFKA_STATE_DIR"/server.log* "$KAFKA_STATE_DIR/.lock"
   [[ -L "$LIB" ]] && rm -f "$LIB"
   rmdir "$KAFKA_STATE_DIR" 2>/dev/null || true
 }
 
+# serialise start/stop/destroy on one state folder (fd 8 is closed for the broker itself)
+lock_state() {
+  mkdir -p "$KAFKA_STATE_DIR"
+  exec 8>"$KAFKA_STATE_DIR/.lock"
+  flock -w $((KAFKA_START_TIMEOUT + KAFKA_STOP_TIMEOUT + 60)) 8 || die "timed out waiting for the lock on $KAFKA_STATE_DIR"
+}
+
 case "${1:-}" in
   install) do_install ;;
-  start) do_start ;;
-  stop) do_stop ;;
+  start) lock_state; do_start ;;
+  stop|destroy)
+    if [[ ! -d "$KAFKA_STATE_DIR" ]]; then log "not running (no $KAFKA_STATE_DIR)"; exit 0; fi
+    lock_state
+    if [[ "$1" == stop ]]; then do_stop; else do_destroy; fi ;;
   status) do_status ;;
-  destroy) do_destroy ;;
   *) echo "usage: $0 install|start|stop|status|destroy" >&2; exit 2 ;;
 esac

@@ -26,6 +26,14 @@
 # as any other user the commands run as that user.
 set -euo pipefail
 
+# Close file descriptors the caller may have leaked to us (other than stdin/stdout/stderr and the
+# one bash reads this script from): the detached server started below must hold none of them.
+for _fd in "/proc/$$/fd/"*; do
+  _fd="${_fd##*/}"
+  case "$_fd" in 0|1|2|255) ;; *) eval "exec $_fd>&-" 2>/dev/null || true ;; esac
+done
+unset _fd
+
 abspath() { case "$1" in /*) printf '%s\n' "$1" ;; *) printf '%s\n' "$PWD/$1" ;; esac; }
 log() { printf 'postgres.sh: %s\n' "$*" >&2; }
 die() { printf 'postgres.sh: error: %s\n' "$*" >&2; exit 1; }
