@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import dataclasses
 from collections.abc import AsyncIterator, Callable, Coroutine, Sequence
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -90,6 +91,31 @@ def _raw(message: Any) -> Any:
     return None
 
 
+def _header_safe(value: bytes | None) -> bytes:
+    if value is None:
+        return b""
+    try:
+        value.decode()
+    except UnicodeDecodeError:
+        return value.decode("utf-8", "replace").encode()
+    return value
+
+
+async def _tolerant_parser(records: Any, original: Any) -> Any:
+    """FastStream decodes headers as UTF-8; a bad header must not stop the partition.
+
+    FastStream parses a copy with readable headers; the consumer gets the original records, so a
+    dead letter still carries the original headers unchanged.
+    """
+    readable = tuple(
+        dataclasses.replace(r, headers=[(k, _header_safe(v)) for k, v in r.headers or ()])
+        for r in records
+    )
+    message = await original(readable)
+    message.raw_message = records
+    return message
+
+
 def build_broker(spec: ServiceSpec, deadletters: Callable[[], DeadLetterPublisher]) -> KafkaBroker:
     """A FastStream broker with one batch subscriber per subscription and the publishers."""
     broker = KafkaBroker(spec.common.kafka_bootstrap_servers, client_id=f"lapor-{spec.name}")
@@ -132,6 +158,7 @@ def _subscribe(
         auto_offset_reset="earliest",
         ack_policy=AckPolicy.NACK_ON_ERROR,
         decoder=_raw,
+        parser=_tolerant_parser,
         title=f"{spec.name}:{sub.name}",
         description=handle.__doc__,
     )(handle)

@@ -11,16 +11,22 @@ from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
 
 from shared.messaging.admin import ensure_topics
 
+Headers = list[tuple[str, bytes]]
+
 
 async def produce(
-    bootstrap: str, topic: str, records: list[tuple[bytes | None, bytes | None]]
+    bootstrap: str,
+    topic: str,
+    records: list[tuple[bytes | None, bytes | None]],
+    headers: list[Headers] | None = None,
 ) -> None:
-    """Send (key, value) records in order and wait for the broker."""
+    """Send (key, value) records in order, with optional headers each, and wait for the broker."""
     producer = AIOKafkaProducer(bootstrap_servers=bootstrap, acks="all")
     await producer.start()
     try:
-        for key, value in records:
-            await producer.send_and_wait(topic, value=value, key=key)
+        for index, (key, value) in enumerate(records):
+            extra = headers[index] if headers else []
+            await producer.send_and_wait(topic, value=value, key=key, headers=extra)
     finally:
         await producer.stop()
 

@@ -92,12 +92,12 @@ def start_service(name: str, folder: Path, state: DevState) -> int:
         "LAPOR_AUTH_TOKENS": json.dumps(state.token_digests()),
         f"LAPOR_{name.upper()}_PORT": str(DEFAULT_PORTS[name]),
     }
-    lapor = Path(sys.executable).resolve().parent / "lapor"
-    command = (
-        [str(lapor), "serve", name]
-        if lapor.exists()
-        else [str(Path(sys.executable).resolve()), "-m", "services.cli.main", "serve", name]
-    )
+    # not resolve(): the virtual environment's python is a symlink to the base interpreter
+    python = Path(os.path.abspath(sys.executable))
+    lapor = python.parent / "lapor"
+    command = [str(lapor), "serve", name]
+    if not lapor.exists():
+        command = [str(python), "-m", "services.cli.main", "serve", name]
     with open(logs / f"{name}.log", "ab") as log, open(os.devnull, "rb") as devnull:
         process = subprocess.Popen(
             command,

@@ -182,6 +182,7 @@ async def test_malformed_records_go_to_the_dead_letter_topic_and_the_next_good_o
         kafka,
         lane.inbound,
         [(key, b"\xffnot json"), (key, missing_text), (key, too_large), (key, codec.encode(good))],
+        headers=[[("x-origin", b"\xfe\xff")], [], [], [("x-origin", b"\xfe")]],
     )
     fastapi_app = build_app(spec_for(kafka, lane, app, max_bytes=4096))
     async with fastapi_app.router.lifespan_context(fastapi_app):
@@ -199,6 +200,7 @@ async def test_malformed_records_go_to_the_dead_letter_topic_and_the_next_good_o
     ]
     assert [r.value for r in dead] == [b"\xffnot json", missing_text, too_large]
     assert all(r.key == key for r in dead)
+    assert ("x-origin", b"\xfe\xff") in list(dead[0].headers)
     assert {header(r, "lapor.dlq.service") for r in dead} == {"plumbing-test"}
     assert "text" in (header(dead[1], "lapor.dlq.error") or "")
     out = await fetch(kafka, lane.outbound, 1)
