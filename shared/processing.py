@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any, ClassVar, TypeVar
 from uuid import UUID
 
@@ -39,6 +39,17 @@ class BatchProcessApplication(ProcessApplication[UUID]):
     """
 
     rejectable_errors: ClassVar[tuple[type[Exception], ...]] = ()
+
+    def __init__(self, env: Any = None) -> None:
+        super().__init__(env)
+        self.recorded_listeners: list[Callable[[], None]] = []
+
+    def _notify(self, recordings: Any) -> None:
+        """After every write (policy or use case): wake whoever waits for new events (the relay)."""
+        super()._notify(recordings)
+        if recordings:
+            for listener in self.recorded_listeners:
+                listener()
 
     def position(self, tracking_name: str) -> int | None:
         """The last position recorded for one topic partition."""

@@ -46,7 +46,7 @@ class OutboxRelay:
         *,
         name: str = "outbox-relay",
         batch_size: int = 500,
-        idle_seconds: float = 0.05,
+        idle_seconds: float = 1.0,
     ) -> None:
         self._app = app
         self._recorder: ProcessRecorder = app.recorder
@@ -56,10 +56,14 @@ class OutboxRelay:
         self._batch_size = batch_size
         self._idle_seconds = idle_seconds
         self.published = 0
+        self._position: int | None = None
+        self._wake = asyncio.Event()
 
     def position(self) -> int:
         """The last notification id published and acknowledged."""
-        return self._recorder.max_tracking_id(self.name) or 0
+        if self._position is None:
+            self._position = self._recorder.max_tracking_id(self.name) or 0
+        return self._position
 
     async def publish_pending(self) -> int:
         """Publish one batch of unpublished notifications; returns how many."""
@@ -86,13 +90,23 @@ class OutboxRelay:
                 )
         await asyncio.gather(*pending)
         last = notifications[-1].id
-        await asyncio.to_thread(self._recorder.insert_tracking, Tracking(self.name, last))
+        try:
+            await asyncio.to_thread(self._recorder.insert_tracking, Tracking(self.name, last))
+        except Exception:
+            self._position = None  # re-read: another relay may have moved it
+            raise
+        self._position = last
         self.published += len(pending)
         return len(notifications)
 
     async def run(self, stopping: asyncio.Event) -> None:
         """Publish until told to stop; on a broker error wait and try again."""
+        loop = asyncio.get_running_loop()
+        listeners = getattr(self._app, "recorded_listeners", None)
+        if listeners is not None:
+            listeners.append(lambda: loop.call_soon_threadsafe(self._wake.set))
         while not stopping.is_set():
+            self._wake.clear()  # before reading: a write after this point wakes the next wait
             try:
                 count = await self.publish_pending()
             except Exception as error:  # the broker or database is away: retry, never skip
@@ -100,7 +114,14 @@ class OutboxRelay:
                 count = 0
                 await _wait(stopping, 1.0)
             if count == 0:
-                await _wait(stopping, self._idle_seconds)
+                await self._idle(stopping)
+
+    async def _idle(self, stopping: asyncio.Event) -> None:
+        """Sleep until new events are recorded, the service stops, or the idle time ends."""
+        waiters = [asyncio.ensure_future(stopping.wait()), asyncio.ensure_future(self._wake.wait())]
+        await asyncio.wait(waiters, timeout=self._idle_seconds, return_when=asyncio.FIRST_COMPLETED)
+        for waiter in waiters:
+            waiter.cancel()
 
 
 async def _wait(stopping: asyncio.Event, seconds: float) -> None:
