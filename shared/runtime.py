@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import dataclasses
+import logging
 from collections.abc import AsyncIterator, Callable, Coroutine, Sequence
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -118,7 +119,11 @@ async def _tolerant_parser(records: Any, original: Any) -> Any:
 
 def build_broker(spec: ServiceSpec, deadletters: Callable[[], DeadLetterPublisher]) -> KafkaBroker:
     """A FastStream broker with one batch subscriber per subscription and the publishers."""
-    broker = KafkaBroker(spec.common.kafka_bootstrap_servers, client_id=f"lapor-{spec.name}")
+    broker = KafkaBroker(
+        spec.common.kafka_bootstrap_servers,
+        client_id=f"lapor-{spec.name}",
+        log_level=logging.DEBUG,  # one line per batch is noise at INFO
+    )
     for sub in spec.subscriptions:
         _subscribe(broker, spec, sub, deadletters)
     for topic, event in spec.publishes:
