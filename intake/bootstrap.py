@@ -9,11 +9,10 @@ from intake.entrypoints.http import intake_router
 from intake.settings import IntakeSettings
 from shared import topics
 from shared.auth import TokenStore
-from shared.clock import Clock, OffsetClock, SystemClock
+from shared.clock import Clock, clock_for
 from shared.contracts import ReportAccepted, ReportArchived, ReportHeld, ReportReceived
-from shared.db import ensure_database
+from shared.db import event_store_env
 from shared.runtime import ServiceSpec, Subscription
-from shared.settings import CommonSettings
 
 SERVICE = "intake"
 
@@ -27,12 +26,12 @@ def bootstrap(
     """The intake service: its application, subscription, routes and published events."""
     settings = settings or IntakeSettings()
     common = settings.common
-    clock = clock or (OffsetClock() if common.test_mode else SystemClock())
+    clock = clock or clock_for(common.test_mode)
     app = IntakeApplication(
         settings.screening_rules(),
         settings.tracking_format(),
         clock,
-        env=_event_store_env(common, env),
+        env=event_store_env(common, SERVICE, env),
     )
     tokens = TokenStore(common.auth_tokens)
     return ServiceSpec(
@@ -60,14 +59,3 @@ def bootstrap(
         install_handlers=[install_error_handlers],
         description="Validates, screens and records citizen reports; keeps the identity vault.",
     )
-
-
-def _event_store_env(common: CommonSettings, overrides: dict[str, str] | None) -> dict[str, str]:
-    """The settings' event store, with test overrides; the store must exist before use."""
-    env = {**common.eventsourcing_env(SERVICE), **(overrides or {})}
-    module = env.get("PERSISTENCE_MODULE")
-    if module == "eventsourcing.postgres" and common.database_url:
-        ensure_database(common.database_url, common.database_name(SERVICE))
-    elif module == "eventsourcing.sqlite":
-        common.ensure_state_dir()
-    return env

@@ -10,11 +10,10 @@ from notification.entrypoints.http import install_error_handlers, notifications_
 from notification.settings import NotificationSettings
 from shared import topics
 from shared.auth import TokenStore
-from shared.clock import Clock, OffsetClock, SystemClock
+from shared.clock import Clock, clock_for
 from shared.contracts import Channel, OutboundMessage
-from shared.db import ensure_database
+from shared.db import event_store_env
 from shared.runtime import ServiceSpec, Subscription
-from shared.settings import CommonSettings
 
 SERVICE = "notification"
 CASES_DOC = "Case events from tracking: the reporter is told of those meant for them."
@@ -30,10 +29,10 @@ def bootstrap(
     """The notification service: case events in, outbound messages out, delivery tracked."""
     settings = settings or NotificationSettings()
     common = settings.common
-    clock = clock or (OffsetClock() if common.test_mode else SystemClock())
+    clock = clock or clock_for(common.test_mode)
     composer = Composer(JinjaRenderer(), settings.short_text_limits)
     application = NotificationApplication(
-        env=_event_store_env(common, env), composer=composer, clock=clock
+        env=event_store_env(common, SERVICE, env), composer=composer, clock=clock
     )
     tokens = TokenStore(common.auth_tokens)
     return ServiceSpec(
@@ -52,14 +51,3 @@ def bootstrap(
         install_handlers=[install_error_handlers],
         description="Tells each reporter, in Bahasa Indonesia, what happened to their report.",
     )
-
-
-def _event_store_env(common: CommonSettings, overrides: dict[str, str] | None) -> dict[str, str]:
-    """The event store's environment; creates its database or state folder when needed."""
-    env = {**common.eventsourcing_env(SERVICE), **(overrides or {})}
-    module = env.get("PERSISTENCE_MODULE", "")
-    if module == "eventsourcing.postgres" and common.database_url:
-        ensure_database(common.database_url, common.database_name(SERVICE))
-    elif module == "eventsourcing.sqlite":
-        common.ensure_state_dir()
-    return env

@@ -11,7 +11,7 @@ from routing.entrypoints.http import admin_router, install_error_handlers
 from routing.settings import RoutingSettings
 from shared import topics
 from shared.auth import TokenStore
-from shared.clock import Clock, OffsetClock, SystemClock
+from shared.clock import Clock, clock_for
 from shared.contracts import (
     IntegrationEvent,
     ReportAwaitingTriage,
@@ -19,7 +19,7 @@ from shared.contracts import (
     ReportRedisposed,
     ReportRouted,
 )
-from shared.db import ensure_database
+from shared.db import event_store_env
 from shared.directory import body_codes
 from shared.runtime import ServiceSpec, Subscription
 
@@ -35,9 +35,8 @@ def bootstrap(
     """The routing service; `env` overrides the event store's environment (tests: popo)."""
     settings = settings or RoutingSettings()
     common = settings.common
-    clock = clock or (OffsetClock() if common.test_mode else SystemClock())
-    store = {**common.eventsourcing_env(SERVICE), **(env or {})}
-    _prepare_store(settings, store)
+    clock = clock or clock_for(common.test_mode)
+    store = event_store_env(common, SERVICE, env)
     router = KeywordRouter(
         min_confidence=settings.min_confidence,
         title_weight=settings.title_weight,
@@ -82,15 +81,3 @@ def publishes() -> list[tuple[str, type[IntegrationEvent]]]:
         (topics.DISPOSITIONS, ReportRedisposed),
     ]
     return dispositions + [(topics.skpd_topic(code), ReportRouted) for code in body_codes()]
-
-
-def _prepare_store(settings: RoutingSettings, store: dict[str, str]) -> None:
-    """The SQLite folder or the PostgreSQL database must exist before the application opens it."""
-    common = settings.common
-    module = store.get("PERSISTENCE_MODULE")
-    if module == "eventsourcing.sqlite":
-        common.ensure_state_dir()
-    elif module == "eventsourcing.postgres" and common.database_url:
-        ensure_database(
-            common.database_url, store.get("POSTGRES_DBNAME") or common.database_name(SERVICE)
-        )

@@ -45,3 +45,8 @@ class OffsetClock:
     def set(self, moment: datetime) -> datetime:
         """Jump to a later moment."""
         return self.advance(moment - self.now())
+
+
+def clock_for(test_mode: bool) -> Clock:
+    """The settable clock in test mode (moved by the test endpoint), the real one otherwise."""
+    return OffsetClock() if test_mode else SystemClock()

@@ -8,6 +8,8 @@ from urllib.parse import urlsplit
 import psycopg
 from psycopg import sql
 
+from shared.settings import CommonSettings
+
 
 def ensure_database(server_url: str, name: str) -> None:
     """Create database `name` on the server unless it exists (idempotent, race-safe)."""
@@ -25,3 +27,17 @@ def ensure_database(server_url: str, name: str) -> None:
             return
         with contextlib.suppress(psycopg.errors.DuplicateDatabase):
             conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+
+
+def event_store_env(
+    common: CommonSettings, service: str, overrides: dict[str, str] | None = None
+) -> dict[str, str]:
+    """A service's eventsourcing environment, its database or state folder made ready."""
+    env = {**common.eventsourcing_env(service), **(overrides or {})}
+    module = env.get("PERSISTENCE_MODULE")
+    if module == "eventsourcing.postgres" and common.database_url:
+        name = env.get("POSTGRES_DBNAME") or common.database_name(service)
+        ensure_database(common.database_url, name)
+    elif module == "eventsourcing.sqlite":
+        common.ensure_state_dir()
+    return env

@@ -8,8 +8,8 @@ from sqlalchemy import Engine
 
 from shared import topics
 from shared.auth import TokenStore
-from shared.clock import WITA, Clock, OffsetClock, SystemClock
-from shared.db import ensure_database
+from shared.clock import WITA, Clock, clock_for
+from shared.db import ensure_database, event_store_env
 from shared.directory import body_codes
 from shared.runtime import ServiceSpec, Subscription
 from tracking.adapters.case_queries import SqlCaseViews
@@ -59,12 +59,10 @@ def assemble(
 ) -> TrackingParts:
     """Build the application, the read model and the background workers."""
     common = settings.common
-    if common.database_url:
+    if common.database_url:  # the read model's database, even when events live elsewhere
         ensure_database(common.database_url, common.database_name(SERVICE))
-    else:
-        common.ensure_state_dir()
     app = TrackingApplication(
-        env={**common.eventsourcing_env(SERVICE), **(env or {})},
+        env=event_store_env(common, SERVICE, env),
         deadlines=deadline_policy(settings),
     )
     engine = read_model_engine(settings.read_model())
@@ -90,7 +88,7 @@ def bootstrap(
     """The tracking service, ready for `build_app` (connects to its own databases only)."""
     settings = settings or TrackingSettings()
     common = settings.common
-    clock = clock or (OffsetClock() if common.test_mode else SystemClock())
+    clock = clock or clock_for(common.test_mode)
     parts = assemble(settings, clock, env)
     app = parts.app
     return ServiceSpec(
