@@ -1,0 +1,33 @@
+"""Topic names and the body directory the project keeps its own copy of."""
+
+from __future__ import annotations
+
+from shared import topics
+from shared.contracts import Channel
+from shared.directory import bodies, body_codes, by_code
+
+
+def test_the_directory_has_the_41_city_skpd_and_the_outside_bodies() -> None:
+    city = [b for b in bodies() if not b.outside_city]
+    assert len(city) == 41
+    assert {"PDAM", "PDPAL", "DISPERKIM", "SETDA-HUMAS"} <= {b.code for b in city}
+    assert by_code()["PLN-UID-KALSELTENG"].outside_city
+
+
+def test_every_body_gets_a_routed_and_an_actions_topic() -> None:
+    names = topics.all_topics(body_codes())
+    for code in body_codes():
+        assert topics.skpd_topic(code) in names
+        assert topics.skpd_actions_topic(code) in names
+
+
+def test_every_channel_gets_an_outbound_topic() -> None:
+    names = topics.all_topics(body_codes())
+    assert {topics.outbound_topic(channel) for channel in Channel} <= set(names)
+    assert topics.outbound_topic("walk-in") == "lapor.outbound.walk-in.v1"
+
+
+def test_topic_names_are_unique_and_versioned() -> None:
+    names = topics.all_topics(body_codes())
+    assert len(names) == len(set(names))
+    assert all(name.startswith("lapor.") and name.endswith(".v1") for name in names)
