@@ -13,7 +13,7 @@ from shared.db import ensure_database, event_store_env
 from shared.directory import body_codes
 from shared.runtime import ServiceSpec, Subscription
 from tracking.adapters.case_queries import SqlCaseViews
-from tracking.adapters.engine import create_tables, read_model_engine
+from tracking.adapters.engine import migrate, read_model_engine
 from tracking.adapters.holidays import IndonesianHolidays
 from tracking.adapters.projector import CaseProjector
 from tracking.application.app import TrackingApplication
@@ -66,7 +66,7 @@ def assemble(
         deadlines=deadline_policy(settings),
     )
     engine = read_model_engine(settings.read_model())
-    create_tables(engine)
+    migrate(engine)
     views = SqlCaseViews(engine)
     projector = CaseProjector(
         app,

@@ -4,10 +4,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event
+from alembic import command
+from alembic.config import Config
+from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.pool import StaticPool
 
-from tracking.adapters.tables import metadata
+from tracking.adapters.migrations import SCRIPT_LOCATION
+
+# Any fixed number, the same in every replica: they queue on it while one of them migrates.
+_MIGRATION_LOCK = 7_270_001
 
 
 def read_model_engine(url: str) -> Engine:
@@ -22,9 +27,16 @@ def read_model_engine(url: str) -> Engine:
     return create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=5)
 
 
-def create_tables(engine: Engine) -> None:
-    """Create the read model's tables if missing (Alembic migrations come later)."""
-    metadata.create_all(engine)
+def migrate(engine: Engine) -> None:
+    """Bring the read model to the newest migration (a no-op when it is there already)."""
+    config = Config()
+    config.set_main_option("script_location", str(SCRIPT_LOCATION))
+    with engine.begin() as connection:
+        if connection.dialect.name == "postgresql":
+            # Replicas starting together wait here; the lock ends with this transaction.
+            connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _MIGRATION_LOCK})
+        config.attributes["connection"] = connection
+        command.upgrade(config, "head")
 
 
 def _sqlite_wal(dbapi_connection: object, _: object) -> None:

@@ -1,4 +1,4 @@
-"""The case read model's tables (SQLAlchemy 2). Created with `metadata.create_all` for now."""
+"""The case read model's tables (SQLAlchemy 2); a change here needs a migration (`migrations/`)."""
 
 from __future__ import annotations
 
