@@ -50,3 +50,23 @@ class OffsetClock:
 def clock_for(test_mode: bool) -> Clock:
     """The settable clock in test mode (moved by the test endpoint), the real one otherwise."""
     return OffsetClock() if test_mode else SystemClock()
+
+
+class FixedClock:
+    """A clock that stands still until told to move (tests, replays)."""
+
+    def __init__(self, moment: datetime) -> None:
+        if moment.tzinfo is None:
+            raise ValueError("the clock's time must carry a time zone")
+        self.moment = moment
+
+    def now(self) -> datetime:
+        return self.moment
+
+    def set(self, moment: datetime) -> None:
+        """Jump to a moment."""
+        self.moment = moment
+
+    def advance(self, delta: timedelta) -> None:
+        """Move forward."""
+        self.moment += delta

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from intake_helpers import Feed, FixedClock, build
+from intake_helpers import START, Feed, FixedClock, build
 
 from intake.application.app import IntakeApplication
 from shared.runtime import ServiceSpec
@@ -11,7 +11,7 @@ from shared.runtime import ServiceSpec
 
 @pytest.fixture
 def clock() -> FixedClock:
-    return FixedClock()
+    return FixedClock(START)
 
 
 @pytest.fixture

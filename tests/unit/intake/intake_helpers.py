@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from typing import Any
 
 from eventsourcing.persistence import Tracking
@@ -12,6 +12,7 @@ from intake.bootstrap import bootstrap
 from intake.settings import IntakeSettings
 from shared import topics
 from shared.auth import digest
+from shared.clock import FixedClock
 from shared.contracts import IntakeMessage, Reporter
 from shared.runtime import ServiceSpec
 from shared.settings import CommonSettings
@@ -29,19 +30,6 @@ TOKENS = {
     "skpd:PDAM": "pdam-token",
 }
 TEXT = "Jalan di Kayu Tangi berlubang besar dan membahayakan pengendara motor"
-
-
-class FixedClock:
-    """A clock that moves only when told."""
-
-    def __init__(self, moment: datetime = START) -> None:
-        self.moment = moment
-
-    def now(self) -> datetime:
-        return self.moment
-
-    def advance(self, delta: timedelta) -> None:
-        self.moment += delta
 
 
 class Feed:
@@ -87,6 +75,6 @@ def build(clock: FixedClock | None = None, **overrides: Any) -> ServiceSpec:
     """An intake service on in-memory persistence."""
     return bootstrap(
         settings(**overrides),
-        clock=clock or FixedClock(),
+        clock=clock or FixedClock(START),
         env={"PERSISTENCE_MODULE": "eventsourcing.popo"},
     )

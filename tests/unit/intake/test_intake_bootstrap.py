@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from intake_helpers import FixedClock
+from intake_helpers import START, FixedClock
 
 from intake.bootstrap import bootstrap
 from intake.settings import IntakeSettings
@@ -33,14 +33,14 @@ def test_default_port_is_8101() -> None:
 
 
 def test_service_consumes_the_intake_topic() -> None:
-    spec = bootstrap(IntakeSettings(), clock=FixedClock(), env=POPO)
+    spec = bootstrap(IntakeSettings(), clock=FixedClock(START), env=POPO)
     [subscription] = spec.subscriptions
     assert list(subscription.topics) == [topics.INTAKE]
     assert subscription.processor is spec.application
 
 
 def test_service_declares_every_report_event_it_publishes() -> None:
-    spec = bootstrap(IntakeSettings(), clock=FixedClock(), env=POPO)
+    spec = bootstrap(IntakeSettings(), clock=FixedClock(START), env=POPO)
     published = {(topic, event.event_type) for topic, event in spec.publishes}
     assert published == {
         (topics.REPORTS, name)

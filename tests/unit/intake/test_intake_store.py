@@ -17,7 +17,7 @@ from intake.domain.identity import Identity
 def open_intake(database: Path) -> IntakeApplication:
     env = {"PERSISTENCE_MODULE": "eventsourcing.sqlite", "SQLITE_DBNAME": str(database)}
     app: IntakeApplication = bootstrap(
-        settings(flood_max_reports=1), clock=FixedClock(), env=env
+        settings(flood_max_reports=1), clock=FixedClock(START), env=env
     ).application
     return app
 

@@ -16,6 +16,7 @@ from notification.application.composer import Composer
 from notification.application.service import NotificationApplication
 from notification.application.translate import translate
 from shared import topics
+from shared.clock import FixedClock
 from shared.contracts import CaseEvent, Channel, ReportKind, StatusBucket
 from shared.messaging.relay import Outgoing
 from shared.processing import Rejection
@@ -24,19 +25,12 @@ NOW = datetime(2026, 11, 27, 9, 0, tzinfo=UTC)
 IN_MEMORY = {"PERSISTENCE_MODULE": "eventsourcing.popo"}
 
 
-class FixedClock:
-    """A clock that always tells the same time."""
-
-    def now(self) -> datetime:
-        return NOW
-
-
 @pytest.fixture
 def app() -> Iterator[NotificationApplication]:
     application = NotificationApplication(
         env=IN_MEMORY,
         composer=Composer(JinjaRenderer(), {Channel.SMS: 320}),
-        clock=FixedClock(),
+        clock=FixedClock(NOW),
     )
     yield application
     application.close()

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from routing_helpers import Feed, FixedClock, build
+from routing_helpers import START, Feed, FixedClock, build
 
 from routing.adapters.keyword_router import KeywordRouter
 from routing.application.app import RoutingApplication
@@ -12,7 +12,7 @@ from shared.runtime import ServiceSpec
 
 @pytest.fixture
 def clock() -> FixedClock:
-    return FixedClock()
+    return FixedClock(START)
 
 
 @pytest.fixture

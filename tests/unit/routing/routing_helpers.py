@@ -15,6 +15,7 @@ from routing.bootstrap import bootstrap
 from routing.settings import RoutingSettings
 from shared import topics
 from shared.auth import digest
+from shared.clock import FixedClock
 from shared.contracts import (
     CaseReturned,
     Channel,
@@ -33,16 +34,6 @@ START = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 TOKENS = {"admin": "admin-token", "analyst": "analyst-token", "skpd:PDAM": "pdam-token"}
 STREET_LIGHT = "LAPOR lampu jalan mati sepanjang Jl. Kayu Tangi 2 sudah seminggu"
 _serial = itertools.count(1)
-
-
-class FixedClock:
-    """A clock that stands still."""
-
-    def __init__(self, moment: datetime = START) -> None:
-        self.moment = moment
-
-    def now(self) -> datetime:
-        return self.moment
 
 
 def build(clock: FixedClock, **settings: Any) -> ServiceSpec:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from routing_helpers import STREET_LIGHT, TOKENS, Feed, FixedClock, accepted
+from routing_helpers import START, STREET_LIGHT, TOKENS, Feed, FixedClock, accepted
 
 from routing.application.triage import TriageQueue
 from routing.bootstrap import bootstrap
@@ -20,7 +20,7 @@ def on_sqlite(state_dir: Path) -> ServiceSpec:
         state_dir=state_dir,
         auth_tokens={digest(token): role for role, token in TOKENS.items()},
     )
-    return bootstrap(RoutingSettings(common=common), clock=FixedClock())
+    return bootstrap(RoutingSettings(common=common), clock=FixedClock(START))
 
 
 def test_dispositions_and_triage_survive_a_restart(tmp_path: Path) -> None:

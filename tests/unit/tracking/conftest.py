@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from tracking_helpers import Feed, FixedClock, build
+from tracking_helpers import START, Feed, FixedClock, build
 
 from tracking.application.app import TrackingApplication
 from tracking.bootstrap import TrackingParts
@@ -13,7 +13,7 @@ from tracking.bootstrap import TrackingParts
 
 @pytest.fixture
 def clock() -> FixedClock:
-    return FixedClock()
+    return FixedClock(START)
 
 
 @pytest.fixture

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from fastapi.testclient import TestClient
-from tracking_helpers import FixedClock, settings
+from tracking_helpers import START, FixedClock, settings
 
 from shared import topics
 from shared.clock import OffsetClock
@@ -17,7 +17,7 @@ POPO = {"PERSISTENCE_MODULE": "eventsourcing.popo"}
 
 
 def _spec(tmp_path: Path) -> ServiceSpec:
-    return bootstrap(settings(tmp_path), clock=FixedClock(), env=POPO)
+    return bootstrap(settings(tmp_path), clock=FixedClock(START), env=POPO)
 
 
 def test_tracking_reads_reports_dispositions_and_every_actions_topic(tmp_path: Path) -> None:

@@ -13,7 +13,7 @@ from eventsourcing.persistence import Tracking
 from shared import contracts as c
 from shared import topics
 from shared.auth import digest
-from shared.clock import WITA
+from shared.clock import WITA, FixedClock
 from shared.processing import Rejection
 from shared.settings import CommonSettings
 from tracking.application.app import TrackingApplication
@@ -26,19 +26,6 @@ START = datetime(2024, 8, 12, 9, 0, tzinfo=WITA)
 TOKENS = {"analyst": "analyst-token", "notification": "notification-token"}
 PDAM = ("PDAM", "Perumda Air Minum Bandarmasih (PDAM)")
 DLH = ("DLH", "Dinas Lingkungan Hidup")
-
-
-class FixedClock:
-    """A clock that stands still until a test moves it."""
-
-    def __init__(self, moment: datetime = START) -> None:
-        self.moment = moment
-
-    def now(self) -> datetime:
-        return self.moment
-
-    def set(self, moment: datetime) -> None:
-        self.moment = moment
 
 
 def settings(tmp_path: Path) -> TrackingSettings:
