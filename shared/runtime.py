@@ -37,6 +37,8 @@ from shared.settings import CommonSettings
 
 log = get_logger(__name__)
 
+RELAY_GRACE_SECONDS = 30.0
+
 Background = Callable[[asyncio.Event], Coroutine[Any, Any, None]]
 
 
@@ -254,8 +256,10 @@ def _add_operational_routes(app: FastAPI, spec: ServiceSpec, runtime: Runtime) -
 
     @app.get("/health/ready", tags=["operations"])
     async def ready() -> JSONResponse:
-        """The broker, the producer and the background jobs are up."""
+        """The broker, the producer, the relay and the background jobs are up."""
         healthy = runtime.ready and all(not t.done() for t in runtime.tasks)
+        if runtime.relay is not None and runtime.relay.stuck(RELAY_GRACE_SECONDS):
+            healthy = False  # events are recorded but cannot be published
         if healthy:
             healthy = await runtime.broker.ping(timeout=2)
         status = 200 if healthy else 503

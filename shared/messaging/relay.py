@@ -58,6 +58,7 @@ class OutboxRelay:
         self.published = 0
         self._position: int | None = None
         self._wake = asyncio.Event()
+        self.failing_since: float | None = None
 
     def position(self) -> int:
         """The last notification id published and acknowledged."""
@@ -109,12 +110,19 @@ class OutboxRelay:
             self._wake.clear()  # before reading: a write after this point wakes the next wait
             try:
                 count = await self.publish_pending()
+                self.failing_since = None
             except Exception as error:  # the broker or database is away: retry, never skip
                 log.error("relay-failed", relay=self.name, error=repr(error))
+                self.failing_since = self.failing_since or loop.time()
                 count = 0
                 await _wait(stopping, 1.0)
             if count == 0:
                 await self._idle(stopping)
+
+    def stuck(self, grace_seconds: float) -> bool:
+        """Whether publishing has failed for longer than the grace period."""
+        since = self.failing_since
+        return since is not None and asyncio.get_running_loop().time() - since > grace_seconds
 
     async def _idle(self, stopping: asyncio.Event) -> None:
         """Sleep until new events are recorded, the service stops, or the idle time ends."""

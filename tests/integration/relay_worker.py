@@ -9,7 +9,7 @@ import sys
 from aiokafka import AIOKafkaProducer
 
 from shared.messaging.relay import OutboxRelay
-from tests.integration.plumbing_app import NoteTaker, translator
+from tests.plumbing_app import NoteTaker, translator
 
 
 async def main(bootstrap: str, out_topic: str, env: dict[str, str]) -> None:

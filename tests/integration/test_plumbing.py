@@ -26,8 +26,8 @@ from shared.messaging.relay import OutboxRelay
 from shared.runtime import ServiceSpec, Subscription, build_app
 from shared.settings import CommonSettings
 from tests.integration.conftest import Lane
-from tests.integration.plumbing_app import Note, NoteTaker, translator
 from tests.kafka_helpers import header, produce, read_topic
+from tests.plumbing_app import Note, NoteTaker, translator
 
 pytestmark = pytest.mark.integration
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))

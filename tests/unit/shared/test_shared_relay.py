@@ -1,0 +1,94 @@
+"""The outbox relay on in-memory persistence (real broker: tests/integration)."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+import pytest
+
+from shared.messaging.relay import OutboxRelay
+from tests.plumbing_app import Note, NoteTaker, translator
+
+POPO = {"PERSISTENCE_MODULE": "eventsourcing.popo"}
+
+
+class Producer:
+    """Accepts records, or refuses them while `down`."""
+
+    def __init__(self) -> None:
+        self.sent: list[dict[str, Any]] = []
+        self.down = False
+
+    async def send(self, topic: str, **record: Any) -> Any:
+        if self.down:
+            raise ConnectionError("broker away")
+        self.sent.append({"topic": topic, **record})
+        done: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        done.set_result(None)
+        return done
+
+
+def notes(app: NoteTaker, count: int) -> None:
+    for n in range(count):
+        app.save(Note(channel="web", message_id=f"m{n}", text=f"laporan {n}"))
+
+
+async def test_the_relay_publishes_in_log_order_and_remembers_where_it_stopped() -> None:
+    app, producer = NoteTaker(env=POPO), Producer()
+    notes(app, 5)
+    relay = OutboxRelay(app, producer, translator("out"), batch_size=2)
+    while await relay.publish_pending():
+        pass
+    assert [dict(r["headers"])["notification_id"] for r in producer.sent] == [
+        b"1",
+        b"2",
+        b"3",
+        b"4",
+        b"5",
+    ]
+    assert OutboxRelay(app, producer, translator("out")).position() == 5
+
+
+async def test_nothing_is_marked_published_while_the_broker_refuses() -> None:
+    app, producer = NoteTaker(env=POPO), Producer()
+    notes(app, 2)
+    producer.down = True
+    relay = OutboxRelay(app, producer, translator("out"))
+    with pytest.raises(ConnectionError):
+        await relay.publish_pending()
+    assert relay.position() == 0
+
+
+async def test_a_relay_failing_past_its_grace_period_counts_as_stuck_until_it_recovers() -> None:
+    app, producer = NoteTaker(env=POPO), Producer()
+    notes(app, 1)
+    producer.down = True
+    relay = OutboxRelay(app, producer, translator("out"), idle_seconds=0.01)
+    stopping = asyncio.Event()
+    running = asyncio.create_task(relay.run(stopping))
+    while relay.failing_since is None:
+        await asyncio.sleep(0.01)
+    assert relay.stuck(grace_seconds=0)
+    producer.down = False
+    while relay.position() < 1:
+        await asyncio.sleep(0.05)
+    assert not relay.stuck(grace_seconds=0)
+    stopping.set()
+    await running
+
+
+async def test_a_new_event_wakes_an_idle_relay() -> None:
+    app, producer = NoteTaker(env=POPO), Producer()
+    relay = OutboxRelay(app, producer, translator("out"), idle_seconds=60)
+    stopping = asyncio.Event()
+    running = asyncio.create_task(relay.run(stopping))
+    await asyncio.sleep(0.05)
+    notes(app, 1)
+    for _ in range(100):
+        if producer.sent:
+            break
+        await asyncio.sleep(0.01)
+    stopping.set()
+    await running
+    assert len(producer.sent) == 1
