@@ -27,20 +27,15 @@
 # destroy  stop, then delete data/, server.properties and logs (keeps the jar cache).
 set -euo pipefail
 
-# Close file descriptors the caller may have leaked to us (other than stdin/stdout/stderr and the
-# one bash reads this script from): the detached server started below must hold none of them.
-for _fd in "/proc/$$/fd/"*; do
-  _fd="${_fd##*/}"
-  case "$_fd" in 0|1|2|255) ;; *) eval "exec $_fd>&-" 2>/dev/null || true ;; esac
-done
-unset _fd
+SCRIPT_NAME=kafka.sh
+# shellcheck source=deploy/lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+close_inherited_fds
+APT_INSTALL_FLAGS=--no-install-recommends
 
-SCRIPT_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd -P)"
-REPO_ROOT="$(dirname "$SCRIPT_DIR")"
+SCRIPT_DIR="$DEPLOY_DIR"
 POM="$SCRIPT_DIR/kafka/pom.xml"
 LOG4J_CONFIG="$SCRIPT_DIR/kafka/log4j2.xml"
-
-abspath() { case "$1" in /*) printf '%s\n' "$1" ;; *) printf '%s\n' "$PWD/$1" ;; esac; }
 
 KAFKA_STATE_DIR="$(abspath "${KAFKA_STATE_DIR:-$PWD/.lapor/kafka}")"
 KAFKA_HOST=127.0.0.1
@@ -63,8 +58,6 @@ PIDFILE="$KAFKA_STATE_DIR/kafka.pid"
 LOGFILE="$KAFKA_STATE_DIR/kafka.log"
 CLUSTER_ID_FILE="$KAFKA_STATE_DIR/cluster.id"
 
-log() { printf 'kafka.sh: %s\n' "$*" >&2; }
-die() { printf 'kafka.sh: error: %s\n' "$*" >&2; exit 1; }
 
 for p in "$KAFKA_PORT" "$KAFKA_CONTROLLER_PORT"; do
   [[ "$p" =~ ^[0-9]+$ ]] || die "invalid port '$p'"
@@ -73,32 +66,6 @@ done
 [[ -n "$KAFKA_VERSION" ]] || die "cannot determine the Kafka version from $POM"
 
 # ---------------------------------------------------------------- python helper (stdlib only)
-PYTHON=""
-find_python() {
-  [[ -n "$PYTHON" ]] && return 0
-  if [[ -x "$REPO_ROOT/.venv/bin/python" ]]; then PYTHON="$REPO_ROOT/.venv/bin/python"
-  elif command -v python3 >/dev/null 2>&1; then PYTHON="$(command -v python3)"
-  else die "python3 is required (port and readiness checks)"; fi
-}
-
-# port_in_use PORT -> 0 when something listens on / holds 127.0.0.1:PORT
-port_in_use() {
-  find_python
-  "$PYTHON" - "$KAFKA_HOST" "$1" <<'PY'
-import errno, socket, sys
-s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-try:
-    s.bind((sys.argv[1], int(sys.argv[2])))
-except OSError:
-    sys.exit(0)   # in use
-finally:
-    s.close()
-sys.exit(1)       # free
-PY
-}
-
-# broker_answers -> 0 when the broker answers ApiVersions + Metadata (with >= 1 broker) on KAFKA_PORT.
 broker_answers() {
   find_python
   "$PYTHON" - "$KAFKA_HOST" "$KAFKA_PORT" <<'PY'
@@ -157,24 +124,6 @@ PY
 }
 
 # ---------------------------------------------------------------- apt
-APT_UPDATED=0
-apt_install() {
-  local sudo=""
-  if [[ $EUID -ne 0 ]]; then
-    if command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then sudo="sudo -n"
-    else die "missing system packages ($*): install them (apt-get install $*) or run as root"; fi
-  fi
-  command -v apt-get >/dev/null 2>&1 || die "missing $* and no apt-get on this machine; install them manually"
-  if [[ $APT_UPDATED -eq 0 ]]; then
-    log "apt-get update"
-    $sudo env DEBIAN_FRONTEND=noninteractive apt-get update -q >&2 || die "apt-get update failed"
-    APT_UPDATED=1
-  fi
-  log "apt-get install -y $*"
-  $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "$@" >&2 \
-    || die "apt-get install $* failed"
-}
-
 ensure_java() { command -v java >/dev/null 2>&1 || apt_install default-jre-headless; }
 ensure_java_and_maven() {
   local pkgs=()
@@ -354,7 +303,7 @@ do_start() {
   fi
   rm -f "$PIDFILE"
   for p in "$KAFKA_PORT" "$KAFKA_CONTROLLER_PORT"; do
-    if port_in_use "$p"; then die "port $p is already in use (Kafka in $KAFKA_STATE_DIR cannot start)"; fi
+    if port_in_use "$KAFKA_HOST" "$p"; then die "port $p is already in use (Kafka in $KAFKA_STATE_DIR cannot start)"; fi
   done
 
   mkdir -p "$KAFKA_STATE_DIR"
@@ -394,7 +343,7 @@ do_start() {
 wait_ports_free() {
   local deadline=$((SECONDS + 15))
   while ((SECONDS < deadline)); do
-    if ! port_in_use "$KAFKA_PORT" && ! port_in_use "$KAFKA_CONTROLLER_PORT"; then return 0; fi
+    if ! port_in_use "$KAFKA_HOST" "$KAFKA_PORT" && ! port_in_use "$KAFKA_HOST" "$KAFKA_CONTROLLER_PORT"; then return 0; fi
     sleep 0.2
   done
   log "warning: port $KAFKA_PORT or $KAFKA_CONTROLLER_PORT still in use after stop"

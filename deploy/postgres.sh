@@ -26,17 +26,11 @@
 # as any other user the commands run as that user.
 set -euo pipefail
 
-# Close file descriptors the caller may have leaked to us (other than stdin/stdout/stderr and the
-# one bash reads this script from): the detached server started below must hold none of them.
-for _fd in "/proc/$$/fd/"*; do
-  _fd="${_fd##*/}"
-  case "$_fd" in 0|1|2|255) ;; *) eval "exec $_fd>&-" 2>/dev/null || true ;; esac
-done
-unset _fd
+SCRIPT_NAME=postgres.sh
+# shellcheck source=deploy/lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+close_inherited_fds
 
-abspath() { case "$1" in /*) printf '%s\n' "$1" ;; *) printf '%s\n' "$PWD/$1" ;; esac; }
-log() { printf 'postgres.sh: %s\n' "$*" >&2; }
-die() { printf 'postgres.sh: error: %s\n' "$*" >&2; exit 1; }
 
 PG_STATE_DIR="$(abspath "${PG_STATE_DIR:-$PWD/.lapor/postgres}")"
 PG_PORT="${PG_PORT:-5432}"
@@ -55,23 +49,6 @@ SERVER_LOG="$PG_DATA_DIR/postgres.log"
 URL="postgresql://postgres@$PG_HOST:$PG_PORT/postgres"
 
 # ---------------------------------------------------------------- helpers
-APT_UPDATED=0
-apt_install() {
-  local sudo=""
-  if [[ $EUID -ne 0 ]]; then
-    if command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then sudo="sudo -n"
-    else die "missing system packages ($*): install them (apt-get install $*) or run as root"; fi
-  fi
-  command -v apt-get >/dev/null 2>&1 || die "missing $* and no apt-get on this machine; install them manually"
-  if [[ $APT_UPDATED -eq 0 ]]; then
-    log "apt-get update"
-    $sudo env DEBIAN_FRONTEND=noninteractive apt-get update -q >&2 || die "apt-get update failed"
-    APT_UPDATED=1
-  fi
-  log "apt-get install -y $*"
-  $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -q "$@" >&2 || die "apt-get install $* failed"
-}
-
 find_bin() {
   if [[ -n "${PG_BIN:-}" ]]; then
     [[ -x "$PG_BIN/initdb" ]] && return 0
@@ -89,25 +66,6 @@ as_pg() {
     (cd / && runuser -u postgres -- "$@" </dev/null)
   else
     (cd / && "$@" </dev/null)
-  fi
-}
-
-port_in_use() {
-  if command -v python3 >/dev/null 2>&1; then
-    python3 - "$PG_HOST" "$1" <<'PY'
-import socket, sys
-s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-try:
-    s.bind((sys.argv[1], int(sys.argv[2])))
-except OSError:
-    sys.exit(0)
-finally:
-    s.close()
-sys.exit(1)
-PY
-  else
-    (exec 3<>"/dev/tcp/$PG_HOST/$1") 2>/dev/null
   fi
 }
 
@@ -183,7 +141,7 @@ do_start() {
     return 0
   fi
 
-  if port_in_use "$PG_PORT"; then
+  if port_in_use "$PG_HOST" "$PG_PORT"; then
     local hint=""
     if command -v pg_lsclusters >/dev/null 2>&1; then
       hint="$(pg_lsclusters -h 2>/dev/null | awk -v p="$PG_PORT" '$3==p && $4 ~ /^online/ {print " (Debian cluster " $1 "/" $2 " runs there: pg_ctlcluster " $1 " " $2 " stop)"}')"
@@ -232,7 +190,7 @@ do_stop() {
     || die "pg_ctl stop failed (log: $SERVER_LOG)"
   clear_state
   local deadline=$((SECONDS + 15))
-  while [[ -n "$rport" ]] && port_in_use "$rport" && ((SECONDS < deadline)); do sleep 0.2; done
+  while [[ -n "$rport" ]] && port_in_use "$PG_HOST" "$rport" && ((SECONDS < deadline)); do sleep 0.2; done
   log "stopped"
 }
 

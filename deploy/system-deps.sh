@@ -15,8 +15,9 @@
 # server (deploy/postgres.sh) and needs the port free.
 set -euo pipefail
 
-log() { printf 'system-deps.sh: %s\n' "$*" >&2; }
-die() { printf 'system-deps.sh: error: %s\n' "$*" >&2; exit 1; }
+SCRIPT_NAME=system-deps.sh
+# shellcheck source=deploy/lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 with_browser=0
 check_only=0
@@ -56,20 +57,10 @@ if ((check_only)); then
   exit 1
 fi
 
-sudo=""
-if [[ $EUID -ne 0 ]]; then
-  if command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then sudo="sudo -n"
-  else die "missing system packages: ${pkgs[*]} — run as root or install them: apt-get install ${pkgs[*]}"; fi
-fi
-command -v apt-get >/dev/null 2>&1 || die "missing ${pkgs[*]} and this machine has no apt-get"
-
 clusters_before="$(pg_lsclusters -h 2>/dev/null | awk '{print $1 "/" $2}' || true)"
-
-log "apt-get update"
-$sudo env DEBIAN_FRONTEND=noninteractive apt-get update -q >&2 || die "apt-get update failed"
-log "apt-get install -y ${pkgs[*]}"
-$sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -q "${pkgs[@]}" >&2 \
-  || die "apt-get install ${pkgs[*]} failed"
+apt_install "${pkgs[@]}"
+sudo=""  # apt_install has refused already when neither root nor `sudo -n` works
+[[ $EUID -eq 0 ]] || sudo="sudo -n"
 
 # Stop clusters the postgresql postinst just created and started; leave pre-existing ones alone.
 if command -v pg_lsclusters >/dev/null 2>&1; then
