@@ -42,10 +42,6 @@ class OffsetClock:
             self._offset += delta
         return self.now()
 
-    def set(self, moment: datetime) -> datetime:
-        """Jump to a later moment."""
-        return self.advance(moment - self.now())
-
 
 def clock_for(test_mode: bool) -> Clock:
     """The settable clock in test mode (moved by the test endpoint), the real one otherwise."""

@@ -232,9 +232,6 @@ class LocalPostgres:
     def url(self) -> str:
         return f"postgresql://postgres@{HOST}:{self.port}/postgres"
 
-    def url_for(self, database: str) -> str:
-        return f"postgresql://postgres@{HOST}:{self.port}/{database}"
-
     @property
     def state_dir(self) -> Path:
         if self._state_dir is None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Annotated, ClassVar
 from uuid import UUID, uuid4
 
@@ -61,9 +60,3 @@ class Location(Contract):
     latitude: float | None = Field(default=None, ge=-90, le=90)
     longitude: float | None = Field(default=None, ge=-180, le=180)
 
-
-def utc_datetime(value: datetime) -> datetime:
-    """Reject naive datetimes at the edges that build events."""
-    if value.tzinfo is None:
-        raise ValueError("datetime must carry a time zone")
-    return value
