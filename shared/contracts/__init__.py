@@ -2,6 +2,7 @@
 
 from shared.contracts.actions import (
     Acknowledge,
+    Classify,
     PostFollowUp,
     RejectNotCompetent,
     Resolve,
@@ -17,6 +18,7 @@ from shared.contracts.cases import (
     CaseAcknowledged,
     CaseArchived,
     CaseAwaitingTriage,
+    CaseClassified,
     CaseClosed,
     CaseDisposed,
     CaseEscalated,
@@ -28,6 +30,7 @@ from shared.contracts.cases import (
     CaseReopened,
     CaseResolved,
     CaseReturned,
+    CaseStatusRequested,
     DeadlineApproaching,
     DeadlineMissed,
     FollowUpPosted,
@@ -43,7 +46,15 @@ from shared.contracts.dispositions import (
     ReportRedisposed,
     ReportRouted,
 )
-from shared.contracts.intake import Channel, IntakeMessage, Reporter, ReportKind
+from shared.contracts.intake import (
+    MAX_ATTACHMENTS,
+    AttachmentUrl,
+    CategoryCode,
+    Channel,
+    IntakeMessage,
+    Reporter,
+    ReportKind,
+)
 from shared.contracts.outbound import (
     DeliveryReported,
     DeliveryStatus,
@@ -54,17 +65,24 @@ from shared.contracts.reports import (
     ReportAccepted,
     ReportArchived,
     ReportContent,
+    ReporterMessage,
+    ReporterRatingReceived,
+    ReporterReplyReceived,
+    ReporterStatusRequested,
     ReportHeld,
     ReportLinkedAsDuplicate,
     ReportReceived,
 )
 
 __all__ = [
+    "MAX_ATTACHMENTS",
     "Acknowledge",
+    "AttachmentUrl",
     "Candidate",
     "CaseAcknowledged",
     "CaseArchived",
     "CaseAwaitingTriage",
+    "CaseClassified",
     "CaseClosed",
     "CaseDisposed",
     "CaseEscalated",
@@ -76,7 +94,10 @@ __all__ = [
     "CaseReopened",
     "CaseResolved",
     "CaseReturned",
+    "CaseStatusRequested",
+    "CategoryCode",
     "Channel",
+    "Classify",
     "Contract",
     "DeadlineApproaching",
     "DeadlineMissed",
@@ -105,7 +126,11 @@ __all__ = [
     "ReportRedisposed",
     "ReportRouted",
     "Reporter",
+    "ReporterMessage",
+    "ReporterRatingReceived",
     "ReporterReplied",
+    "ReporterReplyReceived",
+    "ReporterStatusRequested",
     "Resolve",
     "SkpdAction",
     "StatusBucket",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, ClassVar
 
-from pydantic import StringConstraints
+from pydantic import Field, StringConstraints
 
 from shared.contracts.base import BodyCode, ReportEvent, ReportText
 
@@ -44,3 +44,15 @@ class RejectNotCompetent(SkpdAction):
     event_type: ClassVar[str] = "RejectNotCompetent"
     reason: ReportText
     suggested_code: BodyCode | None = None
+
+
+class Classify(SkpdAction):
+    """The body (or the admin) puts the report in a resolution class, in working days.
+
+    The city's SOPs know 14 (no supervisory examination) and 60 (needs examination); tracking
+    accepts the classes its settings list.
+    """
+
+    event_type: ClassVar[str] = "Classify"
+    resolution_days: int = Field(ge=1, le=365)
+    text: str = Field(default="", max_length=4000)

@@ -119,6 +119,20 @@ class CaseRated(CaseEvent):
     rating: int
 
 
+class CaseStatusRequested(CaseEvent):
+    """The reporter asked for the status (`CEK`); `status` and `skpd_*` say where it stands."""
+
+    event_type: ClassVar[str] = "CaseStatusRequested"
+
+
+class CaseClassified(CaseEvent):
+    """The body or the admin put the case in a resolution class (working days)."""
+
+    event_type: ClassVar[str] = "CaseClassified"
+    resolution_days: int
+    classified_by: str = ""
+
+
 class CaseReopened(CaseEvent):
     """The dialogue was reopened."""
 

@@ -8,7 +8,7 @@ from typing import ClassVar
 from pydantic import AwareDatetime, Field
 
 from shared.contracts.base import BodyCode, Contract, Location, ReportEvent, ReportText
-from shared.contracts.intake import Channel, ReportKind
+from shared.contracts.intake import MAX_ATTACHMENTS, AttachmentUrl, Channel, ReportKind
 
 
 class DispositionMethod(StrEnum):
@@ -64,9 +64,13 @@ class ReportEscalated(ReportEvent):
 
 
 class ReportRouted(ReportEvent):
-    """What a body receives on `lapor.skpd.<CODE>.v1`: the report without identity."""
+    """What a body receives on `lapor.skpd.<CODE>.v1`: the report without identity.
+
+    Version 2 adds `attachments` (photo and document links, optional).
+    """
 
     event_type: ClassVar[str] = "ReportRouted"
+    schema_version: ClassVar[int] = 2
     skpd_code: BodyCode
     title: str = ""
     text: ReportText
@@ -75,3 +79,4 @@ class ReportRouted(ReportEvent):
     location: Location = Field(default_factory=Location)
     anonim: bool = False
     disposed_at: AwareDatetime
+    attachments: tuple[AttachmentUrl, ...] = Field(default=(), max_length=MAX_ATTACHMENTS)

@@ -45,10 +45,24 @@ class Reporter(Contract):
         return any((self.name, self.phone, self.email, self.handle, self.nik))
 
 
+AttachmentUrl = Annotated[str, StringConstraints(max_length=2000, pattern=r"^https?://[^\s]+$")]
+"""A photo or document link (http or https); intake never fetches it."""
+
+CategoryCode = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]{0,39}$")]
+"""A problem category the citizen chose (an Open311 service code): a hint for routing."""
+
+MAX_ATTACHMENTS = 5
+
+
 class IntakeMessage(IntegrationEvent):
-    """One citizen message as a channel adapter received it (key `channel:message_id`)."""
+    """One citizen message as a channel adapter received it (key `channel:message_id`).
+
+    Version 2 adds `attachments` (up to 5 links) and `category`; both optional, so version 1
+    messages still read.
+    """
 
     event_type: ClassVar[str] = "IntakeMessage"
+    schema_version: ClassVar[int] = 2
 
     channel: Channel
     message_id: Annotated[str, StringConstraints(min_length=1, max_length=200)]
@@ -60,6 +74,8 @@ class IntakeMessage(IntegrationEvent):
     anonim: bool = False
     rahasia: bool = False
     received_at: AwareDatetime | None = None
+    attachments: tuple[AttachmentUrl, ...] = Field(default=(), max_length=MAX_ATTACHMENTS)
+    category: CategoryCode | None = None
 
     @property
     def key(self) -> str:

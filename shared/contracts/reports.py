@@ -8,11 +8,22 @@ from uuid import UUID
 from pydantic import AwareDatetime, Field
 
 from shared.contracts.base import Location, ReportEvent, ReportText
-from shared.contracts.intake import Channel, ReportKind
+from shared.contracts.intake import (
+    MAX_ATTACHMENTS,
+    AttachmentUrl,
+    CategoryCode,
+    Channel,
+    ReportKind,
+)
 
 
 class ReportContent(ReportEvent):
-    """The report as routing and tracking may see it: a pseudonymous reporter only."""
+    """The report as routing and tracking may see it: a pseudonymous reporter only.
+
+    Version 2 adds `attachments` and `category` (optional: version 1 events still read).
+    """
+
+    schema_version: ClassVar[int] = 2
 
     channel: Channel
     kind: ReportKind
@@ -23,6 +34,8 @@ class ReportContent(ReportEvent):
     anonim: bool = False
     rahasia: bool = False
     received_at: AwareDatetime
+    attachments: tuple[AttachmentUrl, ...] = Field(default=(), max_length=MAX_ATTACHMENTS)
+    category: CategoryCode | None = None
 
 
 class ReportReceived(ReportContent):
@@ -57,3 +70,35 @@ class ReportLinkedAsDuplicate(ReportEvent):
     event_type: ClassVar[str] = "ReportLinkedAsDuplicate"
     duplicate_of_report_id: UUID
     duplicate_of_tracking_id: str
+
+
+class ReporterMessage(ReportEvent):
+    """A message from a report's own reporter about it (same contact, same channel).
+
+    `report_id` and `tracking_id` name the report it is about; no identity travels.
+    """
+
+    channel: Channel
+    message_id: str = ""
+    received_at: AwareDatetime
+
+
+class ReporterReplyReceived(ReporterMessage):
+    """The reporter replied (tanggapan) to the body's answer: `BALAS <id> ...` or `<id> ...`."""
+
+    event_type: ClassVar[str] = "ReporterReplyReceived"
+    text: ReportText
+
+
+class ReporterRatingReceived(ReporterMessage):
+    """The reporter rated the handling, 1 to 5: `NILAI <id> <1-5>`."""
+
+    event_type: ClassVar[str] = "ReporterRatingReceived"
+    rating: int = Field(ge=1, le=5)
+    comment: str = Field(default="", max_length=500)
+
+
+class ReporterStatusRequested(ReporterMessage):
+    """The reporter asked where the report stands: `CEK <id>`."""
+
+    event_type: ClassVar[str] = "ReporterStatusRequested"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from datetime import UTC, datetime
+from uuid import uuid4
 
 import pytest
 
@@ -33,7 +34,10 @@ def test_an_encoded_event_decodes_to_an_equal_event() -> None:
 
 def test_the_wire_carries_event_type_and_schema_version() -> None:
     wire = json.loads(codec.encode(intake()))
-    assert (wire["event_type"], wire["schema_version"]) == ("IntakeMessage", 1)
+    assert (wire["event_type"], wire["schema_version"]) == (
+        "IntakeMessage",
+        c.IntakeMessage.schema_version,
+    )
 
 
 def test_consumers_ignore_fields_they_do_not_know() -> None:
@@ -82,7 +86,7 @@ def test_headers_carry_type_version_event_id_and_the_notification_id() -> None:
     headers = dict(codec.headers(event, 42))
     assert headers == {
         "event_type": b"IntakeMessage",
-        "schema_version": b"1",
+        "schema_version": str(c.IntakeMessage.schema_version).encode(),
         "event_id": str(event.event_id).encode(),
         "notification_id": b"42",
     }
@@ -101,3 +105,48 @@ def test_body_topics_carry_routed_reports_and_actions() -> None:
 def test_a_topic_without_a_contract_is_a_programming_error() -> None:
     with pytest.raises(KeyError):
         codec.events_for("lapor.nowhere.v1")
+
+
+def test_a_version_1_intake_message_without_attachments_or_category_still_reads() -> None:
+    wire = json.loads(codec.encode(intake()))
+    wire["schema_version"] = 1
+    del wire["attachments"], wire["category"]
+    event = codec.decode(topics.INTAKE, json.dumps(wire).encode(), 65536)
+    assert isinstance(event, c.IntakeMessage)
+    assert event.attachments == () and event.category is None
+
+
+@pytest.mark.parametrize(
+    "attachments",
+    [
+        ["ftp://example.org/a.jpg"],
+        ["https://example.org/a b.jpg"],
+        [f"https://example.org/{i}.jpg" for i in range(6)],
+        ["https://example.org/" + "a" * 2000],
+    ],
+)
+def test_attachments_are_at_most_five_http_links_of_bounded_length(
+    attachments: list[str],
+) -> None:
+    wire = json.loads(codec.encode(intake()))
+    wire["attachments"] = attachments
+    with pytest.raises(codec.MalformedMessage) as caught:
+        codec.decode(topics.INTAKE, json.dumps(wire).encode(), 65536)
+    assert caught.value.detail.startswith("attachments")
+
+
+def test_a_rating_outside_one_to_five_is_refused() -> None:
+    now = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)
+    rating = c.ReporterRatingReceived(
+        report_id=uuid4(),
+        tracking_id="LPR-ABCD2345",
+        channel=c.Channel.SMS,
+        received_at=now,
+        occurred_at=now,
+        rating=5,
+    )
+    wire = json.loads(codec.encode(rating))
+    assert isinstance(codec.decode(topics.REPORTS, codec.encode(rating), 65536), type(rating))
+    wire["rating"] = 6
+    with pytest.raises(codec.MalformedMessage):
+        codec.decode(topics.REPORTS, json.dumps(wire).encode(), 65536)

@@ -31,3 +31,18 @@ def test_topic_names_are_unique_and_versioned() -> None:
     names = topics.all_topics(body_codes())
     assert len(names) == len(set(names))
     assert all(name.startswith("lapor.") and name.endswith(".v1") for name in names)
+
+
+def test_every_body_has_a_mailbox_and_a_parent_that_exists() -> None:
+    codes = set(body_codes())
+    for body in bodies():
+        assert body.email and "@" in body.email, body.code
+        assert body.parent is None or body.parent in codes, body.code
+
+
+def test_an_escalation_goes_to_the_parent_else_to_the_city_admin() -> None:
+    from shared.directory import CITY_ADMIN, escalation_target
+
+    assert escalation_target("KEC-UTARA") == by_code()["KEC-UTARA"].parent
+    assert escalation_target("PDAM") == CITY_ADMIN
+    assert escalation_target("NO-SUCH-BODY") == CITY_ADMIN
