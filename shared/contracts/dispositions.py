@@ -16,6 +16,7 @@ class DispositionMethod(StrEnum):
 
     RULE = "rule"
     MODEL = "model"
+    LOCATION = "location"
     ADMIN = "admin"
 
 
@@ -27,14 +28,21 @@ class Candidate(Contract):
 
 
 class ReportDisposed(ReportEvent):
-    """The report was disposed (disposisi) to one competent body."""
+    """The report was disposed (disposisi) to one competent body.
+
+    Version 2: `method` may be `location`; `also` names further bodies of a cross-sector report
+    (each told on its own topic; they may acknowledge and follow up, only the primary resolves or
+    returns it).
+    """
 
     event_type: ClassVar[str] = "ReportDisposed"
+    schema_version: ClassVar[int] = 2
     skpd_code: BodyCode
     skpd_name: str
     method: DispositionMethod
     confidence: float = Field(ge=0, le=1)
     reason: str = ""
+    also: tuple[BodyCode, ...] = ()
 
 
 class ReportAwaitingTriage(ReportEvent):
@@ -57,10 +65,18 @@ class ReportRedisposed(ReportEvent):
 
 
 class ReportEscalated(ReportEvent):
-    """The report was pushed up (overdue, or no body accepts it)."""
+    """The report was pushed up after repeated "bukan wewenang" returns.
+
+    Version 2 names where it went (the parent body in the directory, else the city admin) and
+    who refused it, in order.
+    """
 
     event_type: ClassVar[str] = "ReportEscalated"
+    schema_version: ClassVar[int] = 2
     reason: str
+    skpd_code: BodyCode | None = None
+    skpd_name: str = ""
+    rejected_by: tuple[BodyCode, ...] = ()
 
 
 class ReportRouted(ReportEvent):
