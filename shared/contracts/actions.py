@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from typing import Annotated, ClassVar
 
-from pydantic import StringConstraints
-
 from shared.contracts.base import BodyCode, ReportEvent, ReportText
+from shared.text import TextRule
 
-Actor = Annotated[str, StringConstraints(min_length=1, max_length=200)]
+Actor = Annotated[str, TextRule(min_chars=1, max_chars=200, max_bytes=600)]
 
 
 class SkpdAction(ReportEvent):

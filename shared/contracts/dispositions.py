@@ -7,7 +7,15 @@ from typing import ClassVar
 
 from pydantic import AwareDatetime, Field
 
-from shared.contracts.base import BodyCode, Contract, Location, ReportEvent, ReportText
+from shared.contracts.base import (
+    BodyCode,
+    Contract,
+    FreeText,
+    Location,
+    ReportEvent,
+    ReportText,
+    ShortText,
+)
 from shared.contracts.intake import Channel, ReportKind
 
 
@@ -31,17 +39,17 @@ class ReportDisposed(ReportEvent):
 
     event_type: ClassVar[str] = "ReportDisposed"
     skpd_code: BodyCode
-    skpd_name: str
+    skpd_name: FreeText
     method: DispositionMethod
     confidence: float = Field(ge=0, le=1)
-    reason: str = ""
+    reason: FreeText = ""
 
 
 class ReportAwaitingTriage(ReportEvent):
     """Routing is unsure: an admin must choose the body."""
 
     event_type: ClassVar[str] = "ReportAwaitingTriage"
-    reason: str
+    reason: FreeText
     candidates: tuple[Candidate, ...] = ()
 
 
@@ -51,16 +59,16 @@ class ReportRedisposed(ReportEvent):
     event_type: ClassVar[str] = "ReportRedisposed"
     from_code: BodyCode
     skpd_code: BodyCode
-    skpd_name: str
+    skpd_name: FreeText
     method: DispositionMethod
-    reason: str = ""
+    reason: FreeText = ""
 
 
 class ReportEscalated(ReportEvent):
     """The report was pushed up (overdue, or no body accepts it)."""
 
     event_type: ClassVar[str] = "ReportEscalated"
-    reason: str
+    reason: FreeText
 
 
 class ReportRouted(ReportEvent):
@@ -68,7 +76,7 @@ class ReportRouted(ReportEvent):
 
     event_type: ClassVar[str] = "ReportRouted"
     skpd_code: BodyCode
-    title: str = ""
+    title: ShortText = ""
     text: ReportText
     kind: ReportKind
     channel: Channel

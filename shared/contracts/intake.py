@@ -7,7 +7,14 @@ from typing import Annotated, ClassVar
 
 from pydantic import AwareDatetime, EmailStr, Field, StringConstraints
 
-from shared.contracts.base import Contract, IntegrationEvent, Location, ReportText, ShortText
+from shared.contracts.base import (
+    Contract,
+    Identifier,
+    IntegrationEvent,
+    Location,
+    ReportText,
+    ShortText,
+)
 
 
 class Channel(StrEnum):
@@ -51,9 +58,9 @@ class IntakeMessage(IntegrationEvent):
     event_type: ClassVar[str] = "IntakeMessage"
 
     channel: Channel
-    message_id: Annotated[str, StringConstraints(min_length=1, max_length=200)]
+    message_id: Identifier
     kind: ReportKind = ReportKind.PENGADUAN
-    title: Annotated[str, StringConstraints(max_length=200)] = ""
+    title: ShortText = ""
     text: ReportText
     location: Location = Field(default_factory=Location)
     reporter: Reporter = Field(default_factory=Reporter)

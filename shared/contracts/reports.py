@@ -7,7 +7,15 @@ from uuid import UUID
 
 from pydantic import AwareDatetime, Field
 
-from shared.contracts.base import Location, ReportEvent, ReportText
+from shared.contracts.base import (
+    FreeText,
+    Identifier,
+    Location,
+    ReportEvent,
+    ReportText,
+    ShortText,
+    TrackingId,
+)
 from shared.contracts.intake import Channel, ReportKind
 
 
@@ -16,10 +24,10 @@ class ReportContent(ReportEvent):
 
     channel: Channel
     kind: ReportKind
-    title: str = ""
+    title: ShortText = ""
     text: ReportText
     location: Location = Field(default_factory=Location)
-    reporter_ref: str
+    reporter_ref: Identifier
     anonim: bool = False
     rahasia: bool = False
     received_at: AwareDatetime
@@ -41,14 +49,14 @@ class ReportHeld(ReportEvent):
     """Screening held the report for a person to look at (flood, unclear)."""
 
     event_type: ClassVar[str] = "ReportHeld"
-    reason: str
+    reason: FreeText
 
 
 class ReportArchived(ReportEvent):
     """Screening archived the report (spam, abusive, not about government)."""
 
     event_type: ClassVar[str] = "ReportArchived"
-    reason: str
+    reason: FreeText
 
 
 class ReportLinkedAsDuplicate(ReportEvent):
@@ -56,4 +64,4 @@ class ReportLinkedAsDuplicate(ReportEvent):
 
     event_type: ClassVar[str] = "ReportLinkedAsDuplicate"
     duplicate_of_report_id: UUID
-    duplicate_of_tracking_id: str
+    duplicate_of_tracking_id: TrackingId
