@@ -25,7 +25,7 @@ ShortText = Annotated[str, TextRule(max_chars=200, max_bytes=600)]
 AddressText = Annotated[str, TextRule(max_chars=500, max_bytes=1500)]
 ReportText = Annotated[str, TextRule(max_chars=4000, max_bytes=12_000, not_blank=True)]
 FreeText = Annotated[str, TextRule()]  # composed from limited texts; the record size bounds it
-Identifier = Annotated[str, TextRule(min_chars=1, max_chars=200, max_bytes=600, normalise=False)]
+Identifier = Annotated[str, TextRule(max_chars=200, max_bytes=600, normalise=False)]
 
 
 class Contract(BaseModel):

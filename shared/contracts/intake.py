@@ -9,12 +9,14 @@ from pydantic import AwareDatetime, EmailStr, Field, StringConstraints
 
 from shared.contracts.base import (
     Contract,
-    Identifier,
     IntegrationEvent,
     Location,
     ReportText,
     ShortText,
 )
+from shared.text import TextRule
+
+MessageId = Annotated[str, TextRule(min_chars=1, max_chars=200, max_bytes=600, normalise=False)]
 
 
 class Channel(StrEnum):
@@ -58,7 +60,7 @@ class IntakeMessage(IntegrationEvent):
     event_type: ClassVar[str] = "IntakeMessage"
 
     channel: Channel
-    message_id: Identifier
+    message_id: MessageId
     kind: ReportKind = ReportKind.PENGADUAN
     title: ShortText = ""
     text: ReportText
