@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from collections.abc import Callable
 from pathlib import Path
@@ -17,7 +18,7 @@ from routing.bootstrap import bootstrap as routing
 from shared import topics
 from shared.messaging import codec
 from shared.messaging.deadletter import DeadLetterPublisher
-from shared.runtime import ServiceSpec, build_app, build_broker
+from shared.runtime import ServiceSpec, Subscription, asyncapi_document, build_app, build_broker
 from tracking.bootstrap import bootstrap as tracking
 
 POPO = {"PERSISTENCE_MODULE": "eventsourcing.popo"}
@@ -102,6 +103,21 @@ def test_published_events_keep_their_schema_with_type_and_version() -> None:
         [message] = [resolve(document, m["$ref"]) for m in operation["messages"]]
         payload = resolve(document, message["payload"]["$ref"])
         assert payload["properties"]["event_type"]["const"] == payload["title"]
+
+
+def test_a_topic_without_a_contract_keeps_what_faststream_wrote() -> None:
+    spec = tracking(env=POPO)
+    odd = dataclasses.replace(
+        spec, subscriptions=[Subscription("odd", ["odd.v1"], spec.application)]
+    )
+    document = asyncapi_document(
+        odd, build_broker(odd, lambda: DeadLetterPublisher(Producer(), ""))
+    )
+    [operation] = [o for o in document["operations"].values() if o["action"] == "receive"]
+    [message] = [resolve(document, m["$ref"]) for m in operation["messages"]]
+    assert message["payload"] == {"$ref": "#/components/schemas/EmptyPayload"}
+    assert "EmptyPayload" in document["components"]["schemas"]
+    spec.application.close()
 
 
 class Producer:

@@ -35,7 +35,7 @@ def intake_record(**fields: Any) -> bytes:
 
 
 def decode_intake(**fields: Any) -> c.IntakeMessage:
-    message = codec.decode(topics.INTAKE, intake_record(**fields), 65536)
+    message = codec.decode(topics.INTAKE, intake_record(**fields), 1_000_000)
     assert isinstance(message, c.IntakeMessage)
     return message
 
@@ -175,3 +175,14 @@ def test_every_string_of_every_contract_keeps_the_text_rule() -> None:
         for field in _unruled(model.model_json_schema(), model.__name__)
     ]
     assert unruled == []
+
+
+@given(st.text(st.characters(codec="utf-8") | st.characters(categories=["Cs", "Cc"]), max_size=60))
+def test_any_report_text_is_refused_or_accepted_storable_within_its_limits(text: str) -> None:
+    try:
+        message = decode_intake(text=text * 80)
+    except codec.MalformedMessage as refused:
+        assert refused.reason == "invalid-fields" and refused.detail.startswith("text: ")
+        return
+    assert "\x00" not in message.text and message.text.strip()
+    assert len(message.text) <= 4000 and len(message.text.encode("utf-8")) <= 12000
