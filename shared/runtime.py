@@ -30,6 +30,7 @@ from shared.clock import Clock, OffsetClock
 from shared.contracts import IntegrationEvent
 from shared.http import install_auth_errors, require
 from shared.logging import get_logger
+from shared.messaging.asyncapi import describe_payloads
 from shared.messaging.consumer import BatchProcessor, IdempotentConsumer
 from shared.messaging.deadletter import DeadLetterPublisher
 from shared.messaging.relay import OutboxRelay, Translate
@@ -172,11 +173,11 @@ def _subscribe(
 
 
 def asyncapi_document(spec: ServiceSpec, broker: KafkaBroker) -> Any:
-    """The AsyncAPI 3 document FastStream generates from subscribers and publishers."""
+    """The AsyncAPI 3 document of subscribers and publishers, payloads from the contracts."""
     factory = AsyncAPI(
         broker, title=f"lapor {spec.name}", version="1.0.0", description=spec.description
     )
-    return factory.to_specification().to_jsonable()
+    return describe_payloads(factory.to_specification().to_jsonable())
 
 
 def build_app(spec: ServiceSpec) -> FastAPI:

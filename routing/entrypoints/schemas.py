@@ -8,6 +8,8 @@ from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
+from shared.text import TextRule
+
 
 class CandidatePublic(BaseModel):
     """A body the router considered, with its share of the evidence."""
@@ -34,7 +36,9 @@ class DispositionCreate(BaseModel):
     """The admin's choice of body for a report."""
 
     skpd_code: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=40)]
-    reason: Annotated[str, StringConstraints(strip_whitespace=True, max_length=500)] = ""
+    reason: Annotated[
+        str, StringConstraints(strip_whitespace=True), TextRule(max_chars=500, max_bytes=1500)
+    ] = ""
 
 
 class DispositionPublic(BaseModel):

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from typing import Annotated, ClassVar
 
-from pydantic import Field, StringConstraints
+from pydantic import Field
 
 from shared.contracts.base import BodyCode, ReportEvent, ReportText
+from shared.text import TextRule
 
-Actor = Annotated[str, StringConstraints(min_length=1, max_length=200)]
+Actor = Annotated[str, TextRule(min_chars=1, max_chars=200, max_bytes=600)]
 
 
 class SkpdAction(ReportEvent):
@@ -55,4 +56,4 @@ class Classify(SkpdAction):
 
     event_type: ClassVar[str] = "Classify"
     resolution_days: int = Field(ge=1, le=365)
-    text: str = Field(default="", max_length=4000)
+    text: Annotated[str, TextRule(max_chars=4000, max_bytes=12_000)] = ""

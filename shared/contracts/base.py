@@ -1,30 +1,35 @@
-"""Base classes of every integration event on the wire."""
+"""Base classes of every integration event on the wire, and the string types of every contract.
+
+Every string field is a ruled text (`shared.text`): free text is normalised (CRLF/CR to LF, other
+control characters removed, lone surrogates and non-characters to U+FFFD, NFC) and then limited in
+characters and UTF-8 bytes; identifiers are refused unless already clean.
+"""
 
 from __future__ import annotations
 
 from typing import Annotated, ClassVar
 from uuid import UUID, uuid4
 
-from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StringConstraints
+
+from shared.text import TextRule
 
 TRACKING_ID_PATTERN = r"^[A-Z0-9][A-Z0-9-]{3,31}$"
 
 TrackingId = Annotated[str, StringConstraints(pattern=TRACKING_ID_PATTERN)]
 BodyCode = Annotated[str, StringConstraints(pattern=r"^[A-Z0-9][A-Z0-9-]{1,39}$")]
-ShortText = Annotated[str, StringConstraints(max_length=200)]
-
-
-def _not_blank(value: str) -> str:
-    if not value.strip():
-        raise ValueError("must not be empty")
-    return value
-
-
-ReportText = Annotated[str, StringConstraints(max_length=4000), AfterValidator(_not_blank)]
+# Every string of a contract is one of these (or a pattern, an enum, a UUID); see shared.text.
+# Byte limits are 3 bytes a character: any text of the Basic Multilingual Plane fits at full length,
+# only one made mostly of emoji (4 bytes each) reaches the byte limit first.
+ShortText = Annotated[str, TextRule(max_chars=200, max_bytes=600)]
+AddressText = Annotated[str, TextRule(max_chars=500, max_bytes=1500)]
+ReportText = Annotated[str, TextRule(max_chars=4000, max_bytes=12_000, not_blank=True)]
+FreeText = Annotated[str, TextRule()]  # composed from limited texts; the record size bounds it
+Identifier = Annotated[str, TextRule(max_chars=200, max_bytes=600, normalise=False)]
 
 
 class Contract(BaseModel):
-    """Frozen wire model: consumers ignore fields they do not know."""
+    """Frozen wire model: consumers ignore unknown fields; every string keeps the text rule."""
 
     model_config = ConfigDict(frozen=True, extra="ignore")
 
@@ -56,7 +61,6 @@ class Location(Contract):
 
     kecamatan: ShortText | None = None
     kelurahan: ShortText | None = None
-    address: Annotated[str, StringConstraints(max_length=500)] | None = None
+    address: AddressText | None = None
     latitude: float | None = Field(default=None, ge=-90, le=90)
     longitude: float | None = Field(default=None, ge=-180, le=180)
-

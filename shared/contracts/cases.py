@@ -8,7 +8,7 @@ from typing import ClassVar
 
 from pydantic import AwareDatetime
 
-from shared.contracts.base import ReportEvent
+from shared.contracts.base import FreeText, Identifier, ReportEvent, TrackingId
 from shared.contracts.intake import Channel, ReportKind
 
 
@@ -28,12 +28,12 @@ class CaseEvent(ReportEvent):
 
     channel: Channel
     kind: ReportKind
-    reporter_ref: str
+    reporter_ref: Identifier
     anonim: bool = False
     rahasia: bool = False
     status: StatusBucket
-    skpd_code: str | None = None
-    skpd_name: str | None = None
+    skpd_code: Identifier | None = None
+    skpd_name: FreeText | None = None
     due_at: AwareDatetime | None = None
 
 
@@ -47,42 +47,42 @@ class CaseHeld(CaseEvent):
     """The report is on hold (Tertunda)."""
 
     event_type: ClassVar[str] = "CaseHeld"
-    reason: str
+    reason: FreeText
 
 
 class CaseArchived(CaseEvent):
     """The report was archived (Arsip)."""
 
     event_type: ClassVar[str] = "CaseArchived"
-    reason: str
+    reason: FreeText
 
 
 class CaseLinkedAsDuplicate(CaseEvent):
     """The report repeats another open report."""
 
     event_type: ClassVar[str] = "CaseLinkedAsDuplicate"
-    duplicate_of_tracking_id: str
+    duplicate_of_tracking_id: TrackingId
 
 
 class CaseAwaitingTriage(CaseEvent):
     """An admin must choose the body."""
 
     event_type: ClassVar[str] = "CaseAwaitingTriage"
-    reason: str
+    reason: FreeText
 
 
 class CaseDisposed(CaseEvent):
     """The case went to a body (first disposition or a re-disposition)."""
 
     event_type: ClassVar[str] = "CaseDisposed"
-    previous_skpd_code: str | None = None
+    previous_skpd_code: Identifier | None = None
 
 
 class CaseEscalated(CaseEvent):
     """The case was pushed up."""
 
     event_type: ClassVar[str] = "CaseEscalated"
-    reason: str
+    reason: FreeText
 
 
 class CaseAcknowledged(CaseEvent):
@@ -95,21 +95,21 @@ class FollowUpPosted(CaseEvent):
     """The body answered (tindak lanjut)."""
 
     event_type: ClassVar[str] = "FollowUpPosted"
-    text: str
+    text: FreeText
 
 
 class CaseResolved(CaseEvent):
     """The body resolved the case."""
 
     event_type: ClassVar[str] = "CaseResolved"
-    text: str
+    text: FreeText
 
 
 class ReporterReplied(CaseEvent):
     """The reporter answered a follow-up (tanggapan)."""
 
     event_type: ClassVar[str] = "ReporterReplied"
-    text: str
+    text: FreeText
 
 
 class CaseRated(CaseEvent):
@@ -130,37 +130,37 @@ class CaseClassified(CaseEvent):
 
     event_type: ClassVar[str] = "CaseClassified"
     resolution_days: int
-    classified_by: str = ""
+    classified_by: FreeText = ""
 
 
 class CaseReopened(CaseEvent):
     """The dialogue was reopened."""
 
     event_type: ClassVar[str] = "CaseReopened"
-    reason: str
+    reason: FreeText
 
 
 class CaseClosed(CaseEvent):
     """The case closed (no reply within the window, or resolved and accepted)."""
 
     event_type: ClassVar[str] = "CaseClosed"
-    reason: str
+    reason: FreeText
 
 
 class CaseReturned(CaseEvent):
     """A body said "bukan wewenang": routing must re-dispose."""
 
     event_type: ClassVar[str] = "CaseReturned"
-    rejected_by: str
-    reason: str
-    suggested_code: str | None = None
+    rejected_by: Identifier
+    reason: FreeText
+    suggested_code: Identifier | None = None
 
 
 class DeadlineApproaching(CaseEvent):
     """A deadline falls within the warning window."""
 
     event_type: ClassVar[str] = "DeadlineApproaching"
-    step: str
+    step: Identifier
     deadline: datetime
 
 
@@ -168,5 +168,5 @@ class DeadlineMissed(CaseEvent):
     """A deadline passed."""
 
     event_type: ClassVar[str] = "DeadlineMissed"
-    step: str
+    step: Identifier
     deadline: datetime

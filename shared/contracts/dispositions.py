@@ -7,7 +7,15 @@ from typing import ClassVar
 
 from pydantic import AwareDatetime, Field
 
-from shared.contracts.base import BodyCode, Contract, Location, ReportEvent, ReportText
+from shared.contracts.base import (
+    BodyCode,
+    Contract,
+    FreeText,
+    Location,
+    ReportEvent,
+    ReportText,
+    ShortText,
+)
 from shared.contracts.intake import MAX_ATTACHMENTS, AttachmentUrl, Channel, ReportKind
 
 
@@ -38,10 +46,10 @@ class ReportDisposed(ReportEvent):
     event_type: ClassVar[str] = "ReportDisposed"
     schema_version: ClassVar[int] = 2
     skpd_code: BodyCode
-    skpd_name: str
+    skpd_name: FreeText
     method: DispositionMethod
     confidence: float = Field(ge=0, le=1)
-    reason: str = ""
+    reason: FreeText = ""
     also: tuple[BodyCode, ...] = ()
 
 
@@ -49,7 +57,7 @@ class ReportAwaitingTriage(ReportEvent):
     """Routing is unsure: an admin must choose the body."""
 
     event_type: ClassVar[str] = "ReportAwaitingTriage"
-    reason: str
+    reason: FreeText
     candidates: tuple[Candidate, ...] = ()
 
 
@@ -59,9 +67,9 @@ class ReportRedisposed(ReportEvent):
     event_type: ClassVar[str] = "ReportRedisposed"
     from_code: BodyCode
     skpd_code: BodyCode
-    skpd_name: str
+    skpd_name: FreeText
     method: DispositionMethod
-    reason: str = ""
+    reason: FreeText = ""
 
 
 class ReportEscalated(ReportEvent):
@@ -73,9 +81,9 @@ class ReportEscalated(ReportEvent):
 
     event_type: ClassVar[str] = "ReportEscalated"
     schema_version: ClassVar[int] = 2
-    reason: str
+    reason: FreeText
     skpd_code: BodyCode | None = None
-    skpd_name: str = ""
+    skpd_name: FreeText = ""
     rejected_by: tuple[BodyCode, ...] = ()
 
 
@@ -88,7 +96,7 @@ class ReportRouted(ReportEvent):
     event_type: ClassVar[str] = "ReportRouted"
     schema_version: ClassVar[int] = 2
     skpd_code: BodyCode
-    title: str = ""
+    title: ShortText = ""
     text: ReportText
     kind: ReportKind
     channel: Channel

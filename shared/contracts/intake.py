@@ -7,7 +7,16 @@ from typing import Annotated, ClassVar
 
 from pydantic import AwareDatetime, EmailStr, Field, StringConstraints
 
-from shared.contracts.base import Contract, IntegrationEvent, Location, ReportText, ShortText
+from shared.contracts.base import (
+    Contract,
+    IntegrationEvent,
+    Location,
+    ReportText,
+    ShortText,
+)
+from shared.text import TextRule
+
+MessageId = Annotated[str, TextRule(min_chars=1, max_chars=200, max_bytes=600, normalise=False)]
 
 
 class Channel(StrEnum):
@@ -45,7 +54,7 @@ class Reporter(Contract):
         return any((self.name, self.phone, self.email, self.handle, self.nik))
 
 
-AttachmentUrl = Annotated[str, StringConstraints(max_length=2000, pattern=r"^https?://[^\s]+$")]
+AttachmentUrl = Annotated[str, StringConstraints(max_length=2000, pattern=r"^https?://[!-~]+$")]
 """A photo or document link (http or https); intake never fetches it."""
 
 CategoryCode = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]{0,39}$")]
@@ -65,9 +74,9 @@ class IntakeMessage(IntegrationEvent):
     schema_version: ClassVar[int] = 2
 
     channel: Channel
-    message_id: Annotated[str, StringConstraints(min_length=1, max_length=200)]
+    message_id: MessageId
     kind: ReportKind = ReportKind.PENGADUAN
-    title: Annotated[str, StringConstraints(max_length=200)] = ""
+    title: ShortText = ""
     text: ReportText
     location: Location = Field(default_factory=Location)
     reporter: Reporter = Field(default_factory=Reporter)

@@ -6,15 +6,15 @@ from enum import StrEnum
 from typing import ClassVar
 from uuid import UUID
 
-from shared.contracts.base import Contract, IntegrationEvent, ReportEvent
+from shared.contracts.base import Contract, FreeText, Identifier, IntegrationEvent, ReportEvent
 from shared.contracts.intake import Channel
 
 
 class Recipient(Contract):
     """Either a pseudonymous reporter (resolved through intake's vault) or a plain address."""
 
-    reporter_ref: str | None = None
-    address: str | None = None
+    reporter_ref: Identifier | None = None
+    address: FreeText | None = None
 
 
 class OutboundMessage(ReportEvent):
@@ -24,9 +24,9 @@ class OutboundMessage(ReportEvent):
     notification_id: UUID
     channel: Channel
     recipient: Recipient
-    subject: str
-    text: str
-    template: str
+    subject: FreeText
+    text: FreeText
+    template: Identifier
 
 
 class DeliveryStatus(StrEnum):
@@ -44,4 +44,4 @@ class DeliveryReported(IntegrationEvent):
     notification_id: UUID
     channel: Channel
     status: DeliveryStatus
-    detail: str = ""
+    detail: FreeText = ""

@@ -2,12 +2,20 @@
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import Annotated, ClassVar
 from uuid import UUID
 
 from pydantic import AwareDatetime, Field
 
-from shared.contracts.base import Location, ReportEvent, ReportText
+from shared.contracts.base import (
+    FreeText,
+    Identifier,
+    Location,
+    ReportEvent,
+    ReportText,
+    ShortText,
+    TrackingId,
+)
 from shared.contracts.intake import (
     MAX_ATTACHMENTS,
     AttachmentUrl,
@@ -15,6 +23,7 @@ from shared.contracts.intake import (
     Channel,
     ReportKind,
 )
+from shared.text import TextRule
 
 
 class ReportContent(ReportEvent):
@@ -27,10 +36,10 @@ class ReportContent(ReportEvent):
 
     channel: Channel
     kind: ReportKind
-    title: str = ""
+    title: ShortText = ""
     text: ReportText
     location: Location = Field(default_factory=Location)
-    reporter_ref: str
+    reporter_ref: Identifier
     anonim: bool = False
     rahasia: bool = False
     received_at: AwareDatetime
@@ -54,14 +63,14 @@ class ReportHeld(ReportEvent):
     """Screening held the report for a person to look at (flood, unclear)."""
 
     event_type: ClassVar[str] = "ReportHeld"
-    reason: str
+    reason: FreeText
 
 
 class ReportArchived(ReportEvent):
     """Screening archived the report (spam, abusive, not about government)."""
 
     event_type: ClassVar[str] = "ReportArchived"
-    reason: str
+    reason: FreeText
 
 
 class ReportLinkedAsDuplicate(ReportEvent):
@@ -69,7 +78,7 @@ class ReportLinkedAsDuplicate(ReportEvent):
 
     event_type: ClassVar[str] = "ReportLinkedAsDuplicate"
     duplicate_of_report_id: UUID
-    duplicate_of_tracking_id: str
+    duplicate_of_tracking_id: TrackingId
 
 
 class ReporterMessage(ReportEvent):
@@ -79,7 +88,7 @@ class ReporterMessage(ReportEvent):
     """
 
     channel: Channel
-    message_id: str = ""
+    message_id: Identifier = ""
     received_at: AwareDatetime
 
 
@@ -95,7 +104,7 @@ class ReporterRatingReceived(ReporterMessage):
 
     event_type: ClassVar[str] = "ReporterRatingReceived"
     rating: int = Field(ge=1, le=5)
-    comment: str = Field(default="", max_length=500)
+    comment: Annotated[str, TextRule(max_chars=500, max_bytes=1500)] = ""
 
 
 class ReporterStatusRequested(ReporterMessage):
