@@ -1,0 +1,125 @@
+"""`lapor kafka-access`: the secure profile's Kafka principals, their passwords and their ACLs."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import secrets
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from services.cli.state import state_dir
+from shared.directory import body_codes
+from shared.messaging.access_admin import apply_access
+from shared.messaging.kafka_auth import security_options
+from shared.messaging.principals import Principal, all_principals
+from shared.settings import CommonSettings
+
+SECRETS_FILE = "kafka-principals.json"
+
+kafka_access_app = typer.Typer(
+    help="Kafka principals (one per service, channel adapter and body) and their ACLs"
+)
+SecretsOption = Annotated[
+    Path | None,
+    typer.Option(help=f"password file (default $LAPOR_STATE_DIR/{SECRETS_FILE}, mode 600)"),
+]
+
+
+class AccessSetupError(Exception):
+    """The secure profile cannot be set up as asked."""
+
+
+def secrets_path(folder: Path | None = None) -> Path:
+    """Where the generated passwords live (never in the repository)."""
+    return (folder or state_dir()) / SECRETS_FILE
+
+
+def load_passwords(path: Path, names: Iterable[str]) -> dict[str, str]:
+    """The password of each principal: kept when known, generated (and saved) when not."""
+    known: dict[str, str] = json.loads(path.read_text()) if path.exists() else {}
+    missing = [name for name in names if name not in known]
+    if missing:
+        known.update({name: secrets.token_urlsafe(24) for name in missing})
+        path.parent.mkdir(parents=True, exist_ok=True)
+        temporary = path.with_suffix(".tmp")
+        descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(descriptor, "w") as file:
+            json.dump(known, file, indent=2, sort_keys=True)
+        temporary.replace(path)
+    return known
+
+
+def project_principals(common: CommonSettings) -> list[Principal]:
+    """Every principal of this deployment (its instance names the services' consumer groups)."""
+    return all_principals(common.instance, body_codes())
+
+
+async def apply(common: CommonSettings, path: Path) -> int:
+    """As the admin in `common`: create every principal and its ACLs; returns the ACL count."""
+    if common.kafka_security_protocol == "PLAINTEXT":
+        raise AccessSetupError(
+            "LAPOR_KAFKA_SECURITY_PROTOCOL is PLAINTEXT: log in as the broker's super user "
+            "(LAPOR_KAFKA_SECURITY_PROTOCOL=SASL_PLAINTEXT, LAPOR_KAFKA_USERNAME=admin, "
+            "LAPOR_KAFKA_PASSWORD=…)"
+        )
+    principals = project_principals(common)
+    passwords = load_passwords(path, [p.name for p in principals])
+    return await apply_access(
+        common.kafka_bootstrap_servers, security_options(common), principals, passwords
+    )
+
+
+def credentials_env(common: CommonSettings, user: str, password: str) -> dict[str, str]:
+    """The settings a process needs to log in as `user` on the broker `common` names."""
+    return {
+        "LAPOR_KAFKA_BOOTSTRAP_SERVERS": common.kafka_bootstrap_servers,
+        "LAPOR_KAFKA_SECURITY_PROTOCOL": common.kafka_security_protocol,
+        "LAPOR_KAFKA_SASL_MECHANISM": common.kafka_sasl_mechanism,
+        "LAPOR_KAFKA_USERNAME": user,
+        "LAPOR_KAFKA_PASSWORD": password,
+    }
+
+
+@kafka_access_app.command("apply")
+def apply_command(secrets_file: SecretsOption = None) -> None:
+    """As the super user (LAPOR_KAFKA_*): create every principal, its password and its ACLs."""
+    path = secrets_file or secrets_path()
+    try:
+        count = asyncio.run(apply(CommonSettings(), path))
+    except AccessSetupError as error:
+        typer.echo(f"lapor kafka-access apply: {error}", err=True)
+        raise typer.Exit(1) from error
+    typer.echo(f"{count} ACLs in place; passwords in {path}", err=True)
+
+
+@kafka_access_app.command("credentials")
+def credentials_command(
+    principal: Annotated[str, typer.Argument(help="e.g. skpd-PDAM, tracking, adapter-sms")],
+    secrets_file: SecretsOption = None,
+) -> None:
+    """Print the LAPOR_KAFKA_* lines one principal logs in with (hand them to its operator)."""
+    path = secrets_file or secrets_path()
+    known = json.loads(path.read_text()) if path.exists() else {}
+    if principal not in known:
+        typer.echo(f"no password for {principal!r} in {path} (run `apply` first?)", err=True)
+        raise typer.Exit(1)
+    common = CommonSettings().model_copy(update={"kafka_security_protocol": "SASL_PLAINTEXT"})
+    for key, value in credentials_env(common, principal, known[principal]).items():
+        typer.echo(f"{key}={value}")
+
+
+@kafka_access_app.command("list")
+def list_command() -> None:
+    """Every principal and what it may do, one grant a line."""
+    for principal in project_principals(CommonSettings()):
+        for grant in principal.grants:
+            operations = ",".join(grant.operations)
+            typer.echo(
+                f"User:{principal.name}\t{grant.resource}\t{grant.pattern}\t{grant.name}\t"
+                f"{operations}"
+            )
