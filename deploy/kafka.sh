@@ -364,6 +364,8 @@ announce() {
 do_start() {
   local pid
   if pid="$(running_pid)"; then
+    [[ "$(cat "$MODE_FILE" 2>/dev/null || echo 0)" == "$KAFKA_SECURE" ]] \
+      || die "the broker running from $KAFKA_STATE_DIR was not started with KAFKA_SECURE=$KAFKA_SECURE"
     if wait_ready "$pid"; then
       log "already running (pid $pid) on $KAFKA_HOST:$KAFKA_PORT"
       announce

@@ -118,6 +118,7 @@ class LocalKafka:
         start_timeout: float = 300.0,
         keep_state: bool = False,
         secure: bool = False,
+        stop_timeout: float | None = None,
     ) -> None:
         self._own_state = state_dir is None
         self._state_dir = Path(state_dir).resolve() if state_dir is not None else None
@@ -125,7 +126,8 @@ class LocalKafka:
         self._controller_port = controller_port
         self.start_timeout = start_timeout  # includes a first-time jar download
         self.keep_state = keep_state
-        self.secure = secure  # SASL_PLAINTEXT + SCRAM-SHA-512 + ACLs (deploy/kafka.sh KAFKA_SECURE=1)
+        self.secure = secure  # SASL_PLAINTEXT, SCRAM-SHA-512 and ACLs (KAFKA_SECURE=1)
+        self.stop_timeout = stop_timeout  # seconds of SIGTERM grace before SIGKILL (None: 30)
         self.started = False
 
     @property
@@ -163,6 +165,7 @@ class LocalKafka:
             "KAFKA_PORT": str(self._port),
             "KAFKA_CONTROLLER_PORT": str(self._controller_port),
             "KAFKA_SECURE": "1" if self.secure else "0",
+            **({"KAFKA_STOP_TIMEOUT": f"{self.stop_timeout:.0f}"} if self.stop_timeout else {}),
         }
 
     def start(self) -> LocalKafka:
