@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from pydantic import SecretStr
 
 from services.cli.state import state_dir
 from shared.directory import body_codes
@@ -123,3 +124,31 @@ def list_command() -> None:
                 f"User:{principal.name}\t{grant.resource}\t{grant.pattern}\t{grant.name}\t"
                 f"{operations}"
             )
+
+
+def admin_settings(bootstrap_servers: str, password_file: Path) -> CommonSettings:
+    """The super user's settings on a broker deploy/kafka.sh started with KAFKA_SECURE=1."""
+    return CommonSettings(
+        kafka_bootstrap_servers=bootstrap_servers,
+        kafka_security_protocol="SASL_PLAINTEXT",
+        kafka_username="admin",
+        kafka_password=SecretStr(password_file.read_text().strip()),
+    )
+
+
+def principal_settings(bootstrap_servers: str, folder: Path, principal: str) -> CommonSettings:
+    """How one principal of the development system in `folder` logs in."""
+    known: dict[str, str] = json.loads(secrets_path(folder).read_text())
+    return CommonSettings(
+        kafka_bootstrap_servers=bootstrap_servers,
+        kafka_security_protocol="SASL_PLAINTEXT",
+        kafka_username=principal,
+        kafka_password=SecretStr(known[principal]),
+    )
+
+
+def principal_env(bootstrap_servers: str, folder: Path, principal: str) -> dict[str, str]:
+    """The LAPOR_KAFKA_* variables of one principal of the development system in `folder`."""
+    common = principal_settings(bootstrap_servers, folder, principal)
+    password = common.kafka_password.get_secret_value() if common.kafka_password else ""
+    return credentials_env(common, principal, password)

@@ -55,11 +55,15 @@ def serve(
 
 
 @dev_app.command("up")
-def dev_up() -> None:
+def dev_up(
+    secure: Annotated[
+        bool, typer.Option(help="Kafka with SASL/SCRAM and ACLs; each service its own principal")
+    ] = False,
+) -> None:
     """Start Kafka and the four services detached; print the endpoints."""
     _logging()
     try:
-        state = dev.up()
+        state = dev.up(secure=secure)
     except dev.DevError as error:
         err(f"lapor dev up: {error}", err=True)
         raise typer.Exit(1) from error

@@ -9,9 +9,11 @@ every start.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import hashlib
+import logging
 import secrets
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
 from aiokafka.admin import AIOKafkaAdminClient
@@ -201,7 +203,8 @@ async def wait_until_usable(
     while True:
         client = AIOKafkaAdminClient(bootstrap_servers=bootstrap_servers, **login)
         try:
-            await client.start()
+            with _quiet(logging.getLogger("aiokafka")):  # refusals here are expected, not news
+                await client.start()
             return
         except KafkaError:
             if asyncio.get_running_loop().time() > deadline:
@@ -209,6 +212,16 @@ async def wait_until_usable(
             await asyncio.sleep(0.3)
         finally:
             await client.close()
+
+
+@contextlib.contextmanager
+def _quiet(logger: logging.Logger) -> Iterator[None]:
+    level = logger.level
+    logger.setLevel(logging.CRITICAL)
+    try:
+        yield
+    finally:
+        logger.setLevel(level)
 
 
 def _chunks(items: list[tuple[Any, ...]]) -> Iterable[list[tuple[Any, ...]]]:
