@@ -6,14 +6,14 @@ import asyncio
 import json
 import os
 import secrets
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Annotated
 
 import typer
 from pydantic import SecretStr
 
-from services.cli.state import state_dir
+from services.cli.state import SERVICES, state_dir
 from shared.directory import body_codes
 from shared.messaging.access_admin import apply_access
 from shared.messaging.kafka_auth import security_options
@@ -40,12 +40,16 @@ def secrets_path(folder: Path | None = None) -> Path:
     return (folder or state_dir()) / SECRETS_FILE
 
 
-def load_passwords(path: Path, names: Iterable[str]) -> dict[str, str]:
-    """The password of each principal: kept when known, generated (and saved) when not."""
+def load_passwords(
+    path: Path, names: Iterable[str], preset: Mapping[str, str] | None = None
+) -> dict[str, str]:
+    """The password of each principal: `preset` first, then the file's, else a new one (saved)."""
     known: dict[str, str] = json.loads(path.read_text()) if path.exists() else {}
-    missing = [name for name in names if name not in known]
-    if missing:
-        known.update({name: secrets.token_urlsafe(24) for name in missing})
+    changed = {name: pw for name, pw in (preset or {}).items() if known.get(name) != pw}
+    missing = [name for name in names if name not in known and name not in changed]
+    changed.update({name: secrets.token_urlsafe(24) for name in missing})
+    if changed:
+        known.update(changed)
         path.parent.mkdir(parents=True, exist_ok=True)
         temporary = path.with_suffix(".tmp")
         descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
@@ -69,10 +73,27 @@ async def apply(common: CommonSettings, path: Path) -> int:
             "LAPOR_KAFKA_PASSWORD=…)"
         )
     principals = project_principals(common)
-    passwords = load_passwords(path, [p.name for p in principals])
+    passwords = load_passwords(path, [p.name for p in principals], preset_passwords(principals))
     return await apply_access(
         common.kafka_bootstrap_servers, security_options(common), principals, passwords
     )
+
+
+def preset_env_name(principal: str) -> str:
+    """Where a deployment may fix a principal's password (compose passes the services' so)."""
+    return "KAFKA_PRINCIPAL_PASSWORD_" + principal.upper().replace("-", "_")
+
+
+def preset_passwords(principals: Iterable[Principal]) -> dict[str, str]:
+    """Passwords the environment fixes, by principal."""
+    found = {p.name: os.environ.get(preset_env_name(p.name), "") for p in principals}
+    return {name: password for name, password in found.items() if password}
+
+
+def compose_env() -> dict[str, str]:
+    """Fresh passwords for the secure compose profile: the admin's and each service's."""
+    names = ["admin", *SERVICES]
+    return {f"LAPOR_KAFKA_{name.upper()}_PASSWORD": secrets.token_urlsafe(24) for name in names}
 
 
 def credentials_env(common: CommonSettings, user: str, password: str) -> dict[str, str]:
@@ -111,6 +132,13 @@ def credentials_command(
         raise typer.Exit(1)
     common = CommonSettings().model_copy(update={"kafka_security_protocol": "SASL_PLAINTEXT"})
     for key, value in credentials_env(common, principal, known[principal]).items():
+        typer.echo(f"{key}={value}")
+
+
+@kafka_access_app.command("compose-env")
+def compose_env_command() -> None:
+    """Print fresh passwords for docker-compose.secure.yml (append them to .env, never commit)."""
+    for key, value in compose_env().items():
         typer.echo(f"{key}={value}")
 
 

@@ -12,7 +12,12 @@ from faststream.security import SASLScram512
 from pydantic import SecretStr, ValidationError
 from typer.testing import CliRunner
 
-from services.cli.kafka_access import SECRETS_FILE, load_passwords
+from services.cli.kafka_access import (
+    SECRETS_FILE,
+    load_passwords,
+    preset_env_name,
+    preset_passwords,
+)
 from services.cli.main import app as lapor
 from services.cli.state import SERVICES
 from shared import topics
@@ -181,3 +186,15 @@ def test_apply_refuses_to_run_without_logging_in_as_the_super_user(
     )
     assert result.exit_code == 1
     assert "super user" in result.output
+
+
+def test_a_password_the_deployment_fixes_replaces_the_saved_one(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / SECRETS_FILE
+    load_passwords(path, ["intake", "routing"])
+    monkeypatch.setenv(preset_env_name("intake"), "dari-compose")
+    fixed = preset_passwords([principal("intake"), principal("routing")])
+    assert fixed == {"intake": "dari-compose"}
+    assert load_passwords(path, ["intake", "routing"], fixed)["intake"] == "dari-compose"
+    assert load_passwords(path, ["intake"])["intake"] == "dari-compose"  # and it was saved
