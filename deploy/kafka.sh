@@ -16,6 +16,18 @@
 #   KAFKA_JVM_OPTS         extra JVM options                            default empty
 #   KAFKA_START_TIMEOUT    seconds to wait for the broker to answer     default 90
 #   KAFKA_STOP_TIMEOUT     seconds to wait after SIGTERM before SIGKILL default 30
+#   KAFKA_SECURE           1: the secure profile (below)                default 0
+#   KAFKA_ADMIN_PASSWORD_FILE  the super user's password (secure only)  default $KAFKA_STATE_DIR/admin.password
+#
+# Secure profile (KAFKA_SECURE=1): the client listener is SASL_PLAINTEXT with SCRAM-SHA-512 only;
+# StandardAuthorizer with allow.everyone.if.no.acl.found=false, so a principal may do only what an
+# ACL allows. The super user `admin` (password generated into KAFKA_ADMIN_PASSWORD_FILE, mode 600,
+# unless that file exists) is created at format time; it is the inter-broker principal and what
+# `lapor kafka-access apply` logs in as to create every other principal and its ACLs. The KRaft
+# controller listener stays PLAINTEXT on 127.0.0.1 and its principal (ANONYMOUS) is a super user,
+# as KRaft needs for broker-to-controller requests. A state folder is formatted for one mode:
+# switching needs `destroy`. `start` also prints KAFKA_SECURITY_PROTOCOL, KAFKA_SASL_MECHANISM,
+# KAFKA_ADMIN_USER and KAFKA_ADMIN_PASSWORD_FILE lines.
 #
 # install  download the jars once (cache + marker) and link $KAFKA_STATE_DIR/lib to them;
 #          installs Java and Maven with apt-get when missing.
@@ -57,6 +69,11 @@ PROPS="$KAFKA_STATE_DIR/server.properties"
 PIDFILE="$KAFKA_STATE_DIR/kafka.pid"
 LOGFILE="$KAFKA_STATE_DIR/kafka.log"
 CLUSTER_ID_FILE="$KAFKA_STATE_DIR/cluster.id"
+MODE_FILE="$KAFKA_STATE_DIR/security.mode"
+KAFKA_SECURE="${KAFKA_SECURE:-0}"
+KAFKA_ADMIN_USER=admin
+KAFKA_ADMIN_PASSWORD_FILE="$(abspath "${KAFKA_ADMIN_PASSWORD_FILE:-$KAFKA_STATE_DIR/admin.password}")"
+SCRAM_MECHANISM=SCRAM-SHA-512
 
 
 for p in "$KAFKA_PORT" "$KAFKA_CONTROLLER_PORT"; do
@@ -64,14 +81,15 @@ for p in "$KAFKA_PORT" "$KAFKA_CONTROLLER_PORT"; do
 done
 [[ "$KAFKA_PORT" != "$KAFKA_CONTROLLER_PORT" ]] || die "KAFKA_PORT and KAFKA_CONTROLLER_PORT must differ"
 [[ -n "$KAFKA_VERSION" ]] || die "cannot determine the Kafka version from $POM"
+[[ "$KAFKA_SECURE" == 0 || "$KAFKA_SECURE" == 1 ]] || die "KAFKA_SECURE must be 0 or 1"
 
 # ---------------------------------------------------------------- python helper (stdlib only)
 broker_answers() {
   find_python
-  "$PYTHON" - "$KAFKA_HOST" "$KAFKA_PORT" <<'PY'
+  "$PYTHON" - "$KAFKA_HOST" "$KAFKA_PORT" "$KAFKA_SECURE" <<'PY'
 import socket, struct, sys
 
-host, port = sys.argv[1], int(sys.argv[2])
+host, port, secure = sys.argv[1], int(sys.argv[2]), sys.argv[3] == "1"
 
 def request(sock, key, version, corr, body=b""):
     client = b"lapor-kafka-sh"
@@ -101,6 +119,8 @@ try:
         err, n = struct.unpack(">hi", resp[:6])
         if err != 0:
             sys.exit(1)
+        if secure:
+            sys.exit(0)  # SASL: nothing but ApiVersions is answered before authentication
         versions = {}
         for i in range(n):
             k, lo, hi = struct.unpack(">hhh", resp[6 + 6 * i: 12 + 6 * i])
@@ -231,17 +251,50 @@ fail_start() {
   exit 1
 }
 
+# listener_properties: the client listener, PLAINTEXT or (secure) SASL_PLAINTEXT + SCRAM + ACLs
+listener_properties() {
+  local name=PLAINTEXT
+  [[ "$KAFKA_SECURE" == 1 ]] && name=SASL_PLAINTEXT
+  cat <<EOF
+listeners=$name://$KAFKA_HOST:$KAFKA_PORT,CONTROLLER://$KAFKA_HOST:$KAFKA_CONTROLLER_PORT
+advertised.listeners=$name://$KAFKA_HOST:$KAFKA_PORT
+listener.security.protocol.map=$name:$name,CONTROLLER:PLAINTEXT
+controller.listener.names=CONTROLLER
+inter.broker.listener.name=$name
+EOF
+  [[ "$KAFKA_SECURE" == 1 ]] || return 0
+  cat <<EOF
+sasl.enabled.mechanisms=$SCRAM_MECHANISM
+sasl.mechanism.inter.broker.protocol=$SCRAM_MECHANISM
+listener.name.sasl_plaintext.scram-sha-512.sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required username="$KAFKA_ADMIN_USER" password="$(admin_password)";
+authorizer.class.name=org.apache.kafka.metadata.authorizer.StandardAuthorizer
+allow.everyone.if.no.acl.found=false
+super.users=User:$KAFKA_ADMIN_USER;User:ANONYMOUS
+EOF
+}
+
+# admin_password: the super user's password, generated once (URL-safe: no quoting needed)
+admin_password() {
+  if [[ ! -s "$KAFKA_ADMIN_PASSWORD_FILE" ]]; then
+    find_python
+    mkdir -p "$(dirname "$KAFKA_ADMIN_PASSWORD_FILE")"
+    (umask 077; "$PYTHON" -c 'import secrets; print(secrets.token_urlsafe(24))' >"$KAFKA_ADMIN_PASSWORD_FILE")
+  fi
+  local pw
+  pw="$(tr -d '[:space:]' <"$KAFKA_ADMIN_PASSWORD_FILE")"
+  [[ "$pw" =~ ^[A-Za-z0-9_-]+$ ]] || die "$KAFKA_ADMIN_PASSWORD_FILE: use only letters, digits, - and _"
+  printf '%s\n' "$pw"
+}
+
 write_properties() {
+  if [[ "$KAFKA_SECURE" == 1 ]]; then admin_password >/dev/null; fi  # fail here, not mid-file
+  (umask 077; : >"$PROPS")  # holds the admin password in the secure profile
   cat >"$PROPS" <<EOF
 # Written by deploy/kafka.sh on every start; edits are overwritten.
 process.roles=broker,controller
 node.id=1
 controller.quorum.voters=1@$KAFKA_HOST:$KAFKA_CONTROLLER_PORT
-listeners=PLAINTEXT://$KAFKA_HOST:$KAFKA_PORT,CONTROLLER://$KAFKA_HOST:$KAFKA_CONTROLLER_PORT
-advertised.listeners=PLAINTEXT://$KAFKA_HOST:$KAFKA_PORT
-listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT
-controller.listener.names=CONTROLLER
-inter.broker.listener.name=PLAINTEXT
+$(listener_properties)
 log.dirs=$DATA
 
 auto.create.topics.enable=false
@@ -264,7 +317,12 @@ EOF
 }
 
 format_storage() {
-  if [[ -f "$DATA/meta.properties" ]]; then return 0; fi
+  if [[ -f "$DATA/meta.properties" ]]; then
+    local formatted
+    formatted="$(cat "$MODE_FILE" 2>/dev/null || echo 0)"
+    [[ "$formatted" == "$KAFKA_SECURE" ]] || die "$KAFKA_STATE_DIR was formatted with KAFKA_SECURE=$formatted; run destroy to switch"
+    return 0
+  fi
   local cid
   # data/ is not formatted yet, so no id is committed anywhere: always draw a fresh one
   find_python
@@ -282,21 +340,35 @@ while True:
     printf '%s\n' "$cid" >"$CLUSTER_ID_FILE"
   }
   mkdir -p "$DATA"
+  local scram=()
+  [[ "$KAFKA_SECURE" == 1 ]] && scram=(--add-scram "$SCRAM_MECHANISM=[name=$KAFKA_ADMIN_USER,password=$(admin_password)]")
   log "formatting $DATA (cluster id $cid)"
   if ! java -Dlog4j2.configurationFile="$LOG4J_CONFIG" -Dkafka.logs.dir="$KAFKA_STATE_DIR" \
         -cp "$LIB/*" kafka.tools.StorageTool format --ignore-formatted -t "$cid" -c "$PROPS" \
-        >>"$LOGFILE" 2>&1; then
+        "${scram[@]}" >>"$LOGFILE" 2>&1; then
     fail_start "kafka storage format failed"
   fi
+  printf '%s\n' "$KAFKA_SECURE" >"$MODE_FILE"
 }
 
 # ---------------------------------------------------------------- commands
+announce() {
+  echo "KAFKA_BOOTSTRAP_SERVERS=$KAFKA_HOST:$KAFKA_PORT"
+  [[ "$KAFKA_SECURE" == 1 ]] || return 0
+  echo "KAFKA_SECURITY_PROTOCOL=SASL_PLAINTEXT"
+  echo "KAFKA_SASL_MECHANISM=$SCRAM_MECHANISM"
+  echo "KAFKA_ADMIN_USER=$KAFKA_ADMIN_USER"
+  echo "KAFKA_ADMIN_PASSWORD_FILE=$KAFKA_ADMIN_PASSWORD_FILE"
+}
+
 do_start() {
   local pid
   if pid="$(running_pid)"; then
+    [[ "$(cat "$MODE_FILE" 2>/dev/null || echo 0)" == "$KAFKA_SECURE" ]] \
+      || die "the broker running from $KAFKA_STATE_DIR was not started with KAFKA_SECURE=$KAFKA_SECURE"
     if wait_ready "$pid"; then
       log "already running (pid $pid) on $KAFKA_HOST:$KAFKA_PORT"
-      echo "KAFKA_BOOTSTRAP_SERVERS=$KAFKA_HOST:$KAFKA_PORT"
+      announce
       return 0
     fi
     fail_start "a broker (pid $pid) from $KAFKA_STATE_DIR is running but does not answer on $KAFKA_HOST:$KAFKA_PORT"
@@ -330,7 +402,7 @@ do_start() {
   wait_ready "$pid" || rc=$?
   case $rc in
     0) log "ready (pid $pid)"
-       echo "KAFKA_BOOTSTRAP_SERVERS=$KAFKA_HOST:$KAFKA_PORT"
+       announce
        return 0 ;;
     2) rm -f "$PIDFILE"
        fail_start "the broker exited during startup" ;;
@@ -382,8 +454,9 @@ do_status() {
 
 do_destroy() {
   do_stop
-  rm -rf "$DATA" "$PROPS" "$CLUSTER_ID_FILE" "$LOGFILE" "$KAFKA_STATE_DIR"/server.log* "$KAFKA_STATE_DIR/.lock"
+  rm -rf "$DATA" "$PROPS" "$CLUSTER_ID_FILE" "$MODE_FILE" "$LOGFILE" "$KAFKA_STATE_DIR"/server.log* "$KAFKA_STATE_DIR/.lock"
   [[ -L "$LIB" ]] && rm -f "$LIB"
+  [[ "$KAFKA_ADMIN_PASSWORD_FILE" == "$KAFKA_STATE_DIR/admin.password" ]] && rm -f "$KAFKA_ADMIN_PASSWORD_FILE"
   rmdir "$KAFKA_STATE_DIR" 2>/dev/null || true
 }
 

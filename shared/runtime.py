@@ -33,6 +33,7 @@ from shared.logging import get_logger
 from shared.messaging.asyncapi import describe_payloads
 from shared.messaging.consumer import BatchProcessor, IdempotentConsumer
 from shared.messaging.deadletter import DeadLetterPublisher
+from shared.messaging.kafka_auth import broker_security, client_options
 from shared.messaging.relay import OutboxRelay, Translate
 from shared.settings import CommonSettings
 
@@ -124,6 +125,7 @@ def build_broker(spec: ServiceSpec, deadletters: Callable[[], DeadLetterPublishe
     """A FastStream broker with one batch subscriber per subscription and the publishers."""
     broker = KafkaBroker(
         spec.common.kafka_bootstrap_servers,
+        security=broker_security(spec.common),
         client_id=f"lapor-{spec.name}",
         log_level=logging.DEBUG,  # one line per batch is noise at INFO
     )
@@ -214,7 +216,7 @@ def build_app(spec: ServiceSpec) -> FastAPI:
 async def _start(spec: ServiceSpec, runtime: Runtime, stopping: asyncio.Event) -> None:
     spec.common.ensure_state_dir()
     runtime.producer = AIOKafkaProducer(
-        bootstrap_servers=spec.common.kafka_bootstrap_servers,
+        **client_options(spec.common),
         client_id=f"lapor-{spec.name}-producer",
         acks="all",
         enable_idempotence=True,

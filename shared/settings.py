@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Literal, Self
 from urllib.parse import urlsplit
 
-from pydantic import Field
+from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -35,6 +36,24 @@ class CommonSettings(BaseSettings):
     max_message_bytes: int = 65_536
     log_format: str = "console"
     log_level: str = "INFO"
+    kafka_security_protocol: Literal["PLAINTEXT", "SASL_PLAINTEXT", "SASL_SSL"] = Field(
+        default="PLAINTEXT",
+        description="How every Kafka client of this process connects; SASL_* needs a principal",
+    )
+    kafka_sasl_mechanism: Literal["SCRAM-SHA-512", "SCRAM-SHA-256"] = "SCRAM-SHA-512"
+    kafka_username: str | None = Field(default=None, description="This process's Kafka principal")
+    kafka_password: SecretStr | None = None
+
+    @model_validator(mode="after")
+    def _sasl_needs_credentials(self) -> Self:
+        if self.kafka_security_protocol != "PLAINTEXT" and not (
+            self.kafka_username and self.kafka_password
+        ):
+            raise ValueError(
+                f"LAPOR_KAFKA_SECURITY_PROTOCOL={self.kafka_security_protocol} needs "
+                "LAPOR_KAFKA_USERNAME and LAPOR_KAFKA_PASSWORD"
+            )
+        return self
 
     def database_name(self, service: str) -> str:
         """The database (PostgreSQL) a service owns on the shared server."""

@@ -117,6 +117,8 @@ class LocalKafka:
         *,
         start_timeout: float = 300.0,
         keep_state: bool = False,
+        secure: bool = False,
+        stop_timeout: float | None = None,
     ) -> None:
         self._own_state = state_dir is None
         self._state_dir = Path(state_dir).resolve() if state_dir is not None else None
@@ -124,6 +126,8 @@ class LocalKafka:
         self._controller_port = controller_port
         self.start_timeout = start_timeout  # includes a first-time jar download
         self.keep_state = keep_state
+        self.secure = secure  # SASL_PLAINTEXT, SCRAM-SHA-512 and ACLs (KAFKA_SECURE=1)
+        self.stop_timeout = stop_timeout  # seconds of SIGTERM grace before SIGKILL (None: 30)
         self.started = False
 
     @property
@@ -142,11 +146,26 @@ class LocalKafka:
             raise InfraError("LocalKafka is not started")
         return self._state_dir
 
+    @property
+    def admin_security(self) -> dict[str, str]:
+        """aiokafka's keyword arguments to log in as the super user (secure mode only)."""
+        if not self.secure:
+            raise InfraError("LocalKafka is not secure")
+        password = (self.state_dir / "admin.password").read_text().strip()
+        return {
+            "security_protocol": "SASL_PLAINTEXT",
+            "sasl_mechanism": "SCRAM-SHA-512",
+            "sasl_plain_username": "admin",
+            "sasl_plain_password": password,
+        }
+
     def _env(self) -> dict[str, str]:
         return {
             "KAFKA_STATE_DIR": str(self.state_dir),
             "KAFKA_PORT": str(self._port),
             "KAFKA_CONTROLLER_PORT": str(self._controller_port),
+            "KAFKA_SECURE": "1" if self.secure else "0",
+            **({"KAFKA_STOP_TIMEOUT": f"{self.stop_timeout:.0f}"} if self.stop_timeout else {}),
         }
 
     def start(self) -> LocalKafka:

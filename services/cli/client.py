@@ -12,10 +12,13 @@ from typing import Any
 import httpx
 from aiokafka import AIOKafkaProducer
 
-from services.cli.state import DevState
+from services.cli import kafka_access
+from services.cli.state import DevState, state_dir
 from shared import topics
 from shared.contracts import IntakeMessage
 from shared.messaging import codec
+from shared.messaging.kafka_auth import security_options
+from shared.messaging.principals import adapter_principal
 
 
 class SubmitTimeout(Exception):
@@ -38,9 +41,13 @@ class Submitted:
     status: str
 
 
-async def publish_intake(bootstrap: str, message: IntakeMessage) -> None:
+async def publish_intake(
+    bootstrap: str, message: IntakeMessage, security: dict[str, Any] | None = None
+) -> None:
     """Publish one intake message as a channel adapter does, and wait for the broker."""
-    producer = AIOKafkaProducer(bootstrap_servers=bootstrap, acks="all", enable_idempotence=True)
+    producer = AIOKafkaProducer(
+        bootstrap_servers=bootstrap, acks="all", enable_idempotence=True, **(security or {})
+    )
     await producer.start()
     try:
         await producer.send_and_wait(
@@ -53,9 +60,21 @@ async def publish_intake(bootstrap: str, message: IntakeMessage) -> None:
         await producer.stop()
 
 
+def adapter_security(state: DevState, message: IntakeMessage) -> dict[str, Any]:
+    """On the secure profile the command line logs in as the message's channel adapter."""
+    if not state.kafka_secure:
+        return {}
+    adapter = adapter_principal("", message.channel).name
+    return security_options(
+        kafka_access.principal_settings(state.kafka_bootstrap_servers, state_dir(), adapter)
+    )
+
+
 def submit(state: DevState, message: IntakeMessage, timeout: float = 30.0) -> Submitted:
     """Publish, then ask intake until it has an answer for this message."""
-    asyncio.run(publish_intake(state.kafka_bootstrap_servers, message))
+    asyncio.run(
+        publish_intake(state.kafka_bootstrap_servers, message, adapter_security(state, message))
+    )
     url = f"{state.url('intake')}/v1/intake/{message.channel.value}/{message.message_id}"
     headers = {"Authorization": f"Bearer {state.tokens.get('adapter', '')}"}
     deadline = time.monotonic() + timeout

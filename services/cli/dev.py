@@ -15,8 +15,10 @@ from pathlib import Path
 
 import httpx
 
+from services.cli import kafka_access
 from services.cli.state import DEFAULT_PORTS, SERVICES, DevState, project_root, state_dir
 from shared.messaging.admin import ensure_topics
+from shared.messaging.kafka_auth import security_options
 
 KAFKA_PORT = 9092
 CONTROLLER_PORT = 9093
@@ -52,13 +54,14 @@ def alive(pid: int | None) -> bool:
     return True
 
 
-def kafka_script(action: str, folder: Path) -> None:
+def kafka_script(action: str, folder: Path, secure: bool = False) -> None:
     """Run deploy/kafka.sh with the dev state folder."""
     env = {
         **os.environ,
         "KAFKA_STATE_DIR": str(folder / "kafka"),
         "KAFKA_PORT": str(KAFKA_PORT),
         "KAFKA_CONTROLLER_PORT": str(CONTROLLER_PORT),
+        "KAFKA_SECURE": "1" if secure else "0",
     }
     script = project_root() / "deploy" / "kafka.sh"
     done = subprocess.run(
@@ -92,6 +95,8 @@ def start_service(name: str, folder: Path, state: DevState) -> int:
         "LAPOR_AUTH_TOKENS": json.dumps(state.token_digests()),
         f"LAPOR_{name.upper()}_PORT": str(DEFAULT_PORTS[name]),
     }
+    if state.kafka_secure:  # each service logs in as its own principal
+        env.update(kafka_access.principal_env(state.kafka_bootstrap_servers, folder, name))
     # not resolve(): the virtual environment's python is a symlink to the base interpreter
     python = Path(os.path.abspath(sys.executable))
     lapor = python.parent / "lapor"
@@ -112,15 +117,19 @@ def start_service(name: str, folder: Path, state: DevState) -> int:
     return process.pid
 
 
-def up(timeout: float = 180.0) -> DevState:
+def up(timeout: float = 180.0, secure: bool = False) -> DevState:
     """Start Kafka, create the topics, start the four services; idempotent."""
     folder = state_dir()
     folder.mkdir(parents=True, exist_ok=True)
     state = DevState.load(folder)
     state.kafka_bootstrap_servers = f"127.0.0.1:{KAFKA_PORT}"
+    state.kafka_secure = secure
     state.ensure_tokens()
-    kafka_script("start", folder)
-    asyncio.run(ensure_topics(state.kafka_bootstrap_servers))
+    kafka_script("start", folder, secure)
+    if secure:
+        asyncio.run(_secure_broker(state.kafka_bootstrap_servers, folder))
+    else:
+        asyncio.run(ensure_topics(state.kafka_bootstrap_servers))
     for name in SERVICES:
         url = f"http://127.0.0.1:{DEFAULT_PORTS[name]}"
         state.urls[name] = url
@@ -132,6 +141,13 @@ def up(timeout: float = 180.0) -> DevState:
     state.save(folder)
     _wait_ready(state, folder, timeout)
     return state
+
+
+async def _secure_broker(bootstrap_servers: str, folder: Path) -> None:
+    """As the super user: every topic, every principal with its password, every ACL."""
+    admin = kafka_access.admin_settings(bootstrap_servers, folder / "kafka" / "admin.password")
+    await ensure_topics(bootstrap_servers, security=security_options(admin))
+    await kafka_access.apply(admin, kafka_access.secrets_path(folder))
 
 
 def _wait_ready(state: DevState, folder: Path, timeout: float) -> None:

@@ -11,6 +11,7 @@ from typing import Annotated, Any
 import typer
 
 from services.cli import client, dev
+from services.cli.kafka_access import kafka_access_app
 from services.cli.state import SERVICES, DevState
 from shared.auth import is_role
 from shared.contracts import Channel, Location, Reporter, ReportKind
@@ -20,6 +21,7 @@ from shared.settings import CommonSettings
 app = typer.Typer(help="lapor: SP4N-LAPOR! complaint workflow", no_args_is_help=True)
 dev_app = typer.Typer(help="The development system (local Kafka, SQLite stores)")
 app.add_typer(dev_app, name="dev")
+app.add_typer(kafka_access_app, name="kafka-access")
 log = get_logger("lapor")
 err = typer.echo
 
@@ -53,11 +55,15 @@ def serve(
 
 
 @dev_app.command("up")
-def dev_up() -> None:
+def dev_up(
+    secure: Annotated[
+        bool, typer.Option(help="Kafka with SASL/SCRAM and ACLs; each service its own principal")
+    ] = False,
+) -> None:
     """Start Kafka and the four services detached; print the endpoints."""
     _logging()
     try:
-        state = dev.up()
+        state = dev.up(secure=secure)
     except dev.DevError as error:
         err(f"lapor dev up: {error}", err=True)
         raise typer.Exit(1) from error
@@ -92,8 +98,12 @@ def dev_topics() -> None:
     """Create every topic (6 partitions) on LAPOR_KAFKA_BOOTSTRAP_SERVERS; idempotent."""
     _logging()
     from shared.messaging.admin import ensure_topics
+    from shared.messaging.kafka_auth import security_options
 
-    created = asyncio.run(ensure_topics(CommonSettings().kafka_bootstrap_servers))
+    common = CommonSettings()
+    created = asyncio.run(
+        ensure_topics(common.kafka_bootstrap_servers, security=security_options(common))
+    )
     err(f"created {len(created)} topics", err=True)
 
 

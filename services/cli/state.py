@@ -32,6 +32,7 @@ class DevState:
     urls: dict[str, str] = field(default_factory=dict)
     tokens: dict[str, str] = field(default_factory=dict)
     pids: dict[str, int] = field(default_factory=dict)
+    kafka_secure: bool = False  # `lapor dev up --secure`: SASL/SCRAM, one principal each, ACLs
 
     @classmethod
     def load(cls, folder: Path | None = None) -> DevState:

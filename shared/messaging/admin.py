@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
+from typing import Any
 
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 from aiokafka.errors import KafkaConnectionError, TopicAlreadyExistsError
@@ -24,10 +25,16 @@ async def ensure_topics(
     *,
     partitions: int = topics.PARTITIONS,
     timeout: float = 60.0,
+    security: Mapping[str, Any] | None = None,
 ) -> list[str]:
-    """Create the missing topics (idempotent); returns the ones created."""
+    """Create the missing topics (idempotent); returns the ones created.
+
+    `security`: aiokafka's security keyword arguments (`kafka_auth.security_options`).
+    """
     wanted = list(names) if names is not None else project_topics()
-    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap_servers, request_timeout_ms=30_000)
+    admin = AIOKafkaAdminClient(
+        bootstrap_servers=bootstrap_servers, request_timeout_ms=30_000, **(security or {})
+    )
     await _start(admin, timeout)
     try:
         existing = set(await admin.list_topics())

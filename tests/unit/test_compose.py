@@ -413,3 +413,126 @@ def test_the_image_installs_the_project_without_dev_extras():
     assert re.search(r"pip install (--\S+ )*\.(\s|$)", runs), "the image does not `pip install .`"
     assert "[dev]" not in runs
     assert dockerfile_instruction("FROM")[0] == "python:3.11-slim"
+
+
+# --- the secure profile: docker-compose.secure.yml over docker-compose.yml ---------------------
+
+SECURE = ROOT / "docker-compose.secure.yml"
+INTERPOLATION = re.compile(r"\$\{([A-Z0-9_]+)(?::?[-?][^}]*)?\}")
+
+
+def _merge(base: Any, override: Any) -> Any:
+    """Compose's merge of an override file: mappings merge, volumes and ports add up."""
+    if isinstance(base, dict) and isinstance(override, dict):
+        merged = dict(base)
+        for key, value in override.items():
+            if key in ("volumes", "ports") and isinstance(value, list):
+                merged[key] = [*(base.get(key) or []), *value]
+            else:
+                merged[key] = _merge(base.get(key), value) if key in base else value
+        return merged
+    return override
+
+
+@cache
+def secure_env() -> dict[str, str]:
+    """What `lapor kafka-access compose-env` prints (the operator's .env)."""
+    from services.cli.kafka_access import compose_env
+
+    return compose_env()
+
+
+def _interpolate(value: Any) -> Any:
+    if isinstance(value, str):
+        return INTERPOLATION.sub(lambda m: secure_env()[m.group(1)], value)
+    if isinstance(value, dict):
+        return {key: _interpolate(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_interpolate(item) for item in value]
+    return value
+
+
+@cache
+def secure_compose() -> dict[str, Any]:
+    override = yaml.safe_load(SECURE.read_text(encoding="utf-8"))
+    return _interpolate(_merge(compose(), override))
+
+
+def secure_environment(name: str) -> dict[str, str]:
+    env = secure_compose()["services"][name].get("environment") or {}
+    return {key: "" if value is None else str(value) for key, value in env.items()}
+
+
+def secure_lapor_services() -> list[str]:
+    return [n for n, svc in secure_compose()["services"].items() if svc.get("image") == IMAGE]
+
+
+def test_the_secure_profile_needs_exactly_the_variables_compose_env_prints():
+    used = set(INTERPOLATION.findall(SECURE.read_text(encoding="utf-8")))
+    assert used == set(secure_env())
+    assert ".env" in (ROOT / ".gitignore").read_text().split(), ".env holds passwords: ignore it"
+
+
+def test_the_secure_broker_speaks_only_sasl_scram_and_refuses_what_no_acl_allows():
+    kafka = secure_environment("kafka")
+    protocols = dict(
+        pair.split(":") for pair in kafka["KAFKA_LISTENER_SECURITY_PROTOCOL_MAP"].split(",")
+    )
+    for listener in kafka["KAFKA_ADVERTISED_LISTENERS"].split(","):
+        assert protocols[listener.split(":")[0]] == "SASL_PLAINTEXT", listener
+    assert kafka["KAFKA_SASL_ENABLED_MECHANISMS"] == "SCRAM-SHA-512"
+    assert kafka["KAFKA_AUTHORIZER_CLASS_NAME"].endswith("metadata.authorizer.StandardAuthorizer")
+    assert kafka["KAFKA_ALLOW_EVERYONE_IF_NO_ACL_FOUND"] == "false"
+    assert "User:admin" in kafka["KAFKA_SUPER_USERS"].split(";")
+    inter_broker = kafka["KAFKA_INTER_BROKER_LISTENER_NAME"].lower()
+    jaas = kafka[f"KAFKA_LISTENER_NAME_{inter_broker.upper()}_SCRAM___SHA___512_SASL_JAAS_CONFIG"]
+    password = secure_env()["LAPOR_KAFKA_ADMIN_PASSWORD"]
+    assert f'username="admin" password="{password}";' in jaas
+    assert kafka["SCRAM_ADMIN_PASSWORD"] == password
+
+
+def test_the_secure_broker_is_formatted_with_the_admin_credential_before_it_starts():
+    kafka = secure_compose()["services"]["kafka"]
+    script = kafka["command"][-1]
+    mounts = {target: source for source, target, *_ in (v.split(":") for v in kafka["volumes"])}
+    text = (ROOT / mounts[script]).read_text()
+    assert "--add-scram" in text and "name=admin,password=$SCRAM_ADMIN_PASSWORD" in text
+    assert text.rstrip().endswith("exec /etc/kafka/docker/run")  # then the image's own start
+    assert "--command-config" in " ".join(kafka["healthcheck"]["test"])
+
+
+@pytest.mark.parametrize("context", APP_PORTS)
+def test_each_secure_service_logs_in_as_its_own_principal_once_principals_exist(context: str):
+    env = secure_environment(context)
+    assert env["LAPOR_KAFKA_SECURITY_PROTOCOL"] == "SASL_PLAINTEXT"
+    assert env["LAPOR_KAFKA_USERNAME"] == context
+    assert env["LAPOR_KAFKA_PASSWORD"] == secure_env()[f"LAPOR_KAFKA_{context.upper()}_PASSWORD"]
+    deps = secure_compose()["services"][context]["depends_on"]
+    assert deps["kafka-access"]["condition"] == "service_completed_successfully"
+
+
+def test_the_access_job_gives_each_service_the_password_the_service_logs_in_with():
+    from services.cli.kafka_access import preset_env_name
+
+    job = secure_environment("kafka-access")
+    for context in APP_PORTS:
+        assert job[preset_env_name(context)] == secure_environment(context)["LAPOR_KAFKA_PASSWORD"]
+    assert job["LAPOR_KAFKA_USERNAME"] == secure_environment("topics")["LAPOR_KAFKA_USERNAME"]
+    assert job["LAPOR_KAFKA_USERNAME"] == "admin"
+    waits = secure_compose()["services"]["kafka-access"]["depends_on"]
+    assert waits["topics"]["condition"] == "service_completed_successfully"
+
+
+@pytest.mark.parametrize("name", ["topics", "kafka-access", *APP_PORTS])
+def test_every_lapor_variable_of_the_secure_profile_validates(
+    name: str, clean_environment: pytest.MonkeyPatch
+):
+    assert name in secure_lapor_services()
+    variables = {k: v for k, v in secure_environment(name).items() if k.startswith("LAPOR_")}
+    for variable, value in variables.items():
+        clean_environment.setenv(variable, value)
+    for variable, raw in variables.items():
+        owner, field, _ = setting_for(variable)
+        assert field in owner.model_fields, f"{name}: {variable} is no setting"
+        assert same_value(getattr(owner(), field), raw), f"{name}: {variable}"
+    parse_lapor_command_line(secure_compose()["services"][name]["command"])
