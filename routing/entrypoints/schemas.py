@@ -36,9 +36,7 @@ class DispositionCreate(BaseModel):
     """The admin's choice of body for a report."""
 
     skpd_code: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=40)]
-    reason: Annotated[
-        str, StringConstraints(strip_whitespace=True), TextRule(max_chars=500, max_bytes=1500)
-    ] = ""
+    reason: Annotated[str, TextRule(max_chars=500, max_bytes=1500, strip=True)] = ""
 
 
 class DispositionPublic(BaseModel):

@@ -147,9 +147,10 @@ def test_dirty_texts_are_normalised_or_dead_lettered_and_the_next_report_still_s
         )
     )
 
-    def followed_up() -> dict[str, Any] | None:
-        report = lapor_status(system, tmp_path, tracking_id)
-        return report if report["events"][-1]["type"] == "FollowUpPosted" else None
+    def followed_up() -> bool | None:
+        response = httpx.get(f"{system.url('tracking')}/v1/reports/{tracking_id}", timeout=5)
+        return response.json()["events"][-1]["type"] == "FollowUpPosted" or None
 
-    last = poll(followed_up)["events"][-1]
+    poll(followed_up)
+    last = lapor_status(system, tmp_path, tracking_id)["events"][-1]
     assert last["description"].endswith(": Pipa sudah diganti\nhari ini \ufffd")
