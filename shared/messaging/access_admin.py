@@ -33,7 +33,7 @@ from aiokafka.protocol.types import (
 
 from shared.messaging.principals import Grant, Principal
 
-SCRAM_ITERATIONS = 8192
+SCRAM_ITERATIONS = 4096  # Kafka's default and minimum for both SCRAM mechanisms
 _MECHANISMS = {"SCRAM-SHA-256": (1, "sha256"), "SCRAM-SHA-512": (2, "sha512")}
 # Kafka's enum codes (org.apache.kafka.common.acl / resource)
 _RESOURCE = {"topic": 2, "group": 3}
