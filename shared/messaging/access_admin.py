@@ -195,7 +195,7 @@ async def wait_until_usable(
     security: Mapping[str, Any],
     user: str,
     password: str,
-    timeout: float = 60.0,
+    timeout: float = 180.0,
 ) -> None:
     """Return once `user` can log in (the broker applies new credentials asynchronously)."""
     login = {**security, "sasl_plain_username": user, "sasl_plain_password": password}
