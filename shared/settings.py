@@ -16,6 +16,13 @@ class CommonSettings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="LAPOR_", extra="ignore")
 
     kafka_bootstrap_servers: str = "127.0.0.1:9092"
+    kafka_security_protocol: Literal["PLAINTEXT", "SASL_PLAINTEXT", "SASL_SSL"] = Field(
+        default="PLAINTEXT",
+        description="How every Kafka client of this process connects; SASL_* needs a principal",
+    )
+    kafka_sasl_mechanism: Literal["SCRAM-SHA-512", "SCRAM-SHA-256"] = "SCRAM-SHA-512"
+    kafka_username: str | None = Field(default=None, description="This process's Kafka principal")
+    kafka_password: SecretStr | None = None
     database_url: str | None = Field(
         default=None,
         description="A PostgreSQL server (postgresql://user:pw@host:port/db); each service uses "
@@ -36,24 +43,6 @@ class CommonSettings(BaseSettings):
     max_message_bytes: int = 65_536
     log_format: str = "console"
     log_level: str = "INFO"
-    kafka_security_protocol: Literal["PLAINTEXT", "SASL_PLAINTEXT", "SASL_SSL"] = Field(
-        default="PLAINTEXT",
-        description="How every Kafka client of this process connects; SASL_* needs a principal",
-    )
-    kafka_sasl_mechanism: Literal["SCRAM-SHA-512", "SCRAM-SHA-256"] = "SCRAM-SHA-512"
-    kafka_username: str | None = Field(default=None, description="This process's Kafka principal")
-    kafka_password: SecretStr | None = None
-
-    @model_validator(mode="after")
-    def _sasl_needs_credentials(self) -> Self:
-        if self.kafka_security_protocol != "PLAINTEXT" and not (
-            self.kafka_username and self.kafka_password
-        ):
-            raise ValueError(
-                f"LAPOR_KAFKA_SECURITY_PROTOCOL={self.kafka_security_protocol} needs "
-                "LAPOR_KAFKA_USERNAME and LAPOR_KAFKA_PASSWORD"
-            )
-        return self
 
     def database_name(self, service: str) -> str:
         """The database (PostgreSQL) a service owns on the shared server."""
@@ -91,3 +80,14 @@ class CommonSettings(BaseSettings):
     def ensure_state_dir(self) -> None:
         """SQLite files live in the state folder; make sure it exists."""
         self.state_dir.mkdir(parents=True, exist_ok=True)
+
+    @model_validator(mode="after")
+    def _sasl_needs_credentials(self) -> Self:
+        if self.kafka_security_protocol != "PLAINTEXT" and not (
+            self.kafka_username and self.kafka_password
+        ):
+            raise ValueError(
+                f"LAPOR_KAFKA_SECURITY_PROTOCOL={self.kafka_security_protocol} needs "
+                "LAPOR_KAFKA_USERNAME and LAPOR_KAFKA_PASSWORD"
+            )
+        return self

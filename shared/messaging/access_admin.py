@@ -33,7 +33,7 @@ from aiokafka.protocol.types import (
 
 from shared.messaging.principals import Grant, Principal
 
-SCRAM_ITERATIONS = 8192
+SCRAM_ITERATIONS = 4096  # Kafka's default and minimum for both SCRAM mechanisms
 _MECHANISMS = {"SCRAM-SHA-256": (1, "sha256"), "SCRAM-SHA-512": (2, "sha512")}
 # Kafka's enum codes (org.apache.kafka.common.acl / resource)
 _RESOURCE = {"topic": 2, "group": 3}
@@ -184,9 +184,10 @@ async def apply_access(
         count = await create_acls(admin, principals)
     finally:
         await admin.close()
-    if principals:  # one request, one metadata batch: when its last user logs in, all can
-        last = max(principals, key=lambda p: p.name)
-        await wait_until_usable(bootstrap_servers, security, last.name, passwords[last.name])
+    if principals:  # metadata applies in order: once the last ACL works, everything before does
+        last = principals[-1]
+        topic = next((g.name for g in reversed(last.grants) if g.resource == "topic"), None)
+        await wait_until_usable(bootstrap_servers, security, last.name, passwords[last.name], topic)
     return count
 
 
@@ -195,23 +196,28 @@ async def wait_until_usable(
     security: Mapping[str, Any],
     user: str,
     password: str,
-    timeout: float = 60.0,
+    topic: str | None = None,
+    timeout: float = 180.0,
 ) -> None:
-    """Return once `user` can log in (the broker applies new credentials asynchronously)."""
+    """Return once `user` logs in and sees `topic` (the broker applies metadata asynchronously)."""
     login = {**security, "sasl_plain_username": user, "sasl_plain_password": password}
     deadline = asyncio.get_running_loop().time() + timeout
-    while True:
-        client = AIOKafkaAdminClient(bootstrap_servers=bootstrap_servers, **login)
-        try:
-            with _quiet(logging.getLogger("aiokafka")):  # refusals here are expected, not news
-                await client.start()
-            return
-        except KafkaError:
-            if asyncio.get_running_loop().time() > deadline:
-                raise AccessError(f"{user} still cannot log in after {timeout:.0f} s") from None
-            await asyncio.sleep(0.3)
-        finally:
-            await client.close()
+    while not await _sees(bootstrap_servers, login, topic):
+        if asyncio.get_running_loop().time() > deadline:
+            raise AccessError(f"{user} cannot log in and see {topic} after {timeout:.0f} s")
+        await asyncio.sleep(0.3)
+
+
+async def _sees(bootstrap_servers: str, login: Mapping[str, Any], topic: str | None) -> bool:
+    client = AIOKafkaAdminClient(bootstrap_servers=bootstrap_servers, **login)
+    try:
+        with _quiet(logging.getLogger("aiokafka")):  # refusals here are expected, not news
+            await client.start()
+            return topic is None or topic in await client.list_topics()
+    except KafkaError:
+        return False
+    finally:
+        await client.close()
 
 
 @contextlib.contextmanager

@@ -117,8 +117,8 @@ def test_a_body_reads_only_its_routed_topic_and_writes_only_its_actions_topic() 
     pdam = body_principal("PDAM")
     topic_grants = {(g.name, g.operations) for g in pdam.grants if g.resource == "topic"}
     assert topic_grants == {
-        ("lapor.skpd.PDAM.v1", ("Read", "Describe")),
-        ("lapor.skpd.PDAM.actions.v1", ("Write", "Describe")),
+        ("lapor.skpd.PDAM.v1", ("Read",)),  # Read and Write imply Describe
+        ("lapor.skpd.PDAM.actions.v1", ("Write",)),
     }
 
 
