@@ -114,9 +114,21 @@ async def test_a_json_value_nested_3000_deep_is_dead_lettered_and_the_partition_
     handler, _ = consumer(app)
     await handler.handle([good(0, "sebelum"), record(1, nested(3000)), good(2, "sesudah")])
     assert noted(app) == ["sebelum", "sesudah"]
-    assert reasons(app) == ["processing-failed"]
-    assert b"RecursionError" in dict(dead_letters(app)[0].headers)["lapor.dlq.error"]
+    assert reasons(app) == ["too-deep"]
     assert app.position(f"{topics.INTAKE}:0") == 3
+
+
+async def test_an_unforeseen_error_in_decoding_dead_letters_the_record_at_once(
+    app: NoteTaker, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def broken(topic: str, value: bytes | None, max_bytes: int) -> Any:
+        raise ValueError("a decoder bug")
+
+    monkeypatch.setattr(codec, "decode", broken)
+    handler, sleeps = consumer(app)
+    await handler.handle([record(0, b"{}")])
+    assert reasons(app) == ["processing-failed"] and sleeps.waits == []
+    assert b"ValueError: a decoder bug" in dict(dead_letters(app)[0].headers)["lapor.dlq.error"]
 
 
 async def test_a_retried_batch_dead_letters_each_bad_record_only_once(app: NoteTaker) -> None:
@@ -124,7 +136,7 @@ async def test_a_retried_batch_dead_letters_each_bad_record_only_once(app: NoteT
     batch = [record(0, b"not json"), record(1, nested(3000)), record(2, None), good(3, "ok")]
     for _ in range(3):
         await handler.handle(batch)
-    assert reasons(app) == ["not-json", "processing-failed", "empty-value"]
+    assert reasons(app) == ["not-json", "too-deep", "empty-value"]
 
 
 async def test_a_rejected_message_is_dead_lettered_with_the_rejection_reason(
