@@ -56,6 +56,10 @@ class Batch(ProcessingEvent[UUID]):
         self.refused.append((source, rejection))
 
 
+def _dead_letter(service: str, source: SourceRecord, rejection: Rejection) -> DeadLetter:
+    return DeadLetter.record(service, source, rejection.reason, rejection.detail)
+
+
 class BatchProcessApplication(ProcessApplication[UUID]):
     """A process application fed from Kafka: one transaction per partition batch.
 
@@ -98,10 +102,10 @@ class BatchProcessApplication(ProcessApplication[UUID]):
                 rejection = delivery.failure or self._apply(delivery, batch)
                 if rejection is not None:
                     rejected.append((delivery.message, rejection))
-                    if delivery.source is not None:
-                        batch.refuse(delivery.source, rejection)
+                    if delivery.source is not None:  # a fresh record: no dead letter yet
+                        batch.collect_events(_dead_letter(service, delivery.source, rejection))
             batch.current = None
-            for source, rejection in batch.refused:
+            for source, rejection in batch.refused:  # records seen before: once only
                 self._dead_letter(batch, service, source, rejection)
             recordings = self._record(batch)
             self._take_snapshots(batch)
@@ -122,9 +126,7 @@ class BatchProcessApplication(ProcessApplication[UUID]):
         self, batch: Batch, service: str, source: SourceRecord, rejection: Rejection
     ) -> None:
         if self.load(batch, dead_letter_id(service, source), DeadLetter) is None:
-            batch.collect_events(
-                DeadLetter.record(service, source, rejection.reason, rejection.detail)
-            )
+            batch.collect_events(_dead_letter(service, source, rejection))
 
     def load(
         self, processing_event: ProcessingEvent[UUID], aggregate_id: UUID, cls: type[A]

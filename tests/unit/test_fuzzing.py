@@ -15,7 +15,6 @@ import json
 from collections import defaultdict
 from collections.abc import Iterator
 from datetime import UTC, datetime
-from pathlib import Path
 from uuid import uuid4
 
 import pytest
@@ -24,25 +23,15 @@ from eventsourcing.application import AggregateNotFoundError
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from intake.bootstrap import bootstrap as intake_bootstrap
-from intake.settings import IntakeSettings
-from notification.bootstrap import bootstrap as notification_bootstrap
-from notification.settings import NotificationSettings
-from routing.bootstrap import bootstrap as routing_bootstrap
-from routing.settings import RoutingSettings
 from shared import contracts as c
 from shared import topics
-from shared.clock import FixedClock
 from shared.messaging import codec
 from shared.messaging.consumer import IdempotentConsumer, RetryPolicy
 from shared.messaging.deadletter import DeadLetter, SourceRecord, dead_letter_id
 from shared.runtime import ServiceSpec
-from shared.settings import CommonSettings
 from tests.fuzz_strategies import BODIES, any_json_object, json_values, odd_message
-from tracking.bootstrap import bootstrap as tracking_bootstrap
-from tracking.settings import TrackingSettings
+from tests.services_in_memory import close_all, in_memory_services
 
-IN_MEMORY = {"PERSISTENCE_MODULE": "eventsourcing.popo"}
 FUZZ = settings(
     max_examples=60,
     deadline=None,
@@ -59,25 +48,9 @@ def candidate_topics(spec: ServiceSpec) -> list[str]:
 
 @pytest.fixture(scope="module")
 def services(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, ServiceSpec]]:
-    folder: Path = tmp_path_factory.mktemp("fuzz")
-    common = CommonSettings(state_dir=folder, database_url=None)
-    clock = FixedClock(datetime(2026, 11, 27, 9, 0, tzinfo=UTC))
-    built = {
-        "intake": intake_bootstrap(IntakeSettings(common=common), clock=clock, env=IN_MEMORY),
-        "routing": routing_bootstrap(RoutingSettings(common=common), clock=clock, env=IN_MEMORY),
-        "tracking": tracking_bootstrap(
-            TrackingSettings(common=common, read_model_url="sqlite://", extra_leave_dates=[]),
-            clock=clock,
-            env=IN_MEMORY,
-        ),
-        "notification": notification_bootstrap(
-            NotificationSettings(common=common), clock=clock, env=IN_MEMORY
-        ),
-    }
+    built = in_memory_services(tmp_path_factory.mktemp("fuzz"))
     yield built
-    for spec in built.values():
-        for close in spec.on_close:
-            close()
+    close_all(built)
 
 
 class Feeder:
