@@ -31,8 +31,7 @@ from shared.contracts import IntegrationEvent
 from shared.http import install_auth_errors, require
 from shared.logging import get_logger
 from shared.messaging.asyncapi import describe_payloads
-from shared.messaging.consumer import BatchProcessor, IdempotentConsumer
-from shared.messaging.deadletter import DeadLetterPublisher
+from shared.messaging.consumer import BatchProcessor, IdempotentConsumer, RetryPolicy
 from shared.messaging.kafka_auth import broker_security, client_options
 from shared.messaging.relay import OutboxRelay, Translate
 from shared.settings import CommonSettings
@@ -83,6 +82,7 @@ class Runtime:
     relay: OutboxRelay | None = None
     ready: bool = False
     tasks: list[asyncio.Task[None]] = field(default_factory=list)
+    consumers: list[IdempotentConsumer] = field(default_factory=list)
 
 
 class ClockAdvance(BaseModel):
@@ -121,7 +121,29 @@ async def _tolerant_parser(records: Any, original: Any) -> Any:
     return message
 
 
-def build_broker(spec: ServiceSpec, deadletters: Callable[[], DeadLetterPublisher]) -> KafkaBroker:
+def retry_policy(common: CommonSettings) -> RetryPolicy:
+    """The consumers' retry bound and backoff, from the settings."""
+    return RetryPolicy(
+        attempts=common.record_attempts,
+        backoff_seconds=common.retry_backoff_seconds,
+        backoff_max_seconds=common.retry_backoff_max_seconds,
+        unavailable_max_seconds=common.unavailable_backoff_max_seconds,
+    )
+
+
+def consumer_for(spec: ServiceSpec, sub: Subscription) -> IdempotentConsumer:
+    """The idempotent consumer of one subscription."""
+    return IdempotentConsumer(
+        sub.processor,
+        service=spec.name,
+        max_bytes=spec.common.max_message_bytes,
+        retry=retry_policy(spec.common),
+    )
+
+
+def build_broker(
+    spec: ServiceSpec, consumers: Callable[[Subscription], IdempotentConsumer]
+) -> KafkaBroker:
     """A FastStream broker with one batch subscriber per subscription and the publishers."""
     broker = KafkaBroker(
         spec.common.kafka_bootstrap_servers,
@@ -130,7 +152,7 @@ def build_broker(spec: ServiceSpec, deadletters: Callable[[], DeadLetterPublishe
         log_level=logging.DEBUG,  # one line per batch is noise at INFO
     )
     for sub in spec.subscriptions:
-        _subscribe(broker, spec, sub, deadletters)
+        _subscribe(broker, spec, sub, consumers(sub))
     for topic, event in spec.publishes:
         broker.publisher(
             topic,
@@ -145,18 +167,10 @@ def _subscribe(
     broker: KafkaBroker,
     spec: ServiceSpec,
     sub: Subscription,
-    deadletters: Callable[[], DeadLetterPublisher],
+    consumer: IdempotentConsumer,
 ) -> None:
-    consumers: list[IdempotentConsumer] = []
-
     async def handle(message: KafkaMessage) -> None:
-        if not consumers:
-            consumers.append(
-                IdempotentConsumer(
-                    sub.processor, deadletters(), max_bytes=spec.common.max_message_bytes
-                )
-            )
-        await consumers[0].handle(message.raw_message)
+        await consumer.handle(message.raw_message)
 
     handle.__doc__ = sub.description or f"{spec.name} consumes {', '.join(sub.topics)}"
     broker.subscriber(
@@ -186,11 +200,11 @@ def build_app(spec: ServiceSpec) -> FastAPI:
     """The ASGI application of one service."""
     runtime = Runtime(broker=KafkaBroker())
 
-    def deadletters() -> DeadLetterPublisher:
-        assert runtime.producer is not None
-        return DeadLetterPublisher(runtime.producer, spec.name)
+    def consumers(sub: Subscription) -> IdempotentConsumer:
+        runtime.consumers.append(consumer_for(spec, sub))
+        return runtime.consumers[-1]
 
-    runtime.broker = build_broker(spec, deadletters)
+    runtime.broker = build_broker(spec, consumers)
 
     @contextlib.asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
@@ -259,14 +273,18 @@ def _add_operational_routes(app: FastAPI, spec: ServiceSpec, runtime: Runtime) -
 
     @app.get("/health/ready", tags=["operations"])
     async def ready() -> JSONResponse:
-        """The broker, the producer, the relay and the background jobs are up."""
+        """The broker, the producer, the relay, the event store and the background jobs are up."""
         healthy = runtime.ready and all(not t.done() for t in runtime.tasks)
         if runtime.relay is not None and runtime.relay.stuck(RELAY_GRACE_SECONDS):
             healthy = False  # events are recorded but cannot be published
+        reasons = [c.health.reason for c in runtime.consumers if c.health.reason]
+        healthy = healthy and not reasons
         if healthy:
             healthy = await runtime.broker.ping(timeout=2)
-        status = 200 if healthy else 503
-        return JSONResponse({"status": "ready" if healthy else "not-ready"}, status_code=status)
+        body: dict[str, Any] = {"status": "ready" if healthy else "not-ready"}
+        if reasons:
+            body["reasons"] = sorted(set(reasons))
+        return JSONResponse(body, status_code=200 if healthy else 503)
 
     @app.get("/asyncapi.json", tags=["operations"])
     async def asyncapi() -> JSONResponse:

@@ -43,6 +43,22 @@ class CommonSettings(BaseSettings):
     max_message_bytes: int = 65_536
     log_format: str = "console"
     log_level: str = "INFO"
+    record_attempts: int = Field(
+        default=4,
+        ge=1,
+        le=20,
+        description="Tries of a record whose processing fails (the store answering) before it "
+        "is dead-lettered as processing-failed",
+    )
+    retry_backoff_seconds: float = Field(
+        default=0.2, gt=0, le=60, description="First wait before a retry; doubles each time"
+    )
+    retry_backoff_max_seconds: float = Field(
+        default=5.0, gt=0, le=600, description="Longest wait between tries of one record"
+    )
+    unavailable_backoff_max_seconds: float = Field(
+        default=30.0, gt=0, le=600, description="Longest wait for an unreachable event store"
+    )
 
     def database_name(self, service: str) -> str:
         """The database (PostgreSQL) a service owns on the shared server."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 
 from shared.contracts.intake import Channel
@@ -40,3 +41,9 @@ def all_topics(body_codes: Iterable[str]) -> list[str]:
     per_channel = [outbound_topic(channel) for channel in Channel]
     per_body = [t for code in body_codes for t in (skpd_topic(code), skpd_actions_topic(code))]
     return fixed + per_channel + per_body
+
+
+def body_of_actions_topic(topic: str) -> str | None:
+    """The body whose actions topic this is (None for any other topic)."""
+    match = re.match(SKPD_ACTIONS_PATTERN, topic)
+    return topic.split(".")[2] if match else None

@@ -8,10 +8,12 @@ from uuid import UUID
 
 from eventsourcing.application import ProcessingEvent
 from eventsourcing.domain import Aggregate, event
+from eventsourcing.persistence import DataError
+from eventsourcing.utils import get_topic
 
 from shared.contracts import IntakeMessage
 from shared.messaging.relay import Outgoing
-from shared.processing import BatchProcessApplication, derived_id
+from shared.processing import BatchProcessApplication, Rejection, derived_id
 
 
 class Note(Aggregate):
@@ -31,12 +33,17 @@ class Note(Aggregate):
 class NoteTaker(BatchProcessApplication):
     """Notes every intake message once, whatever the offset it arrives at."""
 
+    def __init__(self, env: Any = None) -> None:
+        super().__init__(env)
+        self.tries: dict[str, int] = {}
+
     @singledispatchmethod
     def policy(self, domain_event: Any, processing_event: ProcessingEvent[UUID]) -> None:
         """Ignore what this application does not know."""
 
     @policy.register
     def _(self, message: IntakeMessage, processing_event: ProcessingEvent[UUID]) -> None:
+        self._misbehave(message.text)
         note_id = derived_id("note", message.channel.value, message.message_id)
         if self.load(processing_event, note_id, Note) is not None:
             return
@@ -44,9 +51,25 @@ class NoteTaker(BatchProcessApplication):
             Note(channel=message.channel.value, message_id=message.message_id, text=message.text)
         )
 
+    def _misbehave(self, text: str) -> None:
+        """Texts that make a test's point: refused, a bug, a store's refusal, a passing fault."""
+        self.tries[text] = self.tries.get(text, 0) + 1
+        if text.startswith("tolak"):
+            raise Rejection("ditolak", text)
+        if text.startswith("bug"):
+            raise RuntimeError(f"a bug on {text}")
+        if text.startswith("rusak"):
+            raise DataError("invalid byte sequence for encoding UTF8: 0x00")
+        if text.startswith("sekali-gagal") and self.tries[text] == 1:
+            raise RuntimeError("a passing fault")
+
     def note_count(self) -> int:
-        """How many notes the store holds (its notification log length)."""
-        return self.recorder.max_notification_id() or 0
+        """How many notes the store holds (dead letters live in the same log)."""
+        notes = self.recorder.select_notifications(0, 100_000, topics=[NOTED_TOPIC])
+        return len(notes)
+
+
+NOTED_TOPIC = get_topic(Note.Noted)  # type: ignore[attr-defined]
 
 
 def translator(out_topic: str) -> Any:

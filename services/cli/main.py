@@ -10,7 +10,7 @@ from typing import Annotated, Any
 
 import typer
 
-from services.cli import client, dev
+from services.cli import client, deadletters, dev
 from services.cli.kafka_access import kafka_access_app
 from services.cli.state import SERVICES, DevState
 from shared.auth import is_role
@@ -22,6 +22,7 @@ app = typer.Typer(help="lapor: SP4N-LAPOR! complaint workflow", no_args_is_help=
 dev_app = typer.Typer(help="The development system (local Kafka, SQLite stores)")
 app.add_typer(dev_app, name="dev")
 app.add_typer(kafka_access_app, name="kafka-access")
+app.add_typer(deadletters.app, name="deadletters")
 log = get_logger("lapor")
 err = typer.echo
 

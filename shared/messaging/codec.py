@@ -107,13 +107,16 @@ def decode(
         data = json.loads(value.decode("utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError) as error:
         raise MalformedMessage("not-json", str(error)) from error
+    except RecursionError as error:
+        raise MalformedMessage("too-deep", "JSON nested deeper than the parser allows") from error
     if not isinstance(data, dict):
         raise MalformedMessage(
             "not-an-object", f"expected a JSON object, got {type(data).__name__}"
         )
     event_type = data.get("event_type")
     if not isinstance(event_type, str):
-        raise MalformedMessage("missing-field", "event_type is missing")
+        found = "missing" if event_type is None else f"a {type(event_type).__name__}"
+        raise MalformedMessage("missing-field", f"event_type is {found}, not a string")
     cls = events_for(topic).get(event_type)
     if cls is None:
         return UnknownEventType(event_type)
@@ -121,6 +124,8 @@ def decode(
         return cls.model_validate(data)
     except ValidationError as error:
         raise MalformedMessage("invalid-fields", _fields(error.errors())) from error
+    except RecursionError as error:
+        raise MalformedMessage("too-deep", "a field nested deeper than allowed") from error
 
 
 def _fields(errors: Iterable[Any]) -> str:

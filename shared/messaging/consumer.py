@@ -1,19 +1,32 @@
-"""The idempotent consumer: decode, dead-letter the unreadable, process a partition batch once."""
+"""The idempotent consumer: decode, process a partition batch once, never stall on one record.
+
+Failures are classified by whether the store still answers, not by a list of exception types:
+- the store does not answer a trivial read (connection lost, server down, pool exhausted): wait
+  with backoff and retry the batch; nothing is dead-lettered and readiness reports it;
+- anything else is the fault of a record: the batch is retried record by record, a failing record
+  a bounded number of times with backoff, then it is dead-lettered as `processing-failed` with
+  the error, and the partition moves on.
+Decoding is a pure function of the bytes, so a record that cannot be decoded is dead-lettered at
+once. Dead letters are recorded in the same transaction as the position (see `deadletter`).
+"""
 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass
 from typing import Any, Protocol
 
-from eventsourcing.persistence import IntegrityError, PersistenceError, Tracking
+from eventsourcing.persistence import IntegrityError, Tracking
 
 from shared.logging import get_logger
 from shared.messaging import codec
-from shared.messaging.deadletter import DeadLetterPublisher
-from shared.processing import Rejection
+from shared.messaging.deadletter import SourceRecord, safe_text
+from shared.processing import Delivery, Rejection
 
 log = get_logger(__name__)
+
+Sleep = Callable[[float], Awaitable[None]]
 
 
 class BatchProcessor(Protocol):
@@ -22,8 +35,48 @@ class BatchProcessor(Protocol):
     def position(self, tracking_name: str) -> int | None: ...
 
     def process_batch(
-        self, messages: Sequence[Any], tracking: Tracking
+        self, messages: Sequence[Any], tracking: Tracking, *, service: str | None = None
     ) -> list[tuple[Any, Rejection]]: ...
+
+
+class StoreUnavailable(Exception):
+    """The service's store does not answer: the batch is retried later, nothing dead-lettered."""
+
+
+@dataclass(frozen=True)
+class RetryPolicy:
+    """How often a failing record is tried, and how long to wait between tries."""
+
+    attempts: int = 4
+    backoff_seconds: float = 0.2
+    backoff_max_seconds: float = 5.0
+    unavailable_max_seconds: float = 30.0
+
+    def record_delay(self, failures: int) -> float:
+        """Wait before trying a failing record again (doubling, capped)."""
+        return min(self.backoff_max_seconds, self.backoff_seconds * 2 ** (failures - 1))
+
+    def unavailable_delay(self, failures: int) -> float:
+        """Wait before trying an unreachable store again (doubling, capped)."""
+        return min(self.unavailable_max_seconds, self.backoff_seconds * 2 ** (failures - 1))
+
+
+@dataclass
+class ConsumerHealth:
+    """Whether a consumer waits for its store (readiness reads it)."""
+
+    failures: int = 0
+    reason: str | None = None
+
+    def waiting(self, error: BaseException) -> int:
+        """One more failed try; returns how many in a row."""
+        self.failures += 1
+        self.reason = f"event store unreachable: {safe_text(repr(error), 300)}"
+        return self.failures
+
+    def recovered(self) -> None:
+        """The store answered."""
+        self.failures, self.reason = 0, None
 
 
 def tracking_name(topic: str, partition: int) -> str:
@@ -31,15 +84,29 @@ def tracking_name(topic: str, partition: int) -> str:
     return f"{topic}:{partition}"
 
 
+def describe(error: BaseException) -> str:
+    """An error as a dead letter states it."""
+    return safe_text(f"{type(error).__name__}: {error}")
+
+
 class IdempotentConsumer:
     """Feeds Kafka records to an application; a record seen twice changes nothing."""
 
     def __init__(
-        self, processor: BatchProcessor, deadletters: DeadLetterPublisher, *, max_bytes: int
+        self,
+        processor: BatchProcessor,
+        *,
+        service: str,
+        max_bytes: int,
+        retry: RetryPolicy | None = None,
+        sleep: Sleep = asyncio.sleep,
     ) -> None:
         self._processor = processor
-        self._deadletters = deadletters
+        self._service = service
         self._max_bytes = max_bytes
+        self.retry = retry or RetryPolicy()
+        self._sleep = sleep
+        self.health = ConsumerHealth()
 
     async def handle(self, records: Sequence[Any]) -> None:
         """Process one poll's records, partition by partition, in offset order."""
@@ -51,65 +118,85 @@ class IdempotentConsumer:
 
     async def _handle_partition(self, topic: str, partition: int, records: list[Any]) -> None:
         name = tracking_name(topic, partition)
-        done = await asyncio.to_thread(self._processor.position, name) or 0
+        done = await self._position(name)
         fresh = [r for r in records if r.offset + 1 > done]
         if not fresh:
             return
-        readable: list[tuple[Any, Any]] = []
-        for record in fresh:
-            try:
-                event = codec.decode(topic, record.value, self._max_bytes)
-            except codec.MalformedMessage as bad:
-                await self._deadletters.publish(record, bad.reason, bad.detail)
-                continue
-            if isinstance(event, codec.UnknownEventType):
-                log.info("skipped-unknown-event-type", topic=topic, event_type=event.event_type)
-                continue
-            readable.append((record, event))
+        deliveries = [d for d in (self._decode(topic, r) for r in fresh) if d is not None]
         tracking = Tracking(name, fresh[-1].offset + 1)
-        try:
-            rejected = await self._process(readable, tracking)
-        except IntegrityError:
-            now_done = await asyncio.to_thread(self._processor.position, name) or 0
-            if now_done < tracking.notification_id:
-                raise  # another writer changed an aggregate first: retry the batch
-            log.info("already-processed", tracking=name, position=tracking.notification_id)
+        error = await self._try(deliveries, tracking)
+        if error is None:
             return
-        by_event = {id(event): record for record, event in readable}
-        for event, rejection in rejected:
-            await self._deadletters.publish(by_event[id(event)], rejection.reason, rejection.detail)
+        if not deliveries:
+            raise error
+        log.warning("batch-failed-isolating-records", tracking=name, error=describe(error))
+        for index, delivery in enumerate(deliveries):
+            last = index == len(deliveries) - 1
+            assert delivery.source is not None
+            position = tracking if last else Tracking(name, delivery.source.offset + 1)
+            await self._isolated(delivery, position)
 
-    async def _process(
-        self, readable: list[tuple[Any, Any]], tracking: Tracking
-    ) -> list[tuple[Any, Rejection]]:
-        events = [event for _, event in readable]
+    def _decode(self, topic: str, record: Any) -> Delivery | None:
+        source = SourceRecord.of(record)
         try:
-            return await asyncio.to_thread(self._processor.process_batch, events, tracking)
-        except (PersistenceError, IntegrityError):
-            raise
-        except Exception as error:
-            if len(events) <= 1:
-                await asyncio.to_thread(self._processor.process_batch, [], tracking)
-                return [(e, Rejection("processing-failed", repr(error))) for e in events]
-            log.warning("batch-failed-retrying-one-by-one", error=repr(error))
-        return await self._one_by_one(readable, tracking)
+            message = codec.decode(topic, record.value, self._max_bytes)
+        except codec.MalformedMessage as bad:
+            return Delivery(source, failure=Rejection(bad.reason, bad.detail))
+        except Exception as error:  # a pure function of the bytes: trying again cannot help
+            return Delivery(source, failure=Rejection("processing-failed", describe(error)))
+        if isinstance(message, codec.UnknownEventType):
+            log.info("skipped-unknown-event-type", topic=topic, event_type=message.event_type)
+            return None
+        return Delivery(source, message)
 
-    async def _one_by_one(
-        self, readable: list[tuple[Any, Any]], tracking: Tracking
-    ) -> list[tuple[Any, Rejection]]:
-        """A bug hit by one message must not stop the partition: isolate it."""
-        rejected: list[tuple[Any, Rejection]] = []
-        for index, (record, event) in enumerate(readable):
-            last = index == len(readable) - 1
-            position = tracking if last else Tracking(tracking.application_name, record.offset + 1)
-            try:
-                rejected += await asyncio.to_thread(
-                    self._processor.process_batch, [event], position
-                )
-            except (PersistenceError, IntegrityError):
-                raise
-            except Exception as error:
-                rejected.append((event, Rejection("processing-failed", repr(error))))
-                if last:
-                    await asyncio.to_thread(self._processor.process_batch, [], tracking)
-        return rejected
+    async def _isolated(self, delivery: Delivery, position: Tracking) -> None:
+        """One record in its own transaction: a bounded number of tries, then a dead letter."""
+        attempts = max(1, self.retry.attempts)
+        attempt = 1
+        while (error := await self._try([delivery], position)) is not None:
+            log.warning("record-failed", attempt=attempt, of=attempts, error=describe(error))
+            if attempt == attempts:
+                break
+            await self._sleep(self.retry.record_delay(attempt))
+            attempt += 1
+        else:
+            return
+        failed = Delivery(delivery.source, failure=Rejection("processing-failed", describe(error)))
+        final = await self._try([failed], position)
+        if final is not None:
+            raise final  # not even the dead letter can be stored: retry the batch later
+
+    async def _try(self, deliveries: list[Delivery], tracking: Tracking) -> Exception | None:
+        """One transaction; None when done, else the error (the store answers: a record's fault)."""
+        try:
+            rejected = await asyncio.to_thread(
+                self._processor.process_batch, deliveries, tracking, service=self._service
+            )
+        except Exception as error:
+            if isinstance(error, IntegrityError) and await self._already_done(tracking):
+                return None
+            await self._position(tracking.application_name)  # raises if the store is away
+            return error
+        self.health.recovered()
+        for _, rejection in rejected:
+            log.warning("dead-lettered", reason=rejection.reason, error=rejection.detail[:300])
+        return None
+
+    async def _already_done(self, tracking: Tracking) -> bool:
+        """An IntegrityError on the tracking row: did another consumer record this batch?"""
+        done = await self._position(tracking.application_name)
+        if done >= tracking.notification_id:
+            log.info("already-processed", tracking=tracking.application_name, position=done)
+            return True
+        return False  # another writer changed an aggregate first: a conflict, try again
+
+    async def _position(self, name: str) -> int:
+        """The stored position; if the store does not answer, wait and give up this batch."""
+        try:
+            position = await asyncio.to_thread(self._processor.position, name)
+        except Exception as error:
+            failures = self.health.waiting(error)
+            log.error("store-unavailable", tracking=name, error=describe(error), tries=failures)
+            await self._sleep(self.retry.unavailable_delay(failures))
+            raise StoreUnavailable(self.health.reason) from error
+        return position or 0

@@ -1,13 +1,27 @@
-"""The dead-letter publisher: the original record unchanged, the reason in headers."""
+"""Dead letters: a record a service cannot act on, stored with its position, sent by the relay.
+
+A dead letter is a `DeadLetter` aggregate in the service's own event store, recorded in the same
+transaction as the tracking position that passes its record (keep this module path: stored events
+name it). Its id is derived from (service, source topic, partition, offset), so a record is
+dead-lettered once however often its batch is retried; the outbox relay sends it to
+`lapor.deadletter.v1`, and a copy re-sent after a crash is byte-for-byte the same record.
+"""
 
 from __future__ import annotations
 
+import base64
+import uuid
+from dataclasses import dataclass
 from typing import Any, Protocol
+from uuid import UUID
+
+from eventsourcing.domain import Aggregate, event
 
 from shared import topics
-from shared.logging import get_logger
 
-log = get_logger(__name__)
+DEAD_LETTER_NAMESPACE = UUID("0d1e4c2a-7b3f-4f6e-9a51-3c8d2e6f1b07")
+DLQ_PREFIX = "lapor.dlq."
+ERROR_CHARS = 2000
 
 
 class RecordProducer(Protocol):
@@ -24,33 +38,121 @@ class RecordProducer(Protocol):
     ) -> Any: ...
 
 
-class DeadLetterPublisher:
-    """Sends a record a consumer cannot handle to `lapor.deadletter.v1` (Kafka Connect headers)."""
+def _b64(data: bytes | None) -> str | None:
+    return None if data is None else base64.b64encode(bytes(data)).decode()
 
-    def __init__(self, producer: RecordProducer, service: str) -> None:
-        self._producer = producer
-        self._service = service
 
-    async def publish(self, record: Any, reason: str, error: str) -> None:
-        """Publish and wait for the broker's acknowledgement."""
-        dlq_headers = [
-            ("lapor.dlq.reason", reason.encode()),
-            ("lapor.dlq.source.topic", str(record.topic).encode()),
-            ("lapor.dlq.source.partition", str(record.partition).encode()),
-            ("lapor.dlq.source.offset", str(record.offset).encode()),
-            ("lapor.dlq.service", self._service.encode()),
-            ("lapor.dlq.error", error[:2000].encode()),
-        ]
-        headers = [*list(record.headers or ()), *dlq_headers]
-        sent = await self._producer.send(
-            topics.DEADLETTER, value=record.value, key=record.key, headers=headers
+def _unb64(text: str | None) -> bytes | None:
+    return None if text is None else base64.b64decode(text)
+
+
+@dataclass(frozen=True)
+class SourceRecord:
+    """A Kafka record as it arrived: where from, and its key, value and headers unchanged."""
+
+    topic: str
+    partition: int
+    offset: int
+    key: bytes | None
+    value: bytes | None
+    headers: tuple[tuple[str, bytes], ...] = ()
+
+    @classmethod
+    def of(cls, record: Any) -> SourceRecord:
+        """From an aiokafka ConsumerRecord (or anything shaped like one)."""
+        headers = tuple((str(k), bytes(v or b"")) for k, v in record.headers or ())
+        return cls(record.topic, record.partition, record.offset, record.key, record.value, headers)
+
+    def to_json(self) -> dict[str, Any]:
+        """A JSON-ready form (bytes as base64) to keep in an event."""
+        return {
+            "topic": self.topic,
+            "partition": self.partition,
+            "offset": self.offset,
+            "key": _b64(self.key),
+            "value": _b64(self.value),
+            "headers": [[k, _b64(v)] for k, v in self.headers],
+        }
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> SourceRecord:
+        """Back from `to_json`."""
+        headers = tuple((str(k), _unb64(v) or b"") for k, v in data.get("headers", ()))
+        return cls(
+            str(data["topic"]),
+            int(data["partition"]),
+            int(data["offset"]),
+            _unb64(data.get("key")),
+            _unb64(data.get("value")),
+            headers,
         )
-        await sent
-        log.warning(
-            "dead-lettered",
-            reason=reason,
-            error=error[:300],
-            topic=record.topic,
-            partition=record.partition,
-            offset=record.offset,
+
+
+def dead_letter_id(service: str, source: SourceRecord) -> UUID:
+    """One dead letter per (service, source topic, partition, offset)."""
+    name = f"{service}:{source.topic}:{source.partition}:{source.offset}"
+    return uuid.uuid5(DEAD_LETTER_NAMESPACE, name)
+
+
+def safe_text(text: str, limit: int = ERROR_CHARS) -> str:
+    """Error text any store and any header accepts (no NUL, no lone surrogate), shortened."""
+    cleaned = text.replace("\x00", "\\x00").encode("utf-8", "backslashreplace").decode()
+    return cleaned[:limit]
+
+
+class DeadLetter(Aggregate):
+    """One record one service could not act on, and why."""
+
+    class Recorded(Aggregate.Created):
+        """A record was dead-lettered (the relay sends it)."""
+
+        service: str
+        source: dict[str, Any]
+        reason: str
+        error: str
+
+    @event(Recorded)
+    def __init__(
+        self, id: UUID, service: str, source: dict[str, Any], reason: str, error: str
+    ) -> None:  # id: the aggregate's, from dead_letter_id
+        self.service = service
+        self.source = source
+        self.reason = reason
+        self.error = error
+
+    @classmethod
+    def record(cls, service: str, source: SourceRecord, reason: str, error: str) -> DeadLetter:
+        """A new dead letter for one source record."""
+        return cls(
+            id=dead_letter_id(service, source),
+            service=service,
+            source=source.to_json(),
+            reason=safe_text(reason, 200),
+            error=safe_text(error),
         )
+
+
+@dataclass(frozen=True)
+class DeadLetterRecord:
+    """What goes to `lapor.deadletter.v1`: the original key, value, headers plus lapor.dlq.*."""
+
+    key: bytes | None
+    value: bytes | None
+    headers: list[tuple[str, bytes]]
+    topic: str = topics.DEADLETTER
+
+
+def outgoing_dead_letter(domain_event: Any) -> DeadLetterRecord | None:
+    """The Kafka record of a stored `DeadLetter.Recorded` event (None for any other event)."""
+    if not isinstance(domain_event, DeadLetter.Recorded):
+        return None
+    source = SourceRecord.from_json(domain_event.source)
+    dlq_headers = [
+        ("lapor.dlq.reason", domain_event.reason.encode()),
+        ("lapor.dlq.source.topic", source.topic.encode()),
+        ("lapor.dlq.source.partition", str(source.partition).encode()),
+        ("lapor.dlq.source.offset", str(source.offset).encode()),
+        ("lapor.dlq.service", domain_event.service.encode()),
+        ("lapor.dlq.error", domain_event.error.encode()),
+    ]
+    return DeadLetterRecord(source.key, source.value, [*source.headers, *dlq_headers])

@@ -13,7 +13,7 @@ from eventsourcing.persistence import ProcessRecorder, Tracking
 from shared.contracts import IntegrationEvent
 from shared.logging import get_logger
 from shared.messaging import codec
-from shared.messaging.deadletter import RecordProducer
+from shared.messaging.deadletter import RecordProducer, outgoing_dead_letter
 
 log = get_logger(__name__)
 
@@ -80,6 +80,14 @@ class OutboxRelay:
         pending = []
         for notification in notifications:
             domain_event = self._app.mapper.to_domain_event(notification)
+            dead = outgoing_dead_letter(domain_event)
+            if dead is not None:  # the original record, byte for byte, on every re-send
+                pending.append(
+                    await self._producer.send(
+                        dead.topic, value=dead.value, key=dead.key, headers=dead.headers
+                    )
+                )
+                continue
             for out in self._translate(domain_event):
                 pending.append(
                     await self._producer.send(

@@ -21,7 +21,6 @@ from shared.clock import SystemClock
 from shared.contracts import IntakeMessage
 from shared.messaging import codec
 from shared.messaging.consumer import IdempotentConsumer
-from shared.messaging.deadletter import DeadLetterPublisher
 from shared.messaging.relay import OutboxRelay
 from shared.runtime import ServiceSpec, Subscription, build_app
 from shared.settings import CommonSettings
@@ -125,18 +124,14 @@ async def test_consumer_seeing_the_same_record_twice_changes_nothing(
     value = codec.encode(original)
     await produce(kafka, lane.inbound, [(original.key.encode(), value)])
     [record] = await fetch(kafka, lane.inbound, 1)
-    producer = await producer_for(kafka)
-    try:
-        consumer = IdempotentConsumer(app, DeadLetterPublisher(producer, "test"), max_bytes=65536)
-        await consumer.handle([record])
-        after_first = app.recorder.max_notification_id()
-        await consumer.handle([record])
-        # the same event again, at a new offset (a relay re-send)
-        await produce(kafka, lane.inbound, [(original.key.encode(), value)])
-        records = await fetch(kafka, lane.inbound, 2)
-        await consumer.handle(records)
-    finally:
-        await producer.stop()
+    consumer = IdempotentConsumer(app, service="test", max_bytes=65536)
+    await consumer.handle([record])
+    after_first = app.recorder.max_notification_id()
+    await consumer.handle([record])
+    # the same event again, at a new offset (a relay re-send)
+    await produce(kafka, lane.inbound, [(original.key.encode(), value)])
+    records = await fetch(kafka, lane.inbound, 2)
+    await consumer.handle(records)
     assert after_first == 1
     assert app.recorder.max_notification_id() == 1
     partition = record.partition
@@ -144,7 +139,9 @@ async def test_consumer_seeing_the_same_record_twice_changes_nothing(
 
 
 def spec_for(kafka: str, lane: Lane, app: NoteTaker, max_bytes: int) -> ServiceSpec:
-    common = CommonSettings(kafka_bootstrap_servers=kafka, max_message_bytes=max_bytes)
+    common = CommonSettings(
+        kafka_bootstrap_servers=kafka, max_message_bytes=max_bytes, retry_backoff_seconds=0.05
+    )
     return ServiceSpec(
         name="plumbing-test",
         common=common,
@@ -186,7 +183,7 @@ async def test_malformed_records_go_to_the_dead_letter_topic_and_the_next_good_o
     )
     fastapi_app = build_app(spec_for(kafka, lane, app, max_bytes=4096))
     async with fastapi_app.router.lifespan_context(fastapi_app):
-        await wait_for(lambda: app.recorder.max_notification_id() == 1)
+        await wait_for(lambda: app.note_count() == 1)
         dead = await read_topic(
             kafka,
             topics.DEADLETTER,
@@ -217,7 +214,7 @@ async def test_runtime_consumes_publishes_and_commits(
     await produce(kafka, lane.inbound, [(m.key.encode(), codec.encode(m)) for m in sent])
     fastapi_app = build_app(spec_for(kafka, lane, app, max_bytes=65536))
     async with fastapi_app.router.lifespan_context(fastapi_app):
-        await wait_for(lambda: app.recorder.max_notification_id() == 30)
+        await wait_for(lambda: app.note_count() == 30)
         out = await fetch(kafka, lane.outbound, 30)
     assert sorted(header(r, "notification_id") or "" for r in out) == sorted(
         str(n) for n in range(1, 31)
@@ -232,3 +229,41 @@ async def test_runtime_consumes_publishes_and_commits(
     finally:
         await consumer.stop()
     assert sum(committed) == 30
+
+
+async def test_poison_records_are_dead_lettered_once_each_and_the_partition_moves_on(
+    kafka: str, lane: Lane, store_env: dict[str, str]
+) -> None:
+    app = NoteTaker(env=store_env)
+    deep = b'{"event_type": "IntakeMessage", "x": ' + b"[" * 3000 + b"]" * 3000 + b"}"
+    poison = [
+        deep,
+        codec.encode(message("bug-1", "bug: a policy that crashes")),
+        codec.encode(message("rusak-1", "rusak: the store refuses this one")),
+        b"\xff not json",
+    ]
+    key = b"sms:poison"  # one key: one partition, the good record behind the bad ones
+    records = [(key, value) for value in poison] + [(key, codec.encode(message("after")))]
+    await produce(kafka, lane.inbound, records)
+    fastapi_app = build_app(spec_for(kafka, lane, app, max_bytes=65536))
+    async with fastapi_app.router.lifespan_context(fastapi_app):
+        await wait_for(lambda: app.note_count() == 1)
+        dead = await read_topic(
+            kafka,
+            topics.DEADLETTER,
+            until=lambda found: len(found) > len(poison),  # waits for any extra copy too
+            timeout=4,
+            where=lambda r: header(r, "lapor.dlq.source.topic") == lane.inbound,
+        )
+    assert sorted(int(header(r, "lapor.dlq.source.offset") or -1) for r in dead) == [0, 1, 2, 3]
+    assert [r.value for r in sorted(dead, key=lambda r: header(r, "lapor.dlq.source.offset"))] == (
+        poison
+    )
+    by_offset = sorted(dead, key=lambda r: header(r, "lapor.dlq.source.offset") or "")
+    assert [header(r, "lapor.dlq.reason") for r in by_offset] == [
+        "too-deep",
+        "processing-failed",
+        "processing-failed",
+        "not-json",
+    ]
+    assert any("DataError" in (header(r, "lapor.dlq.error") or "") for r in dead)

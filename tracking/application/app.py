@@ -10,8 +10,11 @@ from uuid import UUID
 from eventsourcing.application import ProcessingEvent
 
 from shared import contracts as c
+from shared import topics
 from shared.logging import get_logger
-from shared.processing import BatchProcessApplication
+from shared.messaging.deadletter import SourceRecord
+from shared.processing import Batch as Delivered
+from shared.processing import BatchProcessApplication, Rejection
 from tracking.application.messages import (
     arrival_rank,
     cause_of,
@@ -23,7 +26,7 @@ from tracking.application.messages import (
 from tracking.domain.case import Case
 from tracking.domain.deadlines import DeadlinePolicy
 from tracking.domain.early_arrivals import EarlyArrivals
-from tracking.domain.errors import CaseAlreadyResolved, NotDisposedToBody
+from tracking.domain.errors import ActingForAnotherBody, CaseAlreadyResolved, NotDisposedToBody
 from tracking.domain.values import Cause
 
 log = get_logger(__name__)
@@ -37,6 +40,7 @@ class TrackingApplication(BatchProcessApplication):
 
     name = "tracking"
     rejectable_errors: ClassVar[tuple[type[Exception], ...]] = (
+        ActingForAnotherBody,
         NotDisposedToBody,
         CaseAlreadyResolved,
     )
@@ -150,7 +154,12 @@ class TrackingApplication(BatchProcessApplication):
         self._release(message.report_id, batch)
 
     def _act(self, message: c.SkpdAction, batch: Batch, command: Command) -> None:
-        """A body's action waits while the case waits for a body (its disposition is late)."""
+        """A body acts only for itself; its action waits while the case waits for a body."""
+        source = _source(batch)
+        if source is not None:
+            body = topics.body_of_actions_topic(source.topic)
+            if body != message.skpd_code:
+                raise ActingForAnotherBody(body, message.skpd_code)
         self._change(message, batch, command, wait_for_body=True)
 
     def _change(
@@ -178,7 +187,9 @@ class TrackingApplication(BatchProcessApplication):
         early = self.load(batch, early_id, EarlyArrivals)
         if early is None:
             early = EarlyArrivals(id=early_id, report_id=message.report_id)
-        early.park(str(message.event_id), message.event_type, payload_of(message))
+        source = _source(batch)
+        kept = source.to_json() if source is not None else None
+        early.park(str(message.event_id), message.event_type, payload_of(message), kept)
         batch.collect_events(early)
 
     def _release(self, report_id: UUID, batch: Batch) -> None:
@@ -186,16 +197,40 @@ class TrackingApplication(BatchProcessApplication):
         early = self.load(batch, early_arrivals_id(report_id), EarlyArrivals)
         if early is None:
             return
-        waiting = [message_from(i["event_type"], i["payload"]) for i in early.release()]
+        waiting = [(message_from(i["event_type"], i["payload"]), i) for i in early.release()]
         batch.collect_events(early)
-        for message in sorted(waiting, key=arrival_rank):
+        current = _source(batch)
+        for message, item in sorted(waiting, key=lambda pair: arrival_rank(pair[0])):
+            source = SourceRecord.from_json(item["source"]) if item.get("source") else None
+            _set_source(batch, source)
             try:
                 self.policy(message, batch)
             except self.rejectable_errors as error:
-                # The parked message stays in the early-arrivals history; nothing is lost.
-                log.warning(
-                    "early-message-refused",
-                    report_id=str(report_id),
-                    event_type=message.event_type,
-                    error=str(error),
-                )
+                self._refuse_parked(batch, source, message, error)
+        _set_source(batch, current)
+
+    def _refuse_parked(
+        self, batch: Batch, source: SourceRecord | None, message: c.ReportEvent, error: Exception
+    ) -> None:
+        """A parked message refused on release: dead-letter the record it came in."""
+        rejection = Rejection(type(error).__name__, str(error))
+        if isinstance(batch, Delivered) and source is not None:
+            batch.refuse(source, rejection)
+            return
+        # Parked before records were kept: it stays in the early-arrivals history.
+        log.warning(
+            "early-message-refused",
+            report_id=str(message.report_id),
+            event_type=message.event_type,
+            error=str(error),
+        )
+
+
+def _source(batch: Batch) -> SourceRecord | None:
+    """The record the message now handled came in (None outside the consumer)."""
+    return batch.current if isinstance(batch, Delivered) else None
+
+
+def _set_source(batch: Batch, source: SourceRecord | None) -> None:
+    if isinstance(batch, Delivered):
+        batch.current = source

@@ -25,10 +25,16 @@ class EarlyArrivals(Aggregate):
         """Whether a message already waits here (a re-send parks nothing new)."""
         return any(item["event_id"] == event_id for item in self.waiting)
 
-    def park(self, event_id: str, event_type: str, payload: dict[str, Any]) -> None:
-        """Keep a message until the case can take it."""
+    def park(
+        self,
+        event_id: str,
+        event_type: str,
+        payload: dict[str, Any],
+        source: dict[str, Any] | None = None,
+    ) -> None:
+        """Keep a message, and the record it came in (to dead-letter it if refused later)."""
         if not self.is_waiting(event_id):
-            self._parked(event_id, event_type, payload)
+            self._parked(event_id, event_type, payload, source)
 
     def release(self) -> list[dict[str, Any]]:
         """Hand back every waiting message, oldest first, and forget them here."""
@@ -37,9 +43,29 @@ class EarlyArrivals(Aggregate):
             self._released([item["event_id"] for item in waiting])
         return waiting
 
-    @event("Parked")
-    def _parked(self, event_id: str, event_type: str, payload: dict[str, Any]) -> None:
-        self.waiting.append({"event_id": event_id, "event_type": event_type, "payload": payload})
+    class Parked(Aggregate.Event):
+        """A message waits; version 2 keeps the record it came in (`source`, or None)."""
+
+        class_version = 2
+        event_id: str
+        event_type: str
+        payload: dict[str, Any]
+        source: dict[str, Any] | None
+
+        @staticmethod
+        def upcast_v1_v2(state: dict[str, Any]) -> None:
+            state["source"] = None  # parked before records were kept
+
+    @event(Parked)
+    def _parked(
+        self,
+        event_id: str,
+        event_type: str,
+        payload: dict[str, Any],
+        source: dict[str, Any] | None,
+    ) -> None:
+        item = {"event_id": event_id, "event_type": event_type, "payload": payload}
+        self.waiting.append({**item, "source": source})
 
     @event("Released")
     def _released(self, event_ids: list[str]) -> None:

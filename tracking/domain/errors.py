@@ -18,3 +18,13 @@ class CaseAlreadyResolved(Exception):
 
     def __init__(self, tracking_id: str) -> None:
         super().__init__(f"report {tracking_id} is already resolved")
+
+
+class ActingForAnotherBody(Exception):
+    """A message on one body's actions topic names another body."""
+
+    def __init__(self, topic_body: str | None, named: str) -> None:
+        where = f"{topic_body}'s actions topic" if topic_body else "a topic of no body"
+        super().__init__(f"an action naming {named} arrived on {where}")
+        self.topic_body = topic_body
+        self.named = named

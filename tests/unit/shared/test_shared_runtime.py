@@ -15,8 +15,15 @@ from shared import topics
 from shared.auth import TokenStore, digest
 from shared.clock import OffsetClock
 from shared.messaging import codec
-from shared.messaging.deadletter import DeadLetterPublisher
-from shared.runtime import ServiceSpec, Subscription, asyncapi_document, build_app, build_broker
+from shared.messaging.consumer import IdempotentConsumer
+from shared.runtime import (
+    ServiceSpec,
+    Subscription,
+    asyncapi_document,
+    build_app,
+    build_broker,
+    consumer_for,
+)
 from shared.settings import CommonSettings
 
 NOW = datetime(2026, 11, 27, 10, 0, tzinfo=UTC)
@@ -29,7 +36,7 @@ class Collector:
     def position(self, tracking_name: str) -> int | None:
         return None
 
-    def process_batch(self, messages: Sequence[Any], tracking: Tracking) -> list[Any]:
+    def process_batch(self, messages: Sequence[Any], tracking: Tracking, **kw: Any) -> list[Any]:
         self.batches.append((list(messages), tracking))
         return []
 
@@ -47,28 +54,23 @@ def spec(collector: Collector, **common: Any) -> ServiceSpec:
     )
 
 
-class RefusingProducer:
-    async def send(self, *args: Any, **kwargs: Any) -> Any:
-        raise AssertionError("nothing here should be dead-lettered")
-
-
-def no_deadletters() -> DeadLetterPublisher:
-    return DeadLetterPublisher(RefusingProducer(), "unit")
+def consumers(sub: Subscription) -> IdempotentConsumer:
+    return consumer_for(spec(Collector()), sub)
 
 
 async def test_a_subscribed_record_reaches_the_application_with_its_partition_position() -> None:
     collector = Collector()
-    broker = build_broker(spec(collector), no_deadletters)
+    broker = build_broker(spec(collector), consumers)
     message = c.IntakeMessage(occurred_at=NOW, channel="sms", message_id="1", text="Air mati")
     async with TestKafkaBroker(broker) as test_broker:
         await test_broker.publish(codec.encode(message), topic=topics.INTAKE, key=b"sms:1")
-    [(messages, tracking)] = collector.batches
-    assert messages == [message]
+    [(deliveries, tracking)] = collector.batches
+    assert [d.message for d in deliveries] == [message]
     assert tracking.application_name.startswith(f"{topics.INTAKE}:")
 
 
 def test_the_asyncapi_document_lists_subscriptions_and_publications() -> None:
-    broker = build_broker(spec(Collector()), no_deadletters)
+    broker = build_broker(spec(Collector()), consumers)
     document = asyncapi_document(spec(Collector()), broker)
     assert document["asyncapi"].startswith("3.")
     assert {"unit:in", f"{topics.REPORTS}:ReportReceived"} <= set(document["channels"])
@@ -89,3 +91,18 @@ def test_the_test_clock_endpoint_exists_only_in_test_mode_and_needs_admin() -> N
 
 def test_liveness_answers_without_a_broker() -> None:
     assert TestClient(build_app(spec(Collector()))).get("/health/live").json() == {"status": "ok"}
+
+
+def test_readiness_names_the_unreachable_event_store() -> None:
+    app = build_app(spec(Collector()))
+    [consumer] = app.state.runtime.consumers
+    consumer.health.waiting(ConnectionRefusedError("127.0.0.1:5432"))
+    answer = TestClient(app).get("/health/ready")
+    assert answer.status_code == 503
+    assert "event store unreachable" in answer.json()["reasons"][0]
+
+
+def test_retry_settings_reach_the_consumers() -> None:
+    app = build_app(spec(Collector(), record_attempts=7, retry_backoff_seconds=0.5))
+    [consumer] = app.state.runtime.consumers
+    assert consumer.retry.attempts == 7 and consumer.retry.record_delay(2) == 1.0

@@ -14,7 +14,9 @@ from shared import contracts as c
 from shared import topics
 from shared.auth import digest
 from shared.clock import WITA, FixedClock
-from shared.processing import Rejection
+from shared.messaging import codec
+from shared.messaging.deadletter import DeadLetterRecord, SourceRecord, outgoing_dead_letter
+from shared.processing import Delivery, Rejection
 from shared.settings import CommonSettings
 from tracking.application.app import TrackingApplication
 from tracking.application.translate import translate
@@ -57,10 +59,25 @@ class Feed:
         self._offsets: dict[str, int] = defaultdict(int)
 
     def send(self, topic: str, *messages: Any) -> list[tuple[Any, Rejection]]:
-        """Process messages at the next offsets of partition 0 of a topic."""
+        """Process messages at the next offsets of partition 0 of a topic, as records."""
+        first = self._offsets[topic]
         self._offsets[topic] += len(messages)
         position = Tracking(f"{topic}:0", self._offsets[topic])
-        return self.app.process_batch(list(messages), position)
+        records = [
+            SourceRecord(topic, 0, first + n, str(m.report_id).encode(), codec.encode(m))
+            for n, m in enumerate(messages)
+        ]
+        deliveries = [Delivery(r, m) for r, m in zip(records, messages, strict=True)]
+        return self.app.process_batch(deliveries, position)
+
+    def dead_letters(self) -> list[DeadLetterRecord]:
+        """What the relay would send to the dead-letter topic, in log order."""
+        found = []
+        for notification in self.app.recorder.select_notifications(0, 10_000):
+            dead = outgoing_dead_letter(self.app.mapper.to_domain_event(notification))
+            if dead is not None:
+                found.append(dead)
+        return found
 
     def published(self) -> list[c.CaseEvent]:
         """Everything the relay would publish, in log order."""
