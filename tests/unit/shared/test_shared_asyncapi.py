@@ -17,8 +17,15 @@ from notification.bootstrap import bootstrap as notification
 from routing.bootstrap import bootstrap as routing
 from shared import topics
 from shared.messaging import codec
-from shared.messaging.deadletter import DeadLetterPublisher
-from shared.runtime import ServiceSpec, Subscription, asyncapi_document, build_app, build_broker
+from shared.messaging.deadletter import outgoing_dead_letter
+from shared.runtime import (
+    ServiceSpec,
+    Subscription,
+    asyncapi_document,
+    build_app,
+    build_broker,
+    consumer_for,
+)
 from tracking.bootstrap import bootstrap as tracking
 
 POPO = {"PERSISTENCE_MODULE": "eventsourcing.popo"}
@@ -110,9 +117,7 @@ def test_a_topic_without_a_contract_keeps_what_faststream_wrote() -> None:
     odd = dataclasses.replace(
         spec, subscriptions=[Subscription("odd", ["odd.v1"], spec.application)]
     )
-    document = asyncapi_document(
-        odd, build_broker(odd, lambda: DeadLetterPublisher(Producer(), ""))
-    )
+    document = asyncapi_document(odd, build_broker(odd, lambda sub: consumer_for(odd, sub)))
     [operation] = [o for o in document["operations"].values() if o["action"] == "receive"]
     [message] = [resolve(document, m["$ref"]) for m in operation["messages"]]
     assert message["payload"] == {"$ref": "#/components/schemas/EmptyPayload"}
@@ -120,27 +125,19 @@ def test_a_topic_without_a_contract_keeps_what_faststream_wrote() -> None:
     spec.application.close()
 
 
-class Producer:
-    def __init__(self) -> None:
-        self.sent: list[dict[str, Any]] = []
-
-    async def send(self, topic: str, value: Any = None, key: Any = None, **kw: Any) -> Any:
-        self.sent.append({"topic": topic, "value": value, "key": key, **kw})
-
-        async def acknowledged() -> None:
-            return None
-
-        return acknowledged()
-
-
 async def test_a_bad_action_still_reaches_the_consumer_raw_and_is_dead_lettered_as_sent() -> None:
-    producer = Producer()
     spec = tracking(env=POPO)
-    broker = build_broker(spec, lambda: DeadLetterPublisher(producer, "tracking"))
+    broker = build_broker(spec, lambda sub: consumer_for(spec, sub))
     bad = b'{"event_type":"PostFollowUp","skpd_code":"PDAM","text":7}'
     async with TestKafkaBroker(broker) as test_broker:
         await test_broker.publish(bad, topic=topics.skpd_actions_topic("PDAM"), key=b"k")
-    [letter] = producer.sent
-    assert (letter["topic"], letter["value"], letter["key"]) == (topics.DEADLETTER, bad, b"k")
-    assert dict(letter["headers"])["lapor.dlq.reason"] == b"invalid-fields"
+    stored = spec.application.recorder.select_notifications(start=1, limit=100)
+    letters = [
+        letter
+        for n in stored
+        if (letter := outgoing_dead_letter(spec.application.mapper.to_domain_event(n)))
+    ]
+    [letter] = letters
+    assert (letter.topic, letter.value, letter.key) == (topics.DEADLETTER, bad, b"k")
+    assert dict(letter.headers)["lapor.dlq.reason"] == b"invalid-fields"
     spec.application.close()
