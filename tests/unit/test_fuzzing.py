@@ -137,7 +137,7 @@ def test_any_record_ends_processed_or_rejected_never_in_an_unforeseen_error(
     assert reason != "processing-failed"
 
 
-def test_a_lone_surrogate_no_store_can_hold_is_refused_at_decoding(
+def test_a_lone_surrogate_no_store_can_hold_is_normalised_at_decoding_and_stored(
     services: dict[str, ServiceSpec],
 ) -> None:
     received = c.ReportReceived(
@@ -152,4 +152,6 @@ def test_a_lone_surrogate_no_store_can_hold_is_refused_at_decoding(
     )
     wire = {**received.wire(), "text": "air mati \ud800"}
     value = json.dumps(wire).encode()  # ASCII JSON: the surrogate travels as an escape
-    assert FEEDER.feed(services["tracking"], topics.REPORTS, value) == "invalid-fields"
+    assert FEEDER.feed(services["tracking"], topics.REPORTS, value) is None
+    case = services["tracking"].application.repository.get(received.report_id)
+    assert case.version >= 1
