@@ -70,6 +70,8 @@ class ServiceSpec:
     install_handlers: Sequence[Callable[[FastAPI], None]] = ()
     on_close: Sequence[Callable[[], None]] = ()
     description: str = ""
+    # Reasons the service is degraded but still serves (readiness stays 200 and names them).
+    health: Sequence[Callable[[], list[str]]] = ()
 
 
 @dataclass
@@ -262,6 +264,9 @@ def _add_operational_routes(app: FastAPI, spec: ServiceSpec, runtime: Runtime) -
             healthy = False  # events are recorded but cannot be published
         if healthy:
             healthy = await runtime.broker.ping(timeout=2)
+        reasons = [reason for check in spec.health for reason in check()] if healthy else []
+        if reasons:
+            return JSONResponse({"status": "degraded", "reasons": reasons})
         status = 200 if healthy else 503
         return JSONResponse({"status": "ready" if healthy else "not-ready"}, status_code=status)
 

@@ -76,6 +76,7 @@ class CaseDisposed(CaseEvent):
 
     event_type: ClassVar[str] = "CaseDisposed"
     previous_skpd_code: str | None = None
+    also: tuple[str, ...] = ()  # cross-sector: further bodies that may acknowledge and follow up
 
 
 class CaseEscalated(CaseEvent):
@@ -83,12 +84,16 @@ class CaseEscalated(CaseEvent):
 
     event_type: ClassVar[str] = "CaseEscalated"
     reason: str
+    step: str | None = None  # the deadline whose miss escalated it (None: routing escalated)
+    previous_skpd_code: str | None = None  # set when the escalation moved the case
 
 
 class CaseAcknowledged(CaseEvent):
     """The body started work."""
 
     event_type: ClassVar[str] = "CaseAcknowledged"
+    body: str | None = None  # the acting body (a cross-sector `also` body may acknowledge)
+    actor: str = ""  # who at the body
 
 
 class FollowUpPosted(CaseEvent):
@@ -96,6 +101,8 @@ class FollowUpPosted(CaseEvent):
 
     event_type: ClassVar[str] = "FollowUpPosted"
     text: str
+    body: str | None = None
+    actor: str = ""
 
 
 class CaseResolved(CaseEvent):
@@ -103,6 +110,8 @@ class CaseResolved(CaseEvent):
 
     event_type: ClassVar[str] = "CaseResolved"
     text: str
+    body: str | None = None
+    actor: str = ""
 
 
 class ReporterReplied(CaseEvent):
@@ -117,6 +126,7 @@ class CaseRated(CaseEvent):
 
     event_type: ClassVar[str] = "CaseRated"
     rating: int
+    comment: str = ""
 
 
 class CaseStatusRequested(CaseEvent):
@@ -154,6 +164,7 @@ class CaseReturned(CaseEvent):
     rejected_by: str
     reason: str
     suggested_code: str | None = None
+    actor: str = ""
 
 
 class DeadlineApproaching(CaseEvent):
