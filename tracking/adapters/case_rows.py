@@ -125,7 +125,8 @@ def _escalated(event: Any) -> Values:
 
 
 def _follow_up(event: Any) -> Values:
-    first = case((cases.c.first_follow_up_at.is_(None), event.at), else_=cases.c.first_follow_up_at)
+    at = literal(event.at, type_=cases.c.first_follow_up_at.type)  # stored as UTC, like the rest
+    first = case((cases.c.first_follow_up_at.is_(None), at), else_=cases.c.first_follow_up_at)
     return {"first_follow_up_at": first, **_reply_window(event)}
 
 

@@ -148,17 +148,16 @@ def desk_router(
 ) -> APIRouter:
     """SKPD desks for bodies without a system of their own (role `skpd:<CODE>` or admin)."""
     router = APIRouter(prefix="/v1/skpd", tags=["skpd"])
-    desk_role = require(tokens, "skpd", "admin")
-    Caller = Annotated[Principal, Depends(desk_role)]
+    caller_of = Depends(require(tokens, "skpd", "admin"))
 
     @router.get("/{code}/reports", response_model=DeskPage)
     def desk(
         code: str,
-        caller: Caller,
         status: str | None = None,
         overdue: bool | None = None,
         limit: Limit = 50,
         offset: Offset = 0,
+        caller: Principal = caller_of,
     ) -> DeskPage:
         """The reports disposed to a body, with their deadlines; filters status, overdue."""
         _check_caller(caller, code)
@@ -168,7 +167,11 @@ def desk_router(
 
     @router.post("/{code}/reports/{tracking_id}/actions", status_code=202)
     async def act(
-        code: str, tracking_id: str, body: DeskAction, caller: Caller, request: Request
+        code: str,
+        tracking_id: str,
+        body: DeskAction,
+        request: Request,
+        caller: Principal = caller_of,
     ) -> ActionAccepted:
         """Check a move against the case, then send it on the body's actions topic."""
         _check_caller(caller, code)
