@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from sqlalchemy import Engine
 
 from shared import topics
 from shared.auth import TokenStore
-from shared.clock import WITA, Clock, clock_for
+from shared.clock import WITA, Clock, SystemClock, clock_for
 from shared.db import ensure_database, event_store_env
 from shared.directory import body_codes
 from shared.runtime import ServiceSpec, Subscription
@@ -137,3 +138,16 @@ def bootstrap(
         on_close=[parts.engine.dispose],
         description="One case per report: its ordered life, the working-day clock, its status.",
     )
+
+
+def projector_only(
+    settings: TrackingSettings | None = None,
+) -> tuple[CaseProjector, Callable[[], None]]:
+    """The read model's projector alone, for an offline rebuild; and how to close it."""
+    parts = assemble(settings or TrackingSettings(), SystemClock())
+
+    def close() -> None:
+        parts.engine.dispose()
+        parts.app.close()
+
+    return parts.projector, close

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Connection, Engine, delete, func, insert, select, update
+from sqlalchemy import Connection, Engine, delete, insert, select, true, update
 from sqlalchemy.exc import InterfaceError, OperationalError
 
 from shared.logging import get_logger
@@ -153,14 +153,18 @@ class CaseProjector:
         """Empty the read model and replay every case event from zero (the writer only)."""
         self.rebuilding = True
         try:
-            with self._engine.begin() as conn:
-                for table in (*self.tables, projection_quarantine):
-                    conn.execute(delete(table))
-                conn.execute(delete(projection_position))
-            self._attempts.clear()
+            self.reset()
             return self.catch_up()
         finally:
             self.rebuilding = False
+
+    def reset(self) -> None:
+        """Empty the projection's tables, its quarantine and its position."""
+        with self._engine.begin() as conn:
+            for table in (*self.tables, projection_quarantine):
+                conn.execute(delete(table).where(_mine(table, self.name)))
+            conn.execute(delete(projection_position).where(_mine(projection_position, self.name)))
+        self._attempts.clear()
 
     def request_rebuild(self) -> None:
         """Ask the running projector to rebuild (it is the read model's only writer)."""
@@ -255,10 +259,12 @@ class CaseProjector:
         return int(found)
 
 
-def count_rows(engine: Engine) -> int:
-    """How many cases the read model holds (for progress and checks)."""
-    with engine.connect() as conn:
-        return int(conn.scalar(select(func.count()).select_from(cases)) or 0)
+def _mine(table: Any, name: str) -> Any:
+    """Rows of one projection in a table several may share (all rows otherwise)."""
+    for column in ("projection", "name"):
+        if column in table.c and table.name in ("projection_quarantine", "projection_position"):
+            return table.c[column] == name
+    return true()
 
 
 async def _wait(stopping: asyncio.Event, seconds: float) -> None:
