@@ -71,6 +71,8 @@ class ServiceSpec:
     install_handlers: Sequence[Callable[[FastAPI], None]] = ()
     on_close: Sequence[Callable[[], None]] = ()
     description: str = ""
+    # Reasons the service is degraded but still serves (readiness stays 200 and names them).
+    health: Sequence[Callable[[], list[str]]] = ()
 
 
 @dataclass
@@ -281,10 +283,15 @@ def _add_operational_routes(app: FastAPI, spec: ServiceSpec, runtime: Runtime) -
         healthy = healthy and not reasons
         if healthy:
             healthy = await runtime.broker.ping(timeout=2)
-        body: dict[str, Any] = {"status": "ready" if healthy else "not-ready"}
-        if reasons:
-            body["reasons"] = sorted(set(reasons))
-        return JSONResponse(body, status_code=200 if healthy else 503)
+        if not healthy:
+            body: dict[str, Any] = {"status": "not-ready"}
+            if reasons:
+                body["reasons"] = sorted(set(reasons))
+            return JSONResponse(body, status_code=503)
+        degraded = [reason for check in spec.health for reason in check()]
+        if degraded:
+            return JSONResponse({"status": "degraded", "reasons": degraded})
+        return JSONResponse({"status": "ready"})
 
     @app.get("/asyncapi.json", tags=["operations"])
     async def asyncapi() -> JSONResponse:

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from sqlalchemy import Engine
 
 from shared import topics
 from shared.auth import TokenStore
-from shared.clock import WITA, Clock, clock_for
+from shared.clock import WITA, Clock, SystemClock, clock_for
 from shared.db import ensure_database, event_store_env
 from shared.directory import body_codes
 from shared.runtime import ServiceSpec, Subscription
@@ -20,7 +21,15 @@ from tracking.application.app import TrackingApplication
 from tracking.application.deadline_watch import DeadlineWatch
 from tracking.application.translate import PUBLISHED, translate
 from tracking.domain.deadlines import DeadlinePolicy
-from tracking.entrypoints.http import install_error_handlers, public_router, stats_router
+from tracking.entrypoints.http import (
+    Send,
+    broker_send,
+    desk_router,
+    install_error_handlers,
+    public_router,
+    stats_router,
+)
+from tracking.entrypoints.projections import projections_router
 from tracking.settings import TrackingSettings
 
 SERVICE = "tracking"
@@ -38,6 +47,9 @@ def deadline_policy(settings: TrackingSettings) -> DeadlinePolicy:
         follow_up_days=settings.follow_up_days,
         resolve_days=settings.resolve_days,
         warn_days=settings.warn_days,
+        reply_days=settings.reply_days,
+        escalation_grace_days=settings.escalation_grace_days,
+        resolution_classes=tuple(settings.resolution_classes),
     )
 
 
@@ -73,6 +85,7 @@ def assemble(
         engine,
         batch_size=settings.projector_batch_size,
         idle_seconds=settings.projector_idle_seconds,
+        max_attempts=settings.projector_max_attempts,
     )
     watch = DeadlineWatch(app, views, clock, interval_seconds=settings.deadline_check_seconds)
     tokens = TokenStore(common.auth_tokens)
@@ -84,12 +97,14 @@ def bootstrap(
     *,
     clock: Clock | None = None,
     env: dict[str, str] | None = None,
+    parts: TrackingParts | None = None,
+    send_action: Send = broker_send,
 ) -> ServiceSpec:
     """The tracking service, ready for `build_app` (connects to its own databases only)."""
     settings = settings or TrackingSettings()
     common = settings.common
-    clock = clock or clock_for(common.test_mode)
-    parts = assemble(settings, clock, env)
+    clock = parts.clock if parts else clock or clock_for(common.test_mode)
+    parts = parts or assemble(settings, clock, env)
     app = parts.app
     return ServiceSpec(
         name=SERVICE,
@@ -110,10 +125,29 @@ def bootstrap(
                 "Each body's actions on the reports disposed to it",
             ),
         ],
-        routers=[public_router(parts.views), stats_router(parts.views, parts.tokens)],
+        routers=[
+            public_router(parts.views),
+            stats_router(parts.views, parts.tokens, clock),
+            desk_router(parts.views, app, parts.tokens, clock, send_action),
+            projections_router([parts.projector], parts.tokens),
+        ],
+        health=[parts.projector.health],
         publishes=[(topics.CASES, event) for event in PUBLISHED],
         background=[parts.projector.run, parts.watch.run],
         install_handlers=[install_error_handlers],
         on_close=[parts.engine.dispose],
         description="One case per report: its ordered life, the working-day clock, its status.",
     )
+
+
+def projector_only(
+    settings: TrackingSettings | None = None,
+) -> tuple[CaseProjector, Callable[[], None]]:
+    """The read model's projector alone, for an offline rebuild; and how to close it."""
+    parts = assemble(settings or TrackingSettings(), SystemClock())
+
+    def close() -> None:
+        parts.engine.dispose()
+        parts.app.close()
+
+    return parts.projector, close

@@ -21,6 +21,15 @@ class TrackingSettings(BaseSettings):
     follow_up_days: int = Field(default=5, ge=1, description="first follow-up after disposition")
     resolve_days: int = Field(default=14, ge=1, description="resolution after disposition")
     warn_days: int = Field(default=1, ge=0, description="warn this many working days before")
+    reply_days: int = Field(
+        default=10, ge=1, description="reply window (tanggapan); then the case closes by itself"
+    )
+    escalation_grace_days: int = Field(
+        default=2, ge=0, description="working days after a missed deadline until escalation"
+    )
+    resolution_classes: tuple[int, ...] = Field(
+        default=(14, 60), description="resolution classes in working days (local SOPs)"
+    )
     collective_leave: bool = Field(
         default=True, description="count the government's cuti bersama days as holidays"
     )
@@ -30,6 +39,9 @@ class TrackingSettings(BaseSettings):
     deadline_check_seconds: float = Field(default=5.0, gt=0)
     projector_batch_size: int = Field(default=500, ge=1)
     projector_idle_seconds: float = Field(default=0.2, gt=0)
+    projector_max_attempts: int = Field(
+        default=3, ge=1, description="tries of one event before it is quarantined"
+    )
     read_model_url: str | None = Field(
         default=None, description="SQLAlchemy URL; unset: the common database's lapor_tracking"
     )

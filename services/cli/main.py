@@ -10,7 +10,7 @@ from typing import Annotated, Any
 
 import typer
 
-from services.cli import client, deadletters, dev
+from services.cli import client, deadletters, dev, projections
 from services.cli.kafka_access import kafka_access_app
 from services.cli.state import SERVICES, DevState
 from shared.auth import is_role
@@ -23,6 +23,7 @@ dev_app = typer.Typer(help="The development system (local Kafka, SQLite stores)"
 app.add_typer(dev_app, name="dev")
 app.add_typer(kafka_access_app, name="kafka-access")
 app.add_typer(deadletters.app, name="deadletters")
+app.add_typer(projections.app, name="projections")
 log = get_logger("lapor")
 err = typer.echo
 

@@ -76,6 +76,8 @@ class CaseDisposed(CaseEvent):
 
     event_type: ClassVar[str] = "CaseDisposed"
     previous_skpd_code: Identifier | None = None
+    # cross-sector: further bodies that may acknowledge and follow up
+    also: tuple[Identifier, ...] = ()
 
 
 class CaseEscalated(CaseEvent):
@@ -83,12 +85,16 @@ class CaseEscalated(CaseEvent):
 
     event_type: ClassVar[str] = "CaseEscalated"
     reason: FreeText
+    step: Identifier | None = None  # the deadline whose miss escalated it (None: routing escalated)
+    previous_skpd_code: Identifier | None = None  # set when the escalation moved the case
 
 
 class CaseAcknowledged(CaseEvent):
     """The body started work."""
 
     event_type: ClassVar[str] = "CaseAcknowledged"
+    body: Identifier | None = None  # the acting body (a cross-sector `also` body may acknowledge)
+    actor: FreeText = ""  # who at the body
 
 
 class FollowUpPosted(CaseEvent):
@@ -96,6 +102,8 @@ class FollowUpPosted(CaseEvent):
 
     event_type: ClassVar[str] = "FollowUpPosted"
     text: FreeText
+    body: Identifier | None = None
+    actor: FreeText = ""
 
 
 class CaseResolved(CaseEvent):
@@ -103,6 +111,8 @@ class CaseResolved(CaseEvent):
 
     event_type: ClassVar[str] = "CaseResolved"
     text: FreeText
+    body: Identifier | None = None
+    actor: FreeText = ""
 
 
 class ReporterReplied(CaseEvent):
@@ -117,6 +127,7 @@ class CaseRated(CaseEvent):
 
     event_type: ClassVar[str] = "CaseRated"
     rating: int
+    comment: FreeText = ""
 
 
 class CaseStatusRequested(CaseEvent):
@@ -154,6 +165,7 @@ class CaseReturned(CaseEvent):
     rejected_by: Identifier
     reason: FreeText
     suggested_code: Identifier | None = None
+    actor: FreeText = ""
 
 
 class DeadlineApproaching(CaseEvent):

@@ -1,18 +1,39 @@
-"""Reads of the case read model: status by tracking id, statistics, cases due for review."""
+"""Reads of the case read model: status, figures, desks, the public feed, cases due for review."""
 
 from __future__ import annotations
 
+import json
 from datetime import datetime
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import Engine, and_, case, false, func, or_, select
+from sqlalchemy import Engine, Select, and_, false, func, or_, select
 
-from shared.contracts import StatusBucket
-from tracking.adapters.tables import cases, timeline
-from tracking.application.views import BodyStats, CaseView, Stats, TimelineEntry
+from shared.directory import by_code
+from tracking.adapters.tables import case_history, cases, timeline
+from tracking.application.figures import OPEN_STATUSES, CaseFacts, Stats, StatsFilter, compute
+from tracking.application.views import CaseView, DeskItem, FeedItem, Page, TimelineEntry
+from tracking.domain.status import AGENCY_STEPS
 
 _LOCATION = ("kecamatan", "kelurahan", "address", "latitude", "longitude")
+_CONSTANT = ("report_id", "channel", "kind", "kecamatan", "received_at")
+_MOVING = (
+    "status",
+    "skpd_code",
+    "skpd_name",
+    "deadline_step",
+    "due_at",
+    "disposed_at",
+    "first_follow_up_at",
+    "resolved_on_time",
+    "escalations",
+)
+REPORT_COLUMNS = (
+    "tracking_id", "received_at", "channel", "kind", "category", "kecamatan", "kelurahan",
+    "status", "skpd_code", "skpd_name", "disposed_at", "first_follow_up_at", "resolved_at",
+    "resolved_on_time", "closed_at", "deadline_step", "due_at", "overdue", "escalations",
+    "rating", "rahasia", "anonim",
+)  # fmt: skip
 
 
 class SqlCaseViews:
@@ -36,48 +57,168 @@ class SqlCaseViews:
             ).all()
         return _view(row._mapping, [_entry(line._mapping) for line in lines])
 
-    def stats(self) -> Stats:
-        """Counts per status bucket and per body."""
-        resolved = func.sum(case((cases.c.status == StatusBucket.SELESAI.value, 1), else_=0))
+    def stats(self, query: StatsFilter, now: datetime) -> Stats:
+        """The figures under a filter, now or as they stood at `query.as_of`."""
+        moment = query.as_of or now
+        facts = [f for f in self._facts(query.as_of) if query.admits(f)]
+        names = {code: body.name for code, body in by_code().items()}
+        return compute(facts, moment, names)
+
+    def report_rows(self, query: StatsFilter, now: datetime) -> list[dict[str, Any]]:
+        """One row per report for analysts (no identity, no text)."""
+        admitted = {f.report_id for f in self._facts(query.as_of) if query.admits(f)}
         with self._engine.connect() as conn:
-            counted = conn.execute(select(cases.c.status, func.count()).group_by(cases.c.status))
-            per_status: dict[str, int] = {status: int(n) for status, n in counted}
-            per_body = conn.execute(
-                select(cases.c.skpd_code, func.max(cases.c.skpd_name), func.count(), resolved)
-                .where(cases.c.skpd_code.is_not(None))
-                .group_by(cases.c.skpd_code)
-                .order_by(cases.c.skpd_code)
-            ).all()
-        bodies = tuple(
-            BodyStats(code, name or code, int(n), int(done or 0), int(n) - int(done or 0))
-            for code, name, n, done in per_body
-        )
-        return Stats(
-            total=sum(per_status.values()),
-            by_status={b.value: int(per_status.get(b.value, 0)) for b in StatusBucket},
-            received=sum(b.received for b in bodies),
-            resolved=sum(b.resolved for b in bodies),
-            in_progress=sum(b.in_progress for b in bodies),
-            by_skpd=bodies,
-        )
+            rows = conn.execute(select(cases).order_by(cases.c.received_at)).all()
+        out = []
+        for row in rows:
+            if row.report_id in admitted:
+                values = dict(row._mapping)
+                values["overdue"] = _facts(values).overdue(now)
+                out.append({name: values[name] for name in REPORT_COLUMNS})
+        return out
+
+    def desk(
+        self,
+        code: str,
+        status: str | None,
+        overdue: bool | None,
+        now: datetime,
+        limit: int,
+        offset: int,
+    ) -> Page:
+        """The reports disposed to a body (as primary or sharing it), newest first."""
+        held = or_(cases.c.skpd_code == code, cases.c.also_codes.contains(f",{code},"))
+        query = select(cases).where(held)
+        if status:
+            query = query.where(cases.c.status == status)
+        if overdue is not None:
+            query = query.where(_overdue(now) if overdue else ~_overdue(now))
+        page = self._page(query.order_by(cases.c.received_at.desc()), limit, offset)
+        items = tuple(_desk_item(row, code, now) for row in page[0])
+        return Page(items, page[1])
+
+    def feed(self, limit: int, offset: int) -> Page:
+        """Non-`rahasia` reports, newest first, without identity."""
+        query = select(cases).where(cases.c.rahasia == false())
+        rows, total = self._page(query.order_by(cases.c.received_at.desc()), limit, offset)
+        return Page(tuple(_feed_item(row) for row in rows), total)
 
     def due(self, now: datetime, limit: int) -> list[UUID]:
-        """Cases whose warning or deadline has come and is not recorded yet, earliest first."""
-        query = (
-            select(cases.c.report_id)
-            .where(
-                cases.c.due_at.is_not(None),
-                cases.c.deadline_missed == false(),
-                or_(
-                    cases.c.due_at <= now,
-                    and_(cases.c.warn_at <= now, cases.c.deadline_warned == false()),
+        """Cases with a warning, deadline, escalation or reply window due and not recorded yet."""
+        agency = and_(
+            cases.c.due_at.is_not(None),
+            or_(
+                and_(cases.c.deadline_missed == false(), cases.c.due_at <= now),
+                and_(cases.c.deadline_warned == false(), cases.c.warn_at <= now),
+                and_(
+                    cases.c.deadline_missed,
+                    cases.c.deadline_escalated == false(),
+                    cases.c.deadline_step.in_([s.value for s in AGENCY_STEPS]),
+                    or_(cases.c.escalate_at.is_(None), cases.c.escalate_at <= now),
                 ),
-            )
-            .order_by(cases.c.due_at)
-            .limit(limit)
+            ),
         )
+        reply = and_(
+            cases.c.reply_due_at.is_not(None),
+            or_(
+                cases.c.reply_due_at <= now,
+                and_(cases.c.reply_warned == false(), cases.c.reply_warn_at <= now),
+            ),
+        )
+        query = select(cases.c.report_id).where(or_(agency, reply)).limit(limit)
         with self._engine.connect() as conn:
-            return list(conn.scalars(query))
+            return list(conn.scalars(query.order_by(cases.c.updated_at)))
+
+    def _facts(self, as_of: datetime | None) -> list[CaseFacts]:
+        with self._engine.connect() as conn:
+            if as_of is None:
+                rows = conn.execute(select(*(cases.c[n] for n in (*_CONSTANT, *_MOVING))))
+            else:
+                rows = conn.execute(_history_at(as_of))
+            return [_facts(dict(row._mapping)) for row in rows]
+
+    def _page(self, query: Select[Any], limit: int, offset: int) -> tuple[list[Any], int]:
+        with self._engine.connect() as conn:
+            total = conn.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
+            rows = list(conn.execute(query.limit(limit).offset(offset)).all())
+        return rows, int(total or 0)
+
+
+def _history_at(as_of: datetime) -> Select[Any]:
+    """Each case's last history row at or before `as_of`, with its constant facts."""
+    last = (
+        select(case_history.c.report_id, func.max(case_history.c.seq).label("seq"))
+        .where(case_history.c.at <= as_of)
+        .group_by(case_history.c.report_id)
+        .subquery()
+    )
+    constant = [cases.c[n] for n in _CONSTANT]
+    moving = [case_history.c[n] for n in _MOVING]
+    return (
+        select(*constant, *moving)
+        .join_from(case_history, last, and_(
+            case_history.c.report_id == last.c.report_id, case_history.c.seq == last.c.seq
+        ))
+        .join(cases, cases.c.report_id == case_history.c.report_id)
+        .where(cases.c.received_at <= as_of)
+    )  # fmt: skip
+
+
+def _overdue(now: datetime) -> Any:
+    return and_(
+        cases.c.due_at < now,
+        cases.c.status.in_([s.value for s in OPEN_STATUSES]),
+        cases.c.deadline_step.in_([s.value for s in AGENCY_STEPS]),
+    )
+
+
+def _facts(row: dict[str, Any]) -> CaseFacts:
+    return CaseFacts(**{name: row[name] for name in (*_CONSTANT, *_MOVING)})
+
+
+def _attachments(row: Any) -> tuple[str, ...]:
+    try:
+        return tuple(json.loads(row.attachments or "[]"))
+    except ValueError:
+        return ()
+
+
+def _desk_item(row: Any, code: str, now: datetime) -> DeskItem:
+    return DeskItem(
+        tracking_id=row.tracking_id,
+        status=row.status,
+        title=row.title,
+        text=row.text,
+        kind=row.kind,
+        channel=row.channel,
+        received_at=row.received_at,
+        primary=row.skpd_code == code,
+        kecamatan=row.kecamatan,
+        kelurahan=row.kelurahan,
+        address=row.address,
+        disposed_at=row.disposed_at,
+        deadline_step=row.deadline_step,
+        due_at=row.due_at,
+        overdue=_facts(dict(row._mapping)).overdue(now),
+        attachments=_attachments(row),
+    )
+
+
+def _feed_item(row: Any) -> FeedItem:
+    return FeedItem(
+        tracking_id=row.tracking_id,
+        status=row.status,
+        title=row.title,
+        text=row.text,
+        kind=row.kind,
+        received_at=row.received_at,
+        category=row.category,
+        skpd_code=row.skpd_code,
+        skpd_name=row.skpd_name,
+        kecamatan=row.kecamatan,
+        kelurahan=row.kelurahan,
+        attachments=_attachments(row),
+    )
 
 
 def _entry(line: Any) -> TimelineEntry:
@@ -100,4 +241,12 @@ def _view(row: Any, events: list[TimelineEntry]) -> CaseView:
         text=row["text"],
         location={key: row[key] for key in _LOCATION if row[key] is not None},
         events=tuple(events),
+        attachments=_attachments_of(row),
     )
+
+
+def _attachments_of(row: Any) -> tuple[str, ...]:
+    try:
+        return tuple(json.loads(row["attachments"] or "[]"))
+    except ValueError:
+        return ()

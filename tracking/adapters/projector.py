@@ -1,36 +1,90 @@
 """The case projector: tails tracking's own notification log into the read model.
 
 Each batch of rows and the projector's position are written in one transaction, so the read
-model is exactly the log up to its position; `rebuild` drops it and replays from zero.
+model is exactly the log up to its position. An event that cannot be projected is retried a
+bounded number of times, then quarantined (held aside with its error) and the projector goes
+on. Only the running service writes: `rebuild` is asked of it (`request_rebuild`), or run by
+the command line while the service is down.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Connection, Engine, insert, select, update
+from sqlalchemy import Connection, Engine, delete, insert, select, true, update
+from sqlalchemy.exc import InterfaceError, OperationalError
 
 from shared.logging import get_logger
 from tracking.adapters.case_rows import project
-from tracking.adapters.tables import metadata, projection_position
+from tracking.adapters.tables import (
+    case_history,
+    cases,
+    projection_position,
+    projection_quarantine,
+    timeline,
+)
 
 log = get_logger(__name__)
 
+# The database being away is nobody's fault: wait for it, never quarantine.
+TRANSIENT = (OperationalError, InterfaceError)
+
+
+@dataclass(frozen=True)
+class Quarantined:
+    """An event the projector held aside."""
+
+    notification_id: int
+    event: str
+    error: str
+    at: datetime
+
+
+@dataclass(frozen=True)
+class ProjectionStatus:
+    """Where a projection stands in the log."""
+
+    name: str
+    position: int
+    head: int
+    quarantined: int
+    rebuilding: bool
+
+    @property
+    def lag(self) -> int:
+        return max(0, self.head - self.position)
+
 
 class CaseProjector:
-    """Keeps the `cases` and `timeline` tables in step with the case events."""
+    """Keeps the `cases`, `case_history` and `timeline` tables in step with the case events."""
 
     name = "cases"
+    tables = (timeline, case_history, cases)
 
     def __init__(
-        self, app: Any, engine: Engine, *, batch_size: int = 500, idle_seconds: float = 0.2
+        self,
+        app: Any,
+        engine: Engine,
+        *,
+        batch_size: int = 500,
+        idle_seconds: float = 0.2,
+        max_attempts: int = 3,
     ) -> None:
         self._app = app
         self._engine = engine
         self._batch_size = batch_size
         self._idle_seconds = idle_seconds
+        self._max_attempts = max_attempts
+        self._attempts: dict[int, int] = {}
+        self._failing: str | None = None
+        self._rebuild_requested = False
+        self.rebuilding = False
+
+    # -- reading --------------------------------------------------------------------------
 
     def position(self) -> int:
         """The last notification id written to the read model."""
@@ -42,22 +96,51 @@ class CaseProjector:
             )
         return int(found or 0)
 
+    def head(self) -> int:
+        """The last notification id in the log."""
+        return int(self._app.recorder.max_notification_id() or 0)
+
+    def status(self) -> ProjectionStatus:
+        """Position, head of the log, quarantined events, and whether a rebuild runs."""
+        rebuilding = self.rebuilding or self._rebuild_requested
+        return ProjectionStatus(
+            self.name, self.position(), self.head(), len(self.quarantined()), rebuilding
+        )
+
+    def quarantined(self) -> list[Quarantined]:
+        """The events held aside, oldest first."""
+        query = (
+            select(projection_quarantine)
+            .where(projection_quarantine.c.projection == self.name)
+            .order_by(projection_quarantine.c.notification_id)
+        )
+        with self._engine.connect() as conn:
+            rows = conn.execute(query).all()
+        return [Quarantined(r.notification_id, r.event, r.error, r.at) for r in rows]
+
+    def health(self) -> list[str]:
+        """Why the read model is degraded (empty when it is not)."""
+        reasons = []
+        held = len(self.quarantined())
+        if held:
+            reasons.append(f"projection {self.name}: {held} event(s) quarantined")
+        if self._failing:
+            reasons.append(f"projection {self.name}: retrying an event ({self._failing})")
+        return reasons
+
+    # -- writing --------------------------------------------------------------------------
+
     def project_once(self) -> int:
         """Project one batch of new notifications; returns how many."""
-        with self._engine.begin() as conn:
-            start = self._claim_position(conn)
-            notifications = self._app.recorder.select_notifications(
-                start, self._batch_size, inclusive_of_start=False
-            )
-            for notification in notifications:
-                project(conn, self._app.mapper.to_domain_event(notification))
-            if notifications:
-                conn.execute(
-                    update(projection_position)
-                    .where(projection_position.c.name == self.name)
-                    .values(position=notifications[-1].id)
-                )
-        return len(notifications)
+        try:
+            count = self._project(self._batch_size)
+        except TRANSIENT:
+            raise
+        except Exception:  # one event in the batch is bad: find it, one at a time
+            count = self._project_carefully()
+        if count:
+            self._failing = None
+        return count
 
     def catch_up(self) -> int:
         """Project until the read model reaches the end of the log; returns how many."""
@@ -67,22 +150,100 @@ class CaseProjector:
         return total
 
     def rebuild(self) -> int:
-        """Drop the read model, create it empty, and replay every case event from zero."""
-        metadata.drop_all(self._engine)
-        metadata.create_all(self._engine)
-        return self.catch_up()
+        """Empty the read model and replay every case event from zero (the writer only)."""
+        self.rebuilding = True
+        try:
+            self.reset()
+            return self.catch_up()
+        finally:
+            self.rebuilding = False
+
+    def reset(self) -> None:
+        """Empty the projection's tables, its quarantine and its position."""
+        with self._engine.begin() as conn:
+            for table in (*self.tables, projection_quarantine):
+                conn.execute(delete(table).where(_mine(table, self.name)))
+            conn.execute(delete(projection_position).where(_mine(projection_position, self.name)))
+        self._attempts.clear()
+
+    def request_rebuild(self) -> None:
+        """Ask the running projector to rebuild (it is the read model's only writer)."""
+        self._rebuild_requested = True
 
     async def run(self, stopping: asyncio.Event) -> None:
         """Project until told to stop; a failed batch is rolled back and tried again."""
         while not stopping.is_set():
             try:
-                count = await asyncio.to_thread(self.project_once)
+                count = await asyncio.to_thread(self._step)
             except Exception as error:  # the database is away: roll back, wait, try again
                 log.error("projection-failed", projection=self.name, error=repr(error))
+                self._failing = self._failing or repr(error)[:200]
                 count = 0
                 await _wait(stopping, 1.0)
             if count == 0:
                 await _wait(stopping, self._idle_seconds)
+
+    def _step(self) -> int:
+        if self._rebuild_requested:
+            self._rebuild_requested = False
+            return self.rebuild()
+        return self.project_once()
+
+    def _project(self, limit: int) -> int:
+        with self._engine.begin() as conn:
+            start = self._claim_position(conn)
+            notifications = self._app.recorder.select_notifications(
+                start, limit, inclusive_of_start=False
+            )
+            for notification in notifications:
+                project(conn, self._app.mapper.to_domain_event(notification))
+            if notifications:
+                self._advance(conn, notifications[-1].id)
+        return len(notifications)
+
+    def _project_carefully(self) -> int:
+        """Project the next event alone; after bounded attempts, quarantine it and go on."""
+        try:
+            return self._project(1)
+        except TRANSIENT:
+            raise
+        except Exception as error:
+            start = self.position()
+            [notification] = self._app.recorder.select_notifications(
+                start, 1, inclusive_of_start=False
+            )
+            attempts = self._attempts.get(notification.id, 0) + 1
+            self._attempts[notification.id] = attempts
+            self._failing = f"{notification.topic} #{notification.id}: {error!r}"[:300]
+            if attempts < self._max_attempts:
+                raise
+            self._quarantine(notification, error)
+            return 1
+
+    def _quarantine(self, notification: Any, error: Exception) -> None:
+        label = f"{notification.originator_id}:{notification.originator_version}"
+        log.error("projection-quarantined", projection=self.name, held=label, error=repr(error))
+        with self._engine.begin() as conn:
+            self._claim_position(conn)
+            conn.execute(
+                insert(projection_quarantine).values(
+                    projection=self.name,
+                    notification_id=notification.id,
+                    event=f"{label} {notification.topic}"[:200],
+                    error=repr(error)[:4000],
+                    at=datetime.now(UTC),
+                )
+            )
+            self._advance(conn, notification.id)
+        self._attempts.pop(notification.id, None)
+        self._failing = None
+
+    def _advance(self, conn: Connection, position: int) -> None:
+        conn.execute(
+            update(projection_position)
+            .where(projection_position.c.name == self.name)
+            .values(position=position)
+        )
 
     def _claim_position(self, conn: Connection) -> int:
         """The position, locked for this transaction (replicas take turns on PostgreSQL)."""
@@ -96,6 +257,14 @@ class CaseProjector:
             conn.execute(insert(projection_position).values(name=self.name, position=0))
             return 0
         return int(found)
+
+
+def _mine(table: Any, name: str) -> Any:
+    """Rows of one projection in a table several may share (all rows otherwise)."""
+    for column in ("projection", "name"):
+        if column in table.c and table.name in ("projection_quarantine", "projection_position"):
+            return table.c[column] == name
+    return true()
 
 
 async def _wait(stopping: asyncio.Event, seconds: float) -> None:

@@ -72,6 +72,65 @@ cases = Table(
     Column("deadline_warned", Boolean, nullable=False),
     Column("deadline_missed", Boolean, nullable=False),
     Column("updated_at", UTCDateTime, nullable=False),
+    # Added in 0002: the whole case life and the analysts' figures.
+    Column("also_codes", String(400), nullable=False, default=""),
+    Column("category", String(40)),
+    Column("attachments", Text, nullable=False, default="[]"),
+    Column("first_follow_up_at", UTCDateTime),
+    Column("closed_at", UTCDateTime),
+    Column("resolved_on_time", Boolean),
+    Column("resolution_days", Integer),
+    Column("rating", Integer),
+    Column("escalations", Integer, nullable=False, default=0),
+    Column("escalate_at", UTCDateTime),
+    Column("deadline_escalated", Boolean, nullable=False, default=False),
+    Column("reply_due_at", UTCDateTime, index=True),
+    Column("reply_warn_at", UTCDateTime),
+    Column("reply_warned", Boolean, nullable=False, default=False),
+)
+
+# What analysts count, after each case event: `as_of` takes each case's last row before it.
+HISTORY_COLUMNS = (
+    "status",
+    "skpd_code",
+    "skpd_name",
+    "deadline_step",
+    "due_at",
+    "disposed_at",
+    "first_follow_up_at",
+    "resolved_at",
+    "resolved_on_time",
+    "closed_at",
+    "escalations",
+)
+
+case_history = Table(
+    "case_history",
+    metadata,
+    Column("report_id", Uuid, primary_key=True),
+    Column("seq", Integer, primary_key=True),
+    Column("at", UTCDateTime, nullable=False, index=True),
+    Column("status", String(64), nullable=False),
+    Column("skpd_code", String(40)),
+    Column("skpd_name", String(300)),
+    Column("deadline_step", String(40)),
+    Column("due_at", UTCDateTime),
+    Column("disposed_at", UTCDateTime),
+    Column("first_follow_up_at", UTCDateTime),
+    Column("resolved_at", UTCDateTime),
+    Column("resolved_on_time", Boolean),
+    Column("closed_at", UTCDateTime),
+    Column("escalations", Integer, nullable=False),
+)
+
+projection_quarantine = Table(
+    "projection_quarantine",
+    metadata,
+    Column("projection", String(100), primary_key=True),
+    Column("notification_id", BigInteger, primary_key=True),
+    Column("event", String(200), nullable=False),
+    Column("error", Text, nullable=False),
+    Column("at", UTCDateTime, nullable=False),
 )
 
 timeline = Table(

@@ -26,7 +26,7 @@ from tracking.application.messages import (
 from tracking.domain.case import Case
 from tracking.domain.deadlines import DeadlinePolicy
 from tracking.domain.early_arrivals import EarlyArrivals
-from tracking.domain.errors import ActingForAnotherBody, CaseAlreadyResolved, NotDisposedToBody
+from tracking.domain.errors import ActingForAnotherBody, CaseRefused
 from tracking.domain.values import Cause
 
 log = get_logger(__name__)
@@ -39,11 +39,7 @@ class TrackingApplication(BatchProcessApplication):
     """One case per report; every message applied once, in the order the case can take it."""
 
     name = "tracking"
-    rejectable_errors: ClassVar[tuple[type[Exception], ...]] = (
-        ActingForAnotherBody,
-        NotDisposedToBody,
-        CaseAlreadyResolved,
-    )
+    rejectable_errors: ClassVar[tuple[type[Exception], ...]] = (ActingForAnotherBody, CaseRefused)
 
     def __init__(self, env: Mapping[str, str] | None = None, *, deadlines: DeadlinePolicy) -> None:
         super().__init__(env)
@@ -73,6 +69,20 @@ class TrackingApplication(BatchProcessApplication):
         self._change(message, batch, lambda case, cause: case.archive(cause, message.reason))
 
     @policy.register
+    def _on_reply(self, message: c.ReporterReplyReceived, batch: Batch) -> None:
+        text = message.text
+        self._change(message, batch, lambda case, cause: case.reply(cause, text, self.deadlines))
+
+    @policy.register
+    def _on_rating(self, message: c.ReporterRatingReceived, batch: Batch) -> None:
+        rating, comment = message.rating, message.comment
+        self._change(message, batch, lambda case, cause: case.rate(cause, rating, comment))
+
+    @policy.register
+    def _on_status_request(self, message: c.ReporterStatusRequested, batch: Batch) -> None:
+        self._change(message, batch, lambda case, cause: case.request_status(cause))
+
+    @policy.register
     def _on_linked(self, message: c.ReportLinkedAsDuplicate, batch: Batch) -> None:
         of = message.duplicate_of_tracking_id
         self._change(message, batch, lambda case, cause: case.link_as_duplicate(cause, of))
@@ -90,7 +100,8 @@ class TrackingApplication(BatchProcessApplication):
     @policy.register
     def _on_disposed(self, message: c.ReportDisposed, batch: Batch) -> None:
         def dispose(case: Case, cause: Cause) -> None:
-            case.dispose(cause, message.skpd_code, message.skpd_name, self.deadlines)
+            code, name = message.skpd_code, message.skpd_name
+            case.dispose(cause, code, name, self.deadlines, also=tuple(message.also))
 
         if self._change(message, batch, dispose):
             self._release(message.report_id, batch)
@@ -111,25 +122,44 @@ class TrackingApplication(BatchProcessApplication):
 
     @policy.register
     def _on_escalated(self, message: c.ReportEscalated, batch: Batch) -> None:
-        self._change(message, batch, lambda case, cause: case.escalate(cause, message.reason))
+        code = message.skpd_code
+        target = (code, message.skpd_name or code) if code else None
+
+        def escalate(case: Case, cause: Cause) -> None:
+            case.escalate(cause, message.reason, self.deadlines, target)
+
+        if self._change(message, batch, escalate):
+            self._release(message.report_id, batch)
 
     # -- the bodies -----------------------------------------------------------------------
 
     @policy.register
     def _on_acknowledge(self, message: c.Acknowledge, batch: Batch) -> None:
-        self._act(message, batch, lambda case, cause: case.acknowledge(cause, message.skpd_code))
+        code, actor = message.skpd_code, message.actor
+        self._act(message, batch, lambda case, cause: case.acknowledge(cause, code, actor))
 
     @policy.register
     def _on_follow_up(self, message: c.PostFollowUp, batch: Batch) -> None:
         def post(case: Case, cause: Cause) -> None:
-            case.post_follow_up(cause, message.skpd_code, message.text, self.deadlines)
+            code, text = message.skpd_code, message.text
+            case.post_follow_up(cause, code, text, self.deadlines, message.actor)
 
         self._act(message, batch, post)
 
     @policy.register
     def _on_resolve(self, message: c.Resolve, batch: Batch) -> None:
-        code, text = message.skpd_code, message.text
-        self._act(message, batch, lambda case, cause: case.resolve(cause, code, text))
+        def resolve(case: Case, cause: Cause) -> None:
+            case.resolve(cause, message.skpd_code, message.text, self.deadlines, message.actor)
+
+        self._act(message, batch, resolve)
+
+    @policy.register
+    def _on_classify(self, message: c.Classify, batch: Batch) -> None:
+        def classify(case: Case, cause: Cause) -> None:
+            days, actor = message.resolution_days, message.actor
+            case.classify(cause, message.skpd_code, days, self.deadlines, actor)
+
+        self._act(message, batch, classify)
 
     @policy.register
     def _on_not_competent(self, message: c.RejectNotCompetent, batch: Batch) -> None:
@@ -140,6 +170,7 @@ class TrackingApplication(BatchProcessApplication):
                 message.reason,
                 self.deadlines,
                 suggested_code=message.suggested_code,
+                actor=message.actor,
             )
 
         self._act(message, batch, give_back)

@@ -52,7 +52,7 @@ class DeadlineWatch:
                 return False
             if not isinstance(case, Case):
                 return False
-            case.review_deadline(now)
+            case.review_deadlines(now, self._app.deadlines)
             if not case.pending_events:
                 return False
             try:

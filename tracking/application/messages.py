@@ -27,8 +27,17 @@ ACTION_MESSAGES: tuple[type[c.ReportEvent], ...] = (
     c.PostFollowUp,
     c.Resolve,
     c.RejectNotCompetent,
+    c.Classify,
 )
-_BY_TYPE = {cls.event_type: cls for cls in REPORT_MESSAGES + DISPOSITION_MESSAGES + ACTION_MESSAGES}
+REPORTER_MESSAGES: tuple[type[c.ReportEvent], ...] = (
+    c.ReporterReplyReceived,
+    c.ReporterRatingReceived,
+    c.ReporterStatusRequested,
+)
+_BY_TYPE = {
+    cls.event_type: cls
+    for cls in REPORT_MESSAGES + DISPOSITION_MESSAGES + ACTION_MESSAGES + REPORTER_MESSAGES
+}
 
 
 def cause_of(message: c.ReportEvent) -> Cause:
@@ -49,6 +58,8 @@ def report_of(message: c.ReportContent) -> Report:
         anonim=message.anonim,
         rahasia=message.rahasia,
         location=message.location.model_dump(),
+        attachments=tuple(str(url) for url in message.attachments),
+        category=message.category,
     )
 
 
@@ -68,7 +79,9 @@ def message_from(event_type: str, payload: dict[str, Any]) -> c.ReportEvent:
 
 
 def arrival_rank(message: c.ReportEvent) -> int:
-    """Release order of parked messages: intake's, then routing's, then the bodies'."""
+    """Release order of parked messages: intake's, routing's, the bodies', the reporter's."""
     if isinstance(message, REPORT_MESSAGES):
         return 0
-    return 1 if isinstance(message, DISPOSITION_MESSAGES) else 2
+    if isinstance(message, DISPOSITION_MESSAGES):
+        return 1
+    return 2 if isinstance(message, ACTION_MESSAGES) else 3

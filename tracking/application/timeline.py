@@ -13,11 +13,14 @@ from tracking.domain.case import Case
 
 # Timeline types of case events that are not published on `lapor.cases.v1`.
 _UNPUBLISHED = {"Accepted": "CaseResumed"}
+# Case events the public timeline leaves out (a status question changes nothing).
+_NOT_SHOWN = frozenset({"StatusRequested"})
 
 STEP_NAMES = {
     "verifikasi-disposisi": "verifikasi dan disposisi",
     "tindak-lanjut-pertama": "tindak lanjut pertama",
     "penyelesaian": "penyelesaian",
+    "tanggapan": "tanggapan pelapor",
 }
 
 
@@ -41,10 +44,10 @@ def describe(event: Any) -> Entry | None:
     """The timeline entry of a case event, or None for events the public does not see."""
     name = type(event).__name__
     describer = _DESCRIBERS.get(name)
-    if describer is None or not isinstance(event, Case.Event):
+    if describer is None or name in _NOT_SHOWN or not isinstance(event, Case.Event):
         return None
-    standing = getattr(event, "standing", {})
-    body = standing.get("skpd_name") or standing.get("skpd_code") or "instansi"
+    acting = getattr(event, "body", None)
+    body = _body_name(acting) if acting else event.skpd_name or event.skpd_code or "instansi"
     line = describer(event, body)
     if line is None:
         return None
@@ -80,6 +83,21 @@ def _returned(event: Any, body: str) -> Line:
     return Line(f"{who} menyatakan laporan bukan wewenangnya; laporan menunggu disposisi ulang")
 
 
+def _escalated(event: Any, body: str) -> Line:
+    step = getattr(event, "overdue_step", None)
+    if step:
+        return Line(f"Laporan dieskalasi: batas waktu {STEP_NAMES.get(step, step)} terlewati")
+    if getattr(event, "moved", False):
+        return Line(f"Laporan dieskalasi ke {body}")
+    return Line("Laporan dieskalasi ke pimpinan")
+
+
+def _closed(event: Any, body: str) -> Line:
+    if event.reason == "dinilai pelapor":
+        return Line("Laporan ditutup setelah dinilai pelapor")
+    return Line("Laporan ditutup karena tidak ada tanggapan pelapor")
+
+
 _DESCRIBERS: dict[str, Any] = {
     "Opened": lambda e, b: Line("Laporan diterima"),
     "Accepted": _accepted,
@@ -90,11 +108,18 @@ _DESCRIBERS: dict[str, Any] = {
     ),
     "AwaitingTriage": lambda e, b: Line("Laporan menunggu disposisi oleh admin"),
     "Disposed": _disposed,
-    "Escalated": lambda e, b: Line("Laporan dieskalasi ke pimpinan"),
+    "Escalated": _escalated,
     "Acknowledged": lambda e, b: Line(f"Laporan sedang diproses oleh {b}"),
     "FollowUpPosted": lambda e, b: Line(f"Tindak lanjut dari {b}", e.text),
     "Resolved": lambda e, b: Line(f"Laporan diselesaikan oleh {b}", e.text),
     "Returned": _returned,
+    "Classified": lambda e, b: Line(
+        f"Laporan digolongkan: penyelesaian {e.resolution_days} hari kerja"
+    ),
+    "ReporterReplied": lambda e, b: Line("Pelapor menanggapi", e.text),
+    "Rated": lambda e, b: Line(f"Pelapor memberi nilai {e.rating} dari 5"),
+    "Reopened": lambda e, b: Line("Laporan dibuka kembali setelah tanggapan pelapor"),
+    "Closed": _closed,
     "DeadlineApproaching": lambda e, b: Line(
         f"Batas waktu {_step(e)} segera berakhir ({_wita(e.deadline)})"
     ),

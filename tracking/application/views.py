@@ -7,6 +7,8 @@ from datetime import datetime
 from typing import Any, Protocol
 from uuid import UUID
 
+from tracking.application.figures import Stats, StatsFilter
+
 
 @dataclass(frozen=True)
 class TimelineEntry:
@@ -36,34 +38,60 @@ class CaseView:
     text: str | None = None
     location: dict[str, Any] = field(default_factory=dict)
     events: tuple[TimelineEntry, ...] = ()
+    attachments: tuple[str, ...] = ()
 
     def without_content(self) -> CaseView:
         """The case with its text, place and the bodies' words left out (for `rahasia`)."""
         events = tuple(replace(entry, detail=None) for entry in self.events)
-        return replace(self, title=None, text=None, location={}, events=events)
+        return replace(self, title=None, text=None, location={}, events=events, attachments=())
 
 
 @dataclass(frozen=True)
-class BodyStats:
-    """One body's counts: cases disposed to it, resolved, still in progress."""
+class DeskItem:
+    """A report on a body's desk (no identity)."""
 
-    code: str
-    name: str
-    received: int
-    resolved: int
-    in_progress: int
+    tracking_id: str
+    status: str
+    title: str
+    text: str
+    kind: str
+    channel: str
+    received_at: datetime
+    primary: bool
+    kecamatan: str | None = None
+    kelurahan: str | None = None
+    address: str | None = None
+    disposed_at: datetime | None = None
+    deadline_step: str | None = None
+    due_at: datetime | None = None
+    overdue: bool = False
+    attachments: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
-class Stats:
-    """Counts per status bucket and per body ("335 received, 331 resolved, 4 in progress")."""
+class Page:
+    """One page of a listing, and how many there are in all."""
 
+    items: tuple[Any, ...]
     total: int
-    by_status: dict[str, int]
-    received: int
-    resolved: int
-    in_progress: int
-    by_skpd: tuple[BodyStats, ...]
+
+
+@dataclass(frozen=True)
+class FeedItem:
+    """A non-`rahasia` report as the public may see it (no identity)."""
+
+    tracking_id: str
+    status: str
+    title: str
+    text: str
+    kind: str
+    received_at: datetime
+    category: str | None = None
+    skpd_code: str | None = None
+    skpd_name: str | None = None
+    kecamatan: str | None = None
+    kelurahan: str | None = None
+    attachments: tuple[str, ...] = ()
 
 
 class CaseViews(Protocol):
@@ -71,7 +99,16 @@ class CaseViews(Protocol):
 
     def by_tracking_id(self, tracking_id: str) -> CaseView | None: ...
 
-    def stats(self) -> Stats: ...
+    def stats(self, query: StatsFilter, now: datetime) -> Stats: ...
+
+    def report_rows(self, query: StatsFilter, now: datetime) -> list[dict[str, Any]]: ...
+
+    def desk(
+        self, code: str, status: str | None, overdue: bool | None, now: datetime, limit: int,
+        offset: int,
+    ) -> Page: ...  # fmt: skip
+
+    def feed(self, limit: int, offset: int) -> Page: ...
 
 
 class DueCases(Protocol):

@@ -29,17 +29,26 @@ class DeadlinePolicy:
     follow_up_days: int
     resolve_days: int
     warn_days: int
+    reply_days: int = 10
+    escalation_grace_days: int = 2
+    resolution_classes: tuple[int, ...] = (14, 60)
 
     def days_for(self, step: Step) -> int:
-        """The working days a step may take."""
+        """The working days a step may take (resolution: the default class)."""
         return {
             Step.VERIFY: self.verify_days,
             Step.FIRST_FOLLOW_UP: self.follow_up_days,
             Step.RESOLVE: self.resolve_days,
+            Step.REPLY: self.reply_days,
         }[step]
 
-    def deadline(self, step: Step, start: datetime) -> Deadline:
-        """The deadline of a step that starts at `start`."""
-        due = add_working_days(start, self.days_for(step), self.holidays, self.zone)
+    def deadline(self, step: Step, start: datetime, days: int | None = None) -> Deadline:
+        """The deadline of a step that starts at `start` (`days` overrides the step's limit)."""
+        limit = self.days_for(step) if days is None else days
+        due = add_working_days(start, limit, self.holidays, self.zone)
         warn = add_working_days(due, -self.warn_days, self.holidays, self.zone)
         return Deadline(step=step.value, due_at=due, warn_at=warn)
+
+    def escalation_at(self, due_at: datetime) -> datetime:
+        """When a missed deadline escalates: the grace in working days after it."""
+        return add_working_days(due_at, self.escalation_grace_days, self.holidays, self.zone)

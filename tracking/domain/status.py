@@ -25,3 +25,8 @@ class Step(StrEnum):
     VERIFY = "verifikasi-disposisi"
     FIRST_FOLLOW_UP = "tindak-lanjut-pertama"
     RESOLVE = "penyelesaian"
+    REPLY = "tanggapan"
+
+
+# The steps a body (or the city's admin) answers for: missing one escalates the case.
+AGENCY_STEPS = frozenset({Step.VERIFY, Step.FIRST_FOLLOW_UP, Step.RESOLVE})

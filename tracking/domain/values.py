@@ -29,3 +29,5 @@ class Report:
     anonim: bool = False
     rahasia: bool = False
     location: dict[str, Any] = field(default_factory=dict)
+    attachments: tuple[str, ...] = ()
+    category: str | None = None

@@ -1,18 +1,63 @@
-"""Tracking's HTTP routes: public status by tracking id, and statistics for analysts."""
+"""Tracking's HTTP routes: public status and feed, analysts' figures, SKPD desks, projections."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Depends, FastAPI, Request
-from fastapi.responses import JSONResponse
+import csv
+import io
+from collections.abc import Awaitable, Callable
+from datetime import date
+from typing import Annotated, Any
 
-from shared.auth import TokenStore
+from fastapi import APIRouter, Depends, FastAPI, Query, Request
+from fastapi.responses import JSONResponse, Response
+from pydantic import AwareDatetime, ValidationError
+
+from shared import topics
+from shared.auth import Principal, TokenStore
+from shared.clock import Clock
+from shared.contracts import SkpdAction
 from shared.http import require
+from shared.messaging import codec
+from tracking.application.desk import (
+    IncompleteAction,
+    Move,
+    NotYourReport,
+    UnknownBody,
+    check_body,
+    prepare,
+)
+from tracking.application.figures import StatsFilter
 from tracking.application.views import CaseViews, ReportNotFound, public_status
-from tracking.entrypoints.schemas import ReportStatusPublic, StatsPublic
+from tracking.domain.errors import CaseRefused
+from tracking.entrypoints.projections import UnknownProjection
+from tracking.entrypoints.schemas import (
+    ActionAccepted,
+    BodyPublic,
+    DeskAction,
+    DeskItemPublic,
+    DeskPage,
+    FeedItemPublic,
+    FeedPage,
+    ReportStatusPublic,
+    StatsPublic,
+)
+
+STATS_COLUMNS = (
+    "code",
+    "name",
+    "received",
+    "resolved",
+    "in_progress",
+    "overdue",
+    "median_hours_to_first_follow_up",
+    "resolved_within_deadline_pct",
+)
+Limit = Annotated[int, Query(ge=1, le=500)]
+Offset = Annotated[int, Query(ge=0)]
 
 
 def public_router(views: CaseViews) -> APIRouter:
-    """Routes anyone may call: a report's status by its tracking id."""
+    """Routes anyone may call: a report's status by its tracking id, the public feed."""
     router = APIRouter(prefix="/v1", tags=["public"])
 
     @router.get("/reports/{tracking_id}", response_model=ReportStatusPublic)
@@ -20,25 +65,159 @@ def public_router(views: CaseViews) -> APIRouter:
         """Status bucket, body, timeline and next deadline of a report (no identity)."""
         return ReportStatusPublic.of(public_status(views, tracking_id))
 
+    @router.get("/feed", response_model=FeedPage)
+    def feed(limit: Limit = 50, offset: Offset = 0) -> FeedPage:
+        """Reports that are not `rahasia`, newest first, without personal data."""
+        page = views.feed(limit, offset)
+        return FeedPage(items=[_feed_item(item) for item in page.items], total=page.total)
+
+    return router
+
+
+def _feed_item(item: Any) -> FeedItemPublic:
+    skpd = BodyPublic(code=item.skpd_code, name=item.skpd_name or item.skpd_code)
+    fields = {k: v for k, v in vars(item).items() if k not in ("skpd_code", "skpd_name")}
+    return FeedItemPublic(**fields, skpd=skpd if item.skpd_code else None)
+
+
+def stats_filter(
+    from_: Annotated[date | None, Query(alias="from")] = None,
+    to: date | None = None,
+    skpd: str | None = None,
+    kecamatan: str | None = None,
+    channel: str | None = None,
+    kind: str | None = None,
+    as_of: AwareDatetime | None = None,
+) -> StatsFilter:
+    """The analysts' filters: receipt dates (WITA), body, place, channel, kind, and when."""
+    return StatsFilter(from_, to, skpd, kecamatan, channel, kind, as_of)
+
+
+Filter = Annotated[StatsFilter, Depends(stats_filter)]
+
+
+def stats_router(views: CaseViews, tokens: TokenStore, clock: Clock) -> APIRouter:
+    """Routes for analysts (read-only): figures as JSON and CSV, and one row per report."""
+    analyst = require(tokens, "analyst", "admin")
+    router = APIRouter(prefix="/v1", tags=["analyst"], dependencies=[Depends(analyst)])
+
+    @router.get("/stats", response_model=StatsPublic)
+    def stats(query: Filter) -> StatsPublic:
+        """Received, resolved, in progress; per body, channel, kind, kecamatan and ISO week."""
+        return StatsPublic.of(views.stats(query, clock.now()), query.as_of)
+
+    @router.get("/stats.csv", response_class=Response)
+    def stats_csv(query: Filter) -> Response:
+        """One row per body with its figures (the same filters as /v1/stats)."""
+        bodies = views.stats(query, clock.now()).by_skpd
+        return _csv(STATS_COLUMNS, [vars(body) for body in bodies])
+
+    @router.get("/reports.csv", response_class=Response)
+    def reports_csv(query: Filter) -> Response:
+        """One row per report: place, channel, kind, body, times, status; no identity."""
+        rows = views.report_rows(query, clock.now())
+        columns = tuple(rows[0]) if rows else ("tracking_id",)
+        return _csv(columns, rows)
+
     return router
 
 
-def stats_router(views: CaseViews, tokens: TokenStore) -> APIRouter:
-    """Routes for analysts: counts per status bucket and per body."""
-    router = APIRouter(prefix="/v1", tags=["analyst"])
-    analyst = require(tokens, "analyst")
+def _csv(columns: tuple[str, ...], rows: list[dict[str, Any]]) -> Response:
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=columns, extrasaction="ignore", lineterminator="\n")
+    writer.writeheader()
+    for row in rows:
+        writer.writerow({k: "" if row.get(k) is None else row[k] for k in columns})
+    return Response(out.getvalue(), media_type="text/csv; charset=utf-8")
 
-    @router.get("/stats", response_model=StatsPublic, dependencies=[Depends(analyst)])
-    def stats() -> StatsPublic:
-        """How many reports each bucket and each body holds (received, resolved, in progress)."""
-        return StatsPublic.of(views.stats())
+
+Send = Callable[[Request, str, SkpdAction], Awaitable[None]]
+
+
+async def broker_send(request: Request, topic: str, action: SkpdAction) -> None:
+    """Publish an action with the service's own broker (key: the report id)."""
+    broker = request.app.state.runtime.broker
+    headers = {name: value.decode() for name, value in codec.headers(action)}
+    await broker.publish(
+        codec.encode(action), topic, key=str(action.report_id).encode(), headers=headers
+    )
+
+
+def desk_router(
+    views: CaseViews, app: Any, tokens: TokenStore, clock: Clock, send: Send = broker_send
+) -> APIRouter:
+    """SKPD desks for bodies without a system of their own (role `skpd:<CODE>` or admin)."""
+    router = APIRouter(prefix="/v1/skpd", tags=["skpd"])
+    caller_of = Depends(require(tokens, "skpd", "admin"))
+
+    @router.get("/{code}/reports", response_model=DeskPage)
+    def desk(
+        code: str,
+        status: str | None = None,
+        overdue: bool | None = None,
+        limit: Limit = 50,
+        offset: Offset = 0,
+        caller: Principal = caller_of,
+    ) -> DeskPage:
+        """The reports disposed to a body, with their deadlines; filters status, overdue."""
+        _check_caller(caller, code)
+        page = views.desk(code, status, overdue, clock.now(), limit, offset)
+        items = [DeskItemPublic(**vars(item)) for item in page.items]
+        return DeskPage(items=items, total=page.total)
+
+    @router.post("/{code}/reports/{tracking_id}/actions", status_code=202)
+    async def act(
+        code: str,
+        tracking_id: str,
+        body: DeskAction,
+        request: Request,
+        caller: Principal = caller_of,
+    ) -> ActionAccepted:
+        """Check a move against the case, then send it on the body's actions topic."""
+        _check_caller(caller, code)
+        move = Move(body.action, body.text, body.suggested_code, body.resolution_days)
+        action = prepare(
+            views, app.repository.get, app.deadlines, code, tracking_id, move,
+            _actor(caller), clock.now(),
+        )  # fmt: skip
+        topic = topics.skpd_actions_topic(code)
+        await send(request, topic, action)
+        return ActionAccepted(
+            tracking_id=action.tracking_id, action=body.action, event_id=str(action.event_id),
+            topic=topic,
+        )  # fmt: skip
 
     return router
+
+
+def _check_caller(caller: Principal, code: str) -> None:
+    check_body(code)
+    if caller.role != "admin" and caller.skpd_code != code:
+        raise NotYourReport(f"role {caller.role} may not act for {code}")
+
+
+def _actor(caller: Principal) -> str:
+    name = getattr(caller, "name", "")
+    return f"{caller.role} ({name})" if name else caller.role
 
 
 def install_error_handlers(app: FastAPI) -> None:
-    """Map tracking's errors to HTTP answers: an unknown tracking id is a 404."""
+    """Map tracking's errors to HTTP: 404 unknown, 403 another body's, 409 refused, 422 bad."""
+    answers: dict[type[Exception], int] = {
+        ReportNotFound: 404,
+        UnknownBody: 404,
+        NotYourReport: 403,
+        CaseRefused: 409,
+        IncompleteAction: 422,
+        ValidationError: 422,
+        UnknownProjection: 404,
+    }
+    for error_type, status in answers.items():
+        app.add_exception_handler(error_type, _answer(status))
 
-    @app.exception_handler(ReportNotFound)
-    async def not_found(_: Request, error: ReportNotFound) -> JSONResponse:
-        return JSONResponse({"detail": str(error)}, status_code=404)
+
+def _answer(status: int) -> Any:
+    async def handler(_: Request, error: Exception) -> JSONResponse:
+        return JSONResponse({"detail": str(error)}, status_code=status)
+
+    return handler

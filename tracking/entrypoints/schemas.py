@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Literal
 
-from pydantic import BaseModel
+from pydantic import BaseModel, ConfigDict, Field
 
 from shared.clock import WITA
-from tracking.application.views import CaseView, Stats
+from tracking.application.figures import Stats
+from tracking.application.views import CaseView
 
 
 class BodyPublic(BaseModel):
@@ -48,6 +50,7 @@ class ReportStatusPublic(BaseModel):
     title: str | None = None
     text: str | None = None
     location: LocationPublic | None = None
+    attachments: list[str] = []
 
     @classmethod
     def of(cls, view: CaseView) -> ReportStatusPublic:
@@ -75,31 +78,43 @@ class ReportStatusPublic(BaseModel):
             title=view.title,
             text=view.text,
             location=LocationPublic(**view.location) if view.location else None,
+            attachments=list(view.attachments),
         )
 
 
 class BodyStatsPublic(BaseModel):
-    """One body's counts."""
+    """One body's figures (its primary dispositions only, so the list adds up)."""
 
     code: str
     name: str
     received: int
     resolved: int
     in_progress: int
+    overdue: int
+    escalated: int
+    median_hours_to_first_follow_up: float | None
+    resolved_within_deadline_pct: float | None
 
 
 class StatsPublic(BaseModel):
-    """Counts per status bucket and per body; `received` counts reports disposed to a body."""
+    """Counts per status bucket, body, channel, kind, kecamatan and ISO week."""
 
     total: int
     by_status: dict[str, int]
     received: int
     resolved: int
     in_progress: int
+    overdue: int
+    escalated: int
     by_skpd: list[BodyStatsPublic]
+    by_channel: dict[str, int]
+    by_kind: dict[str, int]
+    by_kecamatan: dict[str, int]
+    by_week: dict[str, int]
+    as_of: datetime | None = None
 
     @classmethod
-    def of(cls, stats: Stats) -> StatsPublic:
+    def of(cls, stats: Stats, as_of: datetime | None = None) -> StatsPublic:
         """The public form of the statistics."""
         return cls(
             total=stats.total,
@@ -107,8 +122,86 @@ class StatsPublic(BaseModel):
             received=stats.received,
             resolved=stats.resolved,
             in_progress=stats.in_progress,
+            overdue=stats.overdue,
+            escalated=stats.escalated,
             by_skpd=[BodyStatsPublic(**vars(body)) for body in stats.by_skpd],
+            by_channel=stats.by_channel or {},
+            by_kind=stats.by_kind or {},
+            by_kecamatan=stats.by_kecamatan or {},
+            by_week=stats.by_week or {},
+            as_of=as_of,
         )
+
+
+class DeskItemPublic(BaseModel):
+    """A report on a body's desk."""
+
+    tracking_id: str
+    status: str
+    title: str
+    text: str
+    kind: str
+    channel: str
+    received_at: datetime
+    primary: bool
+    kecamatan: str | None
+    kelurahan: str | None
+    address: str | None
+    disposed_at: datetime | None
+    deadline_step: str | None
+    due_at: datetime | None
+    overdue: bool
+    attachments: list[str]
+
+
+class DeskPage(BaseModel):
+    """One page of a body's desk."""
+
+    items: list[DeskItemPublic]
+    total: int
+
+
+class FeedItemPublic(BaseModel):
+    """A public report in the feed (no identity)."""
+
+    tracking_id: str
+    status: str
+    title: str
+    text: str
+    kind: str
+    received_at: datetime
+    category: str | None
+    skpd: BodyPublic | None
+    kecamatan: str | None
+    kelurahan: str | None
+    attachments: list[str]
+
+
+class FeedPage(BaseModel):
+    """One page of the public feed."""
+
+    items: list[FeedItemPublic]
+    total: int
+
+
+class DeskAction(BaseModel):
+    """A body's move on a report disposed to it."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    action: Literal["acknowledge", "follow-up", "resolve", "not-competent", "classify"]
+    text: str | None = Field(default=None, max_length=4000)
+    suggested_code: str | None = Field(default=None, pattern=r"^[A-Z0-9][A-Z0-9-]{1,39}$")
+    resolution_days: int | None = Field(default=None, ge=1, le=365)
+
+
+class ActionAccepted(BaseModel):
+    """The action was checked against the case and sent to the body's actions topic."""
+
+    tracking_id: str
+    action: str
+    event_id: str
+    topic: str
 
 
 def _wita(moment: datetime) -> datetime:

@@ -38,7 +38,7 @@ def test_first_follow_up_makes_resolution_due_fourteen_working_days_after_dispos
     case = _disposed_case()
     case.post_follow_up(_cause(2), "DLH", "Sampah sudah diangkut", POLICY)
     # From Monday 12 August 2024 10:00: 17 August is a Saturday; 14 working days end on 30 Aug.
-    assert (case.standing["step"], case.due_at) == ("penyelesaian", at_wita(2024, 8, 30, 10, 0))
+    assert (case.step, case.due_at) == ("penyelesaian", at_wita(2024, 8, 30, 10, 0))
 
 
 def test_second_acknowledgement_records_nothing() -> None:
@@ -51,7 +51,7 @@ def test_second_acknowledgement_records_nothing() -> None:
 def test_only_the_body_holding_the_case_may_act() -> None:
     case = _disposed_case()
     with pytest.raises(NotDisposedToBody):
-        case.resolve(_cause(2), "PDAM", "Sudah")
+        case.resolve(_cause(2), "PDAM", "Sudah", POLICY)
 
 
 def test_archived_case_has_no_deadline() -> None:
@@ -75,14 +75,14 @@ def test_acceptance_does_not_undo_a_disposition_that_came_first() -> None:
 
 def test_deadline_warning_is_recorded_once_per_deadline() -> None:
     case = Case.open(uuid4(), _cause(0), REPORT, POLICY)
-    case.review_deadline(at_wita(2024, 8, 14, 9, 30))
-    case.review_deadline(at_wita(2024, 8, 14, 10, 30))
+    case.review_deadlines(at_wita(2024, 8, 14, 9, 30), POLICY)
+    case.review_deadlines(at_wita(2024, 8, 14, 10, 30), POLICY)
     assert _names(case).count("DeadlineApproaching") == 1
 
 
 def test_a_new_deadline_may_be_warned_about_again() -> None:
     case = Case.open(uuid4(), _cause(0), REPORT, POLICY)
-    case.review_deadline(at_wita(2024, 8, 14, 9, 30))
+    case.review_deadlines(at_wita(2024, 8, 14, 9, 30), POLICY)
     case.dispose(Cause("d", at_wita(2024, 8, 14, 10, 0)), "DLH", "Dinas Lingkungan Hidup", POLICY)
-    case.review_deadline(at_wita(2024, 8, 20, 10, 30))  # follow-up due Wed 21 Aug 10:00
+    case.review_deadlines(at_wita(2024, 8, 20, 10, 30), POLICY)  # follow-up due Wed 21 Aug
     assert _names(case).count("DeadlineApproaching") == 2

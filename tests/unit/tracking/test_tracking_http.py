@@ -3,23 +3,10 @@
 from __future__ import annotations
 
 import pytest
-from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from tracking_helpers import DISPOSITIONS, DLH, PDAM_ACTIONS, REPORTS, TOKENS, Feed, Report
 
-from shared.http import install_auth_errors
 from tracking.bootstrap import TrackingParts
-from tracking.entrypoints.http import install_error_handlers, public_router, stats_router
-
-
-@pytest.fixture
-def client(parts: TrackingParts) -> TestClient:
-    api = FastAPI()
-    install_auth_errors(api)
-    install_error_handlers(api)
-    api.include_router(public_router(parts.views))
-    api.include_router(stats_router(parts.views, parts.tokens))
-    return TestClient(api)
 
 
 def _disposed(feed: Feed, parts: TrackingParts, report: Report) -> None:

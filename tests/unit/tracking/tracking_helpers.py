@@ -25,7 +25,13 @@ from tracking.settings import TrackingSettings
 
 # Monday 12 August 2024, 09:00 WITA: verification due Thursday 15 August 09:00 WITA.
 START = datetime(2024, 8, 12, 9, 0, tzinfo=WITA)
-TOKENS = {"analyst": "analyst-token", "notification": "notification-token"}
+TOKENS = {
+    "analyst": "analyst-token",
+    "notification": "notification-token",
+    "admin": "admin-token",
+    "skpd:PDAM": "pdam-token",
+    "skpd:DLH": "dlh-token",
+}
 PDAM = ("PDAM", "Perumda Air Minum Bandarmasih (PDAM)")
 DLH = ("DLH", "Dinas Lingkungan Hidup")
 
@@ -44,6 +50,11 @@ def settings(tmp_path: Path) -> TrackingSettings:
         deadline_check_seconds=0.02,
         projector_idle_seconds=0.01,
     )
+
+
+def auth(role: str) -> dict[str, str]:
+    """The bearer header of a test role."""
+    return {"Authorization": f"Bearer {TOKENS[role]}"}
 
 
 def build(tmp_path: Path, clock: FixedClock) -> TrackingParts:

@@ -1,0 +1,257 @@
+"""Tracking on the real broker: 335 reports, bodies' systems resolving 331, desks, the moved clock.
+
+The reports of this module come by the walk-in desk, a channel no other end-to-end test uses,
+so the analysts' figures are read with `channel=walk-in`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import csv
+import io
+import json
+import time
+import uuid
+from collections.abc import Callable
+from datetime import UTC, datetime
+from typing import Any
+
+import httpx
+import pytest
+from aiokafka import AIOKafkaProducer
+
+from shared import contracts as c
+from shared import topics
+from shared.messaging import codec
+from tests.e2e.conftest import System
+from tests.e2e.test_report_path import intake_message, submit
+from tests.kafka_helpers import read_topic
+
+pytestmark = pytest.mark.e2e
+
+REPORTS = 335
+RESOLVED = 331
+WALK_IN = {"channel": "walk-in"}
+PLACES = (
+    ("Banjarmasin Utara", "Jl. Sultan Adam"),
+    ("Banjarmasin Selatan", "Jl. Kelayan A"),
+    ("Banjarmasin Timur", "Jl. Veteran"),
+    ("Banjarmasin Barat", "Jl. Pramuka"),
+    ("Banjarmasin Tengah", "Jl. Lambung Mangkurat"),
+)
+PROBLEMS = (
+    ("PDAM", "Air PDAM mati sejak {n} hari di rumah nomor {n} {street}"),
+    ("DLH", "Sampah menumpuk di pinggir {street} gang {n}, bau sekali"),
+    ("DISPERKIM", "Lampu penerangan jalan umum mati di {street} tiang {n}"),
+    ("DPUPR", "Jalan berlubang besar di {street} dekat nomor {n}"),
+    ("DISDUKCAPIL", "Pelayanan KTP di disdukcapil lambat, antrean {n} orang dari {street}"),
+)
+
+
+def _walk_in(n: int) -> c.IntakeMessage:
+    kecamatan, street = PLACES[n % len(PLACES)]
+    _, template = PROBLEMS[n % len(PROBLEMS)]
+    now = datetime.now(UTC)
+    return c.IntakeMessage(
+        occurred_at=now,
+        received_at=now,
+        channel=c.Channel.WALK_IN,
+        message_id=f"loket-{uuid.uuid4()}",
+        text=template.format(n=n + 1, street=street),
+        location=c.Location(kecamatan=kecamatan),
+        reporter=c.Reporter(name=f"Warga {n}", phone=f"+62812{n:07d}"),
+    )
+
+
+async def _send_all(bootstrap: str, items: list[tuple[str, bytes, bytes, Any]]) -> None:
+    """Send many records at once and wait until the broker has them all."""
+    producer = AIOKafkaProducer(bootstrap_servers=bootstrap, acks="all", linger_ms=20)
+    await producer.start()
+    try:
+        sent = [
+            await producer.send(topic, value=value, key=key, headers=headers)
+            for topic, key, value, headers in items
+        ]
+        await asyncio.gather(*sent)
+    finally:
+        await producer.stop()
+
+
+def _until(check: Callable[[], Any], timeout: float = 180.0) -> Any:
+    deadline = time.monotonic() + timeout
+    last: Any = None
+    while time.monotonic() < deadline:
+        last = check()
+        if last:
+            return last
+        time.sleep(0.5)
+    raise AssertionError(f"condition not met in {timeout} s (last: {last})")
+
+
+def _stats(system: System, **params: str) -> dict[str, Any]:
+    answer = httpx.get(
+        f"{system.url('tracking')}/v1/stats", params=params, headers=system.auth("analyst")
+    )
+    answer.raise_for_status()
+    body: dict[str, Any] = answer.json()
+    return body
+
+
+def _routed(system: System, expected: int) -> list[c.ReportRouted]:
+    """What the bodies' systems read on their own topics (this module's reports only)."""
+    found: list[c.ReportRouted] = []
+    for code, _ in PROBLEMS:
+        records = asyncio.run(
+            read_topic(
+                system.kafka,
+                topics.skpd_topic(code),
+                until=lambda got: len(got) >= expected // len(PROBLEMS),
+                where=lambda r: b'"walk-in"' in (r.value or b""),
+                timeout=60,
+            )
+        )
+        found += [c.ReportRouted.model_validate(json.loads(r.value)) for r in records]
+    return found
+
+
+def _resolution(routed: c.ReportRouted) -> list[tuple[str, bytes, bytes, Any]]:
+    """A body's system acknowledging and resolving one report on its actions topic."""
+    ids = {"report_id": routed.report_id, "tracking_id": routed.tracking_id}
+    moves: list[c.SkpdAction] = [
+        c.Acknowledge(**ids, occurred_at=datetime.now(UTC), skpd_code=routed.skpd_code),
+        c.Resolve(
+            **ids, occurred_at=datetime.now(UTC), skpd_code=routed.skpd_code, text="Sudah beres"
+        ),
+    ]
+    topic = topics.skpd_actions_topic(routed.skpd_code)
+    key = str(routed.report_id).encode()
+    return [(topic, key, codec.encode(m), codec.headers(m)) for m in moves]
+
+
+def test_335_reports_flow_in_and_the_bodies_systems_resolve_331(system: System) -> None:
+    messages = [_walk_in(n) for n in range(REPORTS)]
+    asyncio.run(
+        _send_all(
+            system.kafka,
+            [(topics.INTAKE, m.key.encode(), codec.encode(m), codec.headers(m)) for m in messages],
+        )
+    )
+    _until(lambda: _stats(system, **WALK_IN)["received"] == REPORTS)
+    routed = _routed(system, REPORTS)
+    assert len({r.report_id for r in routed}) == REPORTS
+    actions = [record for item in routed[:RESOLVED] for record in _resolution(item)]
+    asyncio.run(_send_all(system.kafka, actions))
+    stats = _until(lambda: (s := _stats(system, **WALK_IN))["resolved"] == RESOLVED and s)
+    assert (stats["total"], stats["received"], stats["resolved"], stats["in_progress"]) == (
+        REPORTS,
+        REPORTS,
+        RESOLVED,
+        REPORTS - RESOLVED,
+    )
+    answer = httpx.get(
+        f"{system.url('tracking')}/v1/stats.csv", params=WALK_IN, headers=system.auth("analyst")
+    )
+    rows = list(csv.DictReader(io.StringIO(answer.text)))
+    assert [sum(int(row[k]) for row in rows) for k in ("received", "resolved", "in_progress")] == [
+        REPORTS,
+        RESOLVED,
+        REPORTS - RESOLVED,
+    ]
+
+
+def _status(system: System, tracking_id: str) -> dict[str, Any]:
+    body: dict[str, Any] = httpx.get(f"{system.url('tracking')}/v1/reports/{tracking_id}").json()
+    return body
+
+
+def _disposed_to(system: System, tracking_id: str, code: str) -> None:
+    _until(lambda: (_status(system, tracking_id).get("skpd") or {}).get("code") == code, 60)
+
+
+def _desk(system: System, code: str, tracking_id: str, role: str, **move: Any) -> httpx.Response:
+    url = f"{system.url('tracking')}/v1/skpd/{code}/reports/{tracking_id}/actions"
+    return httpx.post(url, json=move, headers=system.auth(role), timeout=10)
+
+
+def test_a_body_acts_over_http_on_its_own_report_and_not_on_anothers(system: System) -> None:
+    tracking_id = submit(system, intake_message("Air PDAM keruh di Jl. Cemara", "+628125557001"))
+    _disposed_to(system, tracking_id, "PDAM")
+    assert _desk(system, "PDAM", tracking_id, "skpd:DLH", action="acknowledge").status_code == 403
+    assert _desk(system, "DLH", tracking_id, "skpd:DLH", action="acknowledge").status_code == 403
+    assert _desk(system, "PDAM", tracking_id, "skpd:PDAM", action="acknowledge").status_code == 202
+    _until(lambda: _status(system, tracking_id)["status"] == "Terdisposisi: Sedang Diproses", 60)
+    refused = _desk(system, "PDAM", tracking_id, "skpd:PDAM", action="classify", resolution_days=7)
+    assert refused.status_code == 409
+
+
+def _reply(tracking_id: str, report_id: str) -> c.ReporterReplyReceived:
+    now = datetime.now(UTC)
+    return c.ReporterReplyReceived(
+        report_id=uuid.UUID(report_id),
+        tracking_id=tracking_id,
+        occurred_at=now,
+        received_at=now,
+        channel=c.Channel.SMS,
+        text="Air masih keruh sampai sekarang",
+    )
+
+
+def _report_id(system: System, tracking_id: str) -> str:
+    records = asyncio.run(
+        read_topic(
+            system.kafka,
+            topics.CASES,
+            until=lambda got: len(got) >= 1,
+            where=lambda r: tracking_id.encode() in (r.value or b""),
+        )
+    )
+    return str(json.loads(records[0].value)["report_id"])
+
+
+def test_a_reporters_reply_reopens_a_resolved_case(system: System) -> None:
+    tracking_id = submit(system, intake_message("Air PDAM mati di Jl. Belitung", "+628125557002"))
+    _disposed_to(system, tracking_id, "PDAM")
+    assert (
+        _desk(
+            system, "PDAM", tracking_id, "admin", action="resolve", text="Sudah normal"
+        ).status_code
+        == 202
+    )
+    _until(lambda: _status(system, tracking_id)["status"] == "Terdisposisi: Selesai", 60)
+    reply = _reply(tracking_id, _report_id(system, tracking_id))
+    record = (topics.REPORTS, reply.report_id.bytes, codec.encode(reply), codec.headers(reply))
+    asyncio.run(
+        _send_all(system.kafka, [(record[0], str(reply.report_id).encode(), record[2], record[3])])
+    )
+    reopened = _until(
+        lambda: (
+            (s := _status(system, tracking_id))["status"] == "Terdisposisi: Sedang Diproses" and s
+        ),
+        60,
+    )
+    assert [e["type"] for e in reopened["events"]][-2:] == ["ReporterReplied", "CaseReopened"]
+
+
+def test_the_moved_clock_closes_an_answered_case_and_escalates_a_neglected_one(
+    system: System,
+) -> None:
+    answered = submit(system, intake_message("Air PDAM bocor di Jl. Kuripan", "+628125557003"))
+    neglected = submit(system, intake_message("Air PDAM mati di Jl. Pekapuran", "+628125557004"))
+    for tracking_id in (answered, neglected):
+        _disposed_to(system, tracking_id, "PDAM")
+    _desk(system, "PDAM", answered, "skpd:PDAM", action="resolve", text="Pipa sudah diganti")
+    _until(lambda: _status(system, answered)["status"] == "Terdisposisi: Selesai", 60)
+    advanced = httpx.post(
+        f"{system.url('tracking')}/v1/test/clock/advance",
+        json={"seconds": 21 * 86400},
+        headers=system.auth("admin"),
+    )
+    assert advanced.status_code == 200
+    closed = _until(lambda: "CaseClosed" in _types(system, answered), 60)
+    assert closed and _status(system, answered)["status"] == "Terdisposisi: Selesai"
+    _until(lambda: "CaseEscalated" in _types(system, neglected), 60)
+    assert _stats(system)["escalated"] >= 1
+
+
+def _types(system: System, tracking_id: str) -> list[str]:
+    return [event["type"] for event in _status(system, tracking_id)["events"]]
