@@ -55,6 +55,8 @@ def test_status_names_outcome_and_tracking_id_once_recorded(
         "status": "accepted",
         "tracking_id": app.intake_status("sms", "m-1").tracking_id,
         "reason": None,
+        "duplicate_of": None,
+        "possible_duplicate_of": None,
     }
 
 
