@@ -32,7 +32,7 @@ class Vault:
 
     def __init__(self, app: IntakeApplication, sealer: IdentitySealer) -> None:
         self._app = app
-        self._sealer = sealer
+        self.sealer = sealer
 
     def look_up(self, reporter_ref: str, role: str) -> DeliveryAddress:
         """The delivery address, or a refusal; either way an event in the vault entry."""
@@ -55,7 +55,7 @@ class Vault:
         report: Report = self._app.repository.get(entry.report_id)
         now = self._app.clock.now()
         known = (
-            None if entry.erased_at else self._sealer.unseal(reporter_ref, report.sealed_identity)
+            None if entry.erased_at else self.sealer.unseal(reporter_ref, report.sealed_identity)
         )
         refusal = ERASED if known is None else self._refusal(report, role)
         if refusal is not None:
@@ -84,7 +84,7 @@ class Vault:
     def erase(self, tracking_id: str, by: str) -> Erasure:
         """Destroy the key of the report's reporter, then record the erasure (idempotent)."""
         report = self._app.report_by_tracking_id(tracking_id)
-        self._sealer.erase(report.reporter_ref)
+        self.sealer.erase(report.reporter_ref)
 
         def record(batch: ProcessingEvent[UUID]) -> Erasure:
             entry = self.entry(report.reporter_ref)

@@ -36,9 +36,7 @@ def other(n: int) -> Reporter:
 
 def report(message_id: str, text: str, location: Location, minutes: int = 60, n: int = 1) -> Any:
     when = START + timedelta(minutes=minutes)
-    return message(
-        message_id, text=text, location=location, reporter=other(n), received_at=when
-    )
+    return message(message_id, text=text, location=location, reporter=other(n), received_at=when)
 
 
 def test_near_and_very_similar_report_is_linked_as_duplicate(

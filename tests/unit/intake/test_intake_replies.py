@@ -119,4 +119,3 @@ def test_a_tracking_id_typed_with_o_and_l_reads_as_0_and_1() -> None:
 
 def test_an_ordinary_report_is_no_command() -> None:
     assert read_command("Lampu jalan mati di Jl. Kayu Tangi", "LPR") is None
-
