@@ -12,6 +12,7 @@ import typer
 
 from services.cli import client, dev
 from services.cli.state import SERVICES, DevState
+from services.cli.vault import vault_app
 from shared.auth import is_role
 from shared.contracts import Channel, Location, Reporter, ReportKind
 from shared.logging import configure_logging, get_logger
@@ -20,6 +21,7 @@ from shared.settings import CommonSettings
 app = typer.Typer(help="lapor: SP4N-LAPOR! complaint workflow", no_args_is_help=True)
 dev_app = typer.Typer(help="The development system (local Kafka, SQLite stores)")
 app.add_typer(dev_app, name="dev")
+app.add_typer(vault_app, name="vault")
 log = get_logger("lapor")
 err = typer.echo
 
@@ -178,7 +180,11 @@ def submit(
     except client.SubmitTimeout as late:
         err(str(late), err=True)
         raise typer.Exit(2) from late
-    typer.echo(answer.tracking_id)
+    if answer.tracking_id:
+        typer.echo(answer.tracking_id)
+    if not answer.succeeded:
+        err(f"refused ({answer.status}): {answer.reason}", err=True)
+        raise typer.Exit(1)
 
 
 @app.command()
