@@ -103,9 +103,7 @@ def test_reply_and_rating_from_the_reporter_reach_the_reports_topic(system: Syst
     assert rating.json()["status"] == "rating"
     stranger = post(system, body(f"CEK {tracking_id}", phone()))
     assert (stranger.json()["status"], stranger.json()["tracking_id"]) == ("archived", None)
-    seen = reports_about(
-        system, tracking_id, {"ReporterReplyReceived", "ReporterRatingReceived"}
-    )
+    seen = reports_about(system, tracking_id, {"ReporterReplyReceived", "ReporterRatingReceived"})
     assert seen["ReporterReplyReceived"]["text"] == "air masih keruh sampai hari ini"
     assert seen["ReporterRatingReceived"]["rating"] == 4
     assert "ReporterStatusRequested" not in seen
