@@ -9,6 +9,7 @@ import sys
 import time
 from pathlib import Path
 
+import httpx
 import pytest
 
 from services.cli.state import DevState
@@ -82,11 +83,11 @@ def test_a_refused_report_prints_its_tracking_id_and_the_reason_on_stderr_and_ex
     assert "refused (archived): spam" in refused.stderr
 
 
-def test_vault_erase_erases_and_an_unknown_id_exits_1(state_dir: Path) -> None:
-    submitted = lapor(
-        state_dir, "submit", "--phone", "+6281234500077", "--text", "Sampah menumpuk di TPS Pramuka"
-    )
-    tracking_id = submitted.stdout.strip()
+def test_vault_erase_erases_and_an_unknown_id_exits_1(state_dir: Path, system: System) -> None:
+    report = {"channel": "web", "message_id": "cli-erase-1", "text": "Sampah menumpuk di TPS"}
+    tracking_id = httpx.post(
+        f"{system.url('intake')}/v1/reports", json=report, headers=system.auth("adapter")
+    ).json()["tracking_id"]
     erased = lapor(state_dir, "vault", "erase", tracking_id)
     assert erased.returncode == 0, erased.stderr
     assert f"{tracking_id}: identity erased at" in erased.stdout
