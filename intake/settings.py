@@ -7,6 +7,7 @@ from datetime import timedelta
 from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from intake.domain.duplicates import DuplicateRules
 from intake.domain.identifiers import TrackingIdFormat
 from intake.domain.screening import ScreeningRules
 from shared.settings import CommonSettings
@@ -42,6 +43,21 @@ class IntakeSettings(BaseSettings):
         default_factory=lambda: list(DEFAULT_ABUSIVE_WORDS),
         description="Whole words (any case) that hold a report for review; JSON list",
     )
+    submit_wait_seconds: float = Field(
+        default=10, gt=0, description="POST /v1/reports waits this long for the outcome, then 202"
+    )
+    sms_form_channels: list[str] = Field(
+        default_factory=lambda: ["sms", "whatsapp"],
+        description="Channels whose texts may use `LAPOR <text>` / `LAPOR#<kelurahan>#<text>`",
+    )
+    duplicate_radius_m: float = Field(default=50, gt=0, le=1000)
+    duplicate_link_similarity: float = Field(
+        default=0.5, gt=0, le=1, description="Text this similar within the radius: linked"
+    )
+    duplicate_flag_similarity: float = Field(
+        default=0.3, gt=0, le=1, description="Weaker matches: flagged `kemungkinan duplikat`"
+    )
+    duplicate_window_days: float = Field(default=30, gt=0)
     common: CommonSettings = Field(default_factory=CommonSettings)
 
     @field_validator("abusive_words")
@@ -56,6 +72,15 @@ class IntakeSettings(BaseSettings):
             flood_max_reports=self.flood_max_reports,
             flood_window=timedelta(minutes=self.flood_window_minutes),
             abusive_words=frozenset(self.abusive_words),
+        )
+
+    def duplicate_rules(self) -> DuplicateRules:
+        """When a report repeats an open one (linked) or may (flagged)."""
+        return DuplicateRules(
+            radius_m=self.duplicate_radius_m,
+            link_similarity=self.duplicate_link_similarity,
+            flag_similarity=self.duplicate_flag_similarity,
+            window=timedelta(days=self.duplicate_window_days),
         )
 
     def tracking_format(self) -> TrackingIdFormat:

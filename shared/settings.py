@@ -41,6 +41,11 @@ class CommonSettings(BaseSettings):
     )
     test_mode: bool = Field(default=False, description="Enables the clock endpoint for tests")
     max_message_bytes: int = 65_536
+    identity_topic_retention_days: float = Field(
+        default=7,
+        gt=0,
+        description="How long lapor.intake.v1 and lapor.deadletter.v1 (identity) keep records",
+    )
     log_format: str = "console"
     log_level: str = "INFO"
     record_attempts: int = Field(

@@ -1,59 +1,92 @@
-"""The intake application: consumes adapter messages, answers status, guards the vault."""
+"""The intake application: records adapter messages, learns dispositions, guards the vault."""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Collection
 from functools import singledispatchmethod
-from typing import Any, ClassVar
+from typing import Any, ClassVar, TypeVar
 from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError, ProcessingEvent
 from eventsourcing.persistence import IntegrityError
 
 from intake.application import ids
+from intake.application.admin import AdminDesk
+from intake.application.dedup import DuplicateIndex
+from intake.application.ports import IdentitySealer
 from intake.application.recording import MessageRecorder
-from intake.application.views import DeliveryAddress, IntakeStatus
+from intake.application.vault import Vault
+from intake.application.views import IntakeStatus
+from intake.domain.access import ReportAccess
 from intake.domain.activity import ReporterActivity
+from intake.domain.claims import TrackingIdClaim
+from intake.domain.duplicates import DuplicateRules, OpenReports
 from intake.domain.errors import (
-    LookUpRefused,
+    InvalidMessage,
     MessageNotSeen,
     TrackingIdsExhausted,
-    UnknownReporterRef,
+    UnknownTrackingId,
 )
+from intake.domain.held import HeldQueue
 from intake.domain.identifiers import TrackingIdFormat
+from intake.domain.replies import Correspondence
 from intake.domain.report import Report
 from intake.domain.screening import ScreeningRules
-from intake.domain.vault import VaultEntry
 from shared.clock import Clock
-from shared.contracts import IntakeMessage
-from shared.logging import get_logger
+from shared.contracts import (
+    CaseArchived,
+    CaseClosed,
+    CaseResolved,
+    IntakeMessage,
+    ReportDisposed,
+    ReportEscalated,
+    ReportRedisposed,
+)
 from shared.processing import BatchProcessApplication
 
-log = get_logger(__name__)
-
-SKPD_REFUSAL = (
-    "an SKPD may see the identity only of a non-anonim report disposed to it; "
-    "intake does not know dispositions yet"
-)
-LOOK_UP_ATTEMPTS = 3
+T = TypeVar("T")
+WRITE_ATTEMPTS = 3
 
 
 class IntakeApplication(BatchProcessApplication):
-    """Records each adapter message once as a screened report; identity stays here."""
+    """Records each adapter message once; identity stays here, sealed per reporter."""
 
     name = "intake"
-    rejectable_errors: ClassVar[tuple[type[Exception], ...]] = (TrackingIdsExhausted,)
-    snapshotting_intervals: ClassVar[dict[type[Any], int]] = {ReporterActivity: 100}
+    rejectable_errors: ClassVar[tuple[type[Exception], ...]] = (
+        TrackingIdsExhausted,
+        InvalidMessage,
+    )
+    snapshotting_intervals: ClassVar[dict[type[Any], int]] = {
+        ReporterActivity: 100,
+        OpenReports: 50,
+        HeldQueue: 50,
+    }
 
     def __init__(
         self,
         rules: ScreeningRules,
         tracking_format: TrackingIdFormat,
         clock: Clock,
+        *,
+        sealer: IdentitySealer,
+        duplicate_rules: DuplicateRules,
+        sms_channels: Collection[str] = ("sms",),
         env: dict[str, str] | None = None,
     ) -> None:
         super().__init__(env)
         self.clock = clock
-        self._recorder = MessageRecorder(self, rules, tracking_format, clock)
+        self.duplicates = DuplicateIndex(self, duplicate_rules)
+        self._recorder = MessageRecorder(
+            self,
+            rules,
+            tracking_format,
+            clock,
+            sealer=sealer,
+            duplicates=self.duplicates,
+            sms_channels=sms_channels,
+        )
+        self.admin = AdminDesk(self, self.duplicates)
+        self.vault = Vault(self, sealer)
 
     @singledispatchmethod
     def policy(self, domain_event: Any, processing_event: ProcessingEvent[UUID]) -> None:
@@ -63,52 +96,85 @@ class IntakeApplication(BatchProcessApplication):
     def _(self, message: IntakeMessage, processing_event: ProcessingEvent[UUID]) -> None:
         self._recorder.record(message, processing_event)
 
+    @policy.register
+    def _(self, disposed: ReportDisposed, processing_event: ProcessingEvent[UUID]) -> None:
+        access = self._access(processing_event, disposed.report_id)
+        access.dispose(disposed.skpd_code, disposed.also)
+        processing_event.collect_events(access)
+
+    @policy.register
+    def _(self, moved: ReportRedisposed, processing_event: ProcessingEvent[UUID]) -> None:
+        access = self._access(processing_event, moved.report_id)
+        access.redispose(moved.from_code, moved.skpd_code)
+        processing_event.collect_events(access)
+
+    @policy.register
+    def _(self, escalated: ReportEscalated, processing_event: ProcessingEvent[UUID]) -> None:
+        if escalated.skpd_code:
+            access = self._access(processing_event, escalated.report_id)
+            access.dispose(escalated.skpd_code, ())
+            processing_event.collect_events(access)
+
+    @policy.register(CaseResolved)
+    @policy.register(CaseClosed)
+    @policy.register(CaseArchived)
+    def _(self, case: Any, processing_event: ProcessingEvent[UUID]) -> None:
+        report = self.load(processing_event, case.report_id, Report)
+        if report is not None:
+            self.duplicates.remove(processing_event, report)
+
+    def _access(self, batch: ProcessingEvent[UUID], report_id: UUID) -> ReportAccess:
+        access = self.load(batch, ids.access_id(report_id), ReportAccess)
+        return access or ReportAccess(id=ids.access_id(report_id), report_id=report_id)
+
+    def submit(self, message: IntakeMessage) -> tuple[IntakeStatus, bool]:
+        """Record a message arriving over HTTP the way the consumer does; True if new."""
+        created = self.write(lambda batch: self._recorder.record(message, batch))
+        return self.intake_status(message.channel.value, message.message_id), created
+
+    def write(self, change: Callable[[ProcessingEvent[UUID]], T]) -> T:
+        """Apply a change and record its events in one transaction; retry a lost race."""
+        for attempt in range(1, WRITE_ATTEMPTS + 1):
+            with self.processing_lock:
+                batch: ProcessingEvent[UUID] = ProcessingEvent()
+                result = change(batch)
+                try:
+                    recordings = self._record(batch)
+                except IntegrityError:
+                    if attempt == WRITE_ATTEMPTS:
+                        raise
+                    continue
+                self._take_snapshots(batch)
+                self._notify(recordings)
+                return result
+        raise AssertionError("unreachable")
+
     def intake_status(self, channel: str, message_id: str) -> IntakeStatus:
         """What became of one adapter message (MessageNotSeen until it is recorded)."""
         try:
-            report: object = self.repository.get(ids.report_id(channel, message_id))
+            found: object = self.repository.get(ids.report_id(channel, message_id))
         except AggregateNotFoundError:
             raise MessageNotSeen(f"no report for message {channel}:{message_id} yet") from None
-        if not isinstance(report, Report):
+        if isinstance(found, Correspondence):
+            return IntakeStatus(channel, message_id, found.status, found.tracking_id, found.refusal)
+        if not isinstance(found, Report):
             raise MessageNotSeen(f"no report for message {channel}:{message_id}")
-        return IntakeStatus(channel, message_id, report.status, report.tracking_id, report.reason)
-
-    def look_up_identity(self, reporter_ref: str, role: str) -> DeliveryAddress:
-        """The delivery address behind a reporter_ref, for a role that may see it; audited."""
-        attempts_left = LOOK_UP_ATTEMPTS
-        while True:
-            try:
-                return self._look_up_once(reporter_ref, role)
-            except IntegrityError:  # a concurrent look-up appended first: record ours after it
-                attempts_left -= 1
-                if attempts_left == 0:
-                    raise
-
-    def _look_up_once(self, reporter_ref: str, role: str) -> DeliveryAddress:
-        entry = self._vault_entry(reporter_ref)
-        if role.startswith("skpd:"):
-            entry.record_refusal(role=role, at=self.clock.now(), reason=SKPD_REFUSAL)
-            self.save(entry)
-            log.warning("identity-look-up-refused", reporter_ref=reporter_ref, role=role)
-            raise LookUpRefused(SKPD_REFUSAL)
-        report: Report = self.repository.get(entry.report_id)
-        entry.record_look_up(role=role, at=self.clock.now())
-        self.save(entry)
-        log.info(
-            "identity-looked-up",
-            reporter_ref=reporter_ref,
-            report_id=str(entry.report_id),
-            role=role,
+        linked, flagged = found.duplicate_of, found.possible_duplicate_of
+        return IntakeStatus(
+            channel,
+            message_id,
+            found.status,
+            found.tracking_id,
+            found.reason,
+            duplicate_of=linked.tracking_id if linked else None,
+            possible_duplicate_of=flagged.tracking_id if flagged else None,
         )
-        who = report.reporter
-        channel = report.submission.channel
-        return DeliveryAddress(reporter_ref, channel, who.name, who.phone, who.email, who.handle)
 
-    def _vault_entry(self, reporter_ref: str) -> VaultEntry:
+    def report_by_tracking_id(self, tracking_id: str) -> Report:
+        """The report a tracking id names (UnknownTrackingId otherwise)."""
         try:
-            entry: object = self.repository.get(ids.vault_entry_id(reporter_ref))
+            claim: TrackingIdClaim = self.repository.get(ids.tracking_claim_id(tracking_id))
+            report: Report = self.repository.get(claim.report_id)
         except AggregateNotFoundError:
-            raise UnknownReporterRef(f"unknown reporter_ref {reporter_ref}") from None
-        if not isinstance(entry, VaultEntry):
-            raise UnknownReporterRef(f"unknown reporter_ref {reporter_ref}")
-        return entry
+            raise UnknownTrackingId(f"no report has tracking id {tracking_id}") from None
+        return report

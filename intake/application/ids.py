@@ -25,3 +25,18 @@ def activity_id(contact_key: str) -> UUID:
 def tracking_claim_id(tracking_id: str) -> UUID:
     """The claim on one tracking id."""
     return derived_id("tracking-id", tracking_id)
+
+
+def held_queue_id() -> UUID:
+    """The admin's one queue of held reports."""
+    return derived_id("held-queue")
+
+
+def access_id(report_id: UUID | str) -> UUID:
+    """Which bodies may see one report's contact."""
+    return derived_id("report-access", report_id)
+
+
+def index_id(key: str) -> UUID:
+    """The open reports of one map cell or kelurahan (duplicate candidates)."""
+    return derived_id("open-reports", key)

@@ -1,19 +1,27 @@
-"""Recording one adapter message: dedup, screen, tracking id, reporter ref, vault entry."""
+"""Recording one adapter message: dedup, reply or report, screen, duplicates, tracking id, vault."""
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from uuid import UUID
 
 from eventsourcing.application import ProcessingEvent
 
 from intake.application import ids
+from intake.application.dedup import DuplicateIndex, indexed
+from intake.application.ports import IdentitySealer
+from intake.application.replies import ReplyDesk
+from intake.application.submission import check_storable, submission_of
 from intake.domain.activity import ReporterActivity
 from intake.domain.claims import TrackingIdClaim
+from intake.domain.duplicates import Indexed
 from intake.domain.errors import TrackingIdsExhausted
+from intake.domain.held import HeldQueue
 from intake.domain.identifiers import TrackingIdFormat, new_reporter_ref
 from intake.domain.identity import Identity
-from intake.domain.report import Handles, Report, Submission
-from intake.domain.screening import ScreeningRules, screen
+from intake.domain.replies import read_command
+from intake.domain.report import DuplicateLink, Handles, Outcome, Report, Submission
+from intake.domain.screening import ACCEPTED, HELD, ScreeningRules, Verdict, screen
 from intake.domain.vault import VaultEntry
 from shared.clock import Clock
 from shared.contracts import IntakeMessage
@@ -23,7 +31,7 @@ TRACKING_ID_ATTEMPTS = 5
 
 
 class MessageRecorder:
-    """Turns an IntakeMessage into a screened Report, once per `channel:message_id`."""
+    """Turns an IntakeMessage into a reply or a screened Report, once per `channel:message_id`."""
 
     def __init__(
         self,
@@ -31,43 +39,81 @@ class MessageRecorder:
         rules: ScreeningRules,
         tracking_format: TrackingIdFormat,
         clock: Clock,
+        *,
+        sealer: IdentitySealer,
+        duplicates: DuplicateIndex,
+        sms_channels: Collection[str],
     ) -> None:
         self._app = app
         self._rules = rules
         self._format = tracking_format
         self._clock = clock
+        self._sealer = sealer
+        self._duplicates = duplicates
+        self._sms_channels = sms_channels
+        self._replies = ReplyDesk(app, sealer)
 
-    def record(self, message: IntakeMessage, batch: ProcessingEvent[UUID]) -> None:
-        """Record and screen the report unless this message was recorded before."""
+    def record(self, message: IntakeMessage, batch: ProcessingEvent[UUID]) -> bool:
+        """Record the message unless it was recorded before; True when recorded now."""
         report_id = ids.report_id(message.channel.value, message.message_id)
-        if self._app.load(batch, report_id, Report) is not None:
-            return
-        submission = self._submission(message)
+        if report_id in batch.aggregates or self._seen(report_id):
+            return False
+        check_storable(message)
+        sub = submission_of(message, self._clock.now(), self._sms_channels)
+        command = read_command(sub.text, self._format.prefix)
+        if command and self._replies.handle(batch, report_id, message, command, sub):
+            return True
+        self._record_report(batch, report_id, message, sub)
+        return True
+
+    def _seen(self, report_id: UUID) -> bool:
+        return report_id in self._app.repository
+
+    def _record_report(
+        self, batch: ProcessingEvent[UUID], report_id: UUID, message: IntakeMessage, sub: Submission
+    ) -> None:
         identity = Identity.from_dict(message.reporter.model_dump(mode="json"))
-        keys = identity.flood_keys(submission.channel)
-        recent = self._note_activity(batch, keys, report_id, submission)
-        verdict = screen(f"{message.title}\n{message.text}", recent, self._rules)
+        recent = self._note_activity(batch, identity.flood_keys(sub.channel), report_id, sub)
+        verdict = screen(f"{sub.title}\n{sub.text}", recent, self._rules)
         handles = Handles(self._claim_tracking_id(batch, report_id), new_reporter_ref())
-        report = Report.record(report_id, submission, identity, handles, verdict)
-        entry = VaultEntry(
+        entry = indexed(report_id, handles.tracking_id, sub)
+        outcome = self._outcome(batch, verdict, entry)
+        sealed = self._sealer.seal(handles.reporter_ref, identity.as_dict())
+        report = Report.record(report_id, sub, sealed, handles, outcome)
+        vault = VaultEntry(
             id=ids.vault_entry_id(handles.reporter_ref),
             reporter_ref=handles.reporter_ref,
             report_id=report_id,
         )
-        batch.collect_events(report, entry)
+        batch.collect_events(report, vault)
+        if outcome.status == ACCEPTED:
+            self._duplicates.add(batch, entry)
+        elif outcome.status == HELD:
+            self._queue(batch, report, sub)
 
-    def _submission(self, message: IntakeMessage) -> Submission:
-        return Submission(
-            channel=message.channel.value,
-            message_id=message.message_id,
-            kind=message.kind.value,
-            title=message.title,
-            text=message.text,
-            received_at=message.received_at or self._clock.now(),
-            location=message.location.model_dump(mode="json"),
-            anonim=message.anonim,
-            rahasia=message.rahasia,
+    def _outcome(self, batch: ProcessingEvent[UUID], verdict: Verdict, entry: Indexed) -> Outcome:
+        """Screening's verdict; an accepted report that repeats an open one is linked to it."""
+        if verdict.status not in (ACCEPTED, HELD):
+            return Outcome(verdict)
+        found = self._duplicates.matches(batch, entry)
+        if found.link is not None and verdict.status == ACCEPTED:
+            return Outcome(verdict, duplicate_of=_link(found.link))
+        flagged = found.flag or found.link
+        return Outcome(verdict, possible_duplicate_of=_link(flagged) if flagged else None)
+
+    def _queue(self, batch: ProcessingEvent[UUID], report: Report, sub: Submission) -> None:
+        queue = self._app.load(batch, ids.held_queue_id(), HeldQueue)
+        if queue is None:
+            queue = HeldQueue(id=ids.held_queue_id())
+        flag = report.possible_duplicate_of
+        queue.queue(
+            report_id=str(report.id),
+            tracking_id=report.tracking_id,
+            since=sub.received_at,
+            reason=report.reason or "",
+            possible_duplicate_of=flag.tracking_id if flag else None,
         )
+        batch.collect_events(queue)
 
     def _note_activity(
         self, batch: ProcessingEvent[UUID], keys: list[str], report_id: UUID, sub: Submission
@@ -97,3 +143,7 @@ class MessageRecorder:
                 batch.collect_events(claim)
                 return tracking_id
         raise TrackingIdsExhausted(f"{TRACKING_ID_ATTEMPTS} random tracking ids were all taken")
+
+
+def _link(entry: Indexed) -> DuplicateLink:
+    return DuplicateLink(entry.report_id, entry.tracking_id)

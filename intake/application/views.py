@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 
 @dataclass(frozen=True)
@@ -12,8 +13,10 @@ class IntakeStatus:
     channel: str
     message_id: str
     status: str
-    tracking_id: str
+    tracking_id: str | None
     reason: str | None
+    duplicate_of: str | None = None
+    possible_duplicate_of: str | None = None
 
 
 @dataclass(frozen=True)
@@ -26,3 +29,20 @@ class DeliveryAddress:
     phone: str | None
     email: str | None
     handle: str | None
+
+
+@dataclass(frozen=True)
+class Decision:
+    """What the admin decided about a held report."""
+
+    tracking_id: str
+    status: str
+    reason: str | None
+
+
+@dataclass(frozen=True)
+class Erasure:
+    """A reporter's identity erased for good."""
+
+    tracking_id: str
+    erased_at: datetime

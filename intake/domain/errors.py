@@ -29,3 +29,19 @@ class LookUpRefused(IntakeError):
 
 class TrackingIdsExhausted(IntakeError):
     """Every freshly drawn tracking id was taken (the format is too short for the volume)."""
+
+
+class NotHeld(IntakeError):
+    """The admin decided on a report that is not waiting in the held queue."""
+
+
+class UnknownTrackingId(IntakeError):
+    """No report carries this tracking id."""
+
+
+class IdentityErased(IntakeError):
+    """The reporter's identity was erased (crypto-shredded) and can never be read again."""
+
+
+class InvalidMessage(IntakeError):
+    """A message intake cannot store as it is (e.g. NUL or a lone surrogate in a text)."""

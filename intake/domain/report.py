@@ -1,4 +1,4 @@
-"""The Report aggregate: one adapter message, recorded once, screened, identity kept here only."""
+"""The Report aggregate: one adapter message, recorded once, screened; identity sealed."""
 
 from __future__ import annotations
 
@@ -9,8 +9,10 @@ from uuid import UUID
 
 from eventsourcing.domain import Aggregate, event
 
-from intake.domain.identity import Identity
-from intake.domain.screening import Verdict
+from intake.domain.errors import NotHeld
+from intake.domain.screening import ACCEPTED, ARCHIVED, HELD, Verdict
+
+DUPLICATE = "duplicate"
 
 
 @dataclass(frozen=True)
@@ -26,6 +28,8 @@ class Submission:
     location: dict[str, Any] = field(default_factory=dict)
     anonim: bool = False
     rahasia: bool = False
+    attachments: tuple[str, ...] | list[str] = ()
+    category: str | None = None
 
 
 @dataclass(frozen=True)
@@ -36,62 +40,134 @@ class Handles:
     reporter_ref: str
 
 
+@dataclass(frozen=True)
+class DuplicateLink:
+    """The open report a new one repeats (linked) or may repeat (flagged)."""
+
+    report_id: str
+    tracking_id: str
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """Screening's verdict, refined by the duplicate check."""
+
+    verdict: Verdict
+    duplicate_of: DuplicateLink | None = None
+    possible_duplicate_of: DuplicateLink | None = None
+
+    @property
+    def status(self) -> str:
+        """duplicate when linked, else the verdict's status."""
+        return DUPLICATE if self.duplicate_of else self.verdict.status
+
+
 class Report(Aggregate):
-    """A citizen report as intake recorded and screened it."""
+    """A citizen report as intake recorded and screened it; identity only as a sealed token."""
 
     @classmethod
     def record(
         cls,
         report_id: UUID,
         submission: Submission,
-        identity: Identity,
+        sealed_identity: str,
         handles: Handles,
-        verdict: Verdict,
+        outcome: Outcome,
     ) -> Report:
-        """Record a new report with its screening verdict (one fact, one event)."""
+        """Record a new report with its outcome (one fact, one event)."""
         return cls(
             id=report_id,
             submission=asdict(submission),
-            reporter=identity.as_dict(),
+            sealed_identity=sealed_identity,
             tracking_id=handles.tracking_id,
             reporter_ref=handles.reporter_ref,
-            status=verdict.status,
-            reason=verdict.reason,
+            status=outcome.status,
+            reason=outcome.verdict.reason,
+            duplicate_of=asdict(outcome.duplicate_of) if outcome.duplicate_of else None,
+            possible_duplicate_of=(
+                asdict(outcome.possible_duplicate_of) if outcome.possible_duplicate_of else None
+            ),
         )
 
     class Recorded(Aggregate.Created):
-        """Intake recorded a report with its screening verdict."""
+        """Intake recorded a report with its outcome (version 2: identity sealed per reporter)."""
+
+        class_version = 2
 
         submission: dict[str, Any]
-        reporter: dict[str, Any]
+        sealed_identity: str
         tracking_id: str
         reporter_ref: str
         status: str
         reason: str | None
+        duplicate_of: dict[str, str] | None
+        possible_duplicate_of: dict[str, str] | None
+
+        @staticmethod
+        def upcast_v1_v2(state: dict[str, Any]) -> None:
+            """Version 1 kept the identity in clear: it is no longer read (nothing to unseal)."""
+            state.pop("reporter", None)
+            state["sealed_identity"] = ""
+            state["duplicate_of"] = None
+            state["possible_duplicate_of"] = None
 
     @event(Recorded)
     def __init__(
         self,
         id: UUID,
         submission: dict[str, Any],
-        reporter: dict[str, Any],
+        sealed_identity: str,
         tracking_id: str,
         reporter_ref: str,
         status: str,
         reason: str | None,
+        duplicate_of: dict[str, str] | None,
+        possible_duplicate_of: dict[str, str] | None,
     ) -> None:
         self.submission = Submission(**submission)
-        self.reporter = Identity.from_dict(reporter)
+        self.sealed_identity = sealed_identity
         self.tracking_id = tracking_id
         self.reporter_ref = reporter_ref
-        self.verdict = Verdict(status, reason)
+        self.status = status
+        self.reason = reason
+        self.duplicate_of = DuplicateLink(**duplicate_of) if duplicate_of else None
+        self.possible_duplicate_of = (
+            DuplicateLink(**possible_duplicate_of) if possible_duplicate_of else None
+        )
 
-    @property
-    def status(self) -> str:
-        """accepted, held or archived."""
-        return self.verdict.status
+    def check_held(self) -> None:
+        """Only a held report awaits the admin's decision."""
+        if self.status != HELD:
+            raise NotHeld(f"report {self.tracking_id} is {self.status}, not held")
 
-    @property
-    def reason(self) -> str | None:
-        """Why screening held or archived it (None when accepted)."""
-        return self.verdict.reason
+    def verify(self, at: datetime, note: str) -> None:
+        """The admin verified a held report: it goes on to routing."""
+        self.check_held()
+        self._verified(at=at, note=note)
+
+    class Verified(Aggregate.Event):
+        """The admin verified the held report."""
+
+        at: datetime
+        note: str
+
+    @event(Verified)
+    def _verified(self, at: datetime, note: str) -> None:
+        self.status = ACCEPTED
+        self.reason = None
+
+    def archive(self, at: datetime, reason: str) -> None:
+        """The admin archived a held report, with the reason the reporter is told."""
+        self.check_held()
+        self._archived(at=at, reason=reason)
+
+    class ArchivedByAdmin(Aggregate.Event):
+        """The admin archived the held report."""
+
+        at: datetime
+        reason: str
+
+    @event(ArchivedByAdmin)
+    def _archived(self, at: datetime, reason: str) -> None:
+        self.status = ARCHIVED
+        self.reason = reason

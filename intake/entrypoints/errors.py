@@ -5,19 +5,37 @@ from __future__ import annotations
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 
-from intake.domain.errors import IntakeError, LookUpRefused, MessageNotSeen, UnknownReporterRef
+from intake.domain.errors import (
+    IdentityErased,
+    IntakeError,
+    InvalidMessage,
+    LookUpRefused,
+    MessageNotSeen,
+    NotHeld,
+    UnknownReporterRef,
+    UnknownTrackingId,
+)
+from intake.entrypoints.body import BadBody
 
 STATUS_CODES: dict[type[IntakeError], int] = {
     MessageNotSeen: 404,
     UnknownReporterRef: 404,
+    UnknownTrackingId: 404,
     LookUpRefused: 403,
+    IdentityErased: 410,
+    NotHeld: 409,
+    InvalidMessage: 422,
 }
 
 
 def install_error_handlers(app: FastAPI) -> None:
-    """Domain errors become 4xx answers that name the problem."""
+    """Domain errors and bad bodies become 4xx answers that name the problem."""
 
     @app.exception_handler(IntakeError)
     async def intake_error(_: Request, error: IntakeError) -> JSONResponse:
         status = STATUS_CODES.get(type(error), 400)
         return JSONResponse({"detail": str(error)}, status_code=status)
+
+    @app.exception_handler(BadBody)
+    async def bad_body(_: Request, error: BadBody) -> JSONResponse:
+        return JSONResponse({"detail": error.detail}, status_code=error.status)

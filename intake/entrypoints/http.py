@@ -1,35 +1,111 @@
-"""Intake's HTTP routes: message status for adapters, and the identity vault."""
+"""Intake's HTTP routes: the adapters' front, the admin's queue, the identity vault."""
 
 # No `from __future__ import annotations`: FastAPI must resolve the local Annotated aliases.
 
+import asyncio
 from dataclasses import asdict
 from typing import Annotated
 
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import JSONResponse
 
 from intake.application.app import IntakeApplication
-from intake.entrypoints.schemas import DeliveryAddressPublic, IntakeStatusPublic
+from intake.domain.duplicates import POSSIBLE_DUPLICATE
+from intake.entrypoints.body import read_message
+from intake.entrypoints.schemas import (
+    ArchiveRequest,
+    DecisionPublic,
+    DeliveryAddressPublic,
+    ErasurePublic,
+    HeldPublic,
+    IntakeStatusPublic,
+    LookUpPublic,
+    VerifyRequest,
+)
+from intake.settings import IntakeSettings
 from shared.auth import Principal, TokenStore
 from shared.contracts import Channel
 from shared.http import require
 
 
-def intake_router(app: IntakeApplication, tokens: TokenStore) -> APIRouter:
+def intake_router(
+    app: IntakeApplication, tokens: TokenStore, settings: IntakeSettings
+) -> APIRouter:
     """The routes, bound to one application and one token store."""
     router = APIRouter(tags=["intake"])
+    router.include_router(_adapter_routes(app, tokens, settings))
+    router.include_router(_admin_routes(app, tokens))
+    return router
+
+
+def _adapter_routes(
+    app: IntakeApplication, tokens: TokenStore, settings: IntakeSettings
+) -> APIRouter:
+    router = APIRouter()
     Adapter = Annotated[Principal, Depends(require(tokens, "adapter"))]
     VaultCaller = Annotated[Principal, Depends(require(tokens, "notification", "adapter", "skpd"))]
+    max_bytes = settings.common.max_message_bytes
+
+    @router.post("/v1/reports", status_code=201, response_model=IntakeStatusPublic)
+    async def submit(request: Request, _: Adapter) -> JSONResponse:
+        """Record one citizen message (an IntakeMessage body) and answer its outcome."""
+        message = await read_message(request, max_bytes)
+        location = f"/v1/intake/{message.channel.value}/{message.message_id}"
+        recording = asyncio.ensure_future(asyncio.to_thread(app.submit, message))
+        done, _pending = await asyncio.wait({recording}, timeout=settings.submit_wait_seconds)
+        if not done:
+            body = {"detail": "laporan sedang diproses", "location": location}
+            return JSONResponse(body, status_code=202, headers={"Location": location})
+        status, created = recording.result()
+        public = IntakeStatusPublic(**asdict(status)).model_dump(mode="json")
+        return JSONResponse(public, status_code=201 if created else 200)
 
     @router.get("/v1/intake/{channel}/{message_id:path}", response_model=IntakeStatusPublic)
     def intake_status(channel: Channel, message_id: str, _: Adapter) -> IntakeStatusPublic:
-        """What became of an adapter's message: accepted, held or archived, and its tracking id."""
+        """What became of an adapter's message, and its tracking id."""
         status = app.intake_status(channel.value, message_id)
         return IntakeStatusPublic(**asdict(status))
 
     @router.get("/v1/vault/{reporter_ref}", response_model=DeliveryAddressPublic)
     def look_up_identity(reporter_ref: str, caller: VaultCaller) -> DeliveryAddressPublic:
         """The delivery address behind a reporter_ref; every look-up is recorded."""
-        address = app.look_up_identity(reporter_ref, caller.role)
+        address = app.vault.look_up(reporter_ref, caller.role)
         return DeliveryAddressPublic(**asdict(address))
+
+    return router
+
+
+def _admin_routes(app: IntakeApplication, tokens: TokenStore) -> APIRouter:
+    router = APIRouter()
+    Admin = Annotated[Principal, Depends(require(tokens, "admin"))]
+
+    @router.get("/v1/held", response_model=list[HeldPublic])
+    def held(_: Admin) -> list[HeldPublic]:
+        """Held reports waiting for a decision, oldest first, with any duplicate flag."""
+        return [
+            HeldPublic(**asdict(w), flag=POSSIBLE_DUPLICATE if w.possible_duplicate_of else None)
+            for w in app.admin.held()
+        ]
+
+    @router.post("/v1/held/{tracking_id}/verify", response_model=DecisionPublic)
+    def verify(tracking_id: str, _: Admin, body: VerifyRequest | None = None) -> DecisionPublic:
+        """Verify a held report: it goes on to routing."""
+        decision = app.admin.verify(tracking_id, (body or VerifyRequest()).note)
+        return DecisionPublic(**asdict(decision))
+
+    @router.post("/v1/held/{tracking_id}/archive", response_model=DecisionPublic)
+    def archive(tracking_id: str, body: ArchiveRequest, _: Admin) -> DecisionPublic:
+        """Archive a held report with the reason the reporter is told."""
+        return DecisionPublic(**asdict(app.admin.archive(tracking_id, body.reason.strip())))
+
+    @router.get("/v1/reports/{tracking_id}/identity-look-ups", response_model=list[LookUpPublic])
+    def look_ups(tracking_id: str, _: Admin) -> list[LookUpPublic]:
+        """Every look-up of the reporter's identity and every refusal, oldest first."""
+        return [LookUpPublic(**asdict(item)) for item in app.vault.history(tracking_id)]
+
+    @router.delete("/v1/reports/{tracking_id}/identity", response_model=ErasurePublic)
+    def erase(tracking_id: str, caller: Admin) -> ErasurePublic:
+        """Erase the reporter's identity for good (crypto-shredding); the history stays."""
+        return ErasurePublic(**asdict(app.vault.erase(tracking_id, caller.role)))
 
     return router

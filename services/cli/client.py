@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import time
 import uuid
 from dataclasses import dataclass
@@ -10,15 +9,9 @@ from datetime import UTC, datetime
 from typing import Any
 
 import httpx
-from aiokafka import AIOKafkaProducer
 
-from services.cli import kafka_access
-from services.cli.state import DevState, state_dir
-from shared import topics
+from services.cli.state import DevState
 from shared.contracts import IntakeMessage
-from shared.messaging import codec
-from shared.messaging.kafka_auth import security_options
-from shared.messaging.principals import adapter_principal
 
 
 class SubmitTimeout(Exception):
@@ -33,65 +26,47 @@ class UnknownReport(Exception):
     """No report has that tracking id."""
 
 
+SUCCEEDED = ("accepted", "duplicate", "reply", "rating", "status-request")
+"""Outcomes `lapor submit` exits 0 for; held and archived exit 1 with the reason."""
+
+
 @dataclass(frozen=True)
 class Submitted:
     """What intake answered for one submitted message."""
 
-    tracking_id: str
+    tracking_id: str | None
     status: str
+    reason: str | None = None
 
-
-async def publish_intake(
-    bootstrap: str, message: IntakeMessage, security: dict[str, Any] | None = None
-) -> None:
-    """Publish one intake message as a channel adapter does, and wait for the broker."""
-    producer = AIOKafkaProducer(
-        bootstrap_servers=bootstrap, acks="all", enable_idempotence=True, **(security or {})
-    )
-    await producer.start()
-    try:
-        await producer.send_and_wait(
-            topics.INTAKE,
-            value=codec.encode(message),
-            key=message.key.encode(),
-            headers=codec.headers(message),
-        )
-    finally:
-        await producer.stop()
-
-
-def adapter_security(state: DevState, message: IntakeMessage) -> dict[str, Any]:
-    """On the secure profile the command line logs in as the message's channel adapter."""
-    if not state.kafka_secure:
-        return {}
-    adapter = adapter_principal("", message.channel).name
-    return security_options(
-        kafka_access.principal_settings(state.kafka_bootstrap_servers, state_dir(), adapter)
-    )
+    @property
+    def succeeded(self) -> bool:
+        """Whether the message went on (a report, a duplicate, a reply, a rating, a CEK)."""
+        return self.status in SUCCEEDED
 
 
 def submit(state: DevState, message: IntakeMessage, timeout: float = 30.0) -> Submitted:
-    """Publish, then ask intake until it has an answer for this message."""
-    asyncio.run(
-        publish_intake(state.kafka_bootstrap_servers, message, adapter_security(state, message))
-    )
-    url = f"{state.url('intake')}/v1/intake/{message.channel.value}/{message.message_id}"
+    """POST the message to intake as an adapter; follow a 202 until the outcome is known."""
     headers = {"Authorization": f"Bearer {state.tokens.get('adapter', '')}"}
+    base = state.url("intake")
+    try:
+        answer = httpx.post(
+            f"{base}/v1/reports", json=message.wire(), headers=headers, timeout=timeout
+        )
+    except httpx.HTTPError as error:
+        raise SubmitTimeout(f"intake did not answer: {error}") from error
+    location = answer.headers.get("Location") if answer.status_code == 202 else None
     deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            answer = httpx.get(url, headers=headers, timeout=5)
-        except httpx.HTTPError:
-            answer = None
-        if answer is not None and answer.status_code == 200:
-            body = answer.json()
-            if body.get("status") != "accepted":
-                raise SubmitRefused(body.get("reason") or body.get("status") or "refused")
-            return Submitted(body["tracking_id"], body["status"])
-        if answer is not None and answer.status_code not in (404, 503):
-            raise SubmitRefused(f"intake answered {answer.status_code}: {answer.text[:200]}")
+    while location and time.monotonic() < deadline:
         time.sleep(0.3)
-    raise SubmitTimeout(f"intake did not answer within {timeout:.0f} s")
+        answer = httpx.get(base + location, headers=headers, timeout=5)
+        if answer.status_code != 404:
+            break
+    if answer.status_code in (202, 404):
+        raise SubmitTimeout(f"intake did not answer within {timeout:.0f} s")
+    if answer.status_code not in (200, 201):
+        raise SubmitRefused(f"intake answered {answer.status_code}: {answer.text[:300]}")
+    body = answer.json()
+    return Submitted(body.get("tracking_id"), body["status"], body.get("reason"))
 
 
 def new_message(**fields: Any) -> IntakeMessage:

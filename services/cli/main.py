@@ -13,6 +13,7 @@ import typer
 from services.cli import client, deadletters, dev, projections
 from services.cli.kafka_access import kafka_access_app
 from services.cli.state import SERVICES, DevState
+from services.cli.vault import vault_app
 from shared.auth import is_role
 from shared.contracts import Channel, Location, Reporter, ReportKind
 from shared.logging import configure_logging, get_logger
@@ -24,6 +25,7 @@ app.add_typer(dev_app, name="dev")
 app.add_typer(kafka_access_app, name="kafka-access")
 app.add_typer(deadletters.app, name="deadletters")
 app.add_typer(projections.app, name="projections")
+app.add_typer(vault_app, name="vault")
 log = get_logger("lapor")
 err = typer.echo
 
@@ -190,7 +192,11 @@ def submit(
     except client.SubmitTimeout as late:
         err(str(late), err=True)
         raise typer.Exit(2) from late
-    typer.echo(answer.tracking_id)
+    if answer.tracking_id:
+        typer.echo(answer.tracking_id)
+    if not answer.succeeded:
+        err(f"refused ({answer.status}): {answer.reason}", err=True)
+        raise typer.Exit(1)
 
 
 @app.command()

@@ -98,10 +98,19 @@ def canonical(kecamatan_name: str | None, kelurahan_name: str | None) -> Place |
         if found is not None and found.kelurahan is not None:
             return found
     if kecamatan_name:
-        key = normalise(kecamatan_name)
-        for prefix in _PREFIXES:
-            key = key.removeprefix(prefix.strip() + " ")
+        key = _without_prefixes(normalise(kecamatan_name))
         for name in kecamatan():
             if normalise(name).removeprefix("banjarmasin ") == key:
                 return Place(name)
     return None
+
+
+def _without_prefixes(key: str) -> str:
+    """`kec. banjarmasin utara` -> `utara`: every leading prefix off, in any order."""
+    shorter = key
+    while True:
+        for prefix in _PREFIXES:
+            shorter = shorter.removeprefix(prefix)
+        if shorter == key:
+            return key
+        key = shorter

@@ -8,10 +8,15 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
+from aiokafka.admin.config_resource import ConfigResource, ConfigResourceType
 from aiokafka.errors import KafkaConnectionError, TopicAlreadyExistsError
 
 from shared import topics
 from shared.directory import body_codes
+from shared.settings import CommonSettings
+
+IDENTITY_TOPICS = (topics.INTAKE, topics.DEADLETTER)
+"""Topics that carry reporters' identity: kept only for a limited time (UU 27/2022)."""
 
 
 def project_topics() -> list[str]:
@@ -26,11 +31,16 @@ async def ensure_topics(
     partitions: int = topics.PARTITIONS,
     timeout: float = 60.0,
     security: Mapping[str, Any] | None = None,
+    identity_retention_days: float | None = None,
 ) -> list[str]:
     """Create the missing topics (idempotent); returns the ones created.
 
     `security`: aiokafka's security keyword arguments (`kafka_auth.security_options`).
+    The identity topics get `retention.ms` (default `LAPOR_IDENTITY_TOPIC_RETENTION_DAYS`, 7),
+    also when they exist already.
     """
+    days = identity_retention_days or CommonSettings().identity_topic_retention_days
+    configs = {"retention.ms": str(int(days * 86_400_000))}
     wanted = list(names) if names is not None else project_topics()
     admin = AIOKafkaAdminClient(
         bootstrap_servers=bootstrap_servers, request_timeout_ms=30_000, **(security or {})
@@ -42,9 +52,14 @@ async def ensure_topics(
         if missing:
             with contextlib.suppress(TopicAlreadyExistsError):
                 await admin.create_topics(
-                    [NewTopic(name, partitions, 1) for name in missing], timeout_ms=30_000
+                    [
+                        NewTopic(name, partitions, 1, topic_configs=_configs(name, configs))
+                        for name in missing
+                    ],
+                    timeout_ms=30_000,
                 )
         await _wait_visible(admin, set(wanted), timeout)
+        await _limit_retention(admin, [n for n in wanted if n in IDENTITY_TOPICS], configs)
         return missing
     finally:
         await admin.close()
@@ -68,3 +83,17 @@ async def _wait_visible(admin: AIOKafkaAdminClient, wanted: set[str], timeout: f
         if asyncio.get_running_loop().time() > deadline:
             raise TimeoutError("topics did not appear: " + ", ".join(sorted(wanted)))
         await asyncio.sleep(0.2)
+
+
+def _configs(name: str, identity_configs: dict[str, str]) -> dict[str, str]:
+    return identity_configs if name in IDENTITY_TOPICS else {}
+
+
+async def _limit_retention(
+    admin: AIOKafkaAdminClient, names: list[str], configs: dict[str, str]
+) -> None:
+    """Set the identity topics' retention (topics created before the limit existed too)."""
+    if names:
+        await admin.alter_configs(
+            [ConfigResource(ConfigResourceType.TOPIC, name, configs) for name in names]
+        )

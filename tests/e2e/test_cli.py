@@ -9,6 +9,7 @@ import sys
 import time
 from pathlib import Path
 
+import httpx
 import pytest
 
 from services.cli.state import DevState
@@ -73,8 +74,23 @@ def test_status_of_an_unknown_tracking_id_exits_1(state_dir: Path) -> None:
     assert "LPR-00000000" in shown.stderr
 
 
-def test_a_refused_report_prints_the_reason_on_stderr_and_exits_1(state_dir: Path) -> None:
+def test_a_refused_report_prints_its_tracking_id_and_the_reason_on_stderr_and_exits_1(
+    state_dir: Path,
+) -> None:
     refused = lapor(state_dir, "submit", "--channel", "web", "--text", "!!! ???")
     assert refused.returncode == 1
-    assert refused.stdout == ""
-    assert "refused" in refused.stderr
+    assert refused.stdout.strip().startswith("LPR-")
+    assert "refused (archived): spam" in refused.stderr
+
+
+def test_vault_erase_erases_and_an_unknown_id_exits_1(state_dir: Path, system: System) -> None:
+    report = {"channel": "web", "message_id": "cli-erase-1", "text": "Sampah menumpuk di TPS"}
+    tracking_id = httpx.post(
+        f"{system.url('intake')}/v1/reports", json=report, headers=system.auth("adapter")
+    ).json()["tracking_id"]
+    erased = lapor(state_dir, "vault", "erase", tracking_id)
+    assert erased.returncode == 0, erased.stderr
+    assert f"{tracking_id}: identity erased at" in erased.stdout
+    unknown = lapor(state_dir, "vault", "erase", "LPR-00000000")
+    assert unknown.returncode == 1
+    assert "404" in unknown.stderr

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import pytest
+from fastapi.testclient import TestClient
 from intake_helpers import START, Feed, FixedClock, build
 
 from intake.application.app import IntakeApplication
-from shared.runtime import ServiceSpec
+from shared import topics
+from shared.runtime import ServiceSpec, build_app
 
 
 @pytest.fixture
@@ -28,3 +30,21 @@ def app(spec: ServiceSpec) -> IntakeApplication:
 @pytest.fixture
 def feed(app: IntakeApplication) -> Feed:
     return Feed(app)
+
+
+@pytest.fixture
+def routing_feed(app: IntakeApplication) -> Feed:
+    """Dispositions as routing publishes them."""
+    return Feed(app, topics.DISPOSITIONS)
+
+
+@pytest.fixture
+def cases_feed(app: IntakeApplication) -> Feed:
+    """Case events as tracking publishes them."""
+    return Feed(app, topics.CASES)
+
+
+@pytest.fixture
+def client(spec: ServiceSpec) -> TestClient:
+    """The real ASGI application (lifespan not started: no broker needed)."""
+    return TestClient(build_app(spec))

@@ -8,12 +8,14 @@ from typing import Any
 from eventsourcing.persistence import Tracking
 
 from intake.application.app import IntakeApplication
+from intake.application.translate import Translator
 from intake.bootstrap import bootstrap
 from intake.settings import IntakeSettings
 from shared import topics
 from shared.auth import digest
 from shared.clock import FixedClock
-from shared.contracts import IntakeMessage, Reporter
+from shared.contracts import IntakeMessage, IntegrationEvent, Reporter, ReportEvent
+from shared.messaging.relay import Outgoing
 from shared.runtime import ServiceSpec
 from shared.settings import CommonSettings
 
@@ -28,6 +30,8 @@ TOKENS = {
     "notification": "notification-token",
     "analyst": "analyst-token",
     "skpd:PDAM": "pdam-token",
+    "skpd:DISPERKIM": "disperkim-token",
+    "admin": "admin-token",
 }
 TEXT = "Jalan di Kayu Tangi berlubang besar dan membahayakan pengendara motor"
 
@@ -35,12 +39,12 @@ TEXT = "Jalan di Kayu Tangi berlubang besar dan membahayakan pengendara motor"
 class Feed:
     """Hands messages to the application the way the Kafka consumer does: a batch per offset."""
 
-    def __init__(self, app: IntakeApplication) -> None:
+    def __init__(self, app: IntakeApplication, topic: str = topics.INTAKE) -> None:
         self.app = app
-        self.name = f"{topics.INTAKE}:0"
+        self.name = f"{topic}:0"
         self.offset = app.position(self.name) or 0
 
-    def __call__(self, *messages: IntakeMessage) -> None:
+    def __call__(self, *messages: IntegrationEvent) -> None:
         self.offset += max(1, len(messages))
         tracking = Tracking(self.name, self.offset)
         rejected = self.app.process_batch(list(messages), tracking)
@@ -78,3 +82,29 @@ def build(clock: FixedClock | None = None, **overrides: Any) -> ServiceSpec:
         clock=clock or FixedClock(START),
         env={"PERSISTENCE_MODULE": "eventsourcing.popo"},
     )
+
+
+def published(app: IntakeApplication) -> list[ReportEvent]:
+    """Every integration event the relay would publish for what is stored so far."""
+    translate = Translator(app.repository)
+    outgoing: list[Outgoing] = []
+    for notification in app.recorder.select_notifications(1, 100_000):
+        outgoing += translate(app.mapper.to_domain_event(notification))
+    return [o.event for o in outgoing if isinstance(o.event, ReportEvent)]
+
+
+def published_types(app: IntakeApplication) -> list[str]:
+    """The event types the relay would publish, in order."""
+    return [e.event_type for e in published(app)]
+
+
+def as_role(role: str) -> dict[str, str]:
+    """The Authorization header of a test role."""
+    return {"Authorization": f"Bearer {TOKENS[role]}"}
+
+
+def tracking_id_of(app: IntakeApplication, message_id: str, channel: str = "sms") -> str:
+    """The tracking id intake gave a message."""
+    found = app.intake_status(channel, message_id).tracking_id
+    assert found is not None
+    return found

@@ -32,11 +32,11 @@ def test_default_port_is_8101() -> None:
     assert IntakeSettings().port == 8101
 
 
-def test_service_consumes_the_intake_topic() -> None:
+def test_service_consumes_intake_messages_dispositions_and_cases() -> None:
     spec = bootstrap(IntakeSettings(), clock=FixedClock(START), env=POPO)
-    [subscription] = spec.subscriptions
-    assert list(subscription.topics) == [topics.INTAKE]
-    assert subscription.processor is spec.application
+    consumed = {topic: sub.processor for sub in spec.subscriptions for topic in sub.topics}
+    assert set(consumed) == {topics.INTAKE, topics.DISPOSITIONS, topics.CASES}
+    assert all(processor is spec.application for processor in consumed.values())
 
 
 def test_service_declares_every_report_event_it_publishes() -> None:
@@ -44,7 +44,16 @@ def test_service_declares_every_report_event_it_publishes() -> None:
     published = {(topic, event.event_type) for topic, event in spec.publishes}
     assert published == {
         (topics.REPORTS, name)
-        for name in ("ReportReceived", "ReportAccepted", "ReportHeld", "ReportArchived")
+        for name in (
+            "ReportReceived",
+            "ReportAccepted",
+            "ReportHeld",
+            "ReportArchived",
+            "ReportLinkedAsDuplicate",
+            "ReporterReplyReceived",
+            "ReporterRatingReceived",
+            "ReporterStatusRequested",
+        )
     }
 
 

@@ -4,32 +4,13 @@ from __future__ import annotations
 
 from uuid import UUID
 
-import pytest
 import structlog
-from fastapi import FastAPI
 from fastapi.testclient import TestClient
-from intake_helpers import EMAIL, HANDLE, NAME, PHONE, TOKENS, Feed, message
+from intake_helpers import EMAIL, HANDLE, NAME, PHONE, Feed, as_role, message
 
 from intake.application import ids
 from intake.application.app import IntakeApplication
 from intake.domain.vault import VaultEntry
-from shared.http import install_auth_errors
-from shared.runtime import ServiceSpec
-
-
-@pytest.fixture
-def client(spec: ServiceSpec) -> TestClient:
-    web = FastAPI()
-    install_auth_errors(web)
-    for install in spec.install_handlers:
-        install(web)
-    for router in spec.routers:
-        web.include_router(router)
-    return TestClient(web)
-
-
-def as_role(role: str) -> dict[str, str]:
-    return {"Authorization": f"Bearer {TOKENS[role]}"}
 
 
 def reporter_ref_of(app: IntakeApplication, message_id: str) -> str:
@@ -55,6 +36,8 @@ def test_status_names_outcome_and_tracking_id_once_recorded(
         "status": "accepted",
         "tracking_id": app.intake_status("sms", "m-1").tracking_id,
         "reason": None,
+        "duplicate_of": None,
+        "possible_duplicate_of": None,
     }
 
 

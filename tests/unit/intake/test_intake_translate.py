@@ -8,7 +8,7 @@ from intake_helpers import EMAIL, HANDLE, NAME, NIK, PHONE, Feed, message
 
 from intake.application import ids
 from intake.application.app import IntakeApplication
-from intake.application.translate import translate
+from intake.application.translate import Translator
 from shared import topics
 from shared.messaging import codec
 from shared.messaging.relay import Outgoing
@@ -18,7 +18,7 @@ def published(app: IntakeApplication) -> list[Outgoing]:
     """What the relay would publish for everything stored so far."""
     outgoing: list[Outgoing] = []
     for notification in app.recorder.select_notifications(1, 10_000):
-        outgoing += translate(app.mapper.to_domain_event(notification))
+        outgoing += Translator(app.repository)(app.mapper.to_domain_event(notification))
     return outgoing
 
 
@@ -67,7 +67,7 @@ def test_archived_report_publishes_received_then_archived(
 
 def test_identity_never_appears_in_any_published_event(app: IntakeApplication, feed: Feed) -> None:
     feed(message("m-1"), message("m-2", text="??"), message("m-3", text="dasar goblok kalian"))
-    app.look_up_identity(app.repository.get(ids.report_id("sms", "m-1")).reporter_ref, "adapter")
+    app.vault.look_up(app.repository.get(ids.report_id("sms", "m-1")).reporter_ref, "adapter")
     wire = [codec.encode(o.event).decode() for o in published(app)]
     assert len(wire) == 6
     for secret in (NAME, PHONE, PHONE[1:], EMAIL, HANDLE.lstrip("@"), NIK):
@@ -89,4 +89,4 @@ def test_vault_and_flood_bookkeeping_publish_nothing(app: IntakeApplication, fee
     feed(message("m-1"))
     stored = [app.mapper.to_domain_event(n) for n in app.recorder.select_notifications(1, 10_000)]
     private = [e for e in stored if type(e).__qualname__ != "Report.Recorded"]
-    assert private and all(translate(e) == [] for e in private)
+    assert private and all(Translator(app.repository)(e) == [] for e in private)

@@ -1,0 +1,70 @@
+"""The admin's queue of held reports: list oldest first, verify (on to routing) or archive."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+from uuid import UUID
+
+from eventsourcing.application import AggregateNotFoundError, ProcessingEvent
+
+from intake.application import ids
+from intake.application.dedup import DuplicateIndex, indexed
+from intake.application.views import Decision
+from intake.domain.held import HeldQueue, Waiting
+from intake.domain.report import Report
+from shared.logging import get_logger
+
+if TYPE_CHECKING:
+    from intake.application.app import IntakeApplication
+
+log = get_logger(__name__)
+
+
+class AdminDesk:
+    """Decisions on held reports; each one an event on the report and in the queue."""
+
+    def __init__(self, app: IntakeApplication, duplicates: DuplicateIndex) -> None:
+        self._app = app
+        self._duplicates = duplicates
+
+    def held(self) -> list[Waiting]:
+        """Held reports waiting for a decision, oldest first."""
+        try:
+            queue: HeldQueue = self._app.repository.get(ids.held_queue_id())
+        except AggregateNotFoundError:
+            return []
+        return queue.oldest_first()
+
+    def verify(self, tracking_id: str, note: str = "") -> Decision:
+        """The report is genuine: it goes on to routing as accepted."""
+
+        def change(batch: ProcessingEvent[UUID]) -> Decision:
+            report = self._app.report_by_tracking_id(tracking_id)
+            report.verify(at=self._app.clock.now(), note=note)
+            self._release(batch, report, "verified")
+            self._duplicates.add(batch, indexed(report.id, report.tracking_id, report.submission))
+            return Decision(report.tracking_id, report.status, None)
+
+        decision = self._app.write(change)
+        log.info("held-report-verified", tracking_id=tracking_id)
+        return decision
+
+    def archive(self, tracking_id: str, reason: str) -> Decision:
+        """The report is not for the city to handle: archived with the reason."""
+
+        def change(batch: ProcessingEvent[UUID]) -> Decision:
+            report = self._app.report_by_tracking_id(tracking_id)
+            report.archive(at=self._app.clock.now(), reason=reason)
+            self._release(batch, report, "archived")
+            return Decision(report.tracking_id, report.status, reason)
+
+        decision = self._app.write(change)
+        log.info("held-report-archived", tracking_id=tracking_id)
+        return decision
+
+    def _release(self, batch: ProcessingEvent[UUID], report: Report, decision: str) -> None:
+        batch.collect_events(report)
+        queue = self._app.load(batch, ids.held_queue_id(), HeldQueue)
+        if queue is not None:
+            queue.release(report_id=str(report.id), decision=decision)
+            batch.collect_events(queue)

@@ -1,0 +1,113 @@
+"""The identity vault's rules: who may see a reporter's contact, every look-up audited, erasure."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+from uuid import UUID
+
+from eventsourcing.application import AggregateNotFoundError, ProcessingEvent
+
+from intake.application import ids
+from intake.application.ports import IdentitySealer
+from intake.application.views import DeliveryAddress, Erasure
+from intake.domain.access import ReportAccess
+from intake.domain.errors import IdentityErased, LookUpRefused, UnknownReporterRef
+from intake.domain.identity import Identity
+from intake.domain.report import Report
+from intake.domain.vault import LookUp, VaultEntry
+from shared.logging import get_logger
+
+if TYPE_CHECKING:
+    from intake.application.app import IntakeApplication
+
+log = get_logger(__name__)
+
+ANONIM = "laporan anonim: identitas pelapor tidak dibuka untuk SKPD"
+NOT_DISPOSED = "laporan tidak didisposisikan ke {code}: identitas pelapor tidak dibuka"
+ERASED = "identitas pelapor telah dihapus atas permintaan pelapor"
+
+
+class Vault:
+    """Resolves reporter refs for roles that may see them; erases identities by destroying keys."""
+
+    def __init__(self, app: IntakeApplication, sealer: IdentitySealer) -> None:
+        self._app = app
+        self.sealer = sealer
+
+    def look_up(self, reporter_ref: str, role: str) -> DeliveryAddress:
+        """The delivery address, or a refusal; either way an event in the vault entry."""
+        found = self._app.write(lambda batch: self._look_up(batch, reporter_ref, role))
+        report_id = str(self.entry(reporter_ref).report_id)
+        if isinstance(found, DeliveryAddress):
+            log.info(
+                "identity-looked-up", reporter_ref=reporter_ref, report_id=report_id, role=role
+            )
+            return found
+        log.warning(
+            "identity-look-up-refused", reporter_ref=reporter_ref, report_id=report_id, role=role
+        )
+        raise found
+
+    def _look_up(
+        self, batch: ProcessingEvent[UUID], reporter_ref: str, role: str
+    ) -> DeliveryAddress | LookUpRefused | IdentityErased:
+        entry = self.entry(reporter_ref)
+        report: Report = self._app.repository.get(entry.report_id)
+        now = self._app.clock.now()
+        known = (
+            None if entry.erased_at else self.sealer.unseal(reporter_ref, report.sealed_identity)
+        )
+        refusal = ERASED if known is None else self._refusal(report, role)
+        if refusal is not None:
+            entry.record_refusal(role=role, at=now, reason=refusal)
+            batch.collect_events(entry)
+            return IdentityErased(refusal) if known is None else LookUpRefused(refusal)
+        entry.record_look_up(role=role, at=now)
+        batch.collect_events(entry)
+        who = Identity.from_dict(known or {})
+        channel = report.submission.channel
+        return DeliveryAddress(reporter_ref, channel, who.name, who.phone, who.email, who.handle)
+
+    def _refusal(self, report: Report, role: str) -> str | None:
+        """Why this role may not see the contact (None: it may)."""
+        if not role.startswith("skpd:"):
+            return None
+        code = role.split(":", 1)[1]
+        if report.submission.anonim:
+            return ANONIM
+        try:
+            access: ReportAccess = self._app.repository.get(ids.access_id(report.id))
+        except AggregateNotFoundError:
+            return NOT_DISPOSED.format(code=code)
+        return None if access.may_see(code) else NOT_DISPOSED.format(code=code)
+
+    def erase(self, tracking_id: str, by: str) -> Erasure:
+        """Destroy the key of the report's reporter, then record the erasure (idempotent)."""
+        report = self._app.report_by_tracking_id(tracking_id)
+        self.sealer.erase(report.reporter_ref)
+
+        def record(batch: ProcessingEvent[UUID]) -> Erasure:
+            entry = self.entry(report.reporter_ref)
+            if entry.erased_at is None:
+                entry.record_erasure(at=self._app.clock.now(), by=by)
+                batch.collect_events(entry)
+            return Erasure(report.tracking_id, entry.erased_at or self._app.clock.now())
+
+        erased = self._app.write(record)
+        log.info("identity-erased", tracking_id=tracking_id, by=by)
+        return erased
+
+    def history(self, tracking_id: str) -> list[LookUp]:
+        """Every look-up and refusal of the report's reporter, oldest first."""
+        report = self._app.report_by_tracking_id(tracking_id)
+        return list(self.entry(report.reporter_ref).history)
+
+    def entry(self, reporter_ref: str) -> VaultEntry:
+        """The vault entry of a reporter_ref."""
+        try:
+            entry: object = self._app.repository.get(ids.vault_entry_id(reporter_ref))
+        except AggregateNotFoundError:
+            raise UnknownReporterRef(f"unknown reporter_ref {reporter_ref}") from None
+        if not isinstance(entry, VaultEntry):
+            raise UnknownReporterRef(f"unknown reporter_ref {reporter_ref}")
+        return entry

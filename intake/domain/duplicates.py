@@ -1,0 +1,168 @@
+"""Duplicates: a new report near an open one (about 50 m) with very similar text repeats it.
+
+Open reports are indexed by map cell (0.001 degree, about 111 m) and by kelurahan, inside a
+window; `find_matches` compares a new report with the candidates from its cell's neighbourhood
+and its kelurahan. Thresholds are given (settings), never constants here.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+from uuid import UUID
+
+from eventsourcing.domain import Aggregate, event
+
+from intake.domain.screening import words
+
+CELL_DEGREES = 0.001
+METRES_PER_DEGREE = 111_320.0
+EARTH_RADIUS_M = 6_371_000.0
+POSSIBLE_DUPLICATE = "kemungkinan duplikat"
+
+# Words that say nothing about which problem it is (Bahasa Indonesia and SMS shorthand).
+_STOPWORDS = """
+di ke dari dan yang ini itu ada sudah belum tidak tdk gak nggak ga sangat sekali mohon tolong
+pak bu bapak ibu kami saya kita warga sejak sampai sdh blm yg dgn dengan untuk utk pada juga
+karena krn akan masih lagi jl jln jalan depan dekat samping sekitar rt rw no nomor kel kelurahan
+kec kecamatan banjarmasin kota segera dicek cek diperbaiki harap
+"""
+STOPWORDS = frozenset(_STOPWORDS.split())
+
+
+@dataclass(frozen=True)
+class DuplicateRules:
+    """How near, how similar and how recent a report must be to repeat another."""
+
+    radius_m: float
+    link_similarity: float
+    flag_similarity: float
+    window: timedelta
+
+
+@dataclass(frozen=True)
+class Indexed:
+    """An open report as the index keeps it."""
+
+    report_id: str
+    tracking_id: str
+    at: datetime
+    words: tuple[str, ...]
+    latitude: float | None = None
+    longitude: float | None = None
+    kelurahan: str | None = None
+
+
+@dataclass(frozen=True)
+class Matches:
+    """The open report a new one repeats (link), or may repeat (flag)."""
+
+    link: Indexed | None = None
+    flag: Indexed | None = None
+
+
+def content_words(text: str) -> tuple[str, ...]:
+    """The words that say what the problem is, sorted and unique."""
+    return tuple(sorted({w for w in words(text) if len(w) > 2 and w not in STOPWORDS}))
+
+
+def _grams(found: tuple[str, ...]) -> set[str]:
+    padded = [f" {w} " for w in found]
+    return {w[i : i + 3] for w in padded for i in range(len(w) - 2)}
+
+
+def similarity(a: tuple[str, ...], b: tuple[str, ...]) -> float:
+    """Jaccard similarity of the character trigrams of two texts' content words (0 to 1)."""
+    ga, gb = _grams(a), _grams(b)
+    if not ga or not gb:
+        return 0.0
+    return len(ga & gb) / len(ga | gb)
+
+
+def distance_m(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    """Great-circle distance in metres (haversine)."""
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    dp, dl = p2 - p1, math.radians(lon2 - lon1)
+    h = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 2 * EARTH_RADIUS_M * math.asin(min(1.0, math.sqrt(h)))
+
+
+def cell_of(latitude: float, longitude: float) -> tuple[int, int]:
+    """The map cell a point lies in."""
+    return math.floor(latitude / CELL_DEGREES), math.floor(longitude / CELL_DEGREES)
+
+
+def neighbourhood(latitude: float, longitude: float, radius_m: float) -> list[tuple[int, int]]:
+    """Every cell holding a point within `radius_m` of this one."""
+    row, col = cell_of(latitude, longitude)
+    rows = math.ceil(radius_m / (CELL_DEGREES * METRES_PER_DEGREE))
+    scale = max(math.cos(math.radians(latitude)), 0.01)
+    cols = math.ceil(radius_m / (CELL_DEGREES * METRES_PER_DEGREE * scale))
+    return [(row + r, col + c) for r in range(-rows, rows + 1) for c in range(-cols, cols + 1)]
+
+
+def find_matches(new: Indexed, candidates: list[Indexed], rules: DuplicateRules) -> Matches:
+    """Link to the most similar open report within the radius; else flag a weaker match."""
+    link: tuple[float, Indexed] | None = None
+    flag: tuple[float, Indexed] | None = None
+    for old in candidates:
+        if old.report_id == new.report_id or not new.at - rules.window <= old.at <= new.at:
+            continue
+        score = similarity(new.words, old.words)
+        near = _near(new, old, rules.radius_m)
+        if near is True and score >= rules.link_similarity:
+            link = _better(link, score, old)
+        elif score >= rules.flag_similarity and (near is True or _same_kelurahan(new, old)):
+            flag = _better(flag, score, old)
+    return Matches(link[1] if link else None, None if link else (flag[1] if flag else None))
+
+
+def _near(new: Indexed, old: Indexed, radius_m: float) -> bool | None:
+    """Within the radius; None when either lacks coordinates."""
+    if None in (new.latitude, new.longitude, old.latitude, old.longitude):
+        return None
+    return distance_m(new.latitude, new.longitude, old.latitude, old.longitude) <= radius_m  # type: ignore[arg-type]
+
+
+def _same_kelurahan(new: Indexed, old: Indexed) -> bool:
+    """Same kelurahan, and one of the two has no coordinates to tell them apart."""
+    return bool(new.kelurahan) and new.kelurahan == old.kelurahan and _near(new, old, 0) is None
+
+
+def _better(
+    best: tuple[float, Indexed] | None, score: float, old: Indexed
+) -> tuple[float, Indexed]:
+    if best is None or score > best[0] or (score == best[0] and old.at < best[1].at):
+        return score, old
+    return best
+
+
+class OpenReports(Aggregate):
+    """The open reports of one map cell or kelurahan within the window (an index)."""
+
+    @event("Started")
+    def __init__(self, id: UUID, key: str) -> None:
+        self.key = key
+        self.entries: dict[str, dict[str, Any]] = {}
+
+    @event("ReportAdded")
+    def add(self, entry: dict[str, Any], window_seconds: float) -> None:
+        """Index one open report; forget those older than the window."""
+        self.entries[entry["report_id"]] = entry
+        horizon = entry["at"] - timedelta(seconds=window_seconds)
+        self.entries = {k: e for k, e in self.entries.items() if e["at"] >= horizon}
+
+    @event("ReportRemoved")
+    def remove(self, report_id: str) -> None:
+        """The report is closed, resolved or archived: no longer a candidate."""
+        self.entries.pop(report_id, None)
+
+    def candidates(self) -> list[Indexed]:
+        """The indexed reports."""
+        return [_indexed(e) for e in self.entries.values()]
+
+
+def _indexed(entry: dict[str, Any]) -> Indexed:
+    return Indexed(**{**entry, "words": tuple(entry["words"])})
