@@ -1,4 +1,4 @@
-"""HTTP plumbing shared by the services: bearer auth by role and error mapping."""
+"""HTTP plumbing shared by the services: bearer auth by role, error mapping, the URL text guard."""
 
 from __future__ import annotations
 
@@ -8,8 +8,11 @@ from typing import Annotated
 from fastapi import Depends, FastAPI, Request
 from fastapi.responses import JSONResponse
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from starlette.datastructures import QueryParams
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from shared.auth import Forbidden, Principal, TokenStore, Unauthenticated
+from shared.text import forbidden
 
 bearer = HTTPBearer(auto_error=False)
 
@@ -38,3 +41,30 @@ def install_auth_errors(app: FastAPI) -> None:
     @app.exception_handler(Forbidden)
     async def forbidden(_: Request, error: Forbidden) -> JSONResponse:
         return JSONResponse({"detail": str(error)}, status_code=403)
+
+
+class TextGuard:
+    """ASGI middleware: 422 naming the path or query parameter that holds a character no text may.
+
+    A NUL in a query reaches PostgreSQL as a parameter it refuses (a 500); no tracking id, body
+    code or filter value holds a control character, a lone surrogate or a non-character.
+    """
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and (error := _url_problem(scope)):
+            await JSONResponse({"detail": [error]}, status_code=422)(scope, receive, send)
+            return
+        await self.app(scope, receive, send)
+
+
+def _url_problem(scope: Scope) -> dict[str, object] | None:
+    query = QueryParams(scope.get("query_string", b""))
+    parts = [(["path"], str(scope.get("path", "")))]
+    parts += [(["query", key], value) for key, value in query.multi_items()]
+    for loc, value in parts:
+        if reason := forbidden(value):
+            return {"loc": loc, "msg": reason, "type": "value_error"}
+    return None

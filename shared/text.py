@@ -60,11 +60,18 @@ def normalise(value: str) -> str:
     return unicodedata.normalize("NFC", value)
 
 
-def problem(value: str) -> str | None:
-    """Why a text is not clean (the first offending character), or None when it is."""
+def forbidden(value: str) -> str | None:
+    """The first character no text may hold (control, lone surrogate, non-character), or None."""
     found = _UNCLEAN.search(value) if _unclean(value) else None
     if found:
         return f"U+{ord(found.group()):04X} at position {found.start()} is not allowed in a text"
+    return None
+
+
+def problem(value: str) -> str | None:
+    """Why a text is not clean (a forbidden character, or not NFC), or None when it is."""
+    if reason := forbidden(value):
+        return reason
     if not value.isascii() and not unicodedata.is_normalized("NFC", value):
         return "is not in Unicode normal form NFC"
     return None

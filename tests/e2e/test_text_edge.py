@@ -154,3 +154,12 @@ def test_dirty_texts_are_normalised_or_dead_lettered_and_the_next_report_still_s
     poll(followed_up)
     last = lapor_status(system, tmp_path, tracking_id)["events"][-1]
     assert last["description"].endswith(": Pipa sudah diganti\nhari ini \ufffd")
+
+
+def test_a_url_with_nul_is_422_on_postgresql_not_a_server_error(system: System) -> None:
+    tracking = system.url("tracking")
+    assert httpx.get(f"{tracking}/v1/reports/LPR-%00ABC", timeout=5).status_code == 422
+    stats = httpx.get(
+        f"{tracking}/v1/stats?kecamatan=Banjar%00masin", headers=system.auth("analyst"), timeout=5
+    )
+    assert stats.status_code == 422

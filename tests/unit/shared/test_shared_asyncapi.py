@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
-from collections.abc import Callable
-from pathlib import Path
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
@@ -37,19 +36,28 @@ BOOTSTRAPS: dict[str, Callable[..., ServiceSpec]] = {
 }
 
 
-@pytest.fixture(autouse=True)
-def state_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("LAPOR_STATE_DIR", str(tmp_path))
-    monkeypatch.delenv("LAPOR_DATABASE_URL", raising=False)
+@dataclasses.dataclass
+class Served:
+    """Each service built once through its real bootstrap, and the document it serves."""
+
+    specs: dict[str, ServiceSpec]
+    documents: dict[str, dict[str, Any]]
 
 
-def served(service: str) -> dict[str, Any]:
-    """The document as an integrator reads it: GET /asyncapi.json of the real application."""
-    app = build_app(BOOTSTRAPS[service](env=POPO))
-    response = TestClient(app).get("/asyncapi.json")  # no lifespan: nothing connects
-    assert response.status_code == 200
-    document: dict[str, Any] = response.json()
-    return document
+@pytest.fixture(scope="module")
+def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("LAPOR_STATE_DIR", str(tmp_path_factory.mktemp("asyncapi")))
+        patch.delenv("LAPOR_DATABASE_URL", raising=False)
+        specs = {name: bootstrap(env=POPO) for name, bootstrap in BOOTSTRAPS.items()}
+    documents = {}
+    for name, spec in specs.items():
+        response = TestClient(build_app(spec)).get("/asyncapi.json")  # no lifespan: no broker
+        assert response.status_code == 200
+        documents[name] = response.json()
+    yield Served(specs, documents)
+    for spec in specs.values():
+        spec.application.close()
 
 
 def resolve(document: dict[str, Any], ref: str) -> Any:
@@ -70,8 +78,8 @@ def received(document: dict[str, Any], address: str) -> dict[str, dict[str, Any]
     raise AssertionError(f"no receive operation on {address}")
 
 
-def test_tracking_documents_every_skpd_action_with_its_fields() -> None:
-    document = served("tracking")
+def test_tracking_documents_every_skpd_action_with_its_fields(served: Served) -> None:
+    document = served.documents["tracking"]
     actions = received(document, topics.skpd_actions_topic("PDAM"))
     assert set(actions) == {
         e.event_type for e in codec.events_for(topics.skpd_actions_topic("PDAM")).values()
@@ -89,9 +97,9 @@ def test_tracking_documents_every_skpd_action_with_its_fields() -> None:
 
 @pytest.mark.parametrize("service", sorted(BOOTSTRAPS))
 def test_every_received_topic_shows_each_contract_event_and_no_empty_payload(
-    service: str,
+    service: str, served: Served
 ) -> None:
-    document = served(service)
+    document = served.documents[service]
     receiving = [o for o in document["operations"].values() if o["action"] == "receive"]
     assert receiving
     for operation in receiving:
@@ -102,8 +110,8 @@ def test_every_received_topic_shows_each_contract_event_and_no_empty_payload(
     assert "EmptyPayload" not in json.dumps(document)
 
 
-def test_published_events_keep_their_schema_with_type_and_version() -> None:
-    document = served("tracking")
+def test_published_events_keep_their_schema_with_type_and_version(served: Served) -> None:
+    document = served.documents["tracking"]
     sent = [o for o in document["operations"].values() if o["action"] == "send"]
     assert len(sent) >= 10
     for operation in sent:
@@ -112,8 +120,8 @@ def test_published_events_keep_their_schema_with_type_and_version() -> None:
         assert payload["properties"]["event_type"]["const"] == payload["title"]
 
 
-def test_a_topic_without_a_contract_keeps_what_faststream_wrote() -> None:
-    spec = tracking(env=POPO)
+def test_a_topic_without_a_contract_keeps_what_faststream_wrote(served: Served) -> None:
+    spec = served.specs["tracking"]
     odd = dataclasses.replace(
         spec, subscriptions=[Subscription("odd", ["odd.v1"], spec.application)]
     )
@@ -122,22 +130,23 @@ def test_a_topic_without_a_contract_keeps_what_faststream_wrote() -> None:
     [message] = [resolve(document, m["$ref"]) for m in operation["messages"]]
     assert message["payload"] == {"$ref": "#/components/schemas/EmptyPayload"}
     assert "EmptyPayload" in document["components"]["schemas"]
-    spec.application.close()
 
 
-async def test_a_bad_action_still_reaches_the_consumer_raw_and_is_dead_lettered_as_sent() -> None:
-    spec = tracking(env=POPO)
+async def test_a_bad_action_still_reaches_the_consumer_raw_and_is_dead_lettered_as_sent(
+    served: Served,
+) -> None:
+    spec = served.specs["tracking"]
     broker = build_broker(spec, lambda sub: consumer_for(spec, sub))
     bad = b'{"event_type":"PostFollowUp","skpd_code":"PDAM","text":7}'
     async with TestKafkaBroker(broker) as test_broker:
         await test_broker.publish(bad, topic=topics.skpd_actions_topic("PDAM"), key=b"k")
-    stored = spec.application.recorder.select_notifications(start=1, limit=100)
+    stored = spec.application.recorder.select_notifications(start=1, limit=1000)
     letters = [
         letter
         for n in stored
         if (letter := outgoing_dead_letter(spec.application.mapper.to_domain_event(n)))
+        and letter.value == bad
     ]
     [letter] = letters
     assert (letter.topic, letter.value, letter.key) == (topics.DEADLETTER, bad, b"k")
     assert dict(letter.headers)["lapor.dlq.reason"] == b"invalid-fields"
-    spec.application.close()
