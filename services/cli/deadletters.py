@@ -14,6 +14,8 @@ from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
 from services.cli.state import DevState
 from shared import topics
 from shared.messaging.deadletter import DLQ_PREFIX
+from shared.messaging.kafka_auth import security_options
+from shared.settings import CommonSettings
 
 app = typer.Typer(help="Dead letters: records a service could not act on", no_args_is_help=True)
 
@@ -97,7 +99,9 @@ def _int(text: str | None) -> int:
 
 async def read_all(bootstrap: str) -> list[DeadLetter]:
     """Every record of the dead-letter topic, from the beginning to its end now."""
-    consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, enable_auto_commit=False)
+    consumer = AIOKafkaConsumer(
+        bootstrap_servers=bootstrap, enable_auto_commit=False, **_security()
+    )
     await consumer.start()
     try:
         partitions = consumer.partitions_for_topic(topics.DEADLETTER)
@@ -146,7 +150,9 @@ class Filter:
 async def replay(bootstrap: str, chosen: list[DeadLetter]) -> int:
     """Send each chosen source record once back to its topic, as it first arrived."""
     unique = {dead.source: dead for dead in chosen}  # several services may hold one record
-    producer = AIOKafkaProducer(bootstrap_servers=bootstrap, acks="all", enable_idempotence=True)
+    producer = AIOKafkaProducer(
+        bootstrap_servers=bootstrap, acks="all", enable_idempotence=True, **_security()
+    )
     await producer.start()
     try:
         for dead in unique.values():
@@ -164,6 +170,11 @@ Bootstrap = Annotated[
 Service = Annotated[str | None, typer.Option(help="Only the dead letters of this service")]
 Reason = Annotated[str | None, typer.Option(help="Only this reason (e.g. not-json)")]
 Topic = Annotated[str | None, typer.Option(help="Only records from this source topic")]
+
+
+def _security() -> dict[str, Any]:
+    """On the secure profile operators log in as given by LAPOR_KAFKA_* (e.g. the admin)."""
+    return security_options(CommonSettings())
 
 
 def _bootstrap(given: str | None) -> str:
