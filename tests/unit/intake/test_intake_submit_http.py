@@ -148,7 +148,7 @@ def test_unreadable_body_is_400_naming_the_problem(
         (body(attachments=["ftp://foto.id/1.jpg"]), "attachments"),
         (body(location={"latitude": 91}), "latitude"),
         (body(reporter={"email": "bukan-email"}), "email"),
-        (body(text="air mati\u0000 sejak pagi di rumah kami"), "text"),
+        (body(message_id="h-\u0000"), "message_id"),
         (body(occurred_at="kemarin"), "occurred_at"),
     ],
 )
@@ -160,11 +160,21 @@ def test_invalid_message_is_422_naming_the_field(
     assert named in json.dumps(answer.json()["detail"])
 
 
-def test_lone_surrogate_is_422_naming_the_field(client: TestClient) -> None:
-    raw = json.dumps(body(title="\\ud800 rusak")).replace("\\\\ud800", "\\ud800").encode()
+def test_lone_surrogate_in_an_identifier_is_422_naming_the_field(client: TestClient) -> None:
+    raw = json.dumps(body(message_id="h-\\ud800")).replace("\\\\ud800", "\\ud800").encode()
     answer = post_raw(client, raw)
     assert answer.status_code == 422
-    assert "title" in json.dumps(answer.json()["detail"])
+    assert "message_id" in json.dumps(answer.json()["detail"])
+
+
+def test_nul_and_lone_surrogate_in_free_text_are_normalised_and_accepted(
+    client: TestClient,
+) -> None:
+    dirty = body(message_id="h-dirty", title="\\ud800 rusak", text="air mati\\u0000 " + TEXT)
+    raw = json.dumps(dirty).replace("\\\\ud800", "\\ud800").replace("\\\\u0000", "\\u0000")
+    answer = post_raw(client, raw.encode())
+    assert answer.status_code == 201, answer.text
+    assert answer.json()["status"] == "accepted"
 
 
 def test_body_over_the_size_limit_is_413(client: TestClient) -> None:
