@@ -87,6 +87,6 @@ def bootstrap(
         routers=[intake_router(app, tokens, settings)],
         publishes=[(topics.REPORTS, event) for event in PUBLISHED],
         install_handlers=[install_error_handlers],
-        on_close=[keys.close] if isinstance(keys, SqlKeys) else [],
+        on_close=[app.submissions.close, *([keys.close] if isinstance(keys, SqlKeys) else [])],
         description="Validates, screens and records citizen reports; keeps the identity vault.",
     )
