@@ -14,7 +14,18 @@ from typing import Any, Protocol
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
-from sqlalchemy import Column, LargeBinary, MetaData, String, Table, create_engine, delete, select
+from sqlalchemy import (
+    Column,
+    LargeBinary,
+    MetaData,
+    String,
+    Table,
+    create_engine,
+    delete,
+    event,
+    select,
+    text,
+)
 from sqlalchemy.engine import Engine
 
 NONCE_BYTES = 12
@@ -26,6 +37,10 @@ reporter_keys = Table(
     Column("reporter_ref", String(64), primary_key=True),
     Column("key", LargeBinary, nullable=False),
 )
+
+
+def _secure_delete(connection: Any, _: Any) -> None:
+    connection.execute("PRAGMA secure_delete = ON")
 
 
 class KeyStore(Protocol):
@@ -63,10 +78,16 @@ class MemoryKeys:
 
 
 class SqlKeys:
-    """Keys in intake's own database (SQLite file or PostgreSQL), one row per reporter_ref."""
+    """Keys in intake's own database (SQLite file or PostgreSQL), one row per reporter_ref.
+
+    A deleted key is also physically cleared where the database allows it: SQLite overwrites
+    deleted rows (`secure_delete`), PostgreSQL vacuums the table after an erasure.
+    """
 
     def __init__(self, url: str) -> None:
         self._engine: Engine = create_engine(url, pool_pre_ping=True)
+        if self._engine.dialect.name == "sqlite":
+            event.listen(self._engine, "connect", _secure_delete)
         metadata.create_all(self._engine)
 
     def put(self, reporter_ref: str, key: bytes) -> None:
@@ -87,6 +108,9 @@ class SqlKeys:
     def delete(self, reporter_ref: str) -> None:
         with self._engine.begin() as conn:
             conn.execute(delete(reporter_keys).where(reporter_keys.c.reporter_ref == reporter_ref))
+        if self._engine.dialect.name == "postgresql":
+            with self._engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+                conn.execute(text(f"VACUUM {reporter_keys.name}"))
 
     def close(self) -> None:
         self._engine.dispose()
