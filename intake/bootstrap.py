@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from intake.adapters.keys import AesSealer, KeyStore, MemoryKeys, SqlKeys
 from intake.application.app import IntakeApplication
 from intake.application.translate import Translator
@@ -37,6 +39,17 @@ PUBLISHED = (
 )
 
 
+def _key_store(store_env: dict[str, str], database_url: str) -> KeyStore:
+    """The identity keys live beside the event store: memory, a SQLite file, or its database."""
+    module = store_env.get("PERSISTENCE_MODULE")
+    if module == "eventsourcing.popo" or ":memory:" in store_env.get("SQLITE_DBNAME", ""):
+        return MemoryKeys()
+    if module == "eventsourcing.sqlite" and store_env.get("SQLITE_DBNAME"):
+        events = Path(store_env["SQLITE_DBNAME"])
+        return SqlKeys(f"sqlite:///{events.with_name(events.stem + '-keys.sqlite')}")
+    return SqlKeys(database_url)
+
+
 def bootstrap(
     settings: IntakeSettings | None = None,
     *,
@@ -49,9 +62,7 @@ def bootstrap(
     common = settings.common
     clock = clock or clock_for(common.test_mode)
     store_env = event_store_env(common, SERVICE, env)
-    if keys is None:
-        in_memory = store_env.get("PERSISTENCE_MODULE") == "eventsourcing.popo"
-        keys = MemoryKeys() if in_memory else SqlKeys(common.read_model_url(SERVICE))
+    keys = keys or _key_store(store_env, common.read_model_url(SERVICE))
     app = IntakeApplication(
         settings.screening_rules(),
         settings.tracking_format(),
@@ -87,6 +98,6 @@ def bootstrap(
         routers=[intake_router(app, tokens, settings)],
         publishes=[(topics.REPORTS, event) for event in PUBLISHED],
         install_handlers=[install_error_handlers],
-        on_close=[keys.close] if isinstance(keys, SqlKeys) else [],
+        on_close=[app.submissions.close, *([keys.close] if isinstance(keys, SqlKeys) else [])],
         description="Validates, screens and records citizen reports; keeps the identity vault.",
     )

@@ -14,7 +14,18 @@ from typing import Any, Protocol
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
-from sqlalchemy import Column, LargeBinary, MetaData, String, Table, create_engine, delete, select
+from sqlalchemy import (
+    Column,
+    LargeBinary,
+    MetaData,
+    String,
+    Table,
+    create_engine,
+    delete,
+    event,
+    select,
+    text,
+)
 from sqlalchemy.engine import Engine
 
 NONCE_BYTES = 12
@@ -28,10 +39,16 @@ reporter_keys = Table(
 )
 
 
+def _secure_delete(connection: Any, _: Any) -> None:
+    connection.execute("PRAGMA secure_delete = ON")
+
+
 class KeyStore(Protocol):
     """Where the per-reporter keys live."""
 
     def put(self, reporter_ref: str, key: bytes) -> None: ...
+
+    def put_many(self, keys: dict[str, bytes]) -> None: ...
 
     def get(self, reporter_ref: str) -> bytes | None: ...
 
@@ -46,8 +63,11 @@ class MemoryKeys:
         self._lock = threading.Lock()
 
     def put(self, reporter_ref: str, key: bytes) -> None:
+        self.put_many({reporter_ref: key})
+
+    def put_many(self, keys: dict[str, bytes]) -> None:
         with self._lock:
-            self._keys[reporter_ref] = key
+            self._keys.update(keys)
 
     def get(self, reporter_ref: str) -> bytes | None:
         return self._keys.get(reporter_ref)
@@ -58,15 +78,25 @@ class MemoryKeys:
 
 
 class SqlKeys:
-    """Keys in intake's own database (SQLite file or PostgreSQL), one row per reporter_ref."""
+    """Keys in intake's own database (SQLite file or PostgreSQL), one row per reporter_ref.
+
+    A deleted key is also physically cleared where the database allows it: SQLite overwrites
+    deleted rows (`secure_delete`), PostgreSQL vacuums the table after an erasure.
+    """
 
     def __init__(self, url: str) -> None:
         self._engine: Engine = create_engine(url, pool_pre_ping=True)
+        if self._engine.dialect.name == "sqlite":
+            event.listen(self._engine, "connect", _secure_delete)
         metadata.create_all(self._engine)
 
     def put(self, reporter_ref: str, key: bytes) -> None:
+        self.put_many({reporter_ref: key})
+
+    def put_many(self, keys: dict[str, bytes]) -> None:
+        rows = [{"reporter_ref": ref, "key": key} for ref, key in keys.items()]
         with self._engine.begin() as conn:
-            conn.execute(reporter_keys.insert().values(reporter_ref=reporter_ref, key=key))
+            conn.execute(reporter_keys.insert(), rows)
 
     def get(self, reporter_ref: str) -> bytes | None:
         with self._engine.connect() as conn:
@@ -78,27 +108,43 @@ class SqlKeys:
     def delete(self, reporter_ref: str) -> None:
         with self._engine.begin() as conn:
             conn.execute(delete(reporter_keys).where(reporter_keys.c.reporter_ref == reporter_ref))
+        if self._engine.dialect.name == "postgresql":
+            with self._engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+                conn.execute(text(f"VACUUM {reporter_keys.name}"))
 
     def close(self) -> None:
         self._engine.dispose()
 
 
 class AesSealer:
-    """Seals each identity under a fresh random key of its own reporter_ref."""
+    """Seals each identity under a fresh random key of its own reporter_ref.
+
+    New keys wait in memory until `flush` stores them all in one transaction, which the
+    application calls before it records the events that hold the sealed identities.
+    """
 
     def __init__(self, keys: KeyStore) -> None:
         self.keys = keys
+        self._pending: dict[str, bytes] = {}
+        self._lock = threading.Lock()
 
     def seal(self, reporter_ref: str, identity: dict[str, Any]) -> str:
         key = AESGCM.generate_key(bit_length=256)
-        self.keys.put(reporter_ref, key)
+        with self._lock:
+            self._pending[reporter_ref] = key
         nonce = os.urandom(NONCE_BYTES)
         plain = json.dumps(identity, ensure_ascii=False).encode()
         sealed = AESGCM(key).encrypt(nonce, plain, reporter_ref.encode())
         return base64.b64encode(nonce + sealed).decode()
 
+    def flush(self) -> None:
+        with self._lock:
+            pending, self._pending = self._pending, {}
+        if pending:
+            self.keys.put_many(pending)
+
     def unseal(self, reporter_ref: str, sealed: str) -> dict[str, Any] | None:
-        key = self.keys.get(reporter_ref) if sealed else None
+        key = self._key(reporter_ref) if sealed else None
         if key is None:
             return None
         raw = base64.b64decode(sealed)
@@ -109,5 +155,12 @@ class AesSealer:
         found: dict[str, Any] = json.loads(plain)
         return found
 
+    def _key(self, reporter_ref: str) -> bytes | None:
+        with self._lock:
+            pending = self._pending.get(reporter_ref)
+        return pending or self.keys.get(reporter_ref)
+
     def erase(self, reporter_ref: str) -> None:
+        with self._lock:
+            self._pending.pop(reporter_ref, None)
         self.keys.delete(reporter_ref)

@@ -15,6 +15,7 @@ from intake.application.admin import AdminDesk
 from intake.application.dedup import DuplicateIndex
 from intake.application.ports import IdentitySealer
 from intake.application.recording import MessageRecorder
+from intake.application.submissions import SubmissionQueue
 from intake.application.vault import Vault
 from intake.application.views import IntakeStatus
 from intake.domain.access import ReportAccess
@@ -22,6 +23,7 @@ from intake.domain.activity import ReporterActivity
 from intake.domain.claims import TrackingIdClaim
 from intake.domain.duplicates import DuplicateRules, OpenReports
 from intake.domain.errors import (
+    IntakeError,
     InvalidMessage,
     MessageNotSeen,
     TrackingIdsExhausted,
@@ -45,6 +47,7 @@ from shared.contracts import (
 from shared.processing import BatchProcessApplication
 
 T = TypeVar("T")
+Submitted = tuple[IntakeStatus, bool]
 WRITE_ATTEMPTS = 3
 
 
@@ -87,6 +90,13 @@ class IntakeApplication(BatchProcessApplication):
         )
         self.admin = AdminDesk(self, self.duplicates)
         self.vault = Vault(self, sealer)
+        self._sealer = sealer
+        self.submissions = SubmissionQueue(self)
+
+    def _record(self, processing_event: ProcessingEvent[UUID]) -> Any:
+        """Store the new identity keys first, then the events whose identities they seal."""
+        self._sealer.flush()
+        return super()._record(processing_event)
 
     @singledispatchmethod
     def policy(self, domain_event: Any, processing_event: ProcessingEvent[UUID]) -> None:
@@ -129,8 +139,39 @@ class IntakeApplication(BatchProcessApplication):
 
     def submit(self, message: IntakeMessage) -> tuple[IntakeStatus, bool]:
         """Record a message arriving over HTTP the way the consumer does; True if new."""
-        created = self.write(lambda batch: self._recorder.record(message, batch))
-        return self.intake_status(message.channel.value, message.message_id), created
+        [outcome] = self.submit_many([message])
+        if isinstance(outcome, Exception):
+            raise outcome
+        return outcome
+
+    def submit_many(self, messages: list[IntakeMessage]) -> list[Submitted | Exception]:
+        """Record messages arriving together in one transaction; a bad one fails alone."""
+
+        recorded: dict[UUID, object] = {}
+
+        def record_all(batch: ProcessingEvent[UUID]) -> list[bool | Exception]:
+            created: list[bool | Exception] = []
+            for message in messages:
+                try:
+                    created.append(self._recorder.record(message, batch))
+                except IntakeError as error:
+                    created.append(error)
+            recorded.update(batch.aggregates)
+            return created
+
+        created = self.write(record_all)
+        return [
+            new if isinstance(new, Exception) else (self._status_of(message, recorded), new)
+            for message, new in zip(messages, created, strict=True)
+        ]
+
+    def _status_of(self, message: IntakeMessage, recorded: dict[UUID, object]) -> IntakeStatus:
+        """The status, from the aggregate just recorded when there is one (no read back)."""
+        channel, message_id = message.channel.value, message.message_id
+        found = recorded.get(ids.report_id(channel, message_id))
+        if isinstance(found, Report | Correspondence):
+            return _status(channel, message_id, found)
+        return self.intake_status(channel, message_id)
 
     def write(self, change: Callable[[ProcessingEvent[UUID]], T]) -> T:
         """Apply a change and record its events in one transaction; retry a lost race."""
@@ -178,3 +219,19 @@ class IntakeApplication(BatchProcessApplication):
         except AggregateNotFoundError:
             raise UnknownTrackingId(f"no report has tracking id {tracking_id}") from None
         return report
+
+
+def _status(channel: str, message_id: str, found: Report | Correspondence) -> IntakeStatus:
+    """What a recorded message became."""
+    if isinstance(found, Correspondence):
+        return IntakeStatus(channel, message_id, found.status, found.tracking_id, found.refusal)
+    linked, flagged = found.duplicate_of, found.possible_duplicate_of
+    return IntakeStatus(
+        channel,
+        message_id,
+        found.status,
+        found.tracking_id,
+        found.reason,
+        duplicate_of=linked.tracking_id if linked else None,
+        possible_duplicate_of=flagged.tracking_id if flagged else None,
+    )

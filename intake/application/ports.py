@@ -12,6 +12,10 @@ class IdentitySealer(Protocol):
         """A fresh key for the reporter_ref, and the identity encrypted under it."""
         ...
 
+    def flush(self) -> None:
+        """Store the keys made since the last flush (before the events that need them)."""
+        ...
+
     def unseal(self, reporter_ref: str, sealed: str) -> dict[str, Any] | None:
         """The identity, or None once the key is destroyed (erased)."""
         ...

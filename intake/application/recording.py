@@ -67,7 +67,8 @@ class MessageRecorder:
         return True
 
     def _seen(self, report_id: UUID) -> bool:
-        return report_id in self._app.repository
+        """Recorded before (one indexed read, no aggregate rebuilt)."""
+        return bool(self._app.recorder.select_events(report_id, limit=1))
 
     def _record_report(
         self, batch: ProcessingEvent[UUID], report_id: UUID, message: IntakeMessage, sub: Submission
@@ -138,7 +139,7 @@ class MessageRecorder:
         for _ in range(TRACKING_ID_ATTEMPTS):
             tracking_id = self._format.new_id()
             claim_id = ids.tracking_claim_id(tracking_id)
-            if self._app.load(batch, claim_id, TrackingIdClaim) is None:
+            if claim_id not in batch.aggregates and not self._seen(claim_id):
                 claim = TrackingIdClaim(id=claim_id, tracking_id=tracking_id, report_id=report_id)
                 batch.collect_events(claim)
                 return tracking_id

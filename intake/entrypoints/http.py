@@ -51,7 +51,7 @@ def _adapter_routes(
         """Record one citizen message (an IntakeMessage body) and answer its outcome."""
         message = await read_message(request, max_bytes)
         location = f"/v1/intake/{message.channel.value}/{message.message_id}"
-        recording = asyncio.ensure_future(asyncio.to_thread(app.submit, message))
+        recording = asyncio.wrap_future(app.submissions.submit(message))
         done, _pending = await asyncio.wait({recording}, timeout=settings.submit_wait_seconds)
         if not done:
             body = {"detail": "laporan sedang diproses", "location": location}

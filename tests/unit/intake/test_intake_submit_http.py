@@ -84,9 +84,9 @@ class SlowKeys(MemoryKeys):
         super().__init__()
         self.release = threading.Event()
 
-    def put(self, reporter_ref: str, key: bytes) -> None:
+    def put_many(self, keys: dict[str, bytes]) -> None:
         self.release.wait(timeout=30)
-        super().put(reporter_ref, key)
+        super().put_many(keys)
 
 
 async def test_slow_outcome_answers_202_with_location_then_get_finds_it() -> None:
