@@ -58,7 +58,7 @@ def test_staff_see_the_messages_sent_for_a_report(
 
 def test_each_message_shows_its_delivery_status(client: TestClient, opened: CaseEvent) -> None:
     body = get(client, opened.tracking_id, "admin").json()
-    assert {n["status"] for n in body["notifications"]} == {"pending"}
+    assert {n["status"] for n in body["notifications"]} == {"sent"}
 
 
 def test_the_listing_does_not_show_the_reporter_reference(
