@@ -131,6 +131,9 @@ def up(timeout: float = 180.0) -> DevState:
         state.pids[name] = start_service(name, folder, state)
     state.save(folder)
     _wait_ready(state, folder, timeout)
+    from services.cli import email
+
+    email.dev_up(folder, state)  # the SMTP sink and the e-mail adapter, after intake is ready
     return state
 
 
