@@ -38,7 +38,13 @@ from notification.domain.problems import DeliveryProblems
 from notification.domain.report_index import ReportNotifications
 from notification.domain.waiting import Waiting
 from shared.clock import Clock
-from shared.contracts import CaseEvent, CaseLinkedAsDuplicate, DeliveryReported, DeliveryStatus
+from shared.contracts import (
+    CaseEvent,
+    CaseLinkedAsDuplicate,
+    Channel,
+    DeliveryReported,
+    DeliveryStatus,
+)
 from shared.processing import BatchProcessApplication, Rejection, derived_id
 
 A = TypeVar("A", bound=Aggregate)
@@ -183,7 +189,7 @@ class NotificationApplication(BatchProcessApplication):
             update={
                 "report_id": UUID(link["report_id"]),
                 "tracking_id": link["tracking_id"],
-                "channel": link["channel"],
+                "channel": Channel(link["channel"]),
                 "reporter_ref": link["reporter_ref"],
             }
         )
