@@ -11,8 +11,8 @@ from fastapi.testclient import TestClient
 
 from notification.application.service import NotificationApplication, notification_id
 from notification.entrypoints.http import install_error_handlers, notifications_router
-from shared.auth import TokenStore, digest
 from shared import topics
+from shared.auth import TokenStore, digest
 from shared.contracts import (
     CaseDisposed,
     CaseEvent,
