@@ -9,7 +9,7 @@ from typing import Protocol
 
 import aiosmtplib
 
-from services.email_adapter.mail import build, scrub
+from services.email_adapter.mail import build, envelope_sender, flatten, scrub
 from services.email_adapter.settings import EmailAdapterSettings
 from services.email_adapter.vault import NoAddress, VaultUnavailable
 from shared.clock import Clock
@@ -33,7 +33,9 @@ def smtp_sender(settings: EmailAdapterSettings) -> Send:
 
     async def send(mail: EmailMessage) -> str:
         _, response = await aiosmtplib.send(
-            mail,
+            flatten(mail),
+            sender=envelope_sender(mail),
+            recipients=[str(mail["To"])],
             hostname=settings.smtp_host,
             port=settings.smtp_port,
             start_tls=settings.smtp_starttls,
