@@ -89,7 +89,8 @@ def dev_up(folder: Path, state: DevState) -> None:
         if dev.port_in_use(SINK_PORT):
             raise dev.DevError(f"port {SINK_PORT} (SMTP sink) is already in use")
         mail = folder / "mail"
-        state.pids[SINK] = _spawn(SINK, [SINK, "--mail-dir", str(mail)], {}, folder)
+        args = [SINK, "--host", SINK_HOST, "--port", str(SINK_PORT), "--mail-dir", str(mail)]
+        state.pids[SINK] = _spawn(SINK, args, {}, folder)
     url = f"http://127.0.0.1:{ADAPTER_PORT}"
     state.urls[ADAPTER] = url
     if not (dev.alive(state.pids.get(ADAPTER)) and dev.ready(url)):
