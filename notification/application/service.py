@@ -3,23 +3,18 @@
 from __future__ import annotations
 
 from functools import singledispatchmethod
-from typing import Any, ClassVar, TypeVar
+from typing import Any
 from uuid import UUID
 
-from eventsourcing.application import AggregateNotFoundError, ProcessingEvent
-from eventsourcing.domain import Aggregate
+from eventsourcing.application import ProcessingEvent
 from eventsourcing.utils import EnvType
 
 from notification.application.composer import Composer, Draft, message_context
-from notification.application.errors import NoNotificationsForReport
 from notification.application.policy import (
     About,
     Delivery,
-    agenda_id,
     notification_id,
-    problems_id,
     report_index_id,
-    waiting_id,
 )
 from notification.application.rules import (
     ADMIN,
@@ -29,14 +24,10 @@ from notification.application.rules import (
     REPORTER,
     WAITS,
 )
-from notification.application.views import SentMessage
-from notification.domain.agenda import Agenda
+from notification.application.store import NotificationStore
 from notification.domain.duplicates import Duplicates
 from notification.domain.errors import UnknownDeliveryStatus
 from notification.domain.notification import FAILED, GIVEN_UP, Notification
-from notification.domain.problems import DeliveryProblems
-from notification.domain.report_index import ReportNotifications
-from notification.domain.waiting import Waiting
 from shared.clock import Clock
 from shared.contracts import (
     CaseEvent,
@@ -45,20 +36,18 @@ from shared.contracts import (
     DeliveryReported,
     DeliveryStatus,
 )
-from shared.processing import BatchProcessApplication, Rejection, derived_id
+from shared.processing import Rejection, derived_id
 
-A = TypeVar("A", bound=Aggregate)
 PE = ProcessingEvent[UUID]
 
 __all__ = ["NotificationApplication", "notification_id", "report_index_id"]
 
 
-class NotificationApplication(BatchProcessApplication):
+class NotificationApplication(NotificationStore):
     """Tells reporters, bodies and the admin what happened, and sees that the message arrives."""
 
     name = "notification"
     rejectable_errors = (UnknownDeliveryStatus,)
-    snapshotting_intervals: ClassVar[Any] = {Agenda: 100, Waiting: 100, DeliveryProblems: 100}
 
     def __init__(
         self,
@@ -93,12 +82,15 @@ class NotificationApplication(BatchProcessApplication):
         if event.status == DeliveryStatus.FAILED:
             self._failed(notification, event, processing_event)
             return
+        troubled = notification.attempt > 1 or notification.status == GIVEN_UP
         notification.report_delivery(
             event.status.value, event.detail, event.occurred_at, event.attempt
         )
-        if notification.attempt > 1:
-            self.problems(processing_event).clear(notification.id)
         processing_event.collect_events(notification)
+        if troubled:  # it got through after all: off the admin's list
+            problems = self.problems(processing_event)
+            problems.clear(notification.id)
+            processing_event.collect_events(problems)
 
     def request(self, pe: PE, trigger: UUID, draft: Draft, about: About) -> None:
         """One notification per (trigger, recipient): sent now, or planned after quiet hours."""
@@ -123,7 +115,7 @@ class NotificationApplication(BatchProcessApplication):
             immediate=draft.immediate,
         )
         self._send_or_plan(pe, notification, now)
-        index = self._index(pe, about.report_id, about.tracking_id)
+        index = self.index(pe, about.report_id, about.tracking_id)
         index.add(nid)
         pe.collect_events(notification, index)
 
@@ -169,7 +161,7 @@ class NotificationApplication(BatchProcessApplication):
 
     def _follow_duplicates(self, event: CaseEvent, pe: PE) -> None:
         if isinstance(event, CaseLinkedAsDuplicate):
-            links = self._duplicates(pe, event.duplicate_of_tracking_id)
+            links = self.duplicates(pe, event.duplicate_of_tracking_id)
             links.link(
                 {
                     "report_id": str(event.report_id),
@@ -211,65 +203,6 @@ class NotificationApplication(BatchProcessApplication):
         else:
             waiting.move(event.tracking_id)
         pe.collect_events(waiting)
-
-    def record_collected(self, pe: PE) -> None:
-        """Store what a job (not a Kafka batch) collected, and wake the relay."""
-        if pe.events:
-            recordings = self._record(pe)
-            self._take_snapshots(pe)
-            self._notify(recordings)
-
-    # --- the singletons and indexes -----------------------------------------------------------
-
-    def agenda(self, pe: PE) -> Agenda:
-        """The notifications waiting for their time."""
-        return self.load(pe, agenda_id(), Agenda) or Agenda(id=agenda_id())
-
-    def waiting(self, pe: PE) -> Waiting:
-        """The reports waiting for the admin."""
-        return self.load(pe, waiting_id(), Waiting) or Waiting(id=waiting_id())
-
-    def problems(self, pe: PE) -> DeliveryProblems:
-        """The failed and given-up notifications."""
-        return self.load(pe, problems_id(), DeliveryProblems) or DeliveryProblems(id=problems_id())
-
-    def _duplicates(self, pe: PE, tracking_id: str) -> Duplicates:
-        dup_id = derived_id("duplicates", tracking_id)
-        found = self.load(pe, dup_id, Duplicates)
-        return found or Duplicates(id=dup_id, tracking_id=tracking_id)
-
-    def _index(self, pe: PE, report_id: UUID, tracking_id: str) -> ReportNotifications:
-        index_id = report_index_id(tracking_id)
-        found = self.load(pe, index_id, ReportNotifications)
-        return found or ReportNotifications(
-            id=index_id, report_id=report_id, tracking_id=tracking_id
-        )
-
-    # --- queries ----------------------------------------------------------------------------
-
-    def messages_for(self, tracking_id: str) -> list[SentMessage]:
-        """The messages sent for a report, oldest first, with their delivery status."""
-        try:
-            index = self.stored(report_index_id(tracking_id), ReportNotifications)
-        except AggregateNotFoundError:
-            raise NoNotificationsForReport(tracking_id) from None
-        return [SentMessage.of(self.stored(nid, Notification)) for nid in index.notification_ids]
-
-    def delivery_problems(self) -> list[SentMessage]:
-        """Failed (awaiting retry) and given-up messages, oldest first."""
-        try:
-            problems = self.stored(problems_id(), DeliveryProblems)
-        except AggregateNotFoundError:
-            return []
-        found = [SentMessage.of(self.stored(nid, Notification)) for nid in problems.ids()]
-        return sorted(found, key=lambda message: message.queued_at)
-
-    def stored(self, aggregate_id: UUID, cls: type[A]) -> A:
-        """An aggregate from the store, of the expected class."""
-        found: object = self.repository.get(aggregate_id)
-        if not isinstance(found, cls):
-            raise TypeError(f"{aggregate_id} is a {type(found).__name__}, not a {cls.__name__}")
-        return found
 
 
 def _audience_name(audience: str) -> str:
