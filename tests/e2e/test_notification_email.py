@@ -235,7 +235,11 @@ def tracking_clock(system: System) -> Iterator[Callable[[float], None]]:
     try:
         yield advance
     finally:
-        system.stop("tracking")
+        # killed, not stopped: after SIGTERM tracking lingers about 30 s past its shutdown, and
+        # everything it recorded is in PostgreSQL already
+        process = system.processes.pop("tracking")
+        process.kill()
+        process.wait()
         system.start("tracking")
         system.wait_ready("tracking")
 
