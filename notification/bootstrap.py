@@ -2,8 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+
+from notification.adapters.calendar import IndonesianWorkingDays
 from notification.adapters.jinja_renderer import JinjaRenderer
 from notification.application.composer import Composer
+from notification.application.ports import WorkingDays
+from notification.application.scheduler import Scheduler
 from notification.application.service import NotificationApplication
 from notification.application.translate import translate
 from notification.entrypoints.http import install_error_handlers, notifications_router
@@ -13,11 +19,22 @@ from shared.auth import TokenStore
 from shared.clock import Clock, clock_for
 from shared.contracts import Channel, OutboundMessage
 from shared.db import event_store_env
-from shared.runtime import ServiceSpec, Subscription
+from shared.directory import bodies
+from shared.logging import get_logger
+from shared.runtime import Background, ServiceSpec, Subscription
 
 SERVICE = "notification"
-CASES_DOC = "Case events from tracking: the reporter is told of those meant for them."
+CASES_DOC = (
+    "Case events from tracking: reporters, bodies and the admin are told what concerns them."
+)
 DELIVERY_DOC = "Delivery reports from channel adapters: the status of each message sent."
+
+log = get_logger(__name__)
+
+
+def mailboxes() -> dict[str, str]:
+    """Each body's LAPOR! mailbox from the directory."""
+    return {body.code: body.email for body in bodies() if body.email}
 
 
 def bootstrap(
@@ -25,15 +42,20 @@ def bootstrap(
     *,
     clock: Clock | None = None,
     env: dict[str, str] | None = None,
+    calendar: WorkingDays | None = None,
 ) -> ServiceSpec:
-    """The notification service: case events in, outbound messages out, delivery tracked."""
+    """The notification service: case events in, outbound messages out, delivery followed."""
     settings = settings or NotificationSettings()
     common = settings.common
     clock = clock or clock_for(common.test_mode)
-    composer = Composer(JinjaRenderer(), settings.short_text_limits)
+    composer = Composer(JinjaRenderer(), mailboxes(), settings.admin_code, settings.limits())
     application = NotificationApplication(
-        env=event_store_env(common, SERVICE, env), composer=composer, clock=clock
+        env=event_store_env(common, SERVICE, env),
+        composer=composer,
+        clock=clock,
+        delivery=settings.delivery(),
     )
+    scheduler = Scheduler(application, calendar or IndonesianWorkingDays())
     tokens = TokenStore(common.auth_tokens)
     return ServiceSpec(
         name=SERVICE,
@@ -48,6 +70,23 @@ def bootstrap(
         ],
         routers=[notifications_router(application, tokens)],
         publishes=[(topics.outbound_topic(channel), OutboundMessage) for channel in Channel],
+        background=[scheduled(scheduler, settings.tick_seconds)],
         install_handlers=[install_error_handlers],
-        description="Tells each reporter, in Bahasa Indonesia, what happened to their report.",
+        description="Tells reporters, bodies and the city admin, in Bahasa Indonesia, and sees "
+        "that each message arrives.",
     )
+
+
+def scheduled(scheduler: Scheduler, every: float) -> Background:
+    """The background job that runs the scheduler every few seconds until the service stops."""
+
+    async def run(stopping: asyncio.Event) -> None:
+        while not stopping.is_set():
+            try:
+                await asyncio.to_thread(scheduler.tick)
+            except Exception:  # a conflict with another instance: the next tick tries again
+                log.exception("notification-tick-failed")
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(stopping.wait(), timeout=every)
+
+    return run

@@ -2,28 +2,62 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from datetime import time, timedelta
 
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from notification.application.composer import Limits
+from notification.application.policy import Delivery
+from notification.application.timing import QuietHours, RetryPolicy
 from shared.contracts import Channel
+from shared.directory import CITY_ADMIN
 from shared.settings import CommonSettings
-
-# Long enough for the prefix and the tracking id of every short template.
-MIN_SHORT_TEXT = 80
 
 
 class NotificationSettings(BaseSettings):
-    """Where the service listens and how short each channel's messages must be."""
+    """Where the service listens, how long messages may be, when and how often they go."""
 
     model_config = SettingsConfigDict(env_prefix="LAPOR_NOTIFICATION_", extra="ignore")
 
     host: str = "127.0.0.1"
     port: int = 8104
-    short_text_limits: dict[Channel, Annotated[int, Field(ge=MIN_SHORT_TEXT)]] = Field(
-        default_factory=lambda: {Channel.SMS: 320},
-        description="JSON object: channel -> most characters of one message on that channel "
-        "(those channels get the short form of each template)",
+    sms_max_segments: int = Field(default=3, ge=1, le=3, description="SMS segments per message")
+    x_max_chars: int = Field(default=280, ge=80, le=280, description="characters of an X reply")
+    quiet_start: time = Field(default=time(21, 0), description="quiet hours start (WITA)")
+    quiet_end: time = Field(default=time(7, 0), description="quiet hours end (WITA)")
+    quiet_channels: list[Channel] = Field(
+        default_factory=lambda: [Channel.SMS, Channel.WHATSAPP],
+        description="channels that keep quiet hours",
     )
+    retry_max_attempts: int = Field(default=4, ge=1, le=20)
+    retry_base_seconds: float = Field(default=60.0, gt=0, description="first retry's delay")
+    retry_max_seconds: float = Field(default=3600.0, gt=0, description="longest retry delay")
+    digest_at: time = Field(
+        default=time(8, 0), description="the admin's digest (WITA, working days)"
+    )
+    waiting_alert_minutes: float = Field(
+        default=240.0, gt=0, description="tell the admin at once when a report waits this long"
+    )
+    tick_seconds: float = Field(default=5.0, gt=0, description="how often planned sends are due")
+    admin_code: str = Field(default=CITY_ADMIN, description="the directory code of the city admin")
     common: CommonSettings = Field(default_factory=CommonSettings)
+
+    def limits(self) -> Limits:
+        """Message length limits per channel."""
+        return Limits(sms_segments=self.sms_max_segments, x_chars=self.x_max_chars)
+
+    def delivery(self) -> Delivery:
+        """Quiet hours, retries, the digest's time and the admin's patience."""
+        return Delivery(
+            quiet=QuietHours(
+                self.quiet_start, self.quiet_end, tuple(c.value for c in self.quiet_channels)
+            ),
+            retry=RetryPolicy(
+                self.retry_max_attempts,
+                timedelta(seconds=self.retry_base_seconds),
+                timedelta(seconds=self.retry_max_seconds),
+            ),
+            digest_at=self.digest_at,
+            patience=timedelta(minutes=self.waiting_alert_minutes),
+        )

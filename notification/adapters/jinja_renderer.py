@@ -14,7 +14,9 @@ BULAN = (
     "Januari", "Februari", "Maret", "April", "Mei", "Juni",
     "Juli", "Agustus", "September", "Oktober", "November", "Desember",
 )  # fmt: skip
-PARTS = ("subject", "body", "short")
+REQUIRED = ("subject", "body")
+OPTIONAL = ("short", "public")
+HTML_LAYOUT = "_email.html.j2"
 
 
 def tanggal(moment: datetime) -> str:
@@ -23,33 +25,45 @@ def tanggal(moment: datetime) -> str:
     return f"{local.day} {BULAN[local.month - 1]} {local.year}"
 
 
+def pukul(moment: datetime) -> str:
+    """A date and time as Banjarmasin reads it: "5 Desember 2026 pukul 08.00 WITA"."""
+    local = moment.astimezone(WITA)
+    return f"{tanggal(moment)} pukul {local:%H.%M} WITA"
+
+
 def template_environment() -> Environment:
-    """The Jinja2 environment of the message templates (plain text: no HTML escaping)."""
+    """The Jinja2 environment of the message templates (HTML escaped only in `.html.j2`)."""
     env = Environment(
         loader=PackageLoader("notification", "templates"),
-        autoescape=False,
+        autoescape=lambda name: bool(name and name.endswith(".html.j2")),
         undefined=StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
     )
     env.filters["tanggal"] = tanggal
+    env.filters["pukul"] = pukul
     return env
 
 
 class JinjaRenderer:
-    """Renders a template's `subject`, `body` and `short` parts (each a `{% set %}` block)."""
+    """Renders a template's parts (each a `{% set %}` block) and the e-mail's HTML part."""
 
     def __init__(self, env: Environment | None = None) -> None:
         self._env = env or template_environment()
 
     def render(self, template: str, context: Mapping[str, object]) -> Rendered:
-        """The three parts of one template, rendered with the given values."""
+        """The parts of one template, rendered with the given values."""
         module = self._env.get_template(f"{template}.j2").make_module(dict(context))
-        missing = [part for part in PARTS if not hasattr(module, part)]
+        missing = [part for part in REQUIRED if not hasattr(module, part)]
         if missing:
             raise TemplateError(f"template {template} does not set {', '.join(missing)}")
-        parts = {part: str(getattr(module, part)).strip() for part in PARTS}
-        return Rendered(**parts)
+        parts = {p: str(getattr(module, p, "")).strip() for p in (*REQUIRED, *OPTIONAL)}
+        html = self._env.get_template(HTML_LAYOUT).render(
+            subject=parts["subject"],
+            paragraphs=[p.strip() for p in parts["body"].split("\n\n") if p.strip()],
+            tracking_id=context.get("tracking_id", ""),
+        )
+        return Rendered(**parts, html=html.strip())
 
     def template_names(self) -> list[str]:
         """The message templates available (partials starting with "_" excluded)."""

@@ -1,62 +1,142 @@
-"""Which case events the reporter hears about, and the message each one gets."""
+"""The message each audience gets for an event, shaped for the channel it goes out on."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Any
 
+from notification.application import sms
 from notification.application.fitting import fit
 from notification.application.ports import Renderer
+from notification.application.rules import ADMIN, IMMEDIATE, REPORTER, rules_for
 from shared.contracts import CaseEvent, Channel
 
-# Case event type -> message template. Events not listed are internal (CaseReturned,
-# CaseAwaitingTriage, deadlines, ...): the reporter hears nothing about them.
-TEMPLATES: Mapping[str, str] = {
-    "CaseOpened": "case_opened",
-    "CaseHeld": "case_held",
-    "CaseArchived": "case_archived",
-    "CaseLinkedAsDuplicate": "case_linked_as_duplicate",
-    "CaseDisposed": "case_disposed",
-    "FollowUpPosted": "follow_up_posted",
-    "CaseResolved": "case_resolved",
-    "CaseClosed": "case_closed",
+UNNAMED_BODY = "instansi terkait"
+# Values a template may test although the event does not carry them.
+DEFAULTS: Mapping[str, object] = {
+    "text": "",
+    "reason": "",
+    "previous_skpd_code": None,
+    "due_at": None,
+    "skpd_code": None,
 }
 
-UNNAMED_BODY = "instansi terkait"
+
+@dataclass(frozen=True)
+class Limits:
+    """How long a message may be on the channels that limit it."""
+
+    sms_segments: int = 3
+    x_chars: int = 280
+    whatsapp_chars: int = 4096
+
+
+@dataclass(frozen=True)
+class Address:
+    """Who receives a message: a pseudonymous reporter or a staff mailbox."""
+
+    audience: str
+    channel: Channel
+    reporter_ref: str = ""
+    mailbox: str = ""
+
+    @property
+    def key(self) -> str:
+        """Names the recipient in the notification id: one notification per event and recipient."""
+        return REPORTER if self.audience == REPORTER else f"{self.audience}:{self.mailbox}"
 
 
 @dataclass(frozen=True)
 class Draft:
-    """A message ready to be queued for the reporter."""
+    """A message ready to be requested for one recipient."""
 
     template: str
+    address: Address
     subject: str
     text: str
+    html: str = ""
+    immediate: bool = False
+    context: Mapping[str, Any] = field(default_factory=dict, compare=False)
 
 
 def message_context(event: CaseEvent) -> dict[str, object]:
     """The values a template may use: the event's fields, plus `skpd` (the body's name)."""
-    context = event.model_dump()
+    context: dict[str, object] = {**DEFAULTS, **event.model_dump()}
     context["skpd"] = event.skpd_name or event.skpd_code or UNNAMED_BODY
+    context["kind"] = event.kind.value
+    context["status"] = event.status.value
     return context
 
 
 class Composer:
-    """Turns a case event into a draft message for the reporter's channel, or nothing."""
+    """Turns events into drafts: which audiences hear, what they read, on which channel."""
 
-    def __init__(self, renderer: Renderer, short_text_limits: Mapping[Channel, int]) -> None:
+    def __init__(
+        self,
+        renderer: Renderer,
+        mailboxes: Mapping[str, str],
+        admin_code: str,
+        limits: Limits | None = None,
+    ) -> None:
         self._renderer = renderer
-        self._limits = dict(short_text_limits)
+        self._mailboxes = dict(mailboxes)
+        self._admin_code = admin_code
+        self._limits = limits or Limits()
 
-    def compose(self, event: CaseEvent) -> Draft | None:
-        """The message this event warrants, or None when it is not for the reporter."""
-        template = TEMPLATES.get(event.event_type)
-        if template is None:
-            return None
+    def compose(self, event: CaseEvent) -> list[Draft]:
+        """Every message this event warrants (empty when nobody needs to hear of it)."""
         context = message_context(event)
+        immediate = event.event_type in IMMEDIATE
+        drafts = []
+        for audience, template in rules_for(event):
+            address = self.address_of(audience, event)
+            drafts.append(self.draft(template, context, address, immediate=immediate))
+        return drafts
+
+    def address_of(self, audience: str, event: CaseEvent) -> Address:
+        """The reporter on their channel, or a body's (or the admin's) mailbox by e-mail."""
+        if audience == REPORTER:
+            return Address(REPORTER, event.channel, reporter_ref=event.reporter_ref)
+        code = event.skpd_code if audience != ADMIN and event.skpd_code else self._admin_code
+        return self.staff(audience, code)
+
+    def staff(self, audience: str, code: str) -> Address:
+        """A body's mailbox; a body without one is read by the city admin's mailbox."""
+        mailbox = self._mailboxes.get(code) or self._mailboxes[self._admin_code]
+        return Address(audience, Channel.EMAIL, mailbox=mailbox)
+
+    def admin(self) -> Address:
+        """The city admin's mailbox."""
+        return self.staff(ADMIN, self._admin_code)
+
+    def draft(
+        self,
+        template: str,
+        context: Mapping[str, Any],
+        address: Address,
+        *,
+        immediate: bool = False,
+    ) -> Draft:
+        """Render one template for one recipient, within their channel's limits."""
         rendered = self._renderer.render(template, context)
-        limit = self._limits.get(event.channel)
-        if limit is None:
-            return Draft(template, rendered.subject, rendered.body)
-        short = fit(lambda values: self._renderer.render(template, values).short, context, limit)
-        return Draft(template, rendered.subject, short)
+        subject, text, html = rendered.subject, rendered.body, ""
+        channel = address.channel
+        if channel == Channel.EMAIL:
+            html = rendered.html
+        elif channel == Channel.SMS:
+            text = self._fit(template, context, "short", self._sms_excess)
+        elif channel == Channel.TWITTER:
+            text = self._fit(template, context, "public", self._limits.x_chars)
+        elif channel == Channel.WHATSAPP and len(text) > self._limits.whatsapp_chars:
+            text = self._fit(template, context, "body", self._limits.whatsapp_chars)
+        return Draft(template, address, subject, text, html, immediate, dict(context))
+
+    def _sms_excess(self, text: str) -> int:
+        return sms.excess(text, self._limits.sms_segments)
+
+    def _fit(self, template: str, context: Mapping[str, Any], part: str, limit: Any) -> str:
+        def render(values: Mapping[str, object]) -> str:
+            return str(getattr(self._renderer.render(template, values), part))
+
+        return fit(render, context, limit)

@@ -10,6 +10,7 @@ ELLIPSIS = "..."  # three dots, not "…": a non-GSM character makes an SMS segm
 MIN_KEEP = 12
 
 Render = Callable[[Mapping[str, object]], str]
+Excess = Callable[[str], int]
 
 
 def squeeze(text: str) -> str:
@@ -28,22 +29,30 @@ def shorten(value: str, width: int) -> str:
     return cut.rstrip(" ,.;:") + ELLIPSIS
 
 
-def fit(render: Render, context: Mapping[str, object], limit: int) -> str:
+def characters_over(limit: int) -> Excess:
+    """The excess measure of a plain character limit."""
+    return lambda text: len(text) - limit
+
+
+def fit(render: Render, context: Mapping[str, object], limit: int | Excess) -> str:
     """Render, then shorten the longest free-text value until the message fits the limit."""
+    over = characters_over(limit) if isinstance(limit, int) else limit
     values = dict(context)
     text = squeeze(render(values))
     for _ in range(2 * len(SHRINKABLE)):
-        excess = len(text) - limit
-        if excess <= 0:
+        extra = over(text)
+        if extra <= 0:
             return text
         field = _longest_shrinkable(values)
         if field is None:
             break
         value = str(values[field])
-        values[field] = shorten(value, max(MIN_KEEP, len(value) - excess))
+        values[field] = shorten(value, max(MIN_KEEP, len(value) - extra))
         text = squeeze(render(values))
     # The templates put the tracking id first, so cutting the end keeps it.
-    return shorten(text, limit)
+    while over(text) > 0:
+        text = shorten(text, len(text) - max(over(text), 1))
+    return text
 
 
 def _longest_shrinkable(values: Mapping[str, object]) -> str | None:

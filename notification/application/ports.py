@@ -1,22 +1,35 @@
-"""What the application needs from the outside: a template renderer."""
+"""What the application needs from the outside: a template renderer and a calendar."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import date
 from typing import Protocol
 
 
 @dataclass(frozen=True)
 class Rendered:
-    """The three parts every message template defines."""
+    """The parts a message template defines; a part the template leaves out is empty.
+
+    `subject` and `body` (plain text: e-mail, WhatsApp, web) always; `short` (SMS) and `public`
+    (X: no personal data) for messages to reporters; `html` is the e-mail's HTML part.
+    """
 
     subject: str
     body: str
-    short: str
+    short: str = ""
+    public: str = ""
+    html: str = ""
 
 
 class Renderer(Protocol):
     """Renders one named message template with the given values."""
 
     def render(self, template: str, context: Mapping[str, object]) -> Rendered: ...
+
+
+class WorkingDays(Protocol):
+    """Tells working days from weekends and public holidays."""
+
+    def is_working_day(self, day: date) -> bool: ...

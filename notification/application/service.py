@@ -1,109 +1,209 @@
-"""The notification application: case events in, messages queued, delivery reports recorded."""
+"""The notification application: events in, messages requested, delivery followed to the end."""
 
 from __future__ import annotations
 
 from functools import singledispatchmethod
-from typing import Any, TypeVar
+from typing import Any
 from uuid import UUID
 
-from eventsourcing.application import AggregateNotFoundError, ProcessingEvent
-from eventsourcing.domain import Aggregate
+from eventsourcing.application import ProcessingEvent
 from eventsourcing.utils import EnvType
 
-from notification.application.composer import Composer, Draft
-from notification.application.errors import NoNotificationsForReport
-from notification.application.views import SentMessage
+from notification.application.composer import Composer, Draft, message_context
+from notification.application.policy import (
+    About,
+    Delivery,
+    notification_id,
+    report_index_id,
+)
+from notification.application.rules import (
+    ADMIN,
+    DUPLICATE_TEMPLATE,
+    LEAVES,
+    ORIGINAL_MOVES,
+    REPORTER,
+    WAITS,
+)
+from notification.application.store import NotificationStore
+from notification.domain.duplicates import Duplicates
 from notification.domain.errors import UnknownDeliveryStatus
-from notification.domain.notification import Notification
-from notification.domain.report_index import ReportNotifications
+from notification.domain.notification import FAILED, GIVEN_UP, Notification
 from shared.clock import Clock
-from shared.contracts import CaseEvent, DeliveryReported
-from shared.processing import BatchProcessApplication, Rejection, derived_id
+from shared.contracts import (
+    CaseEvent,
+    CaseLinkedAsDuplicate,
+    Channel,
+    DeliveryReported,
+    DeliveryStatus,
+)
+from shared.processing import Rejection, derived_id
 
-A = TypeVar("A", bound=Aggregate)
+PE = ProcessingEvent[UUID]
 
-
-def notification_id(case_event_id: UUID) -> UUID:
-    """One notification per case event: a re-sent case event maps to the same one."""
-    return derived_id("notification", case_event_id)
-
-
-def report_index_id(tracking_id: str) -> UUID:
-    """The index of one report's notifications, found by its tracking id."""
-    return derived_id("report-notifications", tracking_id.upper())
+__all__ = ["NotificationApplication", "notification_id", "report_index_id"]
 
 
-class NotificationApplication(BatchProcessApplication):
-    """Tells reporters what happened to their reports and tracks whether the message arrived."""
+class NotificationApplication(NotificationStore):
+    """Tells reporters, bodies and the admin what happened, and sees that the message arrives."""
 
     name = "notification"
     rejectable_errors = (UnknownDeliveryStatus,)
 
-    def __init__(self, env: EnvType | None = None, *, composer: Composer, clock: Clock) -> None:
+    def __init__(
+        self,
+        env: EnvType | None = None,
+        *,
+        composer: Composer,
+        clock: Clock,
+        delivery: Delivery | None = None,
+    ) -> None:
         super().__init__(env=env)
-        self._composer = composer
-        self._clock = clock
+        self.composer = composer
+        self.clock = clock
+        self.delivery = delivery or Delivery()
 
     @singledispatchmethod
-    def policy(self, domain_event: Any, processing_event: ProcessingEvent[UUID]) -> None:
+    def policy(self, domain_event: Any, processing_event: PE) -> None:
         """Events this service has no use for change nothing."""
 
     @policy.register
-    def _(self, event: CaseEvent, processing_event: ProcessingEvent[UUID]) -> None:
-        draft = self._composer.compose(event)
-        if draft is None:
-            return
-        nid = notification_id(event.event_id)
-        if self.load(processing_event, nid, Notification) is not None:
-            return
-        notification = self._queue(nid, event, draft)
-        index = self._index(processing_event, event)
-        index.add(nid)
-        processing_event.collect_events(notification, index)
+    def _(self, event: CaseEvent, processing_event: PE) -> None:
+        about = About.of(event)
+        for draft in self.composer.compose(event):
+            self.request(processing_event, event.event_id, draft, about)
+        self._follow_duplicates(event, processing_event)
+        self._follow_queues(event, processing_event)
 
     @policy.register
-    def _(self, event: DeliveryReported, processing_event: ProcessingEvent[UUID]) -> None:
+    def _(self, event: DeliveryReported, processing_event: PE) -> None:
         notification = self.load(processing_event, event.notification_id, Notification)
         if notification is None:
             raise Rejection("unknown-notification", f"no notification {event.notification_id}")
-        notification.report_delivery(event.status.value, event.detail, event.occurred_at)
+        if event.status == DeliveryStatus.FAILED:
+            self._failed(notification, event, processing_event)
+            return
+        troubled = notification.attempt > 1 or notification.status == GIVEN_UP
+        notification.report_delivery(
+            event.status.value, event.detail, event.occurred_at, event.attempt
+        )
         processing_event.collect_events(notification)
+        if troubled:  # it got through after all: off the admin's list
+            problems = self.problems(processing_event)
+            problems.clear(notification.id)
+            processing_event.collect_events(problems)
 
-    def messages_for(self, tracking_id: str) -> list[SentMessage]:
-        """The messages sent for a report, oldest first, with their delivery status."""
-        try:
-            index = self._stored(report_index_id(tracking_id), ReportNotifications)
-        except AggregateNotFoundError:
-            raise NoNotificationsForReport(tracking_id) from None
-        return [SentMessage.of(self._stored(nid, Notification)) for nid in index.notification_ids]
-
-    def _stored(self, aggregate_id: UUID, cls: type[A]) -> A:
-        found: object = self.repository.get(aggregate_id)
-        if not isinstance(found, cls):
-            raise TypeError(f"{aggregate_id} is a {type(found).__name__}, not a {cls.__name__}")
-        return found
-
-    def _queue(self, nid: UUID, event: CaseEvent, draft: Draft) -> Notification:
-        return Notification(
+    def request(self, pe: PE, trigger: UUID, draft: Draft, about: About) -> None:
+        """One notification per (trigger, recipient): sent now, or planned after quiet hours."""
+        nid = notification_id(trigger, draft.address.key)
+        if self.load(pe, nid, Notification) is not None:
+            return
+        now = self.clock.now()
+        notification = Notification(
             id=nid,
-            report_id=event.report_id,
-            tracking_id=event.tracking_id,
-            case_event_type=event.event_type,
-            channel=event.channel.value,
-            reporter_ref=event.reporter_ref,
+            report_id=about.report_id,
+            tracking_id=about.tracking_id,
+            case_event_type=about.cause,
+            channel=draft.address.channel.value,
+            reporter_ref=draft.address.reporter_ref,
             template=draft.template,
             subject=draft.subject,
             text=draft.text,
-            queued_at=self._clock.now(),
+            queued_at=now,
+            audience=draft.address.audience,
+            address=draft.address.mailbox,
+            html=draft.html,
+            immediate=draft.immediate,
         )
+        self._send_or_plan(pe, notification, now)
+        index = self.index(pe, about.report_id, about.tracking_id)
+        index.add(nid)
+        pe.collect_events(notification, index)
 
-    def _index(
-        self, processing_event: ProcessingEvent[UUID], event: CaseEvent
-    ) -> ReportNotifications:
-        index_id = report_index_id(event.tracking_id)
-        found = self.load(processing_event, index_id, ReportNotifications)
-        if found is not None:
-            return found
-        return ReportNotifications(
-            id=index_id, report_id=event.report_id, tracking_id=event.tracking_id
+    def _send_or_plan(self, pe: PE, notification: Notification, now: Any) -> None:
+        release = self.delivery.release(notification, now)
+        if release is None:
+            notification.dispatch(now)
+            return
+        agenda = self.agenda(pe)
+        agenda.plan(notification.id, release)
+        pe.collect_events(agenda)
+
+    def _failed(self, notification: Notification, event: DeliveryReported, pe: PE) -> None:
+        if not notification.current(event.attempt):
+            return
+        at = event.occurred_at
+        retry_at = self.delivery.retry.retry_at(notification.attempt, at)
+        if retry_at is not None:
+            retry_at = self.delivery.release(notification, retry_at) or retry_at
+        gave_up = notification.fail(event.detail, at, retry_at)
+        problems = self.problems(pe)
+        problems.note(notification.id, GIVEN_UP if gave_up else FAILED)
+        pe.collect_events(notification, problems)
+        if retry_at is not None:
+            agenda = self.agenda(pe)
+            agenda.plan(notification.id, retry_at)
+            pe.collect_events(agenda)
+        if gave_up and notification.template != "admin_gave_up":
+            self._tell_admin_gave_up(notification, pe)
+
+    def _tell_admin_gave_up(self, notification: Notification, pe: PE) -> None:
+        context = {
+            "tracking_id": notification.tracking_id,
+            "failed_subject": notification.subject,
+            "failed_audience": _audience_name(notification.audience),
+            "failed_channel": notification.channel,
+            "attempts": notification.attempt,
+            "detail": notification.status_detail,
+        }
+        draft = self.composer.draft("admin_gave_up", context, self.composer.admin(), immediate=True)
+        about = About(notification.report_id, notification.tracking_id, "DeliveryGaveUp")
+        self.request(pe, notification.id, draft, about)
+
+    def _follow_duplicates(self, event: CaseEvent, pe: PE) -> None:
+        if isinstance(event, CaseLinkedAsDuplicate):
+            links = self.duplicates(pe, event.duplicate_of_tracking_id)
+            links.link(
+                {
+                    "report_id": str(event.report_id),
+                    "tracking_id": event.tracking_id,
+                    "channel": event.channel.value,
+                    "reporter_ref": event.reporter_ref,
+                }
+            )
+            pe.collect_events(links)
+        elif event.event_type in ORIGINAL_MOVES:
+            found = self.load(pe, derived_id("duplicates", event.tracking_id), Duplicates)
+            for link in found.links if found else ():
+                self._tell_duplicate(event, link, pe)
+
+    def _tell_duplicate(self, event: CaseEvent, link: dict[str, Any], pe: PE) -> None:
+        linked = event.model_copy(
+            update={
+                "report_id": UUID(link["report_id"]),
+                "tracking_id": link["tracking_id"],
+                "channel": Channel(link["channel"]),
+                "reporter_ref": link["reporter_ref"],
+            }
         )
+        context = {**message_context(event), "tracking_id": link["tracking_id"]}
+        context["duplicate_of_tracking_id"] = event.tracking_id
+        address = self.composer.address_of(REPORTER, linked)
+        draft = self.composer.draft(DUPLICATE_TEMPLATE, context, address)
+        trigger = derived_id(event.event_id, link["tracking_id"])
+        self.request(pe, trigger, draft, About.of(linked))
+
+    def _follow_queues(self, event: CaseEvent, pe: PE) -> None:
+        queue = WAITS.get(event.event_type)
+        if queue is None and event.event_type not in LEAVES:
+            return
+        waiting = self.waiting(pe)
+        if queue is not None:
+            reason = str(getattr(event, "reason", ""))
+            waiting.wait(event.tracking_id, event.report_id, queue, reason, event.occurred_at)
+        else:
+            waiting.move(event.tracking_id)
+        pe.collect_events(waiting)
+
+
+def _audience_name(audience: str) -> str:
+    return {REPORTER: "pelapor", ADMIN: "admin kota"}.get(audience, "instansi")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from uuid import UUID
+
 from notification.domain.notification import Notification
 from shared import topics
 from shared.contracts import Channel, OutboundMessage, Recipient
@@ -10,20 +12,28 @@ from shared.processing import derived_id
 
 
 def translate(domain_event: object) -> list[Outgoing]:
-    """A queued notification goes out on its channel's topic; every other event stays inside."""
-    if not isinstance(domain_event, Notification.Queued):
+    """Each dispatch (first try or retry) goes out on its channel's topic; the rest stays inside."""
+    if not isinstance(domain_event, Notification.Dispatched):
         return []
-    channel = Channel(domain_event.channel)
+    sent = domain_event.message
+    channel = Channel(sent["channel"])
+    recipient = (
+        Recipient(address=sent["address"])
+        if sent["address"]
+        else Recipient(reporter_ref=sent["reporter_ref"])
+    )
     message = OutboundMessage(
         event_id=derived_id(domain_event.originator_id, domain_event.originator_version, 0),
-        occurred_at=domain_event.timestamp,
-        report_id=domain_event.report_id,
-        tracking_id=domain_event.tracking_id,
+        occurred_at=domain_event.at,
+        report_id=UUID(sent["report_id"]),
+        tracking_id=sent["tracking_id"],
         notification_id=domain_event.originator_id,
         channel=channel,
-        recipient=Recipient(reporter_ref=domain_event.reporter_ref),
-        subject=domain_event.subject,
-        text=domain_event.text,
-        template=domain_event.template,
+        recipient=recipient,
+        subject=sent["subject"],
+        text=sent["text"],
+        html=sent["html"],
+        template=sent["template"],
+        attempt=domain_event.attempt,
     )
-    return [Outgoing(topics.outbound_topic(channel), str(domain_event.report_id), message)]
+    return [Outgoing(topics.outbound_topic(channel), str(message.report_id), message)]

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 from uuid import UUID
 
 from notification.domain.notification import Notification
@@ -11,11 +12,13 @@ from notification.domain.notification import Notification
 
 @dataclass(frozen=True)
 class SentMessage:
-    """One message sent for a report, and how its delivery went."""
+    """One message sent for a report, and how its delivery went, attempt by attempt."""
 
     notification_id: UUID
     tracking_id: str
     case_event_type: str
+    audience: str
+    mailbox: str
     channel: str
     template: str
     subject: str
@@ -24,14 +27,19 @@ class SentMessage:
     status: str
     status_detail: str
     status_at: datetime | None
+    attempt: int = 0
+    attempts: list[dict[str, Any]] = field(default_factory=list)
+    retry_at: datetime | None = None
 
     @classmethod
     def of(cls, notification: Notification) -> SentMessage:
-        """The view of one notification aggregate."""
+        """The view of one notification aggregate (a reporter's address is never in it)."""
         return cls(
             notification_id=notification.id,
             tracking_id=notification.tracking_id,
             case_event_type=notification.case_event_type,
+            audience=notification.audience,
+            mailbox=notification.address,
             channel=notification.channel,
             template=notification.template,
             subject=notification.subject,
@@ -40,4 +48,7 @@ class SentMessage:
             status=notification.status,
             status_detail=notification.status_detail,
             status_at=notification.status_at,
+            attempt=notification.attempt,
+            attempts=[dict(a) for a in notification.attempts],
+            retry_at=notification.retry_at,
         )

@@ -13,3 +13,12 @@ class UnknownDeliveryStatus(NotificationError):
     def __init__(self, status: str) -> None:
         super().__init__(f"unknown delivery status {status!r}")
         self.status = status
+
+
+class NotificationFinished(NotificationError):
+    """A delivered or given-up notification is never sent again."""
+
+    def __init__(self, notification_id: object, status: str) -> None:
+        super().__init__(f"notification {notification_id} is {status}: not sent again")
+        self.notification_id = notification_id
+        self.status = status

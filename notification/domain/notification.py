@@ -1,4 +1,4 @@
-"""The Notification aggregate: one message to a reporter about one case event.
+"""The Notification aggregate: one message to one recipient about one triggering event.
 
 Stored events embed this module path and class names: do not move or rename them.
 """
@@ -6,17 +6,24 @@ Stored events embed this module path and class names: do not move or rename them
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 from uuid import UUID
 
 from eventsourcing.domain import Aggregate, event
 
-from notification.domain.errors import UnknownDeliveryStatus
+from notification.domain.errors import NotificationFinished, UnknownDeliveryStatus
 
-PENDING = "pending"
+REQUESTED = "requested"
+SENT = "sent"
 ACCEPTED = "accepted"
 DELIVERED = "delivered"
 FAILED = "failed"
+RETRIED = "retried"
+GIVEN_UP = "given-up"
 DELIVERY_STATUSES = (ACCEPTED, DELIVERED, FAILED)
+FINAL = (DELIVERED, GIVEN_UP)
+
+REPORTER = "reporter"
 
 
 def check_delivery_status(status: str) -> None:
@@ -26,7 +33,7 @@ def check_delivery_status(status: str) -> None:
 
 
 class Notification(Aggregate):
-    """A rendered message for a reporter's channel, pending until its adapter reports back."""
+    """A rendered message for one recipient: requested, sent, retried until it arrives or not."""
 
     class Queued(Aggregate.Created):
         report_id: UUID
@@ -38,16 +45,33 @@ class Notification(Aggregate):
         subject: str
         text: str
         queued_at: datetime
+        audience: str = REPORTER
+        address: str = ""
+        html: str = ""
+        immediate: bool = False
+
+    class Dispatched(Aggregate.Event):
+        attempt: int
+        at: datetime
+        message: dict[str, Any]
 
     class DeliveryRecorded(Aggregate.Event):
         status: str
         detail: str
         reported_at: datetime
 
+    class RetryScheduled(Aggregate.Event):
+        detail: str
+        reported_at: datetime
+        retry_at: datetime
+
+    class GaveUp(Aggregate.Event):
+        detail: str
+        reported_at: datetime
+
     @event(Queued)
-    def __init__(
+    def __init__(  # not keyword-only: eventsourcing treats keyword-only defaults as required
         self,
-        *,
         id: UUID,
         report_id: UUID,
         tracking_id: str,
@@ -58,6 +82,10 @@ class Notification(Aggregate):
         subject: str,
         text: str,
         queued_at: datetime,
+        audience: str = REPORTER,
+        address: str = "",
+        html: str = "",
+        immediate: bool = False,
     ) -> None:
         self.report_id = report_id
         self.tracking_id = tracking_id
@@ -68,19 +96,96 @@ class Notification(Aggregate):
         self.subject = subject
         self.text = text
         self.queued_at = queued_at
-        self.status = PENDING
+        self.audience = audience
+        self.address = address
+        self.html = html
+        self.immediate = immediate
+        self.status = REQUESTED
         self.status_detail = ""
         self.status_at: datetime | None = None
+        self.attempt = 0
+        self.attempts: list[dict[str, Any]] = []
+        self.retry_at: datetime | None = None
 
-    def report_delivery(self, status: str, detail: str, reported_at: datetime) -> None:
-        """Record an adapter's report; repeats and reports after delivery change nothing."""
+    @property
+    def finished(self) -> bool:
+        """Delivered or given up: nothing more will happen."""
+        return self.status in FINAL
+
+    def message(self) -> dict[str, Any]:
+        """What an adapter needs to deliver this notification (carried by every dispatch)."""
+        return {
+            "report_id": str(self.report_id),
+            "tracking_id": self.tracking_id,
+            "channel": self.channel,
+            "reporter_ref": self.reporter_ref,
+            "address": self.address,
+            "subject": self.subject,
+            "text": self.text,
+            "html": self.html,
+            "template": self.template,
+        }
+
+    def dispatch(self, at: datetime) -> None:
+        """Hand the message to its channel's adapter (the next attempt)."""
+        if self.finished:
+            raise NotificationFinished(self.id, self.status)
+        self._dispatch(attempt=self.attempt + 1, at=at, message=self.message())
+
+    @event(Dispatched)
+    def _dispatch(self, attempt: int, at: datetime, message: dict[str, Any]) -> None:
+        self.attempt = attempt
+        self.status = SENT if attempt == 1 else RETRIED
+        self.status_detail = ""
+        self.status_at = at
+        self.retry_at = None
+        self.attempts.append({"attempt": attempt, "sent_at": at, "status": self.status})
+
+    def report_delivery(
+        self, status: str, detail: str, reported_at: datetime, attempt: int | None = None
+    ) -> None:
+        """Record an accepted or delivered report; stale, repeated or late ones change nothing."""
         check_delivery_status(status)
-        if status == self.status or self.status == DELIVERED:
+        if not self._current(attempt) or status == self.status:
+            return
+        if status == ACCEPTED and self.status == DELIVERED:
             return
         self._record_delivery(status=status, detail=detail, reported_at=reported_at)
 
+    def fail(self, detail: str, reported_at: datetime, retry_at: datetime | None) -> bool:
+        """A failed attempt: retry at `retry_at`, or give up when None; True if it gave up."""
+        if self.status in (FAILED, *FINAL):
+            return False
+        if retry_at is None:
+            self._give_up(detail=detail, reported_at=reported_at)
+            return True
+        self._schedule_retry(detail=detail, reported_at=reported_at, retry_at=retry_at)
+        return False
+
+    def current(self, attempt: int | None) -> bool:
+        """Whether a report about `attempt` concerns the latest try and can still change it."""
+        return self._current(attempt) and not self.finished
+
+    def _current(self, attempt: int | None) -> bool:
+        return self.attempt > 0 and (attempt is None or attempt == self.attempt)
+
     @event(DeliveryRecorded)
     def _record_delivery(self, status: str, detail: str, reported_at: datetime) -> None:
+        self._outcome(status, detail, reported_at)
+
+    @event(RetryScheduled)
+    def _schedule_retry(self, detail: str, reported_at: datetime, retry_at: datetime) -> None:
+        self._outcome(FAILED, detail, reported_at)
+        self.retry_at = retry_at
+
+    @event(GaveUp)
+    def _give_up(self, detail: str, reported_at: datetime) -> None:
+        self._outcome(FAILED, detail, reported_at)
+        self.status = GIVEN_UP
+
+    def _outcome(self, status: str, detail: str, at: datetime) -> None:
         self.status = status
         self.status_detail = detail
-        self.status_at = reported_at
+        self.status_at = at
+        if self.attempts:
+            self.attempts[-1].update(status=status, detail=detail, at=at)

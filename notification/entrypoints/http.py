@@ -9,7 +9,11 @@ from fastapi.responses import JSONResponse
 
 from notification.application.errors import NoNotificationsForReport
 from notification.application.views import SentMessage
-from notification.entrypoints.schemas import NotificationPublic, ReportNotificationsPublic
+from notification.entrypoints.schemas import (
+    DeliveryProblemsPublic,
+    NotificationPublic,
+    ReportNotificationsPublic,
+)
 from shared.auth import TokenStore
 from shared.http import require
 
@@ -19,15 +23,24 @@ class NotificationQueries(Protocol):
 
     def messages_for(self, tracking_id: str) -> list[SentMessage]: ...
 
+    def delivery_problems(self) -> list[SentMessage]: ...
+
 
 def notifications_router(queries: NotificationQueries, tokens: TokenStore) -> APIRouter:
-    """`GET /v1/notifications/{tracking_id}` for admins and analysts."""
+    """`GET /v1/notifications/failed` (admin) and `GET /v1/notifications/{tracking_id}`."""
     router = APIRouter(prefix="/v1/notifications", tags=["notifications"])
     staff = Depends(require(tokens, "admin", "analyst"))
+    admin = Depends(require(tokens, "admin"))
+
+    @router.get("/failed", dependencies=[admin])
+    def delivery_problems() -> DeliveryProblemsPublic:
+        """Messages that failed and wait for a retry, or were given up (the admin was told)."""
+        found = queries.delivery_problems()
+        return DeliveryProblemsPublic(notifications=[NotificationPublic.of(m) for m in found])
 
     @router.get("/{tracking_id}", dependencies=[staff])
     def report_notifications(tracking_id: str) -> ReportNotificationsPublic:
-        """The messages sent to the reporter of one report, with their delivery status."""
+        """Who was told what about one report, when, on which channel, and whether it arrived."""
         tracking_id = tracking_id.upper()
         messages = queries.messages_for(tracking_id)
         return ReportNotificationsPublic(

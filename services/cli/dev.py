@@ -140,6 +140,9 @@ def up(timeout: float = 180.0, secure: bool = False) -> DevState:
         state.pids[name] = start_service(name, folder, state)
     state.save(folder)
     _wait_ready(state, folder, timeout)
+    from services.cli import email
+
+    email.dev_up(folder, state)  # the SMTP sink and the e-mail adapter, after intake is ready
     return state
 
 

@@ -11,6 +11,7 @@ from typing import Annotated, Any
 import typer
 
 from services.cli import client, deadletters, dev, projections
+from services.cli import email as email_cli
 from services.cli.kafka_access import kafka_access_app
 from services.cli.state import SERVICES, DevState
 from services.cli.vault import vault_app
@@ -37,9 +38,13 @@ def _logging() -> None:
 
 @app.command()
 def serve(
-    name: Annotated[str, typer.Argument(help="intake | routing | tracking | notification")],
+    name: Annotated[
+        str, typer.Argument(help="intake | routing | tracking | notification | email-adapter")
+    ],
 ) -> None:
     """Run one service in the foreground (what compose and `lapor dev up` start)."""
+    if name == email_cli.ADAPTER:
+        return email_cli.serve_email_adapter()
     if name not in SERVICES:
         raise typer.BadParameter(f"unknown service {name!r}; choose one of {', '.join(SERVICES)}")
     import uvicorn
@@ -74,6 +79,11 @@ def dev_up(
     typer.echo(f"KAFKA_BOOTSTRAP_SERVERS={state.kafka_bootstrap_servers}")
     for name in SERVICES:
         typer.echo(f"{name.upper()}_URL={state.urls[name]}")
+    for line in email_cli.endpoint_lines(state):
+        typer.echo(line)
+
+
+app.command("smtp-sink")(email_cli.smtp_sink)
 
 
 @dev_app.command("down")

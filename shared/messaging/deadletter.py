@@ -147,12 +147,36 @@ def outgoing_dead_letter(domain_event: Any) -> DeadLetterRecord | None:
     if not isinstance(domain_event, DeadLetter.Recorded):
         return None
     source = SourceRecord.from_json(domain_event.source)
+    return dead_letter_record(domain_event.service, source, domain_event.reason, domain_event.error)
+
+
+def dead_letter_record(
+    service: str, source: SourceRecord, reason: str, error: str
+) -> DeadLetterRecord:
+    """The original key, value and headers, plus the lapor.dlq.* headers (Kafka Connect's)."""
     dlq_headers = [
-        ("lapor.dlq.reason", domain_event.reason.encode()),
+        ("lapor.dlq.reason", reason.encode()),
         ("lapor.dlq.source.topic", source.topic.encode()),
         ("lapor.dlq.source.partition", str(source.partition).encode()),
         ("lapor.dlq.source.offset", str(source.offset).encode()),
-        ("lapor.dlq.service", domain_event.service.encode()),
-        ("lapor.dlq.error", domain_event.error.encode()),
+        ("lapor.dlq.service", service.encode()),
+        ("lapor.dlq.error", error.encode()),
     ]
     return DeadLetterRecord(source.key, source.value, [*source.headers, *dlq_headers])
+
+
+async def send_dead_letter(
+    producer: RecordProducer, service: str, record: Any, reason: str, error: str
+) -> None:
+    """For an edge process without an event store: send now and wait for the broker.
+
+    The caller commits the record's offset only after this returns, so a crash re-sends (at least
+    once) rather than loses; the copy carries the same `lapor.dlq.source.*` headers.
+    """
+    letter = dead_letter_record(
+        service, SourceRecord.of(record), safe_text(reason, 200), safe_text(error)
+    )
+    sent = await producer.send(
+        letter.topic, value=letter.value, key=letter.key, headers=letter.headers
+    )
+    await sent

@@ -37,6 +37,11 @@ IMAGE = "lapor:dev"
 INFRASTRUCTURE = ("kafka", "postgres", "topics")
 APP_PORTS = {"intake": 8101, "routing": 8102, "tracking": 8103, "notification": 8104}
 CONTEXTS = tuple(APP_PORTS)
+# Edges run our image too: service -> (port, the `LAPOR_<PREFIX>_` of its settings, its class).
+EDGES = {
+    "email-adapter": (8107, "EMAIL", "services.email_adapter.settings:EmailAdapterSettings"),
+}
+SMTP_SINK = ("smtp-sink", 8025)
 APP_WAITS_FOR = {
     "kafka": "service_healthy",
     "postgres": "service_healthy",
@@ -158,9 +163,29 @@ def context_settings(context: str) -> type[BaseSettings]:
     pytest.fail(f"{context}.settings.{class_name} is missing: {problem}", False)
 
 
+def edge_settings(path: str) -> type[BaseSettings]:
+    module, _, name = path.partition(":")
+    return getattr(importlib.import_module(module), name)
+
+
+def field_named(settings: type[BaseSettings], variable: str, field: str) -> str:
+    """The field a variable sets: by name, or by a validation alias spelling the variable."""
+    for name, info in settings.model_fields.items():
+        alias = info.validation_alias
+        choices = getattr(alias, "choices", [alias]) if alias is not None else []
+        if variable in choices:
+            return name
+    return field
+
+
 def setting_for(variable: str) -> tuple[type[BaseSettings], str, str]:
     """Which settings class, field and env prefix a `LAPOR_*` variable belongs to."""
     rest = variable.removeprefix("LAPOR_")
+    for _, prefix, path in EDGES.values():
+        if rest.startswith(f"{prefix}_"):
+            settings = edge_settings(path)
+            field = field_named(settings, variable, rest.removeprefix(f"{prefix}_").lower())
+            return settings, field, f"LAPOR_{prefix}_"
     for context in CONTEXTS:
         if rest.startswith(f"{context.upper()}_"):
             field = rest.removeprefix(f"{context.upper()}_").lower()
@@ -196,7 +221,7 @@ def test_compose_has_the_infrastructure_and_the_four_services():
 
 
 def test_the_topic_job_and_the_four_services_run_our_image():
-    assert set(lapor_services()) == {"topics", *APP_PORTS}
+    assert set(lapor_services()) == {"topics", *APP_PORTS, *EDGES, SMTP_SINK[0]}
     for name in lapor_services():
         build = services()[name].get("build")
         assert build == {"context": ".", "dockerfile": "deploy/Dockerfile"}, (name, build)
@@ -320,6 +345,33 @@ def test_each_healthcheck_needs_only_the_python_of_the_slim_image(context: str):
     assert test[:3] == ["CMD", "python", "-c"], test
 
 
+@pytest.mark.parametrize("edge", EDGES)
+def test_each_edge_publishes_its_port_and_checks_its_readiness_there(edge: str):
+    port, prefix, _ = EDGES[edge]
+    assert environment(edge)[f"LAPOR_{prefix}_PORT"] == str(port)
+    assert environment(edge)[f"LAPOR_{prefix}_HOST"] == "0.0.0.0"
+    assert published_ports(edge) == [(port, port)]
+    url = urlsplit(healthcheck_url(edge))
+    assert (url.hostname, url.port, url.path) == ("127.0.0.1", port, "/health/ready")
+
+
+def test_the_email_adapter_sends_through_the_smtp_sink_after_intake_is_healthy():
+    name, port = SMTP_SINK
+    env = environment("email-adapter")
+    assert (env["LAPOR_EMAIL_SMTP_HOST"], int(env["LAPOR_EMAIL_SMTP_PORT"])) == (name, port)
+    assert urlsplit(env["LAPOR_EMAIL_INTAKE_URL"]).hostname == "intake"
+    waits = depends_on("email-adapter")
+    assert (waits.get("intake"), waits.get(name)) == ("service_healthy", "service_healthy")
+    assert published_ports(name) == [(port, port)]
+    assert "--port" in services()[name]["command"]
+    assert str(port) in services()[name]["command"]
+
+
+def test_the_email_adapters_vault_token_is_a_documented_adapter_token():
+    token = environment("email-adapter")["LAPOR_EMAIL_VAULT_TOKEN"]
+    assert documented_tokens().get(token) == "adapter"
+
+
 def test_every_dependency_names_a_service():
     for name in services():
         unknown = set(depends_on(name)) - set(services())
@@ -346,7 +398,7 @@ def test_every_condition_waited_for_can_happen():
 def test_services_reach_the_broker_on_its_internal_listener():
     kafka = environment("kafka")
     advertised = {urlsplit(url).netloc for url in kafka["KAFKA_ADVERTISED_LISTENERS"].split(",")}
-    for name in lapor_services():
+    for name in set(lapor_services()) - {SMTP_SINK[0]}:  # the sink speaks SMTP only
         servers = environment(name)["LAPOR_KAFKA_BOOTSTRAP_SERVERS"]
         assert set(servers.split(",")) <= advertised, f"{name}: {servers} is not {advertised}"
 

@@ -15,9 +15,11 @@ from notification.adapters.jinja_renderer import JinjaRenderer
 from notification.application.composer import Composer
 from notification.application.service import NotificationApplication
 from notification.application.translate import translate
+from notification.bootstrap import mailboxes
 from shared import topics
 from shared.clock import FixedClock
 from shared.contracts import CaseEvent, Channel, ReportKind, StatusBucket
+from shared.directory import CITY_ADMIN
 from shared.messaging.relay import Outgoing
 from shared.processing import Rejection
 
@@ -26,11 +28,17 @@ IN_MEMORY = {"PERSISTENCE_MODULE": "eventsourcing.popo"}
 
 
 @pytest.fixture
-def app() -> Iterator[NotificationApplication]:
+def clock() -> FixedClock:
+    """The clock every unit test starts from: a working-day morning in Banjarmasin."""
+    return FixedClock(NOW)
+
+
+@pytest.fixture
+def app(clock: FixedClock) -> Iterator[NotificationApplication]:
     application = NotificationApplication(
         env=IN_MEMORY,
-        composer=Composer(JinjaRenderer(), {Channel.SMS: 320}),
-        clock=FixedClock(NOW),
+        composer=Composer(JinjaRenderer(), mailboxes(), CITY_ADMIN),
+        clock=clock,
     )
     yield application
     application.close()

@@ -25,19 +25,23 @@ def test_it_listens_on_port_8104_by_default(monkeypatch: pytest.MonkeyPatch) -> 
     assert NotificationSettings().port == 8104
 
 
-def test_sms_messages_are_limited_to_320_characters_by_default(
+def test_sms_messages_are_limited_to_three_segments_by_default(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    monkeypatch.delenv("LAPOR_NOTIFICATION_SHORT_TEXT_LIMITS", raising=False)
-    assert NotificationSettings().short_text_limits == {Channel.SMS: 320}
+    monkeypatch.delenv("LAPOR_NOTIFICATION_SMS_MAX_SEGMENTS", raising=False)
+    assert NotificationSettings().limits().sms_segments == 3
 
 
-def test_a_short_text_limit_too_small_for_the_tracking_id_is_refused(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    monkeypatch.setenv("LAPOR_NOTIFICATION_SHORT_TEXT_LIMITS", '{"sms": 40}')
+def test_more_than_three_sms_segments_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("LAPOR_NOTIFICATION_SMS_MAX_SEGMENTS", "4")
     with pytest.raises(ValueError):
         NotificationSettings()
+
+
+def test_quiet_hours_are_read_as_wita_times(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("LAPOR_NOTIFICATION_QUIET_START", "22:30")
+    quiet = NotificationSettings().delivery().quiet
+    assert (quiet.start.hour, quiet.start.minute, quiet.end.hour) == (22, 30, 7)
 
 
 def test_it_consumes_cases_and_delivery(spec: ServiceSpec) -> None:

@@ -61,9 +61,9 @@ def test_a_rejected_delivery_report_does_not_stop_the_rest_of_the_batch(
     assert app.messages_for(event.tracking_id)[0].status == "accepted"
 
 
-def test_a_queued_message_is_listed_as_pending(
+def test_a_new_message_is_sent_at_once_in_office_hours(
     app: NotificationApplication, make_case: MakeCase, process: Process
 ) -> None:
     event = make_case(CaseOpened)
     process(event)
-    assert app.messages_for(event.tracking_id)[0].status == "pending"
+    assert app.messages_for(event.tracking_id)[0].status == "sent"

@@ -1,4 +1,4 @@
-"""Every message template says its three parts in Bahasa Indonesia with the tracking id."""
+"""Every template renders for every event on every channel within that channel's limits."""
 
 from __future__ import annotations
 
@@ -9,30 +9,102 @@ from typing import Any
 import pytest
 
 from notification.adapters.jinja_renderer import JinjaRenderer, tanggal
-from notification.application.composer import TEMPLATES, message_context
+from notification.application import sms
+from notification.application.composer import message_context
+from notification.application.rules import ADMIN_TEMPLATES, DEADLINES, DUPLICATE_TEMPLATE, RULES
 from shared import contracts
+from shared.contracts import Channel, OutboundMessage
+from shared.messaging.relay import Outgoing
 
-TOLD = {
-    "CaseOpened": {},
-    "CaseHeld": {"reason": "flood"},
+LONG_TEXT = "Kami telah memeriksa lokasi dan menjadwalkan perbaikan saluran drainase. " * 60
+NON_GSM = "Perbaikan pipa selesai 👍 — terima kasih atas kesabaran warga Kelayan. " * 40
+LONG_NAME = "Dinas Perumahan Rakyat, Kawasan Permukiman dan Pertanahan Kota Banjarmasin " * 3
+DUE = datetime(2026, 12, 4, 8, 0, tzinfo=UTC)
+
+# Values for every field an event type needs beyond the common ones.
+FIELDS: dict[str, dict[str, Any]] = {
+    "CaseHeld": {"reason": LONG_TEXT},
     "CaseArchived": {"reason": "spam"},
     "CaseLinkedAsDuplicate": {"duplicate_of_tracking_id": "LPR-AB12CD34"},
-    "CaseDisposed": {"skpd_name": "PDAM Bandarmasih"},
-    "FollowUpPosted": {"skpd_name": "PDAM Bandarmasih", "text": "Pipa sudah diganti."},
-    "CaseResolved": {"skpd_name": "PDAM Bandarmasih", "text": "Air sudah mengalir."},
+    "CaseAwaitingTriage": {"reason": "low-confidence"},
+    "CaseEscalated": {"reason": LONG_TEXT},
+    "FollowUpPosted": {"text": LONG_TEXT},
+    "CaseResolved": {"text": NON_GSM},
+    "ReporterReplied": {"text": LONG_TEXT},
+    "CaseRated": {"rating": 2},
+    "CaseClassified": {"resolution_days": 14},
+    "CaseReopened": {"reason": "reply"},
     "CaseClosed": {"reason": "no-reply"},
+    "CaseReturned": {"rejected_by": "PDAM", "reason": "bukan wewenang"},
+    "DeadlineApproaching": {"step": "penyelesaian", "deadline": DUE},
+    "DeadlineMissed": {"step": "tindak-lanjut-pertama", "deadline": DUE},
 }
+EVENT_TYPES = sorted(cls.__name__ for cls in contracts.CaseEvent.__subclasses__())
+STEPS = ("verifikasi-disposisi", "tindak-lanjut-pertama", "penyelesaian", "tanggapan")
+TRACKING_ID = "LPR-7K3QX9MD"
+
+
+def every_case(make_case: Callable[..., Any], channel: Channel) -> list[Any]:
+    """One event of every type (deadlines at every step) for a report disposed to a body."""
+    body = {"skpd_code": "PDAM", "skpd_name": LONG_NAME, "due_at": DUE, "channel": channel}
+    events = [
+        make_case(getattr(contracts, name), **body, **FIELDS.get(name, {}))
+        for name in EVENT_TYPES
+    ]
+    for kind in ("DeadlineApproaching", "DeadlineMissed"):
+        for step in STEPS:
+            events.append(make_case(getattr(contracts, kind), **body, step=step, deadline=DUE))
+    return events
+
+
+def within_limits(message: OutboundMessage) -> None:
+    """The limits of the message's channel, and the tracking id where the reader sees it."""
+    assert message.tracking_id in message.text, message.template
+    if message.channel == Channel.EMAIL:
+        assert message.tracking_id in message.subject, message.template
+        assert message.html.startswith("<!DOCTYPE html>") and message.tracking_id in message.html
+    elif message.channel == Channel.SMS:
+        assert sms.measure(message.text).segments <= 3, (message.template, message.text)
+    elif message.channel == Channel.TWITTER:
+        assert len(message.text) <= 280, message.template
+        assert "drainase" not in message.text and "Kelayan" not in message.text
+    elif message.channel == Channel.WHATSAPP:
+        assert len(message.text) <= 4096
+
+
+@pytest.mark.parametrize("channel", list(Channel))
+def test_every_event_renders_within_its_channels_limits(
+    make_case: Callable[..., Any],
+    process: Callable[..., Any],
+    published: Callable[[], list[Outgoing]],
+    channel: Channel,
+) -> None:
+    process(*every_case(make_case, channel))
+    messages = [out.event for out in published()]
+    assert {m.template for m in messages} >= {"case_opened", "skpd_new_report", "reply_reminder"}
+    for message in messages:
+        assert isinstance(message, OutboundMessage)
+        within_limits(message)
 
 
 def test_every_template_file_is_used_and_every_used_template_exists() -> None:
-    assert sorted(JinjaRenderer().template_names()) == sorted(TEMPLATES.values())
+    used = {template for rules in RULES.values() for _, template in rules}
+    used |= {template for rules in DEADLINES.values() for _, template in rules}
+    used |= {DUPLICATE_TEMPLATE, *ADMIN_TEMPLATES}
+    assert sorted(JinjaRenderer().template_names()) == sorted(used)
 
 
-@pytest.mark.parametrize("event_type", sorted(TOLD))
-def test_every_part_names_the_tracking_id(make_case: Callable[..., Any], event_type: str) -> None:
-    event = make_case(getattr(contracts, event_type), **TOLD[event_type])
-    rendered = JinjaRenderer().render(TEMPLATES[event_type], message_context(event))
-    assert all("LPR-7K3QX9MD" in part for part in vars(rendered).values())
+def test_a_non_gsm_character_makes_the_sms_count_in_ucs2_segments() -> None:
+    assert sms.measure("a" * 160).segments == 1
+    assert sms.measure("a" * 161).segments == 2
+    assert sms.measure("é" * 160).encoding == "GSM-7"
+    assert sms.measure("👍" + "a" * 69).segments == 2  # an emoji is two UTF-16 units
+    assert sms.measure("—" + "a" * 133).segments == 2
+    assert sms.measure("—" + "a" * 134).segments == 3
+
+
+def test_an_extension_character_counts_twice_in_gsm7() -> None:
+    assert sms.measure("€" * 80).units == 160
 
 
 def test_a_known_reason_is_said_in_bahasa_indonesia(make_case: Callable[..., Any]) -> None:

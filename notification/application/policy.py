@@ -1,0 +1,76 @@
+"""Delivery policy: notification ids, quiet hours and retries, the digest's time."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, time, timedelta
+from uuid import UUID
+
+from notification.application.rules import REPORTER
+from notification.application.timing import QuietHours, RetryPolicy
+from notification.domain.notification import Notification
+from shared.contracts import CaseEvent, Channel
+from shared.processing import derived_id
+
+
+def notification_id(trigger_id: UUID, recipient: str = REPORTER) -> UUID:
+    """One notification per (triggering event, recipient): a replayed trigger maps to the same."""
+    if recipient == REPORTER:
+        return derived_id("notification", trigger_id)
+    return derived_id("notification", trigger_id, recipient)
+
+
+def report_index_id(tracking_id: str) -> UUID:
+    """The index of one report's notifications, found by its tracking id."""
+    return derived_id("report-notifications", tracking_id.upper())
+
+
+def agenda_id() -> UUID:
+    """The one agenda of planned sends."""
+    return derived_id("notification-agenda")
+
+
+def waiting_id() -> UUID:
+    """The one list of reports waiting for the admin."""
+    return derived_id("notification-waiting")
+
+
+def problems_id() -> UUID:
+    """The one list of delivery problems."""
+    return derived_id("notification-problems")
+
+
+@dataclass(frozen=True)
+class About:
+    """The report a notification concerns, and what caused it."""
+
+    report_id: UUID
+    tracking_id: str
+    cause: str
+
+    @classmethod
+    def of(cls, event: CaseEvent) -> About:
+        """The report and cause of a case event."""
+        return cls(event.report_id, event.tracking_id, event.event_type)
+
+
+@dataclass(frozen=True)
+class Delivery:
+    """When messages go and how hard the service tries."""
+
+    quiet: QuietHours = field(
+        default_factory=lambda: QuietHours(
+            time(21, 0), time(7, 0), (Channel.SMS.value, Channel.WHATSAPP.value)
+        )
+    )
+    retry: RetryPolicy = field(
+        default_factory=lambda: RetryPolicy(4, timedelta(minutes=1), timedelta(hours=1))
+    )
+    digest_at: time = time(8, 0)
+    patience: timedelta = timedelta(hours=4)
+
+    def release(self, notification: Notification, at: datetime) -> datetime | None:
+        """When a message due `at` may go (None: at once); immediate answers never wait."""
+        if notification.immediate:
+            return None
+        return self.quiet.release(notification.channel, at)

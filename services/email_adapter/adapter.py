@@ -1,0 +1,118 @@
+"""Delivering one outbound e-mail: resolve the recipient, send over SMTP, report the outcome."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable
+from email.message import EmailMessage
+from typing import Protocol
+
+import aiosmtplib
+
+from services.email_adapter.mail import build, envelope_sender, flatten, scrub
+from services.email_adapter.settings import EmailAdapterSettings
+from services.email_adapter.vault import NoAddress, VaultUnavailable
+from shared.clock import Clock
+from shared.contracts import DeliveryReported, DeliveryStatus, OutboundMessage
+from shared.logging import get_logger
+
+log = get_logger(__name__)
+
+Send = Callable[[EmailMessage], Awaitable[str]]
+
+
+class Vault(Protocol):
+    """Where reporters' addresses come from."""
+
+    async def email_for(self, reporter_ref: str) -> str: ...
+
+
+def smtp_sender(settings: EmailAdapterSettings) -> Send:
+    """Sends through the configured SMTP server (STARTTLS and login when configured)."""
+    password = settings.smtp_password.get_secret_value() if settings.smtp_password else None
+
+    async def send(mail: EmailMessage) -> str:
+        _, response = await aiosmtplib.send(
+            flatten(mail),
+            sender=envelope_sender(mail),
+            recipients=[str(mail["To"])],
+            hostname=settings.smtp_host,
+            port=settings.smtp_port,
+            start_tls=settings.smtp_starttls,
+            username=settings.smtp_username or None,
+            password=password if settings.smtp_username else None,
+            timeout=settings.smtp_timeout,
+        )
+        return response
+
+    return send
+
+
+class EmailAdapter:
+    """Turns an OutboundMessage into an e-mail on the wire and a DeliveryReported."""
+
+    def __init__(
+        self,
+        vault: Vault,
+        send: Send,
+        sender: str,
+        clock: Clock,
+        vault_attempts: int = 5,
+        vault_backoff: float = 0.5,
+    ) -> None:
+        self._vault = vault
+        self._send = send
+        self._sender = sender
+        self._clock = clock
+        self._vault_attempts = vault_attempts
+        self._vault_backoff = vault_backoff
+
+    async def deliver(self, message: OutboundMessage) -> DeliveryReported:
+        """Send one message; every outcome is a report (accepted or failed), never an exception."""
+        try:
+            recipient = await self._recipient(message)
+            response = await self._send(build(message, self._sender, recipient))
+        except NoAddress as error:
+            return self._report(message, DeliveryStatus.FAILED, f"tidak ada alamat: {error}")
+        except VaultUnavailable as error:
+            return self._report(message, DeliveryStatus.FAILED, f"vault tidak tersedia: {error}")
+        except aiosmtplib.SMTPResponseException as error:
+            return self._report(message, DeliveryStatus.FAILED, f"{error.code} {error.message}")
+        except (aiosmtplib.SMTPException, OSError) as error:
+            return self._report(message, DeliveryStatus.FAILED, f"{type(error).__name__}: {error}")
+        return self._report(message, DeliveryStatus.ACCEPTED, f"250 {response}")
+
+    async def _recipient(self, message: OutboundMessage) -> str:
+        if message.recipient.address:
+            return message.recipient.address
+        if not message.recipient.reporter_ref:
+            raise NoAddress("the message names no recipient")
+        for attempt in range(1, self._vault_attempts + 1):
+            try:
+                return await self._vault.email_for(message.recipient.reporter_ref)
+            except VaultUnavailable:
+                if attempt == self._vault_attempts:
+                    raise
+                await asyncio.sleep(min(self._vault_backoff * 2**attempt, 10))
+        raise VaultUnavailable("no attempts")  # unreachable: the loop returns or raises
+
+    def _report(
+        self, message: OutboundMessage, status: DeliveryStatus, detail: str
+    ) -> DeliveryReported:
+        report = DeliveryReported(
+            occurred_at=self._clock.now(),
+            notification_id=message.notification_id,
+            channel=message.channel,
+            status=status,
+            detail=scrub(detail),
+            attempt=message.attempt,
+        )
+        log.info(
+            "email-delivery",
+            notification_id=str(message.notification_id),
+            tracking_id=message.tracking_id,
+            attempt=message.attempt,
+            status=status.value,
+            detail=report.detail,
+        )
+        return report

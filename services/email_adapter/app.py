@@ -1,0 +1,92 @@
+"""The e-mail adapter as a process: the Kafka loop plus health endpoints (port 8107)."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import AsyncIterator
+from dataclasses import dataclass, field
+
+import httpx
+from aiokafka import AIOKafkaProducer
+from fastapi import FastAPI
+from fastapi.responses import JSONResponse
+
+from services.email_adapter.adapter import EmailAdapter, smtp_sender
+from services.email_adapter.consumer import SERVICE, OutboundEmails, consumer_for
+from services.email_adapter.settings import EmailAdapterSettings
+from services.email_adapter.vault import VaultClient
+from shared.clock import SystemClock
+from shared.logging import get_logger
+from shared.messaging.kafka_auth import security_options
+
+log = get_logger(__name__)
+
+
+@dataclass
+class Running:
+    """What the lifespan started."""
+
+    task: asyncio.Task[None] | None = None
+    ready: bool = False
+    closers: list[object] = field(default_factory=list)
+
+
+def create_app(settings: EmailAdapterSettings | None = None) -> FastAPI:
+    """The adapter's ASGI application."""
+    settings = settings or EmailAdapterSettings()
+    running = Running()
+
+    @contextlib.asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        stopping = asyncio.Event()
+        common = settings.common
+        producer = AIOKafkaProducer(
+            bootstrap_servers=common.kafka_bootstrap_servers,
+            acks="all",
+            enable_idempotence=True,
+            **security_options(common),
+        )
+        consumer = consumer_for(
+            common.kafka_bootstrap_servers,
+            f"{common.instance}-{SERVICE}",
+            security_options(common),
+        )
+        async with httpx.AsyncClient() as client:
+            token = settings.vault_token.get_secret_value() if settings.vault_token else None
+            vault = VaultClient(settings.intake_url, token, client)
+            adapter = EmailAdapter(
+                vault, smtp_sender(settings), settings.from_address, SystemClock(),
+                settings.vault_attempts,
+            )  # fmt: skip
+            await producer.start()
+            await consumer.start()
+            loop = OutboundEmails(consumer, producer, adapter, common.max_message_bytes)
+            running.task = asyncio.create_task(loop.run(stopping))
+            running.ready = True
+            log.info("service-started", service=SERVICE)
+            try:
+                yield
+            finally:
+                running.ready = False
+                stopping.set()
+                with contextlib.suppress(Exception):
+                    await asyncio.wait_for(running.task, timeout=10)
+                await consumer.stop()
+                await producer.stop()
+
+    app = FastAPI(title="lapor e-mail adapter", lifespan=lifespan)
+
+    @app.get("/health/live", tags=["operations"])
+    async def live() -> dict[str, str]:
+        """The process answers."""
+        return {"status": "ok"}
+
+    @app.get("/health/ready", tags=["operations"])
+    async def ready() -> JSONResponse:
+        """The Kafka loop runs."""
+        healthy = running.ready and running.task is not None and not running.task.done()
+        status = 200 if healthy else 503
+        return JSONResponse({"status": "ready" if healthy else "not-ready"}, status_code=status)
+
+    return app

@@ -1,0 +1,277 @@
+"""E-mail reporters, bodies and the admin really receive mail: the adapter and the SMTP sink as
+processes, on the real broker, beside the four services."""
+
+from __future__ import annotations
+
+import asyncio
+import email
+import email.policy
+import json
+import os
+import subprocess
+import sys
+import time
+import uuid
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from email.message import EmailMessage
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from shared import topics
+from shared.contracts import IntakeMessage, Location, PostFollowUp, Reporter, Resolve
+from shared.messaging import codec
+from tests.e2e.conftest import ROOT, System
+from tests.e2e.test_report_path import poll, public_status, records_about, submit
+from tests.infra import free_ports
+from tests.kafka_helpers import produce, read_topic
+
+pytestmark = pytest.mark.e2e
+
+PDAM_MAILBOX = "pdam@banjarmasinkota.go.id"
+ADMIN_MAILBOX = "setda-humas@banjarmasinkota.go.id"
+WATER = "Air PDAM mati sejak kemarin di Jl. Sultan Adam, mohon segera diperbaiki"
+
+
+@dataclass
+class Mailroom:
+    """The SMTP sink's folder: one .eml per message, names in arrival order."""
+
+    folder: Path
+
+    def received(self) -> list[EmailMessage]:
+        files = sorted(self.folder.glob("*.eml"))
+        parsed = [
+            email.message_from_bytes(f.read_bytes(), policy=email.policy.default) for f in files
+        ]
+        return [m for m in parsed if isinstance(m, EmailMessage)]
+
+    def wait(
+        self, wanted: Callable[[EmailMessage], bool], count: int, timeout: float = 90
+    ) -> list[EmailMessage]:
+        deadline = time.monotonic() + timeout
+        while True:
+            found = [m for m in self.received() if wanted(m)]
+            if len(found) >= count or time.monotonic() > deadline:
+                assert len(found) >= count, [m["Subject"] for m in found]
+                return found
+            time.sleep(0.3)
+
+
+def to(address: str, tracking_id: str) -> Callable[[EmailMessage], bool]:
+    return lambda m: m["To"] == address and tracking_id in str(m["Subject"])
+
+
+def body_text(message: EmailMessage) -> str:
+    part = message.get_body(("plain",))
+    assert part is not None
+    return str(part.get_content())
+
+
+def spawn(
+    system: System, name: str, args: list[str], env: dict[str, str]
+) -> subprocess.Popen[bytes]:
+    log = open(system.folder / f"{name}.log", "ab")  # noqa: SIM115 - closed with the process
+    base = {k: v for k, v in os.environ.items() if not k.startswith("LAPOR_")}
+    return subprocess.Popen(
+        [sys.executable, "-m", "services.cli.main", *args],
+        cwd=system.folder,
+        env={**base, "PYTHONPATH": str(ROOT), **env},
+        stdin=subprocess.DEVNULL,
+        stdout=log,
+        stderr=log,
+    )
+
+
+@pytest.fixture(scope="module")
+def mailroom(system: System) -> Iterator[Mailroom]:
+    """`lapor smtp-sink` and `lapor serve email-adapter` as processes, pointed at each other."""
+    smtp_port, adapter_port = free_ports(2)
+    folder = system.folder / "mail"
+    sink = spawn(
+        system, "smtp-sink", ["smtp-sink", "--port", str(smtp_port), "--mail-dir", str(folder)], {}
+    )
+    adapter = spawn(
+        system,
+        "email-adapter",
+        ["serve", "email-adapter"],
+        {
+            "LAPOR_KAFKA_BOOTSTRAP_SERVERS": system.kafka,
+            "LAPOR_INSTANCE": system.prefix,
+            "LAPOR_STATE_DIR": str(system.folder),
+            "LAPOR_EMAIL_PORT": str(adapter_port),
+            "LAPOR_EMAIL_SMTP_PORT": str(smtp_port),
+            "LAPOR_EMAIL_INTAKE_URL": system.url("intake"),
+            "LAPOR_EMAIL_VAULT_TOKEN": system.tokens["adapter"],
+        },
+    )
+    try:
+        wait_ready(f"http://127.0.0.1:{adapter_port}", adapter)
+        yield Mailroom(folder)
+    finally:
+        for process in (adapter, sink):
+            process.terminate()
+            process.wait(30)
+
+
+def wait_ready(url: str, process: subprocess.Popen[bytes], timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        assert process.poll() is None, "the e-mail adapter exited"
+        try:
+            if httpx.get(f"{url}/health/ready", timeout=2).status_code == 200:
+                return
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.3)
+    raise AssertionError("the e-mail adapter is not ready")
+
+
+def email_report(text: str, address: str, *, anonim: bool = False) -> IntakeMessage:
+    now = datetime.now(UTC)
+    return IntakeMessage(
+        occurred_at=now,
+        received_at=now,
+        channel="email",
+        message_id=f"e2e-mail-{uuid.uuid4()}",
+        text=text,
+        location=Location(kecamatan="Banjarmasin Utara"),
+        reporter=Reporter(name="Siti Aminah", email=address),
+        anonim=anonim,
+    )
+
+
+def act(system: System, tracking_id: str, action: type[PostFollowUp | Resolve], text: str) -> None:
+    """PDAM's system acts on its actions topic, as an SKPD integrator does."""
+    (opened,) = records_about(system, topics.CASES, tracking_id, 1)[:1]
+    report_id = json.loads(opened.value)["report_id"]
+    event = action(
+        occurred_at=datetime.now(UTC),
+        report_id=report_id,
+        tracking_id=tracking_id,
+        skpd_code="PDAM",
+        text=text,
+    )
+    record = (report_id.encode(), codec.encode(event))
+    asyncio.run(produce(system.kafka, topics.skpd_actions_topic("PDAM"), [record]))
+
+
+def test_an_email_reporter_receives_each_step_in_order_and_the_body_its_new_report(
+    system: System, mailroom: Mailroom
+) -> None:
+    reporter = f"pelapor-{uuid.uuid4().hex[:8]}@contoh.id"
+    tracking_id = submit(system, email_report(WATER, reporter))
+    public_status(system, tracking_id, "PDAM")
+    act(system, tracking_id, PostFollowUp, "Petugas kami sudah menuju Jl. Sultan Adam.")
+    act(system, tracking_id, Resolve, "Pipa yang bocor sudah diganti; air mengalir kembali.")
+
+    mails = mailroom.wait(to(reporter, tracking_id), 4)
+    subjects = [str(m["Subject"]) for m in mails]
+    assert subjects == [
+        f"Laporan {tracking_id} telah diterima",
+        f"Laporan {tracking_id} didisposisikan ke Perumda Air Minum Bandarmasih (PDAM)",
+        f"Tindak lanjut laporan {tracking_id} dari Perumda Air Minum Bandarmasih (PDAM)",
+        f"Laporan {tracking_id} telah diselesaikan",
+    ]
+    assert "Petugas kami sudah menuju Jl. Sultan Adam." in body_text(mails[2])
+    assert f"NILAI {tracking_id}" in body_text(mails[3])
+    (new_report,) = mailroom.wait(to(PDAM_MAILBOX, tracking_id), 1)
+    told = poll(lambda: accepted(system, tracking_id, 5))
+    assert sorted(n["audience"] for n in told) == ["reporter"] * 4 + ["skpd"]
+    assert (
+        new_report["Subject"]
+        == f"Laporan baru {tracking_id} untuk Perumda Air Minum Bandarmasih (PDAM)"
+    )
+
+
+def test_an_anonim_reporter_is_told_while_no_topic_reveals_them(
+    system: System, mailroom: Mailroom
+) -> None:
+    reporter = f"anonim-{uuid.uuid4().hex[:8]}@contoh.id"
+    tracking_id = submit(system, email_report(WATER, reporter, anonim=True))
+    mailroom.wait(to(reporter, tracking_id), 2)
+    told = poll(lambda: accepted(system, tracking_id, 2))
+    about_report = [
+        topics.REPORTS,
+        topics.DISPOSITIONS,
+        topics.CASES,
+        topics.skpd_topic("PDAM"),
+        topics.outbound_topic("email"),
+    ]
+    records = [r for topic in about_report for r in records_about(system, topic, tracking_id, 1)]
+    ids = {n["notification_id"].encode() for n in told}
+    records += asyncio.run(
+        read_topic(
+            system.kafka,
+            topics.DELIVERY,
+            until=lambda found: {r.key for r in found} >= ids,
+            where=lambda record: record.key in ids,
+        )
+    )
+    assert {r.topic for r in records} == {*about_report, topics.DELIVERY}
+    leaked = [r.topic for r in records if reporter.encode() in (r.value or b"")]
+    assert leaked == []
+    assert all(b"Siti Aminah" not in (r.value or b"") for r in records)
+
+
+@pytest.fixture
+def tracking_clock(system: System) -> Iterator[Callable[[float], None]]:
+    """Moves tracking's test clock; restarts tracking afterwards, which puts its clock back,
+    so the other tests of the session see real time again."""
+
+    def advance(seconds: float) -> None:
+        response = httpx.post(
+            f"{system.url('tracking')}/v1/test/clock/advance",
+            json={"seconds": seconds},
+            headers=system.auth("admin"),
+            timeout=10,
+        )
+        assert response.status_code == 200, response.text
+
+    try:
+        yield advance
+    finally:
+        # killed, not stopped: after SIGTERM tracking lingers about 30 s past its shutdown, and
+        # everything it recorded is in PostgreSQL already
+        process = system.processes.pop("tracking")
+        process.kill()
+        process.wait()
+        system.start("tracking")
+        system.wait_ready("tracking")
+
+
+def test_a_missed_deadline_reaches_the_body_and_the_admin(
+    system: System, mailroom: Mailroom, tracking_clock: Callable[[float], None]
+) -> None:
+    reporter = f"pelapor-{uuid.uuid4().hex[:8]}@contoh.id"
+    tracking_id = submit(system, email_report(WATER, reporter))
+    public_status(system, tracking_id, "PDAM")
+    tracking_clock(21 * 86400)
+    (admin,) = mailroom.wait(
+        lambda m: to(ADMIN_MAILBOX, tracking_id)(m) and "Terlambat" in str(m["Subject"]), 1
+    )
+    assert "tindak lanjut pertama" in body_text(admin)
+    mailroom.wait(
+        lambda m: to(PDAM_MAILBOX, tracking_id)(m) and "Terlambat" in str(m["Subject"]), 1
+    )
+
+
+def accepted(system: System, tracking_id: str, count: int) -> list[dict[str, Any]] | None:
+    """The audit of a report once `count` messages were accepted by the SMTP server."""
+    found = audit(system, tracking_id)
+    done = [n for n in found if n["status"] == "accepted" and n["attempts"]]
+    return found if len(done) >= count else None
+
+
+def audit(system: System, tracking_id: str) -> list[dict[str, Any]]:
+    response = httpx.get(
+        f"{system.url('notification')}/v1/notifications/{tracking_id}",
+        headers=system.auth("admin"),
+        timeout=10,
+    )
+    assert response.status_code == 200, response.text
+    return list(response.json()["notifications"])
