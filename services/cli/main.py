@@ -20,6 +20,7 @@ from shared.settings import CommonSettings
 app = typer.Typer(help="lapor: SP4N-LAPOR! complaint workflow", no_args_is_help=True)
 dev_app = typer.Typer(help="The development system (local Kafka, SQLite stores)")
 app.add_typer(dev_app, name="dev")
+app.command("bench")(importlib.import_module("services.cli.bench").bench)
 log = get_logger("lapor")
 err = typer.echo
 
