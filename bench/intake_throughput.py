@@ -26,7 +26,7 @@ from intake.bootstrap import bootstrap
 from intake.settings import IntakeSettings
 from services.localinfra import LocalKafka, LocalPostgres
 from shared import topics
-from shared.contracts import IntakeMessage, Location, Reporter
+from shared.contracts import Channel, IntakeMessage, Location, Reporter
 from shared.messaging import codec
 from shared.messaging.admin import ensure_topics
 from shared.runtime import build_app
@@ -61,7 +61,7 @@ async def publish(kafka: str, count: int) -> float:
             message = IntakeMessage(
                 occurred_at=now,
                 received_at=now,
-                channel="web",
+                channel=Channel.WEB,
                 message_id=f"bench-{uuid.uuid4()}",
                 text=f"Air PDAM mati di Jl. Veteran nomor {n} sejak pagi tadi",
                 location=Location(kecamatan="Banjarmasin Timur"),
