@@ -47,7 +47,7 @@ def result(
         "store": options.store,
         "replicas": options.replicas,
         "offered_rps": options.rate,
-        "duration_s": round((max(finished) - started) / 1000, 2),
+        "duration_s": round((_last(journeys) - started) / 1000, 2),
         "throughput_rps": round(throughput, 1),
         "raw_pipe_rps": round(raw_rate, 1),
         "ratio": round(throughput / raw_rate, 3),
@@ -69,6 +69,11 @@ def result(
         per_second(raw.started_ms, raw.out_ms),
         counts,
     )
+
+
+def _last(journeys: Sequence[Journey]) -> int:
+    """When the last record of the load was seen at any stage."""
+    return max(t for j in journeys for t in (j.skpd, j.case, j.outbound) if t is not None)
 
 
 def _latencies(journeys: Sequence[Journey], stage: str) -> list[int]:

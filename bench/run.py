@@ -15,6 +15,7 @@ from pathlib import Path
 from bench import baseline
 from bench.generator import Generator, Record
 from bench.load import publish
+from bench.profile import Profiler, py_spy
 from bench.progress import Bars
 from bench.result import Measured, result
 from bench.system import System
@@ -42,6 +43,7 @@ class Options:
     malformed_share: float = 0.05
     max_seconds: float = 600.0
     kafka: str | None = None  # a running broker with no other lapor traffic; None: start one
+    profile: Path | None = None  # py-spy profiles of the services under load go here
 
 
 @contextlib.contextmanager
@@ -62,6 +64,8 @@ def infrastructure(options: Options) -> Iterator[tuple[str, str | None, Path]]:
 
 def run(options: Options, bars: Bars) -> Measured:
     """Everything `lapor bench` does, start to finish."""
+    if options.profile:
+        py_spy()  # fail before the run, not after
     bars.note("installing and starting Kafka" + (" and PostgreSQL" * (options.store == "postgres")))
     with infrastructure(options) as (kafka, database, folder):
         return asyncio.run(_measure(options, bars, kafka, database, folder))
@@ -108,7 +112,10 @@ async def _drive(
     sampling = asyncio.create_task(_sample(system, stop))
     try:
         await _warm_up(bars, kafka, watch, warm)
+        profiler = Profiler(options.profile) if options.profile else None
         system.mark()
+        if profiler:
+            profiler.start(system)
         deadline = time.monotonic() + options.max_seconds
         sent = bars.task("sent", len(load))
         publishing = asyncio.create_task(
@@ -124,6 +131,8 @@ async def _drive(
         await _through(bars, watch, load, deadline)
         await publishing
         system.end()
+        if profiler:
+            profiler.stop()
     finally:
         stop.set()
         await asyncio.gather(watching, sampling, return_exceptions=True)

@@ -38,13 +38,16 @@ def bench(
         str | None,
         typer.Option(help="A running broker here with no other lapor traffic; omit: start one"),
     ] = None,
+    profile: Annotated[
+        Path | None, typer.Option(help="Folder for py-spy profiles of the services under load")
+    ] = None,
     quiet: Annotated[bool, typer.Option(help="No progress bars")] = False,
 ) -> None:
     """Run the four services on a Kafka and store of their own under a load; write the figures."""
     from bench.progress import Bars
     from bench.run import Options, run
 
-    options = Options(reports, rate, store.value, replicas, malformed, max_seconds, kafka)
+    options = Options(reports, rate, store.value, replicas, malformed, max_seconds, kafka, profile)
     with Bars(quiet) as bars:
         measured = run(options, bars)
     json_path.write_text(json.dumps(measured.figures, indent=2) + "\n")
@@ -54,4 +57,15 @@ def bench(
         draw(measured, plot)
     for name, count in measured.counts.items():
         typer.echo(f"{name}: {count}", err=True)
+    if profile is not None:
+        _print_profiles(profile)
     typer.echo(json.dumps(measured.figures))
+
+
+def _print_profiles(folder: Path) -> None:
+    from bench.profile import top
+
+    for path in sorted(folder.glob("*.txt")):
+        typer.echo(f"profile {path.stem} (share of busy samples):", err=True)
+        for frame, share in top(path.read_text().splitlines(), 8):
+            typer.echo(f"  {share:6.1%}  {frame}", err=True)
