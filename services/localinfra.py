@@ -14,6 +14,7 @@ import socket
 import subprocess
 import tempfile
 from pathlib import Path
+from typing import Self
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 DEPLOY_DIR = REPO_ROOT / "deploy"
@@ -87,68 +88,67 @@ def _parse_assignment(stdout: str, name: str) -> str | None:
     return None
 
 
-class LocalKafka:
-    """A single-node Apache Kafka (KRaft) on free ports, via ``deploy/kafka.sh``.
+class _LocalServer:
+    """What both servers share: a deploy script, a state folder, a port, `with` support."""
 
-    ``with LocalKafka() as kafka: kafka.bootstrap_servers`` -> ``"127.0.0.1:PORT"``.
-    A temporary state folder is created (and removed by ``stop()``) unless `state_dir` is given.
-    """
+    script: Path
+    announces = ""  # the NAME=value line the script prints when the server is up
+    temp_prefix = "lapor-"
+    folder = "server"
 
     def __init__(
         self,
-        state_dir: str | Path | None = None,
-        port: int | None = None,
-        controller_port: int | None = None,
-        *,
-        start_timeout: float = 300.0,
-        keep_state: bool = False,
+        state_dir: str | Path | None,
+        port: int | None,
+        start_timeout: float,
+        keep_state: bool,
     ) -> None:
         self._own_state = state_dir is None
         self._state_dir = Path(state_dir).resolve() if state_dir is not None else None
         self._port = port
-        self._controller_port = controller_port
-        self.start_timeout = start_timeout  # includes a first-time jar download
+        self.start_timeout = start_timeout
         self.keep_state = keep_state
         self.started = False
 
     @property
     def port(self) -> int:
         if self._port is None:
-            raise InfraError("LocalKafka is not started")
+            raise InfraError(f"{type(self).__name__} is not started")
         return self._port
-
-    @property
-    def bootstrap_servers(self) -> str:
-        return f"{HOST}:{self.port}"
 
     @property
     def state_dir(self) -> Path:
         if self._state_dir is None:
-            raise InfraError("LocalKafka is not started")
+            raise InfraError(f"{type(self).__name__} is not started")
         return self._state_dir
 
-    def _env(self) -> dict[str, str]:
-        return {
-            "KAFKA_STATE_DIR": str(self.state_dir),
-            "KAFKA_PORT": str(self._port),
-            "KAFKA_CONTROLLER_PORT": str(self._controller_port),
-        }
+    @property
+    def address(self) -> str:
+        """What the script announces when the server answers."""
+        raise NotImplementedError
 
-    def start(self) -> LocalKafka:
+    def _env(self) -> dict[str, str]:
+        raise NotImplementedError
+
+    def _choose_ports(self) -> None:
+        if self._port is None:
+            self._port = free_port()
+
+    def _stop_command(self, remove: bool) -> str:
+        return "stop"
+
+    def start(self) -> Self:
         if self.started:
             return self
         if self._state_dir is None:
-            self._state_dir = Path(tempfile.mkdtemp(prefix="lapor-kafka-")) / "kafka"
-        if self._port is None or self._controller_port is None:
-            a, b = free_ports(2)
-            self._port = self._port or a
-            self._controller_port = self._controller_port or b
+            self._state_dir = Path(tempfile.mkdtemp(prefix=self.temp_prefix)) / self.folder
+        self._choose_ports()
         try:
-            out = _run_script(KAFKA_SH, "start", self._env(), timeout=self.start_timeout)
-            announced = _parse_assignment(out, "KAFKA_BOOTSTRAP_SERVERS")
-            if announced and announced != self.bootstrap_servers:
+            out = _run_script(self.script, "start", self._env(), timeout=self.start_timeout)
+            announced = _parse_assignment(out, self.announces)
+            if announced and announced != self.address:
                 raise InfraError(
-                    f"kafka.sh announced {announced}, expected {self.bootstrap_servers}"
+                    f"{self.script.name} announced {announced}, expected {self.address}"
                 )
         except BaseException:
             with contextlib.suppress(Exception):
@@ -160,12 +160,65 @@ class LocalKafka:
     def stop(self) -> None:
         if self._state_dir is None:
             return
+        remove = self._own_state and not self.keep_state
         try:
-            _run_script(KAFKA_SH, "stop", self._env(), timeout=90)
+            _run_script(self.script, self._stop_command(remove), self._env(), timeout=120)
         finally:
             self.started = False
-            if self._own_state and not self.keep_state:
+            if remove:
                 shutil.rmtree(self._state_dir.parent, ignore_errors=True)
+
+    def __enter__(self) -> Self:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+
+class LocalKafka(_LocalServer):
+    """A single-node Apache Kafka (KRaft) on free ports, via ``deploy/kafka.sh``.
+
+    ``with LocalKafka() as kafka: kafka.bootstrap_servers`` -> ``"127.0.0.1:PORT"``.
+    A temporary state folder is created (and removed by ``stop()``) unless `state_dir` is given.
+    """
+
+    script = KAFKA_SH
+    announces = "KAFKA_BOOTSTRAP_SERVERS"
+    temp_prefix = "lapor-kafka-"
+    folder = "kafka"
+
+    def __init__(
+        self,
+        state_dir: str | Path | None = None,
+        port: int | None = None,
+        controller_port: int | None = None,
+        *,
+        start_timeout: float = 300.0,  # includes a first-time jar download
+        keep_state: bool = False,
+    ) -> None:
+        super().__init__(state_dir, port, start_timeout, keep_state)
+        self._controller_port = controller_port
+
+    @property
+    def bootstrap_servers(self) -> str:
+        return f"{HOST}:{self.port}"
+
+    @property
+    def address(self) -> str:
+        return self.bootstrap_servers
+
+    def _choose_ports(self) -> None:
+        if self._port is None or self._controller_port is None:
+            a, b = free_ports(2)
+            self._port = self._port or a
+            self._controller_port = self._controller_port or b
+
+    def _env(self) -> dict[str, str]:
+        return {
+            "KAFKA_STATE_DIR": str(self.state_dir),
+            "KAFKA_PORT": str(self._port),
+            "KAFKA_CONTROLLER_PORT": str(self._controller_port),
+        }
 
     def log_tail(self, lines: int = 50) -> str:
         """The end of the broker's INFO log (for failing tests)."""
@@ -175,14 +228,8 @@ class LocalKafka:
         except OSError:
             return ""
 
-    def __enter__(self) -> LocalKafka:
-        return self.start()
 
-    def __exit__(self, *exc: object) -> None:
-        self.stop()
-
-
-class LocalPostgres:
+class LocalPostgres(_LocalServer):
     """A private PostgreSQL server on a free port, via ``deploy/postgres.sh``.
 
     ``with LocalPostgres() as pg: pg.url`` -> ``"postgresql://postgres@127.0.0.1:PORT/postgres"``
@@ -190,38 +237,30 @@ class LocalPostgres:
     postgres must reach it); ``stop()`` deletes it unless `keep_state` or an explicit `state_dir`.
     """
 
+    script = POSTGRES_SH
+    announces = "LAPOR_DATABASE_URL"
+    temp_prefix = "lapor-pg-state-"
+    folder = "postgres"
+
     def __init__(
         self,
         state_dir: str | Path | None = None,
         port: int | None = None,
         *,
         data_dir: str | Path | None = None,
-        start_timeout: float = 600.0,
+        start_timeout: float = 600.0,  # includes a possible apt-get install postgresql
         keep_state: bool = False,
     ) -> None:
-        self._own_state = state_dir is None
-        self._state_dir = Path(state_dir).resolve() if state_dir is not None else None
-        self._port = port
+        super().__init__(state_dir, port, start_timeout, keep_state)
         self._data_dir = Path(data_dir).resolve() if data_dir is not None else None
-        self.start_timeout = start_timeout  # includes a possible apt-get install postgresql
-        self.keep_state = keep_state
-        self.started = False
-
-    @property
-    def port(self) -> int:
-        if self._port is None:
-            raise InfraError("LocalPostgres is not started")
-        return self._port
 
     @property
     def url(self) -> str:
         return f"postgresql://postgres@{HOST}:{self.port}/postgres"
 
     @property
-    def state_dir(self) -> Path:
-        if self._state_dir is None:
-            raise InfraError("LocalPostgres is not started")
-        return self._state_dir
+    def address(self) -> str:
+        return self.url
 
     def _env(self) -> dict[str, str]:
         env = {"PG_STATE_DIR": str(self.state_dir), "PG_PORT": str(self._port)}
@@ -229,41 +268,8 @@ class LocalPostgres:
             env["PG_DATA_DIR"] = str(self._data_dir)
         return env
 
-    def start(self) -> LocalPostgres:
-        if self.started:
-            return self
-        if self._state_dir is None:
-            self._state_dir = Path(tempfile.mkdtemp(prefix="lapor-pg-state-")) / "postgres"
-        if self._port is None:
-            self._port = free_port()
-        try:
-            out = _run_script(POSTGRES_SH, "start", self._env(), timeout=self.start_timeout)
-            announced = _parse_assignment(out, "LAPOR_DATABASE_URL")
-            if announced and announced != self.url:
-                raise InfraError(f"postgres.sh announced {announced}, expected {self.url}")
-        except BaseException:
-            with contextlib.suppress(Exception):
-                self.stop()
-            raise
-        self.started = True
-        return self
-
-    def stop(self) -> None:
-        if self._state_dir is None:
-            return
-        destroy = self._own_state and not self.keep_state
-        try:
-            _run_script(POSTGRES_SH, "destroy" if destroy else "stop", self._env(), timeout=120)
-        finally:
-            self.started = False
-            if destroy:
-                shutil.rmtree(self._state_dir.parent, ignore_errors=True)
-
-    def __enter__(self) -> LocalPostgres:
-        return self.start()
-
-    def __exit__(self, *exc: object) -> None:
-        self.stop()
+    def _stop_command(self, remove: bool) -> str:
+        return "destroy" if remove else "stop"
 
 
 def install_system(timeout: float = 1800.0) -> None:

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-pytestmark = pytest.mark.e2e
+pytestmark = [pytest.mark.e2e, pytest.mark.timeout(660)]  # the run is the first test's setup
 
 KEYS = {
     "reports",
@@ -55,7 +55,7 @@ def figures(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
         env=env,
         capture_output=True,
         text=True,
-        timeout=280,
+        timeout=600,  # about 30 s on a quiet 2-core machine; far more when it is shared
         check=False,
     )
     assert done.returncode == 0, done.stderr[-3000:]
