@@ -8,7 +8,7 @@ import signal
 import subprocess
 import sys
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from bench.system import System
@@ -68,15 +68,34 @@ class Profiler:
             spy.wait(60)
 
 
-def top(lines: Iterable[str], count: int = 10) -> list[tuple[str, float]]:
-    """The functions most often on the stack (inclusive share of samples, idle left out)."""
-    inclusive: Counter[str] = Counter()
-    total = 0
+# Frames worth ranking: the project's code and the libraries it spends its time in.
+OWN = ("(intake/", "(routing/", "(tracking/", "(notification/", "(shared/")
+LIBRARIES = ("(eventsourcing/", "(sqlalchemy/", "(psycopg/", "(aiokafka/", "(faststream/")
+
+
+def _samples(lines: Iterable[str]) -> Iterator[tuple[list[str], int]]:
     for line in lines:
         stack, _, samples = line.rstrip().rpartition(" ")
-        if not stack or not samples.isdigit():
-            continue
-        total += int(samples)
-        for frame in set(stack.split(";")):
-            inclusive[frame] += int(samples)
+        if stack and samples.isdigit():
+            yield stack.split(";"), int(samples)
+
+
+def top(lines: Iterable[str], count: int = 10) -> list[tuple[str, float]]:
+    """Project and library functions by their share of busy samples (callees included)."""
+    inclusive: Counter[str] = Counter()
+    total = 0
+    for frames, samples in _samples(lines):
+        total += samples
+        for frame in set(frames):
+            if frame.split(" ")[-1].startswith(OWN + LIBRARIES):
+                inclusive[frame] += samples
     return [(frame, n / total) for frame, n in inclusive.most_common(count)] if total else []
+
+
+def leaves(lines: Iterable[str], count: int = 5) -> list[tuple[str, float]]:
+    """Where the samples were taken (self time): waiting on a database shows here."""
+    own: Counter[str] = Counter()
+    for frames, samples in _samples(lines):
+        own[frames[-1]] += samples
+    total = sum(own.values())
+    return [(frame, n / total) for frame, n in own.most_common(count)] if total else []

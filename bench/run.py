@@ -99,6 +99,23 @@ async def _raw_pipe(
     )
 
 
+@dataclass
+class _Live:
+    """One run's moving parts once the services are up."""
+
+    options: Options
+    bars: Bars
+    kafka: str
+    system: System
+    watch: Watch
+    watching: asyncio.Task[None]
+
+    def check_watcher(self) -> None:
+        """A watcher that died would leave every wait to time out: say why instead."""
+        if self.watching.done():
+            raise BenchError(f"the topic watcher stopped: {self.watching.exception()!r}")
+
+
 async def _drive(
     options: Options, bars: Bars, kafka: str, system: System, raw: baseline.Baseline
 ) -> Measured:
@@ -108,19 +125,46 @@ async def _drive(
     watch = Watch()
     watch.expect([*warm, *load])
     stop = asyncio.Event()
-    watching = asyncio.create_task(follow(kafka, watch, stop))
+    live = _Live(
+        options, bars, kafka, system, watch, asyncio.create_task(follow(kafka, watch, stop))
+    )
     sampling = asyncio.create_task(_sample(system, stop))
     try:
-        await _warm_up(bars, kafka, watch, warm)
-        profiler = Profiler(options.profile) if options.profile else None
-        system.mark()
-        if profiler:
-            profiler.start(system)
-        deadline = time.monotonic() + options.max_seconds
-        sent = bars.task("sent", len(load))
+        await _warm_up(live, warm)
+        await _load(live, load)
+    finally:
+        stop.set()
+        await asyncio.gather(live.watching, sampling, return_exceptions=True)
+    return result(options, watch, load, raw, system)
+
+
+async def _warm_up(live: _Live, warm: list[Record]) -> None:
+    """Reports through the whole system before the clock starts; not measured."""
+    task = live.bars.task("warm-up", len(warm))
+    await publish(live.kafka, topics.INTAKE, warm)
+    keys = [r.key.decode() for r in warm]
+    deadline = time.monotonic() + 180
+    while (done := live.watch.completed(keys)) < len(keys):
+        task.to(done)
+        live.check_watcher()
+        if time.monotonic() > deadline:
+            raise BenchError(f"warm-up: {done} of {len(keys)} reports got through in 180 s")
+        await asyncio.sleep(0.2)
+    task.to(done)
+
+
+async def _load(live: _Live, load: list[Record]) -> None:
+    """The measured load: sent, carried through, CPU counted (and profiled when asked)."""
+    options = live.options
+    profiler = Profiler(options.profile) if options.profile else None
+    live.system.mark()
+    if profiler:
+        profiler.start(live.system)
+    try:
+        sent = live.bars.task("sent", len(load))
         publishing = asyncio.create_task(
             publish(
-                kafka,
+                live.kafka,
                 topics.INTAKE,
                 load,
                 rate=options.rate,
@@ -128,42 +172,29 @@ async def _drive(
                 sent=sent.to,
             )
         )
-        await _through(bars, watch, load, deadline)
+        await _through(live, load, time.monotonic() + options.max_seconds)
         await publishing
-        system.end()
+        live.system.end()
+    finally:
         if profiler:
             profiler.stop()
-    finally:
-        stop.set()
-        await asyncio.gather(watching, sampling, return_exceptions=True)
-    return result(options, watch, load, raw, system)
 
 
-async def _warm_up(bars: Bars, kafka: str, watch: Watch, warm: list[Record]) -> None:
-    task = bars.task("warm-up", len(warm))
-    await publish(kafka, topics.INTAKE, warm)
-    keys = [r.key.decode() for r in warm]
-    deadline = time.monotonic() + 180
-    while (done := watch.completed(keys)) < len(keys):
-        task.to(done)
-        if time.monotonic() > deadline:
-            raise BenchError(f"warm-up: {done} of {len(keys)} reports got through in 180 s")
-        await asyncio.sleep(0.2)
-    task.to(done)
-
-
-async def _through(bars: Bars, watch: Watch, load: list[Record], deadline: float) -> None:
+async def _through(live: _Live, load: list[Record], deadline: float) -> None:
     """Wait until every well-formed report reached its reporter and every bad one the DLQ."""
     keys = [r.key.decode() for r in load if r.fingerprint is not None]
     malformed = len(load) - len(keys)
-    task = bars.task("through", len(load))
+    task = live.bars.task("through", len(load))
     while True:
-        done = watch.completed(keys)
-        task.to(done + min(watch.deadlettered, malformed))
-        if done == len(keys) and watch.deadlettered >= malformed:
+        done, dead = live.watch.completed(keys), live.watch.deadlettered
+        task.to(done + min(dead, malformed))
+        if done == len(keys) and dead >= malformed:
             return
+        live.check_watcher()
         if time.monotonic() > deadline:
-            bars.note(f"time is up: {done} of {len(keys)} reports through; figures cover those")
+            live.bars.note(
+                f"time is up: {done} of {len(keys)} reports through; figures cover those"
+            )
             return
         await asyncio.sleep(0.2)
 

@@ -63,9 +63,13 @@ def bench(
 
 
 def _print_profiles(folder: Path) -> None:
-    from bench.profile import top
+    from bench.profile import leaves, top
 
     for path in sorted(folder.glob("*.txt")):
-        typer.echo(f"profile {path.stem} (share of busy samples):", err=True)
-        for frame, share in top(path.read_text().splitlines(), 8):
+        lines = path.read_text().splitlines()
+        typer.echo(f"profile {path.stem}: share of busy samples, callees included", err=True)
+        for frame, share in top(lines, 10):
+            typer.echo(f"  {share:6.1%}  {frame}", err=True)
+        typer.echo("  self time:", err=True)
+        for frame, share in leaves(lines, 4):
             typer.echo(f"  {share:6.1%}  {frame}", err=True)

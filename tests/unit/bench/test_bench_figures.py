@@ -87,3 +87,20 @@ def test_records_of_other_runs_are_ignored() -> None:
     watch.see(topics.REPORTS, key, value, 1_100, [("event_type", b"ReportReceived")])
     watch.see(topics.DEADLETTER, theirs.key, theirs.value, 1_200, [])
     assert watch.by_report == {} and watch.deadlettered == 0
+
+
+def test_a_profile_ranks_the_projects_functions_by_their_share_of_samples() -> None:
+    from bench.profile import leaves, top
+
+    lines = [
+        "run (asyncio/runners.py:1);batch (shared/processing.py:67);get (eventsourcing/a.py:3) 6",
+        "run (asyncio/runners.py:1);batch (shared/processing.py:67);put (eventsourcing/b.py:4) 3",
+        "run (asyncio/runners.py:1);select (selectors.py:468) 1",
+        "junk",
+    ]
+    assert dict(top(lines, 3)) == {
+        "batch (shared/processing.py:67)": 0.9,
+        "get (eventsourcing/a.py:3)": 0.6,
+        "put (eventsourcing/b.py:4)": 0.3,
+    }
+    assert leaves(lines, 1) == [("get (eventsourcing/a.py:3)", 0.6)]
