@@ -24,27 +24,28 @@ from aiokafka import AIOKafkaProducer
 
 from intake.bootstrap import bootstrap
 from intake.settings import IntakeSettings
+from services.localinfra import LocalKafka, LocalPostgres
 from shared import topics
-from shared.contracts import IntakeMessage, Location, Reporter
+from shared.contracts import Channel, IntakeMessage, Location, Reporter
 from shared.messaging import codec
 from shared.messaging.admin import ensure_topics
 from shared.runtime import build_app
 from shared.settings import CommonSettings
-from tests.infra import LocalKafka, LocalPostgres
 
 
 @contextlib.contextmanager
 def infrastructure(store: str) -> Iterator[tuple[str, str | None]]:
     """A broker (and a database server for the postgres store)."""
     with contextlib.ExitStack() as stack:
-        kafka = os.environ.get("LAPOR_KAFKA_BOOTSTRAP_SERVERS") or stack.enter_context(
-            LocalKafka()
-        ).bootstrap_servers
+        kafka = (
+            os.environ.get("LAPOR_KAFKA_BOOTSTRAP_SERVERS")
+            or stack.enter_context(LocalKafka()).bootstrap_servers
+        )
         database = None
         if store == "postgres":
-            database = os.environ.get("LAPOR_DATABASE_URL") or stack.enter_context(
-                LocalPostgres()
-            ).url
+            database = (
+                os.environ.get("LAPOR_DATABASE_URL") or stack.enter_context(LocalPostgres()).url
+            )
         yield kafka, database
 
 
@@ -58,13 +59,19 @@ async def publish(kafka: str, count: int) -> float:
         pending = []
         for n in range(count):
             message = IntakeMessage(
-                occurred_at=now, received_at=now, channel="web", message_id=f"bench-{uuid.uuid4()}",
+                occurred_at=now,
+                received_at=now,
+                channel=Channel.WEB,
+                message_id=f"bench-{uuid.uuid4()}",
                 text=f"Air PDAM mati di Jl. Veteran nomor {n} sejak pagi tadi",
                 location=Location(kecamatan="Banjarmasin Timur"),
                 reporter=Reporter(handle=f"bench-{n}"),
             )
-            pending.append(await producer.send(
-                topics.INTAKE, value=codec.encode(message), key=message.key.encode()))
+            pending.append(
+                await producer.send(
+                    topics.INTAKE, value=codec.encode(message), key=message.key.encode()
+                )
+            )
         await asyncio.gather(*pending)
     finally:
         await producer.stop()
@@ -74,8 +81,12 @@ async def publish(kafka: str, count: int) -> float:
 async def measure(kafka: str, database: str | None, count: int) -> None:
     await ensure_topics(kafka)
     folder = Path(tempfile.mkdtemp(prefix="lapor-bench-"))
-    common = CommonSettings(kafka_bootstrap_servers=kafka, database_url=database,
-                            state_dir=folder, instance=f"bench{uuid.uuid4().hex[:8]}")
+    common = CommonSettings(
+        kafka_bootstrap_servers=kafka,
+        database_url=database,
+        state_dir=folder,
+        instance=f"bench{uuid.uuid4().hex[:8]}",
+    )
     spec = bootstrap(IntakeSettings(common=common))
     print(f"publishing {count} messages ...")
     print(f"  published in {await publish(kafka, count):.1f} s")
@@ -87,8 +98,10 @@ async def measure(kafka: str, database: str | None, count: int) -> None:
             await asyncio.sleep(0.05)
         elapsed = time.perf_counter() - started
     store = "PostgreSQL" if database else "SQLite"
-    print(f"intake on {store}: {count} messages consumed, recorded, screened and relayed "
-          f"({relay.published} events) in {elapsed:.1f} s = {count / elapsed:,.0f} msgs/s")
+    print(
+        f"intake on {store}: {count} messages consumed, recorded, screened and relayed "
+        f"({relay.published} events) in {elapsed:.1f} s = {count / elapsed:,.0f} msgs/s"
+    )
 
 
 def main() -> None:

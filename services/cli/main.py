@@ -27,6 +27,7 @@ app.add_typer(kafka_access_app, name="kafka-access")
 app.add_typer(deadletters.app, name="deadletters")
 app.add_typer(projections.app, name="projections")
 app.add_typer(vault_app, name="vault")
+app.command("bench")(importlib.import_module("services.cli.bench").bench)
 log = get_logger("lapor")
 err = typer.echo
 
