@@ -10,7 +10,7 @@ from typing import Annotated, Any
 
 import typer
 
-from services.cli import client, dev
+from services.cli import client, dev, routing
 from services.cli.state import SERVICES, DevState
 from shared.auth import is_role
 from shared.contracts import Channel, Location, Reporter, ReportKind
@@ -20,6 +20,8 @@ from shared.settings import CommonSettings
 app = typer.Typer(help="lapor: SP4N-LAPOR! complaint workflow", no_args_is_help=True)
 dev_app = typer.Typer(help="The development system (local Kafka, SQLite stores)")
 app.add_typer(dev_app, name="dev")
+app.add_typer(routing.app, name="routing")
+app.command("route")(routing.route)
 log = get_logger("lapor")
 err = typer.echo
 
