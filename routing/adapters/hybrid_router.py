@@ -28,6 +28,7 @@ class Blend:
     """How much the rules and the category weigh beside the model (whose weight is 1)."""
 
     rules: float = 1.0
+    decisive: float = 1.0
     category: float = 0.6
     pivot: float = 3.0
     also_min: float = 0.08
@@ -79,6 +80,10 @@ class HybridRouter:
             for code, found in evidence.items():
                 weights[code] = weights.get(code, 0.0) + strength * found.score / total
             norm += strength
+        decisive = [code for code, found in evidence.items() if found.decisive]
+        if len(decisive) == 1:
+            weights[decisive[0]] = weights.get(decisive[0], 0.0) + blend.decisive
+            norm += blend.decisive
         hinted = categories.body_for(report.category)
         if hinted is not None:
             hinted = AREA if hinted.startswith("KEC-") else hinted
@@ -93,14 +98,17 @@ class HybridRouter:
         ranked = sorted(shares.items(), key=lambda item: (-item[1], item[0]))
         best, confidence = ranked[0]
         code, method, reason = self._body(report, best, evidence)
+        # The confidence is that of the primary body alone: which of two bodies a report needs
+        # leads is itself uncertain, and a wrong primary must not be routed unseen.
+        also = self._also(best, shares, evidence)
         triage = confidence < self.threshold or (code == FALLBACK_AREA and best == AREA)
         if triage:
             reason = f"keyakinan {confidence:.2f} di bawah ambang {self.threshold:.2f}; {reason}"
+            also = ()
         candidates = tuple(
             Candidate(self._resolve(report, c), round(s, 3))
             for c, s in ranked[: self._max_candidates]
         )
-        also = () if triage else self._also(best, shares, evidence)
         return RoutingDecision(
             code, round(min(max(confidence, 0.0), 1.0), 4), reason, candidates, method, also, triage
         )
@@ -120,6 +128,8 @@ class HybridRouter:
             return area, "location", f"layanan kelurahan/kecamatan di wilayah {area}"
         found = evidence.get(best)
         rivals = [e for code, e in evidence.items() if code != best and e.certain]
+        if found is not None and found.decisive and not any(e.decisive for e in rivals):
+            return best, "rule", f"kata kunci kewenangan: {', '.join(found.phrases)}"
         if found is not None and found.certain and not rivals:
             return best, "rule", f"kata kunci: {', '.join(found.phrases)}"
         return best, "model", "model klasifikasi teks"

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
-from routing.adapters.lexicon import AREA, CERTAIN, NEUTRAL, Table, read_lexicon
+from routing.adapters.lexicon import AREA, CERTAIN, DECISIVE, NEUTRAL, Table, read_lexicon
 from routing.adapters.location import area_body
 from routing.adapters.text import segments, tokens
 from routing.domain.router import Candidate, RoutableReport, RoutingDecision
@@ -45,6 +45,11 @@ class Evidence:
     def certain(self) -> bool:
         """Whether a phrase only this body answers for was found."""
         return self.strongest >= CERTAIN
+
+    @property
+    def decisive(self) -> bool:
+        """Whether a phrase naming this body's authority over the matter was found."""
+        return self.strongest >= DECISIVE
 
 
 def compile_rules(table: Table | None = None) -> list[Rule]:

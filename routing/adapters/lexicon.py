@@ -1,9 +1,11 @@
 """The lexicon as data: weighted phrases per body, read from `routing/data/lexicon.csv`.
 
-One row per body and weight: `code,weight,phrases` with phrases separated by ";". Weights: 5
-certain (the body's own name, or a service only it gives), 3 a typical problem of its duties, 1 a
-weak hint. `NEUTRAL` phrases score nothing but hide the words inside them ("air hujan" is not
-about the water company). `KECAMATAN` stands for "the kecamatan office where the report is".
+One row per body and weight: `code,weight,phrases` with phrases separated by ";". Weights: 7
+decisive (who has authority whatever the service: pungli goes to the Inspektorat, a provincial
+road or an SMA to the province), 5 certain (the body's own name, or a service only it gives), 3 a
+typical problem of its duties, 1 a weak hint. `NEUTRAL` phrases score nothing but hide the words
+inside them ("air hujan" is not about the water company). `KECAMATAN` stands for "the kecamatan
+office where the report is".
 Adding a body or a phrase is a change of that file (or of a file passed as `path`), not of code.
 """
 
@@ -17,6 +19,7 @@ from pathlib import Path
 AREA = "KECAMATAN"
 NEUTRAL = "NEUTRAL"
 CERTAIN = 5.0
+DECISIVE = 7.0
 
 Table = Mapping[str, Mapping[float, str]]
 

@@ -21,6 +21,9 @@ from routing.adapters.model import TextModel, export, fit, model_label, report_t
 from routing.domain.router import RoutableReport
 
 DEFAULT_THRESHOLD = 0.6
+# Precision wanted among auto-routed reports in cross-validation that holds out whole problems
+# (harsher than new wordings of known problems, where this gives about 98%: see the README).
+TARGET = 0.95
 DEFAULT_TEMPERATURE = 8.0
 
 
@@ -89,19 +92,23 @@ def _norm(row: dict[str, Any]) -> str:
     return normalised(report_text(row))
 
 
+def log_loss(cv: CrossValidation, labels: Sequence[str], temperature: float) -> float:
+    """Mean negative log-likelihood of the true classes at a temperature."""
+    index = {k: i for i, k in enumerate(cv.classes)}
+    return -sum(
+        math.log(max(softmax(row, temperature)[index[label]], 1e-12))
+        for row, label in zip(cv.scores, labels, strict=True)
+    ) / len(labels)
+
+
 def fit_temperature(cv: CrossValidation, labels: Sequence[str]) -> float:
     """The temperature that makes out-of-fold probabilities most likely (least log loss)."""
     from scipy.optimize import minimize_scalar
 
-    index = {k: i for i, k in enumerate(cv.classes)}
-
-    def loss(t: float) -> float:
-        return -sum(
-            math.log(max(softmax(row, t)[index[label]], 1e-12))
-            for row, label in zip(cv.scores, labels, strict=True)
-        ) / len(labels)
-
-    return float(minimize_scalar(loss, bounds=(0.05, 50.0), method="bounded").x)
+    found = minimize_scalar(
+        lambda t: log_loss(cv, labels, t), bounds=(0.05, 50.0), method="bounded"
+    )
+    return float(found.x)
 
 
 def choose_threshold(outcomes: Sequence[tuple[float, bool]], target: float) -> float:
@@ -135,7 +142,7 @@ def evaluate(router: HybridRouter, rows: Sequence[dict[str, Any]]) -> list[tuple
 
 
 def train_model(
-    rows: Sequence[dict[str, Any]], *, target: float = 0.99, folds: int = 4, c: float = 0.5
+    rows: Sequence[dict[str, Any]], *, target: float = TARGET, folds: int = 4, c: float = 0.5
 ) -> TextModel:
     """Cross-validate, calibrate, choose the threshold, then fit on every row."""
     labels = [model_label(str(r["expected_skpd"])) for r in rows]

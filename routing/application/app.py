@@ -86,7 +86,7 @@ class RoutingApplication(BatchProcessApplication):
         )
         why = _returned_reason(event)
         if disposition.refusals >= self.escalate_after:
-            self._escalate(disposition, event.rejected_by, why, now)
+            self._escalate(disposition, why, now)
             processing_event.collect_events(disposition)
             return
         target = self._next_body(disposition, event.suggested_code)
@@ -126,9 +126,9 @@ class RoutingApplication(BatchProcessApplication):
             return None
         return disposition.next_body(suggested, self.bodies.routable)
 
-    def _escalate(self, disposition: Disposition, refuser: str, why: str, now: datetime) -> None:
-        """Refused `escalate_after` times: up to the refuser's parent, else the admin's queue."""
-        target = self.bodies.escalation_target(refuser, disposition.rejected_by)
+    def _escalate(self, disposition: Disposition, why: str, now: datetime) -> None:
+        """Refused `escalate_after` times: up to a refuser's parent, else the admin's queue."""
+        target = self.bodies.escalation_target(disposition.rejected_by)
         reason = f"{why}; ditolak {disposition.refusals} kali, dinaikkan ke {target}"
         awaiting = target == self.bodies.triage_code
         name = self.bodies.name(target)

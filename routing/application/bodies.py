@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Container, Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from routing.domain.errors import UnknownBody
@@ -26,10 +26,14 @@ class BodyDirectory:
         parents = {code: directory.escalation_target(code) for code in names}
         return cls(names, triage_code, parents)
 
-    def escalation_target(self, code: str, refused: Container[str] = ()) -> str:
-        """Where a report refused by `code` goes up: its parent, never a refuser, else the admin."""
-        target = self.parents.get(code, self.triage_code)
-        return self.triage_code if target in refused else target
+    def escalation_target(self, refused: Sequence[str]) -> str:
+        """Where a report refused by these bodies (in order) goes up: the first one's parent that
+        did not refuse it too, else the admin."""
+        for code in refused:
+            target = self.parents.get(code, self.triage_code)
+            if target not in refused:
+                return target
+        return self.triage_code
 
     def name(self, code: str) -> str:
         """The name of a body, or UnknownBody."""

@@ -39,14 +39,16 @@ def train(
         list[Path] | None, typer.Option(help="Extra labelled JSON lines (e.g. export-labels)")
     ] = None,
     output: Annotated[Path | None, typer.Option(help="Where to write the model")] = None,
-    target: Annotated[float, typer.Option(help="Precision wanted among auto-routed")] = 0.95,
+    target: Annotated[
+        float | None, typer.Option(help="Precision wanted among auto-routed in cross-validation")
+    ] = None,
 ) -> None:
     """Train the router's model on the corpus: cross-validate, calibrate, choose the threshold."""
     from routing.adapters.model import DEFAULT_PATH
-    from routing.adapters.training import labelled_rows, train_model
+    from routing.adapters.training import TARGET, labelled_rows, train_model
 
     rows = labelled_rows(labels or [])
-    model = train_model(rows, target=target)
+    model = train_model(rows, target=target or TARGET)
     path = model.save(output or DEFAULT_PATH)
     figures = model.metrics["cross_validation"]
     err(
