@@ -170,7 +170,7 @@ def build_pipeline(c: float = 0.5) -> Any:
     words = TfidfVectorizer(analyzer=word_ngrams, sublinear_tf=True)
     chars = TfidfVectorizer(analyzer=char_ngrams, sublinear_tf=True, min_df=2)
     features = FeatureUnion([("words", words), ("chars", chars)])
-    return make_pipeline(features, LinearSVC(C=c, tol=1e-3))
+    return make_pipeline(features, LinearSVC(C=c, tol=1e-3, random_state=0))
 
 
 def fit(rows: Sequence[dict[str, Any]], c: float = 0.5) -> Any:
