@@ -20,8 +20,10 @@ def route(
     from routing.adapters.artefact import load_router
     from routing.entrypoints.lines import route_lines
     from routing.settings import RoutingSettings
+    from shared.logging import configure_logging
 
     settings = RoutingSettings()
+    configure_logging(settings.common.log_level, settings.common.log_format)  # stderr only
     router = load_router(
         model or settings.model_path,
         threshold=settings.min_confidence,

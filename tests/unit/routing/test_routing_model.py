@@ -24,8 +24,8 @@ HERE = Path(__file__).parent
 
 @pytest.fixture(scope="module")
 def small() -> tuple[object, TextModel]:
-    """A model fitted on a quarter of the corpus (a few seconds), and its pipeline."""
-    rows = list(generate(per_seed=2, per_body=8))
+    """A model fitted on a slice of the corpus (a few seconds), and its pipeline."""
+    rows = list(generate(per_seed=1, per_body=6))
     pipeline = fit(rows)
     return pipeline, TextModel(export(pipeline), temperature=8.0, threshold=0.5)
 
