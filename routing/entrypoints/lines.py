@@ -34,7 +34,8 @@ def parse(line: str) -> tuple[Any, RoutableReport]:
     if not isinstance(row, dict):
         raise BadLine("not a JSON object")
     report_id = row.get("id")
-    report_id = report_id if isinstance(report_id, str | int) else None
+    if isinstance(report_id, bool) or not isinstance(report_id, str | int):
+        raise BadLine("id is missing or not a string")
     text, title = row.get("text"), row.get("title") or ""
     if not isinstance(text, str) or not text.strip():
         raise BadLine("text is missing or empty", report_id)

@@ -59,8 +59,9 @@ async def test_a_cross_sector_report_reaches_each_bodys_topic(
         bodies = [event.skpd_code, *event.also]  # type: ignore[union-attr]
         assert set(bodies) == {"DPUPR", "PDAM"}
         for code in bodies:
-            [routed] = await read_topic(kafka, topics.skpd_topic(code), until=bool, where=mine)
-            body_sees = codec.decode(topics.skpd_topic(code), routed.value, 1 << 20)
+            records = await read_topic(kafka, topics.skpd_topic(code), until=bool, where=mine)
+            seen = [codec.decode(topics.skpd_topic(code), r.value, 1 << 20) for r in records]
+            [body_sees] = {e.event_id: e for e in seen}.values()  # a relay re-send is one event
             assert body_sees.skpd_code == code  # type: ignore[union-attr]
             assert body_sees.attachments == accepted.attachments  # type: ignore[union-attr]
             assert "reporter_ref" not in body_sees.model_dump()

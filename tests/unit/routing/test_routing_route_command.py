@@ -37,14 +37,15 @@ def test_a_bad_line_gives_an_error_line_and_the_rest_go_on() -> None:
     lines = [
         "{not json",
         "[1, 2]",
+        line(text="air mati"),
         line(id="x", text="  "),
         line(id=7, text=3),
         line(id="ok", text="sampah menumpuk"),
     ]
     out = [json.loads(o) for o in route_lines(lines, load_router())]
-    assert [o["id"] for o in out] == [None, None, "x", 7, "ok"]
-    assert all("error" in o for o in out[:4])
-    assert out[4]["skpd"] == "DLH"
+    assert [o["id"] for o in out] == [None, None, None, "x", 7, "ok"]
+    assert all(set(o) == {"id", "error"} for o in out[:5])
+    assert out[5]["skpd"] == "DLH"
 
 
 def test_an_unsure_report_still_names_a_body_and_says_triage() -> None:
