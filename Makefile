@@ -7,7 +7,9 @@ STAMP := $(VENV)/.installed
 
 .PHONY: install run stop test lint unit integration e2e infra clean
 
-install: $(STAMP)
+MODEL := routing/build/router-model.pkl
+
+install: $(STAMP) $(MODEL)
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Python 3.11 or newer is needed"'
@@ -15,6 +17,10 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -e ".[dev]"
 	touch $(STAMP)
+
+# The router's model: trained on the project's own corpus, cross-validated, calibrated.
+$(MODEL): $(STAMP) $(wildcard routing/data/*.csv routing/data/corpus/*) $(wildcard routing/adapters/*.py)
+	$(BIN)/lapor routing train --output $(MODEL)
 
 infra: install
 	bash deploy/system-deps.sh

@@ -1,4 +1,4 @@
-"""Print the keyword router's accuracy on the labelled examples.
+"""Print the router's accuracy on the labelled examples (the router the service uses).
 
 Usage: .venv/bin/python bench/routing_accuracy.py [examples.jsonl] [--misses N]
 Default file: ../shared/reference/routing-examples.jsonl next to the checkout.
@@ -9,7 +9,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from routing.adapters.keyword_router import KeywordRouter
+from routing.adapters.artefact import load_router
 from routing.evaluation import evaluate, load_examples, summary
 
 DEFAULT = Path(__file__).resolve().parents[1].parent / "shared" / "reference"
@@ -23,7 +23,7 @@ def main() -> None:
     )
     parser.add_argument("--misses", type=int, default=10, help="confusions to list")
     args = parser.parse_args()
-    result = evaluate(KeywordRouter(), load_examples(args.examples))
+    result = evaluate(load_router(), load_examples(args.examples))
     print("\n".join(summary(result, show=args.misses)))
 
 

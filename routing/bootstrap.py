@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from routing.adapters.keyword_router import KeywordRouter
+from routing.adapters.artefact import load_router
 from routing.application.app import RoutingApplication
 from routing.application.bodies import BodyDirectory
 from routing.application.translate import translate
 from routing.application.triage import TriageQueue
+from routing.domain.router import Router
 from routing.entrypoints.http import admin_router, install_error_handlers
 from routing.settings import RoutingSettings
 from shared import topics
@@ -16,6 +17,7 @@ from shared.contracts import (
     IntegrationEvent,
     ReportAwaitingTriage,
     ReportDisposed,
+    ReportEscalated,
     ReportRedisposed,
     ReportRouted,
 )
@@ -31,19 +33,26 @@ def bootstrap(
     *,
     clock: Clock | None = None,
     env: dict[str, str] | None = None,
+    router: Router | None = None,
 ) -> ServiceSpec:
     """The routing service; `env` overrides the event store's environment (tests: popo)."""
     settings = settings or RoutingSettings()
     common = settings.common
     clock = clock or clock_for(common.test_mode)
     store = event_store_env(common, SERVICE, env)
-    router = KeywordRouter(
-        min_confidence=settings.min_confidence,
-        title_weight=settings.title_weight,
+    router = router or load_router(
+        settings.model_path,
+        threshold=settings.min_confidence,
         max_candidates=settings.max_candidates,
     )
     bodies = BodyDirectory.from_shared(settings.triage_code)
-    app = RoutingApplication(router=router, clock=clock, bodies=bodies, env=store)
+    app = RoutingApplication(
+        router=router,
+        clock=clock,
+        bodies=bodies,
+        env=store,
+        escalate_after=settings.escalate_after_returns,
+    )
     tokens = TokenStore(common.auth_tokens)
     return ServiceSpec(
         name=SERVICE,
@@ -79,5 +88,6 @@ def publishes() -> list[tuple[str, type[IntegrationEvent]]]:
         (topics.DISPOSITIONS, ReportDisposed),
         (topics.DISPOSITIONS, ReportAwaitingTriage),
         (topics.DISPOSITIONS, ReportRedisposed),
+        (topics.DISPOSITIONS, ReportEscalated),
     ]
     return dispositions + [(topics.skpd_topic(code), ReportRouted) for code in body_codes()]

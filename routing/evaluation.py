@@ -50,7 +50,13 @@ def load_examples(path: Path) -> list[Example]:
         if line.strip():
             row = json.loads(line)
             location = row.get("location") or {}
-            report = RoutableReport(row.get("title") or "", row["text"], location.get("kecamatan"))
+            report = RoutableReport(
+                row.get("title") or "",
+                row["text"],
+                location.get("kecamatan"),
+                location.get("kelurahan"),
+                row.get("category"),
+            )
             examples.append(Example(row["id"], report, row["expected_skpd"]))
     return examples
 
@@ -61,7 +67,8 @@ def evaluate(
     """Route every example and compare with its label."""
     result = Evaluation()
     for example in examples:
-        got = router.route(example.report).code or triage_code
+        decision = router.route(example.report)
+        got = decision.code or triage_code
         result.total += 1
         if got == example.expected:
             result.correct += 1

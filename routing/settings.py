@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
@@ -19,9 +21,18 @@ class RoutingSettings(BaseSettings):
         default="SETDA-HUMAS",
         description="Directory code of the admin (Tim LAPOR kota) who triages unsure reports",
     )
-    min_confidence: float = Field(
-        default=0.0, ge=0, le=1, description="Below this the router leaves the choice to triage"
+    min_confidence: float | None = Field(
+        default=None,
+        ge=0,
+        le=1,
+        description="Below this the router leaves the choice to triage; unset: the threshold "
+        "calibrated by cross-validation when the model was trained",
     )
-    title_weight: float = Field(default=1.5, gt=0, description="A keyword in the title counts x")
+    model_path: Path | None = Field(
+        default=None, description="The trained router model; unset: the `make install` artefact"
+    )
+    escalate_after_returns: int = Field(
+        default=2, ge=1, description='"Bukan wewenang" returns after which a report escalates'
+    )
     max_candidates: int = Field(default=5, ge=1, description="Candidates shown for triage")
     common: CommonSettings = Field(default_factory=CommonSettings)

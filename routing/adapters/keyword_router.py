@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from itertools import pairwise
 
-from routing.adapters import rules as default_rules
+from routing.adapters.lexicon import AREA, CERTAIN, DECISIVE, NEUTRAL, Table, read_lexicon
+from routing.adapters.location import area_body
 from routing.adapters.text import segments, tokens
 from routing.domain.router import Candidate, RoutableReport, RoutingDecision
 
@@ -21,31 +21,45 @@ class Rule:
 
 
 @dataclass
-class _Evidence:
-    """What speaks for one body in one report."""
+class Evidence:
+    """What speaks for one body in one report, and in which clauses it was found."""
 
     code: str
     score: float = 0.0
     longest: int = 0
+    strongest: float = 0.0
     phrases: list[str] = field(default_factory=list)
+    clauses: set[int] = field(default_factory=set)
 
-    def add(self, rule: Rule, weight: float) -> None:
+    def add(self, rule: Rule, weight: float, clause: int) -> None:
+        """Count one phrase found in one clause."""
         self.score += weight
         self.longest = max(self.longest, len(rule.words))
+        self.strongest = max(self.strongest, rule.weight)
+        self.clauses.add(clause)
         phrase = " ".join(rule.words)
         if phrase not in self.phrases:
             self.phrases.append(phrase)
 
+    @property
+    def certain(self) -> bool:
+        """Whether a phrase only this body answers for was found."""
+        return self.strongest >= CERTAIN
 
-def compile_rules(
-    table: Mapping[str, Mapping[float, str]] = default_rules.RULES,
-    neutral: str = default_rules.NEUTRAL,
-) -> list[Rule]:
-    """The rule table as `Rule`s, phrases normalised like report text."""
-    compiled = [Rule(tuple(words), None, 0.0) for words in _phrases(neutral)]
+    @property
+    def decisive(self) -> bool:
+        """Whether a phrase naming this body's authority over the matter was found."""
+        return self.strongest >= DECISIVE
+
+
+def compile_rules(table: Table | None = None) -> list[Rule]:
+    """The lexicon as `Rule`s, phrases normalised like report text."""
+    table = read_lexicon() if table is None else table
+    compiled: list[Rule] = []
     for code, tiers in table.items():
         for weight, phrases in tiers.items():
-            compiled += [Rule(tuple(words), code, float(weight)) for words in _phrases(phrases)]
+            target = None if code == NEUTRAL else code
+            compiled += [Rule(tuple(words), target, float(weight)) for words in _phrases(phrases)]
     return compiled
 
 
@@ -64,8 +78,6 @@ class KeywordRouter:
         title_weight: float = 1.5,
         strength_pivot: float = 2.0,
         max_candidates: int = 5,
-        area: str = default_rules.AREA,
-        area_codes: Mapping[str, str] = default_rules.AREA_CODES,
     ) -> None:
         self._by_first: dict[str, list[Rule]] = {}
         for rule in compile_rules() if rules is None else rules:
@@ -74,20 +86,31 @@ class KeywordRouter:
         self._title_weight = title_weight
         self._strength_pivot = strength_pivot
         self._max_candidates = max_candidates
-        self._area = area
-        self._area_codes = dict(area_codes)
 
     def route(self, report: RoutableReport) -> RoutingDecision:
         """The body the rules point to, or none with the candidates for the admin."""
-        evidence: dict[str, _Evidence] = {}
-        for field_text, weight in ((report.title, self._title_weight), (report.text, 1.0)):
-            for rule in self.matches(field_text):
-                if rule.code is not None:
-                    evidence.setdefault(rule.code, _Evidence(rule.code)).add(
-                        rule, rule.weight * weight
-                    )
-        self._resolve_area(evidence, report.kecamatan, tokens(f"{report.title} {report.text}"))
+        evidence = self.evidence(report)
+        found = evidence.pop(AREA, None)
+        area = area_body(report)
+        if found is not None and area is not None:
+            merged = evidence.setdefault(area, Evidence(area))
+            merged.score += found.score
+            merged.longest = max(merged.longest, found.longest)
+            merged.phrases += [p for p in found.phrases if p not in merged.phrases]
         return self._decide(evidence)
+
+    def evidence(self, report: RoutableReport) -> dict[str, Evidence]:
+        """What speaks for each body (`KECAMATAN` for the kecamatan's services)."""
+        evidence: dict[str, Evidence] = {}
+        clause = 0
+        for field_text, weight in ((report.title, self._title_weight), (report.text, 1.0)):
+            for words in segments(field_text):
+                clause += 1
+                for rule in self._in_segment(words):
+                    if rule.code is not None:
+                        found = evidence.setdefault(rule.code, Evidence(rule.code))
+                        found.add(rule, rule.weight * weight, clause)
+        return evidence
 
     def matches(self, text: str) -> list[Rule]:
         """The rules found in a text, each once; a phrase inside a longer one found is hidden."""
@@ -103,32 +126,14 @@ class KeywordRouter:
                 end = start + len(rule.words)
                 if tuple(words[start:end]) == rule.words:
                     hits.append((start, end, rule))
-        return [
-            rule
-            for start, end, rule in hits
-            if not any(s <= start and end <= e and e - s > end - start for s, e, _ in hits)
-        ]
+        kept: list[Rule] = []
+        for start, end, rule in hits:
+            hidden = any(s <= start and end <= e and e - s > end - start for s, e, _ in hits)
+            if not hidden and rule not in kept:
+                kept.append(rule)
+        return kept
 
-    def _resolve_area(
-        self, evidence: dict[str, _Evidence], kecamatan: str | None, words: list[str]
-    ) -> None:
-        """Kelurahan and kecamatan services go to the kecamatan where the report is."""
-        found = evidence.pop(self._area, None)
-        code = self._area_code(tokens(kecamatan or "")) or self._area_code(words)
-        if found is None or code is None:
-            return
-        merged = evidence.setdefault(code, _Evidence(code))
-        merged.score += found.score
-        merged.longest = max(merged.longest, found.longest)
-        merged.phrases += [p for p in found.phrases if p not in merged.phrases]
-
-    def _area_code(self, words: Sequence[str]) -> str | None:
-        for before, after in pairwise(words):
-            if before == "banjarmasin" and after in self._area_codes:
-                return self._area_codes[after]
-        return None
-
-    def _decide(self, evidence: dict[str, _Evidence]) -> RoutingDecision:
+    def _decide(self, evidence: Mapping[str, Evidence]) -> RoutingDecision:
         ranked = sorted(evidence.values(), key=lambda e: (*_rank(e), e.code))
         if not ranked:
             return RoutingDecision(None, 0.0, "tidak ada kata kunci yang cocok")
@@ -148,6 +153,6 @@ class KeywordRouter:
         return RoutingDecision(best.code, confidence, reason, candidates)
 
 
-def _rank(evidence: _Evidence) -> tuple[float, int]:
+def _rank(evidence: Evidence) -> tuple[float, int]:
     """Sort key of a body's evidence: more score first, then the longest phrase (no float noise)."""
     return (-round(evidence.score, 6), -evidence.longest)

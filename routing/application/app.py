@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from functools import singledispatchmethod
 from typing import Any, ClassVar, NamedTuple
 from uuid import UUID
@@ -36,12 +37,19 @@ class RoutingApplication(BatchProcessApplication):
     rejectable_errors: ClassVar[tuple[type[Exception], ...]] = (DispositionError,)
 
     def __init__(
-        self, router: Router, clock: Clock, bodies: BodyDirectory, env: EnvType | None = None
+        self,
+        router: Router,
+        clock: Clock,
+        bodies: BodyDirectory,
+        env: EnvType | None = None,
+        *,
+        escalate_after: int = 2,
     ) -> None:
         super().__init__(env)
         self.router = router
         self.clock = clock
         self.bodies = bodies
+        self.escalate_after = escalate_after
 
     @singledispatchmethod
     def policy(self, domain_event: Any, processing_event: ProcessingEvent[UUID]) -> None:
@@ -59,8 +67,7 @@ class RoutingApplication(BatchProcessApplication):
             tracking_id=event.tracking_id,
             content=_content(event),
         )
-        report = RoutableReport(event.title, event.text, event.location.kecamatan)
-        self._decide(disposition, self.router.route(report))
+        self._decide(disposition, self.router.route(routable(event)))
         processing_event.collect_events(disposition, entry)
 
     @policy.register
@@ -77,8 +84,12 @@ class RoutingApplication(BatchProcessApplication):
         disposition.record_return(
             event.rejected_by, event.reason, event.suggested_code, message_id, now
         )
-        target = self._next_body(disposition, event.suggested_code)
         why = _returned_reason(event)
+        if disposition.refusals >= self.escalate_after:
+            self._escalate(disposition, why, now)
+            processing_event.collect_events(disposition)
+            return
+        target = self._next_body(disposition, event.suggested_code)
         if target is None:
             disposition.send_to_triage(f"{why}; tidak ada instansi lain yang cocok", [], now)
         else:
@@ -115,10 +126,22 @@ class RoutingApplication(BatchProcessApplication):
             return None
         return disposition.next_body(suggested, self.bodies.routable)
 
+    def _escalate(self, disposition: Disposition, why: str, now: datetime) -> None:
+        """Refused `escalate_after` times: up to a refuser's parent, else the admin's queue."""
+        target = self.bodies.escalation_target(disposition.rejected_by)
+        reason = f"{why}; ditolak {disposition.refusals} kali, dinaikkan ke {target}"
+        awaiting = target == self.bodies.triage_code
+        name = self.bodies.name(target)
+        disposition.escalate(target, name, reason=reason, awaiting=awaiting, at=now)
+
     def _decide(self, disposition: Disposition, decision: RoutingDecision) -> None:
         candidates = [{"code": c.code, "score": c.score} for c in decision.candidates]
         now = self.clock.now()
-        if decision.code is None or decision.code == self.bodies.triage_code:
+        if (
+            decision.code is None
+            or decision.needs_triage
+            or decision.code == self.bodies.triage_code
+        ):
             disposition.send_to_triage(decision.reason, candidates, now)
             return
         disposition.dispose(
@@ -129,6 +152,7 @@ class RoutingApplication(BatchProcessApplication):
             reason=decision.reason,
             at=now,
             candidates=candidates,
+            also=[code for code in decision.also if code in self.bodies.routable],
         )
 
     def _index(
@@ -155,7 +179,17 @@ def _content(event: ReportAccepted) -> dict[str, Any]:
         "location": event.location.model_dump(mode="json"),
         "anonim": event.anonim,
         "rahasia": event.rahasia,
+        "attachments": list(event.attachments),
+        "category": event.category,
     }
+
+
+def routable(event: ReportAccepted) -> RoutableReport:
+    """What the router reads of an accepted report."""
+    location = event.location
+    return RoutableReport(
+        event.title, event.text, location.kecamatan, location.kelurahan, event.category
+    )
 
 
 def _returned_reason(event: CaseReturned) -> str:

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 
 from routing.domain.errors import UnknownBody
 from shared import directory
@@ -15,6 +15,7 @@ class BodyDirectory:
 
     names: Mapping[str, str]
     triage_code: str
+    parents: Mapping[str, str] = field(default_factory=dict)
 
     @classmethod
     def from_shared(cls, triage_code: str) -> BodyDirectory:
@@ -22,7 +23,17 @@ class BodyDirectory:
         names = {body.code: body.name for body in directory.bodies()}
         if triage_code not in names:
             raise ValueError(f"triage code {triage_code!r} is not in the directory")
-        return cls(names, triage_code)
+        parents = {code: directory.escalation_target(code) for code in names}
+        return cls(names, triage_code, parents)
+
+    def escalation_target(self, refused: Sequence[str]) -> str:
+        """Where a report refused by these bodies (in order) goes up: the first one's parent that
+        did not refuse it too, else the admin."""
+        for code in refused:
+            target = self.parents.get(code, self.triage_code)
+            if target not in refused:
+                return target
+        return self.triage_code
 
     def name(self, code: str) -> str:
         """The name of a body, or UnknownBody."""

@@ -14,6 +14,7 @@ from shared.contracts import (
     Location,
     ReportAwaitingTriage,
     ReportDisposed,
+    ReportEscalated,
     ReportRedisposed,
     ReportRouted,
 )
@@ -30,29 +31,40 @@ def translate(domain_event: object) -> list[Outgoing]:
 @translate.register
 def _(event: Disposition.Disposed) -> list[Outgoing]:
     disposed = ReportDisposed(
-        event_id=_event_id(event, 0),
-        occurred_at=event.at,
-        report_id=event.report_id,
-        tracking_id=event.tracking_id,
+        **_header(event),
         skpd_code=event.skpd_code,
         skpd_name=event.skpd_name,
         method=DispositionMethod(event.method),
         confidence=event.confidence,
         reason=event.reason,
+        also=tuple(event.also),
     )
+    bodies = [event.skpd_code, *event.also]
     return [
         Outgoing(topics.DISPOSITIONS, str(event.report_id), disposed),
-        _routed(event, event.skpd_code, event.content),
+        *(_routed(event, code, event.content, index) for index, code in enumerate(bodies, 1)),
     ]
+
+
+@translate.register
+def _(event: Disposition.Escalated) -> list[Outgoing]:
+    escalated = ReportEscalated(
+        **_header(event),
+        reason=event.reason,
+        skpd_code=event.skpd_code,
+        skpd_name=event.skpd_name,
+        rejected_by=tuple(event.rejected_by),
+    )
+    outgoing = [Outgoing(topics.DISPOSITIONS, str(event.report_id), escalated)]
+    if not event.awaiting:
+        outgoing.append(_routed(event, event.skpd_code, event.content))
+    return outgoing
 
 
 @translate.register
 def _(event: Disposition.Redisposed) -> list[Outgoing]:
     redisposed = ReportRedisposed(
-        event_id=_event_id(event, 0),
-        occurred_at=event.at,
-        report_id=event.report_id,
-        tracking_id=event.tracking_id,
+        **_header(event),
         from_code=event.from_code,
         skpd_code=event.skpd_code,
         skpd_name=event.skpd_name,
@@ -68,10 +80,7 @@ def _(event: Disposition.Redisposed) -> list[Outgoing]:
 @translate.register
 def _(event: Disposition.SentToTriage) -> list[Outgoing]:
     awaiting = ReportAwaitingTriage(
-        event_id=_event_id(event, 0),
-        occurred_at=event.at,
-        report_id=event.report_id,
-        tracking_id=event.tracking_id,
+        **_header(event),
         reason=event.reason,
         candidates=tuple(Candidate(code=c["code"], score=c["score"]) for c in event.candidates),
     )
@@ -79,11 +88,14 @@ def _(event: Disposition.SentToTriage) -> list[Outgoing]:
 
 
 def _routed(
-    event: Disposition.Disposed | Disposition.Redisposed, code: str, content: dict[str, Any]
+    event: Disposition.Disposed | Disposition.Redisposed | Disposition.Escalated,
+    code: str,
+    content: dict[str, Any],
+    index: int = 1,
 ) -> Outgoing:
     """What the body sees on its own topic: the report, never the reporter (rahasia or not)."""
     routed = ReportRouted(
-        event_id=_event_id(event, 1),
+        event_id=_event_id(event, index),
         occurred_at=event.at,
         report_id=event.report_id,
         tracking_id=event.tracking_id,
@@ -95,8 +107,19 @@ def _routed(
         location=Location.model_validate(content["location"]),
         anonim=content["anonim"],
         disposed_at=event.at,
+        attachments=tuple(content.get("attachments") or ()),
     )
     return Outgoing(topics.skpd_topic(code), str(event.report_id), routed)
+
+
+def _header(event: Any) -> dict[str, Any]:
+    """The fields every integration event of one stored decision shares."""
+    return {
+        "event_id": _event_id(event, 0),
+        "occurred_at": event.at,
+        "report_id": event.report_id,
+        "tracking_id": event.tracking_id,
+    }
 
 
 def _event_id(event: Disposition.Event, index: int) -> UUID:

@@ -16,7 +16,7 @@ from uuid import UUID
 from eventsourcing.application import Application
 from eventsourcing.utils import get_topic
 
-from routing.domain.disposition import Disposition
+from routing.domain.disposition import Disposition, excerpt
 from routing.domain.router import Candidate
 
 
@@ -40,6 +40,7 @@ class TriageQueue:
         get_topic(Disposition.SentToTriage),
         get_topic(Disposition.Disposed),
         get_topic(Disposition.Redisposed),
+        get_topic(Disposition.Escalated),
     )
 
     def __init__(self, app: Application[UUID], *, page_size: int = 500) -> None:
@@ -77,5 +78,17 @@ class TriageQueue:
                 candidates=tuple(Candidate(c["code"], c["score"]) for c in event.candidates),
                 since=event.at,
             )
-        elif isinstance(event, Disposition.Disposed | Disposition.Redisposed):
+        elif isinstance(event, Disposition.Escalated) and event.awaiting:
+            self._items[event.report_id] = TriageItem(
+                report_id=event.report_id,
+                tracking_id=event.tracking_id,
+                title=str(event.content.get("title") or ""),
+                excerpt=excerpt(str(event.content.get("text") or "")),
+                reason=event.reason,
+                candidates=(),
+                since=event.at,
+            )
+        elif isinstance(
+            event, Disposition.Disposed | Disposition.Redisposed | Disposition.Escalated
+        ):
             self._items.pop(event.report_id, None)

@@ -1,8 +1,8 @@
 """The disposition (disposisi) of one report: which body holds it, and who refused it.
 
-Events that leave the service (`Disposed`, `Redisposed`, `SentToTriage`) carry everything their
-integration events need, so translating them never reads the store. `at` is the injected clock's
-time of the decision.
+Events that leave the service (`Disposed`, `Redisposed`, `SentToTriage`, `Escalated`) carry
+everything their integration events need, so translating them never reads the store. `at` is the
+injected clock's time of the decision.
 """
 
 from __future__ import annotations
@@ -17,6 +17,12 @@ from eventsourcing.domain import Aggregate, event
 from routing.domain.errors import NotDisposedTo
 
 EXCERPT_LENGTH = 160
+
+
+def excerpt(text: str) -> str:
+    """The start of a text on one line, for lists."""
+    text = " ".join(text.split())
+    return text if len(text) <= EXCERPT_LENGTH else text[: EXCERPT_LENGTH - 1] + "…"
 
 
 class Disposition(Aggregate):
@@ -42,10 +48,13 @@ class Disposition(Aggregate):
         self.candidates: list[dict[str, Any]] = []
         self.rejected_by: list[str] = []
         self.returns_seen: list[str] = []
+        self.also: list[str] = []
+        self.escalated_to: list[str] = []
 
     class Disposed(Aggregate.Event):
-        """The report went to its first body."""
+        """The report went to its first body (`also`: further bodies of a cross-sector report)."""
 
+        class_version = 2
         report_id: UUID
         tracking_id: str
         skpd_code: str
@@ -56,6 +65,12 @@ class Disposition(Aggregate):
         candidates: list[dict[str, Any]]
         content: dict[str, Any]
         at: datetime
+        also: list[str]
+
+        @staticmethod
+        def upcast_v1_v2(state: dict[str, Any]) -> None:
+            """Version 1 named one body only."""
+            state["also"] = []
 
     class Redisposed(Aggregate.Event):
         """The report went from one body to another."""
@@ -81,6 +96,19 @@ class Disposition(Aggregate):
         candidates: list[dict[str, Any]]
         at: datetime
 
+    class Escalated(Aggregate.Event):
+        """Refused too often: the report went up to `skpd_code` (to triage if `awaiting`)."""
+
+        report_id: UUID
+        tracking_id: str
+        skpd_code: str
+        skpd_name: str
+        rejected_by: list[str]
+        reason: str
+        awaiting: bool
+        content: dict[str, Any]
+        at: datetime
+
     class Returned(Aggregate.Event):
         """The body holding the report said "bukan wewenang"."""
 
@@ -98,8 +126,7 @@ class Disposition(Aggregate):
     @property
     def excerpt(self) -> str:
         """The start of the report's text, for lists."""
-        text = " ".join(str(self.content.get("text") or "").split())
-        return text if len(text) <= EXCERPT_LENGTH else text[: EXCERPT_LENGTH - 1] + "…"
+        return excerpt(str(self.content.get("text") or ""))
 
     def is_at(self, code: str) -> bool:
         """Whether the report is disposed to this body now."""
@@ -119,6 +146,7 @@ class Disposition(Aggregate):
         at: datetime,
         confidence: float = 1.0,
         candidates: list[dict[str, Any]] | None = None,
+        also: list[str] | None = None,
     ) -> None:
         """Send the report to a body: a first disposition, or a re-disposition if it had one."""
         from_code = self.skpd_code or self.previous_code
@@ -127,6 +155,7 @@ class Disposition(Aggregate):
                 report_id=self.report_id, tracking_id=self.tracking_id, skpd_code=code,
                 skpd_name=name, method=method, confidence=confidence, reason=reason,
                 candidates=list(candidates or []), content=self.content, at=at,
+                also=[c for c in also or [] if c != code],
             )  # fmt: skip
         else:
             self._redisposed(
@@ -140,6 +169,19 @@ class Disposition(Aggregate):
         self._sent_to_triage(
             self.report_id, self.tracking_id, self.title, self.excerpt, reason, candidates, at
         )
+
+    @property
+    def refusals(self) -> int:
+        """How many times a body said "bukan wewenang"."""
+        return len(self.rejected_by)
+
+    def escalate(self, code: str, name: str, *, reason: str, awaiting: bool, at: datetime) -> None:
+        """Push the report up to `code` (to triage when `awaiting`), naming who refused it."""
+        self._escalated(
+            report_id=self.report_id, tracking_id=self.tracking_id, skpd_code=code,
+            skpd_name=name, rejected_by=list(self.rejected_by), reason=reason,
+            awaiting=awaiting, content=self.content, at=at,
+        )  # fmt: skip
 
     def record_return(
         self,
@@ -182,11 +224,30 @@ class Disposition(Aggregate):
         candidates: list[dict[str, Any]],
         content: dict[str, Any],
         at: datetime,
+        also: list[str],
     ) -> None:
         self.skpd_code = skpd_code
         self.awaiting_triage = False
+        self.also = list(also)
         if candidates:
             self.candidates = list(candidates)
+
+    @event(Escalated)
+    def _escalated(
+        self,
+        report_id: UUID,
+        tracking_id: str,
+        skpd_code: str,
+        skpd_name: str,
+        rejected_by: list[str],
+        reason: str,
+        awaiting: bool,
+        content: dict[str, Any],
+        at: datetime,
+    ) -> None:
+        self.escalated_to.append(skpd_code)
+        self.awaiting_triage = awaiting
+        self.skpd_code = None if awaiting else skpd_code
 
     @event(Redisposed)
     def _redisposed(

@@ -1,7 +1,7 @@
 """What a router reads and decides: one body for a report, or candidates for the admin.
 
-`Router` is the seam between routing's use cases and the way a body is chosen: keyword rules
-today, a trained model later. Both answer with a `RoutingDecision`.
+`Router` is the seam between routing's use cases and the way a body is chosen: keyword rules,
+a trained model, or both. Both answer with a `RoutingDecision`.
 """
 
 from __future__ import annotations
@@ -17,6 +17,8 @@ class RoutableReport:
     title: str
     text: str
     kecamatan: str | None = None
+    kelurahan: str | None = None
+    category: str | None = None
 
 
 @dataclass(frozen=True)
@@ -29,18 +31,24 @@ class Candidate:
 
 @dataclass(frozen=True)
 class RoutingDecision:
-    """A body (`code`), or none when an admin must choose among `candidates`."""
+    """A body (`code`), or none when an admin must choose among `candidates`.
+
+    `triage` marks a best guess below the confidence threshold: `code` names it, the admin decides.
+    `also` names further bodies a cross-sector report needs.
+    """
 
     code: str | None
     confidence: float
     reason: str
     candidates: tuple[Candidate, ...] = ()
     method: str = "rule"
+    also: tuple[str, ...] = ()
+    triage: bool = False
 
     @property
     def needs_triage(self) -> bool:
-        """Whether no body was chosen."""
-        return self.code is None
+        """Whether the admin must choose: no body, or one the router is not sure enough of."""
+        return self.code is None or self.triage
 
 
 class Router(Protocol):

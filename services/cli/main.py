@@ -10,7 +10,7 @@ from typing import Annotated, Any
 
 import typer
 
-from services.cli import client, deadletters, dev, projections
+from services.cli import client, deadletters, dev, projections, routing
 from services.cli import email as email_cli
 from services.cli.kafka_access import kafka_access_app
 from services.cli.state import SERVICES, DevState
@@ -28,6 +28,8 @@ app.add_typer(deadletters.app, name="deadletters")
 app.add_typer(projections.app, name="projections")
 app.add_typer(vault_app, name="vault")
 app.command("bench")(importlib.import_module("services.cli.bench").bench)
+app.add_typer(routing.app, name="routing")
+app.command("route")(routing.route)
 log = get_logger("lapor")
 err = typer.echo
 

@@ -34,3 +34,15 @@ def feed(app: RoutingApplication) -> Feed:
 @pytest.fixture(scope="session")
 def router() -> KeywordRouter:
     return KeywordRouter()
+
+
+@pytest.fixture
+def keyword_app(clock: FixedClock) -> RoutingApplication:
+    """The service with the keyword rules alone: candidates are exactly the bodies named."""
+    application: RoutingApplication = build(clock, router=KeywordRouter()).application
+    return application
+
+
+@pytest.fixture
+def keyword_feed(keyword_app: RoutingApplication) -> Feed:
+    return Feed(keyword_app)

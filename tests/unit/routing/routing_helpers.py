@@ -12,6 +12,7 @@ from eventsourcing.persistence import Tracking
 from routing.application.app import RoutingApplication
 from routing.application.translate import translate
 from routing.bootstrap import bootstrap
+from routing.domain.router import Router
 from routing.settings import RoutingSettings
 from shared import topics
 from shared.auth import digest
@@ -36,8 +37,8 @@ STREET_LIGHT = "LAPOR lampu jalan mati sepanjang Jl. Kayu Tangi 2 sudah seminggu
 _serial = itertools.count(1)
 
 
-def build(clock: FixedClock, **settings: Any) -> ServiceSpec:
-    """The routing service on in-memory persistence, with the test tokens."""
+def build(clock: FixedClock, router: Router | None = None, **settings: Any) -> ServiceSpec:
+    """The routing service on in-memory persistence, with the test tokens (and `router`)."""
     common = CommonSettings(
         database_url=None, auth_tokens={digest(token): role for role, token in TOKENS.items()}
     )
@@ -45,6 +46,7 @@ def build(clock: FixedClock, **settings: Any) -> ServiceSpec:
         RoutingSettings(common=common, **settings),
         clock=clock,
         env={"PERSISTENCE_MODULE": "eventsourcing.popo"},
+        router=router,
     )
 
 

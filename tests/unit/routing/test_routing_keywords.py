@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from routing_helpers import STREET_LIGHT
 
-from routing.adapters import rules
 from routing.adapters.keyword_router import KeywordRouter, compile_rules
+from routing.adapters.lexicon import AREA
 from routing.adapters.text import tokens
 from routing.domain.router import RoutableReport
+from shared import geography
 from shared.directory import body_codes
 
 
@@ -109,9 +110,9 @@ def test_candidates_are_ranked_shares_of_the_evidence(router: KeywordRouter) -> 
 
 
 def test_every_rule_points_to_a_body_of_the_directory() -> None:
-    known = set(body_codes()) | {rules.AREA}
+    known = set(body_codes()) | {AREA}
     assert {r.code for r in compile_rules() if r.code} <= known
-    assert set(rules.AREA_CODES.values()) <= known
+    assert set(geography.kecamatan().values()) <= known
 
 
 def test_no_phrase_points_to_two_bodies() -> None:

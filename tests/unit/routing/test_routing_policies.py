@@ -76,12 +76,12 @@ def test_returned_report_skips_every_body_that_refused_it(
 
 
 def test_returned_report_with_no_other_candidate_awaits_triage(
-    app: RoutingApplication, feed: Feed
+    keyword_app: RoutingApplication, keyword_feed: Feed
 ) -> None:
     report = accepted(STREET_LIGHT)
-    feed(report)
-    feed(returned(report, "DISPERKIM", suggested="NO-SUCH-BODY"), topic=topics.CASES)
-    [awaiting] = of_type(published(app), "ReportAwaitingTriage")
+    keyword_feed(report)
+    keyword_feed(returned(report, "DISPERKIM", suggested="NO-SUCH-BODY"), topic=topics.CASES)
+    [awaiting] = of_type(published(keyword_app), "ReportAwaitingTriage")
     assert "DISPERKIM" in awaiting.event.reason
 
 

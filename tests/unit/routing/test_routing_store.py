@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import sqlite3
 from pathlib import Path
 
 from routing_helpers import START, STREET_LIGHT, TOKENS, Feed, FixedClock, accepted
@@ -35,3 +37,23 @@ def test_dispositions_and_triage_survive_a_restart(tmp_path: Path) -> None:
     [item] = TriageQueue(again.application).pending()
     assert item.tracking_id == unclear.tracking_id
     assert (state_dir / "routing-events.sqlite").exists()
+
+
+def test_a_disposition_stored_before_cross_sector_bodies_still_loads(tmp_path: Path) -> None:
+    state_dir = tmp_path / "state"
+    first = on_sqlite(state_dir)
+    report = accepted(STREET_LIGHT)
+    Feed(first.application)(report)
+    first.application.close()
+    with sqlite3.connect(state_dir / "routing-events.sqlite") as db:
+        names = db.execute("select name from sqlite_master where type = 'table'").fetchall()
+        [table] = [n for (n,) in names if n.endswith("_events")]
+        rows = db.execute(f"select rowid, state from {table} where topic like '%Disposed'")
+        for rowid, state in list(rows):
+            old = json.loads(state)
+            old.pop("also"), old.pop("class_version")  # as version 1 wrote it
+            new = json.dumps(old).encode()
+            db.execute(f"update {table} set state = ? where rowid = ?", (new, rowid))
+    again = on_sqlite(state_dir)
+    disposition = again.application.by_tracking_id(report.tracking_id)
+    assert (disposition.skpd_code, disposition.also) == ("DISPERKIM", [])

@@ -61,10 +61,10 @@ def test_translating_again_gives_the_same_event_ids(app: RoutingApplication, fee
 
 
 def test_triage_publishes_awaiting_triage_with_candidates(
-    app: RoutingApplication, feed: Feed
+    keyword_app: RoutingApplication, keyword_feed: Feed
 ) -> None:
-    feed(accepted("jalan berlubang dan lampu jalan mati"))
-    [awaiting] = published(app)
+    keyword_feed(accepted("jalan berlubang dan lampu jalan mati"))
+    [awaiting] = published(keyword_app)
     assert awaiting.topic == topics.DISPOSITIONS
     assert awaiting.event.event_type == "ReportAwaitingTriage"
     assert {c.code for c in awaiting.event.candidates} == {"DPUPR", "DISPERKIM"}

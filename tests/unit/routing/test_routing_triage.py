@@ -14,18 +14,31 @@ from shared.contracts import DispositionMethod
 UNCLEAR = "mohon diperhatikan, sudah lama begini terus"
 
 
-def test_triage_queue_lists_reports_awaiting_triage(app: RoutingApplication, feed: Feed) -> None:
+def test_triage_queue_lists_reports_awaiting_triage(
+    keyword_app: RoutingApplication, keyword_feed: Feed
+) -> None:
     unclear, tied, clear = (
         accepted(UNCLEAR),
         accepted("jalan berlubang, lampu jalan mati"),
         accepted(STREET_LIGHT),
     )
-    feed(unclear, tied, clear)
-    items = TriageQueue(app).pending()
+    keyword_feed(unclear, tied, clear)
+    items = TriageQueue(keyword_app).pending()
     assert [item.tracking_id for item in items] == sorted([unclear.tracking_id, tied.tracking_id])
     [tied_item] = [item for item in items if item.tracking_id == tied.tracking_id]
     assert {c.code for c in tied_item.candidates} == {"DPUPR", "DISPERKIM"}
     assert tied_item.excerpt.startswith("jalan berlubang")
+
+
+def test_unsure_report_waits_in_triage_with_the_best_guesses(
+    app: RoutingApplication, feed: Feed
+) -> None:
+    feed(accepted(UNCLEAR), accepted(STREET_LIGHT))
+    [item] = TriageQueue(app).pending()
+    assert item.candidates and "ambang" in item.reason
+    assert [c.score for c in item.candidates] == sorted(
+        (c.score for c in item.candidates), reverse=True
+    )
 
 
 def test_disposed_report_leaves_the_triage_queue(app: RoutingApplication, feed: Feed) -> None:
@@ -38,12 +51,12 @@ def test_disposed_report_leaves_the_triage_queue(app: RoutingApplication, feed: 
 
 
 def test_report_refused_by_every_candidate_joins_the_triage_queue(
-    app: RoutingApplication, feed: Feed
+    keyword_app: RoutingApplication, keyword_feed: Feed
 ) -> None:
     report = accepted(STREET_LIGHT)
-    feed(report)
-    feed(returned(report, "DISPERKIM"), topic=topics.CASES)
-    [item] = TriageQueue(app).pending()
+    keyword_feed(report)
+    keyword_feed(returned(report, "DISPERKIM"), topic=topics.CASES)
+    [item] = TriageQueue(keyword_app).pending()
     assert item.tracking_id == report.tracking_id
 
 

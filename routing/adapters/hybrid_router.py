@@ -1,0 +1,156 @@
+"""The router the service and `lapor route` share: rules where certain, the model elsewhere.
+
+For each report the keyword rules (the lexicon) and the calibrated model each give every body a
+share; the citizen's category adds a strong hint. The blend decides the body and the confidence.
+The method says what carried the decision: `rule` (a phrase only that body answers for, and no
+other body's), `location` (a kelurahan or kecamatan service, sent to the kecamatan where the
+report is), else `model`. Below the threshold the best body is named but the admin decides.
+A second body with its own certain phrase in a clause of its own is named in `also`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from routing.adapters.keyword_router import Evidence, KeywordRouter
+from routing.adapters.lexicon import AREA
+from routing.adapters.location import area_body
+from routing.adapters.model import TextModel
+from routing.domain.router import Candidate, RoutableReport, RoutingDecision
+from shared import categories
+
+FALLBACK_AREA = "BAGIAN-PEMERINTAHAN"
+
+
+@dataclass(frozen=True)
+class Blend:
+    """How much the rules and the category weigh beside the model (whose weight is 1)."""
+
+    rules: float = 1.0
+    decisive: float = 1.0
+    category: float = 0.6
+    pivot: float = 3.0
+    also_min: float = 0.08
+    max_also: int = 2
+
+
+class HybridRouter:
+    """Rules, model, category and location, blended into one decision per report."""
+
+    def __init__(
+        self,
+        model: TextModel,
+        keywords: KeywordRouter | None = None,
+        *,
+        threshold: float | None = None,
+        blend: Blend | None = None,
+        max_candidates: int = 5,
+        excluded_also: frozenset[str] = frozenset({"SETDA-HUMAS"}),
+    ) -> None:
+        self.model = model
+        self.keywords = keywords or KeywordRouter()
+        self.threshold = model.threshold if threshold is None else threshold
+        self.blend = blend or Blend()
+        self._max_candidates = max_candidates
+        self._excluded_also = excluded_also
+
+    def route(self, report: RoutableReport) -> RoutingDecision:
+        """The decision for one report."""
+        return self.route_many([report])[0]
+
+    def route_many(self, reports: Sequence[RoutableReport]) -> list[RoutingDecision]:
+        """Decisions for many reports (the model reads them in one batch)."""
+        texts = [f"{r.title}\n{r.text}" for r in reports]
+        probabilities = self.model.probabilities(texts) if reports else []
+        return [self._decide(r, p) for r, p in zip(reports, probabilities, strict=True)]
+
+    def scores(
+        self, report: RoutableReport, probabilities: Mapping[str, float]
+    ) -> tuple[dict[str, float], dict[str, Evidence]]:
+        """Each class's blended share (summing to 1), and the rules' evidence."""
+        evidence = self.keywords.evidence(report)
+        blend = self.blend
+        weights = {code: p for code, p in probabilities.items()}
+        norm = 1.0
+        total = sum(e.score for e in evidence.values())
+        if total > 0:
+            best = max(e.score for e in evidence.values())
+            strength = blend.rules * best / (best + blend.pivot)
+            for code, found in evidence.items():
+                weights[code] = weights.get(code, 0.0) + strength * found.score / total
+            norm += strength
+        decisive = [code for code, found in evidence.items() if found.decisive]
+        if len(decisive) == 1:
+            weights[decisive[0]] = weights.get(decisive[0], 0.0) + blend.decisive
+            norm += blend.decisive
+        hinted = categories.body_for(report.category)
+        if hinted is not None:
+            hinted = AREA if hinted.startswith("KEC-") else hinted
+            weights[hinted] = weights.get(hinted, 0.0) + blend.category
+            norm += blend.category
+        return {code: w / norm for code, w in weights.items()}, evidence
+
+    def _decide(
+        self, report: RoutableReport, probabilities: Mapping[str, float]
+    ) -> RoutingDecision:
+        shares, evidence = self.scores(report, probabilities)
+        ranked = sorted(shares.items(), key=lambda item: (-item[1], item[0]))
+        best, confidence = ranked[0]
+        code, method, reason = self._body(report, best, evidence)
+        # The confidence is that of the primary body alone: which of two bodies a report needs
+        # leads is itself uncertain, and a wrong primary must not be routed unseen.
+        also = self._also(best, shares, evidence)
+        triage = confidence < self.threshold or (code == FALLBACK_AREA and best == AREA)
+        if triage:
+            reason = f"keyakinan {confidence:.2f} di bawah ambang {self.threshold:.2f}; {reason}"
+            also = ()
+        candidates = tuple(
+            Candidate(self._resolve(report, c), round(s, 3))
+            for c, s in ranked[: self._max_candidates]
+        )
+        return RoutingDecision(
+            code, round(min(max(confidence, 0.0), 1.0), 4), reason, candidates, method, also, triage
+        )
+
+    def _body(
+        self, report: RoutableReport, best: str, evidence: Mapping[str, Evidence]
+    ) -> tuple[str, str, str]:
+        """The body, the method that carried it, and why."""
+        if best == AREA:
+            area = area_body(report)
+            if area is None:
+                return (
+                    FALLBACK_AREA,
+                    "location",
+                    "layanan kelurahan/kecamatan, lokasi tidak diketahui",
+                )
+            return area, "location", f"layanan kelurahan/kecamatan di wilayah {area}"
+        found = evidence.get(best)
+        rivals = [e for code, e in evidence.items() if code != best and e.certain]
+        if found is not None and found.decisive and not any(e.decisive for e in rivals):
+            return best, "rule", f"kata kunci kewenangan: {', '.join(found.phrases)}"
+        if found is not None and found.certain and not rivals:
+            return best, "rule", f"kata kunci: {', '.join(found.phrases)}"
+        return best, "model", "model klasifikasi teks"
+
+    def _resolve(self, report: RoutableReport, code: str) -> str:
+        return (area_body(report) or FALLBACK_AREA) if code == AREA else code
+
+    def _also(
+        self, best: str, shares: Mapping[str, float], evidence: Mapping[str, Evidence]
+    ) -> tuple[str, ...]:
+        """Other bodies the text clearly needs: their own certain phrase, in a clause of its own."""
+        primary = evidence.get(best)
+        primary_clauses = primary.clauses if primary is not None else set()
+        found = [
+            e
+            for code, e in evidence.items()
+            if code not in (best, AREA)
+            and code not in self._excluded_also
+            and e.certain
+            and e.clauses - primary_clauses
+            and shares.get(code, 0.0) >= self.blend.also_min
+        ]
+        found.sort(key=lambda e: (-shares.get(e.code, 0.0), e.code))
+        return tuple(e.code for e in found[: self.blend.max_also])

@@ -1,0 +1,203 @@
+"""The trained classifier: TF-IDF word and character n-grams, a linear SVM, calibrated.
+
+Trained with scikit-learn on the project's own corpus (`corpus.py`, `training.py`) by `lapor
+routing train` (run by `make install`). What prediction needs (vocabularies, idf weights, the
+SVM's coefficients, the temperature that turns scores into probabilities, the triage threshold) is
+exported into an ignored build artefact that loads with numpy alone, so `lapor route` and the
+service start quickly. Both sides use the same analyzers below, so they see the same features.
+Kelurahan and kecamatan services are one class (`KECAMATAN`): the location says which office.
+"""
+
+from __future__ import annotations
+
+import math
+import pickle
+import re
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from itertools import pairwise
+from pathlib import Path
+from typing import Any, Protocol
+
+from routing.adapters.lexicon import AREA
+from routing.adapters.text import tokens
+
+DEFAULT_PATH = Path(__file__).resolve().parents[1] / "build" / "router-model.pkl"
+FORMAT = 2
+CHAR_RANGE = (2, 5)
+_WORD = re.compile(r"\b\w\w+\b")
+
+
+def normalised(text: str) -> str:
+    """What the model reads: the words of a report, shorthand and Banjar expanded."""
+    return " ".join(tokens(text))
+
+
+def word_ngrams(text: str) -> list[str]:
+    """Words of two or more letters, and pairs of neighbouring words."""
+    words = _WORD.findall(text)
+    return words + [f"{a} {b}" for a, b in pairwise(words)]
+
+
+def char_ngrams(text: str) -> list[str]:
+    """Character n-grams inside each word padded with spaces (robust to typos and affixes)."""
+    grams: list[str] = []
+    low, high = CHAR_RANGE
+    for word in text.split():
+        padded = f" {word} "
+        for n in range(low, high + 1):
+            grams += [padded[i : i + n] for i in range(max(1, len(padded) - n + 1))]
+    return grams
+
+
+def model_label(code: str) -> str:
+    """The class a directory code trains: every kecamatan office is the one `KECAMATAN` class."""
+    return AREA if code.startswith("KEC-") else code
+
+
+def report_text(row: dict[str, Any]) -> str:
+    """Title and text of a report row, as one string."""
+    return f"{row.get('title') or ''}\n{row.get('text') or ''}"
+
+
+class Scorer(Protocol):
+    """Raw class scores of normalised texts."""
+
+    @property
+    def classes_(self) -> Sequence[str]: ...
+
+    def decision_function(self, texts: Sequence[str]) -> Any: ...
+
+
+@dataclass
+class LinearScorer:
+    """The exported SVM: per block a vocabulary and idf weights, then coefficients per class."""
+
+    classes_: list[str]
+    blocks: list[tuple[dict[str, int], Any]]
+    coef: Any
+    intercept: Any
+
+    def decision_function(self, texts: Sequence[str]) -> list[list[float]]:
+        """The SVM's scores for each (normalised) text."""
+        import numpy as np
+
+        rows = []
+        for text in texts:
+            index, values = self._features(text)
+            scores = self.coef[:, index] @ np.asarray(values) + self.intercept
+            rows.append([float(v) for v in scores])
+        return rows
+
+    def _features(self, text: str) -> tuple[list[int], list[float]]:
+        index: list[int] = []
+        values: list[float] = []
+        offset = 0
+        for (vocabulary, idf), analyzer in zip(
+            self.blocks, (word_ngrams, char_ngrams), strict=True
+        ):
+            counts = Counter(g for g in analyzer(text) if g in vocabulary)
+            weights = {
+                vocabulary[g]: (1 + math.log(n)) * idf[vocabulary[g]] for g, n in counts.items()
+            }
+            norm = math.sqrt(sum(w * w for w in weights.values())) or 1.0
+            index += [offset + j for j in weights]
+            values += [w / norm for w in weights.values()]
+            offset += len(vocabulary)
+        return index, values
+
+
+@dataclass
+class TextModel:
+    """A scorer, its temperature, and what training measured (threshold, figures)."""
+
+    scorer: Scorer
+    temperature: float = 1.0
+    threshold: float = 0.5
+    metrics: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def classes(self) -> tuple[str, ...]:
+        """The classes the model knows (directory codes and `KECAMATAN`)."""
+        return tuple(str(c) for c in self.scorer.classes_)
+
+    def probabilities(self, texts: Sequence[str]) -> list[dict[str, float]]:
+        """Each text's calibrated probability per class."""
+        rows = self.scorer.decision_function([normalised(t) for t in texts])
+        classes = self.classes
+        return [
+            dict(zip(classes, softmax([float(v) for v in row], self.temperature), strict=True))
+            for row in rows
+        ]
+
+    def save(self, path: Path = DEFAULT_PATH) -> Path:
+        """Write the model where `load` finds it."""
+        path.parent.mkdir(parents=True, exist_ok=True)
+        stored = {
+            "format": FORMAT,
+            "scorer": self.scorer,
+            "temperature": self.temperature,
+            "threshold": self.threshold,
+            "metrics": self.metrics,
+        }
+        path.write_bytes(pickle.dumps(stored, protocol=pickle.HIGHEST_PROTOCOL))
+        return path
+
+    @classmethod
+    def load(cls, path: Path = DEFAULT_PATH) -> TextModel:
+        """Read a saved model (the project's own build artefact); FileNotFoundError if absent."""
+        stored = pickle.loads(path.read_bytes())  # our own build artefact, never a download
+        if stored.get("format") != FORMAT:
+            raise ValueError(f"{path}: model format {stored.get('format')}, expected {FORMAT}")
+        return cls(stored["scorer"], stored["temperature"], stored["threshold"], stored["metrics"])
+
+
+def softmax(row: Sequence[float], temperature: float) -> list[float]:
+    """Probabilities from scores, sharpened (T > 1) or softened (T < 1)."""
+    top = max(row)
+    exps = [math.exp(temperature * (v - top)) for v in row]
+    total = sum(exps)
+    return [e / total for e in exps]
+
+
+def build_pipeline(c: float = 0.5) -> Any:
+    """Word (1-2) and character (2-5, within words) TF-IDF and a linear SVM (scikit-learn)."""
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.pipeline import FeatureUnion, make_pipeline
+    from sklearn.svm import LinearSVC
+
+    words = TfidfVectorizer(analyzer=word_ngrams, sublinear_tf=True)
+    chars = TfidfVectorizer(analyzer=char_ngrams, sublinear_tf=True, min_df=2)
+    features = FeatureUnion([("words", words), ("chars", chars)])
+    return make_pipeline(features, LinearSVC(C=c, tol=1e-3, random_state=0))
+
+
+def fit(rows: Sequence[dict[str, Any]], c: float = 0.5) -> Any:
+    """A scikit-learn pipeline fitted on labelled rows in the reference format."""
+    pipeline = build_pipeline(c)
+    pipeline.fit(
+        [normalised(report_text(r)) for r in rows],
+        [model_label(str(r["expected_skpd"])) for r in rows],
+    )
+    return pipeline
+
+
+def export(pipeline: Any) -> LinearScorer:
+    """What prediction needs of a fitted pipeline, without scikit-learn."""
+    import numpy as np
+
+    union, svm = pipeline.steps[0][1], pipeline.steps[-1][1]
+    blocks = [
+        (
+            {str(k): int(v) for k, v in vec.vocabulary_.items()},
+            np.asarray(vec.idf_, dtype=np.float64),
+        )
+        for _, vec in union.transformer_list
+    ]
+    return LinearScorer(
+        [str(c) for c in svm.classes_],
+        blocks,
+        np.asarray(svm.coef_, dtype=np.float64),
+        np.asarray(svm.intercept_, dtype=np.float64),
+    )
