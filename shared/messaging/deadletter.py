@@ -10,6 +10,7 @@ dead-lettered once however often its batch is retried; the outbox relay sends it
 from __future__ import annotations
 
 import base64
+import dataclasses
 import uuid
 from dataclasses import dataclass
 from typing import Any, Protocol
@@ -22,6 +23,7 @@ from shared import topics
 DEAD_LETTER_NAMESPACE = UUID("0d1e4c2a-7b3f-4f6e-9a51-3c8d2e6f1b07")
 DLQ_PREFIX = "lapor.dlq."
 ERROR_CHARS = 2000
+KEPT_VALUE_BYTES = 512 * 1024  # a copy must fit the broker's record limit with its headers
 
 
 class RecordProducer(Protocol):
@@ -122,7 +124,11 @@ class DeadLetter(Aggregate):
 
     @classmethod
     def record(cls, service: str, source: SourceRecord, reason: str, error: str) -> DeadLetter:
-        """A new dead letter for one source record."""
+        """A new dead letter for one source record (a huge value is cut, and the error says so)."""
+        if source.value is not None and len(source.value) > KEPT_VALUE_BYTES:
+            error = f"{error[:1000]} (value cut to its first {KEPT_VALUE_BYTES} bytes of "
+            error += f"{len(source.value)})"
+            source = dataclasses.replace(source, value=source.value[:KEPT_VALUE_BYTES])
         return cls(
             id=dead_letter_id(service, source),
             service=service,

@@ -33,7 +33,7 @@ from tests.fuzz_strategies import BODIES, any_json_object, json_values, odd_mess
 from tests.services_in_memory import close_all, in_memory_services
 
 FUZZ = settings(
-    max_examples=60,
+    max_examples=30,
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )

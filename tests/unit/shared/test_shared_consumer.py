@@ -251,3 +251,14 @@ async def test_partitions_are_tracked_separately(app: NoteTaker) -> None:
     await handler.handle([good(5, "a"), good(7, "b", partition=3)])
     assert app.position(f"{topics.INTAKE}:0") == 6
     assert app.position(f"{topics.INTAKE}:3") == 8
+
+
+async def test_a_huge_record_is_dead_lettered_cut_to_what_the_broker_takes_and_says_so() -> None:
+    app = NoteTaker(env=INMEMORY)
+    handler = IdempotentConsumer(app, service="test", max_bytes=65_536)
+    huge = b'{"event_type": "IntakeMessage", "x": "' + b"a" * 900_000 + b'"}'
+    await handler.handle([record(0, huge)])
+    [dead] = dead_letters(app)
+    assert dead.value == huge[: 512 * 1024]
+    error = dict(dead.headers)["lapor.dlq.error"]
+    assert b"value cut to its first 524288 bytes of 900040)" in error

@@ -6,8 +6,12 @@ import asyncio
 from typing import Any
 
 import pytest
+from eventsourcing.persistence import Tracking
 
+from shared import topics
+from shared.messaging.deadletter import SourceRecord
 from shared.messaging.relay import OutboxRelay
+from shared.processing import Delivery, Rejection
 from tests.plumbing_app import Note, NoteTaker, translator
 
 POPO = {"PERSISTENCE_MODULE": "eventsourcing.popo"}
@@ -92,3 +96,24 @@ async def test_a_new_event_wakes_an_idle_relay() -> None:
     stopping.set()
     await running
     assert len(producer.sent) == 1
+
+
+async def test_a_dead_letter_re_sent_after_a_crash_is_the_same_record_with_its_headers() -> None:
+    app = NoteTaker(env=POPO)
+    source = SourceRecord("lapor.intake.v1", 4, 17, b"sms:1", b"\xffbad", (("x-origin", b"\xfe"),))
+    failed = Delivery(source, failure=Rejection("not-json", "bad bytes"))
+    app.process_batch([failed], Tracking("lapor.intake.v1:4", 18), service="intake")
+    first, second = Producer(), Producer()
+    await OutboxRelay(app, first, translator("out")).publish_pending()
+    # a crash before the position was stored: the next relay starts where that one did
+    await OutboxRelay(app, second, translator("out"), name="never-ran").publish_pending()
+    [sent], [again] = first.sent, second.sent
+    assert sent == again
+    headers = dict(sent["headers"])
+    assert (sent["topic"], sent["key"], sent["value"]) == (topics.DEADLETTER, b"sms:1", b"\xffbad")
+    assert headers["x-origin"] == b"\xfe" and headers["lapor.dlq.service"] == b"intake"
+    assert [headers[f"lapor.dlq.source.{k}"] for k in ("topic", "partition", "offset")] == [
+        b"lapor.intake.v1",
+        b"4",
+        b"17",
+    ]
