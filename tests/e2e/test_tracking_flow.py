@@ -77,7 +77,7 @@ async def _send_all(bootstrap: str, items: list[tuple[str, bytes, bytes, Any]]) 
         await producer.stop()
 
 
-def _until(check: Callable[[], Any], timeout: float = 180.0) -> Any:
+def _until(check: Callable[[], Any], timeout: float = 240.0) -> Any:
     deadline = time.monotonic() + timeout
     last: Any = None
     while time.monotonic() < deadline:
@@ -128,6 +128,7 @@ def _resolution(routed: c.ReportRouted) -> list[tuple[str, bytes, bytes, Any]]:
     return [(topic, key, codec.encode(m), codec.headers(m)) for m in moves]
 
 
+@pytest.mark.timeout(600)  # about 95 s on a quiet machine; far more when the machine is shared
 def test_335_reports_flow_in_and_the_bodies_systems_resolve_331(system: System) -> None:
     messages = [_walk_in(n) for n in range(REPORTS)]
     asyncio.run(
