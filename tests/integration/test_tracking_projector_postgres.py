@@ -17,7 +17,7 @@ from tracking.adapters.tables import case_history, cases, timeline
 from tracking.bootstrap import TrackingParts, assemble
 
 sys.path.insert(0, str(Path(__file__).parents[1] / "unit" / "tracking"))
-from tracking_helpers import (  # noqa: E402
+from tracking_helpers import (
     DISPOSITIONS,
     PDAM_ACTIONS,
     REPORTS,
