@@ -39,7 +39,10 @@ def settings(tmp_path: Path) -> TrackingSettings:
     common = CommonSettings(
         state_dir=tmp_path,
         database_url=None,
-        auth_tokens={digest(token): role for role, token in TOKENS.items()},
+        auth_tokens={
+            **{digest(token): role for role, token in TOKENS.items()},
+            digest("budi-token"): {"role": "skpd:PDAM", "name": "Budi Santoso"},
+        },
     )
     return TrackingSettings(
         common=common,
