@@ -6,6 +6,7 @@ import hashlib
 import hmac
 import re
 import secrets
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 ROLES = ("adapter", "admin", "analyst", "notification")
@@ -37,36 +38,48 @@ def new_token() -> str:
 
 @dataclass(frozen=True)
 class Principal:
-    """Who is calling: a role, and for an SKPD its body code."""
+    """Who is calling: a role, for an SKPD its body code, and the holder's name if known."""
 
     role: str
+    name: str = ""
 
     @property
     def skpd_code(self) -> str | None:
         return self.role.split(":", 1)[1] if self.role.startswith("skpd:") else None
 
 
-class TokenStore:
-    """Known token digests and their roles."""
+# A digest's holder: a role, or (the same JSON, later form) {"role": ..., "name": ...}.
+Holder = str | Mapping[str, str]
 
-    def __init__(self, digests: dict[str, str]) -> None:
-        for role in digests.values():
+
+def _holder(value: Holder) -> tuple[str, str]:
+    if isinstance(value, str):
+        return value, ""
+    return str(value.get("role", "")), str(value.get("name", ""))
+
+
+class TokenStore:
+    """Known token digests and their roles (and, when given, their holders' names)."""
+
+    def __init__(self, digests: Mapping[str, Holder]) -> None:
+        holders = {key: _holder(value) for key, value in digests.items()}
+        for role, _ in holders.values():
             if not is_role(role):
                 raise ValueError(f"unknown role {role!r}")
-        self._digests = dict(digests)
+        self._digests = holders
 
     def authenticate(self, token: str | None) -> Principal:
         """The principal of a token, or Unauthenticated."""
         if not token:
             raise Unauthenticated("a bearer token is required")
         presented = digest(token)
-        found: str | None = None
-        for stored, role in self._digests.items():
+        found: tuple[str, str] | None = None
+        for stored, holder in self._digests.items():
             if hmac.compare_digest(stored, presented):
-                found = role
+                found = holder
         if found is None:
             raise Unauthenticated("unknown token")
-        return Principal(found)
+        return Principal(*found)
 
     def authorize(self, token: str | None, *allowed: str) -> Principal:
         """The principal, if its role is one of `allowed` ("skpd" allows any body)."""

@@ -242,6 +242,7 @@ def _view(row: Any, events: list[TimelineEntry]) -> CaseView:
         location={key: row[key] for key in _LOCATION if row[key] is not None},
         events=tuple(events),
         attachments=_attachments_of(row),
+        closed_at=row["closed_at"],
     )
 
 

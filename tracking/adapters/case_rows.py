@@ -1,67 +1,103 @@
-"""How one stored case event changes the read model's rows (cases, history, timeline)."""
+"""How stored case events change the read model's rows (cases, history, timeline).
+
+A batch is projected in memory: the rows it touches are read once, every event changes its
+case's row as a dict (and adds a history row and a timeline line), and everything is written
+back with one statement per table (executemany). Rebuilds replay years of events this way.
+"""
 
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
+from uuid import UUID
 
-from sqlalchemy import Connection, and_, case, false, insert, literal, select, true, update
+from sqlalchemy import Connection, bindparam, insert, select, update
 
 from tracking.adapters.tables import HISTORY_COLUMNS, case_history, cases, timeline
 from tracking.application.timeline import describe
 from tracking.domain.case import Case
 from tracking.domain.status import Step
 
-Values = dict[str, Any]
-NO_REPLY: Values = {"reply_due_at": None, "reply_warn_at": None, "reply_warned": False}
+Row = dict[str, Any]
+NO_REPLY: Row = {"reply_due_at": None, "reply_warn_at": None, "reply_warned": False}
+_IN_CHUNK = 500  # ids per IN (...) list
 
 
-def project(conn: Connection, event: Any) -> None:
-    """Write a case event's row changes, its history row and its timeline line."""
-    if not isinstance(event, Case.Event):
+def project_all(conn: Connection, events: Sequence[Any]) -> None:
+    """Write what a batch of events changes: each case's row, history rows, timeline lines."""
+    mine: list[Any] = [event for event in events if isinstance(event, Case.Event)]
+    if not mine:
         return
+    rows = _load(conn, {event.originator_id for event in mine})
+    existing = set(rows)
+    history: list[Row] = []
+    lines: list[Row] = []
+    for event in mine:
+        row = _apply(rows, event)
+        snapshot = {name: row[name] for name in HISTORY_COLUMNS}
+        key = {"report_id": event.originator_id, "seq": event.originator_version}
+        history.append({**key, "at": event.at, **snapshot})
+        line = _line(event)
+        if line is not None:
+            lines.append(line)
+    _write(conn, rows, existing)
+    if history:
+        conn.execute(insert(case_history), history)
+    if lines:
+        conn.execute(insert(timeline), lines)
+
+
+def _load(conn: Connection, ids: set[UUID]) -> dict[UUID, Row]:
+    found: dict[UUID, Row] = {}
+    wanted = list(ids)
+    for start in range(0, len(wanted), _IN_CHUNK):
+        chunk = wanted[start : start + _IN_CHUNK]
+        for row in conn.execute(select(cases).where(cases.c.report_id.in_(chunk))):
+            found[row.report_id] = dict(row._mapping)
+    return found
+
+
+def _write(conn: Connection, rows: dict[UUID, Row], existing: set[UUID]) -> None:
+    fresh = [row for key, row in rows.items() if key not in existing]
+    changed = [{**row, "key": key} for key, row in rows.items() if key in existing]
+    if fresh:
+        conn.execute(insert(cases), fresh)
+    if changed:
+        columns: dict[str, Any] = {
+            c.name: bindparam(c.name) for c in cases.c if c.name != "report_id"
+        }
+        statement = update(cases).where(cases.c.report_id == bindparam("key")).values(columns)
+        conn.execute(statement, changed)
+
+
+def _apply(rows: dict[UUID, Row], event: Any) -> Row:
     name = type(event).__name__
     if name == "Opened":
-        conn.execute(insert(cases).values(report_id=event.originator_id, **_opened(event)))
-    else:
-        values = {**_position(event), **_deadline(event), **_CHANGES.get(name, _none)(event)}
-        conn.execute(update(cases).where(cases.c.report_id == event.originator_id).values(values))
-    _record_history(conn, event)
-    _record_timeline(conn, event)
+        rows[event.originator_id] = _opened(event)
+        return rows[event.originator_id]
+    row = rows[event.originator_id]  # a case's later event without its opening: a bad log
+    row.update(_deadline(row, event))
+    row.update(_position(event))
+    row.update(_CHANGES.get(name, _none)(row, event))
+    return row
 
 
-def _record_history(conn: Connection, event: Any) -> None:
-    columns = [cases.c[name] for name in HISTORY_COLUMNS]
-    snapshot = select(
-        cases.c.report_id, _literal(event.originator_version), _literal(event.at), *columns
-    ).where(cases.c.report_id == event.originator_id)
-    names = ["report_id", "seq", "at", *HISTORY_COLUMNS]
-    conn.execute(insert(case_history).from_select(names, snapshot))
-
-
-def _literal(value: Any) -> Any:
-    column = case_history.c.at if not isinstance(value, int) else case_history.c.seq
-    return literal(value, type_=column.type)
-
-
-def _record_timeline(conn: Connection, event: Any) -> None:
+def _line(event: Any) -> Row | None:
     entry = describe(event)
     if entry is None:
-        return
-    conn.execute(
-        insert(timeline).values(
-            report_id=event.originator_id,
-            seq=event.originator_version,
-            event_type=entry.type,
-            at=event.at,
-            text=entry.line.description,
-            detail=entry.line.detail,
-        )
-    )
+        return None
+    return {
+        "report_id": event.originator_id,
+        "seq": event.originator_version,
+        "event_type": entry.type,
+        "at": event.at,
+        "text": entry.line.description,
+        "detail": entry.line.detail,
+    }
 
 
-def _position(event: Any) -> Values:
+def _position(event: Any) -> Row:
     return {
         "status": event.status,
         "skpd_code": event.skpd_code,
@@ -71,31 +107,24 @@ def _position(event: Any) -> Values:
     }
 
 
-def _deadline(event: Any) -> Values:
+def _deadline(row: Row, event: Any) -> Row:
     """Events that set a deadline carry `warn_at`; an unchanged deadline keeps its flags."""
     if "warn_at" not in vars(event):
         return {}
     if type(event).__name__ == "Escalated" and not getattr(event, "moved", False):
         return {}  # an escalation in place keeps the deadline
-    same = and_(
-        cases.c.deadline_step.is_not_distinct_from(event.step),
-        cases.c.due_at.is_not_distinct_from(event.due_at),
-    )
-    return {
-        "deadline_step": event.step,
-        "warn_at": event.warn_at,
-        "deadline_warned": case((same, cases.c.deadline_warned), else_=false()),
-        "deadline_missed": case((same, cases.c.deadline_missed), else_=false()),
-        "deadline_escalated": case((same, cases.c.deadline_escalated), else_=false()),
-        "escalate_at": case((same, cases.c.escalate_at), else_=None),
-    }
+    values: Row = {"deadline_step": event.step, "warn_at": event.warn_at}
+    if (row["deadline_step"], row["due_at"]) != (event.step, event.due_at):
+        values.update(deadline_warned=False, deadline_missed=False, deadline_escalated=False)
+        values["escalate_at"] = None
+    return values
 
 
-def _none(event: Any) -> Values:
+def _none(row: Row, event: Any) -> Row:
     return {}
 
 
-def _reply_window(event: Any) -> Values:
+def _reply_window(event: Any) -> Row:
     return {
         "reply_due_at": getattr(event, "reply_due_at", None),
         "reply_warn_at": getattr(event, "reply_warn_at", None),
@@ -103,7 +132,7 @@ def _reply_window(event: Any) -> Values:
     }
 
 
-def _disposed(event: Any) -> Values:
+def _disposed(row: Row, event: Any) -> Row:
     also = ",".join(getattr(event, "also", ()) or ())
     return {
         "disposed_at": event.at,
@@ -115,85 +144,89 @@ def _disposed(event: Any) -> Values:
     }
 
 
-def _escalated(event: Any) -> Values:
-    values: Values = {"escalations": cases.c.escalations + 1}
+def _escalated(row: Row, event: Any) -> Row:
+    values: Row = {"escalations": (row["escalations"] or 0) + 1}
     if getattr(event, "overdue_step", None):
-        values["deadline_escalated"] = true()
+        values["deadline_escalated"] = True
     if getattr(event, "moved", False):
-        values.update(_disposed(event))
+        values.update(_disposed(row, event))
     return values
 
 
-def _follow_up(event: Any) -> Values:
-    at = literal(event.at, type_=cases.c.first_follow_up_at.type)  # stored as UTC, like the rest
-    first = case((cases.c.first_follow_up_at.is_(None), at), else_=cases.c.first_follow_up_at)
-    return {"first_follow_up_at": first, **_reply_window(event)}
+def _follow_up(row: Row, event: Any) -> Row:
+    return {"first_follow_up_at": row["first_follow_up_at"] or event.at, **_reply_window(event)}
 
 
-def _resolved(event: Any) -> Values:
+def _resolved(row: Row, event: Any) -> Row:
     on_time = getattr(event, "on_time", None)
     return {"resolved_at": event.at, "resolved_on_time": on_time, **_reply_window(event)}
 
 
-def _approaching(event: Any) -> Values:
+def _approaching(row: Row, event: Any) -> Row:
     if event.step == Step.REPLY.value:
         return {"reply_warned": True}
     return {"deadline_warned": True}
 
 
-def _missed(event: Any) -> Values:
+def _missed(row: Row, event: Any) -> Row:
     if event.step == Step.REPLY.value:
         return {}
     escalate_at = getattr(event, "escalate_at", None)
     return {"deadline_warned": True, "deadline_missed": True, "escalate_at": escalate_at}
 
 
-_UNASSIGNED: Values = {"also_codes": "", **NO_REPLY}
+def _fixed(values: Row) -> Callable[[Row, Any], Row]:
+    return lambda row, event: dict(values)
 
-_CHANGES: dict[str, Callable[[Any], Values]] = {
-    "Archived": lambda e: dict(NO_REPLY),
-    "LinkedAsDuplicate": lambda e: dict(NO_REPLY),
-    "AwaitingTriage": lambda e: dict(_UNASSIGNED),
-    "Returned": lambda e: dict(_UNASSIGNED),
+
+_UNASSIGNED: Row = {"also_codes": "", **NO_REPLY}
+
+_CHANGES: dict[str, Callable[[Row, Any], Row]] = {
+    "Archived": _fixed(NO_REPLY),
+    "LinkedAsDuplicate": _fixed(NO_REPLY),
+    "AwaitingTriage": _fixed(_UNASSIGNED),
+    "Returned": _fixed(_UNASSIGNED),
     "Disposed": _disposed,
     "Escalated": _escalated,
     "FollowUpPosted": _follow_up,
     "Resolved": _resolved,
-    "Classified": lambda e: {"resolution_days": e.resolution_days},
-    "ReporterReplied": lambda e: dict(NO_REPLY),
-    "Reopened": lambda e: {"resolved_at": None, "resolved_on_time": None},
-    "Rated": lambda e: {"rating": e.rating},
-    "Closed": lambda e: {"closed_at": e.at, **NO_REPLY},
+    "Classified": lambda row, e: {"resolution_days": e.resolution_days},
+    "ReporterReplied": _fixed(NO_REPLY),
+    "Reopened": _fixed({"resolved_at": None, "resolved_on_time": None}),
+    "Rated": lambda row, e: {"rating": e.rating},
+    "Closed": lambda row, e: {"closed_at": e.at, **NO_REPLY},
     "DeadlineApproaching": _approaching,
     "DeadlineMissed": _missed,
 }
 
 
-def _opened(event: Any) -> Values:
+def _opened(event: Any) -> Row:
     location = event.location
-    return {
+    row: Row = {column.name: None for column in cases.c}
+    row.update(
+        report_id=event.originator_id,
+        deadline_step=event.step,
+        warn_at=event.warn_at,
+        deadline_warned=False,
+        deadline_missed=False,
+        deadline_escalated=False,
+        tracking_id=event.tracking_id,
+        kind=event.kind,
+        channel=event.channel,
+        rahasia=event.rahasia,
+        anonim=event.anonim,
+        title=event.title,
+        text=event.text,
+        received_at=event.received_at,
+        category=getattr(event, "category", None),
+        attachments=json.dumps(list(getattr(event, "attachments", ()) or ())),
+        also_codes="",
+        escalations=0,
+        reply_warned=False,
+        **{key: location.get(key) for key in _LOCATION},
         **_position(event),
-        "deadline_step": event.step,
-        "warn_at": event.warn_at,
-        "deadline_warned": False,
-        "deadline_missed": False,
-        "tracking_id": event.tracking_id,
-        "kind": event.kind,
-        "channel": event.channel,
-        "rahasia": event.rahasia,
-        "anonim": event.anonim,
-        "title": event.title,
-        "text": event.text,
-        "kecamatan": location.get("kecamatan"),
-        "kelurahan": location.get("kelurahan"),
-        "address": location.get("address"),
-        "latitude": location.get("latitude"),
-        "longitude": location.get("longitude"),
-        "received_at": event.received_at,
-        "category": getattr(event, "category", None),
-        "attachments": json.dumps(list(getattr(event, "attachments", ()) or ())),
-        "also_codes": "",
-        "escalations": 0,
-        "deadline_escalated": False,
-        "reply_warned": False,
-    }
+    )
+    return row
+
+
+_LOCATION = ("kecamatan", "kelurahan", "address", "latitude", "longitude")

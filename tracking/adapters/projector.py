@@ -19,7 +19,7 @@ from sqlalchemy import Connection, Engine, delete, insert, select, true, update
 from sqlalchemy.exc import InterfaceError, OperationalError
 
 from shared.logging import get_logger
-from tracking.adapters.case_rows import project
+from tracking.adapters.case_rows import project_all
 from tracking.adapters.tables import (
     case_history,
     cases,
@@ -195,8 +195,8 @@ class CaseProjector:
             notifications = self._app.recorder.select_notifications(
                 start, limit, inclusive_of_start=False
             )
-            for notification in notifications:
-                project(conn, self._app.mapper.to_domain_event(notification))
+            to_event = self._app.mapper.to_domain_event
+            project_all(conn, [to_event(notification) for notification in notifications])
             if notifications:
                 self._advance(conn, notifications[-1].id)
         return len(notifications)

@@ -39,6 +39,7 @@ class CaseView:
     location: dict[str, Any] = field(default_factory=dict)
     events: tuple[TimelineEntry, ...] = ()
     attachments: tuple[str, ...] = ()
+    closed_at: datetime | None = None
 
     def without_content(self) -> CaseView:
         """The case with its text, place and the bodies' words left out (for `rahasia`)."""

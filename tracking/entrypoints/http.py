@@ -197,8 +197,7 @@ def _check_caller(caller: Principal, code: str) -> None:
 
 
 def _actor(caller: Principal) -> str:
-    name = getattr(caller, "name", "")
-    return f"{caller.role} ({name})" if name else caller.role
+    return f"{caller.name} ({caller.role})" if caller.name else caller.role
 
 
 def install_error_handlers(app: FastAPI) -> None:

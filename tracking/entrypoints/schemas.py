@@ -51,6 +51,8 @@ class ReportStatusPublic(BaseModel):
     text: str | None = None
     location: LocationPublic | None = None
     attachments: list[str] = []
+    closed: bool = False  # the dialogue is over (Open311 `closed`); the bucket stays as it was
+    closed_at: datetime | None = None
 
     @classmethod
     def of(cls, view: CaseView) -> ReportStatusPublic:
@@ -79,6 +81,8 @@ class ReportStatusPublic(BaseModel):
             text=view.text,
             location=LocationPublic(**view.location) if view.location else None,
             attachments=list(view.attachments),
+            closed=view.closed_at is not None,
+            closed_at=_wita(view.closed_at) if view.closed_at else None,
         )
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from fastapi.testclient import TestClient
 from tracking_helpers import (
     DISPOSITIONS,
     PDAM_ACTIONS,
@@ -134,3 +135,14 @@ def test_a_reply_stops_the_auto_close(parts: TrackingParts, feed: Feed, clock: F
     feed.send(REPORTS, reply)
     _tick(parts, clock, at_wita(2024, 8, 26, 13, 1))
     assert "CaseClosed" not in feed.types()
+
+
+def test_public_status_says_an_auto_closed_case_is_closed(
+    parts: TrackingParts, feed: Feed, clock: FixedClock, client: TestClient
+) -> None:
+    report = Report()
+    _answered(feed, report)
+    _tick(parts, clock, at_wita(2024, 8, 26, 13, 1))
+    body = client.get(f"/v1/reports/{report.tracking_id}").json()
+    assert (body["status"], body["closed"]) == ("Terdisposisi: Selesai", True)
+    assert body["events"][-1]["type"] == "CaseClosed"

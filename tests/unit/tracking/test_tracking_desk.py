@@ -120,3 +120,11 @@ def test_desk_pages_with_limit_and_offset(
 
 def test_another_bodys_desk_is_forbidden(client: TestClient) -> None:
     assert client.get("/v1/skpd/PDAM/reports", headers=auth("skpd:DLH")).status_code == 403
+
+
+def test_the_token_holders_name_is_recorded_as_the_actor(
+    client: TestClient, feed: Feed, pdam_report: Report
+) -> None:
+    url = f"/v1/skpd/PDAM/reports/{pdam_report.tracking_id}/actions"
+    client.post(url, json={"action": "acknowledge"}, headers={"Authorization": "Bearer budi-token"})
+    assert getattr(feed.published()[-1], "actor", None) == "Budi Santoso (skpd:PDAM)"

@@ -177,14 +177,14 @@ def test_an_event_that_cannot_be_projected_is_quarantined_and_the_rest_goes_on(
 ) -> None:
     poisoned = Report("LPR-POISON01")
     feed.send(REPORTS, poisoned.received(), Report("LPR-HEALTHY1").received())
-    real = case_rows.project
+    real = case_rows.project_all
 
-    def project(conn: Any, event: Any) -> None:
-        if getattr(event, "tracking_id", "") == "LPR-POISON01":
+    def project_all(conn: Any, events: Any) -> None:
+        if any(getattr(event, "tracking_id", "") == "LPR-POISON01" for event in events):
             raise ValueError("cannot project this one")
-        real(conn, event)
+        real(conn, events)
 
-    monkeypatch.setattr("tracking.adapters.projector.project", project)
+    monkeypatch.setattr("tracking.adapters.projector.project_all", project_all)
     for _ in range(3):  # bounded attempts; the third quarantines
         with contextlib.suppress(ValueError):
             parts.projector.catch_up()

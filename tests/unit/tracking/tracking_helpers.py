@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+import tempfile
 from collections import defaultdict
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -18,6 +20,7 @@ from shared.messaging import codec
 from shared.messaging.deadletter import DeadLetterRecord, SourceRecord, outgoing_dead_letter
 from shared.processing import Delivery, Rejection
 from shared.settings import CommonSettings
+from tracking.adapters.engine import migrate, read_model_engine
 from tracking.application.app import TrackingApplication
 from tracking.application.translate import translate
 from tracking.bootstrap import TrackingParts, assemble
@@ -36,16 +39,37 @@ PDAM = ("PDAM", "Perumda Air Minum Bandarmasih (PDAM)")
 DLH = ("DLH", "Dinas Lingkungan Hidup")
 
 
+@functools.cache
+def _migrated_template() -> bytes:
+    """A read model migrated once per test process (migrating each test's costs seconds)."""
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "template.sqlite"
+        engine = read_model_engine(f"sqlite:///{path}")
+        migrate(engine)
+        engine.dispose()
+        return path.read_bytes()
+
+
+def read_model_url(tmp_path: Path) -> str:
+    """A fresh read model at the newest migration, in the test's own folder."""
+    path = tmp_path / "read-model.sqlite"
+    path.write_bytes(_migrated_template())
+    return f"sqlite:///{path}"
+
+
 def settings(tmp_path: Path) -> TrackingSettings:
-    """Embedded settings: a temporary state folder, an in-memory read model, test tokens."""
+    """Embedded settings: a temporary state folder, a migrated read model, test tokens."""
     common = CommonSettings(
         state_dir=tmp_path,
         database_url=None,
-        auth_tokens={digest(token): role for role, token in TOKENS.items()},
+        auth_tokens={
+            **{digest(token): role for role, token in TOKENS.items()},
+            digest("budi-token"): {"role": "skpd:PDAM", "name": "Budi Santoso"},
+        },
     )
     return TrackingSettings(
         common=common,
-        read_model_url="sqlite://",
+        read_model_url=read_model_url(tmp_path),
         extra_leave_dates=[],
         deadline_check_seconds=0.02,
         projector_idle_seconds=0.01,

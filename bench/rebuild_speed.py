@@ -1,0 +1,95 @@
+"""Tracking's read-model rebuild speed: store N case events, then replay them from zero.
+
+    .venv/bin/python -m bench.rebuild_speed --events 1000000
+    .venv/bin/python -m bench.rebuild_speed --events 100000 --database-url postgresql://...
+
+Each report's life is five case events (opened, disposed, acknowledged, follow-up, resolved).
+The events go through tracking's own application (the consumer's batch path) into a SQLite
+event store in a temporary folder (or PostgreSQL with --database-url, which then holds the read
+model too); the rebuild is `CaseProjector.rebuild()`, the same code `lapor projections rebuild`
+runs. Not part of the test suite.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import tempfile
+import time
+from datetime import timedelta
+from pathlib import Path
+
+from eventsourcing.persistence import Tracking
+
+from shared import topics
+from shared.auth import digest
+from shared.clock import FixedClock
+from shared.settings import CommonSettings
+from tracking.bootstrap import TrackingParts, assemble
+from tracking.settings import TrackingSettings
+
+sys.path.insert(0, str(Path(__file__).parents[1] / "tests" / "unit" / "tracking"))
+from tracking_helpers import START, Report
+
+EVENTS_PER_REPORT = 5
+BATCH = 200  # reports per consumer batch, as a partition batch would carry
+
+
+def build(folder: Path, database_url: str | None) -> TrackingParts:
+    """Tracking on a file (or PostgreSQL) event store and read model."""
+    common = CommonSettings(
+        state_dir=folder,
+        database_url=database_url,
+        instance=f"bench{int(time.time())}",
+        auth_tokens={digest("bench"): "admin"},
+    )
+    settings = TrackingSettings(common=common, projector_batch_size=1000)
+    if database_url is None:
+        settings.read_model_url = f"sqlite:///{folder / 'read-model.sqlite'}"
+        env = {"PERSISTENCE_MODULE": "eventsourcing.sqlite", "SQLITE_DBNAME": str(folder / "ev.db")}
+    else:
+        env = {}
+    return assemble(settings, FixedClock(START), env)
+
+
+def store(parts: TrackingParts, reports: int) -> None:
+    """Feed every report's life through the application, a batch per topic at a time."""
+    offsets = dict.fromkeys((topics.REPORTS, topics.DISPOSITIONS, "actions"), 0)
+    for first in range(0, reports, BATCH):
+        batch = [Report(f"LPR-B{n:09d}") for n in range(first, min(first + BATCH, reports))]
+        late = timedelta(hours=1)
+        for topic, messages in (
+            (topics.REPORTS, [r.received() for r in batch]),
+            (topics.DISPOSITIONS, [r.disposed(at=START + late) for r in batch]),
+            ("actions", [m for r in batch for m in (r.acknowledge(), r.follow_up(), r.resolve())]),
+        ):
+            offsets[topic] += len(messages)
+            parts.app.process_batch(messages, Tracking(f"{topic}:0", offsets[topic]))
+        done = min(first + BATCH, reports)
+        if done % 10_000 < BATCH:
+            print(f"stored {done * EVENTS_PER_REPORT:,} events", file=sys.stderr, flush=True)
+
+
+def main() -> None:
+    """Store the events, rebuild, and print events per second."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--events", type=int, default=1_000_000)
+    parser.add_argument("--database-url", default=None)
+    args = parser.parse_args()
+    reports = max(1, args.events // EVENTS_PER_REPORT)
+    with tempfile.TemporaryDirectory(prefix="lapor-rebuild-") as folder:
+        parts = build(Path(folder), args.database_url)
+        started = time.perf_counter()
+        store(parts, reports)
+        stored = parts.projector.head()
+        print(f"stored {stored:,} events in {time.perf_counter() - started:.0f} s")
+        started = time.perf_counter()
+        replayed = parts.projector.rebuild()
+        seconds = time.perf_counter() - started
+        print(f"rebuilt {replayed:,} events in {seconds:.1f} s: {replayed / seconds:,.0f} events/s")
+        parts.engine.dispose()
+        parts.app.close()
+
+
+if __name__ == "__main__":
+    main()
