@@ -31,7 +31,7 @@ class Blend:
     decisive: float = 1.0
     category: float = 0.6
     pivot: float = 3.0
-    also_min: float = 0.08
+    also_min: float = 0.05
     max_also: int = 2
 
 

@@ -117,7 +117,8 @@ def choose_threshold(outcomes: Sequence[tuple[float, bool]], target: float) -> f
     right, best = 0, 1.0
     for count, (confidence, ok) in enumerate(ranked, start=1):
         right += ok
-        if right / count >= target:
+        tied_below = count < len(ranked) and ranked[count][0] == confidence
+        if right / count >= target and not tied_below:
             best = confidence
     return best
 

@@ -19,8 +19,8 @@ from tests.kafka_helpers import produce, read_topic
 pytestmark = pytest.mark.integration
 
 ROADS_AND_PIPE = (
-    "Jalan rusak dan berlubang besar di depan rumah kami. "
-    "Selain itu pipa PDAM bocor sejak seminggu dan airnya terbuang"
+    "Jalan di gang kami berlubang besar dan aspalnya hancur, sudah banyak yang jatuh. "
+    "Di ujung gang juga ada pipa PDAM bocor"
 )
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 from uuid import UUID, uuid4
 
@@ -118,3 +119,13 @@ def published(app: RoutingApplication) -> list[Outgoing]:
 def of_type(outgoing: list[Outgoing], event_type: str) -> list[Outgoing]:
     """The published events of one type."""
     return [out for out in outgoing if out.event.event_type == event_type]
+
+
+def on_sqlite(state_dir: Path) -> ServiceSpec:
+    """The routing service on its embedded SQLite store in `state_dir`."""
+    common = CommonSettings(
+        database_url=None,
+        state_dir=state_dir,
+        auth_tokens={digest(token): role for role, token in TOKENS.items()},
+    )
+    return bootstrap(RoutingSettings(common=common), clock=FixedClock(START))

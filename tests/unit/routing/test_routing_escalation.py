@@ -11,8 +11,8 @@ from shared.clock import FixedClock
 
 HOSPITAL = "antrean di RSUD Sultan Suriansyah sangat panjang, perawat kasar kepada pasien"
 ROADS_AND_PIPE = (
-    "Jalan rusak dan berlubang besar di depan rumah kami. "
-    "Selain itu pipa PDAM bocor sejak seminggu dan airnya terbuang"
+    "Jalan di gang kami berlubang besar dan aspalnya hancur, sudah banyak yang jatuh. "
+    "Di ujung gang juga ada pipa PDAM bocor"
 )
 
 

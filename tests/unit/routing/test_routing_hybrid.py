@@ -9,8 +9,8 @@ from routing.adapters.hybrid_router import HybridRouter
 from routing.domain.router import RoutableReport
 
 ROADS_AND_PIPE = (
-    "Jalan rusak dan berlubang besar di depan rumah kami. "
-    "Selain itu pipa PDAM bocor sejak seminggu dan airnya terbuang"
+    "Jalan di gang kami berlubang besar dan aspalnya hancur, sudah banyak yang jatuh. "
+    "Di ujung gang juga ada pipa PDAM bocor"
 )
 
 

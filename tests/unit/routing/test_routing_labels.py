@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
-from routing_helpers import Feed, accepted
+import pytest
+from routing_helpers import Feed, accepted, on_sqlite
+from typer.testing import CliRunner
 
 from routing.application.app import RoutingApplication
 from routing.application.labels import admin_labels
 from routing.entrypoints.lines import parse
+from services.cli.main import app as cli
 
 UNCLEAR = "mohon diperhatikan, sudah lama begini terus"
 
@@ -36,3 +40,21 @@ def test_nothing_is_exported_when_the_admin_chose_nothing(
 ) -> None:
     feed(accepted(UNCLEAR))
     assert list(admin_labels(app)) == []
+
+
+def test_lapor_routing_export_labels_reads_the_service_store(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    state_dir = tmp_path / "state"
+    service = on_sqlite(state_dir)
+    report = accepted(UNCLEAR)
+    Feed(service.application)(report)
+    service.application.dispose_by_hand(report.tracking_id, "DINSOS", "orang terlantar")
+    service.application.close()
+    monkeypatch.delenv("LAPOR_DATABASE_URL", raising=False)
+    monkeypatch.setenv("LAPOR_STATE_DIR", str(state_dir))
+    out = tmp_path / "labels.jsonl"
+    result = CliRunner().invoke(cli, ["routing", "export-labels", "--output", str(out)])
+    assert result.exit_code == 0, result.output
+    [row] = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    assert (row["id"], row["expected_skpd"]) == (report.tracking_id, "DINSOS")

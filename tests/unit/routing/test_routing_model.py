@@ -77,6 +77,8 @@ def test_threshold_is_the_lowest_confidence_that_keeps_the_target_precision() ->
     assert threshold == 0.6
     assert figures(outcomes, threshold)["auto_precision"] >= 0.75
     assert choose_threshold(outcomes, target=1.0) == 0.8
+    tied = [(0.9, True), (0.7, True), (0.7, False)]
+    assert choose_threshold(tied, target=0.9) == 0.9  # 0.7 would let the wrong one through
 
 
 def test_temperature_fitted_on_held_out_scores_beats_no_scaling() -> None:

@@ -6,23 +6,9 @@ import json
 import sqlite3
 from pathlib import Path
 
-from routing_helpers import START, STREET_LIGHT, TOKENS, Feed, FixedClock, accepted
+from routing_helpers import STREET_LIGHT, Feed, accepted, on_sqlite
 
 from routing.application.triage import TriageQueue
-from routing.bootstrap import bootstrap
-from routing.settings import RoutingSettings
-from shared.auth import digest
-from shared.runtime import ServiceSpec
-from shared.settings import CommonSettings
-
-
-def on_sqlite(state_dir: Path) -> ServiceSpec:
-    common = CommonSettings(
-        database_url=None,
-        state_dir=state_dir,
-        auth_tokens={digest(token): role for role, token in TOKENS.items()},
-    )
-    return bootstrap(RoutingSettings(common=common), clock=FixedClock(START))
 
 
 def test_dispositions_and_triage_survive_a_restart(tmp_path: Path) -> None:
