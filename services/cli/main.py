@@ -11,7 +11,7 @@ from typing import Annotated, Any
 import typer
 
 from services.cli import client, dev
-from services.cli.kafka_access import kafka_access_app
+from services.cli.kafka_access import kafka_access_app, secrets_path
 from services.cli.state import SERVICES, DevState
 from shared.auth import is_role
 from shared.contracts import Channel, Location, Reporter, ReportKind
@@ -68,6 +68,9 @@ def dev_up(
         err(f"lapor dev up: {error}", err=True)
         raise typer.Exit(1) from error
     typer.echo(f"KAFKA_BOOTSTRAP_SERVERS={state.kafka_bootstrap_servers}")
+    if state.kafka_secure:  # where each principal's password is (lapor kafka-access credentials)
+        typer.echo("KAFKA_SECURITY_PROTOCOL=SASL_PLAINTEXT")
+        typer.echo(f"KAFKA_CREDENTIALS={secrets_path()}")
     for name in SERVICES:
         typer.echo(f"{name.upper()}_URL={state.urls[name]}")
 
