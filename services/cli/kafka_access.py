@@ -13,7 +13,7 @@ from typing import Annotated
 import typer
 from pydantic import SecretStr
 
-from services.cli.state import SERVICES, state_dir
+from services.cli.state import SERVICES, DevState, state_dir
 from shared.directory import body_codes
 from shared.messaging.access_admin import apply_access
 from shared.messaging.kafka_auth import security_options
@@ -130,7 +130,13 @@ def credentials_command(
     if principal not in known:
         typer.echo(f"no password for {principal!r} in {path} (run `apply` first?)", err=True)
         raise typer.Exit(1)
-    common = CommonSettings().model_copy(update={"kafka_security_protocol": "SASL_PLAINTEXT"})
+    # the broker: LAPOR_KAFKA_BOOTSTRAP_SERVERS, else the development system's (dev.json)
+    bootstrap = os.environ.get("LAPOR_KAFKA_BOOTSTRAP_SERVERS") or (
+        DevState.load().kafka_bootstrap_servers
+    )
+    common = CommonSettings().model_copy(
+        update={"kafka_security_protocol": "SASL_PLAINTEXT", "kafka_bootstrap_servers": bootstrap}
+    )
     for key, value in credentials_env(common, principal, known[principal]).items():
         typer.echo(f"{key}={value}")
 

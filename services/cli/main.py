@@ -12,7 +12,7 @@ import typer
 
 from services.cli import client, deadletters, dev, projections, routing
 from services.cli import email as email_cli
-from services.cli.kafka_access import kafka_access_app
+from services.cli.kafka_access import kafka_access_app, secrets_path
 from services.cli.state import SERVICES, DevState
 from services.cli.vault import vault_app
 from shared.auth import is_role
@@ -80,6 +80,9 @@ def dev_up(
         err(f"lapor dev up: {error}", err=True)
         raise typer.Exit(1) from error
     typer.echo(f"KAFKA_BOOTSTRAP_SERVERS={state.kafka_bootstrap_servers}")
+    if state.kafka_secure:  # where each principal's password is (lapor kafka-access credentials)
+        typer.echo("KAFKA_SECURITY_PROTOCOL=SASL_PLAINTEXT")
+        typer.echo(f"KAFKA_CREDENTIALS={secrets_path()}")
     for name in SERVICES:
         typer.echo(f"{name.upper()}_URL={state.urls[name]}")
     for line in email_cli.endpoint_lines(state):

@@ -198,3 +198,29 @@ def test_a_password_the_deployment_fixes_replaces_the_saved_one(
     assert fixed == {"intake": "dari-compose"}
     assert load_passwords(path, ["intake", "routing"], fixed)["intake"] == "dari-compose"
     assert load_passwords(path, ["intake"])["intake"] == "dari-compose"  # and it was saved
+
+
+def test_dev_up_secure_starts_each_service_as_its_own_principal(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from services.cli import dev
+    from services.cli.state import DevState
+
+    passwords = load_passwords(tmp_path / SECRETS_FILE, SERVICES)
+    started: dict[str, dict[str, str]] = {}
+
+    class Recorded:
+        pid = 4242
+
+        def __init__(self, command: list[str], env: dict[str, str], **_: object) -> None:
+            started[command[-1]] = env
+
+    monkeypatch.setattr(dev.subprocess, "Popen", Recorded)
+    state = DevState(kafka_bootstrap_servers="127.0.0.1:19092", kafka_secure=True)
+    for name in SERVICES:
+        dev.start_service(name, tmp_path, state)
+    for name in SERVICES:
+        env = started[name]
+        assert env["LAPOR_KAFKA_SECURITY_PROTOCOL"] == "SASL_PLAINTEXT"
+        assert (env["LAPOR_KAFKA_USERNAME"], env["LAPOR_KAFKA_PASSWORD"]) == (name, passwords[name])
+        assert env["LAPOR_KAFKA_BOOTSTRAP_SERVERS"] == "127.0.0.1:19092"
