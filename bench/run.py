@@ -14,7 +14,7 @@ from pathlib import Path
 
 from bench import baseline
 from bench.generator import Generator, Record
-from bench.load import publish
+from bench.load import publish, require_loopback
 from bench.profile import Profiler, py_spy
 from bench.progress import Bars
 from bench.result import Measured, result
@@ -66,6 +66,8 @@ def run(options: Options, bars: Bars) -> Measured:
     """Everything `lapor bench` does, start to finish."""
     if options.profile:
         py_spy()  # fail before the run, not after
+    if options.kafka:
+        require_loopback(options.kafka)
     bars.note("installing and starting Kafka" + (" and PostgreSQL" * (options.store == "postgres")))
     with infrastructure(options) as (kafka, database, folder):
         return asyncio.run(_measure(options, bars, kafka, database, folder))

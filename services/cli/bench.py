@@ -48,8 +48,12 @@ def bench(
     from bench.run import Options, run
 
     options = Options(reports, rate, store.value, replicas, malformed, max_seconds, kafka, profile)
-    with Bars(quiet) as bars:
-        measured = run(options, bars)
+    try:
+        with Bars(quiet) as bars:
+            measured = run(options, bars)
+    except (RuntimeError, ValueError) as error:  # BenchError, BaselineError, InfraError, ...
+        typer.echo(f"lapor bench: {error}", err=True)
+        raise typer.Exit(1) from error
     json_path.write_text(json.dumps(measured.figures, indent=2) + "\n")
     if plot is not None:
         from bench.plot import plot as draw
