@@ -50,13 +50,16 @@ def submit(system: System, text: str, who: dict[str, str], **flags: bool) -> str
         **flags,
     }
     answer = httpx.post(
-        f"{system.url('intake')}/v1/reports", json=payload, headers=system.auth("adapter")
+        f"{system.url('intake')}/v1/reports",
+        json=payload,
+        headers=system.auth("adapter"),
+        timeout=60,
     )
     assert answer.status_code == 201, answer.text
     return str(answer.json()["tracking_id"])
 
 
-def wait_until(check: Any, timeout: float = 60.0) -> None:
+def wait_until(check: Any, timeout: float = 180.0) -> None:
     deadline = time.monotonic() + timeout
     while not check():
         assert time.monotonic() < deadline, "condition not reached in time"
@@ -129,7 +132,7 @@ def leaks(haystack: dict[str, list[bytes]], secrets: list[bytes]) -> list[str]:
 
 
 def public_status(system: System, tracking_id: str) -> dict[str, Any] | None:
-    answer = httpx.get(f"{system.url('tracking')}/v1/reports/{tracking_id}", timeout=5)
+    answer = httpx.get(f"{system.url('tracking')}/v1/reports/{tracking_id}", timeout=60)
     return answer.json() if answer.status_code == 200 else None
 
 
@@ -158,7 +161,7 @@ def test_identity_appears_nowhere_outside_intake_and_nowhere_after_erasure(
                 topics.outbound_topic("email"),
                 until=lambda found: len(found) >= 1,
                 where=lambda r, t=tracking_id: t.encode() in (r.value or b""),
-                timeout=60,
+                timeout=180,
             )
         )
         assert told, f"notification never wrote to the reporter of {tracking_id}"
@@ -179,14 +182,15 @@ def test_identity_appears_nowhere_outside_intake_and_nowhere_after_erasure(
     refs = {t: reporter_ref(system, t) for t in reports}
     vault = f"{system.url('intake')}/v1/vault/"
     for tracking_id, who in reports.items():
-        seen = httpx.get(vault + refs[tracking_id], headers=system.auth("notification"))
+        seen = httpx.get(vault + refs[tracking_id], headers=system.auth("notification"), timeout=60)
         assert seen.json()["email"] == who["email"]  # recoverable before the erasure
         erased = httpx.delete(
             f"{system.url('intake')}/v1/reports/{tracking_id}/identity",
             headers=system.auth("admin"),
+            timeout=60,
         )
         assert erased.status_code == 200
-        gone = httpx.get(vault + refs[tracking_id], headers=system.auth("notification"))
+        gone = httpx.get(vault + refs[tracking_id], headers=system.auth("notification"), timeout=60)
         assert gone.status_code == 410
     intake_db = f"{system.prefix}_intake"
     assert leaks({intake_db: database_rows(system, intake_db)}, secrets) == []
