@@ -32,6 +32,18 @@ class Running:
     closers: list[object] = field(default_factory=list)
 
 
+async def finish(task: asyncio.Task[None] | None, grace: float = 2.0) -> None:
+    """Let the loop end its current message, then cancel it: a poll may outlast the grace, and
+    an uncommitted record is delivered again on the next start."""
+    if task is None:
+        return
+    done, _ = await asyncio.wait({task}, timeout=grace)
+    if not done:
+        task.cancel()
+    with contextlib.suppress(asyncio.CancelledError, Exception):
+        await task
+
+
 def create_app(settings: EmailAdapterSettings | None = None) -> FastAPI:
     """The adapter's ASGI application."""
     settings = settings or EmailAdapterSettings()
@@ -70,8 +82,7 @@ def create_app(settings: EmailAdapterSettings | None = None) -> FastAPI:
             finally:
                 running.ready = False
                 stopping.set()
-                with contextlib.suppress(Exception):
-                    await asyncio.wait_for(running.task, timeout=10)
+                await finish(running.task)
                 await consumer.stop()
                 await producer.stop()
 
