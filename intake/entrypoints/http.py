@@ -5,6 +5,7 @@
 import asyncio
 from dataclasses import asdict
 from typing import Annotated
+from urllib.parse import quote
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import JSONResponse
@@ -50,7 +51,7 @@ def _adapter_routes(
     async def submit(request: Request, _: Adapter) -> JSONResponse:
         """Record one citizen message (an IntakeMessage body) and answer its outcome."""
         message = await read_message(request, max_bytes)
-        location = f"/v1/intake/{message.channel.value}/{message.message_id}"
+        location = f"/v1/intake/{message.channel.value}/{quote(message.message_id)}"
         recording = asyncio.wrap_future(app.submissions.submit(message))
         done, _pending = await asyncio.wait({recording}, timeout=settings.submit_wait_seconds)
         if not done:
