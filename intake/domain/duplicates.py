@@ -108,8 +108,8 @@ def find_matches(new: Indexed, candidates: list[Indexed], rules: DuplicateRules)
     link: tuple[float, Indexed] | None = None
     flag: tuple[float, Indexed] | None = None
     for old in candidates:
-        if old.report_id == new.report_id or not new.at - rules.window <= old.at <= new.at:
-            continue
+        if old.report_id == new.report_id or abs(new.at - old.at) > rules.window:
+            continue  # messages may arrive out of order: the window counts both ways
         score = similarity(new.words, old.words)
         near = _near(new, old, rules.radius_m)
         if near is True and score >= rules.link_similarity:

@@ -83,6 +83,14 @@ def test_a_report_after_the_window_is_not_linked(app: IntakeApplication, feed: F
     assert app.intake_status("sms", "m-2").status == "accepted"
 
 
+def test_a_report_received_a_little_earlier_than_an_indexed_one_is_still_linked(
+    app: IntakeApplication, feed: Feed
+) -> None:
+    feed(report("m-1", HOLE, at(), minutes=60))
+    feed(report("m-2", SAME_HOLE, at(LAT + 10 * METRE), minutes=30, n=2))
+    assert app.intake_status("sms", "m-2").status == "duplicate"
+
+
 def test_a_resolved_report_is_no_longer_a_duplicate_candidate(
     app: IntakeApplication, feed: Feed, cases_feed: Feed
 ) -> None:
