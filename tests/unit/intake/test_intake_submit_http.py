@@ -194,3 +194,12 @@ def test_without_token_is_401(client: TestClient) -> None:
 
 def test_a_role_other_than_adapter_is_403(client: TestClient) -> None:
     assert post(client, body(), role="analyst").status_code == 403
+
+
+def test_openapi_documents_the_message_body_without_dangling_references(
+    client: TestClient,
+) -> None:
+    operation = client.get("/openapi.json").json()["paths"]["/v1/reports"]["post"]
+    schema = operation["requestBody"]["content"]["application/json"]["schema"]
+    assert {"channel", "message_id", "text"} <= set(schema["required"])
+    assert "$ref" not in json.dumps(schema)
