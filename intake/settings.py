@@ -52,10 +52,10 @@ class IntakeSettings(BaseSettings):
     )
     duplicate_radius_m: float = Field(default=50, gt=0, le=1000)
     duplicate_link_similarity: float = Field(
-        default=0.5, gt=0, le=1, description="Text this similar within the radius: linked"
+        default=0.4, gt=0, le=1, description="Text this similar within the radius: linked"
     )
     duplicate_flag_similarity: float = Field(
-        default=0.3, gt=0, le=1, description="Weaker matches: flagged `kemungkinan duplikat`"
+        default=0.25, gt=0, le=1, description="Weaker matches: flagged `kemungkinan duplikat`"
     )
     duplicate_window_days: float = Field(default=30, gt=0)
     common: CommonSettings = Field(default_factory=CommonSettings)

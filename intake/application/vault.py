@@ -36,8 +36,7 @@ class Vault:
 
     def look_up(self, reporter_ref: str, role: str) -> DeliveryAddress:
         """The delivery address, or a refusal; either way an event in the vault entry."""
-        found = self._app.write(lambda batch: self._look_up(batch, reporter_ref, role))
-        report_id = str(self.entry(reporter_ref).report_id)
+        report_id, found = self._app.write(lambda batch: self._look_up(batch, reporter_ref, role))
         if isinstance(found, DeliveryAddress):
             log.info(
                 "identity-looked-up", reporter_ref=reporter_ref, report_id=report_id, role=role
@@ -50,8 +49,14 @@ class Vault:
 
     def _look_up(
         self, batch: ProcessingEvent[UUID], reporter_ref: str, role: str
-    ) -> DeliveryAddress | LookUpRefused | IdentityErased:
+    ) -> tuple[str, DeliveryAddress | LookUpRefused | IdentityErased]:
         entry = self.entry(reporter_ref)
+        return str(entry.report_id), self._answer(batch, entry, role)
+
+    def _answer(
+        self, batch: ProcessingEvent[UUID], entry: VaultEntry, role: str
+    ) -> DeliveryAddress | LookUpRefused | IdentityErased:
+        reporter_ref = entry.reporter_ref
         report: Report = self._app.repository.get(entry.report_id)
         now = self._app.clock.now()
         known = (

@@ -31,6 +31,27 @@ kec kecamatan banjarmasin kota segera dicek cek diperbaiki harap
 """
 STOPWORDS = frozenset(_STOPWORDS.split())
 
+# What kind of problem a word names: two reports naming only different kinds are different
+# problems, however alike the street names in them (a lamp and a hole in front of one bank).
+_PROBLEMS = """
+lampu:lampu pju penerangan gelap padam traffic light
+air:air pdam ledeng keran pipa bocor keruh mengalir
+sampah:sampah tps pembuangan plastik bau busuk
+jalan:lubang berlubang aspal amblas rusak retak polisi tidur manhole
+banjir:banjir genangan tergenang rob drainase got selokan saluran mampet tersumbat
+pohon:pohon ranting tumbang dahan
+listrik:kabel listrik tiang menjuntai putus pln
+parkir:parkir macet
+hewan:anjing kucing
+"""
+PROBLEM_WORDS = {
+    word: kind
+    for line in _PROBLEMS.split("\n")
+    if ":" in line
+    for kind, words_ in [line.split(":", 1)]
+    for word in words_.split()
+}
+
 
 @dataclass(frozen=True)
 class DuplicateRules:
@@ -66,6 +87,16 @@ class Matches:
 def content_words(text: str) -> tuple[str, ...]:
     """The words that say what the problem is, sorted and unique."""
     return tuple(sorted({w for w in words(text) if len(w) > 2 and w not in STOPWORDS}))
+
+
+def problem_kinds(found: tuple[str, ...]) -> set[str]:
+    """The kinds of problem the words name."""
+    return {PROBLEM_WORDS[w] for w in found if w in PROBLEM_WORDS}
+
+
+def _different_problems(a: tuple[str, ...], b: tuple[str, ...]) -> bool:
+    kinds_a, kinds_b = problem_kinds(a), problem_kinds(b)
+    return bool(kinds_a and kinds_b and not kinds_a & kinds_b)
 
 
 def _grams(found: tuple[str, ...]) -> set[str]:
@@ -108,7 +139,9 @@ def find_matches(new: Indexed, candidates: list[Indexed], rules: DuplicateRules)
     link: tuple[float, Indexed] | None = None
     flag: tuple[float, Indexed] | None = None
     for old in candidates:
-        if old.report_id == new.report_id or not new.at - rules.window <= old.at <= new.at:
+        if old.report_id == new.report_id or abs(new.at - old.at) > rules.window:
+            continue  # messages may arrive out of order: the window counts both ways
+        if _different_problems(new.words, old.words):
             continue
         score = similarity(new.words, old.words)
         near = _near(new, old, rules.radius_m)

@@ -4,7 +4,8 @@
 
 import asyncio
 from dataclasses import asdict
-from typing import Annotated
+from typing import Annotated, Any
+from urllib.parse import quote
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import JSONResponse
@@ -24,7 +25,7 @@ from intake.entrypoints.schemas import (
 )
 from intake.settings import IntakeSettings
 from shared.auth import Principal, TokenStore
-from shared.contracts import Channel
+from shared.contracts import Channel, IntakeMessage
 from shared.http import require
 
 
@@ -46,11 +47,17 @@ def _adapter_routes(
     VaultCaller = Annotated[Principal, Depends(require(tokens, "notification", "adapter", "skpd"))]
     max_bytes = settings.common.max_message_bytes
 
-    @router.post("/v1/reports", status_code=201, response_model=IntakeStatusPublic)
+    @router.post(
+        "/v1/reports",
+        status_code=201,
+        response_model=IntakeStatusPublic,
+        openapi_extra={"requestBody": _message_body()},
+        responses={202: {"description": "Still being recorded: see Location"}},
+    )
     async def submit(request: Request, _: Adapter) -> JSONResponse:
         """Record one citizen message (an IntakeMessage body) and answer its outcome."""
         message = await read_message(request, max_bytes)
-        location = f"/v1/intake/{message.channel.value}/{message.message_id}"
+        location = f"/v1/intake/{message.channel.value}/{quote(message.message_id)}"
         recording = asyncio.wrap_future(app.submissions.submit(message))
         done, _pending = await asyncio.wait({recording}, timeout=settings.submit_wait_seconds)
         if not done:
@@ -73,6 +80,25 @@ def _adapter_routes(
         return DeliveryAddressPublic(**asdict(address))
 
     return router
+
+
+def _message_body() -> dict[str, object]:
+    """The OpenAPI request body of POST /v1/reports (read by hand, so never a 5xx)."""
+    schema = IntakeMessage.model_json_schema()
+    defs = schema.pop("$defs", {})
+    return {"required": True, "content": {"application/json": {"schema": _inline(schema, defs)}}}
+
+
+def _inline(node: Any, defs: dict[str, Any]) -> Any:
+    """The schema with each `$ref` to its own definitions written out (none is recursive)."""
+    if isinstance(node, dict):
+        ref = node.get("$ref", "")
+        if ref.startswith("#/$defs/"):
+            return _inline(defs[ref.removeprefix("#/$defs/")], defs)
+        return {k: _inline(v, defs) for k, v in node.items()}
+    if isinstance(node, list):
+        return [_inline(v, defs) for v in node]
+    return node
 
 
 def _admin_routes(app: IntakeApplication, tokens: TokenStore) -> APIRouter:

@@ -143,3 +143,24 @@ def test_an_skpd_sees_the_contact_only_of_a_report_disposed_to_it(system: System
         timeout=60,
     ).json()
     assert ("skpd:DISPERKIM", "refused") in {(i["role"], i["outcome"]) for i in listed}
+
+
+def test_a_verified_held_report_goes_on_to_routing(system: System) -> None:
+    text = "Petugas goblok, lampu jalan mati di Jl. Kayu Tangi 2 tidak diperbaiki"
+    held = post(system, body(text, phone())).json()
+    assert held["status"] == "held"
+    admin = system.auth("admin")
+    queue = httpx.get(f"{system.url('intake')}/v1/held", headers=admin, timeout=60).json()
+    assert held["tracking_id"] in [item["tracking_id"] for item in queue]
+    verified = httpx.post(
+        f"{system.url('intake')}/v1/held/{held['tracking_id']}/verify", headers=admin, timeout=60
+    )
+    assert verified.json()["status"] == "accepted"
+
+    def disposed() -> dict[str, Any] | None:
+        url = f"{system.url('tracking')}/v1/reports/{held['tracking_id']}"
+        found = httpx.get(url, timeout=60)
+        skpd = found.json().get("skpd") if found.status_code == 200 else None
+        return found.json() if skpd else None
+
+    assert poll(disposed)["skpd"]["code"] == "DISPERKIM"

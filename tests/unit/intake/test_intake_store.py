@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import timedelta
 from pathlib import Path
 
@@ -40,3 +41,18 @@ def test_flood_count_survives_a_restart_past_a_snapshot(tmp_path: Path) -> None:
     assert restarted.snapshots is not None
     activity_id = ids.activity_id(Identity(phone=PHONE).flood_keys("sms")[0])
     assert list(restarted.snapshots.get(activity_id)), "the activity should have a snapshot"
+
+
+def test_a_version_1_report_event_reads_back_without_its_clear_identity(tmp_path: Path) -> None:
+    app = open_intake(tmp_path / "intake.sqlite")
+    Feed(app)(message("m-1"))
+    [stored] = app.recorder.select_events(ids.report_id("sms", "m-1"), limit=1)
+    state = app.mapper.transcoder.decode(stored.state)
+    for field in ("sealed_identity", "duplicate_of", "possible_duplicate_of", "class_version"):
+        state.pop(field, None)
+    state["reporter"] = {"name": "Siti", "phone": PHONE}
+    old = replace(stored, state=app.mapper.transcoder.encode(state))
+    recorded = app.mapper.to_domain_event(old)
+    assert recorded.sealed_identity == ""  # type: ignore[attr-defined]
+    assert not hasattr(recorded, "reporter")
+    assert recorded.status == "accepted"  # type: ignore[attr-defined]

@@ -89,8 +89,8 @@ class SlowKeys(MemoryKeys):
         super().put_many(keys)
 
 
-async def test_slow_outcome_answers_202_with_location_then_get_finds_it() -> None:
-    keys = SlowKeys()
+def slow_intake(keys: SlowKeys) -> httpx.AsyncClient:
+    """An intake whose store is slower than the wait for the outcome."""
     spec = bootstrap(
         settings(submit_wait_seconds=0.05),
         clock=FixedClock(START),
@@ -98,13 +98,29 @@ async def test_slow_outcome_answers_202_with_location_then_get_finds_it() -> Non
         keys=keys,
     )
     transport = httpx.ASGITransport(app=build_app(spec))
-    async with httpx.AsyncClient(transport=transport, base_url="http://intake") as client:
+    return httpx.AsyncClient(transport=transport, base_url="http://intake")
+
+
+async def test_slow_outcome_answers_202_with_location_then_get_finds_it() -> None:
+    keys = SlowKeys()
+    async with slow_intake(keys) as client:
         answer = await client.post("/v1/reports", json=body(), headers=as_role("adapter"))
         assert answer.status_code == 202
         assert answer.headers["Location"] == "/v1/intake/web/h-1"
         keys.release.set()
         found = await poll(client, answer.headers["Location"])
     assert found.json()["status"] == "accepted"
+
+
+async def test_location_of_a_message_id_with_any_characters_is_usable() -> None:
+    keys = SlowKeys()
+    async with slow_intake(keys) as client:
+        posted = body("pesan é/1?x#2")
+        answer = await client.post("/v1/reports", json=posted, headers=as_role("adapter"))
+        assert answer.status_code == 202
+        keys.release.set()
+        found = await poll(client, answer.headers["Location"])
+    assert found.json()["message_id"] == "pesan é/1?x#2"
 
 
 async def poll(client: httpx.AsyncClient, url: str) -> httpx.Response:
@@ -188,3 +204,12 @@ def test_without_token_is_401(client: TestClient) -> None:
 
 def test_a_role_other_than_adapter_is_403(client: TestClient) -> None:
     assert post(client, body(), role="analyst").status_code == 403
+
+
+def test_openapi_documents_the_message_body_without_dangling_references(
+    client: TestClient,
+) -> None:
+    operation = client.get("/openapi.json").json()["paths"]["/v1/reports"]["post"]
+    schema = operation["requestBody"]["content"]["application/json"]["schema"]
+    assert {"channel", "message_id", "text"} <= set(schema["required"])
+    assert "$ref" not in json.dumps(schema)
