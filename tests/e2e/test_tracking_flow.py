@@ -99,6 +99,21 @@ def _stats(system: System, **params: str) -> dict[str, Any]:
     return body
 
 
+def _stats_until(system: System, key: str, value: int, timeout: float = 480.0) -> dict[str, Any]:
+    """The walk-in figures once `key` reaches `value`; the last figures seen if never."""
+    seen: list[dict[str, Any]] = [{}]
+
+    def reached() -> dict[str, Any] | None:
+        seen[0] = _stats(system, **WALK_IN)
+        return seen[0] if seen[0][key] == value else None
+
+    try:
+        return dict(_until(reached, timeout))
+    except AssertionError as error:
+        figures = {k: seen[0].get(k) for k in ("total", "received", "resolved", "by_status")}
+        raise AssertionError(f"{key} never reached {value}: {figures}") from error
+
+
 def _routed(system: System, expected: int) -> list[c.ReportRouted]:
     """What the bodies' systems read on their own topics (this module's reports only)."""
     found: list[c.ReportRouted] = []
@@ -139,12 +154,12 @@ def test_335_reports_flow_in_and_the_bodies_systems_resolve_331(system: System) 
             [(topics.INTAKE, m.key.encode(), codec.encode(m), codec.headers(m)) for m in messages],
         )
     )
-    _until(lambda: _stats(system, **WALK_IN)["received"] == REPORTS)
+    _stats_until(system, "received", REPORTS)
     routed = _routed(system, REPORTS)
     assert len({r.report_id for r in routed}) == REPORTS
     actions = [record for item in routed[:RESOLVED] for record in _resolution(item)]
     asyncio.run(_send_all(system.kafka, actions))
-    stats = _until(lambda: (s := _stats(system, **WALK_IN))["resolved"] == RESOLVED and s)
+    stats = _stats_until(system, "resolved", RESOLVED)
     assert (stats["total"], stats["received"], stats["resolved"], stats["in_progress"]) == (
         REPORTS,
         REPORTS,
