@@ -85,8 +85,11 @@ def test_http_front_answers_201_then_200_and_4xx_for_bad_bodies(system: System) 
         timeout=60,
     )
     assert deep.status_code == 400
-    nul = post(system, body("air mati\u0000 sejak pagi", phone()))
-    assert (nul.status_code, "text" in nul.text) == (422, True)
+    dirty_id = {**body("air mati sejak pagi", phone()), "message_id": "e2e-\u0000"}
+    refused = post(system, dirty_id)
+    assert (refused.status_code, "message_id" in refused.text) == (422, True)
+    nul = post(system, body("air mati\u0000 sejak pagi di gang kami", phone()))
+    assert (nul.status_code, nul.json()["status"]) == (201, "accepted"), nul.text
     anonymous = httpx.post(f"{system.url('intake')}/v1/reports", json=payload, timeout=60)
     assert anonymous.status_code == 401
     assert post(system, payload, role="analyst").status_code == 403
