@@ -30,9 +30,12 @@ class Record:
     fingerprint: tuple[str, str] | None
 
 
-def fingerprint(channel: str, text: str) -> tuple[str, str]:
-    """What ties a ReportReceived to the adapter message it came from (texts are unique)."""
-    return channel, text
+def fingerprint(channel: str, address: str) -> tuple[str, str]:
+    """What ties a ReportReceived to the adapter message it came from: its unique address.
+
+    Not the text: intake may rewrite it (an SMS keyword such as "Lapor min, " taken off).
+    """
+    return channel, address
 
 
 class Generator:
@@ -88,7 +91,7 @@ class Generator:
             message.key.encode(),
             codec.encode(message),
             codec.headers(message),
-            fingerprint(channel.value, text),
+            fingerprint(channel.value, address),
         )
 
     def address(self, n: int) -> str:

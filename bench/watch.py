@@ -83,7 +83,8 @@ class Watch:
         if headers.get("event_type") != b"ReportReceived" or value is None:
             return
         event = json.loads(value)
-        intake_key = self.expected.get(fingerprint(event["channel"], event["text"]))
+        address = (event.get("location") or {}).get("address") or ""
+        intake_key = self.expected.get(fingerprint(event["channel"], address))
         journey = self.journeys.get(intake_key or "")
         if journey is None or journey.report_id is not None:
             return
