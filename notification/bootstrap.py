@@ -34,7 +34,7 @@ def bootstrap(
     application = NotificationApplication(
         env=event_store_env(common, SERVICE, env), composer=composer, clock=clock
     )
-    tokens = TokenStore(common.auth_tokens)
+    tokens = TokenStore(common.auth_tokens, common.auth_tokens_file)
     return ServiceSpec(
         name=SERVICE,
         common=common,

@@ -44,7 +44,7 @@ def bootstrap(
     )
     bodies = BodyDirectory.from_shared(settings.triage_code)
     app = RoutingApplication(router=router, clock=clock, bodies=bodies, env=store)
-    tokens = TokenStore(common.auth_tokens)
+    tokens = TokenStore(common.auth_tokens, common.auth_tokens_file)
     return ServiceSpec(
         name=SERVICE,
         common=common,

@@ -10,7 +10,7 @@ from typing import Annotated, Any
 
 import typer
 
-from services.cli import client, deadletters, dev, projections
+from services.cli import client, deadletters, dev, faces, projections, tokens
 from services.cli.kafka_access import kafka_access_app
 from services.cli.state import SERVICES, DevState
 from services.cli.vault import vault_app
@@ -26,6 +26,7 @@ app.add_typer(kafka_access_app, name="kafka-access")
 app.add_typer(deadletters.app, name="deadletters")
 app.add_typer(projections.app, name="projections")
 app.add_typer(vault_app, name="vault")
+app.add_typer(tokens.app, name="tokens")
 log = get_logger("lapor")
 err = typer.echo
 
@@ -40,6 +41,9 @@ def serve(
     name: Annotated[str, typer.Argument(help="intake | routing | tracking | notification")],
 ) -> None:
     """Run one service in the foreground (what compose and `lapor dev up` start)."""
+    if name in faces.FACES:
+        _logging()
+        return faces.serve(name)
     if name not in SERVICES:
         raise typer.BadParameter(f"unknown service {name!r}; choose one of {', '.join(SERVICES)}")
     import uvicorn
@@ -74,6 +78,9 @@ def dev_up(
     typer.echo(f"KAFKA_BOOTSTRAP_SERVERS={state.kafka_bootstrap_servers}")
     for name in SERVICES:
         typer.echo(f"{name.upper()}_URL={state.urls[name]}")
+    typer.echo(f"OPEN311_URL={state.urls['open311']}/open311/v2")
+    typer.echo(f"WEB_URL={state.urls['web']}/")
+    typer.echo(f"DASHBOARD_URL={state.urls['web']}/dasbor")
 
 
 @dev_app.command("down")

@@ -218,6 +218,9 @@ def _feed_item(row: Any) -> FeedItem:
         kecamatan=row.kecamatan,
         kelurahan=row.kelurahan,
         attachments=_attachments(row),
+        due_at=row.due_at,
+        updated_at=row.updated_at,
+        channel=row.channel,
     )
 
 
@@ -242,6 +245,8 @@ def _view(row: Any, events: list[TimelineEntry]) -> CaseView:
         location={key: row[key] for key in _LOCATION if row[key] is not None},
         events=tuple(events),
         attachments=_attachments_of(row),
+        category=row["category"],
+        updated_at=row["updated_at"],
     )
 
 

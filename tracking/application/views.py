@@ -39,6 +39,8 @@ class CaseView:
     location: dict[str, Any] = field(default_factory=dict)
     events: tuple[TimelineEntry, ...] = ()
     attachments: tuple[str, ...] = ()
+    category: str | None = None
+    updated_at: datetime | None = None
 
     def without_content(self) -> CaseView:
         """The case with its text, place and the bodies' words left out (for `rahasia`)."""
@@ -92,6 +94,9 @@ class FeedItem:
     kecamatan: str | None = None
     kelurahan: str | None = None
     attachments: tuple[str, ...] = ()
+    due_at: datetime | None = None
+    updated_at: datetime | None = None
+    channel: str | None = None
 
 
 class CaseViews(Protocol):

@@ -51,6 +51,10 @@ class ReportStatusPublic(BaseModel):
     text: str | None = None
     location: LocationPublic | None = None
     attachments: list[str] = []
+    rahasia: bool = False
+    channel: str | None = None
+    category: str | None = None
+    updated_at: datetime | None = None
 
     @classmethod
     def of(cls, view: CaseView) -> ReportStatusPublic:
@@ -79,6 +83,10 @@ class ReportStatusPublic(BaseModel):
             text=view.text,
             location=LocationPublic(**view.location) if view.location else None,
             attachments=list(view.attachments),
+            rahasia=view.rahasia,
+            channel=view.channel,
+            category=view.category,
+            updated_at=_wita(view.updated_at) if view.updated_at else None,
         )
 
 
@@ -175,6 +183,9 @@ class FeedItemPublic(BaseModel):
     kecamatan: str | None
     kelurahan: str | None
     attachments: list[str]
+    due_at: datetime | None = None
+    updated_at: datetime | None = None
+    channel: str | None = None
 
 
 class FeedPage(BaseModel):
