@@ -17,7 +17,7 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 infra: install
-	bash deploy/system-deps.sh
+	bash deploy/system-deps.sh --with-browser
 	bash deploy/kafka.sh install
 
 run: infra

@@ -68,13 +68,14 @@ class TokenStore:
         self._digests = {d: _grant(entry) for d, entry in digests.items()}
         self._path = path
         self._issued: dict[str, tuple[str, str]] = {}
-        self._seen: float | None = None
+        self._seen: tuple[int, int] | None = None
 
     def _current(self) -> dict[str, tuple[str, str]]:
         if self._path is None:
             return self._digests
         try:
-            changed = self._path.stat().st_mtime
+            stat = self._path.stat()
+            changed = (stat.st_mtime_ns, stat.st_size)
         except FileNotFoundError:
             self._issued, self._seen = {}, None
             return self._digests
