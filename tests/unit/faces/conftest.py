@@ -62,6 +62,8 @@ class FakeServices:
     outcome: str = "accepted"
     recorded: dict[str, str] = field(default_factory=dict)
     stats: dict[str, Any] = field(default_factory=dict)
+    queues: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    csv: str = "tracking_id\n"
 
     def handle(self, request: httpx.Request) -> httpx.Response:
         path, token = request.url.path, request.headers.get("authorization", "")[7:]
@@ -81,7 +83,27 @@ class FakeServices:
             (r"/v1/stats", "GET", self.read_stats),
             (r"/v1/skpd/([^/]+)/reports", "GET", self.desk),
             (r"/v1/skpd/([^/]+)/reports/([^/]+)/actions", "POST", self.act),
+            (r"/v1/held", "GET", self.listing("held")),
+            (r"/v1/triage", "GET", self.listing("triage")),
+            (r"/v1/reports.csv", "GET", self.reports_csv),
+            (r"/v1/held/([^/]+)/(verify|archive)", "POST", self.admin_move),
+            (r"/v1/reports/([^/]+)/disposition", "POST", self.admin_move),
         ]
+
+    def listing(self, name: str) -> Any:
+        def answer(_: httpx.Request, token: str) -> httpx.Response:
+            if token != "admin-token":
+                return httpx.Response(403, json={"detail": "admin only"})
+            return httpx.Response(200, json=self.queues.get(name, []))
+
+        return answer
+
+    def reports_csv(self, _: httpx.Request, token: str) -> httpx.Response:
+        return httpx.Response(200, text=self.csv, headers={"content-type": "text/csv"})
+
+    def admin_move(self, request: httpx.Request, token: str, *where: str) -> httpx.Response:
+        self.actions.append(("/".join(where), json.loads(request.content or b"{}"), token))
+        return httpx.Response(200, json={"tracking_id": where[0]})
 
     def submit(self, request: httpx.Request, token: str) -> httpx.Response:
         if token != ADAPTER:

@@ -137,6 +137,7 @@ def test_list_filters_and_defaults(client: TestClient, fake: FakeServices) -> No
         report("LPR-NEW00001", status="Arsip"),
         report("LPR-NEW00002", skpd={"code": "PDAM", "name": "PDAM"}),
     ]
+
     def ids(query: str) -> list[str]:
         found = client.get(f"{BASE}/requests.json?{query}").json()
         return [r["service_request_id"] for r in found]

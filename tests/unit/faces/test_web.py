@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -140,3 +141,42 @@ def test_desk_order_puts_overdue_then_nearest_deadline_first() -> None:
         {"tracking_id": "d", "overdue": False, "due_at": "2026-12-02", "received_at": "3"},
     ]
     assert [i["tracking_id"] for i in desk_order(items)] == ["c", "d", "a", "b"]
+
+
+def test_admin_sees_held_triage_and_escalated_and_decides(
+    client: TestClient, fake: FakeServices, tokens_file: Path
+) -> None:
+    fake.queues = {
+        "held": [{"tracking_id": "LPR-HELD0001", "report_id": "r1", "since": "2026-11-30T01:00:00Z",
+                  "reason": "teks terlalu pendek", "possible_duplicate_of": None, "flag": None}],
+        "triage": [{"tracking_id": "LPR-TRIA0001", "report_id": "r2", "title": "Banjir",
+                    "excerpt": "Banjir di gang", "reason": "skor rendah",
+                    "candidates": [{"code": "DPUPR", "score": 0.41}],
+                    "since": "2026-11-30T01:00:00Z"}],
+    }  # fmt: skip
+    fake.csv = (
+        "tracking_id,status,skpd_code,skpd_name,due_at,escalations\n"
+        "LPR-ESCA0001,Terdisposisi: Belum Ditindaklanjuti,DLH,Dinas LH,2026-11-20T00:00:00Z,1\n"
+        "LPR-DONE0001,Terdisposisi: Selesai,DLH,Dinas LH,2026-11-20T00:00:00Z,1\n"
+        "LPR-CALM0001,Terdisposisi: Sedang Diproses,DLH,Dinas LH,,0\n"
+    )
+    assert client.get("/staf/admin", follow_redirects=False).status_code == 303
+    store_token = "admin-token"
+    tokens_file.write_text(
+        json.dumps({digest(store_token): {"role": "admin", "name": "Admin Kota"}})
+    )
+    page = client.post("/staf/masuk", data={"token": store_token})
+    assert page.url.path == "/staf/admin"
+    for shown in ("LPR-HELD0001", "LPR-TRIA0001", "DPUPR (skor 0.41)", "LPR-ESCA0001"):
+        assert shown in page.text
+    assert "LPR-DONE0001" not in page.text and "LPR-CALM0001" not in page.text
+    client.post("/staf/admin/ditahan/LPR-HELD0001/archive", data={"reason": "bukan wewenang"})
+    client.post("/staf/admin/triase/LPR-TRIA0001", data={"skpd_code": "DPUPR", "reason": ""})
+    assert fake.actions == [
+        ("LPR-HELD0001/archive", {"reason": "bukan wewenang"}, store_token),
+        (
+            "LPR-TRIA0001",
+            {"skpd_code": "DPUPR", "reason": "disposisi oleh Admin Kota"},
+            store_token,
+        ),
+    ]
