@@ -9,6 +9,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from services.edge.catalogue import category
 from shared.contracts import Channel, IntakeMessage, Location, Reporter, ReportKind
 from shared.geography import find_place
 
@@ -36,6 +37,7 @@ def message_of(fields: dict[str, str], now: datetime) -> Submission:
             occurred_at=now,
             received_at=now,
             kind=ReportKind(_attribute(fields, "jenis") or ReportKind.PENGADUAN.value),
+            title=_title(fields),
             text=description,
             location=_location(fields),
             reporter=_reporter(fields, token),
@@ -47,6 +49,11 @@ def message_of(fields: dict[str, str], now: datetime) -> Submission:
     except ValidationError as error:
         raise ValueError(_first_problem(error)) from error
     return Submission(token, message.wire())
+
+
+def _title(fields: dict[str, str]) -> str:
+    found = category(fields.get("service_code", "").strip())
+    return found.name if found else ""
 
 
 def _attribute(fields: dict[str, str], name: str) -> str:

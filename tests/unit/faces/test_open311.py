@@ -60,6 +60,7 @@ def test_post_then_poll_the_token_reaches_the_service_request_id(
     sent = fake.submitted[0]
     assert sent["channel"] == "open311" and sent["message_id"] == token
     assert sent["category"] == "lampu-jalan" and sent["anonim"] is True
+    assert sent["title"] == "Lampu penerangan jalan"
     assert sent["attachments"] == ["https://f.example/a.jpg"]
     assert sent["location"]["kelurahan"] == "Kelayan Dalam"
     polled = client.get(f"{BASE}/tokens/{token}.json")
