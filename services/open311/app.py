@@ -17,7 +17,9 @@ from services.open311 import documents
 from services.open311.submit import Submission, message_of
 from services.open311.xml import render
 from shared.clock import Clock, SystemClock
+from shared.logging import get_logger
 
+log = get_logger("open311")
 BASE = "/open311/v2"
 WINDOW = timedelta(days=90)
 LIMIT = 1000
@@ -67,7 +69,9 @@ def build(
         return answer(documents.error(error.status, error.description), fmt, "errors", error.status)
 
     @app.exception_handler(Unavailable)
-    async def unavailable(request: Request, error: Unavailable) -> Response:
+    @app.exception_handler(BackendError)
+    async def unavailable(request: Request, error: Exception) -> Response:
+        log.warning("open311.backend_failed", path=request.url.path, error=str(error))
         fmt = "xml" if request.url.path.endswith(".xml") else "json"
         return answer(documents.error(503, "layanan sedang tidak tersedia"), fmt, "errors", 503)
 

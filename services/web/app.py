@@ -55,7 +55,8 @@ def build(
     app.include_router(staff.router(backends, settings, tokens, templates))
 
     @app.exception_handler(Unavailable)
-    async def unavailable(request: Request, error: Unavailable) -> HTMLResponse:
+    @app.exception_handler(BackendError)
+    async def unavailable(request: Request, error: Exception) -> HTMLResponse:
         return templates.TemplateResponse(
             request,
             "pesan.html",

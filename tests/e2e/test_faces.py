@@ -102,7 +102,9 @@ def test_open311_post_then_poll_reaches_the_request_and_every_answer_validates(
         item["service_code"] == "air-minum" and item["media_url"] == "https://foto.example/pipa.jpg"
     )
     assert not PERSONAL & set(item) and "Rahmat" not in one.text and "081234567890" not in one.text
-    listed = httpx.get(f"{base}/requests.json", params={"service_code": "air-minum"}).json()
+    answered = httpx.get(f"{base}/requests.json", params={"service_code": "air-minum"}, timeout=60)
+    assert answered.status_code == 200, answered.text + system.log_tail("open311")
+    listed = answered.json()
     check(listed, "requests.json")
     assert request_id in {r["service_request_id"] for r in listed}
     refused = httpx.post(f"{base}/requests.json", data={**form, "api_key": "bukan-kunci"})
