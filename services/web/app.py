@@ -10,7 +10,7 @@ from fastapi.responses import HTMLResponse
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 
-from services.edge.backends import Backends, Unavailable, closing
+from services.edge.backends import BackendError, Backends, Unavailable, closing
 from services.edge.health import health_router
 from services.edge.settings import EdgeSettings
 from services.web import citizen, dashboard, staff
