@@ -23,7 +23,7 @@ $(MODEL): $(STAMP) $(wildcard routing/data/*.csv routing/data/corpus/*) $(wildca
 	$(BIN)/lapor routing train --output $(MODEL)
 
 infra: install
-	bash deploy/system-deps.sh
+	bash deploy/system-deps.sh --with-browser
 	bash deploy/kafka.sh install
 
 run: infra

@@ -72,7 +72,7 @@ def bootstrap(
         sms_channels=settings.sms_form_channels,
         env=store_env,
     )
-    tokens = TokenStore(common.auth_tokens)
+    tokens = TokenStore(common.auth_tokens, common.auth_tokens_file)
     return ServiceSpec(
         name=SERVICE,
         common=common,

@@ -56,7 +56,7 @@ def bootstrap(
         delivery=settings.delivery(),
     )
     scheduler = Scheduler(application, calendar or IndonesianWorkingDays())
-    tokens = TokenStore(common.auth_tokens)
+    tokens = TokenStore(common.auth_tokens, common.auth_tokens_file)
     return ServiceSpec(
         name=SERVICE,
         common=common,

@@ -53,7 +53,7 @@ def bootstrap(
         env=store,
         escalate_after=settings.escalate_after_returns,
     )
-    tokens = TokenStore(common.auth_tokens)
+    tokens = TokenStore(common.auth_tokens, common.auth_tokens_file)
     return ServiceSpec(
         name=SERVICE,
         common=common,

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import json
 import re
 import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass
+from pathlib import Path
 
 ROLES = ("adapter", "admin", "analyst", "notification")
 SKPD_ROLE = re.compile(r"^skpd:[A-Z0-9-]+$")
@@ -38,7 +40,7 @@ def new_token() -> str:
 
 @dataclass(frozen=True)
 class Principal:
-    """Who is calling: a role, for an SKPD its body code, and the holder's name if known."""
+    """Who is calling: a role, for an SKPD its body code, and the person's name if issued one."""
 
     role: str
     name: str = ""
@@ -48,25 +50,40 @@ class Principal:
         return self.role.split(":", 1)[1] if self.role.startswith("skpd:") else None
 
 
-# A digest's holder: a role, or (the same JSON, later form) {"role": ..., "name": ...}.
-Holder = str | Mapping[str, str]
+Entry = str | Mapping[str, str]
+"""A stored token: its role, or `{"role": ..., "name": ...}` for a person's token."""
 
 
-def _holder(value: Holder) -> tuple[str, str]:
-    if isinstance(value, str):
-        return value, ""
-    return str(value.get("role", "")), str(value.get("name", ""))
+def _grant(entry: Entry) -> tuple[str, str]:
+    role, name = (entry, "") if isinstance(entry, str) else (entry["role"], entry.get("name", ""))
+    if not is_role(role):
+        raise ValueError(f"unknown role {role!r}")
+    return role, name
 
 
 class TokenStore:
-    """Known token digests and their roles (and, when given, their holders' names)."""
+    """Known token digests with roles and names, plus a file of issued tokens re-read on change."""
 
-    def __init__(self, digests: Mapping[str, Holder]) -> None:
-        holders = {key: _holder(value) for key, value in digests.items()}
-        for role, _ in holders.values():
-            if not is_role(role):
-                raise ValueError(f"unknown role {role!r}")
-        self._digests = holders
+    def __init__(self, digests: Mapping[str, Entry], path: Path | None = None) -> None:
+        self._digests = {d: _grant(entry) for d, entry in digests.items()}
+        self._path = path
+        self._issued: dict[str, tuple[str, str]] = {}
+        self._seen: tuple[int, int] | None = None
+
+    def _current(self) -> dict[str, tuple[str, str]]:
+        if self._path is None:
+            return self._digests
+        try:
+            stat = self._path.stat()
+            changed = (stat.st_mtime_ns, stat.st_size)
+        except FileNotFoundError:
+            self._issued, self._seen = {}, None
+            return self._digests
+        if changed != self._seen:
+            stored = json.loads(self._path.read_text(encoding="utf-8"))
+            self._issued = {d: _grant(entry) for d, entry in stored.items()}
+            self._seen = changed
+        return {**self._digests, **self._issued}
 
     def authenticate(self, token: str | None) -> Principal:
         """The principal of a token, or Unauthenticated."""
@@ -74,9 +91,9 @@ class TokenStore:
             raise Unauthenticated("a bearer token is required")
         presented = digest(token)
         found: tuple[str, str] | None = None
-        for stored, holder in self._digests.items():
+        for stored, grant in self._current().items():
             if hmac.compare_digest(stored, presented):
-                found = holder
+                found = grant
         if found is None:
             raise Unauthenticated("unknown token")
         return Principal(*found)

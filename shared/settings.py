@@ -37,8 +37,13 @@ class CommonSettings(BaseSettings):
     state_dir: Path = Path(".lapor")
     auth_tokens: dict[str, str | dict[str, str]] = Field(
         default_factory=dict,
-        description="JSON object: SHA-256 hex digest of a bearer token -> role "
-        '(or {"role": ..., "name": ...} naming its holder)',
+        description="JSON object: SHA-256 hex digest of a bearer token -> role, or "
+        '{"role": ..., "name": ...} for a person\'s token',
+    )
+    auth_tokens_file: Path | None = Field(
+        default=None,
+        description="A JSON file of issued tokens (`lapor tokens issue|revoke`), digest -> "
+        "{role, name}; re-read when it changes",
     )
     test_mode: bool = Field(default=False, description="Enables the clock endpoint for tests")
     max_message_bytes: int = 65_536

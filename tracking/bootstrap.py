@@ -88,7 +88,7 @@ def assemble(
         max_attempts=settings.projector_max_attempts,
     )
     watch = DeadlineWatch(app, views, clock, interval_seconds=settings.deadline_check_seconds)
-    tokens = TokenStore(common.auth_tokens)
+    tokens = TokenStore(common.auth_tokens, common.auth_tokens_file)
     return TrackingParts(app, engine, views, projector, watch, tokens, clock)
 
 

@@ -16,7 +16,15 @@ from pathlib import Path
 import httpx
 
 from services.cli import kafka_access
-from services.cli.state import DEFAULT_PORTS, SERVICES, DevState, project_root, state_dir
+from services.cli.state import (
+    DEFAULT_PORTS,
+    FACE_PORTS,
+    FACES,
+    SERVICES,
+    DevState,
+    project_root,
+    state_dir,
+)
 from shared.messaging.admin import ensure_topics
 from shared.messaging.kafka_auth import security_options
 
@@ -84,7 +92,9 @@ def ready(url: str) -> bool:
         return False
 
 
-def start_service(name: str, folder: Path, state: DevState) -> int:
+def start_service(
+    name: str, folder: Path, state: DevState, extra_env: dict[str, str] | None = None
+) -> int:
     """Start one service detached: own session, no inherited stdio, absolute paths."""
     logs = folder / "logs"
     logs.mkdir(parents=True, exist_ok=True)
@@ -93,9 +103,11 @@ def start_service(name: str, folder: Path, state: DevState) -> int:
         "LAPOR_STATE_DIR": str(folder),
         "LAPOR_KAFKA_BOOTSTRAP_SERVERS": state.kafka_bootstrap_servers,
         "LAPOR_AUTH_TOKENS": json.dumps(state.token_digests()),
-        f"LAPOR_{name.upper()}_PORT": str(DEFAULT_PORTS[name]),
+        "LAPOR_AUTH_TOKENS_FILE": str(folder / "tokens.json"),
+        f"LAPOR_{name.upper()}_PORT": str({**DEFAULT_PORTS, **FACE_PORTS}[name]),
+        **(extra_env or {}),
     }
-    if state.kafka_secure:  # each service logs in as its own principal
+    if state.kafka_secure and name in SERVICES:  # each service logs in as its own principal
         env.update(kafka_access.principal_env(state.kafka_bootstrap_servers, folder, name))
     # not resolve(): the virtual environment's python is a symlink to the base interpreter
     python = Path(os.path.abspath(sys.executable))
@@ -138,6 +150,7 @@ def up(timeout: float = 180.0, secure: bool = False) -> DevState:
         if port_in_use(DEFAULT_PORTS[name]):
             raise DevError(f"port {DEFAULT_PORTS[name]} ({name}) is already in use")
         state.pids[name] = start_service(name, folder, state)
+    _start_faces(folder, state)
     state.save(folder)
     _wait_ready(state, folder, timeout)
     from services.cli import email
@@ -153,9 +166,27 @@ async def _secure_broker(bootstrap_servers: str, folder: Path) -> None:
     await kafka_access.apply(admin, kafka_access.secrets_path(folder))
 
 
+def _start_faces(folder: Path, state: DevState) -> None:
+    """Open311 and the web pages: edge processes that call the services over HTTP."""
+    extra = {
+        "LAPOR_WEB_ADAPTER_TOKEN": state.tokens["adapter"],
+        "LAPOR_WEB_ANALYST_TOKEN": state.tokens["analyst"],
+        "LAPOR_OPEN311_ADAPTER_TOKEN": state.tokens["adapter"],
+        **{f"LAPOR_{name.upper()}_URL": state.urls[name] for name in SERVICES},
+    }
+    for name in FACES:
+        url = f"http://127.0.0.1:{FACE_PORTS[name]}"
+        state.urls[name] = url
+        if alive(state.pids.get(name)) and ready(url):
+            continue
+        if port_in_use(FACE_PORTS[name]):
+            raise DevError(f"port {FACE_PORTS[name]} ({name}) is already in use")
+        state.pids[name] = start_service(name, folder, state, extra)
+
+
 def _wait_ready(state: DevState, folder: Path, timeout: float) -> None:
     deadline = time.monotonic() + timeout
-    waiting = set(SERVICES)
+    waiting = set(SERVICES) | set(FACES)
     while waiting:
         for name in sorted(waiting):
             if ready(state.urls[name]):

@@ -10,7 +10,7 @@ from typing import Annotated, Any
 
 import typer
 
-from services.cli import client, deadletters, dev, projections, routing
+from services.cli import client, deadletters, dev, faces, projections, routing, tokens
 from services.cli import email as email_cli
 from services.cli.kafka_access import kafka_access_app, secrets_path
 from services.cli.state import SERVICES, DevState
@@ -30,6 +30,7 @@ app.add_typer(vault_app, name="vault")
 app.command("bench")(importlib.import_module("services.cli.bench").bench)
 app.add_typer(routing.app, name="routing")
 app.command("route")(routing.route)
+app.add_typer(tokens.app, name="tokens")
 log = get_logger("lapor")
 err = typer.echo
 
@@ -48,6 +49,9 @@ def serve(
     """Run one service in the foreground (what compose and `lapor dev up` start)."""
     if name == email_cli.ADAPTER:
         return email_cli.serve_email_adapter()
+    if name in faces.FACES:
+        _logging()
+        return faces.serve(name)
     if name not in SERVICES:
         raise typer.BadParameter(f"unknown service {name!r}; choose one of {', '.join(SERVICES)}")
     import uvicorn
@@ -85,6 +89,9 @@ def dev_up(
         typer.echo(f"KAFKA_CREDENTIALS={secrets_path()}")
     for name in SERVICES:
         typer.echo(f"{name.upper()}_URL={state.urls[name]}")
+    typer.echo(f"OPEN311_URL={state.urls['open311']}/open311/v2")
+    typer.echo(f"WEB_URL={state.urls['web']}/")
+    typer.echo(f"DASHBOARD_URL={state.urls['web']}/dasbor")
     for line in email_cli.endpoint_lines(state):
         typer.echo(line)
 

@@ -12,6 +12,8 @@ from shared.directory import body_codes
 
 SERVICES = ("intake", "routing", "tracking", "notification")
 DEFAULT_PORTS = {"intake": 8101, "routing": 8102, "tracking": 8103, "notification": 8104}
+FACES = ("open311", "web")
+FACE_PORTS = {"open311": 8105, "web": 8106}
 
 
 def state_dir() -> Path:

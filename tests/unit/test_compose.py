@@ -24,6 +24,7 @@ from pydantic import SecretStr, ValidationError
 from pydantic_settings import BaseSettings
 from typer.testing import CliRunner
 
+from services.edge.settings import EdgeSettings
 from shared.auth import digest, is_role
 from shared.settings import CommonSettings
 
@@ -42,6 +43,7 @@ EDGES = {
     "email-adapter": (8107, "EMAIL", "services.email_adapter.settings:EmailAdapterSettings"),
 }
 SMTP_SINK = ("smtp-sink", 8025)
+FACE_PORTS = {"open311": 8105, "web": 8106}
 APP_WAITS_FOR = {
     "kafka": "service_healthy",
     "postgres": "service_healthy",
@@ -186,6 +188,8 @@ def setting_for(variable: str) -> tuple[type[BaseSettings], str, str]:
             settings = edge_settings(path)
             field = field_named(settings, variable, rest.removeprefix(f"{prefix}_").lower())
             return settings, field, f"LAPOR_{prefix}_"
+    if rest.lower() in EdgeSettings.model_fields:  # the faces' own settings
+        return EdgeSettings, rest.lower(), "LAPOR_"
     for context in CONTEXTS:
         if rest.startswith(f"{context.upper()}_"):
             field = rest.removeprefix(f"{context.upper()}_").lower()
@@ -221,7 +225,7 @@ def test_compose_has_the_infrastructure_and_the_four_services():
 
 
 def test_the_topic_job_and_the_four_services_run_our_image():
-    assert set(lapor_services()) == {"topics", *APP_PORTS, *EDGES, SMTP_SINK[0]}
+    assert set(lapor_services()) == {"topics", *APP_PORTS, *EDGES, SMTP_SINK[0], *FACE_PORTS}
     for name in lapor_services():
         build = services()[name].get("build")
         assert build == {"context": ".", "dockerfile": "deploy/Dockerfile"}, (name, build)
@@ -588,3 +592,28 @@ def test_every_lapor_variable_of_the_secure_profile_validates(
         assert field in owner.model_fields, f"{name}: {variable} is no setting"
         assert same_value(getattr(owner(), field), raw), f"{name}: {variable}"
     parse_lapor_command_line(secure_compose()["services"][name]["command"])
+
+
+@pytest.mark.parametrize("face", FACE_PORTS)
+def test_each_face_serves_publishes_its_port_and_checks_its_health_there(face: str):
+    port = FACE_PORTS[face]
+    assert services()[face]["command"] == ["serve", face]
+    assert published_ports(face) == [(port, port)]
+    assert urlsplit(healthcheck_url(face)).port == port
+    assert environment(face)[f"LAPOR_{face.upper()}_HOST"] == "0.0.0.0"
+
+
+@pytest.mark.parametrize("face", FACE_PORTS)
+def test_each_face_calls_the_services_by_their_compose_names_once_they_are_healthy(face: str):
+    env = environment(face)
+    for context in ("intake", "routing", "tracking"):
+        url = urlsplit(env[f"LAPOR_{context.upper()}_URL"])
+        assert (url.hostname, url.port) == (context, APP_PORTS[context])
+        assert depends_on(face)[context] == "service_healthy"
+
+
+def test_the_faces_submit_and_read_with_documented_development_tokens():
+    known = documented_tokens()
+    for variable in ("LAPOR_WEB_ADAPTER_TOKEN", "LAPOR_WEB_ANALYST_TOKEN"):
+        assert known[environment("web")[variable]] in ("adapter", "analyst")
+    assert known[environment("open311")["LAPOR_OPEN311_ADAPTER_TOKEN"]] == "adapter"

@@ -218,6 +218,9 @@ def _feed_item(row: Any) -> FeedItem:
         kecamatan=row.kecamatan,
         kelurahan=row.kelurahan,
         attachments=_attachments(row),
+        due_at=row.due_at,
+        updated_at=row.updated_at,
+        channel=row.channel,
     )
 
 
@@ -243,6 +246,8 @@ def _view(row: Any, events: list[TimelineEntry]) -> CaseView:
         events=tuple(events),
         attachments=_attachments_of(row),
         closed_at=row["closed_at"],
+        category=row["category"],
+        updated_at=row["updated_at"],
     )
 
 

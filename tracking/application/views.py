@@ -40,6 +40,8 @@ class CaseView:
     events: tuple[TimelineEntry, ...] = ()
     attachments: tuple[str, ...] = ()
     closed_at: datetime | None = None
+    category: str | None = None
+    updated_at: datetime | None = None
 
     def without_content(self) -> CaseView:
         """The case with its text, place and the bodies' words left out (for `rahasia`)."""
@@ -93,6 +95,9 @@ class FeedItem:
     kecamatan: str | None = None
     kelurahan: str | None = None
     attachments: tuple[str, ...] = ()
+    due_at: datetime | None = None
+    updated_at: datetime | None = None
+    channel: str | None = None
 
 
 class CaseViews(Protocol):

@@ -75,9 +75,11 @@ def public_router(views: CaseViews) -> APIRouter:
 
 
 def _feed_item(item: Any) -> FeedItemPublic:
-    skpd = BodyPublic(code=item.skpd_code, name=item.skpd_name or item.skpd_code)
+    skpd = None  # a report not yet disposed (held, awaiting triage) has no body
+    if item.skpd_code:
+        skpd = BodyPublic(code=item.skpd_code, name=item.skpd_name or item.skpd_code)
     fields = {k: v for k, v in vars(item).items() if k not in ("skpd_code", "skpd_name")}
-    return FeedItemPublic(**fields, skpd=skpd if item.skpd_code else None)
+    return FeedItemPublic(**fields, skpd=skpd)
 
 
 def stats_filter(

@@ -53,6 +53,10 @@ class ReportStatusPublic(BaseModel):
     attachments: list[str] = []
     closed: bool = False  # the dialogue is over (Open311 `closed`); the bucket stays as it was
     closed_at: datetime | None = None
+    rahasia: bool = False
+    channel: str | None = None
+    category: str | None = None
+    updated_at: datetime | None = None
 
     @classmethod
     def of(cls, view: CaseView) -> ReportStatusPublic:
@@ -83,6 +87,10 @@ class ReportStatusPublic(BaseModel):
             attachments=list(view.attachments),
             closed=view.closed_at is not None,
             closed_at=_wita(view.closed_at) if view.closed_at else None,
+            rahasia=view.rahasia,
+            channel=view.channel,
+            category=view.category,
+            updated_at=_wita(view.updated_at) if view.updated_at else None,
         )
 
 
@@ -179,6 +187,9 @@ class FeedItemPublic(BaseModel):
     kecamatan: str | None
     kelurahan: str | None
     attachments: list[str]
+    due_at: datetime | None = None
+    updated_at: datetime | None = None
+    channel: str | None = None
 
 
 class FeedPage(BaseModel):

@@ -1,0 +1,288 @@
+"""Open311 GeoReport v2 routes at `/open311/v2`: services, requests, tokens, discovery."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from fastapi import APIRouter, FastAPI, Request
+from fastapi.responses import JSONResponse, Response
+
+from services.edge.backends import BackendError, Backends, Unavailable, closing
+from services.edge.catalogue import category
+from services.edge.forms import FormRefused, read_form
+from services.edge.health import health_router
+from services.edge.settings import EdgeSettings
+from services.open311 import documents
+from services.open311.submit import Submission, message_of
+from services.open311.xml import render
+from shared.clock import Clock, SystemClock
+from shared.logging import get_logger
+
+log = get_logger("open311")
+BASE = "/open311/v2"
+WINDOW = timedelta(days=90)
+LIMIT = 1000
+CHANGED = "2026-12-01T00:00:00+08:00"
+WITA = timedelta(hours=8)
+
+
+class Open311Error(Exception):
+    """A request GeoReport answers with an error document (400, 403 or 404)."""
+
+    def __init__(self, status: int, description: str) -> None:
+        super().__init__(description)
+        self.status = status
+        self.description = description
+
+
+def answer(document: Any, fmt: str, root: str, status: int = 200) -> Response:
+    """The document as JSON or as XML under `root`."""
+    if fmt == "xml":
+        return Response(render(root, document), status, media_type="text/xml; charset=utf-8")
+    return JSONResponse(document, status)
+
+
+def _format(fmt: str) -> str:
+    if fmt not in ("json", "xml"):
+        raise Open311Error(404, f"format {fmt!r} tidak dikenal; gunakan .json atau .xml")
+    return fmt
+
+
+def build(
+    settings: EdgeSettings | None = None,
+    backends: Backends | None = None,
+    clock: Clock | None = None,
+) -> FastAPI:
+    """The Open311 application bound to the services it reads and writes through."""
+    settings = settings or EdgeSettings()
+    backends = backends or Backends(settings)
+    app = FastAPI(
+        title="LAPOR! Banjarmasin Open311 GeoReport v2", version="2", lifespan=closing(backends)
+    )
+    app.include_router(health_router(backends, ("intake", "tracking")))
+    app.include_router(_routes(backends, settings, clock or SystemClock()))
+
+    @app.exception_handler(Open311Error)
+    async def refused(request: Request, error: Open311Error) -> Response:
+        fmt = "xml" if request.url.path.endswith(".xml") else "json"
+        return answer(documents.error(error.status, error.description), fmt, "errors", error.status)
+
+    @app.exception_handler(Unavailable)
+    @app.exception_handler(BackendError)
+    async def unavailable(request: Request, error: Exception) -> Response:
+        log.warning("open311.backend_failed", path=request.url.path, error=str(error))
+        fmt = "xml" if request.url.path.endswith(".xml") else "json"
+        return answer(documents.error(503, "layanan sedang tidak tersedia"), fmt, "errors", 503)
+
+    return app
+
+
+def _routes(backends: Backends, settings: EdgeSettings, clock: Clock) -> APIRouter:
+    router = APIRouter(prefix=BASE)
+
+    @router.get("/discovery.{fmt}")
+    def discovery(fmt: str, request: Request) -> Response:
+        """Where this GeoReport endpoint is and which formats it speaks."""
+        base = str(request.base_url).rstrip("/") + BASE
+        return answer(documents.discovery(base, CHANGED), _format(fmt), "discovery")
+
+    @router.get("/services.{fmt}")
+    def services(fmt: str) -> Response:
+        """Every service (problem category) a citizen may report."""
+        return answer(documents.services(), _format(fmt), "services")
+
+    @router.get("/services/{code}.{fmt}")
+    def definition(code: str, fmt: str) -> Response:
+        """A service's optional attributes (kind, anonim, rahasia)."""
+        fmt = _format(fmt)
+        found = documents.definition(code)
+        if found is None:
+            raise Open311Error(404, f"service_code {code!r} tidak dikenal")
+        return answer(found, fmt, "service_definition")
+
+    @router.post("/requests.{fmt}")
+    async def create(fmt: str, request: Request) -> Response:
+        """A new service request: through intake as the open311 channel."""
+        fmt = _format(fmt)
+        fields = await _form(request)
+        api_key = fields.get("api_key") or request.query_params.get("api_key")
+        if not api_key:
+            raise Open311Error(403, "api_key wajib diisi")
+        submission = _submission(fields, clock.now())
+        outcome = _submit(backends, submission, api_key)
+        return answer([outcome], fmt, "service_requests")
+
+    @router.get("/requests.{fmt}")
+    def listing(fmt: str, request: Request) -> Response:
+        """Public service requests with the spec's filters (90 days, at most 1,000)."""
+        fmt = _format(fmt)
+        found = _list(backends, dict(request.query_params), clock.now())
+        return answer(found, fmt, "service_requests")
+
+    @router.get("/requests/{service_request_id}.{fmt}")
+    def one(service_request_id: str, fmt: str) -> Response:
+        """One service request, as an array of one (the spec's text)."""
+        fmt = _format(fmt)
+        report = _public(backends, service_request_id)
+        if report is None:
+            raise Open311Error(404, f"service_request_id {service_request_id!r} tidak ditemukan")
+        return answer([documents.request(report)], fmt, "service_requests")
+
+    @router.get("/tokens/{token}.{fmt}")
+    def token(token: str, fmt: str, request: Request) -> Response:
+        """The service_request_id a POST's token became, once intake has recorded it."""
+        fmt = _format(fmt)
+        key = request.query_params.get("api_key") or _secret(settings)
+        if not key:
+            raise Open311Error(403, "api_key wajib diisi")
+        return answer([_token(backends, token, key)], fmt, "service_requests")
+
+    return router
+
+
+def _secret(settings: EdgeSettings) -> str | None:
+    secret = settings.open311_adapter_token
+    return secret.get_secret_value() if secret else None
+
+
+async def _form(request: Request) -> dict[str, str]:
+    try:
+        return await read_form(request)
+    except FormRefused as error:
+        raise Open311Error(400, str(error)) from error
+
+
+def _submission(fields: dict[str, str], now: datetime) -> Submission:
+    code = (fields.get("service_code") or "").strip()
+    if not code:
+        raise Open311Error(400, "service_code wajib diisi")
+    if category(code) is None:
+        raise Open311Error(400, f"service_code {code!r} tidak dikenal")
+    try:
+        return message_of(fields, now)
+    except ValueError as error:
+        raise Open311Error(400, str(error)) from error
+
+
+def _submit(backends: Backends, submission: Submission, api_key: str) -> dict[str, Any]:
+    reply = backends.submit(submission.message, api_key)
+    if reply.status_code in (401, 403):
+        raise Open311Error(403, "api_key tidak valid untuk mengirim laporan")
+    if reply.status_code == 202:
+        return {"token": submission.token, "service_notice": "Laporan sedang diproses"}
+    if reply.status_code not in (200, 201):
+        raise Open311Error(400, _problem(reply))
+    return _outcome(reply.json(), submission.token)
+
+
+def _outcome(status: dict[str, Any], token: str) -> dict[str, Any]:
+    notice = NOTICES.get(status.get("status", ""), status.get("status"))
+    if status.get("reason"):
+        notice = f"{notice}: {status['reason']}"
+    if status.get("tracking_id"):
+        return {"service_request_id": status["tracking_id"], "service_notice": notice}
+    return {"token": token, "service_notice": notice}
+
+
+NOTICES = {
+    "accepted": "Laporan diterima",
+    "held": "Laporan menunggu verifikasi admin",
+    "archived": "Laporan diarsipkan",
+    "duplicate": "Laporan yang sama sudah diterima",
+}
+
+
+def _problem(reply: Any) -> str:
+    try:
+        detail = reply.json().get("detail")
+    except ValueError:
+        detail = None
+    return f"laporan ditolak: {detail}" if detail else f"laporan ditolak ({reply.status_code})"
+
+
+def _token(backends: Backends, token: str, api_key: str) -> dict[str, Any]:
+    reply = backends.intake_status("open311", token, api_key)
+    if reply.status_code in (401, 403):
+        raise Open311Error(403, "api_key tidak valid")
+    if reply.status_code == 404:
+        raise Open311Error(404, f"token {token!r} tidak ditemukan")
+    if reply.status_code != 200:
+        raise Open311Error(400, _problem(reply))
+    tracking_id = reply.json().get("tracking_id")
+    if tracking_id:
+        return {"service_request_id": tracking_id, "token": token}
+    return {"token": token}
+
+
+def _public(backends: Backends, tracking_id: str) -> dict[str, Any] | None:
+    try:
+        report = backends.report(tracking_id)
+    except BackendError as error:
+        raise Open311Error(400, error.detail) from error
+    if report is None or report.get("rahasia"):
+        return None
+    return report
+
+
+def _list(backends: Backends, query: dict[str, str], now: datetime) -> list[dict[str, Any]]:
+    ids = _split(query.get("service_request_id"))
+    if ids:
+        found = (_public(backends, i) for i in ids)
+        return [documents.request(r) for r in found if r is not None][:LIMIT]
+    start, end = _window(query, now)
+    statuses = _split(query.get("status"))
+    if any(s not in ("open", "closed") for s in statuses):
+        raise Open311Error(400, "status hanya open atau closed")
+    codes = _split(query.get("service_code"))
+    result: list[dict[str, Any]] = []
+    for item in backends.feed():
+        received = datetime.fromisoformat(item["received_at"])
+        if received < start:
+            break
+        request = documents.request(item)
+        if _keep(request, received, end, statuses, codes):
+            result.append(request)
+            if len(result) >= LIMIT:
+                break
+    return result
+
+
+def _keep(
+    request: dict[str, Any], received: datetime, end: datetime | None,
+    statuses: list[str], codes: list[str],
+) -> bool:  # fmt: skip
+    if end is not None and received > end:
+        return False
+    if statuses and request["status"] not in statuses:
+        return False
+    return not codes or request["service_code"] in codes
+
+
+def _split(value: str | None) -> list[str]:
+    return [part.strip() for part in (value or "").split(",") if part.strip()]
+
+
+def _window(query: dict[str, str], now: datetime) -> tuple[datetime, datetime | None]:
+    start = _date(query, "start_date")
+    end = _date(query, "end_date")
+    if start and end and end < start:
+        raise Open311Error(400, "end_date lebih awal dari start_date")
+    if start is None:
+        start = (end or now) - WINDOW
+    return start, end
+
+
+def _date(query: dict[str, str], name: str) -> datetime | None:
+    value = query.get(name)
+    if not value:
+        return None
+    try:
+        moment = datetime.fromisoformat(value.strip().replace(" ", "+"))
+    except ValueError as error:
+        raise Open311Error(
+            400, f"{name} bukan tanggal W3C (contoh 2026-11-01T00:00:00+08:00)"
+        ) from error
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC) - WITA
+    return moment

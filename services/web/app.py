@@ -1,0 +1,67 @@
+"""The web face: one FastAPI app serving Jinja2 pages and the project's own static files."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+from fastapi import FastAPI, Request
+from fastapi.responses import HTMLResponse
+from fastapi.staticfiles import StaticFiles
+from fastapi.templating import Jinja2Templates
+
+from services.edge.backends import BackendError, Backends, Unavailable, closing
+from services.edge.health import health_router
+from services.edge.settings import EdgeSettings
+from services.web import citizen, dashboard, staff
+from shared.auth import TokenStore
+from shared.settings import CommonSettings
+
+HERE = Path(__file__).parent
+templates = Jinja2Templates(directory=HERE / "templates")
+WITA = timezone(timedelta(hours=8))
+MONTHS = ("Jan", "Feb", "Mar", "Apr", "Mei", "Jun", "Jul", "Agu", "Sep", "Okt", "Nov", "Des")
+
+
+def waktu(value: str | datetime | None) -> str:
+    """A time as Banjarmasin reads it: `1 Des 2026 14:05 WITA`."""
+    if not value:
+        return "-"
+    moment = value if isinstance(value, datetime) else datetime.fromisoformat(str(value))
+    local = moment.astimezone(WITA)
+    return f"{local.day} {MONTHS[local.month - 1]} {local.year} {local:%H:%M} WITA"
+
+
+templates.env.filters["waktu"] = waktu
+
+
+def build(
+    settings: EdgeSettings | None = None,
+    backends: Backends | None = None,
+    tokens: TokenStore | None = None,
+) -> FastAPI:
+    """The web application bound to the services' HTTP APIs and the staff token store."""
+    settings = settings or EdgeSettings()
+    backends = backends or Backends(settings)
+    common = CommonSettings()
+    tokens = tokens or TokenStore(common.auth_tokens, common.auth_tokens_file)
+    app = FastAPI(
+        title="LAPOR! Banjarmasin", docs_url=None, redoc_url=None, lifespan=closing(backends)
+    )
+    app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
+    app.include_router(health_router(backends, ("intake", "tracking")))
+    app.include_router(citizen.router(backends, settings, templates))
+    app.include_router(dashboard.router(backends, settings, tokens, templates))
+    app.include_router(staff.router(backends, settings, tokens, templates))
+
+    @app.exception_handler(Unavailable)
+    @app.exception_handler(BackendError)
+    async def unavailable(request: Request, error: Exception) -> HTMLResponse:
+        return templates.TemplateResponse(
+            request,
+            "pesan.html",
+            {"judul": "Layanan sedang tidak tersedia", "pesan": "Silakan coba lagi nanti."},
+            status_code=503,
+        )
+
+    return app

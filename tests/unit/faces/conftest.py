@@ -1,0 +1,185 @@
+"""A stand-in for intake, routing and tracking's HTTP APIs, answering in their own schemas."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import httpx
+import pytest
+
+from services.edge.backends import Backends
+from services.edge.settings import EdgeSettings
+from tracking.entrypoints.schemas import BodyPublic, FeedItemPublic, ReportStatusPublic
+
+ADAPTER = "adapter-token"
+ANALYST = "analyst-token"
+NOW = datetime(2026, 11, 30, 3, 0, tzinfo=UTC)
+
+
+def report(tracking_id: str, **fields: Any) -> dict[str, Any]:
+    """One case as tracking knows it (feed and status shapes are made from it)."""
+    base: dict[str, Any] = {
+        "tracking_id": tracking_id, "status": "Terdisposisi: Sedang Diproses",
+        "title": "Lampu jalan mati", "text": "Lampu jalan mati di depan sekolah",
+        "kind": "pengaduan", "received_at": NOW - timedelta(days=2), "category": None,
+        "skpd": BodyPublic(code="DISPERKIM", name="Dinas Perumahan Rakyat"),
+        "kecamatan": "Banjarmasin Tengah", "kelurahan": "Teluk Dalam",
+        "attachments": ["https://foto.example/1.jpg"], "due_at": NOW + timedelta(days=3),
+        "updated_at": NOW - timedelta(days=1), "channel": "web", "rahasia": False,
+    }  # fmt: skip
+    base.update(fields)
+    return base
+
+
+def feed_item(case: dict[str, Any]) -> dict[str, Any]:
+    names = FeedItemPublic.model_fields
+    return FeedItemPublic(**{k: v for k, v in case.items() if k in names}).model_dump(mode="json")
+
+
+def status_doc(case: dict[str, Any]) -> dict[str, Any]:
+    names = ReportStatusPublic.model_fields
+    fields = {k: v for k, v in case.items() if k in names}
+    fields["events"] = [
+        {"type": "CaseOpened", "at": case["received_at"], "description": "Diterima"}
+    ]
+    fields["location"] = {"kecamatan": case["kecamatan"], "kelurahan": case["kelurahan"]}
+    return ReportStatusPublic(**fields).model_dump(mode="json")
+
+
+@dataclass
+class FakeServices:
+    """What the faces call, with what they sent recorded."""
+
+    cases: list[dict[str, Any]] = field(default_factory=list)
+    submitted: list[dict[str, Any]] = field(default_factory=list)
+    actions: list[tuple[str, dict[str, Any], str]] = field(default_factory=list)
+    intake_answer: int = 201
+    outcome: str = "accepted"
+    recorded: dict[str, str] = field(default_factory=dict)
+    stats: dict[str, Any] = field(default_factory=dict)
+    queues: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    csv: str = "tracking_id\n"
+
+    def handle(self, request: httpx.Request) -> httpx.Response:
+        path, token = request.url.path, request.headers.get("authorization", "")[7:]
+        for pattern, method, handler in self.routes():
+            match = re.fullmatch(pattern, path)
+            if match and request.method == method:
+                return handler(request, token, *match.groups())
+        return httpx.Response(404, json={"detail": "not found"})
+
+    def routes(self) -> list[tuple[str, str, Any]]:
+        return [
+            (r"/health/live", "GET", lambda *_: httpx.Response(200, json={"status": "ok"})),
+            (r"/v1/reports", "POST", self.submit),
+            (r"/v1/intake/(\w+)/(.+)", "GET", self.intake_status),
+            (r"/v1/feed", "GET", self.feed),
+            (r"/v1/reports/([^/]+)", "GET", self.status),
+            (r"/v1/stats", "GET", self.read_stats),
+            (r"/v1/skpd/([^/]+)/reports", "GET", self.desk),
+            (r"/v1/skpd/([^/]+)/reports/([^/]+)/actions", "POST", self.act),
+            (r"/v1/held", "GET", self.listing("held")),
+            (r"/v1/triage", "GET", self.listing("triage")),
+            (r"/v1/reports.csv", "GET", self.reports_csv),
+            (r"/v1/held/([^/]+)/(verify|archive)", "POST", self.admin_move),
+            (r"/v1/reports/([^/]+)/disposition", "POST", self.admin_move),
+        ]
+
+    def listing(self, name: str) -> Any:
+        def answer(_: httpx.Request, token: str) -> httpx.Response:
+            if token != "admin-token":
+                return httpx.Response(403, json={"detail": "admin only"})
+            return httpx.Response(200, json=self.queues.get(name, []))
+
+        return answer
+
+    def reports_csv(self, _: httpx.Request, token: str) -> httpx.Response:
+        return httpx.Response(200, text=self.csv, headers={"content-type": "text/csv"})
+
+    def admin_move(self, request: httpx.Request, token: str, *where: str) -> httpx.Response:
+        self.actions.append(("/".join(where), json.loads(request.content or b"{}"), token))
+        return httpx.Response(200, json={"tracking_id": where[0]})
+
+    def submit(self, request: httpx.Request, token: str) -> httpx.Response:
+        if token != ADAPTER:
+            return httpx.Response(401, json={"detail": "unknown token"})
+        body = json.loads(request.content)
+        self.submitted.append(body)
+        tracking_id = f"LPR-{len(self.submitted):08d}"
+        self.recorded[body["message_id"]] = tracking_id
+        if self.intake_answer == 202:
+            return httpx.Response(202, json={"detail": "laporan sedang diproses"})
+        answer = {"channel": body["channel"], "message_id": body["message_id"],
+                  "status": self.outcome, "tracking_id": tracking_id, "reason": None}  # fmt: skip
+        return httpx.Response(self.intake_answer, json=answer)
+
+    def intake_status(self, _: httpx.Request, token: str, channel: str, mid: str) -> httpx.Response:
+        if token != ADAPTER:
+            return httpx.Response(401, json={"detail": "unknown token"})
+        if mid not in self.recorded:
+            return httpx.Response(404, json={"detail": "unknown message"})
+        answer = {"channel": channel, "message_id": mid, "status": "accepted",
+                  "tracking_id": self.recorded[mid], "reason": None}  # fmt: skip
+        return httpx.Response(200, json=answer)
+
+    def feed(self, request: httpx.Request, _: str) -> httpx.Response:
+        limit = int(request.url.params.get("limit", 50))
+        offset = int(request.url.params.get("offset", 0))
+        public = [c for c in self.cases if not c["rahasia"]]
+        public.sort(key=lambda c: c["received_at"], reverse=True)
+        items = [feed_item(c) for c in public[offset : offset + limit]]
+        return httpx.Response(200, json={"items": items, "total": len(public)})
+
+    def status(self, _: httpx.Request, __: str, tracking_id: str) -> httpx.Response:
+        found = [c for c in self.cases if c["tracking_id"] == tracking_id]
+        if not found:
+            return httpx.Response(404, json={"detail": "no report"})
+        return httpx.Response(200, json=status_doc(found[0]))
+
+    def read_stats(self, request: httpx.Request, token: str) -> httpx.Response:
+        if token != ANALYST:
+            return httpx.Response(401, json={"detail": "unknown token"})
+        if request.url.params.get("from") == "bukan-tanggal":
+            return httpx.Response(422, json={"detail": "from: invalid date"})
+        return httpx.Response(200, json=self.stats)
+
+    def desk(self, _: httpx.Request, token: str, code: str) -> httpx.Response:
+        if not token:
+            return httpx.Response(403, json={"detail": "another body"})
+        items = [{"tracking_id": c["tracking_id"], "status": c["status"], "title": c["title"],
+                  "text": c["text"], "kind": c["kind"], "channel": c["channel"],
+                  "received_at": c["received_at"].isoformat(), "primary": True,
+                  "kecamatan": c["kecamatan"], "kelurahan": c["kelurahan"], "address": None,
+                  "disposed_at": None, "deadline_step": "tindak-lanjut-pertama",
+                  "due_at": c["due_at"].isoformat(), "overdue": c.get("overdue", False),
+                  "attachments": []} for c in self.cases]  # fmt: skip
+        return httpx.Response(200, json={"items": items, "total": len(items)})
+
+    def act(self, request: httpx.Request, token: str, code: str, tid: str) -> httpx.Response:
+        self.actions.append((tid, json.loads(request.content), token))
+        return httpx.Response(202, json={"tracking_id": tid, "action": "resolve",
+                                         "event_id": "e", "topic": "t"})  # fmt: skip
+
+
+@pytest.fixture
+def fake() -> FakeServices:
+    return FakeServices()
+
+
+@pytest.fixture
+def settings() -> EdgeSettings:
+    return EdgeSettings(
+        web_adapter_token=ADAPTER, web_analyst_token=ANALYST, open311_adapter_token=ADAPTER
+    )
+
+
+@pytest.fixture
+def backends(fake: FakeServices, settings: EdgeSettings) -> Iterator[Backends]:
+    client = Backends(settings, transport=httpx.MockTransport(fake.handle))
+    yield client
+    client.close()
