@@ -46,6 +46,9 @@ DEADLINES: Mapping[tuple[str, str], tuple[Rule, ...]] = {
     ("DeadlineMissed", "tanggapan"): (),  # the auto-close (CaseClosed) tells the reporter
 }
 
+DEADLINE_EVENTS = frozenset({"DeadlineApproaching", "DeadlineMissed"})
+"""Events whose `step` chooses the rule (CaseEscalated names a step too, as its cause)."""
+
 # The answer to a message the reporter has just sent goes at once, even in quiet hours.
 IMMEDIATE = frozenset(
     {"CaseOpened", "CaseHeld", "CaseArchived", "CaseLinkedAsDuplicate", "CaseStatusRequested"}
@@ -65,7 +68,7 @@ ADMIN_TEMPLATES = ("admin_waiting", "admin_digest", "admin_gave_up")
 def rules_for(event: CaseEvent) -> tuple[Rule, ...]:
     """Who hears of this event and with which template (empty: nobody)."""
     step = getattr(event, "step", None)
-    if isinstance(step, str):
+    if event.event_type in DEADLINE_EVENTS and isinstance(step, str):
         known = DEADLINES.get((event.event_type, step))
         rules = _unknown_step(event) if known is None else known
     else:

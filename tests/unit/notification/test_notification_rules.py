@@ -63,6 +63,11 @@ def first(published: Published, template: str) -> OutboundMessage:
             {**AT_PDAM, "reason": "overdue"},
             [("rref-0001", "case_escalated"), (ADMIN_MAILBOX, "admin_escalated")],
         ),
+        (
+            "CaseEscalated",
+            {**AT_PDAM, "reason": "overdue", "step": "tindak-lanjut-pertama"},
+            [("rref-0001", "case_escalated"), (ADMIN_MAILBOX, "admin_escalated")],
+        ),
         ("CaseAwaitingTriage", {"reason": "low-confidence"}, []),
         ("CaseAcknowledged", AT_PDAM, []),
     ],
