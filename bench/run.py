@@ -44,6 +44,7 @@ class Options:
     max_seconds: float = 600.0
     kafka: str | None = None  # a running broker with no other lapor traffic; None: start one
     profile: Path | None = None  # py-spy profiles of the services under load go here
+    raw_messages: int | None = None  # None: max(reports, RAW_MIN_MESSAGES)
 
 
 @contextlib.contextmanager
@@ -92,7 +93,7 @@ async def _measure(
 async def _raw_pipe(
     options: Options, bars: Bars, kafka: str, database: str | None, folder: Path, instance: str
 ) -> baseline.Baseline:
-    count = max(options.reports, RAW_MIN_MESSAGES)
+    count = options.raw_messages or max(options.reports, RAW_MIN_MESSAGES)
     records = Generator(f"raw{uuid.uuid4().hex[:6]}", malformed_share=0).records(count)
     where = baseline.targets(options.store, folder, database, instance)
     task = bars.task("raw pipe", count)

@@ -41,13 +41,18 @@ def bench(
     profile: Annotated[
         Path | None, typer.Option(help="Folder for py-spy profiles of the services under load")
     ] = None,
+    raw_messages: Annotated[
+        int | None, typer.Option(min=1, help="Through the raw pipe; omit: max(reports, 1000)")
+    ] = None,
     quiet: Annotated[bool, typer.Option(help="No progress bars")] = False,
 ) -> None:
     """Run the four services on a Kafka and store of their own under a load; write the figures."""
     from bench.progress import Bars
     from bench.run import Options, run
 
-    options = Options(reports, rate, store.value, replicas, malformed, max_seconds, kafka, profile)
+    options = Options(
+        reports, rate, store.value, replicas, malformed, max_seconds, kafka, profile, raw_messages
+    )
     try:
         with Bars(quiet) as bars:
             measured = run(options, bars)

@@ -51,6 +51,8 @@ def figures(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
             "--quiet",
             "--max-seconds",
             "120",
+            "--raw-messages",
+            "300",
         ],
         env=env,
         capture_output=True,
