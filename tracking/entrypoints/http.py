@@ -8,7 +8,8 @@ from collections.abc import Awaitable, Callable
 from datetime import date
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, FastAPI, Query, Request
+from aiokafka.errors import KafkaError
+from fastapi import APIRouter, Depends, FastAPI, HTTPException, Query, Request
 from fastapi.responses import JSONResponse, Response
 from pydantic import AwareDatetime, ValidationError
 
@@ -137,12 +138,21 @@ Send = Callable[[Request, str, SkpdAction], Awaitable[None]]
 
 
 async def broker_send(request: Request, topic: str, action: SkpdAction) -> None:
-    """Publish an action with the service's own broker (key: the report id)."""
+    """Publish an action with the service's own broker (key: the report id).
+
+    An unreachable broker is the one 5xx: 503 saying the action was not sent, so the desk may
+    simply try again (the action is idempotent on its event id only once it is on the topic).
+    """
     broker = request.app.state.runtime.broker
     headers = {name: value.decode() for name, value in codec.headers(action)}
-    await broker.publish(
-        codec.encode(action), topic, key=str(action.report_id).encode(), headers=headers
-    )
+    try:
+        await broker.publish(
+            codec.encode(action), topic, key=str(action.report_id).encode(), headers=headers
+        )
+    except (KafkaError, TimeoutError) as error:
+        raise HTTPException(
+            503, f"the broker did not take the action ({type(error).__name__}); try again"
+        ) from error
 
 
 def desk_router(
