@@ -196,20 +196,9 @@ class IntakeApplication(BatchProcessApplication):
             found: object = self.repository.get(ids.report_id(channel, message_id))
         except AggregateNotFoundError:
             raise MessageNotSeen(f"no report for message {channel}:{message_id} yet") from None
-        if isinstance(found, Correspondence):
-            return IntakeStatus(channel, message_id, found.status, found.tracking_id, found.refusal)
-        if not isinstance(found, Report):
+        if not isinstance(found, Report | Correspondence):
             raise MessageNotSeen(f"no report for message {channel}:{message_id}")
-        linked, flagged = found.duplicate_of, found.possible_duplicate_of
-        return IntakeStatus(
-            channel,
-            message_id,
-            found.status,
-            found.tracking_id,
-            found.reason,
-            duplicate_of=linked.tracking_id if linked else None,
-            possible_duplicate_of=flagged.tracking_id if flagged else None,
-        )
+        return _status(channel, message_id, found)
 
     def report_by_tracking_id(self, tracking_id: str) -> Report:
         """The report a tracking id names (UnknownTrackingId otherwise)."""

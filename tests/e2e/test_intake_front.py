@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import time
 import uuid
 from typing import Any
 
@@ -13,6 +12,7 @@ import pytest
 
 from shared import topics
 from tests.e2e.conftest import System
+from tests.e2e.test_report_path import poll
 from tests.kafka_helpers import read_topic
 
 pytestmark = pytest.mark.e2e
@@ -39,16 +39,6 @@ def post(system: System, payload: Any, role: str = "adapter") -> httpx.Response:
 
 def phone() -> str:
     return f"+62813{uuid.uuid4().int % 10**7:07d}"
-
-
-def poll(fetch: Any, timeout: float = 180.0) -> Any:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        found = fetch()
-        if found is not None:
-            return found
-        time.sleep(0.3)
-    raise AssertionError("no answer in time")
 
 
 def reports_about(system: System, tracking_id: str, wanted: set[str]) -> dict[str, Any]:
@@ -137,7 +127,7 @@ def test_an_skpd_sees_the_contact_only_of_a_report_disposed_to_it(system: System
         answer = httpx.get(url, headers=system.auth("skpd:PDAM"), timeout=60)
         return answer if answer.status_code == 200 else None
 
-    assert poll(pdam_sees).json()["phone"] == mine
+    assert poll(pdam_sees, timeout=180).json()["phone"] == mine
     other = httpx.get(url, headers=system.auth("skpd:DISPERKIM"), timeout=60)
     assert other.status_code == 403
     listed = httpx.get(
@@ -166,4 +156,4 @@ def test_a_verified_held_report_goes_on_to_routing(system: System) -> None:
         skpd = found.json().get("skpd") if found.status_code == 200 else None
         return found.json() if skpd else None
 
-    assert poll(disposed)["skpd"]["code"] == "DISPERKIM"
+    assert poll(disposed, timeout=180)["skpd"]["code"] == "DISPERKIM"
