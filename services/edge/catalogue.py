@@ -1,42 +1,12 @@
-"""The problem categories a citizen picks (Open311 services), read from `categories.csv`."""
+"""The problem categories a citizen picks (Open311 services): `shared.categories`' data."""
 
 from __future__ import annotations
 
-import csv
-from dataclasses import dataclass
-from functools import cache
-from importlib import resources
+from shared.categories import Category, categories
 
 OTHER = "lainnya"
 
-
-@dataclass(frozen=True)
-class Category:
-    """One problem a citizen may report, and the bodies that usually handle it."""
-
-    code: str
-    name: str
-    description: str
-    keywords: str
-    group: str
-    bodies: tuple[str, ...]
-
-
-@cache
-def categories() -> tuple[Category, ...]:
-    """Every category, in the file's order (`lainnya` last)."""
-    text = resources.files("services").joinpath("categories.csv").read_text(encoding="utf-8")
-    return tuple(
-        Category(
-            code=row["code"],
-            name=row["name"],
-            description=row["description"],
-            keywords=row["keywords"],
-            group=row["group"],
-            bodies=tuple(b for b in (row["bodies"] or "").split(";") if b),
-        )
-        for row in csv.DictReader(text.splitlines())
-    )
+__all__ = ["OTHER", "Category", "categories", "category", "code_of"]
 
 
 def category(code: str) -> Category | None:

@@ -1,7 +1,9 @@
-"""Problem categories a citizen may choose (Open311 service codes), and the body each points to.
+"""Problem categories a citizen may choose (Open311 service codes), and the bodies behind each.
 
-Data in `categories.csv`: routing reads a category as a strong hint for the body; the Open311 and
-web fronts list them. `skpd` empty means "no hint" (`lainnya`). Adding a category is a data change.
+Data in `categories.csv`, one file for every context: routing reads a category's first body as a
+strong hint; the Open311 and web fronts list the categories (name, description, keywords, group)
+and derive a report's code from its body. A category without bodies (`lainnya`) gives no hint.
+Adding a category is a data change.
 """
 
 from __future__ import annotations
@@ -14,20 +16,34 @@ from importlib import resources
 
 @dataclass(frozen=True)
 class Category:
-    """One problem category and the body it points to (None: no hint)."""
+    """One problem a citizen may report, and the bodies that usually handle it (first: the hint)."""
 
     code: str
     name: str
     description: str
-    skpd: str | None
+    keywords: str
+    group: str
+    bodies: tuple[str, ...]
+
+    @property
+    def skpd(self) -> str | None:
+        """The body routing takes as a hint (None: no hint)."""
+        return self.bodies[0] if self.bodies else None
 
 
 @cache
 def categories() -> tuple[Category, ...]:
-    """Every category, in the order the fronts list them."""
+    """Every category, in the order the fronts list them (`lainnya` last)."""
     text = resources.files(__package__).joinpath("categories.csv").read_text(encoding="utf-8")
     return tuple(
-        Category(row["code"], row["name"], row["description"], row["skpd"].strip() or None)
+        Category(
+            code=row["code"],
+            name=row["name"],
+            description=row["description"],
+            keywords=row["keywords"],
+            group=row["group"],
+            bodies=tuple(b for b in (row["bodies"] or "").split(";") if b),
+        )
         for row in csv.DictReader(text.splitlines())
     )
 
