@@ -96,8 +96,6 @@ def start_service(
     name: str, folder: Path, state: DevState, extra_env: dict[str, str] | None = None
 ) -> int:
     """Start one service detached: own session, no inherited stdio, absolute paths."""
-    logs = folder / "logs"
-    logs.mkdir(parents=True, exist_ok=True)
     env = {
         **os.environ,
         "LAPOR_STATE_DIR": str(folder),
@@ -115,7 +113,13 @@ def start_service(
     command = [str(lapor), "serve", name]
     if not lapor.exists():
         command = [str(python), "-m", "services.cli.main", "serve", name]
-    with open(logs / f"{name}.log", "ab") as log, open(os.devnull, "rb") as devnull:
+    return detach(name, command, env, folder)
+
+
+def detach(name: str, command: list[str], env: dict[str, str], folder: Path) -> int:
+    """Start a command detached (own session, no inherited stdio), logging to logs/<name>.log."""
+    (folder / "logs").mkdir(parents=True, exist_ok=True)
+    with open(folder / "logs" / f"{name}.log", "ab") as log, open(os.devnull, "rb") as devnull:
         process = subprocess.Popen(
             command,
             cwd=str(folder),

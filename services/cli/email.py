@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import os
 import signal
-import subprocess
 import sys
 import threading
 import time
@@ -64,21 +63,11 @@ def smtp_sink(
 
 def _spawn(name: str, args: list[str], env: dict[str, str], folder: Path) -> int:
     """Start `lapor <args>` detached (own session, no inherited stdio), logging to logs/."""
+    from services.cli.dev import detach
+
     python = Path(os.path.abspath(sys.executable))
     command = [str(python), "-m", "services.cli.main", *args]
-    (folder / "logs").mkdir(parents=True, exist_ok=True)
-    with open(folder / "logs" / f"{name}.log", "ab") as log, open(os.devnull, "rb") as devnull:
-        process = subprocess.Popen(
-            command,
-            cwd=str(folder),
-            env={**os.environ, **env},
-            stdin=devnull,
-            stdout=log,
-            stderr=log,
-            start_new_session=True,
-            close_fds=True,
-        )
-    return process.pid
+    return detach(name, command, {**os.environ, **env}, folder)
 
 
 def dev_up(folder: Path, state: DevState) -> None:

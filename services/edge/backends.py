@@ -105,6 +105,17 @@ def _detail(answer: httpx.Response) -> str:
     return detail if isinstance(detail, str) else str(detail)[:300]
 
 
+def refusal_reason(reply: Any) -> str:
+    """What a refusing service said: its detail (the first field error), else the status."""
+    try:
+        detail = reply.json().get("detail")
+    except ValueError:
+        detail = None
+    if isinstance(detail, list) and detail:
+        detail = detail[0].get("msg")
+    return str(detail or reply.status_code)
+
+
 def closing(backends: Backends) -> Any:
     """A FastAPI lifespan that releases the backends' pool at shutdown."""
 

@@ -11,7 +11,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 from pydantic import ValidationError
 
-from services.edge.backends import Backends
+from services.edge.backends import Backends, refusal_reason
 from services.edge.catalogue import categories
 from services.edge.forms import FormRefused, read_form
 from services.edge.settings import EdgeSettings
@@ -183,10 +183,4 @@ def router(backends: Backends, settings: EdgeSettings, templates: Jinja2Template
 
 
 def _refusal(reply: Any) -> str:
-    try:
-        detail = reply.json().get("detail")
-    except ValueError:
-        detail = None
-    if isinstance(detail, list) and detail:
-        detail = detail[0].get("msg")
-    return f"Laporan belum dapat dikirim: {detail or reply.status_code}"
+    return f"Laporan belum dapat dikirim: {refusal_reason(reply)}"

@@ -10,6 +10,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 
 from services.edge.backends import BackendError, Backends
+from services.edge.backends import refusal_reason as _reason
 from services.edge.forms import read_form
 from services.edge.settings import EdgeSettings
 from services.web.session import COOKIE, signed_in
@@ -131,16 +132,6 @@ def _desk_routes(routes: APIRouter, backends: Backends, tokens: TokenStore, page
         if reply.status_code == 202:
             return _back(f"/staf/skpd/{code}", f"{tracking_id}: tindakan dikirim")
         return _back(f"/staf/skpd/{code}", f"{tracking_id}: ditolak ({_reason(reply)})", ok=False)
-
-
-def _reason(reply: Any) -> str:
-    try:
-        detail = reply.json().get("detail")
-    except ValueError:
-        detail = None
-    if isinstance(detail, list) and detail:
-        detail = detail[0].get("msg")
-    return str(detail or reply.status_code)
 
 
 def _admin_routes(routes: APIRouter, backends: Backends, tokens: TokenStore, page: Any) -> None:
