@@ -22,6 +22,7 @@ from fastapi.responses import JSONResponse
 from faststream import AckPolicy
 from faststream.kafka import KafkaBroker
 from faststream.kafka.annotations import KafkaMessage
+from faststream.kafka.prometheus import KafkaPrometheusMiddleware
 from faststream.specification import AsyncAPI
 from pydantic import BaseModel, Field
 
@@ -32,8 +33,13 @@ from shared.http import TextGuard, install_auth_errors, require
 from shared.logging import get_logger
 from shared.messaging.asyncapi import describe_payloads
 from shared.messaging.consumer import BatchProcessor, IdempotentConsumer, RetryPolicy
+from shared.messaging.deadletter import RecordProducer
 from shared.messaging.kafka_auth import broker_security, client_options
 from shared.messaging.relay import OutboxRelay, Translate
+from shared.metrics import MetricSource, ServiceMetrics
+from shared.metrics.http import HttpLatency, add_metrics_route
+from shared.metrics.lag import LagReader
+from shared.metrics.service import relay_backlog
 from shared.settings import CommonSettings
 
 log = get_logger(__name__)
@@ -73,6 +79,8 @@ class ServiceSpec:
     description: str = ""
     # Reasons the service is degraded but still serves (readiness stays 200 and names them).
     health: Sequence[Callable[[], list[str]]] = ()
+    # Gauges of the service's own, read at each scrape of /metrics (e.g. quarantined events).
+    metrics: Sequence[MetricSource] = ()
 
 
 @dataclass
@@ -85,6 +93,8 @@ class Runtime:
     ready: bool = False
     tasks: list[asyncio.Task[None]] = field(default_factory=list)
     consumers: list[IdempotentConsumer] = field(default_factory=list)
+    metrics: ServiceMetrics = field(default_factory=ServiceMetrics)
+    lag: LagReader | None = None
 
 
 class ClockAdvance(BaseModel):
@@ -133,25 +143,33 @@ def retry_policy(common: CommonSettings) -> RetryPolicy:
     )
 
 
-def consumer_for(spec: ServiceSpec, sub: Subscription) -> IdempotentConsumer:
+def consumer_for(
+    spec: ServiceSpec, sub: Subscription, metrics: ServiceMetrics | None = None
+) -> IdempotentConsumer:
     """The idempotent consumer of one subscription."""
+    metrics = metrics or ServiceMetrics()
     return IdempotentConsumer(
         sub.processor,
         service=spec.name,
         max_bytes=spec.common.max_message_bytes,
         retry=retry_policy(spec.common),
+        observe=lambda records, seconds: metrics.consumer_batch(sub.name, records, seconds),
     )
 
 
 def build_broker(
-    spec: ServiceSpec, consumers: Callable[[Subscription], IdempotentConsumer]
+    spec: ServiceSpec,
+    consumers: Callable[[Subscription], IdempotentConsumer],
+    metrics: ServiceMetrics | None = None,
 ) -> KafkaBroker:
     """A FastStream broker with one batch subscriber per subscription and the publishers."""
+    registry = (metrics or ServiceMetrics()).registry
     broker = KafkaBroker(
         spec.common.kafka_bootstrap_servers,
         security=broker_security(spec.common),
         client_id=f"lapor-{spec.name}",
         log_level=logging.DEBUG,  # one line per batch is noise at INFO
+        middlewares=[KafkaPrometheusMiddleware(registry=registry, app_name=spec.name)],
     )
     for sub in spec.subscriptions:
         _subscribe(broker, spec, sub, consumers(sub))
@@ -200,13 +218,13 @@ def asyncapi_document(spec: ServiceSpec, broker: KafkaBroker) -> Any:
 
 def build_app(spec: ServiceSpec) -> FastAPI:
     """The ASGI application of one service."""
-    runtime = Runtime(broker=KafkaBroker())
+    runtime = Runtime(broker=KafkaBroker(), metrics=service_metrics(spec))
 
     def consumers(sub: Subscription) -> IdempotentConsumer:
-        runtime.consumers.append(consumer_for(spec, sub))
+        runtime.consumers.append(consumer_for(spec, sub, runtime.metrics))
         return runtime.consumers[-1]
 
-    runtime.broker = build_broker(spec, consumers)
+    runtime.broker = build_broker(spec, consumers, runtime.metrics)
 
     @contextlib.asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
@@ -222,11 +240,13 @@ def build_app(spec: ServiceSpec) -> FastAPI:
     app.state.spec = spec
     install_auth_errors(app)
     app.add_middleware(TextGuard)
+    app.add_middleware(HttpLatency, histogram=runtime.metrics.http_seconds)
     for install in spec.install_handlers:
         install(app)
     for router in spec.routers:
         app.include_router(router)
     _add_operational_routes(app, spec, runtime)
+    add_metrics_route(app, runtime.metrics, lambda: _refresh_lag(spec, runtime))
     return app
 
 
@@ -241,9 +261,7 @@ async def _start(spec: ServiceSpec, runtime: Runtime, stopping: asyncio.Event) -
         max_request_size=max(1_048_576, spec.common.max_message_bytes * 2),
     )
     await runtime.producer.start()
-    runtime.relay = OutboxRelay(
-        spec.application, runtime.producer, spec.translate, name=f"outbox-relay:{spec.name}"
-    )
+    runtime.relay = relay_for(spec, runtime.producer, runtime.metrics)
     await runtime.broker.start()
     runtime.tasks.append(asyncio.create_task(runtime.relay.run(stopping)))
     for job in spec.background:
@@ -261,11 +279,44 @@ async def _stop(spec: ServiceSpec, runtime: Runtime, stopping: asyncio.Event) ->
             await asyncio.wait_for(task, timeout=10)
     if runtime.producer is not None:
         await runtime.producer.stop()
+    if runtime.lag is not None:
+        await runtime.lag.close()
     for close in spec.on_close:
         close()
     with contextlib.suppress(Exception):
         spec.application.close()
     log.info("service-stopped", service=spec.name)
+
+
+def relay_name(spec: ServiceSpec) -> str:
+    """The relay's tracking name (its position in the service's store)."""
+    return f"outbox-relay:{spec.name}"
+
+
+def relay_for(spec: ServiceSpec, producer: RecordProducer, metrics: ServiceMetrics) -> OutboxRelay:
+    """The outbox relay of a service, reporting its batches and dead letters to the metrics."""
+    decode = spec.application.mapper.to_domain_event
+    return OutboxRelay(
+        spec.application, producer, spec.translate, name=relay_name(spec),
+        observe=lambda notes, seconds: metrics.relay_batch(notes, seconds, decode),
+    )  # fmt: skip
+
+
+def service_metrics(spec: ServiceSpec) -> ServiceMetrics:
+    """The service's registry: the runtime's series, the relay backlog and the spec's own."""
+    recorder = getattr(spec.application, "recorder", None)
+    backlog = [relay_backlog(recorder, relay_name(spec))] if recorder is not None else []
+    return ServiceMetrics([*backlog, *spec.metrics])
+
+
+async def _refresh_lag(spec: ServiceSpec, runtime: Runtime) -> None:
+    """Consumer lag of the partitions assigned now (kept empty while the service is down)."""
+    if not runtime.ready:
+        runtime.metrics.set_lags(())
+        return
+    runtime.lag = runtime.lag or LagReader(client_options(spec.common))
+    lags = await runtime.lag.read(runtime.broker.subscribers)
+    runtime.metrics.set_lags(lags or ())
 
 
 def _add_operational_routes(app: FastAPI, spec: ServiceSpec, runtime: Runtime) -> None:

@@ -29,6 +29,7 @@ from tracking.entrypoints.http import (
     public_router,
     stats_router,
 )
+from tracking.entrypoints.metrics import projection_metrics
 from tracking.entrypoints.projections import projections_router
 from tracking.settings import TrackingSettings
 
@@ -132,6 +133,7 @@ def bootstrap(
             projections_router([parts.projector], parts.tokens),
         ],
         health=[parts.projector.health],
+        metrics=projection_metrics([parts.projector]),
         publishes=[(topics.CASES, event) for event in PUBLISHED],
         background=[parts.projector.run, parts.watch.run],
         install_handlers=[install_error_handlers],

@@ -13,6 +13,7 @@ once. Dead letters are recorded in the same transaction as the position (see `de
 from __future__ import annotations
 
 import asyncio
+import time
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
@@ -27,6 +28,11 @@ from shared.processing import Delivery, Rejection
 log = get_logger(__name__)
 
 Sleep = Callable[[float], Awaitable[None]]
+Observe = Callable[[int, float], None]  # a partition batch's records and seconds (metrics)
+
+
+def _unobserved(records: int, seconds: float) -> None:
+    return None
 
 
 class BatchProcessor(Protocol):
@@ -100,8 +106,10 @@ class IdempotentConsumer:
         max_bytes: int,
         retry: RetryPolicy | None = None,
         sleep: Sleep = asyncio.sleep,
+        observe: Observe = _unobserved,
     ) -> None:
         self._processor = processor
+        self._observe = observe
         self._service = service
         self._max_bytes = max_bytes
         self.retry = retry or RetryPolicy()
@@ -114,7 +122,9 @@ class IdempotentConsumer:
         for record in records:
             groups.setdefault((record.topic, record.partition), []).append(record)
         for (topic, partition), group in groups.items():
+            started = time.perf_counter()
             await self._handle_partition(topic, partition, sorted(group, key=lambda r: r.offset))
+            self._observe(len(group), time.perf_counter() - started)
 
     async def _handle_partition(self, topic: str, partition: int, records: list[Any]) -> None:
         name = tracking_name(topic, partition)

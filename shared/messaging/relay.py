@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import Callable, Iterable
+import time
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -28,6 +29,11 @@ class Outgoing:
 
 
 Translate = Callable[[Any], Iterable[Outgoing]]
+Observe = Callable[[Sequence[Any], float], None]  # a published batch's notifications, seconds
+
+
+def _unobserved(notifications: Sequence[Any], seconds: float) -> None:
+    return None
 
 
 class OutboxRelay:
@@ -47,7 +53,9 @@ class OutboxRelay:
         name: str = "outbox-relay",
         batch_size: int = 500,
         idle_seconds: float = 1.0,
+        observe: Observe = _unobserved,
     ) -> None:
+        self._observe = observe
         self._app = app
         self._recorder: ProcessRecorder = app.recorder
         self._producer = producer
@@ -68,6 +76,7 @@ class OutboxRelay:
 
     async def publish_pending(self) -> int:
         """Publish one batch of unpublished notifications; returns how many."""
+        started = time.perf_counter()
         start = await asyncio.to_thread(self.position)
         notifications = await asyncio.to_thread(
             self._recorder.select_notifications,
@@ -106,6 +115,7 @@ class OutboxRelay:
             raise
         self._position = last
         self.published += len(pending)
+        self._observe(notifications, time.perf_counter() - started)
         return len(notifications)
 
     async def run(self, stopping: asyncio.Event) -> None:

@@ -1,0 +1,126 @@
+"""The series every service exposes, in a registry of its own (tests build many apps at once)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from eventsourcing.utils import get_topic
+from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
+from prometheus_client.core import GaugeMetricFamily
+from prometheus_client.registry import Collector
+
+from shared.logging import get_logger
+from shared.messaging.deadletter import DeadLetter
+
+log = get_logger(__name__)
+
+DEAD_LETTER_TOPIC = get_topic(DeadLetter.Recorded)
+
+BATCH_SIZES = (1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000)
+HTTP_SECONDS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0)
+
+
+@dataclass(frozen=True)
+class MetricSource:
+    """A gauge a service adds to its `/metrics`, read when scraped (off the event loop)."""
+
+    name: str
+    documentation: str
+    labels: tuple[str, ...]
+    read: Callable[[], Mapping[tuple[str, ...], float]]
+
+
+class _Sources(Collector):
+    """Gauges read at scrape time; a source that fails is left out and logged, never a 500."""
+
+    def __init__(self, sources: Sequence[MetricSource]) -> None:
+        self.sources = list(sources)
+
+    def collect(self) -> Iterable[GaugeMetricFamily]:
+        for source in self.sources:
+            try:
+                values = source.read()
+            except Exception as error:  # the store may be away: the other series still answer
+                log.warning("metric-read-failed", metric=source.name, error=repr(error))
+                continue
+            family = GaugeMetricFamily(source.name, source.documentation, labels=source.labels)
+            for labels, value in values.items():
+                family.add_metric(list(labels), value)
+            yield family
+
+
+class ServiceMetrics:
+    """The instruments of one service; the consumer, the relay and the HTTP layer feed them."""
+
+    def __init__(self, sources: Sequence[MetricSource] = ()) -> None:
+        self.registry = CollectorRegistry()
+        r = self.registry
+        self.consumer_batch_records = Histogram(
+            "lapor_consumer_batch_records", "Records in one partition batch (one transaction)",
+            ["subscription"], buckets=BATCH_SIZES, registry=r,
+        )  # fmt: skip
+        self.consumer_batch_seconds = Histogram(
+            "lapor_consumer_batch_seconds", "Time to process one partition batch",
+            ["subscription"], registry=r,
+        )  # fmt: skip
+        self.relay_batch_notifications = Histogram(
+            "lapor_relay_batch_notifications", "Stored notifications published in one relay batch",
+            buckets=BATCH_SIZES, registry=r,
+        )  # fmt: skip
+        self.relay_batch_seconds = Histogram(
+            "lapor_relay_batch_seconds", "Time to publish one relay batch and store its position",
+            registry=r,
+        )  # fmt: skip
+        self.dead_letters = Counter(
+            "lapor_dead_letters", "Dead letters this process published, by reason and source topic",
+            ["reason", "source_topic"], registry=r,
+        )  # fmt: skip
+        self.http_seconds = Histogram(
+            "lapor_http_request_duration_seconds", "HTTP requests by method, route, status",
+            ["method", "route", "status"], buckets=HTTP_SECONDS, registry=r,
+        )  # fmt: skip
+        self.consumer_lag = Gauge(
+            "lapor_consumer_lag", "Records on the broker past the group's committed offset",
+            ["group", "topic", "partition"], registry=r,
+        )  # fmt: skip
+        r.register(_Sources(sources))
+
+    def consumer_batch(self, subscription: str, records: int, seconds: float) -> None:
+        """One partition batch of the idempotent consumer is done."""
+        self.consumer_batch_records.labels(subscription).observe(records)
+        self.consumer_batch_seconds.labels(subscription).observe(seconds)
+
+    def relay_batch(
+        self, notifications: Sequence[Any], seconds: float, decode: Callable[[Any], Any]
+    ) -> None:
+        """The relay published stored notifications and stored its position.
+
+        Only dead letters are decoded again (`decode`: the application's mapper), to name the
+        reason and the source topic.
+        """
+        self.relay_batch_notifications.observe(len(notifications))
+        self.relay_batch_seconds.observe(seconds)
+        for notification in notifications:
+            if notification.topic == DEAD_LETTER_TOPIC:
+                event = decode(notification)
+                self.dead_letters.labels(event.reason, str(event.source.get("topic", ""))).inc()
+
+    def set_lags(self, lags: Iterable[tuple[str, str, int, int]]) -> None:
+        """Replace the lag gauge with (group, topic, partition, lag) of the assigned partitions."""
+        self.consumer_lag.clear()
+        for group, topic, partition, lag in lags:
+            self.consumer_lag.labels(group, topic, str(partition)).set(lag)
+
+
+def relay_backlog(recorder: Any, relay_name: str) -> MetricSource:
+    """Notifications recorded but not yet published: the log's head minus the relay's position."""
+
+    def read() -> dict[tuple[str, ...], float]:
+        head = recorder.max_notification_id() or 0
+        return {(): max(0, head - (recorder.max_tracking_id(relay_name) or 0))}
+
+    return MetricSource(
+        "lapor_relay_backlog", "Notifications recorded but not yet published", (), read
+    )
