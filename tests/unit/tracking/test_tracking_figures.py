@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
 import csv
 import io
 from datetime import timedelta
@@ -22,9 +21,9 @@ from tracking_helpers import (
     FixedClock,
     Report,
     auth,
+    quarantine,
 )
 
-from tracking.adapters import case_rows
 from tracking.adapters.tables import case_history, cases, timeline
 from tracking.bootstrap import TrackingParts
 
@@ -173,21 +172,9 @@ def test_replay_equals_the_live_projection(
 
 
 def test_an_event_that_cannot_be_projected_is_quarantined_and_the_rest_goes_on(
-    feed: Feed, parts: TrackingParts, monkeypatch: pytest.MonkeyPatch
+    feed: Feed, parts: TrackingParts
 ) -> None:
-    poisoned = Report("LPR-POISON01")
-    feed.send(REPORTS, poisoned.received(), Report("LPR-HEALTHY1").received())
-    real = case_rows.project_all
-
-    def project_all(conn: Any, events: Any) -> None:
-        if any(getattr(event, "tracking_id", "") == "LPR-POISON01" for event in events):
-            raise ValueError("cannot project this one")
-        real(conn, events)
-
-    monkeypatch.setattr("tracking.adapters.projector.project_all", project_all)
-    for _ in range(3):  # bounded attempts; the third quarantines
-        with contextlib.suppress(ValueError):
-            parts.projector.catch_up()
+    quarantine(feed, parts, "LPR-POISON01", "LPR-HEALTHY1")
     assert parts.views.by_tracking_id("LPR-HEALTHY1") is not None
     [held] = parts.projector.quarantined()
     assert "cannot project this one" in held.error

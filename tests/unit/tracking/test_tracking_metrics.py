@@ -2,34 +2,18 @@
 
 from __future__ import annotations
 
-import contextlib
-from typing import Any
-
-import pytest
 from fastapi.testclient import TestClient
-from tracking_helpers import REPORTS, Feed, Report
+from tracking_helpers import REPORTS, Feed, Report, quarantine
 
 from tests.unit.shared.test_shared_metrics import scrape, value
-from tracking.adapters import case_rows
 from tracking.bootstrap import TrackingParts
 
 
 def test_a_quarantined_event_shows_on_metrics(
-    client: TestClient, feed: Feed, parts: TrackingParts, monkeypatch: pytest.MonkeyPatch
+    client: TestClient, feed: Feed, parts: TrackingParts
 ) -> None:
     assert value(scrape(client), "lapor_projection_quarantined", projection="cases") == 0
-    feed.send(REPORTS, Report("LPR-POISON02").received(), Report("LPR-HEALTHY2").received())
-    real = case_rows.project_all
-
-    def project_all(conn: Any, events: Any) -> None:
-        if any(getattr(event, "tracking_id", "") == "LPR-POISON02" for event in events):
-            raise ValueError("cannot project this one")
-        real(conn, events)
-
-    monkeypatch.setattr("tracking.adapters.projector.project_all", project_all)
-    for _ in range(3):  # bounded attempts; the third quarantines
-        with contextlib.suppress(ValueError):
-            parts.projector.catch_up()
+    quarantine(feed, parts, "LPR-POISON02", "LPR-HEALTHY2")
     samples = scrape(client)
     assert value(samples, "lapor_projection_quarantined", projection="cases") == 1
     assert value(samples, "lapor_projection_lag", projection="cases") == 0

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import tempfile
 from collections import defaultdict
@@ -10,6 +11,7 @@ from pathlib import Path
 from typing import Any
 from uuid import UUID, uuid4
 
+import pytest
 from eventsourcing.persistence import Tracking
 
 from shared import contracts as c
@@ -20,6 +22,7 @@ from shared.messaging import codec
 from shared.messaging.deadletter import DeadLetterRecord, SourceRecord, outgoing_dead_letter
 from shared.processing import Delivery, Rejection
 from shared.settings import CommonSettings
+from tracking.adapters import case_rows
 from tracking.adapters.engine import migrate, read_model_engine
 from tracking.application.app import TrackingApplication
 from tracking.application.translate import translate
@@ -205,3 +208,20 @@ REPORTS = topics.REPORTS
 DISPOSITIONS = topics.DISPOSITIONS
 PDAM_ACTIONS = topics.skpd_actions_topic("PDAM")
 DLH_ACTIONS = topics.skpd_actions_topic("DLH")
+
+
+def quarantine(feed: Feed, parts: TrackingParts, poisoned: str, healthy: str) -> None:
+    """Send two reports; the projector cannot project `poisoned`, retries it, then holds it."""
+    feed.send(REPORTS, Report(poisoned).received(), Report(healthy).received())
+    real = case_rows.project_all
+
+    def project_all(conn: Any, events: Any) -> None:
+        if any(getattr(event, "tracking_id", "") == poisoned for event in events):
+            raise ValueError("cannot project this one")
+        real(conn, events)
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr("tracking.adapters.projector.project_all", project_all)
+        for _ in range(3):  # bounded attempts; the third quarantines
+            with contextlib.suppress(ValueError):
+                parts.projector.catch_up()
