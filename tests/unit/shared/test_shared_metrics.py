@@ -13,7 +13,6 @@ from aiokafka import TopicPartition
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from faststream.kafka import TestKafkaBroker
-from prometheus_client.parser import text_string_to_metric_families
 
 from shared import contracts as c
 from shared import topics
@@ -21,27 +20,16 @@ from shared.messaging import codec
 from shared.metrics import MetricSource
 from shared.metrics.lag import consumer_lags
 from shared.runtime import ServiceSpec, build_app, relay_for
+from tests.metrics_helpers import Samples, samples_of, value
 from tests.services_in_memory import close_all, in_memory_services
 from tests.unit.shared.test_shared_relay import Producer
 
 NOW = datetime(2026, 11, 27, 10, 0, tzinfo=UTC)
-Samples = dict[tuple[str, frozenset[tuple[str, str]]], float]
 
 
 def scrape(client: TestClient) -> Samples:
-    """Every sample of `/metrics` by name and labels."""
-    answer = client.get("/metrics")
-    assert answer.status_code == 200
-    assert answer.headers["content-type"].startswith("text/plain")
-    return {
-        (s.name, frozenset(s.labels.items())): s.value
-        for family in text_string_to_metric_families(answer.text)
-        for s in family.samples
-    }
-
-
-def value(samples: Samples, name: str, **labels: str) -> float:
-    return samples[(name, frozenset(labels.items()))]
+    """Every sample of this app's `/metrics`."""
+    return samples_of(client.get("/metrics"))
 
 
 @pytest.fixture

@@ -5,8 +5,12 @@ from __future__ import annotations
 from fastapi.testclient import TestClient
 from tracking_helpers import REPORTS, Feed, Report, quarantine
 
-from tests.unit.shared.test_shared_metrics import scrape, value
+from tests.metrics_helpers import Samples, samples_of, value
 from tracking.bootstrap import TrackingParts
+
+
+def scrape(client: TestClient) -> Samples:
+    return samples_of(client.get("/metrics"))
 
 
 def test_a_quarantined_event_shows_on_metrics(
