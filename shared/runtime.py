@@ -37,7 +37,7 @@ from shared.messaging.deadletter import RecordProducer
 from shared.messaging.kafka_auth import broker_security, client_options
 from shared.messaging.relay import OutboxRelay, Translate
 from shared.metrics import MetricSource, ServiceMetrics
-from shared.metrics.http import HttpLatency, add_metrics_route
+from shared.metrics.http import install_metrics
 from shared.metrics.lag import LagReader
 from shared.metrics.service import relay_backlog
 from shared.settings import CommonSettings
@@ -240,13 +240,12 @@ def build_app(spec: ServiceSpec) -> FastAPI:
     app.state.spec = spec
     install_auth_errors(app)
     app.add_middleware(TextGuard)
-    app.add_middleware(HttpLatency, histogram=runtime.metrics.http_seconds)
     for install in spec.install_handlers:
         install(app)
     for router in spec.routers:
         app.include_router(router)
     _add_operational_routes(app, spec, runtime)
-    add_metrics_route(app, runtime.metrics, lambda: _refresh_lag(spec, runtime))
+    install_metrics(app, runtime.metrics, lambda: _refresh_lag(spec, runtime))
     return app
 
 

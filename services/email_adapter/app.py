@@ -18,7 +18,10 @@ from services.email_adapter.settings import EmailAdapterSettings
 from services.email_adapter.vault import VaultClient
 from shared.clock import SystemClock
 from shared.logging import get_logger
-from shared.messaging.kafka_auth import security_options
+from shared.messaging.kafka_auth import client_options, security_options
+from shared.metrics import ConsumerMetrics
+from shared.metrics.http import install_metrics
+from shared.metrics.lag import LagReader, Subscribed
 
 log = get_logger(__name__)
 
@@ -30,6 +33,8 @@ class Running:
     task: asyncio.Task[None] | None = None
     ready: bool = False
     closers: list[object] = field(default_factory=list)
+    metrics: ConsumerMetrics = field(default_factory=ConsumerMetrics)
+    subscribed: list[Subscribed] = field(default_factory=list)
 
 
 async def finish(task: asyncio.Task[None] | None, grace: float = 2.0) -> None:
@@ -48,6 +53,11 @@ def create_app(settings: EmailAdapterSettings | None = None) -> FastAPI:
     """The adapter's ASGI application."""
     settings = settings or EmailAdapterSettings()
     running = Running()
+    lag = LagReader(client_options(settings.common))
+
+    async def refresh() -> None:
+        lags = await lag.read(running.subscribed) if running.ready else None
+        running.metrics.set_lags(lags or [])
 
     @contextlib.asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
@@ -59,11 +69,9 @@ def create_app(settings: EmailAdapterSettings | None = None) -> FastAPI:
             enable_idempotence=True,
             **security_options(common),
         )
-        consumer = consumer_for(
-            common.kafka_bootstrap_servers,
-            f"{common.instance}-{SERVICE}",
-            security_options(common),
-        )
+        group = f"{common.instance}-{SERVICE}"
+        consumer = consumer_for(common.kafka_bootstrap_servers, group, security_options(common))
+        running.subscribed = [Subscribed(consumer, group)]
         async with httpx.AsyncClient() as client:
             token = settings.vault_token.get_secret_value() if settings.vault_token else None
             vault = VaultClient(settings.intake_url, token, client)
@@ -73,7 +81,9 @@ def create_app(settings: EmailAdapterSettings | None = None) -> FastAPI:
             )  # fmt: skip
             await producer.start()
             await consumer.start()
-            loop = OutboundEmails(consumer, producer, adapter, common.max_message_bytes)
+            loop = OutboundEmails(
+                consumer, producer, adapter, common.max_message_bytes, running.metrics
+            )
             running.task = asyncio.create_task(loop.run(stopping))
             running.ready = True
             log.info("service-started", service=SERVICE)
@@ -83,6 +93,7 @@ def create_app(settings: EmailAdapterSettings | None = None) -> FastAPI:
                 running.ready = False
                 stopping.set()
                 await finish(running.task)
+                await lag.close()
                 await consumer.stop()
                 await producer.stop()
 
@@ -100,4 +111,5 @@ def create_app(settings: EmailAdapterSettings | None = None) -> FastAPI:
         status = 200 if healthy else 503
         return JSONResponse({"status": "ready" if healthy else "not-ready"}, status_code=status)
 
+    install_metrics(app, running.metrics, refresh)
     return app

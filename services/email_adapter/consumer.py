@@ -13,6 +13,7 @@ from shared.contracts import Channel, OutboundMessage
 from shared.logging import get_logger
 from shared.messaging import codec
 from shared.messaging.deadletter import send_dead_letter
+from shared.metrics import ConsumerMetrics
 
 log = get_logger(__name__)
 
@@ -29,7 +30,9 @@ class OutboundEmails:
         producer: AIOKafkaProducer,
         adapter: EmailAdapter,
         max_bytes: int,
+        metrics: ConsumerMetrics | None = None,
     ) -> None:
+        self._metrics = metrics or ConsumerMetrics()
         self._consumer = consumer
         self._producer = producer
         self._adapter = adapter
@@ -50,14 +53,12 @@ class OutboundEmails:
         try:
             message = codec.decode(record.topic, record.value, self._max_bytes)
         except codec.MalformedMessage as error:
-            await send_dead_letter(self._producer, SERVICE, record, error.reason, str(error))
+            await self._dead_letter(record, error.reason, str(error))
             return
         if not isinstance(message, OutboundMessage):
             return  # a newer event type this adapter does not know
         if message.channel != Channel.EMAIL:
-            await send_dead_letter(
-                self._producer, SERVICE, record, "wrong-channel", message.channel.value
-            )
+            await self._dead_letter(record, "wrong-channel", message.channel.value)
             return
         report = await self._adapter.deliver(message)
         sent = await self._producer.send(
@@ -68,6 +69,11 @@ class OutboundEmails:
         )
         await sent
         self.handled += 1
+
+
+    async def _dead_letter(self, record: Any, reason: str, error: str) -> None:
+        await send_dead_letter(self._producer, SERVICE, record, reason, error)
+        self._metrics.dead_lettered(reason, record.topic)
 
 
 def consumer_for(

@@ -18,6 +18,8 @@ from services.open311.submit import Submission, message_of
 from services.open311.xml import render
 from shared.clock import Clock, SystemClock
 from shared.logging import get_logger
+from shared.metrics import HttpMetrics
+from shared.metrics.http import install_metrics
 
 log = get_logger("open311")
 BASE = "/open311/v2"
@@ -75,6 +77,7 @@ def build(
         fmt = "xml" if request.url.path.endswith(".xml") else "json"
         return answer(documents.error(503, "layanan sedang tidak tersedia"), fmt, "errors", 503)
 
+    install_metrics(app, HttpMetrics())
     return app
 
 

@@ -15,6 +15,8 @@ from services.edge.health import health_router
 from services.edge.settings import EdgeSettings
 from services.web import citizen, dashboard, staff
 from shared.auth import TokenStore
+from shared.metrics import HttpMetrics
+from shared.metrics.http import install_metrics
 from shared.settings import CommonSettings
 
 HERE = Path(__file__).parent
@@ -64,4 +66,5 @@ def build(
             status_code=503,
         )
 
+    install_metrics(app, HttpMetrics())
     return app

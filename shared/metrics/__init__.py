@@ -1,5 +1,5 @@
 """Prometheus metrics of one service: its own registry, the pipeline's series, `/metrics`."""
 
-from shared.metrics.service import MetricSource, ServiceMetrics
+from shared.metrics.service import ConsumerMetrics, HttpMetrics, MetricSource, ServiceMetrics
 
-__all__ = ["MetricSource", "ServiceMetrics"]
+__all__ = ["ConsumerMetrics", "HttpMetrics", "MetricSource", "ServiceMetrics"]

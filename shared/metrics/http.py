@@ -11,7 +11,7 @@ from fastapi.responses import Response
 from prometheus_client import CONTENT_TYPE_LATEST, Histogram, generate_latest
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from shared.metrics.service import ServiceMetrics
+from shared.metrics.service import HttpMetrics
 
 UNMATCHED = "unmatched"  # no route answered (404, or refused before routing): never the raw path
 
@@ -54,7 +54,17 @@ class HttpLatency:
 Refresh = Callable[[], Awaitable[None]]
 
 
-def add_metrics_route(app: FastAPI, metrics: ServiceMetrics, refresh: Refresh) -> None:
+async def _nothing() -> None:
+    return None
+
+
+def install_metrics(app: FastAPI, metrics: HttpMetrics, refresh: Refresh = _nothing) -> None:
+    """Time every request (add it after every other middleware) and serve `GET /metrics`."""
+    app.add_middleware(HttpLatency, histogram=metrics.http_seconds)
+    _add_metrics_route(app, metrics, refresh)
+
+
+def _add_metrics_route(app: FastAPI, metrics: HttpMetrics, refresh: Refresh) -> None:
     """`GET /metrics`: the Prometheus text exposition, open like the health endpoints."""
 
     @app.get(

@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any, Protocol
 
 from aiokafka import TopicPartition
@@ -20,6 +21,14 @@ from shared.logging import get_logger
 log = get_logger(__name__)
 
 Lag = tuple[str, str, int, int]  # group, topic, partition, records behind
+
+
+@dataclass(frozen=True)
+class Subscribed:
+    """A plain aiokafka consumer and its group, read like a FastStream subscriber."""
+
+    consumer: Any
+    group_id: str
 
 
 class OffsetsReader(Protocol):

@@ -51,11 +51,48 @@ class _Sources(Collector):
             yield family
 
 
-class ServiceMetrics:
-    """The instruments of one service; the consumer, the relay and the HTTP layer feed them."""
+class HttpMetrics:
+    """A registry of one app's own: HTTP latency and the gauges it reads when scraped."""
 
     def __init__(self, sources: Sequence[MetricSource] = ()) -> None:
         self.registry = CollectorRegistry()
+        self.http_seconds = Histogram(
+            "lapor_http_request_duration_seconds", "HTTP requests by method, route, status",
+            ["method", "route", "status"], buckets=HTTP_SECONDS, registry=self.registry,
+        )  # fmt: skip
+        self.registry.register(_Sources(sources))
+
+
+class ConsumerMetrics(HttpMetrics):
+    """A process that reads Kafka: consumer lag per partition and dead letters by reason."""
+
+    def __init__(self, sources: Sequence[MetricSource] = ()) -> None:
+        super().__init__(sources)
+        self.dead_letters = Counter(
+            "lapor_dead_letters", "Dead letters this process published, by reason and source topic",
+            ["reason", "source_topic"], registry=self.registry,
+        )  # fmt: skip
+        self.consumer_lag = Gauge(
+            "lapor_consumer_lag", "Records on the broker past the group's committed offset",
+            ["group", "topic", "partition"], registry=self.registry,
+        )  # fmt: skip
+
+    def dead_lettered(self, reason: str, source_topic: str) -> None:
+        """One dead letter was published."""
+        self.dead_letters.labels(reason, source_topic).inc()
+
+    def set_lags(self, lags: Iterable[tuple[str, str, int, int]]) -> None:
+        """Replace the lag gauge with (group, topic, partition, lag) of the assigned partitions."""
+        self.consumer_lag.clear()
+        for group, topic, partition, lag in lags:
+            self.consumer_lag.labels(group, topic, str(partition)).set(lag)
+
+
+class ServiceMetrics(ConsumerMetrics):
+    """The instruments of one service; the consumer, the relay and the HTTP layer feed them."""
+
+    def __init__(self, sources: Sequence[MetricSource] = ()) -> None:
+        super().__init__(sources)
         r = self.registry
         self.consumer_batch_records = Histogram(
             "lapor_consumer_batch_records", "Records in one partition batch (one transaction)",
@@ -73,19 +110,6 @@ class ServiceMetrics:
             "lapor_relay_batch_seconds", "Time to publish one relay batch and store its position",
             registry=r,
         )  # fmt: skip
-        self.dead_letters = Counter(
-            "lapor_dead_letters", "Dead letters this process published, by reason and source topic",
-            ["reason", "source_topic"], registry=r,
-        )  # fmt: skip
-        self.http_seconds = Histogram(
-            "lapor_http_request_duration_seconds", "HTTP requests by method, route, status",
-            ["method", "route", "status"], buckets=HTTP_SECONDS, registry=r,
-        )  # fmt: skip
-        self.consumer_lag = Gauge(
-            "lapor_consumer_lag", "Records on the broker past the group's committed offset",
-            ["group", "topic", "partition"], registry=r,
-        )  # fmt: skip
-        r.register(_Sources(sources))
 
     def consumer_batch(self, subscription: str, records: int, seconds: float) -> None:
         """One partition batch of the idempotent consumer is done."""
@@ -105,13 +129,7 @@ class ServiceMetrics:
         for notification in notifications:
             if notification.topic == DEAD_LETTER_TOPIC:
                 event = decode(notification)
-                self.dead_letters.labels(event.reason, str(event.source.get("topic", ""))).inc()
-
-    def set_lags(self, lags: Iterable[tuple[str, str, int, int]]) -> None:
-        """Replace the lag gauge with (group, topic, partition, lag) of the assigned partitions."""
-        self.consumer_lag.clear()
-        for group, topic, partition, lag in lags:
-            self.consumer_lag.labels(group, topic, str(partition)).set(lag)
+                self.dead_lettered(event.reason, str(event.source.get("topic", "")))
 
 
 def relay_backlog(recorder: Any, relay_name: str) -> MetricSource:

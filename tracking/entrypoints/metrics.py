@@ -15,7 +15,7 @@ def projection_metrics(projectors: Sequence[CaseProjector]) -> list[MetricSource
         return {(p.name,): len(p.quarantined()) for p in projectors}
 
     def lag() -> dict[tuple[str, ...], float]:
-        return {(p.name,): p.status().lag for p in projectors}
+        return {(p.name,): max(0, p.head() - p.position()) for p in projectors}
 
     return [
         MetricSource(
