@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -10,7 +11,7 @@ from typing import Any
 
 import pytest
 from aiokafka import TopicPartition
-from fastapi import FastAPI
+from fastapi import APIRouter, FastAPI
 from fastapi.testclient import TestClient
 from faststream.kafka import TestKafkaBroker
 
@@ -23,6 +24,8 @@ from shared.runtime import ServiceSpec, build_app, relay_for
 from tests.metrics_helpers import Samples, samples_of, value
 from tests.services_in_memory import close_all, in_memory_services
 from tests.unit.shared.test_shared_relay import Producer
+from tests.unit.shared.test_shared_runtime import Collector
+from tests.unit.shared.test_shared_runtime import spec as unit_spec
 
 NOW = datetime(2026, 11, 27, 10, 0, tzinfo=UTC)
 
@@ -166,3 +169,17 @@ async def test_lag_is_the_end_minus_the_committed_offset_of_each_assigned_partit
     lags = await consumer_lags([reports, stopped], admin)
     assert lags == [("g-reports", a0.topic, 0, 20), ("g-reports", a1.topic, 1, 7)]
     assert admin.asked == [("g-reports", [a0, a1])]  # one request per group, never per message
+
+
+def test_a_request_that_fails_unhandled_is_timed_as_a_500() -> None:
+    broken = APIRouter()
+
+    @broken.get("/v1/rusak/{item}")
+    def fail(item: str) -> None:
+        raise RuntimeError("a bug")
+
+    app = build_app(dataclasses.replace(unit_spec(Collector()), routers=[broken]))
+    client = TestClient(app, raise_server_exceptions=False)
+    assert client.get("/v1/rusak/42").status_code == 500
+    failed = {"method": "GET", "route": "/v1/rusak/{item}", "status": "500"}
+    assert value(scrape(client), "lapor_http_request_duration_seconds_count", **failed) == 1
