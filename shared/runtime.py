@@ -33,13 +33,12 @@ from shared.http import TextGuard, install_auth_errors, require
 from shared.logging import get_logger
 from shared.messaging.asyncapi import describe_payloads
 from shared.messaging.consumer import BatchProcessor, IdempotentConsumer, RetryPolicy
-from shared.messaging.deadletter import RecordProducer
 from shared.messaging.kafka_auth import broker_security, client_options
 from shared.messaging.relay import OutboxRelay, Translate
 from shared.metrics import MetricSource, ServiceMetrics
 from shared.metrics.http import install_metrics
 from shared.metrics.lag import LagReader
-from shared.metrics.service import relay_backlog
+from shared.metrics.wiring import refresh_lag, relay_for, service_metrics
 from shared.settings import CommonSettings
 
 log = get_logger(__name__)
@@ -245,7 +244,7 @@ def build_app(spec: ServiceSpec) -> FastAPI:
     for router in spec.routers:
         app.include_router(router)
     _add_operational_routes(app, spec, runtime)
-    install_metrics(app, runtime.metrics, lambda: _refresh_lag(spec, runtime))
+    install_metrics(app, runtime.metrics, lambda: refresh_lag(spec, runtime))
     return app
 
 
@@ -285,37 +284,6 @@ async def _stop(spec: ServiceSpec, runtime: Runtime, stopping: asyncio.Event) ->
     with contextlib.suppress(Exception):
         spec.application.close()
     log.info("service-stopped", service=spec.name)
-
-
-def relay_name(spec: ServiceSpec) -> str:
-    """The relay's tracking name (its position in the service's store)."""
-    return f"outbox-relay:{spec.name}"
-
-
-def relay_for(spec: ServiceSpec, producer: RecordProducer, metrics: ServiceMetrics) -> OutboxRelay:
-    """The outbox relay of a service, reporting its batches and dead letters to the metrics."""
-    decode = spec.application.mapper.to_domain_event
-    return OutboxRelay(
-        spec.application, producer, spec.translate, name=relay_name(spec),
-        observe=lambda notes, seconds: metrics.relay_batch(notes, seconds, decode),
-    )  # fmt: skip
-
-
-def service_metrics(spec: ServiceSpec) -> ServiceMetrics:
-    """The service's registry: the runtime's series, the relay backlog and the spec's own."""
-    recorder = getattr(spec.application, "recorder", None)
-    backlog = [relay_backlog(recorder, relay_name(spec))] if recorder is not None else []
-    return ServiceMetrics([*backlog, *spec.metrics])
-
-
-async def _refresh_lag(spec: ServiceSpec, runtime: Runtime) -> None:
-    """Consumer lag of the partitions assigned now (kept empty while the service is down)."""
-    if not runtime.ready:
-        runtime.metrics.set_lags(())
-        return
-    runtime.lag = runtime.lag or LagReader(client_options(spec.common))
-    lags = await runtime.lag.read(runtime.broker.subscribers)
-    runtime.metrics.set_lags(lags or ())
 
 
 def _add_operational_routes(app: FastAPI, spec: ServiceSpec, runtime: Runtime) -> None:

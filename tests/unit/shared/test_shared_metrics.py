@@ -20,7 +20,8 @@ from shared import topics
 from shared.messaging import codec
 from shared.metrics import MetricSource
 from shared.metrics.lag import consumer_lags
-from shared.runtime import ServiceSpec, build_app, relay_for
+from shared.metrics.wiring import relay_for
+from shared.runtime import ServiceSpec, build_app
 from tests.metrics_helpers import Samples, samples_of, value
 from tests.services_in_memory import close_all, in_memory_services
 from tests.unit.shared.test_shared_relay import Producer

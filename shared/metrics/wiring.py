@@ -1,0 +1,45 @@
+"""How the runtime's parts report to a service's metrics: the relay, the backlog, the lag."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from shared.messaging.deadletter import RecordProducer
+from shared.messaging.kafka_auth import client_options
+from shared.messaging.relay import OutboxRelay
+from shared.metrics.lag import LagReader
+from shared.metrics.service import ServiceMetrics, relay_backlog
+
+if TYPE_CHECKING:
+    from shared.runtime import Runtime, ServiceSpec
+
+
+def relay_name(spec: ServiceSpec) -> str:
+    """The relay's tracking name (its position in the service's store)."""
+    return f"outbox-relay:{spec.name}"
+
+
+def relay_for(spec: ServiceSpec, producer: RecordProducer, metrics: ServiceMetrics) -> OutboxRelay:
+    """The outbox relay of a service, reporting its batches and dead letters to the metrics."""
+    decode = spec.application.mapper.to_domain_event
+    return OutboxRelay(
+        spec.application, producer, spec.translate, name=relay_name(spec),
+        observe=lambda notes, seconds: metrics.relay_batch(notes, seconds, decode),
+    )  # fmt: skip
+
+
+def service_metrics(spec: ServiceSpec) -> ServiceMetrics:
+    """The service's registry: the runtime's series, the relay backlog and the spec's own."""
+    recorder = getattr(spec.application, "recorder", None)
+    backlog = [relay_backlog(recorder, relay_name(spec))] if recorder is not None else []
+    return ServiceMetrics([*backlog, *spec.metrics])
+
+
+async def refresh_lag(spec: ServiceSpec, runtime: Runtime) -> None:
+    """Consumer lag of the partitions assigned now (kept empty while the service is down)."""
+    if not runtime.ready:
+        runtime.metrics.set_lags(())
+        return
+    runtime.lag = runtime.lag or LagReader(client_options(spec.common))
+    lags = await runtime.lag.read(runtime.broker.subscribers)
+    runtime.metrics.set_lags(lags or ())
