@@ -114,7 +114,9 @@ class Reads:
 
 
 @contextmanager
-def counting_reads(app: Tallies, monkeypatch: pytest.MonkeyPatch) -> Iterator[Reads]:
+def counting_reads(
+    app: BatchProcessApplication, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[Reads]:
     """Count the recorders' select calls and the preload's queries while the block runs."""
     reads = Reads()
     recorders = [app.recorder] + ([app.snapshots.recorder] if app.snapshots else [])
