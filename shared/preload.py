@@ -50,18 +50,16 @@ def _rows(
     from eventsourcing.postgres import PostgresAggregateRecorder
     from eventsourcing.sqlite import SQLiteAggregateRecorder
 
-    if isinstance(events, PostgresAggregateRecorder) and _same_kind(snapshots, events):
-        return _postgres(events, snapshots, ids)
-    if isinstance(events, SQLiteAggregateRecorder) and _same_kind(snapshots, events):
-        return _sqlite(events, snapshots, ids)
+    for kind, read in ((PostgresAggregateRecorder, _postgres), (SQLiteAggregateRecorder, _sqlite)):
+        if isinstance(events, kind) and _beside(snapshots, events, kind):
+            return read(events, snapshots, ids)
     return _one_by_one(events, snapshots, ids)
 
 
-def _same_kind(snapshots: AggregateRecorder | None, events: AggregateRecorder) -> bool:
+def _beside(snapshots: AggregateRecorder | None, events: Any, kind: type[Any]) -> bool:
     """Snapshots kept in the same database as the events (or none at all)."""
     return snapshots is None or (
-        type(snapshots).__module__ == type(events).__module__
-        and getattr(snapshots, "datastore", None) is getattr(events, "datastore", None)
+        isinstance(snapshots, kind) and getattr(snapshots, "datastore", None) is events.datastore
     )
 
 
