@@ -74,6 +74,10 @@ class OneTripProcessRecorder(PostgresProcessRecorder):
                 curs.close()
                 inserted.close()
 
+    def insert_tracking(self, tracking: Tracking) -> None:
+        """Record a position alone (the relay's), in the same one round trip."""
+        self.insert_events([], tracking=tracking)
+
     def _send(
         self,
         curs: psycopg.Cursor[Any],

@@ -52,6 +52,14 @@ def stored(app: Tallies, batch: ProcessingEvent[uuid.UUID]) -> list[Any]:
     return [app.mapper.to_stored_event(e) for e in batch.events]
 
 
+def test_a_position_alone_is_stored_once_and_only_forward(app: Tallies) -> None:
+    app.recorder.insert_tracking(Tracking("relay", 7))
+    with pytest.raises(IntegrityError):
+        app.recorder.insert_tracking(Tracking("relay", 7))
+    app.recorder.insert_tracking(Tracking("relay", 9))
+    assert app.recorder.max_tracking_id("relay") == 9
+
+
 def test_a_conflicting_event_stores_neither_events_nor_position(app: Tallies) -> None:
     app.process_batch([Bump("k", 1, "a")], Tracking("bumps:0", 1))
     stale: Tally = app.repository.get(tally_id("k"))
