@@ -55,6 +55,7 @@ class Batch(ProcessingEvent[UUID]):
         self.current: SourceRecord | None = None
         self.refused: list[tuple[SourceRecord, Rejection]] = []
         self.preloaded: dict[UUID, Stored | None] = {}  # read at the start; None: known absent
+        self.peeked: dict[UUID, Any] = {}  # rebuilt once for reading only (see `peek`)
 
     def refuse(self, source: SourceRecord, rejection: Rejection) -> None:
         """Dead-letter a record other than the current one (a parked message refused later)."""
@@ -195,6 +196,18 @@ class BatchProcessApplication(ProcessApplication[UUID]):
         if not isinstance(found, cls):
             raise TypeError(f"{aggregate_id} is a {type(found).__name__}, not a {cls.__name__}")
         return found
+
+    def peek(
+        self, processing_event: ProcessingEvent[UUID], aggregate_id: UUID, cls: type[A]
+    ) -> A | None:
+        """Like `load`, for reading only (never changed): a batch rebuilds it once."""
+        if aggregate_id in processing_event.aggregates or not isinstance(processing_event, Batch):
+            return self.load(processing_event, aggregate_id, cls)
+        if aggregate_id not in processing_event.peeked:
+            found = self.load(processing_event, aggregate_id, cls)
+            processing_event.peeked[aggregate_id] = found
+        peeked: A | None = processing_event.peeked[aggregate_id]
+        return peeked
 
     def _stored(self, processing_event: ProcessingEvent[UUID], aggregate_id: UUID) -> Any:
         """The stored aggregate: rebuilt from the batch's preload if it was wanted, else read."""

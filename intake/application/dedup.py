@@ -78,7 +78,7 @@ class DuplicateIndex:
         """The open report this one repeats or may repeat."""
         candidates: dict[str, Indexed] = {}
         for key in self._search_keys(new.latitude, new.longitude, new.kelurahan):
-            index = self._app.load(batch, ids.index_id(key), OpenReports)
+            index = self._app.peek(batch, ids.index_id(key), OpenReports)
             if index is not None:
                 candidates.update((c.report_id, c) for c in index.candidates())
         return find_matches(new, list(candidates.values()), self.rules)

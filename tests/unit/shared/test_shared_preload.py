@@ -8,9 +8,11 @@ import pytest
 from eventsourcing.persistence import Tracking
 
 from shared.preload import select_many
+from shared.processing import Batch
 from tests.preload_app import (
     Bump,
     Tallies,
+    Tally,
     UnpreloadedTallies,
     bumps,
     counting_reads,
@@ -87,3 +89,18 @@ def test_select_many_binds_more_ids_than_sqlite_allows_variables(tmp_path: Path)
     many = [tally_id(f"absent{i}") for i in range(40_000)] + [tally_id("k")]
     found = select_many(app.recorder, app.snapshots.recorder, many)
     assert list(found) == [tally_id("k")]
+
+
+def test_peek_rebuilds_once_per_batch_and_sees_what_the_batch_changed(tmp_path: Path) -> None:
+    app = Tallies(env=stores(tmp_path, "peek.sqlite")[1])
+    run_batches(app, [[Bump("k", 1, "a")]])
+    batch = Batch()
+    app.preload(batch, [tally_id("k")])
+    first = app.peek(batch, tally_id("k"), Tally)
+    assert first is not None and app.peek(batch, tally_id("k"), Tally) is first
+    changed = app.load(batch, tally_id("k"), Tally)
+    assert changed is not None and changed is not first
+    changed.add(2, "b")
+    batch.collect_events(changed)
+    assert app.peek(batch, tally_id("k"), Tally) is changed
+    assert (first.total, changed.total) == (1, 3)
