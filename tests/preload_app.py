@@ -120,19 +120,20 @@ def counting_reads(
     """Count the recorders' select calls and the preload's queries while the block runs."""
     reads = Reads()
     recorders = [app.recorder] + ([app.snapshots.recorder] if app.snapshots else [])
-    for recorder in recorders:
-        original = recorder.select_events
+    with monkeypatch.context() as patch:
+        for recorder in recorders:
+            original = recorder.select_events
 
-        def select_events(*args: Any, _original: Any = original, **kwargs: Any) -> Any:
-            reads.per_aggregate += 1
-            return _original(*args, **kwargs)
+            def select_events(*args: Any, _original: Any = original, **kwargs: Any) -> Any:
+                reads.per_aggregate += 1
+                return _original(*args, **kwargs)
 
-        monkeypatch.setattr(recorder, "select_events", select_events)
-    select_many = processing.select_many
+            patch.setattr(recorder, "select_events", select_events)
+        select_many = processing.select_many
 
-    def counted(*args: Any, **kwargs: Any) -> Any:
-        reads.preloads += 1
-        return select_many(*args, **kwargs)
+        def counted(*args: Any, **kwargs: Any) -> Any:
+            reads.preloads += 1
+            return select_many(*args, **kwargs)
 
-    monkeypatch.setattr(processing, "select_many", counted)
-    yield reads
+        patch.setattr(processing, "select_many", counted)
+        yield reads

@@ -12,6 +12,7 @@ from eventsourcing.persistence import Tracking
 
 from notification.adapters.jinja_renderer import JinjaRenderer
 from notification.application.composer import Composer
+from notification.application.scheduler import Scheduler
 from notification.application.service import NotificationApplication, notification_id
 from notification.bootstrap import mailboxes
 from shared.clock import FixedClock
@@ -29,12 +30,18 @@ from shared.directory import CITY_ADMIN
 from tests.preload_app import counting_reads
 
 NOW = datetime(2026, 11, 27, 9, 0, tzinfo=UTC)
+NIGHT = datetime(2026, 11, 27, 18, 0, tzinfo=UTC)  # 02:00 in Banjarmasin: SMS wait till 07:00
 
 
-def notification(database: Path) -> NotificationApplication:
+class Weekdays:
+    def is_working_day(self, day: Any) -> bool:
+        return bool(day.weekday() < 5)
+
+
+def notification(database: Path, clock: FixedClock | None = None) -> NotificationApplication:
     env = {"PERSISTENCE_MODULE": "eventsourcing.sqlite", "SQLITE_DBNAME": str(database)}
     composer = Composer(JinjaRenderer(), mailboxes(), CITY_ADMIN)
-    return NotificationApplication(env=env, composer=composer, clock=FixedClock(NOW))
+    return NotificationApplication(env=env, composer=composer, clock=clock or FixedClock(NOW))
 
 
 def cases(make_case: Callable[..., CaseEvent], n: int) -> list[CaseEvent]:
@@ -74,3 +81,24 @@ def test_a_notification_batch_reads_the_store_once_whatever_its_size(
     assert (reads.preloads, reads.per_aggregate) == (2 + size, 0)  # + each moving original's
     (message,) = app.messages_for(earlier[0].tracking_id)[:1]
     assert message.status == "failed"
+
+
+def test_a_tick_reads_the_agenda_and_waiting_list_at_once_and_the_due_messages_at_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, make_case: Any
+) -> None:
+    clock = FixedClock(NIGHT)
+    app = notification(tmp_path / "tick.sqlite", clock)
+    planned = [
+        make_case(CaseDisposed, tracking_id=f"LPR-{n:08d}", skpd_code="PDAM") for n in range(6)
+    ]
+    app.process_batch(planned, Tracking("cases:0", 1))
+    scheduler = Scheduler(app, Weekdays())
+    with counting_reads(app, monkeypatch) as quiet:
+        scheduler.tick()  # nothing due yet
+    clock.set(datetime(2026, 11, 27, 23, 0, tzinfo=UTC))  # 07:00 WITA
+    with counting_reads(app, monkeypatch) as morning:
+        scheduler.tick()
+    assert (quiet.preloads, quiet.per_aggregate) == (1, 0)
+    assert (morning.preloads, morning.per_aggregate) == (2, 0)
+    sent = {m.template: m.status for e in planned for m in app.messages_for(e.tracking_id)}
+    assert sent == {"skpd_new_report": "sent", "case_disposed": "sent"}
