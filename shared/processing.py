@@ -3,21 +3,25 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, ClassVar, TypeVar
 from uuid import UUID
 
-from eventsourcing.application import AggregateNotFoundError, ProcessingEvent
+from eventsourcing.application import AggregateNotFoundError, ProcessingEvent, project_aggregate
 from eventsourcing.domain import Aggregate
 from eventsourcing.persistence import Tracking
 from eventsourcing.system import ProcessApplication
 
+from shared.logging import get_logger
 from shared.messaging.deadletter import DeadLetter, SourceRecord, dead_letter_id
+from shared.preload import Stored, select_many
 
 EVENT_ID_NAMESPACE = UUID("5b4b3e9e-8c0f-4a5e-9d7e-6c1f2a3b4c5d")
 
 A = TypeVar("A", bound=Aggregate)
+
+log = get_logger(__name__)
 
 
 def derived_id(*parts: object) -> UUID:
@@ -50,6 +54,8 @@ class Batch(ProcessingEvent[UUID]):
         super().__init__(tracking)
         self.current: SourceRecord | None = None
         self.refused: list[tuple[SourceRecord, Rejection]] = []
+        self.preloaded: dict[UUID, Stored | None] = {}  # read at the start; None: known absent
+        self.peeked: dict[UUID, Any] = {}  # rebuilt once for reading only (see `peek`)
 
     def refuse(self, source: SourceRecord, rejection: Rejection) -> None:
         """Dead-letter a record other than the current one (a parked message refused later)."""
@@ -95,10 +101,11 @@ class BatchProcessApplication(ProcessApplication[UUID]):
         """
         rejected: list[tuple[Any, Rejection]] = []
         service = service or self.name
+        deliveries = [m if isinstance(m, Delivery) else Delivery(None, m) for m in messages]
         with self.processing_lock:
             batch = Batch(tracking=tracking)
-            for item in messages:
-                delivery = item if isinstance(item, Delivery) else Delivery(None, item)
+            self.preload(batch, self._wanted_by(deliveries))
+            for delivery in deliveries:
                 rejection = delivery.failure or self._apply(delivery, batch)
                 if rejection is not None:
                     rejected.append((delivery.message, rejection))
@@ -111,6 +118,55 @@ class BatchProcessApplication(ProcessApplication[UUID]):
             self._take_snapshots(batch)
             self._notify(recordings)
         return rejected
+
+    def wanted(self, message: Any) -> Iterable[UUID]:
+        """Ids of aggregates the policy may load for this message (read for the whole batch)."""
+        return ()
+
+    def _wanted_by(self, deliveries: Sequence[Delivery]) -> set[UUID]:
+        wanted: set[UUID] = set()
+        for delivery in deliveries:
+            if delivery.failure is None:
+                try:
+                    wanted.update(self.wanted(delivery.message))
+                except Exception as error:  # the policy meets the same problem and names it
+                    log.info("preload-skipped", error=repr(error)[:300])
+        return wanted
+
+    def preload(self, batch: Batch, ids: Iterable[UUID]) -> None:
+        """Read these aggregates in one query; `load` and `exists` then answer from it."""
+        missing = {i for i in ids if i not in batch.preloaded and i not in batch.aggregates}
+        if not missing:
+            return
+        snapshots = self.snapshots.recorder if self.snapshots is not None else None
+        found = select_many(self.recorder, snapshots, missing)
+        for aggregate_id in missing:
+            batch.preloaded[aggregate_id] = found.get(aggregate_id)
+
+    def exists(self, processing_event: ProcessingEvent[UUID], aggregate_id: UUID) -> bool:
+        """Whether the aggregate is in this batch or stored (no aggregate rebuilt)."""
+        if aggregate_id in processing_event.aggregates:
+            return True
+        preloaded = getattr(processing_event, "preloaded", {})
+        if aggregate_id in preloaded:
+            return preloaded[aggregate_id] is not None
+        return bool(self.recorder.select_events(aggregate_id, limit=1))
+
+    def _take_snapshots(self, processing_event: ProcessingEvent[UUID]) -> None:
+        """Snapshot what just crossed an interval from the aggregates in hand, in one insert."""
+        if self.snapshots is None or not self.snapshotting_intervals:
+            return
+        due: dict[UUID, Any] = {}
+        for event in processing_event.events:
+            aggregate: Any = processing_event.aggregates.get(event.originator_id)
+            interval = self.snapshotting_intervals.get(type(aggregate))
+            if interval and event.originator_version % interval == 0:
+                due[event.originator_id] = aggregate
+        if due:
+            snapshot_class: Any = type(self).snapshot_class
+            self.snapshots.put(
+                [getattr(type(a), "Snapshot", snapshot_class).take(a) for a in due.values()]
+            )
 
     def _apply(self, delivery: Delivery, batch: Batch) -> Rejection | None:
         batch.current = delivery.source
@@ -134,10 +190,35 @@ class BatchProcessApplication(ProcessApplication[UUID]):
         """An aggregate as this batch sees it: changed earlier in the batch, stored, or absent."""
         found = processing_event.aggregates.get(aggregate_id)
         if found is None:
-            try:
-                found = self.repository.get(aggregate_id)
-            except AggregateNotFoundError:
-                return None
+            found = self._stored(processing_event, aggregate_id)
+        if found is None:
+            return None
         if not isinstance(found, cls):
             raise TypeError(f"{aggregate_id} is a {type(found).__name__}, not a {cls.__name__}")
         return found
+
+    def peek(
+        self, processing_event: ProcessingEvent[UUID], aggregate_id: UUID, cls: type[A]
+    ) -> A | None:
+        """Like `load`, for reading only (never changed): a batch rebuilds it once."""
+        if aggregate_id in processing_event.aggregates or not isinstance(processing_event, Batch):
+            return self.load(processing_event, aggregate_id, cls)
+        if aggregate_id not in processing_event.peeked:
+            found = self.load(processing_event, aggregate_id, cls)
+            processing_event.peeked[aggregate_id] = found
+        peeked: A | None = processing_event.peeked[aggregate_id]
+        return peeked
+
+    def _stored(self, processing_event: ProcessingEvent[UUID], aggregate_id: UUID) -> Any:
+        """The stored aggregate: rebuilt from the batch's preload if it was wanted, else read."""
+        preloaded = getattr(processing_event, "preloaded", {})
+        if aggregate_id not in preloaded:
+            try:
+                return self.repository.get(aggregate_id)
+            except AggregateNotFoundError:
+                return None
+        stored = preloaded[aggregate_id]
+        if stored is None:
+            return None
+        first = [stored.snapshot] if stored.snapshot is not None else []
+        return project_aggregate(None, map(self.mapper.to_domain_event, first + stored.events))

@@ -94,6 +94,7 @@ class CommonSettings(BaseSettings):
             "POSTGRES_PASSWORD": url.password or "",
             "POSTGRES_POOL_SIZE": "5",
             "POSTGRES_MAX_OVERFLOW": "5",
+            "PROCESS_RECORDER_TOPIC": "shared.pgstore:OneTripProcessRecorder",
         }
 
     def read_model_url(self, service: str) -> str:

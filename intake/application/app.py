@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection
+from collections.abc import Callable, Collection, Iterable
 from functools import singledispatchmethod
 from typing import Any, ClassVar, TypeVar
 from uuid import UUID
@@ -44,7 +44,7 @@ from shared.contracts import (
     ReportEscalated,
     ReportRedisposed,
 )
-from shared.processing import BatchProcessApplication
+from shared.processing import Batch, BatchProcessApplication, Delivery
 
 T = TypeVar("T")
 Submitted = tuple[IntakeStatus, bool]
@@ -97,6 +97,27 @@ class IntakeApplication(BatchProcessApplication):
         """Store the new identity keys first, then the events whose identities they seal."""
         self._sealer.flush()
         return super()._record(processing_event)
+
+    @singledispatchmethod
+    def wanted(self, message: Any) -> Iterable[UUID]:
+        """Nothing is read for events intake does not act on."""
+        return ()
+
+    @wanted.register
+    def _(self, message: IntakeMessage) -> Iterable[UUID]:
+        return self._recorder.wanted(message)
+
+    @wanted.register(ReportDisposed)
+    @wanted.register(ReportRedisposed)
+    @wanted.register(ReportEscalated)
+    def _(self, disposition: Any) -> Iterable[UUID]:
+        return [ids.access_id(disposition.report_id)]
+
+    @wanted.register(CaseResolved)
+    @wanted.register(CaseClosed)
+    @wanted.register(CaseArchived)
+    def _(self, case: Any) -> Iterable[UUID]:
+        return [case.report_id]
 
     @singledispatchmethod
     def policy(self, domain_event: Any, processing_event: ProcessingEvent[UUID]) -> None:
@@ -159,7 +180,8 @@ class IntakeApplication(BatchProcessApplication):
             recorded.update(batch.aggregates)
             return created
 
-        created = self.write(record_all)
+        wanted = self._wanted_by([Delivery(None, message) for message in messages])
+        created = self.write(record_all, wanted)
         return [
             new if isinstance(new, Exception) else (self._status_of(message, recorded), new)
             for message, new in zip(messages, created, strict=True)
@@ -173,11 +195,13 @@ class IntakeApplication(BatchProcessApplication):
             return _status(channel, message_id, found)
         return self.intake_status(channel, message_id)
 
-    def write(self, change: Callable[[ProcessingEvent[UUID]], T]) -> T:
+    def write(self, change: Callable[[ProcessingEvent[UUID]], T], wanted: Iterable[UUID] = ()) -> T:
         """Apply a change and record its events in one transaction; retry a lost race."""
+        wanted = list(wanted)
         for attempt in range(1, WRITE_ATTEMPTS + 1):
             with self.processing_lock:
-                batch: ProcessingEvent[UUID] = ProcessingEvent()
+                batch = Batch()
+                self.preload(batch, wanted)
                 result = change(batch)
                 try:
                     recordings = self._record(batch)

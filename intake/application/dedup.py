@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import asdict
 from typing import Any
 from uuid import UUID
@@ -38,12 +39,16 @@ def indexed(report_id: UUID, tracking_id: str, sub: Submission) -> Indexed:
 
 
 def _own_keys(entry: Indexed) -> list[str]:
+    return _keys_at(entry.latitude, entry.longitude, entry.kelurahan)
+
+
+def _keys_at(latitude: float | None, longitude: float | None, kelurahan: str | None) -> list[str]:
     keys = []
-    if entry.latitude is not None and entry.longitude is not None:
-        row, col = cell_of(entry.latitude, entry.longitude)
+    if latitude is not None and longitude is not None:
+        row, col = cell_of(latitude, longitude)
         keys.append(f"cell:{row}:{col}")
-    if entry.kelurahan:
-        keys.append(f"kel:{entry.kelurahan.casefold()}")
+    if kelurahan:
+        keys.append(f"kel:{kelurahan.casefold()}")
     return keys
 
 
@@ -54,15 +59,26 @@ class DuplicateIndex:
         self._app = app
         self.rules = rules
 
+    def wanted(self, location: dict[str, Any]) -> Iterator[UUID]:
+        """The index aggregates a report at this location reads and adds to."""
+        where = (location.get("latitude"), location.get("longitude"), location.get("kelurahan"))
+        keys = {*self._search_keys(*where), *_keys_at(*where)}
+        return (ids.index_id(key) for key in keys)
+
+    def _search_keys(
+        self, latitude: float | None, longitude: float | None, kelurahan: str | None
+    ) -> list[str]:
+        keys = _keys_at(None, None, kelurahan)
+        if latitude is not None and longitude is not None:
+            cells = neighbourhood(latitude, longitude, self.rules.radius_m)
+            keys += [f"cell:{row}:{col}" for row, col in cells]
+        return keys
+
     def matches(self, batch: ProcessingEvent[UUID], new: Indexed) -> Matches:
         """The open report this one repeats or may repeat."""
-        keys = [k for k in _own_keys(new) if k.startswith("kel:")]
-        if new.latitude is not None and new.longitude is not None:
-            cells = neighbourhood(new.latitude, new.longitude, self.rules.radius_m)
-            keys += [f"cell:{row}:{col}" for row, col in cells]
         candidates: dict[str, Indexed] = {}
-        for key in keys:
-            index = self._app.load(batch, ids.index_id(key), OpenReports)
+        for key in self._search_keys(new.latitude, new.longitude, new.kelurahan):
+            index = self._app.peek(batch, ids.index_id(key), OpenReports)
             if index is not None:
                 candidates.update((c.report_id, c) for c in index.candidates())
         return find_matches(new, list(candidates.values()), self.rules)

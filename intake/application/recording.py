@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Iterator
 from uuid import UUID
 
 from eventsourcing.application import ProcessingEvent
@@ -53,10 +53,22 @@ class MessageRecorder:
         self._sms_channels = sms_channels
         self._replies = ReplyDesk(app, sealer)
 
+    def wanted(self, message: IntakeMessage) -> Iterator[UUID]:
+        """What recording the message may read: the report, activities, queue, index, a claim."""
+        yield ids.report_id(message.channel.value, message.message_id)
+        sub = submission_of(message, self._clock.now(), self._sms_channels)
+        identity = Identity.from_dict(message.reporter.model_dump(mode="json"))
+        yield from (ids.activity_id(key) for key in identity.flood_keys(sub.channel))
+        yield ids.held_queue_id()
+        yield from self._duplicates.wanted(sub.location)
+        command = read_command(sub.text, self._format.prefix)
+        if command and command.tracking_id:
+            yield ids.tracking_claim_id(command.tracking_id)
+
     def record(self, message: IntakeMessage, batch: ProcessingEvent[UUID]) -> bool:
         """Record the message unless it was recorded before; True when recorded now."""
         report_id = ids.report_id(message.channel.value, message.message_id)
-        if report_id in batch.aggregates or self._seen(report_id):
+        if self._app.exists(batch, report_id):
             return False
         check_storable(message)
         sub = submission_of(message, self._clock.now(), self._sms_channels)
@@ -65,10 +77,6 @@ class MessageRecorder:
             return True
         self._record_report(batch, report_id, message, sub)
         return True
-
-    def _seen(self, report_id: UUID) -> bool:
-        """Recorded before (one indexed read, no aggregate rebuilt)."""
-        return bool(self._app.recorder.select_events(report_id, limit=1))
 
     def _record_report(
         self, batch: ProcessingEvent[UUID], report_id: UUID, message: IntakeMessage, sub: Submission
@@ -135,11 +143,11 @@ class MessageRecorder:
         return busiest
 
     def _claim_tracking_id(self, batch: ProcessingEvent[UUID], report_id: UUID) -> str:
-        """Draw random ids until one is free, and claim it."""
+        """Claim a random id not read: a stored claim makes the insert fail, and a retry redraws."""
         for _ in range(TRACKING_ID_ATTEMPTS):
             tracking_id = self._format.new_id()
             claim_id = ids.tracking_claim_id(tracking_id)
-            if claim_id not in batch.aggregates and not self._seen(claim_id):
+            if claim_id not in batch.aggregates:
                 claim = TrackingIdClaim(id=claim_id, tracking_id=tracking_id, report_id=report_id)
                 batch.collect_events(claim)
                 return tracking_id

@@ -88,11 +88,18 @@ class Composer:
         """Every message this event warrants (empty when nobody needs to hear of it)."""
         context = message_context(event)
         immediate = event.event_type in IMMEDIATE
-        drafts = []
-        for audience, template in rules_for(event):
-            address = self.address_of(audience, event)
-            drafts.append(self.draft(template, context, address, immediate=immediate))
-        return drafts
+        return [
+            self.draft(template, context, address, immediate=immediate)
+            for template, address in self._recipients(event)
+        ]
+
+    def addresses(self, event: CaseEvent) -> list[Address]:
+        """Who hears of this event (nothing rendered)."""
+        return [address for _, address in self._recipients(event)]
+
+    def _recipients(self, event: CaseEvent) -> list[tuple[str, Address]]:
+        rules = rules_for(event)
+        return [(template, self.address_of(audience, event)) for audience, template in rules]
 
     def address_of(self, audience: str, event: CaseEvent) -> Address:
         """The reporter on their channel, or a body's (or the admin's) mailbox by e-mail."""

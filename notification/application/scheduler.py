@@ -8,13 +8,13 @@ from uuid import UUID
 
 from eventsourcing.application import ProcessingEvent
 
-from notification.application.policy import About
+from notification.application.policy import About, agenda_id, waiting_id
 from notification.application.ports import WorkingDays
 from notification.application.service import NotificationApplication
 from notification.domain.notification import Notification
 from notification.domain.waiting import TRIAGE
 from shared.clock import WITA
-from shared.processing import derived_id
+from shared.processing import Batch, derived_id
 
 
 class Scheduler:
@@ -28,7 +28,8 @@ class Scheduler:
         """Send what is due, alert on reports waiting too long, send today's digest once."""
         app = self._app
         with app.processing_lock:
-            pe: ProcessingEvent[UUID] = ProcessingEvent()
+            pe = Batch()
+            app.preload(pe, [agenda_id(), waiting_id()])  # both lists in one read
             now = app.clock.now()
             self._send_due(pe, now)
             self._alert_waiting(pe, now)
@@ -38,7 +39,10 @@ class Scheduler:
     def _send_due(self, pe: ProcessingEvent[UUID], now: datetime) -> None:
         app = self._app
         agenda = app.agenda(pe)
-        for nid in agenda.due_by(now):
+        due = agenda.due_by(now)
+        if isinstance(pe, Batch):
+            app.preload(pe, due)
+        for nid in due:
             notification = app.load(pe, nid, Notification)
             if notification is not None and not notification.finished:
                 later = app.delivery.release(notification, now)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
 from functools import singledispatchmethod
 from typing import Any
 from uuid import UUID
@@ -13,8 +14,11 @@ from notification.application.composer import Composer, Draft, message_context
 from notification.application.policy import (
     About,
     Delivery,
+    agenda_id,
     notification_id,
+    problems_id,
     report_index_id,
+    waiting_id,
 )
 from notification.application.rules import (
     ADMIN,
@@ -36,7 +40,7 @@ from shared.contracts import (
     DeliveryReported,
     DeliveryStatus,
 )
-from shared.processing import Rejection, derived_id
+from shared.processing import Batch, Rejection, derived_id
 
 PE = ProcessingEvent[UUID]
 
@@ -61,6 +65,28 @@ class NotificationApplication(NotificationStore):
         self.composer = composer
         self.clock = clock
         self.delivery = delivery or Delivery()
+
+    @singledispatchmethod
+    def wanted(self, message: Any) -> Iterable[UUID]:
+        """Nothing is read for events this service has no use for."""
+        return ()
+
+    @wanted.register
+    def _(self, event: CaseEvent) -> Iterator[UUID]:
+        for address in self.composer.addresses(event):
+            yield notification_id(event.event_id, address.key)
+        yield report_index_id(event.tracking_id)
+        yield agenda_id()
+        if event.event_type in WAITS or event.event_type in LEAVES:
+            yield waiting_id()
+        if isinstance(event, CaseLinkedAsDuplicate):
+            yield derived_id("duplicates", event.duplicate_of_tracking_id)
+        elif event.event_type in ORIGINAL_MOVES:
+            yield derived_id("duplicates", event.tracking_id)
+
+    @wanted.register
+    def _(self, event: DeliveryReported) -> Iterable[UUID]:
+        return [event.notification_id, problems_id(), agenda_id()]
 
     @singledispatchmethod
     def policy(self, domain_event: Any, processing_event: PE) -> None:
@@ -173,8 +199,15 @@ class NotificationApplication(NotificationStore):
             pe.collect_events(links)
         elif event.event_type in ORIGINAL_MOVES:
             found = self.load(pe, derived_id("duplicates", event.tracking_id), Duplicates)
-            for link in found.links if found else ():
+            linked = found.links if found else []
+            if isinstance(pe, Batch):  # the duplicates' notifications and indexes in one read
+                self.preload(pe, [i for link in linked for i in self._told(event, link)])
+            for link in linked:
                 self._tell_duplicate(event, link, pe)
+
+    def _told(self, event: CaseEvent, link: dict[str, Any]) -> list[UUID]:
+        trigger = derived_id(event.event_id, link["tracking_id"])
+        return [notification_id(trigger), report_index_id(link["tracking_id"])]
 
     def _tell_duplicate(self, event: CaseEvent, link: dict[str, Any], pe: PE) -> None:
         linked = event.model_copy(

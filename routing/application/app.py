@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime
 from functools import singledispatchmethod
 from typing import Any, ClassVar, NamedTuple
@@ -50,6 +51,19 @@ class RoutingApplication(BatchProcessApplication):
         self.clock = clock
         self.bodies = bodies
         self.escalate_after = escalate_after
+
+    @singledispatchmethod
+    def wanted(self, message: Any) -> Iterable[UUID]:
+        """Nothing is read for events routing does not act on."""
+        return ()
+
+    @wanted.register
+    def _(self, event: ReportAccepted) -> Iterable[UUID]:
+        return [disposition_id(event.report_id), tracking_entry_id(event.tracking_id)]
+
+    @wanted.register
+    def _(self, event: CaseReturned) -> Iterable[UUID]:
+        return [disposition_id(event.report_id)]
 
     @singledispatchmethod
     def policy(self, domain_event: Any, processing_event: ProcessingEvent[UUID]) -> None:
