@@ -2,8 +2,8 @@
 
 On PostgreSQL the rows travel as one binary array per column (`INSERT .. SELECT * FROM unnest(..)`):
 one statement and one round trip whatever the number of rows. On SQLite (in process, no round
-trips) they go as one `executemany`. Either way each value is first converted by its column
-type's own SQLAlchemy bind processor, so the stored values are those a plain insert would store.
+trips) they go as one `executemany`. Either way each value (but None) is first converted by
+its column type's own SQLAlchemy bind processor: stored values are those plain inserts store.
 An `upsert_on` key overwrites the rows already there (`ON CONFLICT .. DO UPDATE`).
 """
 
@@ -11,17 +11,29 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
 from functools import lru_cache
+from operator import itemgetter
 from typing import Any
 
 from sqlalchemy import Connection, Dialect, Table
 
 Row = dict[str, Any]
-Processor = Callable[[Any], Any] | None
 
 
 class UnsupportedDialect(Exception):
     """The read model's database is neither PostgreSQL nor SQLite."""
+
+
+@dataclass(frozen=True)
+class _Plan:
+    """How one table's rows are written on one dialect."""
+
+    names: tuple[str, ...]
+    converted: tuple[tuple[int, Callable[[Any], Any]], ...]  # columns with a bind processor
+    repeated: tuple[tuple[int, Callable[[Any], Any]], ...]  # those of them holding moments
+    sql: str
 
 
 def write_rows(
@@ -31,26 +43,31 @@ def write_rows(
     if not rows:
         return
     dialect = conn.dialect
-    names, processors, sql = _plan(dialect, table, upsert_on)
-    values = [
-        tuple([value if p is None else p(value) for value, p in zip(each, processors, strict=True)])
-        for each in ([row[name] for name in names] for row in rows)
-    ]
+    plan = _plan(dialect, table, upsert_on)
+    columns = [list(column) for column in zip(*map(itemgetter(*plan.names), rows), strict=True)]
+    for index, convert in plan.converted:
+        columns[index] = [None if value is None else convert(value) for value in columns[index]]
+    for index, convert in plan.repeated:  # moments recur in a batch: each converted once
+        column = columns[index]
+        converted = {value: convert(value) for value in set(column) if value is not None}
+        columns[index] = list(map(converted.get, column))
     if dialect.name == "postgresql":
-        conn.exec_driver_sql(sql, tuple(list(column) for column in zip(*values, strict=True)))
+        conn.exec_driver_sql(plan.sql, tuple(columns))
     else:
-        conn.exec_driver_sql(sql, values)
+        conn.exec_driver_sql(plan.sql, list(zip(*columns, strict=True)))
 
 
 @lru_cache(maxsize=64)
-def _plan(
-    dialect: Dialect, table: Table, upsert_on: tuple[str, ...]
-) -> tuple[list[str], list[Processor], str]:
+def _plan(dialect: Dialect, table: Table, upsert_on: tuple[str, ...]) -> _Plan:
     """The columns, their bind processors and the statement, once per dialect and table."""
-    names = [column.name for column in table.c]
-    processors: list[Processor] = [
-        column.type.dialect_impl(dialect).bind_processor(dialect) for column in table.c
-    ]
+    names = tuple(column.name for column in table.c)
+    moments: list[tuple[int, Callable[[Any], Any]]] = []
+    others: list[tuple[int, Callable[[Any], Any]]] = []
+    for index, column in enumerate(table.c):
+        processor = column.type.dialect_impl(dialect).bind_processor(dialect)
+        if processor is not None:
+            kind = moments if column.type.python_type is datetime else others
+            kind.append((index, processor))
     quote = dialect.identifier_preparer.quote
     into = f"INSERT INTO {quote(table.name)} ({', '.join(map(quote, names))}) "
     if dialect.name == "postgresql":
@@ -64,7 +81,7 @@ def _plan(
         changed = [f"{quote(n)} = excluded.{quote(n)}" for n in names if n not in upsert_on]
         key = ", ".join(map(quote, upsert_on))
         sql += f" ON CONFLICT ({key}) DO UPDATE SET {', '.join(changed)}"
-    return names, processors, sql
+    return _Plan(names, tuple(others), tuple(moments), sql)
 
 
 def _array_type(dialect: Dialect, column: Any) -> str:

@@ -206,7 +206,7 @@ def _opened(event: Any) -> Row:
         text=event.text,
         received_at=event.received_at,
         category=getattr(event, "category", None),
-        attachments=json.dumps(list(getattr(event, "attachments", ()) or ())),
+        attachments=_json_list(getattr(event, "attachments", ()) or ()),
         also_codes="",
         escalations=0,
         reply_warned=False,
@@ -214,6 +214,10 @@ def _opened(event: Any) -> Row:
         **_position(event),
     )
     return row
+
+
+def _json_list(items: Sequence[str]) -> str:
+    return json.dumps(list(items)) if items else "[]"
 
 
 _LOCATION = ("kecamatan", "kelurahan", "address", "latitude", "longitude")

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import contextlib
+from datetime import UTC, datetime, timedelta, timezone
 from typing import Any
 
 import pytest
+from sqlalchemy.dialects import sqlite
 from tracking_helpers import REPORTS, Feed, Report
 from tracking_lives import (
     a_batch_projects_what_single_events_do,
@@ -15,6 +17,7 @@ from tracking_lives import (
 )
 
 from tracking.adapters import case_rows
+from tracking.adapters.tables import UTCDateTime
 from tracking.bootstrap import TrackingParts
 
 
@@ -57,3 +60,15 @@ def test_a_bad_event_mid_batch_holds_back_only_itself(
     assert parts.views.by_tracking_id(after.tracking_id) is not None
     [held] = parts.projector.quarantined()
     assert "cannot project this one" in held.error
+
+
+@pytest.mark.parametrize("offset_hours", [0, 8, -5])
+@pytest.mark.parametrize("microsecond", [0, 7, 999_999])
+def test_moments_are_stored_in_sqlites_datetime_text(offset_hours: int, microsecond: int) -> None:
+    dialect = sqlite.dialect()
+    zone = timezone(timedelta(hours=offset_hours))
+    moment = datetime(2024, 8, 12, 9, 0, 5, microsecond, tzinfo=zone)
+    ours = UTCDateTime().dialect_impl(dialect).bind_processor(dialect)
+    theirs = sqlite.DATETIME().bind_processor(dialect)
+    assert ours is not None and theirs is not None
+    assert ours(moment) == theirs(moment.astimezone(UTC).replace(tzinfo=None))
