@@ -133,7 +133,7 @@ def _rebuild_here(name: str) -> None:
         head = projector.head()
         with _progress() as bar:
             task = bar.add_task(f"rebuild {name} (offline)", total=max(head, 1))
-            while projector.project_once():
+            while projector.project_once(projector.rebuild_batch_size):
                 bar.update(task, completed=projector.position())
         typer.echo(f"{name}: rebuilt to position {projector.position()}")
     finally:

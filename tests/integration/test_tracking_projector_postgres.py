@@ -1,4 +1,5 @@
-"""Tracking's projector on a real PostgreSQL read model: quarantine, and replay equals live."""
+"""Tracking's projector on a real PostgreSQL read model: quarantine, replay equals live, and a
+batch is written with a fixed number of statements, storing what row-by-row inserts store."""
 
 from __future__ import annotations
 
@@ -25,6 +26,12 @@ from tracking_helpers import (
     Feed,
     Report,
     settings,
+)
+from tracking_lives import (
+    a_batch_projects_what_single_events_do,
+    batches_cost_the_same_statements,
+    bulk_writes_store_what_plain_inserts_store,
+    varied_lives,
 )
 
 pytestmark = pytest.mark.integration
@@ -80,3 +87,22 @@ def test_replay_equals_the_live_projection_on_postgresql(parts: TrackingParts) -
     live = _dump(parts)
     parts.projector.rebuild()
     assert _dump(parts) == live
+
+
+def test_a_batch_costs_the_same_statements_whatever_its_size_on_postgresql(
+    parts: TrackingParts,
+) -> None:
+    sent = batches_cost_the_same_statements(Feed(parts.app), parts)
+    assert sum("unnest" in sql for sql in sent) == 3  # cases, history, timeline: one each
+
+
+def test_a_batch_projects_the_rows_one_event_at_a_time_would_on_postgresql(
+    parts: TrackingParts,
+) -> None:
+    a_batch_projects_what_single_events_do(Feed(parts.app), parts)
+
+
+def test_bulk_writes_store_what_plain_inserts_store_on_postgresql(parts: TrackingParts) -> None:
+    varied_lives(Feed(parts.app), parts, 2)
+    parts.projector.catch_up()
+    assert bulk_writes_store_what_plain_inserts_store(parts.engine)

@@ -1,8 +1,10 @@
 """How stored case events change the read model's rows (cases, history, timeline).
 
-A batch is projected in memory: the rows it touches are read once, every event changes its
+A batch is projected in memory: the rows it touches are read at once, every event changes its
 case's row as a dict (and adds a history row and a timeline line), and everything is written
-back with one statement per table (executemany). Rebuilds replay years of events this way.
+back with one statement per table (`bulk.write_rows`): the case rows as one upsert, history
+and timeline as one insert each. A batch costs the same few round trips whatever its size;
+rebuilds replay years of events this way.
 """
 
 from __future__ import annotations
@@ -12,8 +14,9 @@ from collections.abc import Callable, Sequence
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import Connection, bindparam, insert, select, update
+from sqlalchemy import Connection, select
 
+from tracking.adapters.bulk import write_rows
 from tracking.adapters.tables import HISTORY_COLUMNS, case_history, cases, timeline
 from tracking.application.timeline import describe
 from tracking.domain.case import Case
@@ -30,7 +33,6 @@ def project_all(conn: Connection, events: Sequence[Any]) -> None:
     if not mine:
         return
     rows = _load(conn, {event.originator_id for event in mine})
-    existing = set(rows)
     history: list[Row] = []
     lines: list[Row] = []
     for event in mine:
@@ -41,11 +43,9 @@ def project_all(conn: Connection, events: Sequence[Any]) -> None:
         line = _line(event)
         if line is not None:
             lines.append(line)
-    _write(conn, rows, existing)
-    if history:
-        conn.execute(insert(case_history), history)
-    if lines:
-        conn.execute(insert(timeline), lines)
+    write_rows(conn, cases, list(rows.values()), upsert_on=("report_id",))
+    write_rows(conn, case_history, history)
+    write_rows(conn, timeline, lines)
 
 
 def _load(conn: Connection, ids: set[UUID]) -> dict[UUID, Row]:
@@ -56,19 +56,6 @@ def _load(conn: Connection, ids: set[UUID]) -> dict[UUID, Row]:
         for row in conn.execute(select(cases).where(cases.c.report_id.in_(chunk))):
             found[row.report_id] = dict(row._mapping)
     return found
-
-
-def _write(conn: Connection, rows: dict[UUID, Row], existing: set[UUID]) -> None:
-    fresh = [row for key, row in rows.items() if key not in existing]
-    changed = [{**row, "key": key} for key, row in rows.items() if key in existing]
-    if fresh:
-        conn.execute(insert(cases), fresh)
-    if changed:
-        columns: dict[str, Any] = {
-            c.name: bindparam(c.name) for c in cases.c if c.name != "report_id"
-        }
-        statement = update(cases).where(cases.c.report_id == bindparam("key")).values(columns)
-        conn.execute(statement, changed)
 
 
 def _apply(rows: dict[UUID, Row], event: Any) -> Row:
@@ -219,7 +206,7 @@ def _opened(event: Any) -> Row:
         text=event.text,
         received_at=event.received_at,
         category=getattr(event, "category", None),
-        attachments=json.dumps(list(getattr(event, "attachments", ()) or ())),
+        attachments=_json_list(getattr(event, "attachments", ()) or ()),
         also_codes="",
         escalations=0,
         reply_warned=False,
@@ -227,6 +214,10 @@ def _opened(event: Any) -> Row:
         **_position(event),
     )
     return row
+
+
+def _json_list(items: Sequence[str]) -> str:
+    return json.dumps(list(items)) if items else "[]"
 
 
 _LOCATION = ("kecamatan", "kelurahan", "address", "latitude", "longitude")

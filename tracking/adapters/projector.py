@@ -73,10 +73,12 @@ class CaseProjector:
         batch_size: int = 500,
         idle_seconds: float = 0.2,
         max_attempts: int = 3,
+        rebuild_batch_size: int = 5000,
     ) -> None:
         self._app = app
         self._engine = engine
         self._batch_size = batch_size
+        self.rebuild_batch_size = rebuild_batch_size
         self._idle_seconds = idle_seconds
         self._max_attempts = max_attempts
         self._attempts: dict[int, int] = {}
@@ -130,22 +132,23 @@ class CaseProjector:
 
     # -- writing --------------------------------------------------------------------------
 
-    def project_once(self) -> int:
+    def project_once(self, limit: int | None = None) -> int:
         """Project one batch of new notifications; returns how many."""
+        limit = limit or self._batch_size
         try:
-            count = self._project(self._batch_size)
+            count = self._project(limit)
         except TRANSIENT:
             raise
         except Exception:  # one event in the batch is bad: find it, one at a time
-            count = self._project_carefully()
+            count = self._project_carefully(limit)
         if count:
             self._failing = None
         return count
 
-    def catch_up(self) -> int:
+    def catch_up(self, limit: int | None = None) -> int:
         """Project until the read model reaches the end of the log; returns how many."""
         total = 0
-        while count := self.project_once():
+        while count := self.project_once(limit):
             total += count
         return total
 
@@ -154,7 +157,7 @@ class CaseProjector:
         self.rebuilding = True
         try:
             self.reset()
-            return self.catch_up()
+            return self.catch_up(self.rebuild_batch_size)
         finally:
             self.rebuilding = False
 
@@ -201,24 +204,33 @@ class CaseProjector:
                 self._advance(conn, notifications[-1].id)
         return len(notifications)
 
-    def _project_carefully(self) -> int:
-        """Project the next event alone; after bounded attempts, quarantine it and go on."""
-        try:
-            return self._project(1)
-        except TRANSIENT:
-            raise
-        except Exception as error:
-            start = self.position()
-            [notification] = self._app.recorder.select_notifications(
-                start, 1, inclusive_of_start=False
-            )
-            attempts = self._attempts.get(notification.id, 0) + 1
-            self._attempts[notification.id] = attempts
-            self._failing = f"{notification.topic} #{notification.id}: {error!r}"[:300]
-            if attempts < self._max_attempts:
+    def _project_carefully(self, limit: int) -> int:
+        """One event at a time up to the bad one; it is retried, then quarantined."""
+        done = 0
+        while done < limit:
+            try:
+                count = self._project(1)
+            except TRANSIENT:
                 raise
-            self._quarantine(notification, error)
-            return 1
+            except Exception as error:
+                return done + self._held(error)
+            if count == 0:
+                break
+            done += count
+        return done
+
+    def _held(self, error: Exception) -> int:
+        """Count one more failed attempt of the next event; quarantine it after the last."""
+        [notification] = self._app.recorder.select_notifications(
+            self.position(), 1, inclusive_of_start=False
+        )
+        attempts = self._attempts.get(notification.id, 0) + 1
+        self._attempts[notification.id] = attempts
+        self._failing = f"{notification.topic} #{notification.id}: {error!r}"[:300]
+        if attempts < self._max_attempts:
+            raise error
+        self._quarantine(notification, error)
+        return 1
 
     def _quarantine(self, notification: Any, error: Exception) -> None:
         label = f"{notification.originator_id}:{notification.originator_version}"

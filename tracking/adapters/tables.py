@@ -20,19 +20,39 @@ from sqlalchemy import (
     TypeDecorator,
     Uuid,
 )
+from sqlalchemy.dialects import sqlite
+from sqlalchemy.types import TypeEngine
+
+
+class _SQLiteText(sqlite.DATETIME):
+    """SQLite's DATETIME column, fed text already in its format (see `UTCDateTime`)."""
+
+    def bind_processor(self, dialect: Dialect) -> None:
+        return None
 
 
 class UTCDateTime(TypeDecorator[datetime]):
-    """Aware datetimes in, aware UTC datetimes out (SQLite keeps naive UTC text)."""
+    """Aware datetimes in, aware UTC datetimes out (SQLite keeps naive UTC text).
+
+    On SQLite the text is the one SQLAlchemy's DATETIME writes (`2024-08-12 01:00:00.000000`),
+    made here by the C `isoformat` (bulk writes convert many).
+    """
 
     impl = DateTime(timezone=True)
     cache_ok = True
+
+    def load_dialect_impl(self, dialect: Dialect) -> TypeEngine[Any]:
+        if dialect.name == "sqlite":
+            return dialect.type_descriptor(_SQLiteText())
+        return super().load_dialect_impl(dialect)
 
     def process_bind_param(self, value: datetime | None, dialect: Dialect) -> Any:
         if value is None:
             return None
         utc = value.astimezone(UTC)
-        return utc.replace(tzinfo=None) if dialect.name == "sqlite" else utc
+        if dialect.name == "sqlite":
+            return utc.replace(tzinfo=None).isoformat(" ", "microseconds")
+        return utc
 
     def process_result_value(self, value: Any, dialect: Dialect) -> datetime | None:
         if value is None:

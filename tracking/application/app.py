@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from functools import singledispatchmethod
 from typing import Any, ClassVar
 from uuid import UUID
@@ -44,6 +44,16 @@ class TrackingApplication(BatchProcessApplication):
     def __init__(self, env: Mapping[str, str] | None = None, *, deadlines: DeadlinePolicy) -> None:
         super().__init__(env)
         self.deadlines = deadlines
+
+    def wanted(self, message: Any) -> Iterable[UUID]:
+        """Every aggregate a policy may load for this message: its case and its parked messages.
+
+        The batch reads them all at once. Releasing parked messages touches only the same two,
+        and a refused record's dead letter is the batch plumbing's own.
+        """
+        if isinstance(message, c.ReportEvent):
+            return (message.report_id, early_arrivals_id(message.report_id))
+        return ()
 
     @singledispatchmethod
     def policy(self, domain_event: Any, processing_event: Batch) -> None:

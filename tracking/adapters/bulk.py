@@ -1,0 +1,89 @@
+"""Many rows into one table with one statement: the read model's bulk writes.
+
+On PostgreSQL the rows travel as one binary array per column (`INSERT .. SELECT * FROM unnest(..)`):
+one statement and one round trip whatever the number of rows. On SQLite (in process, no round
+trips) they go as one `executemany`. Either way each value (but None) is first converted by
+its column type's own SQLAlchemy bind processor: stored values are those plain inserts store.
+An `upsert_on` key overwrites the rows already there (`ON CONFLICT .. DO UPDATE`).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from functools import lru_cache
+from operator import itemgetter
+from typing import Any
+
+from sqlalchemy import Connection, Dialect, Table
+
+Row = dict[str, Any]
+
+
+class UnsupportedDialect(Exception):
+    """The read model's database is neither PostgreSQL nor SQLite."""
+
+
+@dataclass(frozen=True)
+class _Plan:
+    """How one table's rows are written on one dialect."""
+
+    names: tuple[str, ...]
+    converted: tuple[tuple[int, Callable[[Any], Any]], ...]  # columns with a bind processor
+    repeated: tuple[tuple[int, Callable[[Any], Any]], ...]  # those of them holding moments
+    sql: str
+
+
+def write_rows(
+    conn: Connection, table: Table, rows: Sequence[Row], *, upsert_on: tuple[str, ...] = ()
+) -> None:
+    """Insert every row (each has every column); with `upsert_on`, overwrite the ones there."""
+    if not rows:
+        return
+    dialect = conn.dialect
+    plan = _plan(dialect, table, upsert_on)
+    columns = [list(column) for column in zip(*map(itemgetter(*plan.names), rows), strict=True)]
+    for index, convert in plan.converted:
+        columns[index] = [None if value is None else convert(value) for value in columns[index]]
+    for index, convert in plan.repeated:  # moments recur in a batch: each converted once
+        column = columns[index]
+        converted = {value: convert(value) for value in set(column) if value is not None}
+        columns[index] = list(map(converted.get, column))
+    if dialect.name == "postgresql":
+        conn.exec_driver_sql(plan.sql, tuple(columns))
+    else:
+        conn.exec_driver_sql(plan.sql, list(zip(*columns, strict=True)))
+
+
+@lru_cache(maxsize=64)
+def _plan(dialect: Dialect, table: Table, upsert_on: tuple[str, ...]) -> _Plan:
+    """The columns, their bind processors and the statement, once per dialect and table."""
+    names = tuple(column.name for column in table.c)
+    moments: list[tuple[int, Callable[[Any], Any]]] = []
+    others: list[tuple[int, Callable[[Any], Any]]] = []
+    for index, column in enumerate(table.c):
+        processor = column.type.dialect_impl(dialect).bind_processor(dialect)
+        if processor is not None:
+            kind = moments if column.type.python_type is datetime else others
+            kind.append((index, processor))
+    quote = dialect.identifier_preparer.quote
+    into = f"INSERT INTO {quote(table.name)} ({', '.join(map(quote, names))}) "
+    if dialect.name == "postgresql":
+        arrays = ", ".join(f"%b::{_array_type(dialect, column)}" for column in table.c)
+        sql = f"{into}SELECT * FROM unnest({arrays})"
+    elif dialect.name == "sqlite":
+        sql = f"{into}VALUES ({', '.join('?' for _ in names)})"
+    else:
+        raise UnsupportedDialect(f"bulk writes know PostgreSQL and SQLite, not {dialect.name}")
+    if upsert_on:
+        changed = [f"{quote(n)} = excluded.{quote(n)}" for n in names if n not in upsert_on]
+        key = ", ".join(map(quote, upsert_on))
+        sql += f" ON CONFLICT ({key}) DO UPDATE SET {', '.join(changed)}"
+    return _Plan(names, tuple(others), tuple(moments), sql)
+
+
+def _array_type(dialect: Dialect, column: Any) -> str:
+    """The array type of a column, without a length (a cast to varchar(n) would cut, not fail)."""
+    return re.sub(r"\(\d+\)", "", column.type.compile(dialect=dialect)) + "[]"
