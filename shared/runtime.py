@@ -268,13 +268,18 @@ async def _stop(spec: ServiceSpec, runtime: Runtime, stopping: asyncio.Event) ->
     log.info("service-stopped", service=spec.name)
 
 
+NOT_READY: dict[int | str, dict[str, Any]] = {
+    503: {"description": "Not ready: `reasons` names what is missing (broker, store, relay)"}
+}
+
+
 def _add_operational_routes(app: FastAPI, spec: ServiceSpec, runtime: Runtime) -> None:
     @app.get("/health/live", tags=["operations"])
     async def live() -> dict[str, str]:
         """The process answers."""
         return {"status": "ok"}
 
-    @app.get("/health/ready", tags=["operations"])
+    @app.get("/health/ready", tags=["operations"], responses=NOT_READY)
     async def ready() -> JSONResponse:
         """The broker, the producer, the relay, the event store and the background jobs are up."""
         healthy = runtime.ready and all(not t.done() for t in runtime.tasks)
