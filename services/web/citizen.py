@@ -11,7 +11,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 from pydantic import ValidationError
 
-from services.edge.backends import Backends, refusal_reason
+from services.edge.backends import BackendError, Backends, refusal_reason
 from services.edge.catalogue import categories
 from services.edge.forms import FormRefused, read_form
 from services.edge.settings import EdgeSettings
@@ -173,7 +173,7 @@ def router(backends: Backends, settings: EdgeSettings, templates: Jinja2Template
     @routes.get("/laporan/{tracking_id}", response_class=HTMLResponse, responses=pages(404))
     def status_page(request: Request, tracking_id: str) -> Response:
         """A report's status bucket, body, deadline and timeline."""
-        report = backends.report(tracking_id)
+        report = _report(backends, tracking_id)
         if report is None:
             context = {"judul": "Laporan tidak ditemukan",
                        "pesan": f"Tidak ada laporan dengan nomor {tracking_id}."}  # fmt: skip
@@ -181,6 +181,16 @@ def router(backends: Backends, settings: EdgeSettings, templates: Jinja2Template
         return templates.TemplateResponse(request, "status.html", {"r": report})
 
     return routes
+
+
+def _report(backends: Backends, tracking_id: str) -> dict[str, Any] | None:
+    """The report, or None also when tracking refuses the id itself (a character no id has)."""
+    try:
+        return backends.report(tracking_id)
+    except BackendError as error:
+        if error.status >= 500:
+            raise
+        return None
 
 
 def _refusal(reply: Any) -> str:
