@@ -5,10 +5,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Annotated, Any
 
+from eventsourcing.persistence import PersistenceError
 from fastapi import Depends, FastAPI, Request
 from fastapi.responses import JSONResponse
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import BaseModel
+from sqlalchemy.exc import InterfaceError, OperationalError
 from starlette.datastructures import QueryParams
 from starlette.types import ASGIApp, Receive, Scope, Send
 
@@ -68,6 +70,17 @@ def install_auth_errors(app: FastAPI) -> None:
     @app.exception_handler(Forbidden)
     async def forbidden(_: Request, error: Forbidden) -> JSONResponse:
         return JSONResponse({"detail": str(error)}, status_code=403)
+
+
+def install_store_errors(app: FastAPI) -> None:
+    """503 with Retry-After when the event store or a read model's database does not answer."""
+
+    async def unavailable(_: Request, error: Exception) -> JSONResponse:
+        detail = f"the store is unavailable, try again: {type(error).__name__}"
+        return JSONResponse({"detail": detail}, status_code=503, headers={"Retry-After": "5"})
+
+    for error_type in (PersistenceError, OperationalError, InterfaceError):
+        app.add_exception_handler(error_type, unavailable)
 
 
 class TextGuard:

@@ -28,7 +28,7 @@ from pydantic import BaseModel, Field
 from shared.auth import TokenStore
 from shared.clock import Clock, OffsetClock
 from shared.contracts import IntegrationEvent
-from shared.http import TextGuard, install_auth_errors, require
+from shared.http import TextGuard, install_auth_errors, install_store_errors, require
 from shared.logging import get_logger
 from shared.messaging.asyncapi import describe_payloads
 from shared.messaging.consumer import BatchProcessor, IdempotentConsumer, RetryPolicy
@@ -221,6 +221,7 @@ def build_app(spec: ServiceSpec) -> FastAPI:
     app.state.runtime = runtime
     app.state.spec = spec
     install_auth_errors(app)
+    install_store_errors(app)
     app.add_middleware(TextGuard)
     for install in spec.install_handlers:
         install(app)

@@ -8,6 +8,7 @@ body code) replace generated path parameters in about half the cases, to get pas
 
 from __future__ import annotations
 
+import os
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -23,6 +24,11 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 CLOCK = "/v1/test/clock/advance"  # test mode only: excluded by the issue
 # Only health checks about the speed of generating examples; never one that hides a failure.
 SLOW_GENERATION = [HealthCheck.too_slow, HealthCheck.large_base_example, HealthCheck.data_too_large]
+
+
+def examples(default: int) -> int:
+    """Cases per operation: `default` in `make test`; `LAPOR_FUZZ_EXAMPLES` for a deeper run."""
+    return int(os.environ.get("LAPOR_FUZZ_EXAMPLES", default))
 
 
 def bearer(token: str) -> dict[str, str]:

@@ -29,7 +29,7 @@ class NotificationQueries(Protocol):
 def notifications_router(queries: NotificationQueries, tokens: TokenStore) -> APIRouter:
     """`GET /v1/notifications/failed` (admin) and `GET /v1/notifications/{tracking_id}`."""
     router = APIRouter(
-        prefix="/v1/notifications", tags=["notifications"], responses=errors(*AUTH_ERRORS)
+        prefix="/v1/notifications", tags=["notifications"], responses=errors(*AUTH_ERRORS, 503)
     )
     staff = Depends(require(tokens, "admin", "analyst"))
     admin = Depends(require(tokens, "admin"))

@@ -24,7 +24,7 @@ def admin_router(app: RoutingApplication, triage: TriageQueue, tokens: TokenStor
         prefix="/v1",
         tags=["triage"],
         dependencies=[Depends(require(tokens, "admin"))],
-        responses=errors(*AUTH_ERRORS),
+        responses=errors(*AUTH_ERRORS, 503),
     )
 
     @router.get("/triage", response_model=list[TriageItemPublic])

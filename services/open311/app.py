@@ -9,6 +9,7 @@ from fastapi import APIRouter, FastAPI, Query, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel
+from starlette.exceptions import HTTPException
 
 from services.edge.backends import BackendError, Backends, Unavailable, closing
 from services.edge.catalogue import category
@@ -59,6 +60,7 @@ def refusals(*codes: int) -> dict[int | str, dict[str, Any]]:
 
 
 Text = Annotated[str | None, Query()]
+HTTP_ERRORS = {404: "alamat tidak dikenal", 405: "metode tidak diizinkan untuk alamat ini"}
 
 
 def answer(document: Any, fmt: str, root: str, status: int = 200) -> Response:
@@ -92,6 +94,15 @@ def build(
     async def refused(request: Request, error: Open311Error) -> Response:
         fmt = "xml" if request.url.path.endswith(".xml") else "json"
         return answer(documents.error(error.status, error.description), fmt, "errors", error.status)
+
+    @app.exception_handler(HTTPException)
+    async def http_error(request: Request, error: HTTPException) -> Response:
+        if not request.url.path.startswith(BASE):
+            return JSONResponse({"detail": error.detail}, error.status_code, error.headers)
+        fmt = "xml" if request.url.path.endswith(".xml") else "json"
+        description = HTTP_ERRORS.get(error.status_code, str(error.detail))
+        document = documents.error(error.status_code, description)
+        return answer(document, fmt, "errors", error.status_code)
 
     @app.exception_handler(RequestValidationError)
     async def invalid(request: Request, error: RequestValidationError) -> Response:

@@ -19,11 +19,11 @@ from services.web.app import build as web
 from shared.auth import TokenStore, digest
 from tests.e2e.conftest import SERVICES, System
 from tests.e2e.test_report_path import intake_message, public_status, submit
-from tests.openapi_fuzz import bearer, from_app, fuzz
+from tests.openapi_fuzz import bearer, examples, from_app, fuzz
 
 pytestmark = pytest.mark.e2e
 
-EXAMPLES = 8
+EXAMPLES = examples(8)
 BODY = "PDAM"
 ROLES = ("adapter", "admin", "analyst", "notification", f"skpd:{BODY}")
 

@@ -20,12 +20,12 @@ from services.open311.app import build as open311
 from services.web.app import build as web
 from shared.auth import ROLES, TokenStore, digest
 from shared.runtime import build_app
-from tests.openapi_fuzz import bearer, from_app, fuzz
+from tests.openapi_fuzz import bearer, examples, from_app, fuzz
 from tests.services_in_memory import close_all, in_memory_services
 from tests.unit.faces.conftest import ADAPTER, ANALYST, FakeServices, report
 from tests.unit.faces.test_web import STATS
 
-EXAMPLES = 15
+EXAMPLES = examples(15)
 TOKENS = {role: f"{role}-token" for role in (*ROLES, "skpd:PDAM")}
 TOKENS["adapter"], TOKENS["analyst"] = ADAPTER, ANALYST
 CALLERS = {"anonymous": {}, **{role: bearer(token) for role, token in TOKENS.items()}}

@@ -61,7 +61,7 @@ Offset = Annotated[int, Query(ge=0, le=MAX_OFFSET)]
 
 def public_router(views: CaseViews) -> APIRouter:
     """Routes anyone may call: a report's status by its tracking id, the public feed."""
-    router = APIRouter(prefix="/v1", tags=["public"])
+    router = APIRouter(prefix="/v1", tags=["public"], responses=errors(503))
 
     @router.get(
         "/reports/{tracking_id}", response_model=ReportStatusPublic, responses=errors(404)
@@ -110,7 +110,7 @@ def stats_router(views: CaseViews, tokens: TokenStore, clock: Clock) -> APIRoute
         prefix="/v1",
         tags=["analyst"],
         dependencies=[Depends(analyst)],
-        responses=errors(*AUTH_ERRORS, 422),
+        responses=errors(*AUTH_ERRORS, 422, 503),
     )
 
     @router.get("/stats", response_model=StatsPublic)
@@ -168,7 +168,9 @@ def desk_router(
     views: CaseViews, app: Any, tokens: TokenStore, clock: Clock, send: Send = broker_send
 ) -> APIRouter:
     """SKPD desks for bodies without a system of their own (role `skpd:<CODE>` or admin)."""
-    router = APIRouter(prefix="/v1/skpd", tags=["skpd"], responses=errors(*AUTH_ERRORS, 404, 422))
+    router = APIRouter(
+        prefix="/v1/skpd", tags=["skpd"], responses=errors(*AUTH_ERRORS, 404, 422, 503)
+    )
     caller_of = Depends(require(tokens, "skpd", "admin"))
 
     @router.get("/{code}/reports", response_model=DeskPage)
@@ -187,7 +189,7 @@ def desk_router(
         return DeskPage(items=items, total=page.total)
 
     @router.post(
-        "/{code}/reports/{tracking_id}/actions", status_code=202, responses=errors(409, 503)
+        "/{code}/reports/{tracking_id}/actions", status_code=202, responses=errors(409)
     )
     async def act(
         code: str,

@@ -44,7 +44,7 @@ def projections_router(projectors: list[CaseProjector], tokens: TokenStore) -> A
         prefix="/v1/projections",
         tags=["operations"],
         dependencies=[Depends(admin)],
-        responses=errors(*AUTH_ERRORS),
+        responses=errors(*AUTH_ERRORS, 503),
     )
     by_name = {p.name: p for p in projectors}
 

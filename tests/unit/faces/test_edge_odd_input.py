@@ -51,3 +51,16 @@ def test_web_status_page_of_an_id_tracking_refuses_is_not_found_not_unavailable(
     answer = client.get("/laporan/%C2%89p%03")
     assert answer.status_code == 404
     assert "Laporan tidak ditemukan" in answer.text
+
+
+def test_open311_answers_an_unknown_path_or_method_in_georeport_format() -> None:
+    _, backends = _seen(httpx.Response(200, json={}))
+    client = TestClient(open311(EdgeSettings(), backends))
+    unknown = client.get(f"{BASE}/tidak-ada/sama/sekali.json")
+    assert unknown.status_code == 404
+    assert unknown.json() == [{"code": 404, "description": "alamat tidak dikenal"}]
+    wrong = client.delete(f"{BASE}/services.xml")
+    assert (
+        wrong.status_code == 405 and "<errors>" in wrong.text and "<code>405</code>" in wrong.text
+    )
+    assert client.get("/elsewhere").json() == {"detail": "Not Found"}
