@@ -25,7 +25,7 @@ from tests.services_in_memory import close_all, in_memory_services
 from tests.unit.faces.conftest import ADAPTER, ANALYST, FakeServices, report
 from tests.unit.faces.test_web import STATS
 
-EXAMPLES = examples(15)
+EXAMPLES = examples(25)
 TOKENS = {role: f"{role}-token" for role in (*ROLES, "skpd:PDAM")}
 TOKENS["adapter"], TOKENS["analyst"] = ADAPTER, ANALYST
 CALLERS = {"anonymous": {}, **{role: bearer(token) for role, token in TOKENS.items()}}
