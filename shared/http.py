@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Annotated
+from typing import Annotated, Any
 
+from eventsourcing.persistence import PersistenceError
 from fastapi import Depends, FastAPI, Request
 from fastapi.responses import JSONResponse
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from pydantic import BaseModel
+from sqlalchemy.exc import InterfaceError, OperationalError
 from starlette.datastructures import QueryParams
 from starlette.types import ASGIApp, Receive, Scope, Send
 
@@ -15,6 +18,32 @@ from shared.auth import Forbidden, Principal, TokenStore, Unauthenticated
 from shared.text import forbidden
 
 bearer = HTTPBearer(auto_error=False)
+
+ERROR_REASONS = {
+    400: "The request cannot be read (not UTF-8, not JSON, a bad form)",
+    401: "No bearer token, or a token nobody issued",
+    403: "The token's role may not do this",
+    404: "Nothing is known by this name",
+    409: "The move is refused in the current state",
+    410: "Gone for good (the identity was erased)",
+    413: "The body is larger than the limit",
+    422: "A field or parameter is invalid; `detail` names it",
+    503: "A dependency (event store, broker) is unavailable: try again",
+}
+
+
+class ErrorBody(BaseModel):
+    """Every error answer: `detail` names the problem (a text, or one entry per field)."""
+
+    detail: str | list[dict[str, Any]]
+
+
+def errors(*codes: int) -> dict[int | str, dict[str, Any]]:
+    """OpenAPI `responses=` entries of these error statuses, each with the ErrorBody model."""
+    return {code: {"model": ErrorBody, "description": ERROR_REASONS[code]} for code in codes}
+
+
+AUTH_ERRORS = (401, 403)
 
 Credentials = Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)]
 
@@ -41,6 +70,17 @@ def install_auth_errors(app: FastAPI) -> None:
     @app.exception_handler(Forbidden)
     async def forbidden(_: Request, error: Forbidden) -> JSONResponse:
         return JSONResponse({"detail": str(error)}, status_code=403)
+
+
+def install_store_errors(app: FastAPI) -> None:
+    """503 with Retry-After when the event store or a read model's database does not answer."""
+
+    async def unavailable(_: Request, error: Exception) -> JSONResponse:
+        detail = f"the store is unavailable, try again: {type(error).__name__}"
+        return JSONResponse({"detail": detail}, status_code=503, headers={"Retry-After": "5"})
+
+    for error_type in (PersistenceError, OperationalError, InterfaceError):
+        app.add_exception_handler(error_type, unavailable)
 
 
 class TextGuard:

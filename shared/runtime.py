@@ -29,7 +29,7 @@ from pydantic import BaseModel, Field
 from shared.auth import TokenStore
 from shared.clock import Clock, OffsetClock
 from shared.contracts import IntegrationEvent
-from shared.http import TextGuard, install_auth_errors, require
+from shared.http import TextGuard, install_auth_errors, install_store_errors, require
 from shared.logging import get_logger
 from shared.messaging.asyncapi import describe_payloads
 from shared.messaging.consumer import BatchProcessor, IdempotentConsumer, RetryPolicy
@@ -238,6 +238,7 @@ def build_app(spec: ServiceSpec) -> FastAPI:
     app.state.runtime = runtime
     app.state.spec = spec
     install_auth_errors(app)
+    install_store_errors(app)
     app.add_middleware(TextGuard)
     for install in spec.install_handlers:
         install(app)
@@ -286,13 +287,18 @@ async def _stop(spec: ServiceSpec, runtime: Runtime, stopping: asyncio.Event) ->
     log.info("service-stopped", service=spec.name)
 
 
+NOT_READY: dict[int | str, dict[str, Any]] = {
+    503: {"description": "Not ready: `reasons` names what is missing (broker, store, relay)"}
+}
+
+
 def _add_operational_routes(app: FastAPI, spec: ServiceSpec, runtime: Runtime) -> None:
     @app.get("/health/live", tags=["operations"])
     async def live() -> dict[str, str]:
         """The process answers."""
         return {"status": "ok"}
 
-    @app.get("/health/ready", tags=["operations"])
+    @app.get("/health/ready", tags=["operations"], responses=NOT_READY)
     async def ready() -> JSONResponse:
         """The broker, the producer, the relay, the event store and the background jobs are up."""
         healthy = runtime.ready and all(not t.done() for t in runtime.tasks)

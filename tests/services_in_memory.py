@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -20,9 +21,13 @@ from tracking.settings import TrackingSettings
 IN_MEMORY = {"PERSISTENCE_MODULE": "eventsourcing.popo"}
 
 
-def in_memory_services(folder: Path) -> dict[str, ServiceSpec]:
-    """Each service by name; its read models (if any) in memory too."""
-    common = CommonSettings(state_dir=folder, database_url=None)
+def in_memory_services(
+    folder: Path, auth_tokens: Mapping[str, str] | None = None
+) -> dict[str, ServiceSpec]:
+    """Each service by name; its read models (if any) in memory too; tokens by digest."""
+    common = CommonSettings(
+        state_dir=folder, database_url=None, auth_tokens=dict(auth_tokens or {})
+    )
     clock = FixedClock(datetime(2026, 11, 27, 9, 0, tzinfo=UTC))
     tracking = TrackingSettings(common=common, read_model_url="sqlite://", extra_leave_dates=[])
     return {

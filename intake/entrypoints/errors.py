@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from eventsourcing.persistence import PersistenceError
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 
@@ -36,11 +35,6 @@ def install_error_handlers(app: FastAPI) -> None:
     async def intake_error(_: Request, error: IntakeError) -> JSONResponse:
         status = STATUS_CODES.get(type(error), 400)
         return JSONResponse({"detail": str(error)}, status_code=status)
-
-    @app.exception_handler(PersistenceError)
-    async def store_unavailable(_: Request, error: PersistenceError) -> JSONResponse:
-        detail = f"the event store is unavailable, try again: {type(error).__name__}"
-        return JSONResponse({"detail": detail}, status_code=503, headers={"Retry-After": "5"})
 
     @app.exception_handler(BadBody)
     async def bad_body(_: Request, error: BadBody) -> JSONResponse:

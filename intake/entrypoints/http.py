@@ -26,7 +26,7 @@ from intake.entrypoints.schemas import (
 from intake.settings import IntakeSettings
 from shared.auth import Principal, TokenStore
 from shared.contracts import Channel, IntakeMessage
-from shared.http import require
+from shared.http import AUTH_ERRORS, errors, require
 
 
 def intake_router(
@@ -52,7 +52,11 @@ def _adapter_routes(
         status_code=201,
         response_model=IntakeStatusPublic,
         openapi_extra={"requestBody": _message_body()},
-        responses={202: {"description": "Still being recorded: see Location"}},
+        responses={
+            200: {"model": IntakeStatusPublic, "description": "The same message again"},
+            202: {"description": "Still being recorded: see Location"},
+            **errors(400, *AUTH_ERRORS, 413, 422, 503),
+        },
     )
     async def submit(request: Request, _: Adapter) -> JSONResponse:
         """Record one citizen message (an IntakeMessage body) and answer its outcome."""
@@ -67,13 +71,21 @@ def _adapter_routes(
         public = IntakeStatusPublic(**asdict(status)).model_dump(mode="json")
         return JSONResponse(public, status_code=201 if created else 200)
 
-    @router.get("/v1/intake/{channel}/{message_id:path}", response_model=IntakeStatusPublic)
+    @router.get(
+        "/v1/intake/{channel}/{message_id:path}",
+        response_model=IntakeStatusPublic,
+        responses=errors(*AUTH_ERRORS, 404, 503),
+    )
     def intake_status(channel: Channel, message_id: str, _: Adapter) -> IntakeStatusPublic:
         """What became of an adapter's message, and its tracking id."""
         status = app.intake_status(channel.value, message_id)
         return IntakeStatusPublic(**asdict(status))
 
-    @router.get("/v1/vault/{reporter_ref}", response_model=DeliveryAddressPublic)
+    @router.get(
+        "/v1/vault/{reporter_ref}",
+        response_model=DeliveryAddressPublic,
+        responses=errors(*AUTH_ERRORS, 404, 410, 503),
+    )
     def look_up_identity(reporter_ref: str, caller: VaultCaller) -> DeliveryAddressPublic:
         """The delivery address behind a reporter_ref; every look-up is recorded."""
         address = app.vault.look_up(reporter_ref, caller.role)
@@ -101,11 +113,14 @@ def _inline(node: Any, defs: dict[str, Any]) -> Any:
     return node
 
 
+DECISION_ERRORS = errors(400, *AUTH_ERRORS, 404, 409, 503)
+
+
 def _admin_routes(app: IntakeApplication, tokens: TokenStore) -> APIRouter:
     router = APIRouter()
     Admin = Annotated[Principal, Depends(require(tokens, "admin"))]
 
-    @router.get("/v1/held", response_model=list[HeldPublic])
+    @router.get("/v1/held", response_model=list[HeldPublic], responses=errors(*AUTH_ERRORS, 503))
     def held(_: Admin) -> list[HeldPublic]:
         """Held reports waiting for a decision, oldest first, with any duplicate flag."""
         return [
@@ -113,23 +128,35 @@ def _admin_routes(app: IntakeApplication, tokens: TokenStore) -> APIRouter:
             for w in app.admin.held()
         ]
 
-    @router.post("/v1/held/{tracking_id}/verify", response_model=DecisionPublic)
+    @router.post(
+        "/v1/held/{tracking_id}/verify", response_model=DecisionPublic, responses=DECISION_ERRORS
+    )
     def verify(tracking_id: str, _: Admin, body: VerifyRequest | None = None) -> DecisionPublic:
         """Verify a held report: it goes on to routing."""
         decision = app.admin.verify(tracking_id, (body or VerifyRequest()).note)
         return DecisionPublic(**asdict(decision))
 
-    @router.post("/v1/held/{tracking_id}/archive", response_model=DecisionPublic)
+    @router.post(
+        "/v1/held/{tracking_id}/archive", response_model=DecisionPublic, responses=DECISION_ERRORS
+    )
     def archive(tracking_id: str, body: ArchiveRequest, _: Admin) -> DecisionPublic:
         """Archive a held report with the reason the reporter is told."""
         return DecisionPublic(**asdict(app.admin.archive(tracking_id, body.reason.strip())))
 
-    @router.get("/v1/reports/{tracking_id}/identity-look-ups", response_model=list[LookUpPublic])
+    @router.get(
+        "/v1/reports/{tracking_id}/identity-look-ups",
+        response_model=list[LookUpPublic],
+        responses=errors(400, *AUTH_ERRORS, 404, 503),
+    )
     def look_ups(tracking_id: str, _: Admin) -> list[LookUpPublic]:
         """Every look-up of the reporter's identity and every refusal, oldest first."""
         return [LookUpPublic(**asdict(item)) for item in app.vault.history(tracking_id)]
 
-    @router.delete("/v1/reports/{tracking_id}/identity", response_model=ErasurePublic)
+    @router.delete(
+        "/v1/reports/{tracking_id}/identity",
+        response_model=ErasurePublic,
+        responses=errors(400, *AUTH_ERRORS, 404, 410, 503),
+    )
     def erase(tracking_id: str, caller: Admin) -> ErasurePublic:
         """Erase the reporter's identity for good (crypto-shredding); the history stays."""
         return ErasurePublic(**asdict(app.vault.erase(tracking_id, caller.role)))

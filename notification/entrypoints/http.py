@@ -15,7 +15,7 @@ from notification.entrypoints.schemas import (
     ReportNotificationsPublic,
 )
 from shared.auth import TokenStore
-from shared.http import require
+from shared.http import AUTH_ERRORS, errors, require
 
 
 class NotificationQueries(Protocol):
@@ -28,7 +28,9 @@ class NotificationQueries(Protocol):
 
 def notifications_router(queries: NotificationQueries, tokens: TokenStore) -> APIRouter:
     """`GET /v1/notifications/failed` (admin) and `GET /v1/notifications/{tracking_id}`."""
-    router = APIRouter(prefix="/v1/notifications", tags=["notifications"])
+    router = APIRouter(
+        prefix="/v1/notifications", tags=["notifications"], responses=errors(*AUTH_ERRORS, 503)
+    )
     staff = Depends(require(tokens, "admin", "analyst"))
     admin = Depends(require(tokens, "admin"))
 
@@ -38,7 +40,7 @@ def notifications_router(queries: NotificationQueries, tokens: TokenStore) -> AP
         found = queries.delivery_problems()
         return DeliveryProblemsPublic(notifications=[NotificationPublic.of(m) for m in found])
 
-    @router.get("/{tracking_id}", dependencies=[staff])
+    @router.get("/{tracking_id}", dependencies=[staff], responses=errors(404))
     def report_notifications(tracking_id: str) -> ReportNotificationsPublic:
         """Who was told what about one report, when, on which channel, and whether it arrived."""
         tracking_id = tracking_id.upper()

@@ -15,13 +15,16 @@ from routing.entrypoints.schemas import (
     TriageItemPublic,
 )
 from shared.auth import TokenStore
-from shared.http import require
+from shared.http import AUTH_ERRORS, errors, require
 
 
 def admin_router(app: RoutingApplication, triage: TriageQueue, tokens: TokenStore) -> APIRouter:
     """Routes for the admin (Tim LAPOR kota); every one needs the `admin` role."""
     router = APIRouter(
-        prefix="/v1", tags=["triage"], dependencies=[Depends(require(tokens, "admin"))]
+        prefix="/v1",
+        tags=["triage"],
+        dependencies=[Depends(require(tokens, "admin"))],
+        responses=errors(*AUTH_ERRORS, 503),
     )
 
     @router.get("/triage", response_model=list[TriageItemPublic])
@@ -40,7 +43,11 @@ def admin_router(app: RoutingApplication, triage: TriageQueue, tokens: TokenStor
             for item in triage.pending()
         ]
 
-    @router.post("/reports/{tracking_id}/disposition", response_model=DispositionPublic)
+    @router.post(
+        "/reports/{tracking_id}/disposition",
+        response_model=DispositionPublic,
+        responses=errors(404, 422),
+    )
     def dispose(tracking_id: str, body: DispositionCreate) -> DispositionPublic:
         """Dispose or re-dispose a report to a body by hand (method "admin")."""
         disposition, changed = app.dispose_by_hand(tracking_id, body.skpd_code, body.reason)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager
 from typing import Any
+from urllib.parse import quote
 
 import httpx
 
@@ -24,6 +25,12 @@ class BackendError(Exception):
 
 class Unavailable(Exception):
     """A service did not answer."""
+
+
+def segment(value: str) -> str:
+    """One path segment as typed by a caller, percent-encoded: a `/`, `..` or a control
+    character in an id must name nothing else at the service (nor break the URL: a 500)."""
+    return quote(value, safe="")
 
 
 def _bearer(token: str | None) -> dict[str, str]:
@@ -71,11 +78,12 @@ class Backends:
 
     def intake_status(self, channel: str, message_id: str, token: str) -> httpx.Response:
         """GET /v1/intake/{channel}/{message_id}: what became of a message."""
-        return self.call("GET", "intake", f"/v1/intake/{channel}/{message_id}", token)
+        path = f"/v1/intake/{segment(channel)}/{segment(message_id)}"
+        return self.call("GET", "intake", path, token)
 
     def report(self, tracking_id: str) -> dict[str, Any] | None:
         """The public status of a report, or None when tracking does not know it."""
-        answer = self.call("GET", "tracking", f"/v1/reports/{tracking_id}")
+        answer = self.call("GET", "tracking", f"/v1/reports/{segment(tracking_id)}")
         if answer.status_code == 404:
             return None
         if answer.status_code >= 300:

@@ -19,7 +19,9 @@ def health_router(backends: Backends, needs: Iterable[str]) -> APIRouter:
     def live() -> dict[str, str]:
         return {"status": "ok"}
 
-    @router.get("/ready")
+    @router.get(
+        "/ready", responses={503: {"description": "Not ready: `waiting_for` names the services"}}
+    )
     def ready() -> JSONResponse:
         down = []
         for name in needed:

@@ -104,7 +104,11 @@ def create_app(settings: EmailAdapterSettings | None = None) -> FastAPI:
         """The process answers."""
         return {"status": "ok"}
 
-    @app.get("/health/ready", tags=["operations"])
+    @app.get(
+        "/health/ready",
+        tags=["operations"],
+        responses={503: {"description": "Not ready: the Kafka loop is not running"}},
+    )
     async def ready() -> JSONResponse:
         """The Kafka loop runs."""
         healthy = running.ready and running.task is not None and not running.task.done()

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter, FastAPI, Request
+from fastapi import APIRouter, FastAPI, Query, Request
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
+from pydantic import BaseModel
+from starlette.exceptions import HTTPException
 
 from services.edge.backends import BackendError, Backends, Unavailable, closing
 from services.edge.catalogue import category
@@ -36,6 +39,30 @@ class Open311Error(Exception):
         super().__init__(description)
         self.status = status
         self.description = description
+
+
+class ErrorItem(BaseModel):
+    """One GeoReport error; every refusal answers an array of these (or `<errors>` in XML)."""
+
+    code: int
+    description: str
+
+
+REFUSALS = {
+    400: "A field or parameter is wrong (GeoReport error document)",
+    403: "api_key is missing or may not submit (GeoReport error document)",
+    404: "Unknown format, service_code, service_request_id or token (GeoReport error document)",
+    503: "intake or tracking did not answer (GeoReport error document)",
+}
+
+
+def refusals(*codes: int) -> dict[int | str, dict[str, Any]]:
+    """OpenAPI `responses=` entries of these GeoReport refusals."""
+    return {code: {"model": list[ErrorItem], "description": REFUSALS[code]} for code in codes}
+
+
+Text = Annotated[str | None, Query()]
+HTTP_ERRORS = {404: "alamat tidak dikenal", 405: "metode tidak diizinkan untuk alamat ini"}
 
 
 def answer(document: Any, fmt: str, root: str, status: int = 200) -> Response:
@@ -70,6 +97,23 @@ def build(
         fmt = "xml" if request.url.path.endswith(".xml") else "json"
         return answer(documents.error(error.status, error.description), fmt, "errors", error.status)
 
+    @app.exception_handler(HTTPException)
+    async def http_error(request: Request, error: HTTPException) -> Response:
+        if not request.url.path.startswith(BASE):
+            return JSONResponse({"detail": error.detail}, error.status_code, error.headers)
+        fmt = "xml" if request.url.path.endswith(".xml") else "json"
+        description = HTTP_ERRORS.get(error.status_code, str(error.detail))
+        document = documents.error(error.status_code, description)
+        return answer(document, fmt, "errors", error.status_code)
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid(request: Request, error: RequestValidationError) -> Response:
+        fmt = "xml" if request.url.path.endswith(".xml") else "json"
+        problem: dict[str, Any] = next(iter(error.errors()), {})
+        where = ".".join(str(p) for p in problem.get("loc", ()))
+        description = f"{where}: {problem.get('msg', 'tidak valid')}"
+        return answer(documents.error(400, description), fmt, "errors", 400)
+
     @app.exception_handler(Unavailable)
     @app.exception_handler(BackendError)
     async def unavailable(request: Request, error: Exception) -> Response:
@@ -82,7 +126,7 @@ def build(
 
 
 def _routes(backends: Backends, settings: EdgeSettings, clock: Clock) -> APIRouter:
-    router = APIRouter(prefix=BASE)
+    router = APIRouter(prefix=BASE, responses=refusals(400, 404, 503))
 
     @router.get("/discovery.{fmt}")
     def discovery(fmt: str, request: Request) -> Response:
@@ -104,23 +148,31 @@ def _routes(backends: Backends, settings: EdgeSettings, clock: Clock) -> APIRout
             raise Open311Error(404, f"service_code {code!r} tidak dikenal")
         return answer(found, fmt, "service_definition")
 
-    @router.post("/requests.{fmt}")
+    @router.post("/requests.{fmt}", responses=refusals(403), openapi_extra=FORM)
     async def create(fmt: str, request: Request) -> Response:
         """A new service request: through intake as the open311 channel."""
         fmt = _format(fmt)
         fields = await _form(request)
-        api_key = fields.get("api_key") or request.query_params.get("api_key")
-        if not api_key:
-            raise Open311Error(403, "api_key wajib diisi")
+        api_key = _api_key(fields.get("api_key") or request.query_params.get("api_key"))
         submission = _submission(fields, clock.now())
         outcome = _submit(backends, submission, api_key)
         return answer([outcome], fmt, "service_requests")
 
     @router.get("/requests.{fmt}")
-    def listing(fmt: str, request: Request) -> Response:
+    def listing(
+        fmt: str,
+        service_request_id: Text = None,
+        service_code: Text = None,
+        start_date: Text = None,
+        end_date: Text = None,
+        status: Text = None,
+    ) -> Response:
         """Public service requests with the spec's filters (90 days, at most 1,000)."""
         fmt = _format(fmt)
-        found = _list(backends, dict(request.query_params), clock.now())
+        given = {"service_request_id": service_request_id, "service_code": service_code,
+                 "start_date": start_date, "end_date": end_date, "status": status}  # fmt: skip
+        query = {name: value for name, value in given.items() if value is not None}
+        found = _list(backends, query, clock.now())
         return answer(found, fmt, "service_requests")
 
     @router.get("/requests/{service_request_id}.{fmt}")
@@ -132,16 +184,43 @@ def _routes(backends: Backends, settings: EdgeSettings, clock: Clock) -> APIRout
             raise Open311Error(404, f"service_request_id {service_request_id!r} tidak ditemukan")
         return answer([documents.request(report)], fmt, "service_requests")
 
-    @router.get("/tokens/{token}.{fmt}")
-    def token(token: str, fmt: str, request: Request) -> Response:
+    @router.get("/tokens/{token}.{fmt}", responses=refusals(403))
+    def token(token: str, fmt: str, api_key: Text = None) -> Response:
         """The service_request_id a POST's token became, once intake has recorded it."""
         fmt = _format(fmt)
-        key = request.query_params.get("api_key") or _secret(settings)
-        if not key:
-            raise Open311Error(403, "api_key wajib diisi")
+        key = _api_key(api_key or _secret(settings))
         return answer([_token(backends, token, key)], fmt, "service_requests")
 
     return router
+
+
+FIELDS = (
+    "api_key", "service_code", "description", "lat", "long", "address_string", "email",
+    "first_name", "last_name", "phone", "device_id", "account_id", "media_url",
+    "attribute[jenis]", "attribute[anonim]", "attribute[rahasia]",
+)  # fmt: skip
+FORM = {
+    "requestBody": {
+        "content": {
+            "application/x-www-form-urlencoded": {
+                "schema": {
+                    "type": "object",
+                    "properties": {name: {"type": "string"} for name in FIELDS},
+                    "required": ["service_code", "description"],
+                }
+            }
+        }
+    }
+}
+
+
+def _api_key(value: str | None) -> str:
+    """The key as given; 403 when absent, or not printable ASCII (no issued key is)."""
+    if not value:
+        raise Open311Error(403, "api_key wajib diisi")
+    if not (value.isascii() and value.isprintable()):
+        raise Open311Error(403, "api_key tidak valid")
+    return value
 
 
 def _secret(settings: EdgeSettings) -> str | None:

@@ -14,6 +14,7 @@ from services.edge.backends import BackendError, Backends, Unavailable, closing
 from services.edge.health import health_router
 from services.edge.settings import EdgeSettings
 from services.web import citizen, dashboard, staff
+from services.web.responses import pages
 from shared.auth import TokenStore
 from shared.metrics import HttpMetrics
 from shared.metrics.http import install_metrics
@@ -52,9 +53,12 @@ def build(
     )
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     app.include_router(health_router(backends, ("intake", "tracking")))
-    app.include_router(citizen.router(backends, settings, templates))
-    app.include_router(dashboard.router(backends, settings, tokens, templates))
-    app.include_router(staff.router(backends, settings, tokens, templates))
+    down = pages(503)  # any page whose service does not answer (the handler below)
+    app.include_router(citizen.router(backends, settings, templates), responses=down)
+    app.include_router(
+        dashboard.router(backends, settings, tokens, templates), responses=down
+    )
+    app.include_router(staff.router(backends, settings, tokens, templates), responses=down)
 
     @app.exception_handler(Unavailable)
     @app.exception_handler(BackendError)

@@ -11,10 +11,11 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 from pydantic import ValidationError
 
-from services.edge.backends import Backends, refusal_reason
+from services.edge.backends import BackendError, Backends, refusal_reason
 from services.edge.catalogue import categories
 from services.edge.forms import FormRefused, read_form
 from services.edge.settings import EdgeSettings
+from services.web.responses import pages
 from shared.contracts import Channel, IntakeMessage, Location, Reporter, ReportKind
 from shared.geography import kelurahan
 
@@ -130,7 +131,7 @@ def router(backends: Backends, settings: EdgeSettings, templates: Jinja2Template
         """The report form."""
         return form(request, {}, None, 200)
 
-    @routes.post("/lapor", response_class=HTMLResponse)
+    @routes.post("/lapor", response_class=HTMLResponse, responses=pages(400))
     async def submit(request: Request) -> Response:
         """Send the form to intake as the web channel; show the tracking id."""
         fields: dict[str, str] = {}
@@ -162,17 +163,17 @@ def router(backends: Backends, settings: EdgeSettings, templates: Jinja2Template
         context = {"status": {"status": "pending"}, "pesan": "Laporan Anda sedang diproses."}
         return templates.TemplateResponse(request, "terkirim.html", context)
 
-    @routes.get("/laporan", response_class=HTMLResponse)
+    @routes.get("/laporan", response_class=HTMLResponse, responses=pages(404))
     def find(request: Request, id: str = "") -> Response:
         """The look-up form; with an id, the status page."""
         if id.strip():
             return RedirectResponse(f"/laporan/{id.strip().upper()}", status_code=303)
         return templates.TemplateResponse(request, "cari.html", {})
 
-    @routes.get("/laporan/{tracking_id}", response_class=HTMLResponse)
+    @routes.get("/laporan/{tracking_id}", response_class=HTMLResponse, responses=pages(404))
     def status_page(request: Request, tracking_id: str) -> Response:
         """A report's status bucket, body, deadline and timeline."""
-        report = backends.report(tracking_id)
+        report = _report(backends, tracking_id)
         if report is None:
             context = {"judul": "Laporan tidak ditemukan",
                        "pesan": f"Tidak ada laporan dengan nomor {tracking_id}."}  # fmt: skip
@@ -180,6 +181,16 @@ def router(backends: Backends, settings: EdgeSettings, templates: Jinja2Template
         return templates.TemplateResponse(request, "status.html", {"r": report})
 
     return routes
+
+
+def _report(backends: Backends, tracking_id: str) -> dict[str, Any] | None:
+    """The report, or None also when tracking refuses the id itself (a character no id has)."""
+    try:
+        return backends.report(tracking_id)
+    except BackendError as error:
+        if error.status >= 500:
+            raise
+        return None
 
 
 def _refusal(reply: Any) -> str:

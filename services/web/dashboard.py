@@ -11,6 +11,7 @@ from fastapi.templating import Jinja2Templates
 
 from services.edge.backends import BackendError, Backends
 from services.edge.settings import EdgeSettings
+from services.web.responses import pages
 from services.web.session import signed_in
 from shared.auth import TokenStore
 from shared.contracts import Channel, ReportKind
@@ -49,7 +50,7 @@ def router(
     secret = settings.web_analyst_token
     analyst = secret.get_secret_value() if secret else None
 
-    @routes.get("/dasbor", response_class=HTMLResponse)
+    @routes.get("/dasbor", response_class=HTMLResponse, responses=pages(400))
     def dashboard(request: Request) -> Response:
         """Totals, per-body deadline compliance, weekly trend, table by kecamatan."""
         chosen = filters_of(request)
@@ -69,7 +70,7 @@ def router(
         context.update(s=stats, grafik=json.dumps(charts(stats)).replace("<", "\\u003c"))
         return templates.TemplateResponse(request, "dasbor.html", context)
 
-    @routes.get("/dasbor/{name}.csv")
+    @routes.get("/dasbor/{name}.csv", responses=pages(401, 403, 404, 422))
     def download(request: Request, name: str) -> Response:
         """stats.csv or reports.csv with the dashboard's filters (analysts and admins)."""
         person = signed_in(request, tokens)

@@ -9,10 +9,11 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 
-from services.edge.backends import BackendError, Backends
+from services.edge.backends import BackendError, Backends, segment
 from services.edge.backends import refusal_reason as _reason
 from services.edge.forms import read_form
 from services.edge.settings import EdgeSettings
+from services.web.responses import pages
 from services.web.session import COOKIE, signed_in
 from shared.auth import Principal, TokenStore, Unauthenticated
 from shared.directory import bodies
@@ -69,7 +70,7 @@ def router(
         """The sign-in form (a personal token from `lapor tokens issue`)."""
         return page(request, "masuk.html", {})
 
-    @routes.post("/masuk", response_class=HTMLResponse)
+    @routes.post("/masuk", response_class=HTMLResponse, responses=pages(401))
     async def login(request: Request) -> Response:
         """Check the token; keep it in an HttpOnly cookie."""
         token = (await read_form(request)).get("token", "").strip()
@@ -97,14 +98,16 @@ def router(
 
 
 def _desk_routes(routes: APIRouter, backends: Backends, tokens: TokenStore, page: Any) -> None:
-    @routes.get("/skpd/{code}", response_class=HTMLResponse)
+    @routes.get(
+        "/skpd/{code}", response_class=HTMLResponse, responses=pages(400, 401, 403, 404, 422)
+    )
     def desk(request: Request, code: str) -> Response:
         """A body's reports, overdue first, each with the moves it may make."""
         person = signed_in(request, tokens)
         if person is None:
             return RedirectResponse("/staf/masuk", status_code=303)
         try:
-            found = backends.json("GET", "tracking", f"/v1/skpd/{code}/reports", person[1],
+            found = backends.json("GET", "tracking", f"/v1/skpd/{segment(code)}/reports", person[1],
                                   params={"limit": DESK_PAGE})  # fmt: skip
         except BackendError as error:
             return page(request, "pesan_staf.html", {"judul": "Tidak dapat dibuka",
@@ -127,7 +130,7 @@ def _desk_routes(routes: APIRouter, backends: Backends, tokens: TokenStore, page
                 body[name] = fields[name].strip()
         if fields.get("resolution_days", "").strip().isdigit():
             body["resolution_days"] = int(fields["resolution_days"])
-        path = f"/v1/skpd/{code}/reports/{tracking_id}/actions"
+        path = f"/v1/skpd/{segment(code)}/reports/{segment(tracking_id)}/actions"
         reply = backends.call("POST", "tracking", path, person[1], json=body)
         if reply.status_code == 202:
             return _back(f"/staf/skpd/{code}", f"{tracking_id}: tindakan dikirim")
@@ -162,7 +165,7 @@ def _admin_routes(routes: APIRouter, backends: Backends, tokens: TokenStore, pag
             return RedirectResponse("/staf/masuk", status_code=303)
         fields = await read_form(request)
         body = {"reason": fields.get("reason", "")} if decision == "archive" else {}
-        path = f"/v1/held/{tracking_id}/{decision}"
+        path = f"/v1/held/{segment(tracking_id)}/{decision}"
         reply = backends.call("POST", "intake", path, person[1], json=body)
         if reply.status_code < 300:
             return _back("/staf/admin", f"{tracking_id}: keputusan dicatat")
@@ -177,7 +180,7 @@ def _admin_routes(routes: APIRouter, backends: Backends, tokens: TokenStore, pag
         fields = await read_form(request)
         reason = fields.get("reason", "").strip() or f"disposisi oleh {person[0].name or 'admin'}"
         body = {"skpd_code": fields.get("skpd_code", ""), "reason": reason}
-        path = f"/v1/reports/{tracking_id}/disposition"
+        path = f"/v1/reports/{segment(tracking_id)}/disposition"
         reply = backends.call("POST", "routing", path, person[1], json=body)
         if reply.status_code < 300:
             return _back("/staf/admin", f"{tracking_id}: didisposisikan ke {body['skpd_code']}")

@@ -17,7 +17,7 @@ from shared import topics
 from shared.auth import Principal, TokenStore
 from shared.clock import Clock
 from shared.contracts import SkpdAction
-from shared.http import require
+from shared.http import AUTH_ERRORS, errors, require
 from shared.messaging import codec
 from tracking.application.desk import (
     IncompleteAction,
@@ -43,6 +43,7 @@ from tracking.entrypoints.schemas import (
     StatsPublic,
 )
 
+MAX_OFFSET = 1_000_000_000
 STATS_COLUMNS = (
     "code",
     "name",
@@ -54,14 +55,17 @@ STATS_COLUMNS = (
     "resolved_within_deadline_pct",
 )
 Limit = Annotated[int, Query(ge=1, le=500)]
-Offset = Annotated[int, Query(ge=0)]
+# Bounded: a huge offset overflows the database's integer (SQLite, PostgreSQL) into a 500.
+Offset = Annotated[int, Query(ge=0, le=MAX_OFFSET)]
 
 
 def public_router(views: CaseViews) -> APIRouter:
     """Routes anyone may call: a report's status by its tracking id, the public feed."""
-    router = APIRouter(prefix="/v1", tags=["public"])
+    router = APIRouter(prefix="/v1", tags=["public"], responses=errors(503))
 
-    @router.get("/reports/{tracking_id}", response_model=ReportStatusPublic)
+    @router.get(
+        "/reports/{tracking_id}", response_model=ReportStatusPublic, responses=errors(404)
+    )
     def report_status(tracking_id: str) -> ReportStatusPublic:
         """Status bucket, body, timeline and next deadline of a report (no identity)."""
         return ReportStatusPublic.of(public_status(views, tracking_id))
@@ -102,7 +106,12 @@ Filter = Annotated[StatsFilter, Depends(stats_filter)]
 def stats_router(views: CaseViews, tokens: TokenStore, clock: Clock) -> APIRouter:
     """Routes for analysts (read-only): figures as JSON and CSV, and one row per report."""
     analyst = require(tokens, "analyst", "admin")
-    router = APIRouter(prefix="/v1", tags=["analyst"], dependencies=[Depends(analyst)])
+    router = APIRouter(
+        prefix="/v1",
+        tags=["analyst"],
+        dependencies=[Depends(analyst)],
+        responses=errors(*AUTH_ERRORS, 422, 503),
+    )
 
     @router.get("/stats", response_model=StatsPublic)
     def stats(query: Filter) -> StatsPublic:
@@ -159,7 +168,9 @@ def desk_router(
     views: CaseViews, app: Any, tokens: TokenStore, clock: Clock, send: Send = broker_send
 ) -> APIRouter:
     """SKPD desks for bodies without a system of their own (role `skpd:<CODE>` or admin)."""
-    router = APIRouter(prefix="/v1/skpd", tags=["skpd"])
+    router = APIRouter(
+        prefix="/v1/skpd", tags=["skpd"], responses=errors(*AUTH_ERRORS, 404, 422, 503)
+    )
     caller_of = Depends(require(tokens, "skpd", "admin"))
 
     @router.get("/{code}/reports", response_model=DeskPage)
@@ -177,7 +188,9 @@ def desk_router(
         items = [DeskItemPublic(**vars(item)) for item in page.items]
         return DeskPage(items=items, total=page.total)
 
-    @router.post("/{code}/reports/{tracking_id}/actions", status_code=202)
+    @router.post(
+        "/{code}/reports/{tracking_id}/actions", status_code=202, responses=errors(409)
+    )
     async def act(
         code: str,
         tracking_id: str,

@@ -8,7 +8,7 @@ from fastapi import APIRouter, Depends
 from pydantic import BaseModel
 
 from shared.auth import TokenStore
-from shared.http import require
+from shared.http import AUTH_ERRORS, errors, require
 from tracking.adapters.projector import CaseProjector
 
 
@@ -40,7 +40,12 @@ class UnknownProjection(LookupError):
 def projections_router(projectors: list[CaseProjector], tokens: TokenStore) -> APIRouter:
     """Admin routes the `lapor projections` command calls (the service stays the only writer)."""
     admin = require(tokens, "admin")
-    router = APIRouter(prefix="/v1/projections", tags=["operations"], dependencies=[Depends(admin)])
+    router = APIRouter(
+        prefix="/v1/projections",
+        tags=["operations"],
+        dependencies=[Depends(admin)],
+        responses=errors(*AUTH_ERRORS, 503),
+    )
     by_name = {p.name: p for p in projectors}
 
     @router.get("", response_model=list[ProjectionPublic])
@@ -61,7 +66,9 @@ def projections_router(projectors: list[CaseProjector], tokens: TokenStore) -> A
             for q in p.quarantined()
         ]
 
-    @router.post("/{name}/rebuild", status_code=202, response_model=ProjectionPublic)
+    @router.post(
+        "/{name}/rebuild", status_code=202, response_model=ProjectionPublic, responses=errors(404)
+    )
     def rebuild(name: str) -> ProjectionPublic:
         """Ask the running projector to empty its tables and replay from zero."""
         projector = by_name.get(name)
