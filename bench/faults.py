@@ -96,7 +96,9 @@ class Outcome:
 
     @property
     def problems(self) -> list[str]:
-        return self.audit.problems + self.stores.problems
+        """Every rule broken, whichever."""
+        found = {**self.audit.problems, **self.stores.problems}
+        return [problem for problems in found.values() for problem in problems]
 
     def figures(self) -> dict[str, object]:
         """The JSON `lapor bench --faults` writes."""

@@ -11,6 +11,7 @@ import json
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
 from bench.generator import Record, fingerprint
 from bench.watch import OUTBOUND_TOPICS, Watch
@@ -88,29 +89,26 @@ LEDGER_TOPICS = frozenset({topics.REPORTS, topics.CASES, *OUTBOUND_TOPICS})
 
 @dataclass
 class Audit:
-    """The counts after the run, and every rule the run broke (empty: none)."""
+    """The counts after the run, and every rule the run broke by rule (empty lists: none)."""
 
-    counts: dict[str, object]
-    problems: list[str]
+    counts: dict[str, Any]
+    problems: dict[str, list[str]]
 
 
 def audit(ledger: Ledger, load: list[Record], expected_dead: set[DeadKey]) -> Audit:
     """Every report once, one case and one "received" note each, every dead letter once."""
     good = [r for r in load if r.fingerprint is not None]
-    problems: list[str] = []
-    report_ids: set[str] = set()
-    for record in good:
-        assert record.fingerprint is not None
-        ids = ledger.reports.get(record.fingerprint, set())
-        report_ids |= ids
-        if len(ids) != 1:
-            problems.append(f"{record.key.decode()}: {len(ids)} reports")
-    for report in sorted(ledger.accepted):
-        if len(ledger.cases.get(report, ())) != 1:
-            problems.append(f"report {report}: {len(ledger.cases.get(report, ()))} cases")
-        if len(ledger.notes.get(report, ())) != 1:
-            problems.append(f"report {report}: {len(ledger.notes.get(report, ()))} received notes")
-    problems += _dead_problems(ledger, expected_dead)
+    report_ids = {i for r in good if r.fingerprint for i in ledger.reports.get(r.fingerprint, ())}
+    problems = {
+        "reports": [
+            f"{r.key.decode()}: {n} reports"
+            for r in good
+            if r.fingerprint and (n := len(ledger.reports.get(r.fingerprint, ()))) != 1
+        ],
+        "cases": _not_once(ledger.cases, ledger.accepted, "cases"),
+        "received_notes": _not_once(ledger.notes, ledger.accepted, "received notes"),
+        "dead_letters": _dead_problems(ledger, expected_dead),
+    }
     counts = {
         "sent": len(load),
         "well_formed": len(good),
@@ -120,9 +118,17 @@ def audit(ledger: Ledger, load: list[Record], expected_dead: set[DeadKey]) -> Au
         "cases": sum(len(ids) for ids in ledger.cases.values()),
         "received_notes": sum(len(ids) for ids in ledger.notes.values()),
         "dead_letters": _per_service(ledger),
+        "expected_dead_letters": len(expected_dead),
         "wire_copies": dict(ledger.copies),
     }
     return Audit(counts, problems)
+
+
+def _not_once(effects: dict[str, set[str]], reports: set[str], what: str) -> list[str]:
+    """Reports without exactly one effect, and effects of reports never accepted."""
+    counted = {r: len(effects.get(r, ())) for r in sorted(reports)}
+    wrong = [f"report {r}: {n} {what}" for r, n in counted.items() if n != 1]
+    return wrong + [f"{what} of a report not accepted: {r}" for r in sorted(set(effects) - reports)]
 
 
 def _dead_problems(ledger: Ledger, expected: set[DeadKey]) -> list[str]:

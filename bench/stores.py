@@ -39,7 +39,7 @@ class StoreCounts:
     stored: dict[str, int] = field(default_factory=dict)  # service -> aggregates counted
     read_model_total: int = -1
     read_model_lag: int = -1
-    problems: list[str] = field(default_factory=list)
+    problems: dict[str, list[str]] = field(default_factory=lambda: {"stores": []})
 
     def figures(self) -> dict[str, object]:
         return {
@@ -55,12 +55,13 @@ def store_counts(system: System, server_url: str, reports: int) -> StoreCounts:
     for service, suffix in STORED.items():
         counts.stored[service] = _aggregates(server_url, f"{system.instance}_{service}", suffix)
     counts.read_model_total, counts.read_model_lag = read_model(system)
+    wrong = counts.problems["stores"]
     if counts.stored["intake"] != reports:
-        counts.problems.append(f"intake's store holds {counts.stored['intake']} of {reports}")
+        wrong.append(f"intake's store holds {counts.stored['intake']} reports of {reports}")
     if counts.stored["tracking"] != reports:
-        counts.problems.append(f"tracking's store holds {counts.stored['tracking']} cases")
+        wrong.append(f"tracking's store holds {counts.stored['tracking']} cases of {reports}")
     if counts.read_model_total != counts.stored["tracking"]:
-        counts.problems.append(f"the read model counts {counts.read_model_total} cases")
+        wrong.append(f"the read model counts {counts.read_model_total} cases")
     return counts
 
 
