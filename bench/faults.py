@@ -93,6 +93,7 @@ class Outcome:
     stores: StoreCounts
     struck: list[Struck] = field(default_factory=list)
     seconds: float = 0.0
+    stop_s: dict[str, float] = field(default_factory=dict)  # SIGTERM to exit, per service
 
     @property
     def problems(self) -> list[str]:
@@ -107,6 +108,7 @@ class Outcome:
             "stores": self.stores.figures(),
             "faults": [vars(s) for s in self.struck],
             "seconds": round(self.seconds, 1),
+            "stop_s": self.stop_s,
             "problems": self.problems,
         }
 
@@ -121,10 +123,11 @@ async def scenario(
     try:
         note("starting the four services")
         await asyncio.to_thread(system.start, 1)
-        run = _Run(options, kafka, postgres, system, note)
+        run = _Run(options, kafka, postgres, system, note, started)
         outcome = await run.drive()
     finally:
-        await asyncio.to_thread(system.stop)
+        stopped = await asyncio.to_thread(system.stop)
+    outcome.stop_s = stopped
     outcome.seconds = time.monotonic() - started
     return outcome
 
@@ -136,9 +139,21 @@ class _Run:
     postgres: LocalPostgres
     system: System
     note: Note
+    began: float
     ledger: Ledger = field(default_factory=Ledger)
     sent: int = 0
     tasks: list[asyncio.Task[object]] = field(default_factory=list)
+    due: list[int] = field(default_factory=list)  # records sent before each fault
+    striking: list[asyncio.Event] = field(default_factory=list)
+
+    def say(self, text: str) -> None:
+        self.note(f"{time.monotonic() - self.began:6.1f} s  {text}")
+
+    async def _gate(self, n: int) -> None:
+        """The n-th record waits until every fault due before it has struck (none is skipped)."""
+        for due, struck in zip(self.due, self.striking, strict=True):
+            if n >= due:
+                await struck.wait()
 
     async def drive(self) -> Outcome:
         tag = uuid.uuid4().hex[:6]
@@ -148,15 +163,19 @@ class _Run:
         side = side_records(tag, self.options.side_per_topic)
         expected = expected_dead_letters(load, side, await asyncio.to_thread(readers, self.system))
         self.ledger.expect(load)
+        self.due = [round(fault.at * len(load)) for fault in FAULTS]
+        self.striking = [asyncio.Event() for _ in FAULTS]
         stop = asyncio.Event()
         watching = asyncio.create_task(follow(self.kafka.bootstrap_servers, self.ledger, stop))
         try:
             self._offer(load, side)
-            struck = [await self._strike(fault, load) for fault in FAULTS]
+            struck = [await self._strike(n, load) for n in range(len(FAULTS))]
             await self._wait("the load to be sent", lambda: all(t.done() for t in self.tasks), 600)
             for task in self.tasks:
                 task.result()  # a publisher that failed says why
+            self.say(f"the load is sent; {self._state()}")
             await self._drain(load, expected)
+            self.say("every report reached its reporter and every bad record its dead letters")
         finally:
             stop.set()
             await asyncio.gather(watching, return_exceptions=True)
@@ -174,7 +193,15 @@ class _Run:
 
         self.tasks.append(
             asyncio.create_task(
-                publish(servers, topics.INTAKE, load, rate=rate, max_seconds=3600, sent=count)
+                publish(
+                    servers,
+                    topics.INTAKE,
+                    load,
+                    rate=rate,
+                    max_seconds=3600,
+                    sent=count,
+                    gate=self._gate,
+                )
             )
         )
         for topic, records in side.items():
@@ -183,13 +210,14 @@ class _Run:
                 asyncio.create_task(publish(servers, topic, records, rate=paced, max_seconds=3600))
             )
 
-    async def _strike(self, fault: Fault, load: list[Record]) -> Struck:
-        due = round(fault.at * len(load))
+    async def _strike(self, n: int, load: list[Record]) -> Struck:
+        fault, due = FAULTS[n], self.due[n]
         await self._wait(f"{due} records sent", lambda: self.sent >= due, 600)
         keys = [r.key.decode() for r in load if r.fingerprint is not None]
         struck = Struck(fault.name, self.sent, self.ledger.completed(keys), 0.0)
-        self.note(f"{fault.name}: {struck.sent} sent, {struck.through} through")
+        self.say(f"{fault.name}: {struck.sent} sent, {struck.through} through")
         began = time.monotonic()
+        self.striking[n].set()
         await asyncio.to_thread(self._act, fault.name)
         await self._wait(
             f"every service ready after {fault.name}",
@@ -197,7 +225,7 @@ class _Run:
             self.options.recover_seconds,
         )
         struck.recovered_s = round(time.monotonic() - began, 1)
-        self.note(f"{fault.name}: every service ready after {struck.recovered_s} s")
+        self.say(f"{fault.name}: every service ready after {struck.recovered_s} s")
         return struck
 
     def _act(self, name: str) -> None:

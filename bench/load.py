@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from urllib.parse import urlsplit
 
 from aiokafka import AIOKafkaProducer
@@ -46,8 +46,12 @@ async def publish(
     rate: float | None = None,
     max_seconds: float = 600.0,
     sent: Callable[[int], None] = lambda _: None,
+    gate: Callable[[int], Awaitable[None]] | None = None,
 ) -> int:
-    """Publish `records` (at `rate` per second, or at once); stop at `max_seconds`; count sent."""
+    """Publish `records` (at `rate` per second, or at once); stop at `max_seconds`; count sent.
+
+    `gate(n)`, when given, is awaited before the n-th record; the pace resumes from there.
+    """
     client = producer(bootstrap_servers)
     await client.start()
     started = time.monotonic()
@@ -56,6 +60,10 @@ async def publish(
         for n, record in enumerate(records):
             if time.monotonic() - started > max_seconds:
                 break
+            if gate is not None:
+                waited = time.monotonic()
+                await gate(n)
+                started += time.monotonic() - waited
             if rate:
                 await _pace(started + n / rate)
             pending.append(

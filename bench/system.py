@@ -166,14 +166,21 @@ class System:
             for name in SERVICES
         }
 
-    def stop(self, timeout: float = 30.0) -> None:
-        """SIGTERM every replica; SIGKILL what has not exited in `timeout` seconds."""
+    def stop(self, timeout: float = 30.0) -> dict[str, float]:
+        """SIGTERM every replica; SIGKILL what has not exited in `timeout` seconds.
+
+        Returns the seconds each service took to exit (its slowest replica).
+        """
         for r in self.replicas:
             if r.process.poll() is None:
                 r.process.send_signal(signal.SIGTERM)
+        began = time.monotonic()
+        took: dict[str, float] = {}
         for r in self.replicas:
             try:
-                r.process.wait(timeout)
+                r.process.wait(max(0.0, began + timeout - time.monotonic()))
             except subprocess.TimeoutExpired:
                 r.process.kill()
                 r.process.wait()
+            took[r.service] = round(time.monotonic() - began, 1)
+        return took
