@@ -54,6 +54,7 @@ FAULTS = (
     Fault("restart broker", 0.56),
     Fault("restart postgres", 0.72),
 )
+PATIENT_MS = 600_000  # the load's producers wait out a broker restart rather than fail a record
 SIDE_TOPICS = (  # besides intake's: one bad record stream per topic a service reads
     topics.REPORTS,
     topics.DISPOSITIONS,
@@ -201,13 +202,23 @@ class _Run:
                     max_seconds=3600,
                     sent=count,
                     gate=self._gate,
+                    request_timeout_ms=PATIENT_MS,
                 )
             )
         )
         for topic, records in side.items():
             paced = len(records) / seconds
             self.tasks.append(
-                asyncio.create_task(publish(servers, topic, records, rate=paced, max_seconds=3600))
+                asyncio.create_task(
+                    publish(
+                        servers,
+                        topic,
+                        records,
+                        rate=paced,
+                        max_seconds=3600,
+                        request_timeout_ms=PATIENT_MS,
+                    )
+                )
             )
 
     async def _strike(self, n: int, load: list[Record]) -> Struck:
@@ -262,6 +273,9 @@ class _Run:
     ) -> None:
         deadline = time.monotonic() + seconds
         while True:
+            for task in self.tasks:
+                if task.done() and task.exception() is not None:
+                    raise FaultError(f"a load publisher failed: {task.exception()!r}")
             done = condition()
             if not isinstance(done, bool):
                 done = await done

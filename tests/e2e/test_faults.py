@@ -10,6 +10,7 @@ reading service. The scenario is `bench.faults`, which `lapor bench --faults` ru
 from __future__ import annotations
 
 import asyncio
+import json
 import os
 from collections.abc import Iterator
 from pathlib import Path
@@ -50,7 +51,9 @@ def outcome(
     """One run of the scenario; every test below reads its counts."""
     kafka, postgres = infrastructure
     folder = Path(tmp_path_factory.mktemp("faults"))
-    return asyncio.run(scenario(FaultOptions(reports=REPORTS), kafka, postgres, folder, print))
+    outcome = asyncio.run(scenario(FaultOptions(reports=REPORTS), kafka, postgres, folder, print))
+    print(json.dumps(outcome.figures()))  # shown with -s, and on a failure
+    return outcome
 
 
 def test_every_fault_struck_while_reports_were_in_flight_and_every_service_came_back(
