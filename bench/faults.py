@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
 import shutil
 import tempfile
 import time
@@ -328,6 +329,7 @@ def expected_dead_letters(
 def run_faults(options: FaultOptions, note: Note) -> Outcome:
     """`lapor bench --faults`: the scenario on a Kafka and PostgreSQL started for it alone."""
     install_system()
+    logging.getLogger("aiokafka").setLevel(logging.CRITICAL)  # the broker's restart is planned
     folder = Path(tempfile.mkdtemp(prefix="lapor-faults-"))
     note("starting Kafka and PostgreSQL")
     try:
