@@ -48,11 +48,12 @@ class Fault:
 
 
 FAULTS = (
-    Fault("kill intake", 0.08),
-    Fault("kill routing", 0.20),
-    Fault("kill tracking", 0.32),
-    Fault("kill notification", 0.44),
-    Fault("restart broker", 0.56),
+    Fault("kill intake", 0.06),
+    Fault("kill routing", 0.16),
+    Fault("kill tracking", 0.26),
+    Fault("kill notification", 0.36),
+    Fault("stop tracking", 0.46),  # SIGTERM, as a supervisor's rolling restart does
+    Fault("restart broker", 0.58),
     Fault("restart postgres", 0.72),
 )
 PATIENT_MS = 600_000  # the load's producers wait out a broker restart rather than fail a record
@@ -85,6 +86,7 @@ class Struck:
     sent: int
     through: int
     recovered_s: float
+    exit_s: float | None = None  # "stop": SIGTERM until the process exited (None: SIGKILLed)
 
 
 @dataclass
@@ -230,7 +232,7 @@ class _Run:
         self.say(f"{fault.name}: {struck.sent} sent, {struck.through} through")
         began = time.monotonic()
         self.striking[n].set()
-        await asyncio.to_thread(self._act, fault.name)
+        struck.exit_s = await asyncio.to_thread(self._act, fault.name)
         await self._wait(
             f"every service ready after {fault.name}",
             self._all_ready,
@@ -240,16 +242,22 @@ class _Run:
         self.say(f"{fault.name}: every service ready after {struck.recovered_s} s")
         return struck
 
-    def _act(self, name: str) -> None:
+    def _act(self, name: str) -> float | None:
+        """Do the fault (and start a stopped service again); a "stop"'s exit seconds."""
+        exited = None
         match name.split():
             case ["kill", service]:
                 self.system.restart(self.system.kill(service), self.options.recover_seconds)
+            case ["stop", service]:
+                replica, exited = self.system.terminate(service)
+                self.system.restart(replica, self.options.recover_seconds)
             case [_, "broker"]:
                 self.kafka.restart()
             case [_, "postgres"]:
                 self.postgres.restart()
             case _:
                 raise ValueError(f"unknown fault {name!r}")
+        return exited
 
     async def _all_ready(self) -> bool:
         exited = [r.service for r in self.system.replicas if r.process.poll() is not None]

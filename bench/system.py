@@ -115,6 +115,19 @@ class System:
         replica.process.wait()
         return replica
 
+    def terminate(self, service: str, grace: float = 30.0) -> tuple[Replica, float | None]:
+        """SIGTERM the first replica of `service`: seconds until it exited (None: SIGKILLed)."""
+        replica = next(r for r in self.replicas if r.service == service)
+        began = time.monotonic()
+        replica.process.send_signal(signal.SIGTERM)
+        try:
+            replica.process.wait(grace)
+        except subprocess.TimeoutExpired:
+            replica.process.kill()
+            replica.process.wait()
+            return replica, None
+        return replica, round(time.monotonic() - began, 1)
+
     def restart(self, replica: Replica, timeout: float = 180.0) -> Replica:
         """Start a killed replica again on its port, as a supervisor would; wait until ready."""
         wave = sum(1 for r in self.replicas if r.service == replica.service) - 1

@@ -64,6 +64,13 @@ def test_every_fault_struck_while_reports_were_in_flight_and_every_service_came_
     assert all(s.sent > 0 and s.through < well_formed for s in outcome.struck)
 
 
+def test_a_service_told_to_stop_mid_load_exits_by_itself_within_the_grace(
+    outcome: Outcome,
+) -> None:
+    [stopped] = [s for s in outcome.struck if s.name.startswith("stop")]
+    assert stopped.exit_s is not None  # not SIGKILLed after the 30 s a supervisor waits
+
+
 def test_every_well_formed_record_became_exactly_one_accepted_report(outcome: Outcome) -> None:
     counts = outcome.audit.counts
     assert outcome.audit.problems["reports"] == []
