@@ -74,7 +74,7 @@ class FaultOptions:
     rate: float = 30.0  # records offered per second
     malformed_share: float = 0.05
     side_per_topic: int = 8  # bad records on each of SIDE_TOPICS
-    recover_seconds: float = 180.0  # per fault: until every service is ready again
+    recover_seconds: float = 300.0  # per fault: until every service is ready again
     drain_seconds: float = 600.0  # after the load: until everything got through
 
 

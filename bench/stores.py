@@ -7,6 +7,7 @@ through tracking's analyst API, the subscriptions from each service's AsyncAPI d
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 from urllib.parse import urlsplit
 
 import httpx
@@ -23,7 +24,7 @@ def readers(system: System) -> dict[str, set[str]]:
     """Which services read each topic, from their own AsyncAPI documents."""
     found: dict[str, set[str]] = {}
     for replica in {r.service: r for r in system.replicas}.values():
-        doc = httpx.get(f"http://127.0.0.1:{replica.port}/asyncapi.json", timeout=10).json()
+        doc = _get(f"http://127.0.0.1:{replica.port}/asyncapi.json", {})
         channels = doc["channels"]
         for operation in doc["operations"].values():
             if operation["action"] == "receive":
@@ -98,6 +99,20 @@ def read_model(system: System) -> tuple[int, int]:
     def auth(role: str) -> dict[str, str]:
         return {"Authorization": f"Bearer {system.tokens[role]}"}
 
-    stats = httpx.get(f"{base}/v1/stats", headers=auth("analyst"), timeout=30).json()
-    status = httpx.get(f"{base}/v1/projections", headers=auth("admin"), timeout=30).json()
+    stats = _get(f"{base}/v1/stats", auth("analyst"))
+    status = _get(f"{base}/v1/projections", auth("admin"))
     return int(stats["total"]), sum(int(p["lag"]) for p in status)
+
+
+def _get(url: str, headers: dict[str, str], tries: int = 3) -> Any:
+    """A JSON answer; a busy machine may take long to build one (tried again on a timeout)."""
+    for attempt in range(1, tries + 1):
+        try:
+            answer = httpx.get(url, headers=headers, timeout=60)
+        except httpx.TimeoutException:
+            if attempt == tries:
+                raise
+            continue
+        answer.raise_for_status()
+        return answer.json()
+    raise AssertionError("unreachable")

@@ -144,7 +144,7 @@ class System:
     def _is_ready(self, replica: Replica) -> bool:
         url = f"http://127.0.0.1:{replica.port}/health/ready"
         try:
-            return httpx.get(url, timeout=2).status_code == 200
+            return httpx.get(url, timeout=5).status_code == 200
         except httpx.HTTPError:
             return False
 

@@ -96,6 +96,8 @@ def _faults(
     json_path: Path, reports: int, rate: float | None, malformed: float, quiet: bool
 ) -> None:
     """`--faults`: the fault scenario; exit 1 when any effect was lost or doubled."""
+    import httpx
+
     from bench.faults import FaultOptions, run_faults
     from bench.progress import Bars
 
@@ -103,7 +105,7 @@ def _faults(
     try:
         with Bars(quiet) as bars:
             outcome = run_faults(options, bars.note)
-    except (RuntimeError, ValueError) as error:  # FaultError, ServicesError, InfraError, ...
+    except (RuntimeError, ValueError, httpx.HTTPError) as error:  # FaultError, InfraError, ...
         typer.echo(f"lapor bench --faults: {error}", err=True)
         raise typer.Exit(1) from error
     figures = outcome.figures()
