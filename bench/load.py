@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from urllib.parse import urlsplit
 
 from aiokafka import AIOKafkaProducer
@@ -26,8 +26,12 @@ def require_loopback(bootstrap_servers: str) -> None:
             raise NotLoopback(f"{server!r} is not a loopback address")
 
 
-def producer(bootstrap_servers: str) -> AIOKafkaProducer:
-    """A producer configured as a channel adapter's would be."""
+def producer(bootstrap_servers: str, request_timeout_ms: int = 40_000) -> AIOKafkaProducer:
+    """A producer configured as a channel adapter's would be.
+
+    A record not acknowledged within `request_timeout_ms` fails (aiokafka's batch lifetime too):
+    raise it to ride out a broker restart.
+    """
     require_loopback(bootstrap_servers)
     return AIOKafkaProducer(
         bootstrap_servers=bootstrap_servers,
@@ -35,6 +39,7 @@ def producer(bootstrap_servers: str) -> AIOKafkaProducer:
         enable_idempotence=True,
         linger_ms=5,
         max_request_size=1_048_576,
+        request_timeout_ms=request_timeout_ms,
     )
 
 
@@ -46,9 +51,14 @@ async def publish(
     rate: float | None = None,
     max_seconds: float = 600.0,
     sent: Callable[[int], None] = lambda _: None,
+    gate: Callable[[int], Awaitable[None]] | None = None,
+    request_timeout_ms: int = 40_000,
 ) -> int:
-    """Publish `records` (at `rate` per second, or at once); stop at `max_seconds`; count sent."""
-    client = producer(bootstrap_servers)
+    """Publish `records` (at `rate` per second, or at once); stop at `max_seconds`; count sent.
+
+    `gate(n)`, when given, is awaited before the n-th record; the pace resumes from there.
+    """
+    client = producer(bootstrap_servers, request_timeout_ms)
     await client.start()
     started = time.monotonic()
     pending: list[asyncio.Future[object]] = []
@@ -56,6 +66,10 @@ async def publish(
         for n, record in enumerate(records):
             if time.monotonic() - started > max_seconds:
                 break
+            if gate is not None:
+                waited = time.monotonic()
+                await gate(n)
+                started += time.monotonic() - waited
             if rate:
                 await _pace(started + n / rate)
             pending.append(

@@ -100,17 +100,53 @@ class System:
 
     def _wait_ready(self, replica: Replica, timeout: float) -> None:
         deadline = time.monotonic() + timeout
-        url = f"http://127.0.0.1:{replica.port}/health/ready"
         while time.monotonic() < deadline:
             if replica.process.poll() is not None:
                 raise ServicesError(f"{replica.service} exited; see its log in {self.folder}")
-            try:
-                if httpx.get(url, timeout=2).status_code == 200:
-                    return
-            except httpx.HTTPError:
-                pass
+            if self._is_ready(replica):
+                return
             time.sleep(0.3)
         raise ServicesError(f"{replica.service} not ready in {timeout:.0f} s")
+
+    def kill(self, service: str) -> Replica:
+        """SIGKILL the first replica of `service` (no goodbye: a crash) and reap it."""
+        replica = next(r for r in self.replicas if r.service == service)
+        replica.process.kill()
+        replica.process.wait()
+        return replica
+
+    def terminate(self, service: str, grace: float = 30.0) -> tuple[Replica, float | None]:
+        """SIGTERM the first replica of `service`: seconds until it exited (None: SIGKILLed)."""
+        replica = next(r for r in self.replicas if r.service == service)
+        began = time.monotonic()
+        replica.process.send_signal(signal.SIGTERM)
+        try:
+            replica.process.wait(grace)
+        except subprocess.TimeoutExpired:
+            replica.process.kill()
+            replica.process.wait()
+            return replica, None
+        return replica, round(time.monotonic() - began, 1)
+
+    def restart(self, replica: Replica, timeout: float = 180.0) -> Replica:
+        """Start a killed replica again on its port, as a supervisor would; wait until ready."""
+        wave = sum(1 for r in self.replicas if r.service == replica.service) - 1
+        self.replicas.remove(replica)
+        started = self._start(replica.service, replica.port, wave)
+        self._wait_ready(started, timeout)
+        return started
+
+    def ready(self) -> list[str]:
+        """The services whose every replica answers readiness with 200 now."""
+        failing = {r.service for r in self.replicas if not self._is_ready(r)}
+        return [name for name in SERVICES if name not in failing]
+
+    def _is_ready(self, replica: Replica) -> bool:
+        url = f"http://127.0.0.1:{replica.port}/health/ready"
+        try:
+            return httpx.get(url, timeout=5).status_code == 200
+        except httpx.HTTPError:
+            return False
 
     def sample(self) -> None:
         """Note each process's memory (call often: the peak is what is reported)."""
@@ -143,14 +179,21 @@ class System:
             for name in SERVICES
         }
 
-    def stop(self, timeout: float = 30.0) -> None:
-        """SIGTERM every replica; SIGKILL what has not exited in `timeout` seconds."""
+    def stop(self, timeout: float = 30.0) -> dict[str, float]:
+        """SIGTERM every replica; SIGKILL what has not exited in `timeout` seconds.
+
+        Returns the seconds each service took to exit (its slowest replica).
+        """
         for r in self.replicas:
             if r.process.poll() is None:
                 r.process.send_signal(signal.SIGTERM)
+        began = time.monotonic()
+        took: dict[str, float] = {}
         for r in self.replicas:
             try:
-                r.process.wait(timeout)
+                r.process.wait(max(0.0, began + timeout - time.monotonic()))
             except subprocess.TimeoutExpired:
                 r.process.kill()
                 r.process.wait()
+            took[r.service] = round(time.monotonic() - began, 1)
+        return took

@@ -168,6 +168,16 @@ class _LocalServer:
             if remove:
                 shutil.rmtree(self._state_dir.parent, ignore_errors=True)
 
+    def restart(self) -> None:
+        """Stop the server and start it again on the same state folder, data and port."""
+        if not self.started:
+            raise InfraError(f"{type(self).__name__} is not started")
+        try:
+            _run_script(self.script, "stop", self._env(), timeout=120)
+        finally:
+            self.started = False
+        self.start()
+
     def __enter__(self) -> Self:
         return self.start()
 

@@ -19,7 +19,10 @@ class Store(StrEnum):
 
 def bench(
     json_path: Annotated[Path, typer.Option("--json", help="Where to write the figures (JSON)")],
-    reports: Annotated[int, typer.Option(min=1, help="Reports to send (bad ones included)")] = 2000,
+    reports: Annotated[
+        int | None,
+        typer.Option(min=1, help="Reports to send (bad ones included); omit: 2000, 10000 --faults"),
+    ] = None,
     rate: Annotated[
         float | None, typer.Option(min=0.1, help="Reports per second; omit: as fast as possible")
     ] = None,
@@ -45,13 +48,31 @@ def bench(
         int | None, typer.Option(min=1, help="Through the raw pipe; omit: max(reports, 1000)")
     ] = None,
     quiet: Annotated[bool, typer.Option(help="No progress bars")] = False,
+    faults: Annotated[
+        bool,
+        typer.Option(
+            help="Kill each service, restart the broker and PostgreSQL under the load; "
+            "then count every effect (PostgreSQL only; --rate default 30)"
+        ),
+    ] = False,
 ) -> None:
     """Run the four services on a Kafka and store of their own under a load; write the figures."""
     from bench.progress import Bars
     from bench.run import Options, run
 
+    if faults:
+        _faults(json_path, reports or 10_000, rate, malformed, quiet)
+        return
     options = Options(
-        reports, rate, store.value, replicas, malformed, max_seconds, kafka, profile, raw_messages
+        reports or 2000,
+        rate,
+        store.value,
+        replicas,
+        malformed,
+        max_seconds,
+        kafka,
+        profile,
+        raw_messages,
     )
     try:
         with Bars(quiet) as bars:
@@ -69,6 +90,31 @@ def bench(
     if profile is not None:
         _print_profiles(profile)
     typer.echo(json.dumps(measured.figures))
+
+
+def _faults(
+    json_path: Path, reports: int, rate: float | None, malformed: float, quiet: bool
+) -> None:
+    """`--faults`: the fault scenario; exit 1 when any effect was lost or doubled."""
+    import httpx
+
+    from bench.faults import FaultOptions, run_faults
+    from bench.progress import Bars
+
+    options = FaultOptions(reports=reports, rate=rate or 30.0, malformed_share=malformed)
+    try:
+        with Bars(quiet) as bars:
+            outcome = run_faults(options, bars.note)
+    except (RuntimeError, ValueError, httpx.HTTPError) as error:  # FaultError, InfraError, ...
+        typer.echo(f"lapor bench --faults: {error}", err=True)
+        raise typer.Exit(1) from error
+    figures = outcome.figures()
+    json_path.write_text(json.dumps(figures, indent=2) + "\n")
+    typer.echo(json.dumps(figures))
+    for problem in outcome.problems[:50]:
+        typer.echo(f"problem: {problem}", err=True)
+    if outcome.problems:
+        raise typer.Exit(1)
 
 
 def _print_profiles(folder: Path) -> None:
