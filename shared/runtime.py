@@ -29,6 +29,7 @@ from shared.auth import TokenStore
 from shared.clock import Clock, OffsetClock
 from shared.contracts import IntegrationEvent
 from shared.http import TextGuard, install_auth_errors, require
+from shared.leadership import lead, lease_for
 from shared.logging import get_logger
 from shared.messaging.asyncapi import describe_payloads
 from shared.messaging.consumer import BatchProcessor, IdempotentConsumer, RetryPolicy
@@ -73,6 +74,8 @@ class ServiceSpec:
     description: str = ""
     # Reasons the service is degraded but still serves (readiness stays 200 and names them).
     health: Sequence[Callable[[], list[str]]] = ()
+    # Jobs one replica runs at a time, with the outbox relay: the one holding the lease.
+    singletons: Sequence[Background] = ()
 
 
 @dataclass
@@ -245,7 +248,11 @@ async def _start(spec: ServiceSpec, runtime: Runtime, stopping: asyncio.Event) -
         spec.application, runtime.producer, spec.translate, name=f"outbox-relay:{spec.name}"
     )
     await runtime.broker.start()
-    runtime.tasks.append(asyncio.create_task(runtime.relay.run(stopping)))
+    leader_jobs = [runtime.relay.run, *spec.singletons]
+    lease = lease_for(spec.application, f"{spec.name}-leader")
+    runtime.tasks.append(
+        asyncio.create_task(lead(lease, leader_jobs, stopping, name=f"{spec.name}-leader"))
+    )
     for job in spec.background:
         runtime.tasks.append(asyncio.create_task(job(stopping)))
     runtime.ready = True
