@@ -70,7 +70,7 @@ def bootstrap(
         ],
         routers=[notifications_router(application, tokens)],
         publishes=[(topics.outbound_topic(channel), OutboundMessage) for channel in Channel],
-        background=[scheduled(scheduler, settings.tick_seconds)],
+        singletons=[scheduled(scheduler, settings.tick_seconds)],
         install_handlers=[install_error_handlers],
         description="Tells reporters, bodies and the city admin, in Bahasa Indonesia, and sees "
         "that each message arrives.",

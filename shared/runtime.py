@@ -30,6 +30,7 @@ from shared.auth import TokenStore
 from shared.clock import Clock, OffsetClock
 from shared.contracts import IntegrationEvent
 from shared.http import TextGuard, install_auth_errors, install_store_errors, require
+from shared.leadership import lead, lease_for
 from shared.logging import get_logger
 from shared.messaging.asyncapi import describe_payloads
 from shared.messaging.consumer import BatchProcessor, IdempotentConsumer, RetryPolicy
@@ -80,6 +81,8 @@ class ServiceSpec:
     health: Sequence[Callable[[], list[str]]] = ()
     # Gauges of the service's own, read at each scrape of /metrics (e.g. quarantined events).
     metrics: Sequence[MetricSource] = ()
+    # Jobs one replica runs at a time, with the outbox relay: the one holding the lease.
+    singletons: Sequence[Background] = ()
 
 
 @dataclass
@@ -262,7 +265,11 @@ async def _start(spec: ServiceSpec, runtime: Runtime, stopping: asyncio.Event) -
     await runtime.producer.start()
     runtime.relay = relay_for(spec, runtime.producer, runtime.metrics)
     await runtime.broker.start()
-    runtime.tasks.append(asyncio.create_task(runtime.relay.run(stopping)))
+    leader_jobs = [runtime.relay.run, *spec.singletons]
+    lease = lease_for(spec.application, f"{spec.name}-leader")
+    runtime.tasks.append(
+        asyncio.create_task(lead(lease, leader_jobs, stopping, name=f"{spec.name}-leader"))
+    )
     for job in spec.background:
         runtime.tasks.append(asyncio.create_task(job(stopping)))
     runtime.ready = True

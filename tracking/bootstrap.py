@@ -135,7 +135,8 @@ def bootstrap(
         health=[parts.projector.health],
         metrics=projection_metrics([parts.projector]),
         publishes=[(topics.CASES, event) for event in PUBLISHED],
-        background=[parts.projector.run, parts.watch.run],
+        background=[parts.projector.run],  # replicas take turns on the read model's position
+        singletons=[parts.watch.run],
         install_handlers=[install_error_handlers],
         on_close=[parts.engine.dispose],
         description="One case per report: its ordered life, the working-day clock, its status.",

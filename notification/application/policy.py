@@ -25,9 +25,25 @@ def report_index_id(tracking_id: str) -> UUID:
     return derived_id("report-notifications", tracking_id.upper())
 
 
-def agenda_id() -> UUID:
-    """The one agenda of planned sends."""
-    return derived_id("notification-agenda")
+AGENDA_SHARDS = 8
+
+
+def agenda_id(shard: int | None = None) -> UUID:
+    """An agenda of planned sends: the service's own, or one of the shards batches plan on."""
+    if shard is None:
+        return derived_id("notification-agenda")
+    return derived_id("notification-agenda", shard)
+
+
+def agenda_shard(partition: int | None) -> int | None:
+    """The shard a batch from this partition plans on: replicas own different partitions, so
+    they plan on different agendas and never race for one (None: outside a batch)."""
+    return None if partition is None else partition % AGENDA_SHARDS
+
+
+def agenda_ids() -> list[UUID]:
+    """Every agenda: the service's own and each shard."""
+    return [agenda_id(), *(agenda_id(shard) for shard in range(AGENDA_SHARDS))]
 
 
 def waiting_id() -> UUID:

@@ -11,6 +11,7 @@ from eventsourcing.application import ProcessingEvent
 from notification.application.policy import About, agenda_id, waiting_id
 from notification.application.ports import WorkingDays
 from notification.application.service import NotificationApplication
+from notification.domain.agenda import Agenda
 from notification.domain.notification import Notification
 from notification.domain.waiting import TRIAGE
 from shared.clock import WITA
@@ -37,8 +38,11 @@ class Scheduler:
             app.record_collected(pe)
 
     def _send_due(self, pe: ProcessingEvent[UUID], now: datetime) -> None:
+        for agenda in self._app.agendas(pe):
+            self._send_due_on(pe, agenda, now)
+
+    def _send_due_on(self, pe: ProcessingEvent[UUID], agenda: Agenda, now: datetime) -> None:
         app = self._app
-        agenda = app.agenda(pe)
         due = agenda.due_by(now)
         if isinstance(pe, Batch):
             app.preload(pe, due)

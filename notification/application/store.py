@@ -9,7 +9,14 @@ from eventsourcing.application import AggregateNotFoundError, ProcessingEvent
 from eventsourcing.domain import Aggregate
 
 from notification.application.errors import NoNotificationsForReport
-from notification.application.policy import agenda_id, problems_id, report_index_id, waiting_id
+from notification.application.policy import (
+    agenda_id,
+    agenda_ids,
+    agenda_shard,
+    problems_id,
+    report_index_id,
+    waiting_id,
+)
 from notification.application.views import SentMessage
 from notification.domain.agenda import Agenda
 from notification.domain.duplicates import Duplicates
@@ -37,8 +44,15 @@ class NotificationStore(BatchProcessApplication):
 
 
     def agenda(self, pe: PE) -> Agenda:
-        """The notifications waiting for their time."""
-        return self.load(pe, agenda_id(), Agenda) or Agenda(id=agenda_id())
+        """The agenda this batch plans on: its partition's shard (the service's own otherwise)."""
+        current = getattr(pe, "current", None)
+        aid = agenda_id(agenda_shard(current.partition if current else None))
+        return self.load(pe, aid, Agenda) or Agenda(id=aid)
+
+    def agendas(self, pe: PE) -> list[Agenda]:
+        """Every agenda that exists: the notifications waiting for their time."""
+        found = [self.load(pe, aid, Agenda) for aid in agenda_ids()]
+        return [agenda for agenda in found if agenda is not None]
 
     def waiting(self, pe: PE) -> Waiting:
         """The reports waiting for the admin."""

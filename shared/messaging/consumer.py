@@ -3,6 +3,8 @@
 Failures are classified by whether the store still answers, not by a list of exception types:
 - the store does not answer a trivial read (connection lost, server down, pool exhausted): wait
   with backoff and retry the batch; nothing is dead-lettered and readiness reports it;
+- another replica changed an aggregate of the batch first (optimistic concurrency's
+  IntegrityError): nobody's fault; the batch is read and run again, never dead-lettered;
 - anything else is the fault of a record: the batch is retried record by record, a failing record
   a bounded number of times with backoff, then it is dead-lettered as `processing-failed` with
   the error, and the partition moves on.
@@ -13,6 +15,7 @@ once. Dead letters are recorded in the same transaction as the position (see `de
 from __future__ import annotations
 
 import asyncio
+import random
 import time
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
@@ -49,6 +52,10 @@ class StoreUnavailable(Exception):
     """The service's store does not answer: the batch is retried later, nothing dead-lettered."""
 
 
+class Conflict(Exception):
+    """Another writer (a replica) recorded a version of an aggregate first: run the batch again."""
+
+
 @dataclass(frozen=True)
 class RetryPolicy:
     """How often a failing record is tried, and how long to wait between tries."""
@@ -57,6 +64,9 @@ class RetryPolicy:
     backoff_seconds: float = 0.2
     backoff_max_seconds: float = 5.0
     unavailable_max_seconds: float = 30.0
+    conflict_batch_tries: int = 5
+    conflict_backoff_seconds: float = 0.02
+    conflict_backoff_max_seconds: float = 1.0
 
     def record_delay(self, failures: int) -> float:
         """Wait before trying a failing record again (doubling, capped)."""
@@ -65,6 +75,11 @@ class RetryPolicy:
     def unavailable_delay(self, failures: int) -> float:
         """Wait before trying an unreachable store again (doubling, capped)."""
         return min(self.unavailable_max_seconds, self.backoff_seconds * 2 ** (failures - 1))
+
+    def conflict_delay(self, conflicts: int) -> float:
+        """Wait before running a batch again that lost a race (doubling, capped, jittered)."""
+        ceiling = self.conflict_backoff_seconds * 2 ** min(conflicts - 1, 20)
+        return min(self.conflict_backoff_max_seconds, ceiling) * random.uniform(0.5, 1.0)
 
 
 @dataclass
@@ -128,13 +143,20 @@ class IdempotentConsumer:
 
     async def _handle_partition(self, topic: str, partition: int, records: list[Any]) -> None:
         name = tracking_name(topic, partition)
-        done = await self._position(name)
-        fresh = [r for r in records if r.offset + 1 > done]
-        if not fresh:
-            return
-        deliveries = [d for d in (self._decode(topic, r) for r in fresh) if d is not None]
-        tracking = Tracking(name, fresh[-1].offset + 1)
-        error = await self._try(deliveries, tracking)
+        decoded = [(r, self._decode(topic, r)) for r in records]
+        conflicts = 0
+        while True:
+            done = await self._position(name)
+            fresh = [(r, d) for r, d in decoded if r.offset + 1 > done]
+            if not fresh:
+                return
+            deliveries = [d for _, d in fresh if d is not None]
+            tracking = Tracking(name, fresh[-1][0].offset + 1)
+            error = await self._try(deliveries, tracking)
+            if not isinstance(error, Conflict) or conflicts >= self.retry.conflict_batch_tries:
+                break
+            conflicts += 1  # the whole batch again, re-reading what the other writer recorded
+            await self._sleep(self.retry.conflict_delay(conflicts))
         if error is None:
             return
         if not deliveries:
@@ -160,10 +182,17 @@ class IdempotentConsumer:
         return Delivery(source, message)
 
     async def _isolated(self, delivery: Delivery, position: Tracking) -> None:
-        """One record in its own transaction: a bounded number of tries, then a dead letter."""
+        """One record in its own transaction: a bounded number of tries, then a dead letter.
+
+        A lost race is not a failed try: it is run again (re-read) until it wins, however often.
+        """
         attempts = max(1, self.retry.attempts)
-        attempt = 1
+        attempt, conflicts = 1, 0
         while (error := await self._try([delivery], position)) is not None:
+            if isinstance(error, Conflict):
+                conflicts += 1
+                await self._sleep(self.retry.conflict_delay(conflicts))
+                continue
             log.warning("record-failed", attempt=attempt, of=attempts, error=describe(error))
             if attempt == attempts:
                 break
@@ -183,8 +212,11 @@ class IdempotentConsumer:
                 self._processor.process_batch, deliveries, tracking, service=self._service
             )
         except Exception as error:
-            if isinstance(error, IntegrityError) and await self._already_done(tracking):
-                return None
+            if isinstance(error, IntegrityError):
+                if await self._already_done(tracking):
+                    return None
+                log.info("conflict", tracking=tracking.application_name, error=describe(error))
+                return Conflict(describe(error))
             await self._position(tracking.application_name)  # raises if the store is away
             return error
         self.health.recovered()

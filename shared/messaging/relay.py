@@ -66,6 +66,7 @@ class OutboxRelay:
         self.published = 0
         self._position: int | None = None
         self._wake = asyncio.Event()
+        self._listening = False
         self.failing_since: float | None = None
 
     def position(self) -> int:
@@ -119,11 +120,16 @@ class OutboxRelay:
         return len(notifications)
 
     async def run(self, stopping: asyncio.Event) -> None:
-        """Publish until told to stop; on a broker error wait and try again."""
+        """Publish until told to stop; on a broker error wait and try again.
+
+        Run again (a replica's new term as leader), it starts from the stored position.
+        """
         loop = asyncio.get_running_loop()
         listeners = getattr(self._app, "recorded_listeners", None)
-        if listeners is not None:
+        if listeners is not None and not self._listening:
             listeners.append(lambda: loop.call_soon_threadsafe(self._wake.set))
+            self._listening = True
+        self._position = None
         while not stopping.is_set():
             self._wake.clear()  # before reading: a write after this point wakes the next wait
             try:

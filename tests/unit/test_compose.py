@@ -225,7 +225,9 @@ def test_compose_has_the_infrastructure_and_the_four_services():
 
 
 def test_the_topic_job_and_the_four_services_run_our_image():
-    assert set(lapor_services()) == {"topics", *APP_PORTS, *EDGES, SMTP_SINK[0], *FACE_PORTS}
+    replicas = {f"{context}-replica" for context in APP_PORTS}
+    expected = {"topics", *APP_PORTS, *replicas, *EDGES, SMTP_SINK[0], *FACE_PORTS}
+    assert set(lapor_services()) == expected
     for name in lapor_services():
         build = services()[name].get("build")
         assert build == {"context": ".", "dockerfile": "deploy/Dockerfile"}, (name, build)
@@ -617,3 +619,29 @@ def test_the_faces_submit_and_read_with_documented_development_tokens():
     for variable in ("LAPOR_WEB_ADAPTER_TOKEN", "LAPOR_WEB_ANALYST_TOKEN"):
         assert known[environment("web")[variable]] in ("adapter", "analyst")
     assert known[environment("open311")["LAPOR_OPEN311_ADAPTER_TOKEN"]] == "adapter"
+
+
+# --- replicas ----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("context", APP_PORTS)
+def test_each_service_can_run_more_replicas_that_publish_no_host_port(context: str):
+    replica = services()[f"{context}-replica"]
+    assert replica["command"] == services()[context]["command"] == ["serve", context]
+    assert "ports" not in replica, f"{context}-replica: a fixed host port stops a second replica"
+    assert replica["deploy"]["replicas"] >= 1
+    assert replica["healthcheck"] == services()[context]["healthcheck"]
+    assert depends_on(f"{context}-replica") == APP_WAITS_FOR
+
+
+@pytest.mark.parametrize("context", APP_PORTS)
+def test_replicas_join_the_consumer_groups_and_databases_of_their_service(context: str):
+    replica, first = environment(f"{context}-replica"), environment(context)
+    assert replica == first  # same instance name: same groups, same databases, same settings
+
+
+def test_replicas_are_opt_in_so_a_laptop_runs_one_of_each_by_default():
+    for context in APP_PORTS:
+        assert services()[f"{context}-replica"].get("profiles") == ["replicas"]
+        assert "profiles" not in services()[context]
+

@@ -9,6 +9,8 @@ from typing import Any
 from uuid import UUID
 
 import pytest
+from eventsourcing.application import ProcessingEvent
+from eventsourcing.persistence import Tracking
 
 from notification.application.scheduler import Scheduler
 from notification.application.service import NotificationApplication, notification_id
@@ -26,7 +28,9 @@ from shared.contracts import (
     DeliveryStatus,
     OutboundMessage,
 )
+from shared.messaging.deadletter import SourceRecord
 from shared.messaging.relay import Outgoing
+from shared.processing import Delivery
 
 MakeCase = Callable[..., CaseEvent]
 Process = Callable[..., Any]
@@ -243,3 +247,21 @@ def test_a_retry_that_gets_through_leaves_the_list_of_problems(w: World) -> None
     w.process(accepted, topic=topics.DELIVERY)
     assert w.app.delivery_problems() == []
     assert w.app.messages_for(event.tracking_id)[0].status == "accepted"
+
+
+def test_batches_from_different_partitions_plan_on_different_agendas_and_all_go_out(
+    w: World,
+) -> None:
+    """Two replicas own different partitions: their night plans never touch the same agenda."""
+    w.clock.set(wita(27, 2))
+    events = [w.make_case(CaseDisposed, channel=Channel.SMS) for _ in range(2)]
+    for partition, event in enumerate(events):
+        source = SourceRecord(topics.CASES, partition, 0, b"k", b"v")
+        w.app.process_batch([Delivery(source, event)], Tracking(f"{topics.CASES}:{partition}", 1))
+    planned = [a for a in w.app.agendas(ProcessingEvent()) if a.due]
+    assert len(planned) == 2 and all(len(a.due) == 1 for a in planned)
+    w.clock.set(wita(27, 7))
+    w.scheduler.tick()
+    sent = [m for m in messages(w.published) if m.template == "case_disposed"]
+    assert sorted(m.tracking_id for m in sent) == sorted(e.tracking_id for e in events)
+    assert not any(a.due for a in w.app.agendas(ProcessingEvent()))

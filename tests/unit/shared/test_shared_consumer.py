@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 from aiokafka.structs import ConsumerRecord
-from eventsourcing.persistence import OperationalError, Tracking
+from eventsourcing.persistence import IntegrityError, OperationalError, Tracking
 
 from shared import contracts as c
 from shared import topics
@@ -262,3 +262,47 @@ async def test_a_huge_record_is_dead_lettered_cut_to_what_the_broker_takes_and_s
     assert dead.value == huge[: 512 * 1024]
     error = dict(dead.headers)["lapor.dlq.error"]
     assert b"value cut to its first 524288 bytes of 900040)" in error
+
+
+class Racing:
+    """The application while another replica wins the race for its batch `losses` times."""
+
+    def __init__(self, app: NoteTaker, losses: int) -> None:
+        self.app = app
+        self.losses = losses
+        self.batches: list[list[str]] = []
+
+    def position(self, tracking_name: str) -> int | None:
+        return self.app.position(tracking_name)
+
+    def process_batch(self, messages: Sequence[Any], tracking: Tracking, **kw: Any) -> Any:
+        self.batches.append([m.message.text for m in messages if m.message is not None])
+        if self.losses:
+            self.losses -= 1
+            raise IntegrityError("duplicate key value violates unique constraint")
+        return self.app.process_batch(messages, tracking, **kw)
+
+
+async def test_a_batch_that_loses_a_race_is_run_again_whole_and_nothing_is_dead_lettered(
+    app: NoteTaker,
+) -> None:
+    store = Racing(app, losses=3)
+    handler, sleeps = consumer(store)
+    await handler.handle([good(0, "satu"), good(1, "dua")])
+    assert store.batches == [["satu", "dua"]] * 4  # the whole batch each time, not one by one
+    assert noted(app) == ["satu", "dua"] and dead_letters(app) == []
+    assert len(sleeps.waits) == 3 and all(0 < w <= 1.0 for w in sleeps.waits)
+
+
+async def test_a_record_that_keeps_losing_races_is_never_dead_lettered(app: NoteTaker) -> None:
+    store = Racing(app, losses=40)  # beyond the batch's tries and any record attempt bound
+    handler, _ = consumer(store, attempts=2)
+    await handler.handle([good(0, "satu"), good(1, "dua")])
+    assert noted(app) == ["satu", "dua"] and dead_letters(app) == []
+    assert store.batches[-1] == ["dua"]  # the records alone at the end, each until it won
+
+
+async def test_conflict_backoff_grows_is_capped_and_jittered() -> None:
+    retry = RetryPolicy(conflict_backoff_seconds=0.1, conflict_backoff_max_seconds=0.5)
+    for n, ceiling in [(1, 0.1), (2, 0.2), (3, 0.4), (4, 0.5), (30, 0.5)]:
+        assert ceiling / 2 <= retry.conflict_delay(n) <= ceiling
