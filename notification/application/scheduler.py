@@ -8,7 +8,7 @@ from uuid import UUID
 
 from eventsourcing.application import ProcessingEvent
 
-from notification.application.policy import About, agenda_id, waiting_id
+from notification.application.policy import About, agenda_ids, waiting_id
 from notification.application.ports import WorkingDays
 from notification.application.service import NotificationApplication
 from notification.domain.agenda import Agenda
@@ -30,7 +30,7 @@ class Scheduler:
         app = self._app
         with app.processing_lock:
             pe = Batch()
-            app.preload(pe, [agenda_id(), waiting_id()])  # both lists in one read
+            app.preload(pe, [*agenda_ids(), waiting_id()])  # every list in one read
             now = app.clock.now()
             self._send_due(pe, now)
             self._alert_waiting(pe, now)

@@ -14,7 +14,7 @@ from notification.application.composer import Composer, Draft, message_context
 from notification.application.policy import (
     About,
     Delivery,
-    agenda_id,
+    agenda_ids,
     notification_id,
     problems_id,
     report_index_id,
@@ -76,7 +76,7 @@ class NotificationApplication(NotificationStore):
         for address in self.composer.addresses(event):
             yield notification_id(event.event_id, address.key)
         yield report_index_id(event.tracking_id)
-        yield agenda_id()
+        yield from agenda_ids()  # the shard this batch plans on is one of them
         if event.event_type in WAITS or event.event_type in LEAVES:
             yield waiting_id()
         if isinstance(event, CaseLinkedAsDuplicate):
@@ -86,7 +86,7 @@ class NotificationApplication(NotificationStore):
 
     @wanted.register
     def _(self, event: DeliveryReported) -> Iterable[UUID]:
-        return [event.notification_id, problems_id(), agenda_id()]
+        return [event.notification_id, problems_id(), *agenda_ids()]
 
     @singledispatchmethod
     def policy(self, domain_event: Any, processing_event: PE) -> None:
