@@ -325,10 +325,14 @@ def _add_operational_routes(app: FastAPI, spec: ServiceSpec, runtime: Runtime) -
             return JSONResponse({"status": "degraded", "reasons": degraded})
         return JSONResponse({"status": "ready"})
 
+    document: list[Any] = []  # built once: it costs seconds of CPU and never changes
+
     @app.get("/asyncapi.json", tags=["operations"])
     async def asyncapi() -> JSONResponse:
         """The AsyncAPI 3 document of this service's topics (what SKPD integrators read)."""
-        return JSONResponse(asyncapi_document(spec, runtime.broker))
+        if not document:
+            document.append(asyncapi_document(spec, runtime.broker))
+        return JSONResponse(document[0])
 
     if spec.common.test_mode and isinstance(spec.clock, OffsetClock):
         clock = spec.clock

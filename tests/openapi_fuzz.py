@@ -24,6 +24,7 @@ from schemathesis.python import asgi
 from schemathesis.specs.openapi.checks import status_code_conformance
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+TIMEOUT = 30  # seconds: a shared CI machine is slow, a hang still fails
 CLOCK = "/v1/test/clock/advance"  # test mode only: excluded by the issue
 # Only health checks about the speed of generating examples; never one that hides a failure.
 SLOW_GENERATION = [HealthCheck.too_slow, HealthCheck.large_base_example, HealthCheck.data_too_large]
@@ -126,7 +127,11 @@ def _run(plan: Run, operation: Any, findings: Findings) -> None:
         findings.calls += 1
         try:
             case.call_and_validate(
-                base_url=plan.base_url, session=plan.session, headers=headers, checks=plan.checks
+                base_url=plan.base_url,
+                session=plan.session,
+                headers=headers,
+                checks=plan.checks,
+                timeout=TIMEOUT,
             )
         except (Failure, FailureGroup) as error:
             findings.add(operation.label, caller, error, case.as_curl_command(headers))

@@ -23,7 +23,7 @@ from tests.openapi_fuzz import bearer, examples, from_app, fuzz
 
 pytestmark = pytest.mark.e2e
 
-EXAMPLES = examples(20)
+EXAMPLES = examples(15)
 BODY = "PDAM"
 ROLES = ("adapter", "admin", "analyst", "notification", f"skpd:{BODY}")
 
