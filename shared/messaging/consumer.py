@@ -65,6 +65,7 @@ class RetryPolicy:
     backoff_max_seconds: float = 5.0
     unavailable_max_seconds: float = 30.0
     conflict_batch_tries: int = 5
+    conflict_record_tries: int = 50
     conflict_backoff_seconds: float = 0.02
     conflict_backoff_max_seconds: float = 1.0
 
@@ -184,12 +185,14 @@ class IdempotentConsumer:
     async def _isolated(self, delivery: Delivery, position: Tracking) -> None:
         """One record in its own transaction: a bounded number of tries, then a dead letter.
 
-        A lost race is not a failed try: it is run again (re-read) until it wins, however often.
+        A lost race is not a failed try: it is run again (re-read), up to `conflict_record_tries`
+        times; a conflict that outlasts that is no race but the record's fault (a policy that
+        creates an aggregate that exists), and counts as a failed try, so the partition moves on.
         """
         attempts = max(1, self.retry.attempts)
         attempt, conflicts = 1, 0
         while (error := await self._try([delivery], position)) is not None:
-            if isinstance(error, Conflict):
+            if isinstance(error, Conflict) and conflicts < self.retry.conflict_record_tries:
                 conflicts += 1
                 await self._sleep(self.retry.conflict_delay(conflicts))
                 continue

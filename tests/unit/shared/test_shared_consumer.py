@@ -302,6 +302,29 @@ async def test_a_record_that_keeps_losing_races_is_never_dead_lettered(app: Note
     assert store.batches[-1] == ["dua"]  # the records alone at the end, each until it won
 
 
+class Clashing(Racing):
+    """The application when one record's write always clashes with a stored aggregate (a bug)."""
+
+    def process_batch(self, messages: Sequence[Any], tracking: Tracking, **kw: Any) -> Any:
+        texts = [m.message.text for m in messages if m.message is not None]
+        self.batches.append(texts)
+        if "bentrok" in texts:
+            raise IntegrityError("duplicate key value violates unique constraint")
+        return self.app.process_batch(messages, tracking, **kw)
+
+
+async def test_a_conflict_that_never_clears_is_the_records_fault_and_is_dead_lettered(
+    app: NoteTaker,
+) -> None:
+    store = Clashing(app, losses=0)
+    handler, _ = consumer(store, attempts=2)
+    await handler.handle([good(0, "sebelum"), good(1, "bentrok"), good(2, "sesudah")])
+    assert noted(app) == ["sebelum", "sesudah"]
+    assert reasons(app) == ["processing-failed"]
+    assert b"IntegrityError" in dict(dead_letters(app)[0].headers)["lapor.dlq.error"]
+    assert app.position(f"{topics.INTAKE}:0") == 3
+
+
 async def test_conflict_backoff_grows_is_capped_and_jittered() -> None:
     retry = RetryPolicy(conflict_backoff_seconds=0.1, conflict_backoff_max_seconds=0.5)
     for n, ceiling in [(1, 0.1), (2, 0.2), (3, 0.4), (4, 0.5), (30, 0.5)]:
