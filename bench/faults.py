@@ -27,7 +27,7 @@ from bench.load import publish
 from bench.stores import StoreCounts, read_model, readers, store_counts
 from bench.system import SERVICES, System
 from bench.watch import follow
-from services.localinfra import LocalKafka, LocalPostgres, install_system
+from services.local.infra import LocalKafka, LocalPostgres, install_system
 from shared import topics
 from shared.messaging import codec
 from shared.messaging.admin import ensure_topics

@@ -24,7 +24,7 @@ from aiokafka import AIOKafkaProducer
 
 from intake.bootstrap import bootstrap
 from intake.settings import IntakeSettings
-from services.localinfra import LocalKafka, LocalPostgres
+from services.local.infra import LocalKafka, LocalPostgres
 from shared import topics
 from shared.contracts import Channel, IntakeMessage, Location, Reporter
 from shared.messaging import codec

@@ -20,7 +20,7 @@ from bench.progress import Bars
 from bench.result import Measured, result
 from bench.system import System
 from bench.watch import Watch, follow
-from services.localinfra import LocalKafka, LocalPostgres, install_system
+from services.local.infra import LocalKafka, LocalPostgres, install_system
 from shared import topics
 from shared.messaging.admin import ensure_topics
 

@@ -16,7 +16,7 @@ from pathlib import Path
 import httpx
 import psutil
 
-from services.localinfra import REPO_ROOT, free_ports
+from services.local.infra import REPO_ROOT, free_ports
 from shared.auth import ROLES, digest, new_token
 from shared.directory import body_codes
 

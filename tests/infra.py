@@ -1,6 +1,6 @@
 """Real infrastructure for the tests: Apache Kafka and PostgreSQL without Docker.
 
-`LocalKafka` and `LocalPostgres` (in ``services.localinfra``, which `lapor bench` shares) drive
+`LocalKafka` and `LocalPostgres` (in ``services.local.infra``, which `lapor bench` shares) drive
 ``deploy/kafka.sh`` and ``deploy/postgres.sh`` on free ports in throw-away state folders.
 Where a Docker engine answers, ``kafka_from_testcontainers`` / ``postgres_from_testcontainers``
 offer the same endpoints from containers.
@@ -16,7 +16,7 @@ import shutil
 import subprocess
 from collections.abc import Iterator
 
-from services.localinfra import (  # noqa: F401 - re-exported for the tests
+from services.local.infra import (  # noqa: F401 - re-exported for the tests
     HOST,
     InfraError,
     LocalKafka,

@@ -25,11 +25,11 @@ def serve_email_adapter() -> None:
     """Run the e-mail adapter in the foreground (port 8107)."""
     import uvicorn
 
-    from services.email_adapter.settings import EmailAdapterSettings
+    from services.adapters.email.settings import EmailAdapterSettings
 
     settings = EmailAdapterSettings()
     uvicorn.run(
-        "services.email_adapter.app:create_app",
+        "services.adapters.email.app:create_app",
         factory=True,
         host=settings.host,
         port=settings.port,
@@ -46,7 +46,7 @@ def smtp_sink(
     ] = None,
 ) -> None:
     """A local SMTP server that stores every message as one .eml file (development)."""
-    from services.email_adapter.sink import sink
+    from services.local.smtp_sink import sink
 
     folder = mail_dir or state_dir() / "mail"
     controller = sink(folder, host, port)

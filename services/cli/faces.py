@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-FACES = {"open311": "services.open311:create_app", "web": "services.web:create_app"}
+FACES = {"open311": "services.faces.open311:create_app", "web": "services.faces.web:create_app"}
 
 
 def serve(name: str) -> None:
     """Run one face in the foreground on its configured host and port."""
     import uvicorn
 
-    from services.edge.settings import EdgeSettings
+    from services.faces.common.settings import EdgeSettings
 
     settings = EdgeSettings()
     host, port = getattr(settings, f"{name}_host"), getattr(settings, f"{name}_port")

@@ -61,7 +61,7 @@ def serve(
         importlib.import_module(f"{name}.settings"), f"{name.capitalize()}Settings"
     )()
     uvicorn.run(
-        f"services.{name}:create_app",
+        f"services.roots.{name}:create_app",
         factory=True,
         host=settings.host,
         port=settings.port,

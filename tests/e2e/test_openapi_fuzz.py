@@ -13,9 +13,9 @@ from typing import Any
 import pytest
 import schemathesis
 
-from services.edge.settings import EdgeSettings
-from services.open311.app import build as open311
-from services.web.app import build as web
+from services.faces.common.settings import EdgeSettings
+from services.faces.open311.app import build as open311
+from services.faces.web.app import build as web
 from shared.auth import TokenStore, digest
 from tests.e2e.conftest import SERVICES, System
 from tests.e2e.test_report_path import intake_message, public_status, submit

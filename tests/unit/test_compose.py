@@ -24,7 +24,7 @@ from pydantic import SecretStr, ValidationError
 from pydantic_settings import BaseSettings
 from typer.testing import CliRunner
 
-from services.edge.settings import EdgeSettings
+from services.faces.common.settings import EdgeSettings
 from shared.auth import digest, is_role
 from shared.settings import CommonSettings
 
@@ -40,7 +40,7 @@ APP_PORTS = {"intake": 8101, "routing": 8102, "tracking": 8103, "notification": 
 CONTEXTS = tuple(APP_PORTS)
 # Edges run our image too: service -> (port, the `LAPOR_<PREFIX>_` of its settings, its class).
 EDGES = {
-    "email-adapter": (8107, "EMAIL", "services.email_adapter.settings:EmailAdapterSettings"),
+    "email-adapter": (8107, "EMAIL", "services.adapters.email.settings:EmailAdapterSettings"),
 }
 SMTP_SINK = ("smtp-sink", 8025)
 FACE_PORTS = {"open311": 8105, "web": 8106}

@@ -13,11 +13,11 @@ from typing import Any
 import httpx
 import pytest
 
-from services.edge.backends import Backends
-from services.edge.settings import EdgeSettings
-from services.email_adapter.app import create_app as email_adapter
-from services.open311.app import build as open311
-from services.web.app import build as web
+from services.adapters.email.app import create_app as email_adapter
+from services.faces.common.backends import Backends
+from services.faces.common.settings import EdgeSettings
+from services.faces.open311.app import build as open311
+from services.faces.web.app import build as web
 from shared.auth import ROLES, TokenStore, digest
 from shared.runtime import build_app
 from tests.openapi_fuzz import bearer, examples, from_app, fuzz

@@ -12,8 +12,8 @@ from typing import Any
 import httpx
 import pytest
 
-from services.edge.backends import Backends
-from services.edge.settings import EdgeSettings
+from services.faces.common.backends import Backends
+from services.faces.common.settings import EdgeSettings
 from tracking.entrypoints.schemas import BodyPublic, FeedItemPublic, ReportStatusPublic
 
 ADAPTER = "adapter-token"

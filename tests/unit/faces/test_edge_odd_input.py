@@ -5,10 +5,10 @@ from __future__ import annotations
 import httpx
 from fastapi.testclient import TestClient
 
-from services.edge.backends import Backends
-from services.edge.settings import EdgeSettings
-from services.open311.app import build as open311
-from services.web.app import build as web
+from services.faces.common.backends import Backends
+from services.faces.common.settings import EdgeSettings
+from services.faces.open311.app import build as open311
+from services.faces.web.app import build as web
 from shared.auth import TokenStore
 
 BASE = "/open311/v2"

@@ -6,10 +6,10 @@ from pathlib import Path
 
 from fastapi.testclient import TestClient
 
-from services.edge.backends import Backends
-from services.edge.settings import EdgeSettings
-from services.open311.app import build as build_open311
-from services.web.app import build as build_web
+from services.faces.common.backends import Backends
+from services.faces.common.settings import EdgeSettings
+from services.faces.open311.app import build as build_open311
+from services.faces.web.app import build as build_web
 from shared.auth import TokenStore
 from shared.clock import FixedClock
 from tests.metrics_helpers import samples_of, value

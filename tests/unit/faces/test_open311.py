@@ -8,10 +8,10 @@ from xml.etree import ElementTree
 import pytest
 from fastapi.testclient import TestClient
 
-from services.edge.backends import Backends
-from services.edge.catalogue import categories
-from services.edge.settings import EdgeSettings
-from services.open311.app import build
+from services.faces.common.backends import Backends
+from services.faces.common.catalogue import categories
+from services.faces.common.settings import EdgeSettings
+from services.faces.open311.app import build
 from shared.clock import FixedClock
 from tests.open311_schemas import check, check_each
 from tests.unit.faces.conftest import ADAPTER, NOW, FakeServices, report

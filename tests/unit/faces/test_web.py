@@ -9,10 +9,10 @@ import pytest
 from fastapi.testclient import TestClient
 
 from services.cli.tokens import issue_token, revoke_tokens
-from services.edge.backends import Backends
-from services.edge.settings import EdgeSettings
-from services.web.app import build
-from services.web.staff import desk_order
+from services.faces.common.backends import Backends
+from services.faces.common.settings import EdgeSettings
+from services.faces.web.app import build
+from services.faces.web.staff import desk_order
 from shared.auth import TokenStore, digest
 from tests.unit.faces.conftest import FakeServices, report
 

@@ -11,14 +11,14 @@ from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel
 from starlette.exceptions import HTTPException
 
-from services.edge.backends import BackendError, Backends, Unavailable, closing
-from services.edge.catalogue import category
-from services.edge.forms import FormRefused, read_form
-from services.edge.health import health_router
-from services.edge.settings import EdgeSettings
-from services.open311 import documents
-from services.open311.submit import Submission, message_of
-from services.open311.xml import render
+from services.faces.common.backends import BackendError, Backends, Unavailable, closing
+from services.faces.common.catalogue import category
+from services.faces.common.forms import FormRefused, read_form
+from services.faces.common.health import health_router
+from services.faces.common.settings import EdgeSettings
+from services.faces.open311 import documents
+from services.faces.open311.submit import Submission, message_of
+from services.faces.open311.xml import render
 from shared.clock import Clock, SystemClock
 from shared.logging import get_logger
 from shared.metrics import HttpMetrics

@@ -5,6 +5,6 @@ from fastapi import FastAPI
 
 def create_app() -> FastAPI:
     """The Open311 ASGI application (uvicorn factory)."""
-    from services.open311.app import build
+    from services.faces.open311.app import build
 
     return build()

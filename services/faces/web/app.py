@@ -10,11 +10,11 @@ from fastapi.responses import HTMLResponse
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 
-from services.edge.backends import BackendError, Backends, Unavailable, closing
-from services.edge.health import health_router
-from services.edge.settings import EdgeSettings
-from services.web import citizen, dashboard, staff
-from services.web.responses import pages
+from services.faces.common.backends import BackendError, Backends, Unavailable, closing
+from services.faces.common.health import health_router
+from services.faces.common.settings import EdgeSettings
+from services.faces.web import citizen, dashboard, staff
+from services.faces.web.responses import pages
 from shared.auth import TokenStore
 from shared.metrics import HttpMetrics
 from shared.metrics.http import install_metrics

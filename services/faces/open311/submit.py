@@ -9,7 +9,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from services.edge.catalogue import category
+from services.faces.common.catalogue import category
 from shared.contracts import Channel, IntakeMessage, Location, Reporter, ReportKind
 from shared.geography import find_place
 

@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 from typing import Any
 from uuid import uuid4
 
-from services.email_adapter.consumer import TOPIC, OutboundEmails
+from services.adapters.email.consumer import TOPIC, OutboundEmails
 from shared import topics
 from shared.contracts import (
     Channel,

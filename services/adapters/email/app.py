@@ -12,10 +12,10 @@ from aiokafka import AIOKafkaProducer
 from fastapi import FastAPI
 from fastapi.responses import JSONResponse
 
-from services.email_adapter.adapter import EmailAdapter, smtp_sender
-from services.email_adapter.consumer import SERVICE, OutboundEmails, consumer_for
-from services.email_adapter.settings import EmailAdapterSettings
-from services.email_adapter.vault import VaultClient
+from services.adapters.email.adapter import EmailAdapter, smtp_sender
+from services.adapters.email.consumer import SERVICE, OutboundEmails, consumer_for
+from services.adapters.email.settings import EmailAdapterSettings
+from services.adapters.email.vault import VaultClient
 from shared.clock import SystemClock
 from shared.logging import get_logger
 from shared.messaging.kafka_auth import client_options, security_options

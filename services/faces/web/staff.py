@@ -9,12 +9,12 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 
-from services.edge.backends import BackendError, Backends, segment
-from services.edge.backends import refusal_reason as _reason
-from services.edge.forms import read_form
-from services.edge.settings import EdgeSettings
-from services.web.responses import pages
-from services.web.session import COOKIE, signed_in
+from services.faces.common.backends import BackendError, Backends, segment
+from services.faces.common.backends import refusal_reason as _reason
+from services.faces.common.forms import read_form
+from services.faces.common.settings import EdgeSettings
+from services.faces.web.responses import pages
+from services.faces.web.session import COOKIE, signed_in
 from shared.auth import Principal, TokenStore, Unauthenticated
 from shared.directory import bodies
 

@@ -5,6 +5,6 @@ from fastapi import FastAPI
 
 def create_app() -> FastAPI:
     """The web ASGI application (uvicorn factory)."""
-    from services.web.app import build
+    from services.faces.web.app import build
 
     return build()

@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from fastapi import APIRouter
 from fastapi.responses import JSONResponse
 
-from services.edge.backends import Backends, Unavailable
+from services.faces.common.backends import Backends, Unavailable
 
 
 def health_router(backends: Backends, needs: Iterable[str]) -> APIRouter:

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from fastapi.testclient import TestClient
 
-from services.email_adapter.app import create_app
-from services.email_adapter.consumer import TOPIC, OutboundEmails
-from services.email_adapter.settings import EmailAdapterSettings
+from services.adapters.email.app import create_app
+from services.adapters.email.consumer import TOPIC, OutboundEmails
+from services.adapters.email.settings import EmailAdapterSettings
 from shared.metrics import ConsumerMetrics
 from tests.metrics_helpers import samples_of, value
-from tests.unit.email_adapter.test_email_consumer import Accepting, Producer, Record
+from tests.unit.adapters.email.test_email_consumer import Accepting, Producer, Record
 
 
 async def test_a_dead_letter_is_counted_by_reason_and_source_topic() -> None:

@@ -9,9 +9,9 @@ from typing import Protocol
 
 import aiosmtplib
 
-from services.email_adapter.mail import build, envelope_sender, flatten, scrub
-from services.email_adapter.settings import EmailAdapterSettings
-from services.email_adapter.vault import NoAddress, VaultUnavailable
+from services.adapters.email.mail import build, envelope_sender, flatten, scrub
+from services.adapters.email.settings import EmailAdapterSettings
+from services.adapters.email.vault import NoAddress, VaultUnavailable
 from shared.clock import Clock
 from shared.contracts import DeliveryReported, DeliveryStatus, OutboundMessage
 from shared.logging import get_logger

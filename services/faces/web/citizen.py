@@ -11,11 +11,11 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 from pydantic import ValidationError
 
-from services.edge.backends import BackendError, Backends, refusal_reason
-from services.edge.catalogue import categories
-from services.edge.forms import FormRefused, read_form
-from services.edge.settings import EdgeSettings
-from services.web.responses import pages
+from services.faces.common.backends import BackendError, Backends, refusal_reason
+from services.faces.common.catalogue import categories
+from services.faces.common.forms import FormRefused, read_form
+from services.faces.common.settings import EdgeSettings
+from services.faces.web.responses import pages
 from shared.contracts import Channel, IntakeMessage, Location, Reporter, ReportKind
 from shared.geography import kelurahan
 

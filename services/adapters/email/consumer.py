@@ -7,7 +7,7 @@ from typing import Any
 
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 
-from services.email_adapter.adapter import EmailAdapter
+from services.adapters.email.adapter import EmailAdapter
 from shared import topics
 from shared.contracts import Channel, OutboundMessage
 from shared.logging import get_logger

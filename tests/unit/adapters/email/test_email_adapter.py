@@ -15,11 +15,11 @@ from uuid import uuid4
 import pytest
 from aiosmtpd.controller import Controller
 
-from services.email_adapter.adapter import EmailAdapter, smtp_sender
-from services.email_adapter.mail import scrub
-from services.email_adapter.settings import EmailAdapterSettings
-from services.email_adapter.sink import MailFolder
-from services.email_adapter.vault import NoAddress, VaultUnavailable
+from services.adapters.email.adapter import EmailAdapter, smtp_sender
+from services.adapters.email.mail import scrub
+from services.adapters.email.settings import EmailAdapterSettings
+from services.adapters.email.vault import NoAddress, VaultUnavailable
+from services.local.smtp_sink import MailFolder
 from shared.clock import FixedClock
 from shared.contracts import Channel, DeliveryStatus, OutboundMessage, Recipient
 from tests.infra import free_ports

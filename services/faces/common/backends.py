@@ -9,7 +9,7 @@ from urllib.parse import quote
 
 import httpx
 
-from services.edge.settings import EdgeSettings
+from services.faces.common.settings import EdgeSettings
 
 FEED_PAGE = 500
 

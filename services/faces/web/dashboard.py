@@ -9,10 +9,10 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 
-from services.edge.backends import BackendError, Backends
-from services.edge.settings import EdgeSettings
-from services.web.responses import pages
-from services.web.session import signed_in
+from services.faces.common.backends import BackendError, Backends
+from services.faces.common.settings import EdgeSettings
+from services.faces.web.responses import pages
+from services.faces.web.session import signed_in
 from shared.auth import TokenStore
 from shared.contracts import Channel, ReportKind
 from shared.directory import bodies

@@ -16,7 +16,7 @@ import tempfile
 from pathlib import Path
 from typing import Self
 
-REPO_ROOT = Path(__file__).resolve().parents[1]
+REPO_ROOT = Path(__file__).resolve().parents[2]
 DEPLOY_DIR = REPO_ROOT / "deploy"
 KAFKA_SH = DEPLOY_DIR / "kafka.sh"
 POSTGRES_SH = DEPLOY_DIR / "postgres.sh"

@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from services.edge.catalogue import Category, categories, code_of
-from services.edge.catalogue import category as find_category
+from services.faces.common.catalogue import Category, categories, code_of
+from services.faces.common.catalogue import category as find_category
 from shared.contracts import StatusBucket
 
 CLOSED = (StatusBucket.SELESAI.value, StatusBucket.ARSIP.value)

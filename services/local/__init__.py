@@ -1,0 +1,1 @@
+"""Local infrastructure for `lapor dev up`, tests and benches: Kafka, PostgreSQL, stand-ins."""

@@ -1,0 +1,1 @@
+"""Composition roots of the four services (uvicorn factories)."""
