@@ -50,6 +50,7 @@ def submission_of(
         rahasia=message.rahasia,
         attachments=tuple(message.attachments),
         category=message.category,
+        contact_kinds=tuple(kind.value for kind in message.reporter.contact_kinds()),
     )
 
 

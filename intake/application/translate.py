@@ -82,6 +82,7 @@ def _fields(sub: Submission, reporter_ref: str) -> dict[str, Any]:
         "received_at": sub.received_at,
         "attachments": tuple(sub.attachments),
         "category": sub.category,
+        "contact_kinds": tuple(sub.contact_kinds),
     }
 
 

@@ -30,6 +30,7 @@ class Submission:
     rahasia: bool = False
     attachments: tuple[str, ...] | list[str] = ()
     category: str | None = None
+    contact_kinds: tuple[str, ...] | list[str] = ()  # "email", "phone": kinds only, never contacts
 
 
 @dataclass(frozen=True)

@@ -9,6 +9,7 @@ from shared.contracts.actions import (
     SkpdAction,
 )
 from shared.contracts.base import (
+    Actor,
     Contract,
     IntegrationEvent,
     Location,
@@ -51,6 +52,7 @@ from shared.contracts.intake import (
     AttachmentUrl,
     CategoryCode,
     Channel,
+    ContactKind,
     IntakeMessage,
     Reporter,
     ReportKind,
@@ -58,6 +60,7 @@ from shared.contracts.intake import (
 from shared.contracts.outbound import (
     DeliveryReported,
     DeliveryStatus,
+    GatewayStatus,
     OutboundMessage,
     Recipient,
 )
@@ -77,6 +80,7 @@ from shared.contracts.reports import (
 __all__ = [
     "MAX_ATTACHMENTS",
     "Acknowledge",
+    "Actor",
     "AttachmentUrl",
     "Candidate",
     "CaseAcknowledged",
@@ -98,6 +102,7 @@ __all__ = [
     "CategoryCode",
     "Channel",
     "Classify",
+    "ContactKind",
     "Contract",
     "DeadlineApproaching",
     "DeadlineMissed",
@@ -105,6 +110,7 @@ __all__ = [
     "DeliveryStatus",
     "DispositionMethod",
     "FollowUpPosted",
+    "GatewayStatus",
     "IntakeMessage",
     "IntegrationEvent",
     "Location",

@@ -49,6 +49,16 @@ class IntegrationEvent(Contract):
         return {"event_type": self.event_type, "schema_version": self.schema_version, **body}
 
 
+class Actor(Contract):
+    """The person who took a staff decision: the role and the name bound to their token.
+
+    `name` is empty where only a role is known (a development token, a machine).
+    """
+
+    role: Identifier
+    name: ShortText = ""
+
+
 class ReportEvent(IntegrationEvent):
     """An event about one report: keyed by the internal report id."""
 

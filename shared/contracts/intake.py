@@ -40,6 +40,13 @@ class ReportKind(StrEnum):
     PERMINTAAN_INFORMASI = "permintaan-informasi"
 
 
+class ContactKind(StrEnum):
+    """A kind of contact a reporter left: said on report events instead of the contact itself."""
+
+    EMAIL = "email"
+    PHONE = "phone"
+
+
 class Reporter(Contract):
     """Who reported: exists only inside intake and on the intake topic."""
 
@@ -52,6 +59,11 @@ class Reporter(Contract):
     def has_contact(self) -> bool:
         """Whether any field could identify or reach the reporter."""
         return any((self.name, self.phone, self.email, self.handle, self.nik))
+
+    def contact_kinds(self) -> tuple[ContactKind, ...]:
+        """The kinds of contact the reporter left, in a fixed order (e-mail first)."""
+        left = ((ContactKind.EMAIL, self.email), (ContactKind.PHONE, self.phone))
+        return tuple(kind for kind, value in left if value)
 
 
 AttachmentUrl = Annotated[str, StringConstraints(max_length=2000, pattern=r"^https?://[!-~]+$")]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from enum import StrEnum
-from typing import ClassVar
+from typing import Any, ClassVar
 from uuid import UUID
 
 from pydantic import Field
@@ -46,13 +46,44 @@ class DeliveryStatus(StrEnum):
     FAILED = "failed"
 
 
+class GatewayStatus(StrEnum):
+    """What a gateway said, finer than `DeliveryStatus` (Kannel's delivery reports, WhatsApp's
+    status webhooks). Each maps onto one `DeliveryStatus`, which older readers act on."""
+
+    ACCEPTED = "accepted"  # the gateway took it (Kannel: SMSC accepted)
+    SENT = "sent"  # on its way to the handset (WhatsApp: sent)
+    BUFFERED = "buffered"  # the operator holds it until the handset is reachable
+    DELIVERED = "delivered"  # on the handset
+    READ = "read"  # the reporter opened it (WhatsApp)
+    FAILED = "failed"  # refused or undeliverable
+
+    @property
+    def delivery_status(self) -> DeliveryStatus:
+        """The coarse status a reader of version 2 understands."""
+        if self in (GatewayStatus.DELIVERED, GatewayStatus.READ):
+            return DeliveryStatus.DELIVERED
+        if self is GatewayStatus.FAILED:
+            return DeliveryStatus.FAILED
+        return DeliveryStatus.ACCEPTED
+
+
 class DeliveryReported(IntegrationEvent):
-    """An adapter's report on one outbound message (key: notification id); v2 adds `attempt`."""
+    """An adapter's report on one outbound message (key: notification id).
+
+    Version 2 adds `attempt`; version 3 adds `gateway_status`, the gateway's finer word (buffered,
+    sent, read…), while `status` keeps the coarse one so that version 2 readers still act on it.
+    """
 
     event_type: ClassVar[str] = "DeliveryReported"
-    schema_version: ClassVar[int] = 2
+    schema_version: ClassVar[int] = 3
     notification_id: UUID
     channel: Channel
     status: DeliveryStatus
     detail: FreeText = ""
     attempt: int | None = Field(default=None, ge=1)  # which try this reports on; None: the latest
+    gateway_status: GatewayStatus | None = None
+
+    @classmethod
+    def from_gateway(cls, status: GatewayStatus, **fields: Any) -> DeliveryReported:
+        """A report whose coarse status follows from the gateway's word."""
+        return cls(status=status.delivery_status, gateway_status=status, **fields)

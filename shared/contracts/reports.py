@@ -21,6 +21,7 @@ from shared.contracts.intake import (
     AttachmentUrl,
     CategoryCode,
     Channel,
+    ContactKind,
     ReportKind,
 )
 from shared.text import TextRule
@@ -29,10 +30,12 @@ from shared.text import TextRule
 class ReportContent(ReportEvent):
     """The report as routing and tracking may see it: a pseudonymous reporter only.
 
-    Version 2 adds `attachments` and `category` (optional: version 1 events still read).
+    Version 2 adds `attachments` and `category`; version 3 adds `contact_kinds`, which kinds of
+    contact the reporter left (never the contact), so notification chooses a channel without
+    asking the vault. All optional: older events still read.
     """
 
-    schema_version: ClassVar[int] = 2
+    schema_version: ClassVar[int] = 3
 
     channel: Channel
     kind: ReportKind
@@ -45,6 +48,7 @@ class ReportContent(ReportEvent):
     received_at: AwareDatetime
     attachments: tuple[AttachmentUrl, ...] = Field(default=(), max_length=MAX_ATTACHMENTS)
     category: CategoryCode | None = None
+    contact_kinds: tuple[ContactKind, ...] = ()
 
 
 class ReportReceived(ReportContent):

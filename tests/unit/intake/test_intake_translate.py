@@ -90,3 +90,14 @@ def test_vault_and_flood_bookkeeping_publish_nothing(app: IntakeApplication, fee
     stored = [app.mapper.to_domain_event(n) for n in app.recorder.select_notifications(1, 10_000)]
     private = [e for e in stored if type(e).__qualname__ != "Report.Recorded"]
     assert private and all(Translator(app.repository)(e) == [] for e in private)
+
+
+def test_report_events_say_which_kinds_of_contact_were_left_never_the_contact(
+    app: IntakeApplication, feed: Feed
+) -> None:
+    feed(message("m-1", reporter={"name": NAME, "phone": PHONE}))
+    feed(message("m-2", reporter={"email": EMAIL}, text="Sampah menumpuk di Jl. Veteran"))
+    feed(message("m-3", reporter={}, text="Lampu jalan mati di Jl. Kayu Tangi"))
+    kinds = [o.event.wire() for o in published(app) if o.event.event_type == "ReportReceived"]
+    assert [k["contact_kinds"] for k in kinds] == [["phone"], ["email"], []]
+    assert all(PHONE not in json.dumps(k) and EMAIL not in json.dumps(k) for k in kinds)
