@@ -58,6 +58,7 @@ from shared.contracts.intake import (
     ReportKind,
 )
 from shared.contracts.outbound import (
+    STATUS_LINK_MARK,
     DeliveryReported,
     DeliveryStatus,
     GatewayStatus,
@@ -79,6 +80,7 @@ from shared.contracts.reports import (
 
 __all__ = [
     "MAX_ATTACHMENTS",
+    "STATUS_LINK_MARK",
     "Acknowledge",
     "Actor",
     "AttachmentUrl",

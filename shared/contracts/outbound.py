@@ -11,6 +11,18 @@ from pydantic import Field
 from shared.contracts.base import Contract, FreeText, Identifier, IntegrationEvent, ReportEvent
 from shared.contracts.intake import Channel
 
+STATUS_LINK_MARK = "[[tautan-status]]"
+"""Where a reporter's message shows their personal status link. The link carries a secret that
+never travels on a topic: the adapter that delivers the message asks intake's vault for it (as it
+asks for the address) and fills it in with `with_status_link`."""
+
+NO_STATUS_LINK = "(tautan tidak tersedia; cek status dengan nomor pelacakan)"
+
+
+def with_status_link(text: str, link: str | None) -> str:
+    """The text with the reporter's status link filled in, or a plain hint where there is none."""
+    return text.replace(STATUS_LINK_MARK, link or NO_STATUS_LINK)
+
 
 class Recipient(Contract):
     """Either a pseudonymous reporter (resolved through intake's vault) or a plain address."""
