@@ -78,18 +78,16 @@ async def _end_offsets(kafka: str) -> dict[str, int]:
     await consumer.start()
     try:
         names = [t for t in await consumer.topics() if t.startswith("lapor.")]
-        partitions = [tp for t in names for tp in _partitions(consumer, t)]
-        ends = await consumer.end_offsets(partitions)
+        # every lapor topic has the design's partition count (shared.messaging.admin)
+        ends = await consumer.end_offsets(
+            [TopicPartition(t, p) for t in names for p in range(topics.PARTITIONS)]
+        )
         found: dict[str, int] = {}
         for tp, offset in ends.items():
             found[tp.topic] = found.get(tp.topic, 0) + offset
         return found
     finally:
         await consumer.stop()
-
-
-def _partitions(consumer: AIOKafkaConsumer, topic: str) -> list[TopicPartition]:
-    return [TopicPartition(topic, p) for p in consumer.partitions_for_topic(topic) or ()]
 
 
 def _pg_rows(server_url: str, database: str) -> int:
