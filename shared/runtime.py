@@ -35,11 +35,12 @@ from shared.logging import get_logger
 from shared.messaging.asyncapi import describe_payloads
 from shared.messaging.consumer import BatchProcessor, IdempotentConsumer, RetryPolicy
 from shared.messaging.kafka_auth import broker_security, client_options
+from shared.messaging.outbox import install_outbox
 from shared.messaging.relay import OutboxRelay, Translate
 from shared.metrics import MetricSource, ServiceMetrics
 from shared.metrics.http import install_metrics
 from shared.metrics.lag import LagReader
-from shared.metrics.wiring import refresh_lag, relay_for, service_metrics
+from shared.metrics.wiring import refresh_lag, relay_for, relay_name, service_metrics
 from shared.settings import CommonSettings
 
 log = get_logger(__name__)
@@ -220,6 +221,8 @@ def asyncapi_document(spec: ServiceSpec, broker: KafkaBroker) -> Any:
 
 def build_app(spec: ServiceSpec) -> FastAPI:
     """The ASGI application of one service."""
+    if hasattr(spec.application, "outbox_translate"):  # every write from now on fills it
+        install_outbox(spec.application, spec.translate, legacy_relay=relay_name(spec))
     runtime = Runtime(broker=KafkaBroker(), metrics=service_metrics(spec))
 
     def consumers(sub: Subscription) -> IdempotentConsumer:
