@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from functools import singledispatchmethod
 from typing import Any, ClassVar, TypeVar
 from uuid import UUID
 
@@ -19,6 +20,7 @@ from eventsourcing.persistence import Recording, Tracking
 from eventsourcing.system import ProcessApplication
 
 from shared.logging import get_logger
+from shared.messaging import codec
 from shared.messaging.deadletter import DeadLetter, SourceRecord, dead_letter_id
 from shared.messaging.outbox import Pending, Translate, rows_of, with_outbox
 from shared.preload import Stored, select_many
@@ -178,6 +180,21 @@ class BatchProcessApplication(ProcessApplication[UUID]):
     def wanted(self, message: Any) -> Iterable[UUID]:
         """Ids of aggregates the policy may load for this message (read for the whole batch)."""
         return ()
+
+    def ignored_types(self, topic: str) -> list[str]:
+        """Event types of a topic the policy has no handler for (its fallback ignores them).
+
+        The consumer skips such records by their `event_type` header, before decoding them.
+        """
+        found = next(k.__dict__["policy"] for k in type(self).__mro__ if "policy" in k.__dict__)
+        if not isinstance(found, singledispatchmethod):  # nothing is known to be ignored
+            return []
+        handled = tuple(cls for cls in found.dispatcher.registry if cls is not object)
+        try:
+            events = codec.events_for(topic)
+        except KeyError:
+            return []
+        return [name for name, cls in events.items() if not issubclass(cls, handled)]
 
     def _wanted_by(self, deliveries: Sequence[Delivery]) -> set[UUID]:
         wanted: set[UUID] = set()

@@ -10,6 +10,9 @@ Failures are classified by whether the store still answers, not by a list of exc
   the error, and the partition moves on.
 Decoding is a pure function of the bytes, so a record that cannot be decoded is dead-lettered at
 once. Dead letters are recorded in the same transaction as the position (see `deadletter`).
+
+A record whose `event_type` header names a type the application's policy ignores is skipped
+before anything is decoded; its offset still moves the position.
 """
 
 from __future__ import annotations
@@ -39,7 +42,7 @@ def _unobserved(records: int, seconds: float) -> None:
 
 
 class BatchProcessor(Protocol):
-    """What the consumer needs of an application."""
+    """What the consumer needs of an application (`ignored_types(topic)` too, if it has one)."""
 
     def position(self, tracking_name: str) -> int | None: ...
 
@@ -101,6 +104,13 @@ class ConsumerHealth:
         self.failures, self.reason = 0, None
 
 
+def _header(record: Any, name: str) -> bytes | None:
+    for key, value in record.headers or ():
+        if key == name:
+            return bytes(value) if value is not None else None
+    return None
+
+
 def tracking_name(topic: str, partition: int) -> str:
     """One tracking row per topic partition."""
     return f"{topic}:{partition}"
@@ -131,6 +141,8 @@ class IdempotentConsumer:
         self.retry = retry or RetryPolicy()
         self._sleep = sleep
         self.health = ConsumerHealth()
+        self._ignored: dict[str, frozenset[bytes]] = {}
+        self.skipped = 0
 
     async def handle(self, records: Sequence[Any]) -> None:
         """Process one poll's records, partition by partition, in offset order."""
@@ -169,10 +181,23 @@ class IdempotentConsumer:
             position = tracking if last else Tracking(name, delivery.source.offset + 1)
             await self._isolated(delivery, position)
 
+    def ignored(self, topic: str) -> frozenset[bytes]:
+        """The `event_type` header values of this topic the policy ignores."""
+        found = self._ignored.get(topic)
+        if found is None:
+            ignored_types = getattr(self._processor, "ignored_types", None)
+            names = ignored_types(topic) if ignored_types is not None else ()
+            found = self._ignored[topic] = frozenset(n.encode() for n in names)
+        return found
+
     def _decode(self, topic: str, record: Any) -> Delivery | None:
+        event_type = _header(record, "event_type")
+        if event_type is not None and event_type in self.ignored(topic):
+            self.skipped += 1
+            return None
         source = SourceRecord.of(record)
         try:
-            message = codec.decode(topic, record.value, self._max_bytes)
+            message = codec.decode(topic, record.value, self._max_bytes, event_type)
         except codec.MalformedMessage as bad:
             return Delivery(source, failure=Rejection(bad.reason, bad.detail))
         except Exception as error:  # a pure function of the bytes: trying again cannot help
