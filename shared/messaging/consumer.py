@@ -143,6 +143,13 @@ class IdempotentConsumer:
         self.health = ConsumerHealth()
         self._ignored: dict[str, frozenset[bytes]] = {}
         self.skipped = 0
+        # Positions this consumer recorded itself, per partition: read from the store only when
+        # unknown. Forget them whenever the assignment changes (another replica may move them).
+        self._positions: dict[str, int] = {}
+
+    def forget_positions(self) -> None:
+        """The partitions were reassigned (a rebalance): read every position again."""
+        self._positions.clear()
 
     async def handle(self, records: Sequence[Any]) -> None:
         """Process one poll's records, partition by partition, in offset order."""
@@ -150,11 +157,19 @@ class IdempotentConsumer:
         for record in records:
             groups.setdefault((record.topic, record.partition), []).append(record)
         for (topic, partition), group in groups.items():
-            started = time.perf_counter()
-            await self._handle_partition(topic, partition, sorted(group, key=lambda r: r.offset))
-            self._observe(len(group), time.perf_counter() - started)
+            await self.handle_partition(topic, partition, sorted(group, key=lambda r: r.offset))
 
-    async def _handle_partition(self, topic: str, partition: int, records: list[Any]) -> None:
+    async def handle_partition(self, topic: str, partition: int, records: Sequence[Any]) -> None:
+        """Process one partition's records (in offset order, as a fetch returns them)."""
+        started = time.perf_counter()
+        try:
+            await self._handle_partition(topic, partition, records)
+        except BaseException:
+            self._positions.pop(tracking_name(topic, partition), None)
+            raise
+        self._observe(len(records), time.perf_counter() - started)
+
+    async def _handle_partition(self, topic: str, partition: int, records: Sequence[Any]) -> None:
         name = tracking_name(topic, partition)
         decoded = [(r, self._decode(topic, r)) for r in records]
         conflicts = 0
@@ -240,6 +255,7 @@ class IdempotentConsumer:
                 self._processor.process_batch, deliveries, tracking, service=self._service
             )
         except Exception as error:
+            self._positions.pop(tracking.application_name, None)  # read it again
             if isinstance(error, IntegrityError):
                 if await self._already_done(tracking):
                     return None
@@ -248,6 +264,7 @@ class IdempotentConsumer:
             await self._position(tracking.application_name)  # raises if the store is away
             return error
         self.health.recovered()
+        self._positions[tracking.application_name] = tracking.notification_id
         for _, rejection in rejected:
             log.warning("dead-lettered", reason=rejection.reason, error=rejection.detail[:300])
         return None
@@ -262,6 +279,9 @@ class IdempotentConsumer:
 
     async def _position(self, name: str) -> int:
         """The stored position; if the store does not answer, wait and give up this batch."""
+        known = self._positions.get(name)
+        if known is not None:
+            return known
         try:
             position = await asyncio.to_thread(self._processor.position, name)
         except Exception as error:
@@ -269,4 +289,5 @@ class IdempotentConsumer:
             log.error("store-unavailable", tracking=name, error=describe(error), tries=failures)
             await self._sleep(self.retry.unavailable_delay(failures))
             raise StoreUnavailable(self.health.reason) from error
+        self._positions[name] = position or 0
         return position or 0

@@ -26,6 +26,7 @@ from shared.messaging.outbox import (
     Translate,
     install_outbox,
 )
+from shared.wakeup import recorded
 
 log = get_logger(__name__)
 
@@ -72,8 +73,6 @@ class OutboxRelay:
         self._idle_seconds = idle_seconds
         self.published = 0
         self._position: int | None = None
-        self._wake = asyncio.Event()
-        self._listening = False
         self.failing_since: float | None = None
 
     def position(self) -> int:
@@ -109,16 +108,15 @@ class OutboxRelay:
     async def run(self, stopping: asyncio.Event) -> None:
         """Publish until told to stop; on a broker error wait and try again.
 
-        Run again (a replica's new term as leader), it starts from the stored position.
+        Idle, it waits for a write (`shared.wakeup`: in process, and on PostgreSQL by LISTEN, so
+        another replica's write wakes it too), at most `idle_seconds`. Run again (a replica's
+        new term as leader), it starts from the stored position.
         """
         loop = asyncio.get_running_loop()
-        listeners = getattr(self._app, "recorded_listeners", None)
-        if listeners is not None and not self._listening:
-            listeners.append(lambda: loop.call_soon_threadsafe(self._wake.set))
-            self._listening = True
+        waiter = recorded(self._app).waiter()
         self._position = None
         while not stopping.is_set():
-            self._wake.clear()  # before reading: a write after this point wakes the next wait
+            waiter.clear()  # before reading: a write after this point wakes the next wait
             try:
                 count = await self.publish_pending()
                 self.failing_since = None
@@ -128,19 +126,12 @@ class OutboxRelay:
                 count = 0
                 await _wait(stopping, 1.0)
             if count == 0:
-                await self._idle(stopping)
+                await waiter.wait(stopping, self._idle_seconds)
 
     def stuck(self, grace_seconds: float) -> bool:
         """Whether publishing has failed for longer than the grace period."""
         since = self.failing_since
         return since is not None and asyncio.get_running_loop().time() - since > grace_seconds
-
-    async def _idle(self, stopping: asyncio.Event) -> None:
-        """Sleep until new events are recorded, the service stops, or the idle time ends."""
-        waiters = [asyncio.ensure_future(stopping.wait()), asyncio.ensure_future(self._wake.wait())]
-        await asyncio.wait(waiters, timeout=self._idle_seconds, return_when=asyncio.FIRST_COMPLETED)
-        for waiter in waiters:
-            waiter.cancel()
 
 
 async def _wait(stopping: asyncio.Event, seconds: float) -> None:

@@ -41,5 +41,5 @@ async def refresh_lag(spec: ServiceSpec, runtime: Runtime) -> None:
         runtime.metrics.set_lags(())
         return
     runtime.lag = runtime.lag or LagReader(client_options(spec.common))
-    lags = await runtime.lag.read(runtime.broker.subscribers)
+    lags = await runtime.lag.read(runtime.loops)
     runtime.metrics.set_lags(lags or ())
