@@ -3,14 +3,11 @@
 from __future__ import annotations
 
 import asyncio
-import uuid
 from typing import Any
 
 import pytest
 
-from shared.db import ensure_database
 from shared.messaging.relay import OutboxRelay
-from shared.settings import CommonSettings
 from shared.wakeup import listen_for_writes
 from tests.plumbing_app import Note, NoteTaker, translator
 from tests.unit.shared.test_shared_relay import Producer
@@ -18,14 +15,6 @@ from tests.unit.shared.test_shared_relay import Producer
 pytestmark = pytest.mark.integration
 
 IDLE = 120.0  # far longer than the test waits: only a notification can wake the relay in time
-
-
-@pytest.fixture
-def pg_env(postgres_url: str) -> dict[str, str]:
-    common = CommonSettings(database_url=postgres_url)
-    service = f"t{uuid.uuid4().hex[:10]}"
-    ensure_database(postgres_url, common.database_name(service))
-    return common.eventsourcing_env(service)
 
 
 async def until(condition: Any, timeout: float = 30.0) -> None:
