@@ -9,10 +9,10 @@ import tempfile
 import time
 import uuid
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
-from bench import baseline
+from bench import baseline, stores
 from bench.generator import Generator, Record
 from bench.load import publish, require_loopback
 from bench.profile import Profiler, py_spy
@@ -20,6 +20,7 @@ from bench.progress import Bars
 from bench.result import Measured, result
 from bench.system import System
 from bench.watch import Watch, follow
+from bench.work import Tally, per_report, tally
 from services.local.infra import LocalKafka, LocalPostgres, install_system
 from shared import topics
 from shared.messaging.admin import ensure_topics
@@ -112,6 +113,7 @@ class _Live:
     system: System
     watch: Watch
     watching: asyncio.Task[None]
+    tallies: list[Tally] = field(default_factory=list)  # at the load's start and end
 
     def check_watcher(self) -> None:
         """A watcher that died would leave every wait to time out: say why instead."""
@@ -138,7 +140,13 @@ async def _drive(
     finally:
         stop.set()
         await asyncio.gather(live.watching, sampling, return_exceptions=True)
-    return result(options, watch, load, raw, system)
+    measured = result(options, watch, load, raw, system)
+    if len(live.tallies) == 2:
+        readers = await asyncio.to_thread(stores.readers, system)
+        accepted = measured.counts["through"]
+        work = per_report(live.tallies[0], live.tallies[1], readers, system.cpu_s(), accepted)
+        measured.figures.update(work)
+    return measured
 
 
 async def _warm_up(live: _Live, warm: list[Record]) -> None:
@@ -160,6 +168,7 @@ async def _load(live: _Live, load: list[Record]) -> None:
     """The measured load: sent, carried through, CPU counted (and profiled when asked)."""
     options = live.options
     profiler = Profiler(options.profile) if options.profile else None
+    live.tallies.append(await _tally(live))
     live.system.mark()
     if profiler:
         profiler.start(live.system)
@@ -178,6 +187,7 @@ async def _load(live: _Live, load: list[Record]) -> None:
         await _through(live, load, time.monotonic() + options.max_seconds)
         await publishing
         live.system.end()
+        live.tallies.append(await _tally(live))
     finally:
         if profiler:
             profiler.stop()
@@ -200,6 +210,11 @@ async def _through(live: _Live, load: list[Record], deadline: float) -> None:
             )
             return
         await asyncio.sleep(0.2)
+
+
+async def _tally(live: _Live) -> Tally:
+    system = live.system
+    return await tally(live.kafka, system.instance, system.database_url, system.folder)
 
 
 async def _sample(system: System, stop: asyncio.Event) -> None:

@@ -18,12 +18,16 @@ from eventsourcing.persistence import (
     IntegrityError,
     InterfaceError,
     OperationalError,
+    ProgrammingError,
     StoredEvent,
     Tracking,
 )
 from eventsourcing.postgres import PostgresDatastore, PostgresProcessRecorder
 from eventsourcing.utils import retry
+from psycopg.rows import DictRow
 from psycopg.sql import SQL, Composed, Identifier
+
+from shared.messaging.outbox import OutboxRow, outbox_table_name, pack_headers, row_of
 
 BEGIN = SQL("BEGIN")
 COMMIT = SQL("COMMIT")
@@ -46,20 +50,41 @@ class OneTripProcessRecorder(PostgresProcessRecorder):
             "WITH t AS ({0}) SELECT 1 / count(*) AS recorded FROM t"
         ).format(self.insert_tracking_statement)
         self.notify_statement = SQL("NOTIFY {0}").format(Identifier(self.channel_name))
+        schema = Identifier(self.datastore.schema)
+        outbox = Identifier(outbox_table_name(events_table_name))
+        self.check_identifier_length(outbox_table_name(events_table_name))
+        self.sql_create_statements.append(
+            SQL(
+                "CREATE TABLE IF NOT EXISTS {0}.{1} (id bigserial PRIMARY KEY, "
+                "topic text NOT NULL, key bytea, headers bytea NOT NULL, value bytea)"
+            ).format(schema, outbox)
+        )
+        self.insert_outbox_statement = SQL(
+            "INSERT INTO {0}.{1} (topic, key, headers, value) "
+            "SELECT * FROM unnest(%s::text[], %s::bytea[], %s::bytea[], %s::bytea[])"
+        ).format(schema, outbox)
+        self.select_outbox_statement = SQL(
+            "SELECT id, topic, key, headers, value FROM {0}.{1} WHERE id > %s ORDER BY id LIMIT %s"
+        ).format(schema, outbox)
+        self.max_outbox_id_statement = SQL("SELECT MAX(id) AS head FROM {0}.{1}").format(
+            schema, outbox
+        )
 
     @retry((InterfaceError, OperationalError), max_attempts=10, wait=0.2)
     def insert_events(
         self, stored_events: Sequence[StoredEvent], **kwargs: Any
     ) -> Sequence[int] | None:
-        """Record the events and the position in one transaction, one round trip."""
+        """Record the events, the outbox rows and the position in one transaction, one trip."""
         if not self.datastore.single_row_tracking or self.datastore.enable_db_functions:
+            if kwargs.get("outbox"):
+                raise ProgrammingError("the outbox needs single-row tracking, no db functions")
             return super().insert_events(stored_events, **kwargs)
         tracking: Tracking | None = kwargs.get("tracking")
         with self.datastore.get_connection() as conn:
             curs, inserted = conn.cursor(), conn.cursor()
             try:
                 with conn.pipeline():  # sent as one; leaving it is the one sync
-                    self._send(curs, inserted, stored_events, tracking)
+                    self._send(curs, inserted, stored_events, tracking, kwargs.get("outbox"))
                 rows = inserted.fetchall() if stored_events else []
                 return [row["notification_id"] for row in rows]
             except psycopg.Error as error:
@@ -84,6 +109,7 @@ class OneTripProcessRecorder(PostgresProcessRecorder):
         inserted: psycopg.Cursor[Any],
         stored_events: Sequence[StoredEvent],
         tracking: Tracking | None,
+        outbox: Sequence[OutboxRow] | None = None,
     ) -> None:
         curs.execute(BEGIN)
         if tracking is not None:
@@ -92,10 +118,11 @@ class OneTripProcessRecorder(PostgresProcessRecorder):
                 "notification_id": tracking.notification_id,
             }
             curs.execute(self.track_once_statement, params, prepare=True)
-        if stored_events:
+        if stored_events or outbox:  # rows get ids in commit order: after the lock
             for lock_statement in self.lock_table_statements:
                 curs.execute(lock_statement, prepare=True)
             curs.execute(self.notify_statement)
+        if stored_events:
             rows = [
                 self.construct_pg_stored_event(
                     e.originator_id, e.originator_version, e.topic, e.state
@@ -103,4 +130,28 @@ class OneTripProcessRecorder(PostgresProcessRecorder):
                 for e in stored_events
             ]
             inserted.execute(self.insert_events_statement, (rows,))
+        if outbox:
+            columns = (
+                [r.topic for r in outbox],
+                [r.key for r in outbox],
+                [pack_headers(r.headers) for r in outbox],
+                [r.value for r in outbox],
+            )
+            curs.execute(self.insert_outbox_statement, columns, prepare=True)
         curs.execute(COMMIT)
+
+    @retry((InterfaceError, OperationalError), max_attempts=10, wait=0.2)
+    def select_outbox(self, after: int, limit: int) -> list[OutboxRow]:
+        """Rows after id `after`, in id order."""
+        with self.datastore.get_connection() as conn, conn.cursor() as curs:
+            curs.execute(self.select_outbox_statement, (after, limit), prepare=True)
+            found: list[DictRow] = curs.fetchall()
+            return [row_of(r) for r in found]
+
+    @retry((InterfaceError, OperationalError), max_attempts=10, wait=0.2)
+    def max_outbox_id(self) -> int:
+        """The last row's id (0: none)."""
+        with self.datastore.get_connection() as conn, conn.cursor() as curs:
+            curs.execute(self.max_outbox_id_statement)
+            found = curs.fetchone()
+            return int(found["head"] or 0) if found else 0

@@ -5,16 +5,24 @@ from __future__ import annotations
 import uuid
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from functools import singledispatchmethod
 from typing import Any, ClassVar, TypeVar
 from uuid import UUID
 
-from eventsourcing.application import AggregateNotFoundError, ProcessingEvent, project_aggregate
+from eventsourcing.application import (
+    AggregateNotFoundError,
+    ProcessingEvent,
+    Repository,
+    project_aggregate,
+)
 from eventsourcing.domain import Aggregate
-from eventsourcing.persistence import Tracking
+from eventsourcing.persistence import Recording, Tracking
 from eventsourcing.system import ProcessApplication
 
 from shared.logging import get_logger
+from shared.messaging import codec
 from shared.messaging.deadletter import DeadLetter, SourceRecord, dead_letter_id
+from shared.messaging.outbox import Pending, Translate, rows_of, with_outbox
 from shared.preload import Stored, select_many
 
 EVENT_ID_NAMESPACE = UUID("5b4b3e9e-8c0f-4a5e-9d7e-6c1f2a3b4c5d")
@@ -66,18 +74,68 @@ def _dead_letter(service: str, source: SourceRecord, rejection: Rejection) -> De
     return DeadLetter.record(service, source, rejection.reason, rejection.detail)
 
 
+class PendingRepository(Repository[UUID]):
+    """A repository that also sees the events being recorded now (not yet stored).
+
+    The outbox translates a domain event in the transaction that records it; a translation that
+    reads its aggregate at the event's version finds it here, the stored events and the pending
+    ones applied in order.
+    """
+
+    pending: Pending
+
+    def get(self, aggregate_id: UUID, *, version: int | None = None, **kwargs: Any) -> Any:
+        events = self.pending.events(aggregate_id)
+        if not events or (version is not None and version < events[0].originator_version):
+            return super().get(aggregate_id, version=version, **kwargs)
+        first = events[0].originator_version
+        base = None if first == 1 else super().get(aggregate_id, version=first - 1, **kwargs)
+        wanted = [e for e in events if version is None or e.originator_version <= version]
+        projector = kwargs.get("projector_func", project_aggregate)
+        return projector(base, wanted)
+
+
 class BatchProcessApplication(ProcessApplication[UUID]):
     """A process application fed from Kafka: one transaction per partition batch.
 
     Subclasses implement `policy` (singledispatch on the integration event type) and may list
     the typed business errors that reject one message without failing the batch.
+
+    Once the outbox is installed (`shared.messaging.outbox.install_outbox`), every write, a
+    batch or a use case's `save`, records its events' outbox rows in the same transaction.
     """
 
     rejectable_errors: ClassVar[tuple[type[Exception], ...]] = ()
 
     def __init__(self, env: Any = None) -> None:
+        self._pending = Pending()
+        self.outbox_translate: Translate | None = None
         super().__init__(env)
         self.recorded_listeners: list[Callable[[], None]] = []
+
+    def construct_recorder(self) -> Any:
+        """The store's process recorder, with an outbox table beside the events."""
+        return with_outbox(super().construct_recorder())
+
+    def construct_repository(self) -> Repository[UUID]:
+        """eventsourcing's repository, seeing the events of the write in progress too."""
+        repository = super().construct_repository()
+        repository.__class__ = PendingRepository
+        cast_repository: Any = repository
+        cast_repository.pending = self._pending
+        return repository
+
+    def _record(self, processing_event: ProcessingEvent[UUID]) -> list[Recording[UUID]]:
+        """Record the events, their outbox rows and the position in one transaction."""
+        translate = self.outbox_translate
+        if translate is not None and processing_event.events:
+            self._pending.set(processing_event.events)
+            try:
+                rows = [r for e in processing_event.events for r in rows_of(e, translate)]
+            finally:
+                self._pending.clear()
+            processing_event.saved_kwargs["outbox"] = rows
+        return super()._record(processing_event)
 
     def _notify(self, recordings: Any) -> None:
         """After every write (policy or use case): wake whoever waits for new events (the relay)."""
@@ -122,6 +180,21 @@ class BatchProcessApplication(ProcessApplication[UUID]):
     def wanted(self, message: Any) -> Iterable[UUID]:
         """Ids of aggregates the policy may load for this message (read for the whole batch)."""
         return ()
+
+    def ignored_types(self, topic: str) -> list[str]:
+        """Event types of a topic the policy has no handler for (its fallback ignores them).
+
+        The consumer skips such records by their `event_type` header, before decoding them.
+        """
+        found = next(k.__dict__["policy"] for k in type(self).__mro__ if "policy" in k.__dict__)
+        if not isinstance(found, singledispatchmethod):  # nothing is known to be ignored
+            return []
+        handled = tuple(cls for cls in found.dispatcher.registry if cls is not object)
+        try:
+            events = codec.events_for(topic)
+        except KeyError:
+            return []
+        return [name for name, cls in events.items() if not issubclass(cls, handled)]
 
     def _wanted_by(self, deliveries: Sequence[Delivery]) -> set[UUID]:
         wanted: set[UUID] = set()

@@ -35,12 +35,15 @@ from shared.logging import get_logger
 from shared.messaging.asyncapi import describe_payloads
 from shared.messaging.consumer import BatchProcessor, IdempotentConsumer, RetryPolicy
 from shared.messaging.kafka_auth import broker_security, client_options
+from shared.messaging.loop import BatchLoop
+from shared.messaging.outbox import install_outbox
 from shared.messaging.relay import OutboxRelay, Translate
 from shared.metrics import MetricSource, ServiceMetrics
 from shared.metrics.http import install_metrics
 from shared.metrics.lag import LagReader
-from shared.metrics.wiring import refresh_lag, relay_for, service_metrics
+from shared.metrics.wiring import refresh_lag, relay_for, relay_name, service_metrics
 from shared.settings import CommonSettings
+from shared.wakeup import listen_for_writes
 
 log = get_logger(__name__)
 
@@ -95,6 +98,7 @@ class Runtime:
     ready: bool = False
     tasks: list[asyncio.Task[None]] = field(default_factory=list)
     consumers: list[IdempotentConsumer] = field(default_factory=list)
+    loops: list[BatchLoop] = field(default_factory=list)
     metrics: ServiceMetrics = field(default_factory=ServiceMetrics)
     lag: LagReader | None = None
 
@@ -159,6 +163,23 @@ def consumer_for(
     )
 
 
+def batch_loop(spec: ServiceSpec, sub: Subscription, consumer: IdempotentConsumer) -> BatchLoop:
+    """The Kafka consumer of one subscription, feeding its idempotent consumer."""
+    return BatchLoop(
+        consumer,
+        sub.topics,
+        group_id=group_id(spec, sub),
+        client=client_options(spec.common),
+        client_id=f"lapor-{spec.name}-{sub.name}",
+        max_records=sub.max_records,
+    )
+
+
+def group_id(spec: ServiceSpec, sub: Subscription) -> str:
+    """One consumer group per subscription of a service (its replicas share it)."""
+    return f"{spec.common.instance}-{spec.name}-{sub.name}"
+
+
 def build_broker(
     spec: ServiceSpec,
     consumers: Callable[[Subscription], IdempotentConsumer],
@@ -197,7 +218,7 @@ def _subscribe(
     handle.__doc__ = sub.description or f"{spec.name} consumes {', '.join(sub.topics)}"
     broker.subscriber(
         *sub.topics,
-        group_id=f"{spec.common.instance}-{spec.name}-{sub.name}",
+        group_id=group_id(spec, sub),
         batch=True,
         max_records=sub.max_records,
         batch_timeout_ms=100,
@@ -220,6 +241,8 @@ def asyncapi_document(spec: ServiceSpec, broker: KafkaBroker) -> Any:
 
 def build_app(spec: ServiceSpec) -> FastAPI:
     """The ASGI application of one service."""
+    if hasattr(spec.application, "outbox_translate"):  # every write from now on fills it
+        install_outbox(spec.application, spec.translate, legacy_relay=relay_name(spec))
     runtime = Runtime(broker=KafkaBroker(), metrics=service_metrics(spec))
 
     def consumers(sub: Subscription) -> IdempotentConsumer:
@@ -264,7 +287,13 @@ async def _start(spec: ServiceSpec, runtime: Runtime, stopping: asyncio.Event) -
     )
     await runtime.producer.start()
     runtime.relay = relay_for(spec, runtime.producer, runtime.metrics)
-    await runtime.broker.start()
+    await runtime.broker.connect()  # its subscribers describe the topics; the loops consume
+    for sub, consumer in zip(spec.subscriptions, runtime.consumers, strict=True):
+        loop = batch_loop(spec, sub, consumer)
+        await loop.start()
+        runtime.loops.append(loop)
+        runtime.tasks.append(asyncio.create_task(loop.run(stopping)))
+    runtime.tasks.append(asyncio.create_task(listen_for_writes(spec.application, stopping)))
     leader_jobs = [runtime.relay.run, *spec.singletons]
     lease = lease_for(spec.application, f"{spec.name}-leader")
     runtime.tasks.append(

@@ -20,6 +20,9 @@ from pydantic.json_schema import JsonSchemaValue
 from pydantic_core import CoreSchema, PydanticCustomError, core_schema
 
 REPLACEMENT = "\ufffd"
+# Validation context of a record from a lapor producer (an internal topic): its texts kept the
+# rule where they entered, so the rule is not run again on every hop (`shared.messaging.codec`).
+RULED = {"ruled": True}
 
 _NONCHARACTERS = "\ufdd0-\ufdef" + "".join(
     f"{chr(plane << 16 | 0xFFFE)}{chr(plane << 16 | 0xFFFF)}" for plane in range(17)
@@ -102,9 +105,10 @@ class TextRule:
         self, source: Any, handler: GetCoreSchemaHandler
     ) -> CoreSchema:
         # One Python call per value, so decoding stays fast; it replaces the string validation,
-        # which would refuse a lone surrogate before normalising could replace it.
-        return core_schema.no_info_plain_validator_function(
-            self.validate,
+        # which would refuse a lone surrogate before normalising could replace it. A text that
+        # already kept the rule (context `RULED`) is only checked to be a string.
+        return core_schema.with_info_plain_validator_function(
+            self._validate,
             json_schema_input_schema=core_schema.str_schema(),
             serialization=core_schema.to_string_ser_schema(),
         )
@@ -122,6 +126,11 @@ class TextRule:
             rule["maxBytes"] = self.max_bytes
         result["x-lapor-text"] = rule
         return result
+
+    def _validate(self, value: Any, info: core_schema.ValidationInfo) -> str:
+        if type(value) is str and info.context is RULED:
+            return value
+        return self.validate(value)
 
     def validate(self, value: Any) -> str:
         """The clean value if it keeps the rule, else ValueError naming the broken one."""

@@ -10,6 +10,9 @@ Failures are classified by whether the store still answers, not by a list of exc
   the error, and the partition moves on.
 Decoding is a pure function of the bytes, so a record that cannot be decoded is dead-lettered at
 once. Dead letters are recorded in the same transaction as the position (see `deadletter`).
+
+A record whose `event_type` header names a type the application's policy ignores is skipped
+before anything is decoded; its offset still moves the position.
 """
 
 from __future__ import annotations
@@ -39,7 +42,7 @@ def _unobserved(records: int, seconds: float) -> None:
 
 
 class BatchProcessor(Protocol):
-    """What the consumer needs of an application."""
+    """What the consumer needs of an application (`ignored_types(topic)` too, if it has one)."""
 
     def position(self, tracking_name: str) -> int | None: ...
 
@@ -101,6 +104,13 @@ class ConsumerHealth:
         self.failures, self.reason = 0, None
 
 
+def _header(record: Any, name: str) -> bytes | None:
+    for key, value in record.headers or ():
+        if key == name:
+            return bytes(value) if value is not None else None
+    return None
+
+
 def tracking_name(topic: str, partition: int) -> str:
     """One tracking row per topic partition."""
     return f"{topic}:{partition}"
@@ -131,6 +141,15 @@ class IdempotentConsumer:
         self.retry = retry or RetryPolicy()
         self._sleep = sleep
         self.health = ConsumerHealth()
+        self._ignored: dict[str, frozenset[bytes]] = {}
+        self.skipped = 0
+        # Positions this consumer recorded itself, per partition: read from the store only when
+        # unknown. Forget them whenever the assignment changes (another replica may move them).
+        self._positions: dict[str, int] = {}
+
+    def forget_positions(self) -> None:
+        """The partitions were reassigned (a rebalance): read every position again."""
+        self._positions.clear()
 
     async def handle(self, records: Sequence[Any]) -> None:
         """Process one poll's records, partition by partition, in offset order."""
@@ -138,11 +157,19 @@ class IdempotentConsumer:
         for record in records:
             groups.setdefault((record.topic, record.partition), []).append(record)
         for (topic, partition), group in groups.items():
-            started = time.perf_counter()
-            await self._handle_partition(topic, partition, sorted(group, key=lambda r: r.offset))
-            self._observe(len(group), time.perf_counter() - started)
+            await self.handle_partition(topic, partition, sorted(group, key=lambda r: r.offset))
 
-    async def _handle_partition(self, topic: str, partition: int, records: list[Any]) -> None:
+    async def handle_partition(self, topic: str, partition: int, records: Sequence[Any]) -> None:
+        """Process one partition's records (in offset order, as a fetch returns them)."""
+        started = time.perf_counter()
+        try:
+            await self._handle_partition(topic, partition, records)
+        except BaseException:
+            self._positions.pop(tracking_name(topic, partition), None)
+            raise
+        self._observe(len(records), time.perf_counter() - started)
+
+    async def _handle_partition(self, topic: str, partition: int, records: Sequence[Any]) -> None:
         name = tracking_name(topic, partition)
         decoded = [(r, self._decode(topic, r)) for r in records]
         conflicts = 0
@@ -169,10 +196,23 @@ class IdempotentConsumer:
             position = tracking if last else Tracking(name, delivery.source.offset + 1)
             await self._isolated(delivery, position)
 
+    def ignored(self, topic: str) -> frozenset[bytes]:
+        """The `event_type` header values of this topic the policy ignores."""
+        found = self._ignored.get(topic)
+        if found is None:
+            ignored_types = getattr(self._processor, "ignored_types", None)
+            names = ignored_types(topic) if ignored_types is not None else ()
+            found = self._ignored[topic] = frozenset(n.encode() for n in names)
+        return found
+
     def _decode(self, topic: str, record: Any) -> Delivery | None:
+        event_type = _header(record, "event_type")
+        if event_type is not None and event_type in self.ignored(topic):
+            self.skipped += 1
+            return None
         source = SourceRecord.of(record)
         try:
-            message = codec.decode(topic, record.value, self._max_bytes)
+            message = codec.decode(topic, record.value, self._max_bytes, event_type)
         except codec.MalformedMessage as bad:
             return Delivery(source, failure=Rejection(bad.reason, bad.detail))
         except Exception as error:  # a pure function of the bytes: trying again cannot help
@@ -215,6 +255,7 @@ class IdempotentConsumer:
                 self._processor.process_batch, deliveries, tracking, service=self._service
             )
         except Exception as error:
+            self._positions.pop(tracking.application_name, None)  # read it again
             if isinstance(error, IntegrityError):
                 if await self._already_done(tracking):
                     return None
@@ -223,6 +264,7 @@ class IdempotentConsumer:
             await self._position(tracking.application_name)  # raises if the store is away
             return error
         self.health.recovered()
+        self._positions[tracking.application_name] = tracking.notification_id
         for _, rejection in rejected:
             log.warning("dead-lettered", reason=rejection.reason, error=rejection.detail[:300])
         return None
@@ -237,6 +279,9 @@ class IdempotentConsumer:
 
     async def _position(self, name: str) -> int:
         """The stored position; if the store does not answer, wait and give up this batch."""
+        known = self._positions.get(name)
+        if known is not None:
+            return known
         try:
             position = await asyncio.to_thread(self._processor.position, name)
         except Exception as error:
@@ -244,4 +289,5 @@ class IdempotentConsumer:
             log.error("store-unavailable", tracking=name, error=describe(error), tries=failures)
             await self._sleep(self.retry.unavailable_delay(failures))
             raise StoreUnavailable(self.health.reason) from error
+        self._positions[name] = position or 0
         return position or 0

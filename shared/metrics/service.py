@@ -6,17 +6,14 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from eventsourcing.utils import get_topic
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
 from prometheus_client.core import GaugeMetricFamily
 from prometheus_client.registry import Collector
 
+from shared import topics
 from shared.logging import get_logger
-from shared.messaging.deadletter import DeadLetter
 
 log = get_logger(__name__)
-
-DEAD_LETTER_TOPIC = get_topic(DeadLetter.Recorded)
 
 BATCH_SIZES = (1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000)
 HTTP_SECONDS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0)
@@ -103,7 +100,7 @@ class ServiceMetrics(ConsumerMetrics):
             ["subscription"], registry=r,
         )  # fmt: skip
         self.relay_batch_notifications = Histogram(
-            "lapor_relay_batch_notifications", "Stored notifications published in one relay batch",
+            "lapor_relay_batch_notifications", "Outbox rows published in one relay batch",
             buckets=BATCH_SIZES, registry=r,
         )  # fmt: skip
         self.relay_batch_seconds = Histogram(
@@ -116,29 +113,28 @@ class ServiceMetrics(ConsumerMetrics):
         self.consumer_batch_records.labels(subscription).observe(records)
         self.consumer_batch_seconds.labels(subscription).observe(seconds)
 
-    def relay_batch(
-        self, notifications: Sequence[Any], seconds: float, decode: Callable[[Any], Any]
-    ) -> None:
-        """The relay published stored notifications and stored its position.
+    def relay_batch(self, rows: Sequence[Any], seconds: float) -> None:
+        """The relay published outbox rows and stored its position.
 
-        Only dead letters are decoded again (`decode`: the application's mapper), to name the
-        reason and the source topic.
+        A dead letter's copy names its reason and source topic in its headers (nothing decoded).
         """
-        self.relay_batch_notifications.observe(len(notifications))
+        self.relay_batch_notifications.observe(len(rows))
         self.relay_batch_seconds.observe(seconds)
-        for notification in notifications:
-            if notification.topic == DEAD_LETTER_TOPIC:
-                event = decode(notification)
-                self.dead_lettered(event.reason, str(event.source.get("topic", "")))
+        for row in rows:
+            if row.topic == topics.DEADLETTER:
+                headers = dict(row.headers)
+                reason = headers.get("lapor.dlq.reason", b"").decode(errors="replace")
+                source = headers.get("lapor.dlq.source.topic", b"").decode(errors="replace")
+                self.dead_lettered(reason, source)
 
 
-def relay_backlog(recorder: Any, relay_name: str) -> MetricSource:
-    """Notifications recorded but not yet published: the log's head minus the relay's position."""
+def relay_backlog(recorder: Any, position: str) -> MetricSource:
+    """Outbox rows recorded but not yet published: the outbox's head minus the relay's position."""
 
     def read() -> dict[tuple[str, ...], float]:
-        head = recorder.max_notification_id() or 0
-        return {(): max(0, head - (recorder.max_tracking_id(relay_name) or 0))}
+        head = recorder.max_outbox_id()
+        return {(): max(0, head - (recorder.max_tracking_id(position) or 0))}
 
     return MetricSource(
-        "lapor_relay_backlog", "Notifications recorded but not yet published", (), read
+        "lapor_relay_backlog", "Outbox rows recorded but not yet published", (), read
     )

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 from shared.messaging.deadletter import RecordProducer
 from shared.messaging.kafka_auth import client_options
-from shared.messaging.relay import OutboxRelay
+from shared.messaging.relay import OutboxRelay, position_name
 from shared.metrics.lag import LagReader
 from shared.metrics.service import ServiceMetrics, relay_backlog
 
@@ -21,17 +21,17 @@ def relay_name(spec: ServiceSpec) -> str:
 
 def relay_for(spec: ServiceSpec, producer: RecordProducer, metrics: ServiceMetrics) -> OutboxRelay:
     """The outbox relay of a service, reporting its batches and dead letters to the metrics."""
-    decode = spec.application.mapper.to_domain_event
     return OutboxRelay(
         spec.application, producer, spec.translate, name=relay_name(spec),
-        observe=lambda notes, seconds: metrics.relay_batch(notes, seconds, decode),
+        observe=metrics.relay_batch,
     )  # fmt: skip
 
 
 def service_metrics(spec: ServiceSpec) -> ServiceMetrics:
     """The service's registry: the runtime's series, the relay backlog and the spec's own."""
     recorder = getattr(spec.application, "recorder", None)
-    backlog = [relay_backlog(recorder, relay_name(spec))] if recorder is not None else []
+    outbox = recorder is not None and hasattr(recorder, "max_outbox_id")
+    backlog = [relay_backlog(recorder, position_name(relay_name(spec)))] if outbox else []
     return ServiceMetrics([*backlog, *spec.metrics])
 
 
@@ -41,5 +41,5 @@ async def refresh_lag(spec: ServiceSpec, runtime: Runtime) -> None:
         runtime.metrics.set_lags(())
         return
     runtime.lag = runtime.lag or LagReader(client_options(spec.common))
-    lags = await runtime.lag.read(runtime.broker.subscribers)
+    lags = await runtime.lag.read(runtime.loops)
     runtime.metrics.set_lags(lags or ())

@@ -54,8 +54,13 @@ def store_env(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[dict[s
             "SQLITE_DBNAME": str(tmp_path / "events.sqlite"),
         }
         return
-    url = request.getfixturevalue("postgres_url")
-    common = CommonSettings(database_url=url)
+    yield request.getfixturevalue("pg_env")
+
+
+@pytest.fixture
+def pg_env(postgres_url: str) -> dict[str, str]:
+    """A fresh service database on the session's PostgreSQL."""
+    common = CommonSettings(database_url=postgres_url)
     service = f"t{uuid.uuid4().hex[:10]}"
-    ensure_database(url, common.database_name(service))
-    yield common.eventsourcing_env(service)
+    ensure_database(postgres_url, common.database_name(service))
+    return common.eventsourcing_env(service)

@@ -21,7 +21,7 @@ from shared.clock import SystemClock
 from shared.contracts import IntakeMessage
 from shared.messaging import codec
 from shared.messaging.consumer import IdempotentConsumer
-from shared.messaging.relay import OutboxRelay
+from shared.messaging.relay import OutboxRelay, position_name
 from shared.runtime import ServiceSpec, Subscription, build_app
 from shared.settings import CommonSettings
 from tests.integration.conftest import Lane
@@ -97,7 +97,7 @@ async def test_relay_killed_mid_flight_resends_with_the_same_event_ids(
     await read_topic(kafka, lane.outbound, until=lambda found: len(found) >= 40, timeout=60)
     worker.send_signal(signal.SIGKILL)
     worker.wait()
-    killed_at = app.recorder.max_tracking_id("outbox-relay") or 0
+    killed_at = app.recorder.max_tracking_id(position_name("outbox-relay")) or 0
     assert killed_at < 300, "the relay finished before the kill: the test proved nothing"
     producer = await producer_for(kafka)
     try:

@@ -19,6 +19,7 @@ from sqlalchemy import Connection, Engine, delete, insert, select, true, update
 from sqlalchemy.exc import InterfaceError, OperationalError
 
 from shared.logging import get_logger
+from shared.wakeup import recorded
 from tracking.adapters.case_rows import project_all
 from tracking.adapters.tables import (
     case_history,
@@ -174,8 +175,14 @@ class CaseProjector:
         self._rebuild_requested = True
 
     async def run(self, stopping: asyncio.Event) -> None:
-        """Project until told to stop; a failed batch is rolled back and tried again."""
+        """Project until told to stop; a failed batch is rolled back and tried again.
+
+        Idle, it waits for the next write of the case events (`shared.wakeup`), at most
+        `idle_seconds`.
+        """
+        waiter = recorded(self._app).waiter()
         while not stopping.is_set():
+            waiter.clear()  # before reading: a write after this point wakes the next wait
             try:
                 count = await asyncio.to_thread(self._step)
             except Exception as error:  # the database is away: roll back, wait, try again
@@ -184,7 +191,7 @@ class CaseProjector:
                 count = 0
                 await _wait(stopping, 1.0)
             if count == 0:
-                await _wait(stopping, self._idle_seconds)
+                await waiter.wait(stopping, self._idle_seconds)
 
     def _step(self) -> int:
         if self._rebuild_requested:

@@ -109,3 +109,20 @@ def test_a_profile_ranks_the_projects_functions_by_their_share_of_samples() -> N
         "put (eventsourcing/b.py:4)": 0.3,
     }
     assert leaves(lines, 1) == [("get (eventsourcing/a.py:3)", 0.6)]
+
+
+def test_work_per_report_counts_events_records_and_cpu_over_accepted_reports() -> None:
+    from bench.work import Tally, per_report
+
+    start = Tally({"intake": 10, "routing": 5}, {topics.INTAKE: 100, topics.REPORTS: 40})
+    end = Tally(
+        {"intake": 30, "routing": 15, "tracking": 20, "notification": 10},
+        {topics.INTAKE: 110, topics.REPORTS: 60, topics.CASES: 10},
+    )
+    readers = {topics.INTAKE: {"intake"}, topics.REPORTS: {"routing", "tracking"}}
+    work = per_report(start, end, readers, {"intake": 0.5, "routing": 0.3}, accepted=10)
+    assert work["stored_events_per_report"] == 6.0  # (20 + 10 + 20 + 10) / 10
+    # produced: 20 reports + 10 cases (the intake topic's 10 are the bench's); consumed:
+    # 10 by intake, 20 twice by routing and tracking, the cases by nobody here
+    assert work["kafka_records_per_report"] == (30 + 10 + 40) / 10
+    assert work["cpu_ms_per_report"] == 80.0

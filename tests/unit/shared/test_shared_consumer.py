@@ -121,7 +121,7 @@ async def test_a_json_value_nested_3000_deep_is_dead_lettered_and_the_partition_
 async def test_an_unforeseen_error_in_decoding_dead_letters_the_record_at_once(
     app: NoteTaker, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    def broken(topic: str, value: bytes | None, max_bytes: int) -> Any:
+    def broken(topic: str, value: bytes | None, max_bytes: int, *header: Any) -> Any:
         raise ValueError("a decoder bug")
 
     monkeypatch.setattr(codec, "decode", broken)

@@ -1,0 +1,106 @@
+"""One subscription's Kafka consumer: fetch, process each partition's records, commit; no sleep.
+
+`getmany` returns as soon as records arrive (or after `poll_ms` with none), so an empty poll is
+never followed by a sleep, and the records go to the idempotent consumer as fetched (no copy). The
+positions that matter are in the service's store (`IdempotentConsumer`); the committed offsets
+only say where to fetch from after a restart and feed the lag metric. A partition whose records
+failed (its store is away) is sought back to its first record, fetched and tried again; nothing
+of it is committed. When the group's assignment changes the consumer forgets the positions it
+cached, since another replica may have moved them meanwhile.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Sequence
+from typing import Any
+
+from aiokafka import AIOKafkaConsumer, ConsumerRebalanceListener, TopicPartition
+from aiokafka.structs import OffsetAndMetadata
+
+from shared.logging import get_logger
+from shared.messaging.consumer import IdempotentConsumer, describe
+
+log = get_logger(__name__)
+
+
+class _Forget(ConsumerRebalanceListener):  # type: ignore[misc]
+    def __init__(self, consumer: IdempotentConsumer) -> None:
+        self._consumer = consumer
+
+    async def on_partitions_revoked(self, revoked: Any) -> None:
+        self._consumer.forget_positions()
+
+    async def on_partitions_assigned(self, assigned: Any) -> None:
+        self._consumer.forget_positions()
+
+
+class BatchLoop:
+    """Feeds one consumer group's records to an idempotent consumer."""
+
+    def __init__(
+        self,
+        handler: IdempotentConsumer,
+        topics: Sequence[str],
+        *,
+        group_id: str,
+        client: dict[str, Any],
+        client_id: str,
+        max_records: int,
+        poll_ms: int = 1000,
+    ) -> None:
+        self.handler = handler
+        self.topics = list(topics)
+        self.group_id = group_id
+        self.max_records = max_records
+        self.poll_ms = poll_ms
+        self.consumer = AIOKafkaConsumer(
+            **client,
+            group_id=group_id,
+            client_id=client_id,
+            enable_auto_commit=False,
+            auto_offset_reset="earliest",
+        )
+
+    async def start(self) -> None:
+        """Join the group (the assignment follows on the first fetch)."""
+        listener = _Forget(self.handler)
+        patterns = [t for t in self.topics if t.startswith("^")]
+        if patterns:
+            names = [t.replace(".", r"\.") for t in self.topics if not t.startswith("^")]
+            pattern = "|".join([*(p.strip("^$") for p in patterns), *names])
+            self.consumer.subscribe(pattern=f"^({pattern})$", listener=listener)
+        else:
+            self.consumer.subscribe(self.topics, listener=listener)
+        await self.consumer.start()
+
+    async def run(self, stopping: asyncio.Event) -> None:
+        """Fetch and process until told to stop; then leave the group."""
+        try:
+            while not stopping.is_set():
+                fetched = await self.consumer.getmany(
+                    timeout_ms=self.poll_ms, max_records=self.max_records
+                )
+                done: dict[TopicPartition, OffsetAndMetadata] = {}
+                for tp, records in fetched.items():
+                    if records and not stopping.is_set() and await self._partition(tp, records):
+                        done[tp] = OffsetAndMetadata(records[-1].offset + 1, "")
+                if done:
+                    await self._commit(done)
+        finally:
+            await self.consumer.stop()
+
+    async def _partition(self, tp: TopicPartition, records: Sequence[Any]) -> bool:
+        try:
+            await self.handler.handle_partition(tp.topic, tp.partition, records)
+        except Exception as error:  # the store is away (the consumer waited): fetch them again
+            log.warning("partition-batch-retried", topic=tp.topic, error=describe(error))
+            self.consumer.seek(tp, records[0].offset)
+            return False
+        return True
+
+    async def _commit(self, offsets: dict[TopicPartition, OffsetAndMetadata]) -> None:
+        try:
+            await self.consumer.commit(offsets)
+        except Exception as error:  # a rebalance took a partition: its new owner goes on
+            log.info("commit-skipped", error=describe(error))
