@@ -8,6 +8,7 @@ from typing import Any, ClassVar
 from uuid import UUID
 
 from eventsourcing.application import ProcessingEvent
+from eventsourcing.persistence import JSONTranscoder
 
 from shared import contracts as c
 from shared import topics
@@ -23,6 +24,7 @@ from tracking.application.messages import (
     payload_of,
     report_of,
 )
+from tracking.application.stored import register_value_objects
 from tracking.domain.case import Case
 from tracking.domain.deadlines import DeadlinePolicy
 from tracking.domain.early_arrivals import EarlyArrivals
@@ -44,6 +46,11 @@ class TrackingApplication(BatchProcessApplication):
     def __init__(self, env: Mapping[str, str] | None = None, *, deadlines: DeadlinePolicy) -> None:
         super().__init__(env)
         self.deadlines = deadlines
+
+    def register_transcodings(self, transcoder: JSONTranscoder) -> None:
+        """The event store also keeps the case events' value objects."""
+        super().register_transcodings(transcoder)
+        register_value_objects(transcoder)
 
     def wanted(self, message: Any) -> Iterable[UUID]:
         """Every aggregate a policy may load for this message: its case and its parked messages.
