@@ -233,11 +233,13 @@ class TrackingApplication(BatchProcessApplication):
     def _park(self, message: c.ReportEvent, batch: Batch) -> None:
         early_id = early_arrivals_id(message.report_id)
         early = self.load(batch, early_id, EarlyArrivals)
-        if early is None:
-            early = EarlyArrivals(id=early_id, report_id=message.report_id)
         source = _source(batch)
         kept = source.to_json() if source is not None else None
-        early.park(str(message.event_id), message.event_type, payload_of(message), kept)
+        parked = (str(message.event_id), message.event_type, payload_of(message), kept)
+        if early is None:
+            early = EarlyArrivals.first(early_id, message.report_id, *parked)
+        else:
+            early.park(*parked)
         batch.collect_events(early)
 
     def _release(self, report_id: UUID, batch: Batch) -> None:

@@ -38,3 +38,13 @@ def test_an_acceptance_sent_again_records_nothing(feed: Feed) -> None:
     feed.send(REPORTS, report.received(), accepted)
     feed.send(REPORTS, accepted)
     assert _stored(feed) == ["Opened"]
+
+
+def test_a_disposition_before_its_report_waits_in_one_event_and_leaves_in_one(
+    feed: Feed,
+) -> None:
+    report = Report()
+    feed.send(DISPOSITIONS, report.disposed())
+    feed.send(REPORTS, report.received())
+    assert _stored(feed) == ["BegunWith", "Opened", "Released", "Disposed"]
+    assert feed.types() == ["CaseOpened", "CaseDisposed"]

@@ -20,6 +20,7 @@ from tracking.application.app import TrackingApplication
 from tracking.application.translate import translate
 from tracking.bootstrap import TrackingParts
 from tracking.domain.case import Case
+from tracking.domain.early_arrivals import EarlyArrivals
 
 FIXTURE = Path(__file__).parents[2] / "fixtures" / "tracking" / "stored_v2.json"
 
@@ -83,3 +84,13 @@ def test_the_stored_events_stay_as_they_were(app: TrackingApplication) -> None:
         app.repository.get(UUID(item[0]))
     states = [n.state for n in app.recorder.select_notifications(0, 1000)]
     assert states == [event.state for event in _stored()]
+
+
+def test_the_stored_early_arrivals_load_emptied(app: TrackingApplication) -> None:
+    _store(app)
+    places = {e.originator_id for e in _stored() if "EarlyArrivals" in e.topic}
+    assert len(places) == 2
+    for place in places:
+        early = app.repository.get(place)
+        assert isinstance(early, EarlyArrivals)
+        assert early.waiting == []
