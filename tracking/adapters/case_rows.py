@@ -11,12 +11,14 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Sequence
+from functools import cache
+from operator import itemgetter
 from typing import Any
 from uuid import UUID
 
 from sqlalchemy import Connection, select
 
-from tracking.adapters.bulk import write_rows
+from tracking.adapters.bulk import Converted, write_rows
 from tracking.adapters.tables import HISTORY_COLUMNS, case_history, cases, timeline
 from tracking.application.timeline import describe
 from tracking.domain.case import Case
@@ -24,6 +26,7 @@ from tracking.domain.deadlines import Deadline, restarts
 from tracking.domain.status import Step
 
 Row = dict[str, Any]
+_history_values = itemgetter(*HISTORY_COLUMNS)
 _IN_CHUNK = 500  # ids per IN (...) list
 
 
@@ -37,15 +40,16 @@ def project_all(conn: Connection, events: Sequence[Any]) -> None:
     lines: list[Row] = []
     for event in mine:
         row = _apply(rows, event)
-        snapshot = {name: row[name] for name in HISTORY_COLUMNS}
-        key = {"report_id": event.originator_id, "seq": event.originator_version}
-        history.append({**key, "at": event.at, **snapshot})
+        snapshot = dict(zip(HISTORY_COLUMNS, _history_values(row), strict=True))
+        snapshot.update(report_id=event.originator_id, seq=event.originator_version, at=event.at)
+        history.append(snapshot)
         line = _line(event)
         if line is not None:
             lines.append(line)
-    write_rows(conn, cases, list(rows.values()), upsert_on=("report_id",))
-    write_rows(conn, case_history, history)
-    write_rows(conn, timeline, lines)
+    converted: Converted = {}
+    write_rows(conn, cases, list(rows.values()), upsert_on=("report_id",), converted=converted)
+    write_rows(conn, case_history, history, converted=converted)
+    write_rows(conn, timeline, lines, converted=converted)
 
 
 def _load(conn: Connection, ids: set[UUID]) -> dict[UUID, Row]:
@@ -63,15 +67,29 @@ def _apply(rows: dict[UUID, Row], event: Case.Event) -> Row:
         row = rows[event.originator_id] = _opened(event)
         return row
     row = rows[event.originator_id]  # a case's later event without its opening: a bad log
-    if isinstance(event, Case.SetsDeadline):
-        row.update(_deadline(row, event.deadline))
-    if isinstance(event, Case.SetsReplyWindow):
-        row.update(_reply_window(event.reply_window))
-    change = _CHANGES.get(type(event))
-    if change is not None:
-        row.update(change(row, event))  # before the standing: it may compare with the last one
-    row.update(_standing(event))
+    for change in _changes_of(type(event)):  # before the standing: some compare with the last
+        row.update(change(row, event))
+    standing = event.standing
+    row["status"], row["skpd_code"] = standing.status, standing.skpd_code
+    row["skpd_name"], row["due_at"], row["updated_at"] = (
+        standing.skpd_name,
+        standing.due_at,
+        event.at,
+    )
     return row
+
+
+@cache
+def _changes_of(kind: type[Case.Event]) -> tuple[Callable[[Row, Any], Row], ...]:
+    """What an event of this class changes: the deadline it sets, its reply window, its own."""
+    changes: list[Callable[[Row, Any], Row]] = []
+    if issubclass(kind, Case.SetsDeadline):
+        changes.append(lambda row, event: _deadline(row, event.deadline))
+    if issubclass(kind, Case.SetsReplyWindow):
+        changes.append(lambda row, event: _reply_window(event.reply_window))
+    if kind in _CHANGES:
+        changes.append(_CHANGES[kind])
+    return tuple(changes)
 
 
 def _line(event: Any) -> Row | None:

@@ -1,7 +1,8 @@
-"""How the case events' value objects are stored: one JSON object each, moments as ISO text.
+"""How the case events' value objects are stored: one JSON array each, moments as ISO text.
 
-Each is decoded in one step (no nested transcodings for its moments), and a field added later
-with a default reads older stored values unchanged.
+An array (the fields in declaration order) decodes in one step, without a nested transcoding
+per moment: the replay of the read model decodes every stored event. A field added later goes
+at the end with a default, so older stored arrays still read.
 """
 
 from __future__ import annotations
@@ -17,27 +18,27 @@ from tracking.domain.values import ActedBy, Envelope, Standing
 
 
 class ValueObject(Transcoding):
-    """A frozen dataclass as a JSON object of its fields."""
+    """A frozen dataclass as a JSON array of its fields."""
 
     def __init__(self, cls: type[Any], name: str) -> None:
         self.type, self.name = cls, name
         fields = dataclasses.fields(cls)
-        self._moments = tuple(f.name for f in fields if "datetime" in str(f.type))
+        self._names = tuple(f.name for f in fields)
+        self._moments = tuple(i for i, f in enumerate(fields) if "datetime" in str(f.type))
 
-    def encode(self, obj: Any) -> dict[str, Any]:
-        data = dict(vars(obj))
-        for name in self._moments:
-            moment: datetime | None = data[name]
+    def encode(self, obj: Any) -> list[Any]:
+        data = [getattr(obj, name) for name in self._names]
+        for index in self._moments:
+            moment: datetime | None = data[index]
             if moment is not None:
-                data[name] = moment.isoformat()
+                data[index] = moment.isoformat()
         return data
 
-    def decode(self, data: dict[str, Any]) -> Any:
-        for name in self._moments:
-            text = data.get(name)
-            if text is not None:
-                data[name] = datetime.fromisoformat(text)
-        return self.type(**data)
+    def decode(self, data: list[Any]) -> Any:
+        for index in self._moments:
+            if index < len(data) and data[index] is not None:
+                data[index] = datetime.fromisoformat(data[index])
+        return self.type(*data)
 
 
 VALUE_OBJECTS = (

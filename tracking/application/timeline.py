@@ -41,7 +41,7 @@ def describe(event: Any) -> Entry | None:
     describer = _DESCRIBERS.get(type(event))
     if describer is None:
         return None
-    line = describer(event, _body(event))
+    line = describer(event)
     if line is None:
         return None
     published = CONTRACTS.get(type(event))
@@ -68,61 +68,63 @@ def _step(step: str) -> str:
     return STEP_NAMES.get(step, step)
 
 
-def _accepted(event: Case.Accepted, body: str) -> Line | None:
+def _accepted(event: Case.Accepted) -> Line | None:
     return Line("Laporan dilanjutkan setelah ditinjau petugas") if event.resumed else None
 
 
-def _disposed(event: Case.Disposed, body: str) -> Line:
+def _disposed(event: Case.Disposed) -> Line:
     if event.previous_skpd_code:
-        return Line(f"Laporan didisposisikan ulang ke {body}")
-    return Line(f"Laporan didisposisikan ke {body}")
+        return Line(f"Laporan didisposisikan ulang ke {_body(event)}")
+    return Line(f"Laporan didisposisikan ke {_body(event)}")
 
 
-def _returned(event: Case.Returned, body: str) -> Line:
-    return Line(f"{body} menyatakan laporan bukan wewenangnya; laporan menunggu disposisi ulang")
+def _returned(event: Case.Returned) -> Line:
+    return Line(
+        f"{_body(event)} menyatakan laporan bukan wewenangnya; laporan menunggu disposisi ulang"
+    )
 
 
-def _escalated(event: Case.Escalated, body: str) -> Line:
+def _escalated(event: Case.Escalated) -> Line:
     if event.overdue_step:
         return Line(f"Laporan dieskalasi: batas waktu {_step(event.overdue_step)} terlewati")
     if event.moved:
-        return Line(f"Laporan dieskalasi ke {body}")
+        return Line(f"Laporan dieskalasi ke {_body(event)}")
     return Line("Laporan dieskalasi ke pimpinan")
 
 
-def _closed(event: Case.Closed, body: str) -> Line:
+def _closed(event: Case.Closed) -> Line:
     if event.reason == "dinilai pelapor":
         return Line("Laporan ditutup setelah dinilai pelapor")
     return Line("Laporan ditutup karena tidak ada tanggapan pelapor")
 
 
 # A status question changes nothing: the public timeline leaves it out.
-_DESCRIBERS: dict[type[Case.Event], Callable[[Any, str], Line | None]] = {
-    Case.Opened: lambda e, b: Line("Laporan diterima"),
+_DESCRIBERS: dict[type[Case.Event], Callable[[Any], Line | None]] = {
+    Case.Opened: lambda e: Line("Laporan diterima"),
     Case.Accepted: _accepted,
-    Case.Held: lambda e, b: Line("Laporan ditunda untuk ditinjau petugas"),
-    Case.Archived: lambda e, b: Line("Laporan diarsipkan"),
-    Case.LinkedAsDuplicate: lambda e, b: Line(
+    Case.Held: lambda e: Line("Laporan ditunda untuk ditinjau petugas"),
+    Case.Archived: lambda e: Line("Laporan diarsipkan"),
+    Case.LinkedAsDuplicate: lambda e: Line(
         f"Laporan digabungkan dengan laporan {e.duplicate_of_tracking_id}"
     ),
-    Case.AwaitingTriage: lambda e, b: Line("Laporan menunggu disposisi oleh admin"),
+    Case.AwaitingTriage: lambda e: Line("Laporan menunggu disposisi oleh admin"),
     Case.Disposed: _disposed,
     Case.Escalated: _escalated,
-    Case.Acknowledged: lambda e, b: Line(f"Laporan sedang diproses oleh {b}"),
-    Case.FollowUpPosted: lambda e, b: Line(f"Tindak lanjut dari {b}", e.text),
-    Case.Resolved: lambda e, b: Line(f"Laporan diselesaikan oleh {b}", e.text),
+    Case.Acknowledged: lambda e: Line(f"Laporan sedang diproses oleh {_body(e)}"),
+    Case.FollowUpPosted: lambda e: Line(f"Tindak lanjut dari {_body(e)}", e.text),
+    Case.Resolved: lambda e: Line(f"Laporan diselesaikan oleh {_body(e)}", e.text),
     Case.Returned: _returned,
-    Case.Classified: lambda e, b: Line(
+    Case.Classified: lambda e: Line(
         f"Laporan digolongkan: penyelesaian {e.resolution_days} hari kerja"
     ),
-    Case.ReporterReplied: lambda e, b: Line("Pelapor menanggapi", e.text),
-    Case.Rated: lambda e, b: Line(f"Pelapor memberi nilai {e.rating} dari 5"),
-    Case.Reopened: lambda e, b: Line("Laporan dibuka kembali setelah tanggapan pelapor"),
+    Case.ReporterReplied: lambda e: Line("Pelapor menanggapi", e.text),
+    Case.Rated: lambda e: Line(f"Pelapor memberi nilai {e.rating} dari 5"),
+    Case.Reopened: lambda e: Line("Laporan dibuka kembali setelah tanggapan pelapor"),
     Case.Closed: _closed,
-    Case.DeadlineApproaching: lambda e, b: Line(
+    Case.DeadlineApproaching: lambda e: Line(
         f"Batas waktu {_step(e.step)} segera berakhir ({_wita(e.due_at)})"
     ),
-    Case.DeadlineMissed: lambda e, b: Line(
+    Case.DeadlineMissed: lambda e: Line(
         f"Batas waktu {_step(e.step)} terlewati ({_wita(e.due_at)})"
     ),
 }
