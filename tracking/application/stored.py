@@ -25,6 +25,7 @@ class ValueObject(Transcoding):
         fields = dataclasses.fields(cls)
         self._names = tuple(f.name for f in fields)
         self._moments = tuple(i for i, f in enumerate(fields) if "datetime" in str(f.type))
+        self._defaults = tuple(f.default for f in fields)  # MISSING for the required ones
 
     def encode(self, obj: Any) -> list[Any]:
         data = [getattr(obj, name) for name in self._names]
@@ -38,7 +39,13 @@ class ValueObject(Transcoding):
         for index in self._moments:
             if index < len(data) and data[index] is not None:
                 data[index] = datetime.fromisoformat(data[index])
-        return self.type(*data)
+        if len(data) < len(self._names):  # stored before a field was added: its default
+            data += self._defaults[len(data) :]
+        # As the event store builds events: the stored values as they are, without __init__
+        # (a frozen dataclass's __init__ sets each field through object.__setattr__).
+        value: Any = object.__new__(self.type)
+        object.__setattr__(value, "__dict__", dict(zip(self._names, data, strict=True)))
+        return value
 
 
 VALUE_OBJECTS = (
