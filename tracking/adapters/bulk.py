@@ -12,14 +12,15 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import datetime
 from functools import lru_cache
 from operator import itemgetter
 from typing import Any
 
-from sqlalchemy import Connection, Dialect, Table
+from sqlalchemy import Connection, DateTime, Dialect, Table
 
 Row = dict[str, Any]
+# Moments converted in one batch, per column type: {repr of the type: {moment: bound value}}.
+Converted = dict[str, dict[Any, Any]]
 
 
 class UnsupportedDialect(Exception):
@@ -32,14 +33,24 @@ class _Plan:
 
     names: tuple[str, ...]
     converted: tuple[tuple[int, Callable[[Any], Any]], ...]  # columns with a bind processor
-    repeated: tuple[tuple[int, Callable[[Any], Any]], ...]  # those of them holding moments
+    # Those holding moments (costly to convert, often repeated): with their type (as text).
+    moments: tuple[tuple[int, Callable[[Any], Any], str], ...]
     sql: str
 
 
 def write_rows(
-    conn: Connection, table: Table, rows: Sequence[Row], *, upsert_on: tuple[str, ...] = ()
+    conn: Connection,
+    table: Table,
+    rows: Sequence[Row],
+    *,
+    upsert_on: tuple[str, ...] = (),
+    converted: Converted | None = None,
 ) -> None:
-    """Insert every row (each has every column); with `upsert_on`, overwrite the ones there."""
+    """Insert every row (each has every column); with `upsert_on`, overwrite the ones there.
+
+    `converted` keeps the moments converted by earlier writes of the same batch (the same moment
+    lands in several tables): each distinct moment is converted once.
+    """
     if not rows:
         return
     dialect = conn.dialect
@@ -47,10 +58,14 @@ def write_rows(
     columns = [list(column) for column in zip(*map(itemgetter(*plan.names), rows), strict=True)]
     for index, convert in plan.converted:
         columns[index] = [None if value is None else convert(value) for value in columns[index]]
-    for index, convert in plan.repeated:  # moments recur in a batch: each converted once
+    memo: Converted = {} if converted is None else converted
+    for index, convert, kind in plan.moments:  # moments recur in a batch: each converted once
         column = columns[index]
-        converted = {value: convert(value) for value in set(column) if value is not None}
-        columns[index] = list(map(converted.get, column))
+        done = memo.setdefault(kind, {})
+        for value in set(column).difference(done):
+            if value is not None:
+                done[value] = convert(value)
+        columns[index] = list(map(done.get, column))
     if dialect.name == "postgresql":
         conn.exec_driver_sql(plan.sql, tuple(columns))
     else:
@@ -61,13 +76,16 @@ def write_rows(
 def _plan(dialect: Dialect, table: Table, upsert_on: tuple[str, ...]) -> _Plan:
     """The columns, their bind processors and the statement, once per dialect and table."""
     names = tuple(column.name for column in table.c)
-    moments: list[tuple[int, Callable[[Any], Any]]] = []
-    others: list[tuple[int, Callable[[Any], Any]]] = []
+    converted: list[tuple[int, Callable[[Any], Any]]] = []
+    moments: list[tuple[int, Callable[[Any], Any], str]] = []
     for index, column in enumerate(table.c):
         processor = column.type.dialect_impl(dialect).bind_processor(dialect)
-        if processor is not None:
-            kind = moments if column.type.python_type is datetime else others
-            kind.append((index, processor))
+        if processor is None:
+            continue
+        if _holds_moments(column.type):
+            moments.append((index, processor, repr(column.type)))
+        else:
+            converted.append((index, processor))
     quote = dialect.identifier_preparer.quote
     into = f"INSERT INTO {quote(table.name)} ({', '.join(map(quote, names))}) "
     if dialect.name == "postgresql":
@@ -81,7 +99,12 @@ def _plan(dialect: Dialect, table: Table, upsert_on: tuple[str, ...]) -> _Plan:
         changed = [f"{quote(n)} = excluded.{quote(n)}" for n in names if n not in upsert_on]
         key = ", ".join(map(quote, upsert_on))
         sql += f" ON CONFLICT ({key}) DO UPDATE SET {', '.join(changed)}"
-    return _Plan(names, tuple(others), tuple(moments), sql)
+    return _Plan(names, tuple(converted), tuple(moments), sql)
+
+
+def _holds_moments(kind: Any) -> bool:
+    """A datetime column, or a type decorating one (whose `python_type` SQLAlchemy cannot tell)."""
+    return isinstance(kind, DateTime) or isinstance(getattr(kind, "impl", None), DateTime)
 
 
 def _array_type(dialect: Dialect, column: Any) -> str:

@@ -11,25 +11,28 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Sequence
+from functools import cache
+from operator import itemgetter
 from typing import Any
 from uuid import UUID
 
 from sqlalchemy import Connection, select
 
-from tracking.adapters.bulk import write_rows
+from tracking.adapters.bulk import Converted, write_rows
 from tracking.adapters.tables import HISTORY_COLUMNS, case_history, cases, timeline
 from tracking.application.timeline import describe
 from tracking.domain.case import Case
+from tracking.domain.deadlines import Deadline, restarts
 from tracking.domain.status import Step
 
 Row = dict[str, Any]
-NO_REPLY: Row = {"reply_due_at": None, "reply_warn_at": None, "reply_warned": False}
+_history_values = itemgetter(*HISTORY_COLUMNS)
 _IN_CHUNK = 500  # ids per IN (...) list
 
 
 def project_all(conn: Connection, events: Sequence[Any]) -> None:
     """Write what a batch of events changes: each case's row, history rows, timeline lines."""
-    mine: list[Any] = [event for event in events if isinstance(event, Case.Event)]
+    mine: list[Case.Event] = [event for event in events if isinstance(event, Case.Event)]
     if not mine:
         return
     rows = _load(conn, {event.originator_id for event in mine})
@@ -37,15 +40,16 @@ def project_all(conn: Connection, events: Sequence[Any]) -> None:
     lines: list[Row] = []
     for event in mine:
         row = _apply(rows, event)
-        snapshot = {name: row[name] for name in HISTORY_COLUMNS}
-        key = {"report_id": event.originator_id, "seq": event.originator_version}
-        history.append({**key, "at": event.at, **snapshot})
+        snapshot = dict(zip(HISTORY_COLUMNS, _history_values(row), strict=True))
+        snapshot.update(report_id=event.originator_id, seq=event.originator_version, at=event.at)
+        history.append(snapshot)
         line = _line(event)
         if line is not None:
             lines.append(line)
-    write_rows(conn, cases, list(rows.values()), upsert_on=("report_id",))
-    write_rows(conn, case_history, history)
-    write_rows(conn, timeline, lines)
+    converted: Converted = {}
+    write_rows(conn, cases, list(rows.values()), upsert_on=("report_id",), converted=converted)
+    write_rows(conn, case_history, history, converted=converted)
+    write_rows(conn, timeline, lines, converted=converted)
 
 
 def _load(conn: Connection, ids: set[UUID]) -> dict[UUID, Row]:
@@ -58,16 +62,34 @@ def _load(conn: Connection, ids: set[UUID]) -> dict[UUID, Row]:
     return found
 
 
-def _apply(rows: dict[UUID, Row], event: Any) -> Row:
-    name = type(event).__name__
-    if name == "Opened":
-        rows[event.originator_id] = _opened(event)
-        return rows[event.originator_id]
+def _apply(rows: dict[UUID, Row], event: Case.Event) -> Row:
+    if type(event) is Case.Opened:
+        row = rows[event.originator_id] = _opened(event)
+        return row
     row = rows[event.originator_id]  # a case's later event without its opening: a bad log
-    row.update(_deadline(row, event))
-    row.update(_position(event))
-    row.update(_CHANGES.get(name, _none)(row, event))
+    for change in _changes_of(type(event)):  # before the standing: some compare with the last
+        row.update(change(row, event))
+    standing = event.standing
+    row["status"], row["skpd_code"] = standing.status, standing.skpd_code
+    row["skpd_name"], row["due_at"], row["updated_at"] = (
+        standing.skpd_name,
+        standing.due_at,
+        event.at,
+    )
     return row
+
+
+@cache
+def _changes_of(kind: type[Case.Event]) -> tuple[Callable[[Row, Any], Row], ...]:
+    """What an event of this class changes: the deadline it sets, its reply window, its own."""
+    changes: list[Callable[[Row, Any], Row]] = []
+    if issubclass(kind, Case.SetsDeadline):
+        changes.append(lambda row, event: _deadline(row, event.deadline))
+    if issubclass(kind, Case.SetsReplyWindow):
+        changes.append(lambda row, event: _reply_window(event.reply_window))
+    if kind in _CHANGES:
+        changes.append(_CHANGES[kind])
+    return tuple(changes)
 
 
 def _line(event: Any) -> Row | None:
@@ -84,134 +106,115 @@ def _line(event: Any) -> Row | None:
     }
 
 
-def _position(event: Any) -> Row:
+def _standing(event: Case.Event) -> Row:
+    standing = event.standing
     return {
-        "status": event.status,
-        "skpd_code": event.skpd_code,
-        "skpd_name": event.skpd_name,
-        "due_at": event.due_at,
+        "status": standing.status,
+        "skpd_code": standing.skpd_code,
+        "skpd_name": standing.skpd_name,
+        "due_at": standing.due_at,
         "updated_at": event.at,
     }
 
 
-def _deadline(row: Row, event: Any) -> Row:
-    """Events that set a deadline carry `warn_at`; an unchanged deadline keeps its flags."""
-    if "warn_at" not in vars(event):
-        return {}
-    if type(event).__name__ == "Escalated" and not getattr(event, "moved", False):
-        return {}  # an escalation in place keeps the deadline
-    values: Row = {"deadline_step": event.step, "warn_at": event.warn_at}
-    if (row["deadline_step"], row["due_at"]) != (event.step, event.due_at):
-        values.update(deadline_warned=False, deadline_missed=False, deadline_escalated=False)
-        values["escalate_at"] = None
+def _deadline(row: Row, deadline: Deadline | None) -> Row:
+    """The deadline an event sets; one that restarts is neither warned nor missed yet."""
+    values: Row = {
+        "deadline_step": deadline.step if deadline else None,
+        "warn_at": deadline.warn_at if deadline else None,
+    }
+    if restarts(deadline, row["deadline_step"], row["due_at"]):
+        values.update(_RESTARTED)
     return values
 
 
-def _none(row: Row, event: Any) -> Row:
-    return {}
+_RESTARTED: Row = {
+    "deadline_warned": False,
+    "deadline_missed": False,
+    "deadline_escalated": False,
+    "escalate_at": None,
+}
 
 
-def _reply_window(event: Any) -> Row:
+def _reply_window(window: Deadline | None) -> Row:
     return {
-        "reply_due_at": getattr(event, "reply_due_at", None),
-        "reply_warn_at": getattr(event, "reply_warn_at", None),
+        "reply_due_at": window.due_at if window else None,
+        "reply_warn_at": window.warn_at if window else None,
         "reply_warned": False,
     }
 
 
-def _disposed(row: Row, event: Any) -> Row:
-    also = ",".join(getattr(event, "also", ()) or ())
+def _disposed(event: Case.Disposed | Case.Escalated) -> Row:
+    also = ",".join(event.also or ())
     return {
         "disposed_at": event.at,
         "also_codes": f",{also}," if also else "",
         "first_follow_up_at": None,
         "resolved_at": None,
         "resolved_on_time": None,
-        **NO_REPLY,
     }
 
 
-def _escalated(row: Row, event: Any) -> Row:
+def _escalated(row: Row, event: Case.Escalated) -> Row:
     values: Row = {"escalations": (row["escalations"] or 0) + 1}
-    if getattr(event, "overdue_step", None):
+    if event.overdue_step:
         values["deadline_escalated"] = True
-    if getattr(event, "moved", False):
-        values.update(_disposed(row, event))
+    if event.moved:
+        values.update(_deadline(row, event.deadline), **_disposed(event), **_reply_window(None))
     return values
 
 
-def _follow_up(row: Row, event: Any) -> Row:
-    return {"first_follow_up_at": row["first_follow_up_at"] or event.at, **_reply_window(event)}
-
-
-def _resolved(row: Row, event: Any) -> Row:
-    on_time = getattr(event, "on_time", None)
-    return {"resolved_at": event.at, "resolved_on_time": on_time, **_reply_window(event)}
-
-
-def _approaching(row: Row, event: Any) -> Row:
+def _approaching(row: Row, event: Case.DeadlineApproaching) -> Row:
     if event.step == Step.REPLY.value:
         return {"reply_warned": True}
     return {"deadline_warned": True}
 
 
-def _missed(row: Row, event: Any) -> Row:
+def _missed(row: Row, event: Case.DeadlineMissed) -> Row:
     if event.step == Step.REPLY.value:
         return {}
-    escalate_at = getattr(event, "escalate_at", None)
-    return {"deadline_warned": True, "deadline_missed": True, "escalate_at": escalate_at}
+    return {"deadline_warned": True, "deadline_missed": True, "escalate_at": event.escalate_at}
 
 
 def _fixed(values: Row) -> Callable[[Row, Any], Row]:
-    return lambda row, event: dict(values)
+    return lambda row, event: values
 
 
-_UNASSIGNED: Row = {"also_codes": "", **NO_REPLY}
-
-_CHANGES: dict[str, Callable[[Row, Any], Row]] = {
-    "Archived": _fixed(NO_REPLY),
-    "LinkedAsDuplicate": _fixed(NO_REPLY),
-    "AwaitingTriage": _fixed(_UNASSIGNED),
-    "Returned": _fixed(_UNASSIGNED),
-    "Disposed": _disposed,
-    "Escalated": _escalated,
-    "FollowUpPosted": _follow_up,
-    "Resolved": _resolved,
-    "Classified": lambda row, e: {"resolution_days": e.resolution_days},
-    "ReporterReplied": _fixed(NO_REPLY),
-    "Reopened": _fixed({"resolved_at": None, "resolved_on_time": None}),
-    "Rated": lambda row, e: {"rating": e.rating},
-    "Closed": lambda row, e: {"closed_at": e.at, **NO_REPLY},
-    "DeadlineApproaching": _approaching,
-    "DeadlineMissed": _missed,
+# What each kind of event changes beyond where the case stands, its deadline and reply window.
+_CHANGES: dict[type[Case.Event], Callable[[Row, Any], Row]] = {
+    Case.AwaitingTriage: _fixed({"also_codes": ""}),
+    Case.Returned: _fixed({"also_codes": ""}),
+    Case.Disposed: lambda row, e: _disposed(e),
+    Case.Escalated: _escalated,
+    Case.FollowUpPosted: lambda row, e: {"first_follow_up_at": row["first_follow_up_at"] or e.at},
+    Case.Resolved: lambda row, e: {"resolved_at": e.at, "resolved_on_time": e.on_time},
+    Case.Classified: lambda row, e: {"resolution_days": e.resolution_days},
+    Case.Reopened: _fixed({"resolved_at": None, "resolved_on_time": None}),
+    Case.Rated: lambda row, e: {"rating": e.rating},
+    Case.Closed: lambda row, e: {"closed_at": e.at},
+    Case.DeadlineApproaching: _approaching,
+    Case.DeadlineMissed: _missed,
 }
 
 
-def _opened(event: Any) -> Row:
-    location = event.location
-    row: Row = {column.name: None for column in cases.c}
+def _opened(event: Case.Opened) -> Row:
+    envelope, location = event.envelope, event.location
+    row = dict(_EMPTY)
     row.update(
         report_id=event.originator_id,
-        deadline_step=event.step,
-        warn_at=event.warn_at,
-        deadline_warned=False,
-        deadline_missed=False,
-        deadline_escalated=False,
-        tracking_id=event.tracking_id,
-        kind=event.kind,
-        channel=event.channel,
-        rahasia=event.rahasia,
-        anonim=event.anonim,
+        tracking_id=envelope.tracking_id,
+        kind=envelope.kind,
+        channel=envelope.channel,
+        rahasia=envelope.rahasia,
+        anonim=envelope.anonim,
         title=event.title,
         text=event.text,
         received_at=event.received_at,
-        category=getattr(event, "category", None),
-        attachments=_json_list(getattr(event, "attachments", ()) or ()),
-        also_codes="",
-        escalations=0,
-        reply_warned=False,
+        category=event.category,
+        attachments=_json_list(event.attachments or ()),
+        **_deadline(row, event.deadline),
         **{key: location.get(key) for key in _LOCATION},
-        **_position(event),
+        **_standing(event),
     )
     return row
 
@@ -221,3 +224,10 @@ def _json_list(items: Sequence[str]) -> str:
 
 
 _LOCATION = ("kecamatan", "kelurahan", "address", "latitude", "longitude")
+_EMPTY: Row = {
+    **{column.name: None for column in cases.c},
+    **_RESTARTED,
+    "also_codes": "",
+    "escalations": 0,
+    "reply_warned": False,
+}

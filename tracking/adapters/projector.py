@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
+from eventsourcing.utils import get_topic
 from sqlalchemy import Connection, Engine, delete, insert, select, true, update
 from sqlalchemy.exc import InterfaceError, OperationalError
 
@@ -28,9 +29,12 @@ from tracking.adapters.tables import (
     projection_quarantine,
     timeline,
 )
+from tracking.domain.case import Case
 
 log = get_logger(__name__)
 
+# Stored case events' topics begin so: other stored events are not even decoded.
+CASE_EVENTS = f"{get_topic(Case)}."
 # The database being away is nobody's fault: wait for it, never quarantine.
 TRANSIENT = (OperationalError, InterfaceError)
 
@@ -206,7 +210,8 @@ class CaseProjector:
                 start, limit, inclusive_of_start=False
             )
             to_event = self._app.mapper.to_domain_event
-            project_all(conn, [to_event(notification) for notification in notifications])
+            mine = [n for n in notifications if n.topic.startswith(CASE_EVENTS)]
+            project_all(conn, [to_event(notification) for notification in mine])
             if notifications:
                 self._advance(conn, notifications[-1].id)
         return len(notifications)

@@ -8,6 +8,7 @@ from typing import Any, ClassVar
 from uuid import UUID
 
 from eventsourcing.application import ProcessingEvent
+from eventsourcing.persistence import JSONTranscoder
 
 from shared import contracts as c
 from shared import topics
@@ -23,6 +24,7 @@ from tracking.application.messages import (
     payload_of,
     report_of,
 )
+from tracking.application.stored import register_value_objects
 from tracking.domain.case import Case
 from tracking.domain.deadlines import DeadlinePolicy
 from tracking.domain.early_arrivals import EarlyArrivals
@@ -44,6 +46,11 @@ class TrackingApplication(BatchProcessApplication):
     def __init__(self, env: Mapping[str, str] | None = None, *, deadlines: DeadlinePolicy) -> None:
         super().__init__(env)
         self.deadlines = deadlines
+
+    def register_transcodings(self, transcoder: JSONTranscoder) -> None:
+        """The event store also keeps the case events' value objects."""
+        super().register_transcodings(transcoder)
+        register_value_objects(transcoder)
 
     def wanted(self, message: Any) -> Iterable[UUID]:
         """Every aggregate a policy may load for this message: its case and its parked messages.
@@ -226,11 +233,13 @@ class TrackingApplication(BatchProcessApplication):
     def _park(self, message: c.ReportEvent, batch: Batch) -> None:
         early_id = early_arrivals_id(message.report_id)
         early = self.load(batch, early_id, EarlyArrivals)
-        if early is None:
-            early = EarlyArrivals(id=early_id, report_id=message.report_id)
         source = _source(batch)
         kept = source.to_json() if source is not None else None
-        early.park(str(message.event_id), message.event_type, payload_of(message), kept)
+        parked = (str(message.event_id), message.event_type, payload_of(message), kept)
+        if early is None:
+            early = EarlyArrivals.first(early_id, message.report_id, *parked)
+        else:
+            early.park(*parked)
         batch.collect_events(early)
 
     def _release(self, report_id: UUID, batch: Batch) -> None:

@@ -2,19 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 from shared.clock import WITA
 from shared.directory import by_code
-from tracking.application.translate import CASE_EVENTS
+from tracking.application.translate import CONTRACTS
 from tracking.domain.case import Case
-
-# Timeline types of case events that are not published on `lapor.cases.v1`.
-_UNPUBLISHED = {"Accepted": "CaseResumed"}
-# Case events the public timeline leaves out (a status question changes nothing).
-_NOT_SHOWN = frozenset({"StatusRequested"})
 
 STEP_NAMES = {
     "verifikasi-disposisi": "verifikasi dan disposisi",
@@ -42,17 +38,21 @@ class Entry:
 
 def describe(event: Any) -> Entry | None:
     """The timeline entry of a case event, or None for events the public does not see."""
-    name = type(event).__name__
-    describer = _DESCRIBERS.get(name)
-    if describer is None or name in _NOT_SHOWN or not isinstance(event, Case.Event):
+    describer = _DESCRIBERS.get(type(event))
+    if describer is None:
         return None
-    acting = getattr(event, "body", None)
-    body = _body_name(acting) if acting else event.skpd_name or event.skpd_code or "instansi"
-    line = describer(event, body)
+    line = describer(event)
     if line is None:
         return None
-    published = CASE_EVENTS.get(name)
-    return Entry(published[0].event_type if published else _UNPUBLISHED[name], line)
+    published = CONTRACTS.get(type(event))
+    return Entry(published.event_type if published else "CaseResumed", line)
+
+
+def _body(event: Case.Event) -> str:
+    """The body that moved, else the one holding the case."""
+    if isinstance(event, Case.BodyMove) and event.by.body:
+        return _body_name(event.by.body)
+    return event.standing.skpd_name or event.standing.skpd_code or "instansi"
 
 
 def _body_name(code: str) -> str:
@@ -64,64 +64,67 @@ def _wita(moment: datetime) -> str:
     return moment.astimezone(WITA).strftime("%d-%m-%Y %H:%M WITA")
 
 
-def _step(event: Any) -> str:
-    return STEP_NAMES.get(event.step, event.step)
+def _step(step: str) -> str:
+    return STEP_NAMES.get(step, step)
 
 
-def _accepted(event: Any, body: str) -> Line | None:
+def _accepted(event: Case.Accepted) -> Line | None:
     return Line("Laporan dilanjutkan setelah ditinjau petugas") if event.resumed else None
 
 
-def _disposed(event: Any, body: str) -> Line:
+def _disposed(event: Case.Disposed) -> Line:
     if event.previous_skpd_code:
-        return Line(f"Laporan didisposisikan ulang ke {body}")
-    return Line(f"Laporan didisposisikan ke {body}")
+        return Line(f"Laporan didisposisikan ulang ke {_body(event)}")
+    return Line(f"Laporan didisposisikan ke {_body(event)}")
 
 
-def _returned(event: Any, body: str) -> Line:
-    who = _body_name(event.rejected_by)
-    return Line(f"{who} menyatakan laporan bukan wewenangnya; laporan menunggu disposisi ulang")
+def _returned(event: Case.Returned) -> Line:
+    return Line(
+        f"{_body(event)} menyatakan laporan bukan wewenangnya; laporan menunggu disposisi ulang"
+    )
 
 
-def _escalated(event: Any, body: str) -> Line:
-    step = getattr(event, "overdue_step", None)
-    if step:
-        return Line(f"Laporan dieskalasi: batas waktu {STEP_NAMES.get(step, step)} terlewati")
-    if getattr(event, "moved", False):
-        return Line(f"Laporan dieskalasi ke {body}")
+def _escalated(event: Case.Escalated) -> Line:
+    if event.overdue_step:
+        return Line(f"Laporan dieskalasi: batas waktu {_step(event.overdue_step)} terlewati")
+    if event.moved:
+        return Line(f"Laporan dieskalasi ke {_body(event)}")
     return Line("Laporan dieskalasi ke pimpinan")
 
 
-def _closed(event: Any, body: str) -> Line:
+def _closed(event: Case.Closed) -> Line:
     if event.reason == "dinilai pelapor":
         return Line("Laporan ditutup setelah dinilai pelapor")
     return Line("Laporan ditutup karena tidak ada tanggapan pelapor")
 
 
-_DESCRIBERS: dict[str, Any] = {
-    "Opened": lambda e, b: Line("Laporan diterima"),
-    "Accepted": _accepted,
-    "Held": lambda e, b: Line("Laporan ditunda untuk ditinjau petugas"),
-    "Archived": lambda e, b: Line("Laporan diarsipkan"),
-    "LinkedAsDuplicate": lambda e, b: Line(
+# A status question changes nothing: the public timeline leaves it out.
+_DESCRIBERS: dict[type[Case.Event], Callable[[Any], Line | None]] = {
+    Case.Opened: lambda e: Line("Laporan diterima"),
+    Case.Accepted: _accepted,
+    Case.Held: lambda e: Line("Laporan ditunda untuk ditinjau petugas"),
+    Case.Archived: lambda e: Line("Laporan diarsipkan"),
+    Case.LinkedAsDuplicate: lambda e: Line(
         f"Laporan digabungkan dengan laporan {e.duplicate_of_tracking_id}"
     ),
-    "AwaitingTriage": lambda e, b: Line("Laporan menunggu disposisi oleh admin"),
-    "Disposed": _disposed,
-    "Escalated": _escalated,
-    "Acknowledged": lambda e, b: Line(f"Laporan sedang diproses oleh {b}"),
-    "FollowUpPosted": lambda e, b: Line(f"Tindak lanjut dari {b}", e.text),
-    "Resolved": lambda e, b: Line(f"Laporan diselesaikan oleh {b}", e.text),
-    "Returned": _returned,
-    "Classified": lambda e, b: Line(
+    Case.AwaitingTriage: lambda e: Line("Laporan menunggu disposisi oleh admin"),
+    Case.Disposed: _disposed,
+    Case.Escalated: _escalated,
+    Case.Acknowledged: lambda e: Line(f"Laporan sedang diproses oleh {_body(e)}"),
+    Case.FollowUpPosted: lambda e: Line(f"Tindak lanjut dari {_body(e)}", e.text),
+    Case.Resolved: lambda e: Line(f"Laporan diselesaikan oleh {_body(e)}", e.text),
+    Case.Returned: _returned,
+    Case.Classified: lambda e: Line(
         f"Laporan digolongkan: penyelesaian {e.resolution_days} hari kerja"
     ),
-    "ReporterReplied": lambda e, b: Line("Pelapor menanggapi", e.text),
-    "Rated": lambda e, b: Line(f"Pelapor memberi nilai {e.rating} dari 5"),
-    "Reopened": lambda e, b: Line("Laporan dibuka kembali setelah tanggapan pelapor"),
-    "Closed": _closed,
-    "DeadlineApproaching": lambda e, b: Line(
-        f"Batas waktu {_step(e)} segera berakhir ({_wita(e.deadline)})"
+    Case.ReporterReplied: lambda e: Line("Pelapor menanggapi", e.text),
+    Case.Rated: lambda e: Line(f"Pelapor memberi nilai {e.rating} dari 5"),
+    Case.Reopened: lambda e: Line("Laporan dibuka kembali setelah tanggapan pelapor"),
+    Case.Closed: _closed,
+    Case.DeadlineApproaching: lambda e: Line(
+        f"Batas waktu {_step(e.step)} segera berakhir ({_wita(e.due_at)})"
     ),
-    "DeadlineMissed": lambda e, b: Line(f"Batas waktu {_step(e)} terlewati ({_wita(e.deadline)})"),
+    Case.DeadlineMissed: lambda e: Line(
+        f"Batas waktu {_step(e.step)} terlewati ({_wita(e.due_at)})"
+    ),
 }

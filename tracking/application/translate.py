@@ -1,70 +1,131 @@
 """Stored case events -> what tracking publishes on `lapor.cases.v1` (key: the report id).
 
 Each stored event carries who to tell and where the case stands, so no case is loaded here.
+One function per event class builds its contract from the event's own fields.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from functools import singledispatch
+from typing import Any, TypeVar
 
 from shared import contracts as c
 from shared import topics
 from shared.messaging.relay import Outgoing
 from shared.processing import derived_id
-from tracking.domain.case import ENVELOPE, POSITION, Case
+from tracking.domain.case import Case
 
-COMMON_FIELDS = (*ENVELOPE, *POSITION)
-ACTION = ("body", "actor")
-
-# Domain event name -> the integration event, and its own fields ("attribute:field" renames).
-CASE_EVENTS: dict[str, tuple[type[c.CaseEvent], tuple[str, ...]]] = {
-    "Opened": (c.CaseOpened, ()),
-    "Held": (c.CaseHeld, ("reason",)),
-    "Archived": (c.CaseArchived, ("reason",)),
-    "LinkedAsDuplicate": (c.CaseLinkedAsDuplicate, ("duplicate_of_tracking_id",)),
-    "AwaitingTriage": (c.CaseAwaitingTriage, ("reason",)),
-    "Disposed": (c.CaseDisposed, ("previous_skpd_code", "also")),
-    "Escalated": (c.CaseEscalated, ("reason", "overdue_step:step", "previous_skpd_code")),
-    "Acknowledged": (c.CaseAcknowledged, ACTION),
-    "FollowUpPosted": (c.FollowUpPosted, ("text", *ACTION)),
-    "Resolved": (c.CaseResolved, ("text", *ACTION)),
-    "Returned": (c.CaseReturned, ("rejected_by", "reason", "suggested_code", "actor")),
-    "Classified": (c.CaseClassified, ("resolution_days", "classified_by")),
-    "ReporterReplied": (c.ReporterReplied, ("text",)),
-    "Rated": (c.CaseRated, ("rating", "comment")),
-    "StatusRequested": (c.CaseStatusRequested, ()),
-    "Reopened": (c.CaseReopened, ("reason",)),
-    "Closed": (c.CaseClosed, ("reason",)),
-    "DeadlineApproaching": (c.DeadlineApproaching, ("step", "deadline")),
-    "DeadlineMissed": (c.DeadlineMissed, ("step", "deadline")),
-}
-
-PUBLISHED: tuple[type[c.CaseEvent], ...] = tuple(cls for cls, _ in CASE_EVENTS.values())
-
-
-def _own_fields(domain_event: Any, specific: tuple[str, ...]) -> dict[str, Any]:
-    """The event's own fields; ones an older stored event lacks keep the contract's default."""
-    fields: dict[str, Any] = {}
-    for spec in specific:
-        attribute, _, name = spec.partition(":")
-        value = getattr(domain_event, attribute, None)
-        if value is not None:
-            fields[name or attribute] = value
-    return fields
+E = TypeVar("E", bound=Case.Event)
+# Each domain event class -> the contract it is published as (the timeline names it too).
+CONTRACTS: dict[type[Case.Event], type[c.CaseEvent]] = {}
 
 
 def translate(domain_event: Any) -> list[Outgoing]:
     """The case event to publish for a stored domain event (none for internal ones)."""
-    found = CASE_EVENTS.get(type(domain_event).__name__)
-    if found is None or not isinstance(domain_event, Case.Event):
+    if not isinstance(domain_event, Case.Event):
         return []
-    cls, specific = found
-    fields = {name: getattr(domain_event, name) for name in COMMON_FIELDS}
-    fields.update(_own_fields(domain_event, specific))
-    event = cls(
-        event_id=derived_id(domain_event.originator_id, domain_event.originator_version, 0),
-        occurred_at=domain_event.at,  # type: ignore[attr-defined]
-        report_id=domain_event.originator_id,
-        **fields,
-    )
+    event = _contract(domain_event)
+    if event is None:
+        return []
     return [Outgoing(topics.CASES, str(domain_event.originator_id), event)]
+
+
+def common(event: Case.Event) -> dict[str, Any]:
+    """The fields every case event publishes: its id, when, who to tell, where it stands."""
+    envelope, standing = event.envelope, event.standing
+    return {
+        "event_id": derived_id(event.originator_id, event.originator_version, 0),
+        "occurred_at": event.at,
+        "report_id": event.originator_id,
+        "tracking_id": envelope.tracking_id,
+        "channel": envelope.channel,
+        "kind": envelope.kind,
+        "reporter_ref": envelope.reporter_ref,
+        "anonim": envelope.anonim,
+        "rahasia": envelope.rahasia,
+        "status": standing.status,
+        "skpd_code": standing.skpd_code,
+        "skpd_name": standing.skpd_name,
+        "due_at": standing.due_at,
+    }
+
+
+@singledispatch
+def _contract(event: Case.Event) -> c.CaseEvent | None:
+    """Internal case events publish nothing."""
+    return None
+
+
+def _publishes(
+    domain: type[E], contract: type[c.CaseEvent]
+) -> Callable[[Callable[[E], dict[str, Any]]], None]:
+    """Register how a domain event class is published: its contract and its own fields."""
+
+    def register(own_fields: Callable[[E], dict[str, Any]]) -> None:
+        CONTRACTS[domain] = contract
+        _contract.register(domain, lambda event: contract(**common(event), **own_fields(event)))
+
+    return register
+
+
+def _nothing(event: Case.Event) -> dict[str, Any]:
+    return {}
+
+
+def _reason(event: Any) -> dict[str, Any]:
+    return {"reason": event.reason}
+
+
+def _body(event: Case.BodyMove) -> dict[str, Any]:
+    return {"body": event.by.body or None, "actor": event.by.actor}
+
+
+def _text_by_body(event: Case.FollowUpPosted | Case.Resolved) -> dict[str, Any]:
+    return {"text": event.text, **_body(event)}
+
+
+def _deadline(event: Case.DeadlineApproaching | Case.DeadlineMissed) -> dict[str, Any]:
+    return {"step": event.step, "deadline": event.due_at}
+
+
+_publishes(Case.Opened, c.CaseOpened)(_nothing)
+_publishes(Case.Held, c.CaseHeld)(_reason)
+_publishes(Case.Archived, c.CaseArchived)(_reason)
+_publishes(Case.LinkedAsDuplicate, c.CaseLinkedAsDuplicate)(
+    lambda e: {"duplicate_of_tracking_id": e.duplicate_of_tracking_id}
+)
+_publishes(Case.AwaitingTriage, c.CaseAwaitingTriage)(_reason)
+_publishes(Case.Disposed, c.CaseDisposed)(
+    lambda e: {"previous_skpd_code": e.previous_skpd_code, "also": tuple(e.also)}
+)
+_publishes(Case.Escalated, c.CaseEscalated)(
+    lambda e: {
+        "reason": e.reason,
+        "step": e.overdue_step,
+        "previous_skpd_code": e.previous_skpd_code,
+    }
+)
+_publishes(Case.Acknowledged, c.CaseAcknowledged)(_body)
+_publishes(Case.FollowUpPosted, c.FollowUpPosted)(_text_by_body)
+_publishes(Case.Resolved, c.CaseResolved)(_text_by_body)
+_publishes(Case.Returned, c.CaseReturned)(
+    lambda e: {
+        "rejected_by": e.by.body,
+        "reason": e.reason,
+        "suggested_code": e.suggested_code,
+        "actor": e.by.actor,
+    }
+)
+_publishes(Case.Classified, c.CaseClassified)(
+    lambda e: {"resolution_days": e.resolution_days, "classified_by": e.by.actor or e.by.body}
+)
+_publishes(Case.ReporterReplied, c.ReporterReplied)(lambda e: {"text": e.text})
+_publishes(Case.Rated, c.CaseRated)(lambda e: {"rating": e.rating, "comment": e.comment})
+_publishes(Case.StatusRequested, c.CaseStatusRequested)(_nothing)
+_publishes(Case.Reopened, c.CaseReopened)(_reason)
+_publishes(Case.Closed, c.CaseClosed)(_reason)
+_publishes(Case.DeadlineApproaching, c.DeadlineApproaching)(_deadline)
+_publishes(Case.DeadlineMissed, c.DeadlineMissed)(_deadline)
+
+PUBLISHED: tuple[type[c.CaseEvent], ...] = tuple(CONTRACTS.values())

@@ -1,9 +1,10 @@
 """The case: one report's ordered life, from receipt to closing (id = the report id).
 
-Every event changes typed attributes in its `@event` method. Each event also carries who to
-tell and where the case stands after it (`Case.Event`'s fields, filled in by `trigger_event`),
-so the relay publishes it without loading the case. Keep this module path: stored events name
-it. Events stored before version 2 carried a `standing` dict; `legacy.upcast_v1_v2` reads them.
+Each event is a class declared once, below: its fields, grouped in value objects, and how it
+changes the case (`apply`). Every event carries who to tell (`envelope`) and where the case
+stands after it (`standing`), so the relay publishes it and the projector writes its rows
+without loading the case. Commands trigger events with keywords. Keep this module path and the
+class names: stored events name them. Older stored shapes are upcast (`legacy.py`).
 """
 
 from __future__ import annotations
@@ -12,9 +13,10 @@ from datetime import datetime
 from typing import Any
 from uuid import UUID
 
-from eventsourcing.domain import Aggregate, event
+from eventsourcing.domain import Aggregate
 
-from tracking.domain.deadlines import Deadline, DeadlinePolicy
+from tracking.domain import legacy
+from tracking.domain.deadlines import Deadline, DeadlinePolicy, restarts
 from tracking.domain.errors import (
     CaseAlreadyResolved,
     CaseIsClosed,
@@ -23,82 +25,261 @@ from tracking.domain.errors import (
     NotPrimaryBody,
     UnknownResolutionClass,
 )
-from tracking.domain.legacy import upcast_v1_v2
 from tracking.domain.status import AGENCY_STEPS, DISPOSED, Status, Step
-from tracking.domain.values import Cause, Report
-
-ENVELOPE = ("tracking_id", "channel", "kind", "reporter_ref", "anonim", "rahasia")
-POSITION = ("status", "skpd_code", "skpd_name", "due_at")
-NO_DEADLINE: dict[str, Any] = {"step": None, "due_at": None, "warn_at": None}
-
-
-def _deadline(deadline: Deadline | None) -> dict[str, Any]:
-    if deadline is None:
-        return dict(NO_DEADLINE)
-    return {"step": deadline.step, "due_at": deadline.due_at, "warn_at": deadline.warn_at}
+from tracking.domain.values import ActedBy, Cause, Envelope, Report, Standing
 
 
 class Case(Aggregate):
     """One report's life: bucket, bodies, deadlines, and the messages already applied."""
 
+    def __init__(self) -> None:
+        """State comes from `Opened.apply` (cases are opened with `Case.open`)."""
+
     class Event(Aggregate.Event):
-        """Who to tell, and where the case stands after the event."""
+        """Every case event: the message it applied, when, who to tell, where the case stands."""
 
-        class_version = 2
-        upcast_v1_v2 = staticmethod(upcast_v1_v2)
+        class_version = 3
+        upcast_v1_v2 = staticmethod(legacy.upcast_v1_v2)
 
-        tracking_id: str
-        channel: str
-        kind: str
-        reporter_ref: str
-        anonim: bool
-        rahasia: bool
-        status: str
-        skpd_code: str | None
-        skpd_name: str | None
-        due_at: datetime | None
+        @classmethod
+        def upcast_v2_v3(cls, state: dict[str, Any]) -> None:
+            legacy.upcast_v2_v3(state, cls.__dataclass_fields__)
 
-    @event("Opened")
-    def __init__(
-        self,
-        id: UUID,  # eventsourcing takes the aggregate id from this parameter
-        source: str,
-        at: datetime,
-        tracking_id: str,
-        channel: str,
-        kind: str,
-        reporter_ref: str,
-        anonim: bool,
-        rahasia: bool,
-        status: str,
-        skpd_code: str | None,
-        skpd_name: str | None,
-        due_at: datetime | None,
-        step: str | None,
-        warn_at: datetime | None,
-        title: str,
-        text: str,
-        location: dict[str, Any],
-        received_at: datetime,
-        attachments: tuple[str, ...] = (),
-        category: str | None = None,
-    ) -> None:
-        self.handled: list[str] = [source]
-        self.tracking_id, self.channel, self.kind = tracking_id, channel, kind
-        self.reporter_ref, self.anonim, self.rahasia = reporter_ref, anonim, rahasia
-        self.title, self.text, self.location = title, text, location
-        self.attachments, self.category = tuple(attachments), category
-        self.received_at = received_at
-        self._stand(status, skpd_code, skpd_name)
+        source: str | None  # the message applied once (None: the clock)
+        at: datetime
+        envelope: Envelope
+        standing: Standing
+
+        def apply(self, case: Any) -> None:
+            if self.source is not None:
+                case.handled.append(self.source)
+            case.standing = self.standing
+
+    class SetsDeadline(Event):
+        """An event that sets the agency's deadline (None: no deadline runs)."""
+
+        deadline: Deadline | None
+
+        def apply(self, case: Any) -> None:
+            super().apply(case)
+            case.set_deadline(self.deadline)
+
+    class SetsReplyWindow(Event):
+        """An event that opens the reporter's reply window, or shuts it (None)."""
+
+        reply_window: Deadline | None
+
+        def apply(self, case: Any) -> None:
+            super().apply(case)
+            case.reply_window, case.reply_warned = self.reply_window, False
+
+    class BodyMove(Event):
+        """A move of a body the case is disposed to (and who there made it)."""
+
+        by: ActedBy
+
+    # -- intake's outcomes ----------------------------------------------------------------
+
+    class Opened(Aggregate.Created, SetsDeadline):
+        """A case exists for a received report (verification is due)."""
+
+        title: str
+        text: str
+        location: dict[str, Any]
+        received_at: datetime
+        attachments: tuple[str, ...]
+        category: str | None
+
+        def apply(self, case: Any) -> None:
+            case.start(self)
+            super().apply(case)
+
+    class Accepted(Event):
+        """Screening passed after a hold: the case waits for its disposition again."""
+
+        resumed: bool  # always true since version 3 (a plain acceptance records nothing)
+
+    class Held(Event):
+        """Screening held the report (Tertunda); the verification deadline still runs."""
+
+        reason: str
+
+    class Archived(SetsDeadline, SetsReplyWindow):
+        """Screening archived the report (Arsip)."""
+
+        reason: str
+
+    class LinkedAsDuplicate(SetsDeadline, SetsReplyWindow):
+        """The report repeats an open one and follows its fate: archived here."""
+
+        duplicate_of_tracking_id: str
+
+    # -- routing's decisions --------------------------------------------------------------
+
+    class AwaitingTriage(SetsDeadline, SetsReplyWindow):
+        """An admin must choose the body."""
+
+        reason: str
+
+        def apply(self, case: Any) -> None:
+            super().apply(case)
+            case.also = ()
+
+    class Disposed(SetsDeadline, SetsReplyWindow):
+        """The case went to a body (`previous_skpd_code`: a re-disposition); `also` may help."""
+
+        previous_skpd_code: str | None
+        also: tuple[str, ...]
+
+        def apply(self, case: Any) -> None:
+            super().apply(case)
+            case.also, case.disposed_at = tuple(self.also), self.at
+
+    class Escalated(Event):
+        """The case was pushed up: by routing (moved to `standing`'s body when `moved`), or by
+        the clock after a missed deadline (`overdue_step`)."""
+
+        reason: str
+        overdue_step: str | None
+        previous_skpd_code: str | None
+        moved: bool
+        also: tuple[str, ...]
+        deadline: Deadline | None  # the body's new deadline when moved (None otherwise)
+
+        def apply(self, case: Any) -> None:
+            super().apply(case)
+            if self.overdue_step is not None:
+                case.escalated = True
+            if self.moved:
+                case.also, case.disposed_at = tuple(self.also), self.at
+                case.set_deadline(self.deadline)
+                case.reply_window, case.reply_warned = None, False
+
+    # -- the bodies' moves ----------------------------------------------------------------
+
+    class Acknowledged(BodyMove):
+        """A body started work."""
+
+    class FollowUpPosted(BodyMove, SetsDeadline, SetsReplyWindow):
+        """A body answered (tindak lanjut): the reporter may reply."""
+
+        text: str
+
+        def apply(self, case: Any) -> None:
+            super().apply(case)
+            case.first_follow_up_at = case.first_follow_up_at or self.at
+
+    class Resolved(BodyMove, SetsDeadline, SetsReplyWindow):
+        """The primary body resolved the case (Selesai); the reporter may still reply."""
+
+        text: str
+        on_time: bool | None
+
+        def apply(self, case: Any) -> None:
+            super().apply(case)
+            case.resolved_at = self.at
+
+    class Returned(BodyMove, SetsDeadline, SetsReplyWindow):
+        """The primary body said "bukan wewenang": the case waits for a new body."""
+
+        reason: str
+        suggested_code: str | None
+
+        def apply(self, case: Any) -> None:
+            super().apply(case)
+            case.also = ()
+
+    class Classified(BodyMove, SetsDeadline):
+        """The resolution class (working days) was set; an running resolution follows it."""
+
+        resolution_days: int
+
+        def apply(self, case: Any) -> None:
+            super().apply(case)
+            case.resolution_days = self.resolution_days
+
+    # -- the reporter ---------------------------------------------------------------------
+
+    class ReporterReplied(SetsReplyWindow):
+        """The reporter answered (tanggapan)."""
+
+        text: str
+
+    class Reopened(SetsDeadline):
+        """The reporter's reply reopened a resolved case."""
+
+        reason: str
+
+        def apply(self, case: Any) -> None:
+            super().apply(case)
+            case.resolved_at = None
+
+    class Rated(Event):
+        """The reporter rated the answer."""
+
+        rating: int
+        comment: str
+
+        def apply(self, case: Any) -> None:
+            super().apply(case)
+            case.rating = self.rating
+
+    class StatusRequested(Event):
+        """The reporter asked where the case stands."""
+
+    class Closed(SetsReplyWindow):
+        """The case closed: no deadline runs. `standing.due_at` keeps the last one, as told."""
+
+        reason: str
+
+        def apply(self, case: Any) -> None:
+            super().apply(case)
+            case.set_deadline(None)
+            case.closed_at = self.at
+
+    # -- the clock ------------------------------------------------------------------------
+
+    class DeadlineApproaching(Event):
+        """A deadline (the agency's, or the reply window) is near."""
+
+        step: str
+        due_at: datetime
+
+        def apply(self, case: Any) -> None:
+            super().apply(case)
+            if self.step == Step.REPLY.value:
+                case.reply_warned = True
+            elif self.step == case.step:
+                case.warned = True
+
+    class DeadlineMissed(Event):
+        """A deadline passed; an agency's escalates at `escalate_at`."""
+
+        step: str
+        due_at: datetime
+        escalate_at: datetime | None
+
+        def apply(self, case: Any) -> None:
+            super().apply(case)
+            if self.step == case.step:
+                case.warned = case.missed = True
+                case.escalate_at = self.escalate_at
+
+    # -- opening --------------------------------------------------------------------------
+
+    def start(self, opened: Case.Opened) -> None:
+        """The state of a case just opened (the opening's own fields, nothing else yet)."""
+        self.handled: list[str] = []
+        self.envelope = opened.envelope
+        self.standing: Standing = opened.standing
+        self.title, self.text, self.location = opened.title, opened.text, opened.location
+        self.attachments, self.category = tuple(opened.attachments), opened.category
+        self.received_at = opened.received_at
         self.also: tuple[str, ...] = ()
-        self.due_at: datetime | None = None
-        self.step: str | None = None
-        self.warn_at: datetime | None = None
+        self.deadline: Deadline | None = None
         self.warned = self.missed = self.escalated = False
         self.escalate_at: datetime | None = None
-        self._set_deadline(step, due_at, warn_at)
-        self.reply_due_at: datetime | None = None
-        self.reply_warn_at: datetime | None = None
+        self.reply_window: Deadline | None = None
         self.reply_warned = False
         self.resolution_days: int | None = None
         self.disposed_at: datetime | None = None
@@ -110,39 +291,57 @@ class Case(Aggregate):
     @classmethod
     def open(cls, report_id: UUID, cause: Cause, report: Report, deadlines: DeadlinePolicy) -> Case:
         """Open the case of a received report; verification is due in working days."""
-        return cls(
+        verify = deadlines.deadline(Step.VERIFY, report.received_at)
+        envelope = Envelope(
+            tracking_id=report.tracking_id, channel=report.channel, kind=report.kind,
+            reporter_ref=report.reporter_ref, anonim=report.anonim, rahasia=report.rahasia,
+        )  # fmt: skip
+        case: Case = cls._create(
+            cls.Opened,
             id=report_id,
             source=cause.event_id,
             at=cause.at,
-            tracking_id=report.tracking_id,
-            channel=report.channel,
-            kind=report.kind,
-            reporter_ref=report.reporter_ref,
-            anonim=report.anonim,
-            rahasia=report.rahasia,
-            status=Status.BELUM_TERVERIFIKASI.value,
-            skpd_code=None,
-            skpd_name=None,
+            envelope=envelope,
+            standing=Standing(Status.BELUM_TERVERIFIKASI.value, due_at=verify.due_at),
+            deadline=verify,
             title=report.title,
             text=report.text,
             location=dict(report.location),
             received_at=report.received_at,
             attachments=tuple(report.attachments),
             category=report.category,
-            **_deadline(deadlines.deadline(Step.VERIFY, report.received_at)),
         )
-
-    def trigger_event(self, event_class: Any, **kwargs: Any) -> None:
-        """Every event states who to tell and where the case stands (unless it moves it)."""
-        facts = {name: getattr(self, name) for name in (*ENVELOPE, *POSITION)}
-        facts["status"] = self._status
-        super().trigger_event(event_class, **{**facts, **kwargs})
+        return case
 
     # -- reading --------------------------------------------------------------------------
 
     @property
+    def tracking_id(self) -> str:
+        return self.envelope.tracking_id
+
+    @property
     def status(self) -> Status:
-        return Status(self._status)
+        return Status(self.standing.status)
+
+    @property
+    def skpd_code(self) -> str | None:
+        return self.standing.skpd_code
+
+    @property
+    def step(self) -> str | None:
+        return self.deadline.step if self.deadline else None
+
+    @property
+    def due_at(self) -> datetime | None:
+        return self.deadline.due_at if self.deadline else None
+
+    @property
+    def disposed(self) -> bool:
+        return self.status in DISPOSED
+
+    @property
+    def resolved(self) -> bool:
+        return self.status is Status.SELESAI
 
     @property
     def awaits_body(self) -> bool:
@@ -162,64 +361,51 @@ class Case(Aggregate):
         """Whether a message was already applied (a re-send at a new offset changes nothing)."""
         return event_id in self.handled
 
-    # -- guards ---------------------------------------------------------------------------
-
-    def check_acting_body(self, body: str, *, primary: bool = True) -> None:
-        """Only a body the case is disposed to may act; only the primary resolves or returns."""
-        holds = body == self.skpd_code or body in self.also
-        if self.status not in DISPOSED or not holds:
-            raise NotDisposedToBody(self.tracking_id, body, self.skpd_code)
-        if primary and body != self.skpd_code:
-            raise NotPrimaryBody(self.tracking_id, body, self.skpd_code)
-        self.check_open()
-        if self.status is Status.SELESAI:
-            raise CaseAlreadyResolved(self.tracking_id)
-
-    def check_open(self) -> None:
-        """A closed case takes no more moves."""
-        if self.closed:
-            raise CaseIsClosed(self.tracking_id)
-
-    def check_rateable(self) -> None:
-        """A rating needs an answer to rate."""
-        if not self.answered:
-            raise NothingToRate(self.tracking_id)
+    def _moved(
+        self, status: Status, deadline: Deadline | None, body: tuple[str | None, str | None] | None
+    ) -> Standing:
+        """Where the case stands after a move: a bucket, a deadline, a body (None: it keeps)."""
+        code, name = body if body is not None else (self.skpd_code, self.standing.skpd_name)
+        return Standing(status.value, code, name, deadline.due_at if deadline else None)
 
     # -- intake's outcomes ----------------------------------------------------------------
 
     def accept(self, cause: Cause) -> None:
-        """Screening passed; a held case goes back to waiting for disposition."""
-        resumed = self.status is Status.TERTUNDA
-        status = Status.BELUM_TERVERIFIKASI if resumed else self.status
-        self._accepted(cause.event_id, cause.at, resumed, status.value)
+        """Screening passed; a held case goes back to waiting for disposition.
+
+        Accepting a case that was not held changes nothing, and records nothing.
+        """
+        if self.status is Status.TERTUNDA:
+            standing = self._moved(Status.BELUM_TERVERIFIKASI, self.deadline, None)
+            self._apply(Case.Accepted, cause, standing=standing, resumed=True)
 
     def hold(self, cause: Cause, reason: str) -> None:
         """Put the case on hold (Tertunda); the verification deadline still runs."""
-        self._held(cause.event_id, cause.at, reason, Status.TERTUNDA.value)
+        standing = self._moved(Status.TERTUNDA, self.deadline, None)
+        self._apply(Case.Held, cause, standing=standing, reason=reason)
 
     def archive(self, cause: Cause, reason: str) -> None:
         """Archive the case (Arsip): no deadline any more."""
-        self._archived(cause.event_id, cause.at, reason, Status.ARSIP.value, **NO_DEADLINE)
+        self._shelve(Case.Archived, cause, reason=reason)
 
     def link_as_duplicate(self, cause: Cause, duplicate_of_tracking_id: str) -> None:
         """The report repeats an open one and follows its fate: archived here."""
-        self._linked_as_duplicate(
-            cause.event_id, cause.at, duplicate_of_tracking_id, Status.ARSIP.value, **NO_DEADLINE
+        self._shelve(
+            Case.LinkedAsDuplicate, cause, duplicate_of_tracking_id=duplicate_of_tracking_id
+        )
+
+    def _shelve(self, event_class: type[Case.Event], cause: Cause, **fields: Any) -> None:
+        standing = self._moved(Status.ARSIP, None, None)
+        self._apply(
+            event_class, cause, standing=standing, deadline=None, reply_window=None, **fields
         )
 
     # -- routing's decisions --------------------------------------------------------------
 
     def await_triage(self, cause: Cause, reason: str, deadlines: DeadlinePolicy) -> None:
         """An admin must choose the body; the verification deadline keeps running."""
-        deadline: dict[str, Any]
-        if self.due_at is not None:
-            deadline = {"step": self.step, "due_at": self.due_at, "warn_at": self.warn_at}
-        else:
-            deadline = _deadline(deadlines.deadline(Step.VERIFY, cause.at))
-        self._awaiting_triage(
-            cause.event_id, cause.at, reason, Status.BELUM_TERVERIFIKASI.value, None, None,
-            **deadline,
-        )  # fmt: skip
+        deadline = self.deadline or deadlines.deadline(Step.VERIFY, cause.at)
+        self._unassign(Case.AwaitingTriage, cause, deadline, reason=reason)
 
     def dispose(
         self,
@@ -232,11 +418,12 @@ class Case(Aggregate):
     ) -> None:
         """Dispose (or re-dispose) the case to a body; its first follow-up is due."""
         self.check_open()
-        deadline = _deadline(deadlines.deadline(Step.FIRST_FOLLOW_UP, cause.at))
-        shared = tuple(code for code in also if code != skpd_code)
-        self._disposed(
-            cause.event_id, cause.at, previous_skpd_code, Status.BELUM_DITINDAKLANJUTI.value,
-            skpd_code, skpd_name, shared, **deadline,
+        deadline = deadlines.deadline(Step.FIRST_FOLLOW_UP, cause.at)
+        standing = self._moved(Status.BELUM_DITINDAKLANJUTI, deadline, (skpd_code, skpd_name))
+        self._apply(
+            Case.Disposed, cause, standing=standing, deadline=deadline, reply_window=None,
+            previous_skpd_code=previous_skpd_code,
+            also=tuple(code for code in also if code != skpd_code),
         )  # fmt: skip
 
     def escalate(
@@ -248,38 +435,46 @@ class Case(Aggregate):
     ) -> None:
         """Routing pushed the case up; with a target body, the case goes there."""
         if target is None or self.closed:
-            self._escalated(cause.event_id, cause.at, reason, **self._here())
+            self._apply(Case.Escalated, cause, reason=reason, overdue_step=None,
+                        previous_skpd_code=None, moved=False, also=(), deadline=None)  # fmt: skip
             return
-        deadline = _deadline(deadlines.deadline(Step.FIRST_FOLLOW_UP, cause.at))
-        self._escalated(
-            cause.event_id, cause.at, reason, None, self.skpd_code,
-            Status.BELUM_DITINDAKLANJUTI.value, *target, (), True, **deadline,
+        deadline = deadlines.deadline(Step.FIRST_FOLLOW_UP, cause.at)
+        standing = self._moved(Status.BELUM_DITINDAKLANJUTI, deadline, target)
+        self._apply(
+            Case.Escalated, cause, standing=standing, reason=reason, overdue_step=None,
+            previous_skpd_code=self.skpd_code, moved=True, also=(), deadline=deadline,
         )  # fmt: skip
 
-    # -- the bodies' actions --------------------------------------------------------------
+    def _unassign(
+        self, event_class: type[Case.Event], cause: Cause, deadline: Deadline, **fields: Any
+    ) -> None:
+        """Nobody holds the case: it waits for a body, verification due."""
+        standing = self._moved(Status.BELUM_TERVERIFIKASI, deadline, (None, None))
+        self._apply(event_class, cause, standing=standing, deadline=deadline, reply_window=None,
+                    **fields)  # fmt: skip
+
+    # -- the bodies' moves ----------------------------------------------------------------
 
     def acknowledge(self, cause: Cause, body: str, actor: str = "") -> None:
         """A body started work (only the first acknowledgement changes anything)."""
         self.check_acting_body(body, primary=False)
         if self.status is Status.BELUM_DITINDAKLANJUTI:
-            self._acknowledged(cause.event_id, cause.at, Status.SEDANG_DIPROSES.value, body, actor)
+            standing = self._moved(Status.SEDANG_DIPROSES, self.deadline, None)
+            self._apply(Case.Acknowledged, cause, standing=standing, by=ActedBy(body, actor))
 
     def post_follow_up(
         self, cause: Cause, body: str, text: str, deadlines: DeadlinePolicy, actor: str = ""
     ) -> None:
         """A body answered: the reporter may reply; after the first answer, resolution is due."""
         self.check_acting_body(body, primary=False)
-        deadline: dict[str, Any] = {
-            "step": self.step,
-            "due_at": self.due_at,
-            "warn_at": self.warn_at,
-        }
+        deadline = self.deadline
         if self.step == Step.FIRST_FOLLOW_UP.value:
-            deadline = _deadline(self._resolution_deadline(deadlines, cause.at))
-        reply = deadlines.deadline(Step.REPLY, cause.at)
-        self._follow_up_posted(
-            cause.event_id, cause.at, text, Status.SEDANG_DIPROSES.value, body, actor,
-            reply.due_at, reply.warn_at, **deadline,
+            deadline = self._resolution_deadline(deadlines, cause.at)
+        self._apply(
+            Case.FollowUpPosted, cause,
+            standing=self._moved(Status.SEDANG_DIPROSES, deadline, None),
+            deadline=deadline, reply_window=deadlines.deadline(Step.REPLY, cause.at),
+            by=ActedBy(body, actor), text=text,
         )  # fmt: skip
 
     def resolve(
@@ -288,10 +483,10 @@ class Case(Aggregate):
         """The primary body resolved the case (Selesai); the reporter may still reply."""
         self.check_acting_body(body)
         on_time = cause.at <= self._resolution_deadline(deadlines, cause.at).due_at
-        reply = deadlines.deadline(Step.REPLY, cause.at)
-        self._resolved(
-            cause.event_id, cause.at, text, Status.SELESAI.value, body, actor, on_time,
-            reply.due_at, reply.warn_at, **NO_DEADLINE,
+        self._apply(
+            Case.Resolved, cause, standing=self._moved(Status.SELESAI, None, None),
+            deadline=None, reply_window=deadlines.deadline(Step.REPLY, cause.at),
+            by=ActedBy(body, actor), text=text, on_time=on_time,
         )  # fmt: skip
 
     def return_to_routing(
@@ -305,48 +500,87 @@ class Case(Aggregate):
     ) -> None:
         """The primary body says "bukan wewenang": the case waits for a new body."""
         self.check_acting_body(body)
-        deadline = _deadline(deadlines.deadline(Step.VERIFY, cause.at))
-        self._returned(
-            cause.event_id, cause.at, body, reason, suggested_code, actor,
-            Status.BELUM_TERVERIFIKASI.value, None, None, **deadline,
-        )  # fmt: skip
+        deadline = deadlines.deadline(Step.VERIFY, cause.at)
+        self._unassign(Case.Returned, cause, deadline, by=ActedBy(body, actor), reason=reason,
+                       suggested_code=suggested_code)  # fmt: skip
 
     def classify(
         self, cause: Cause, body: str, days: int, deadlines: DeadlinePolicy, actor: str = ""
     ) -> None:
         """The primary body (or the admin for it) sets the resolution class, in working days."""
         self.check_acting_body(body)
-        if days not in deadlines.resolution_classes:
-            raise UnknownResolutionClass(days, deadlines.resolution_classes)
-        deadline: dict[str, Any] = {
-            "step": self.step,
-            "due_at": self.due_at,
-            "warn_at": self.warn_at,
-        }
+        self.check_resolution_class(days, deadlines)
+        deadline = self.deadline
         if self.step == Step.RESOLVE.value and self.disposed_at is not None:
-            deadline = _deadline(deadlines.deadline(Step.RESOLVE, self.disposed_at, days))
-        self._classified(cause.event_id, cause.at, days, actor or body, **deadline)
+            deadline = deadlines.deadline(Step.RESOLVE, self.disposed_at, days)
+        self._apply(
+            Case.Classified, cause, standing=self._moved(self.status, deadline, None),
+            deadline=deadline, by=ActedBy(body, actor), resolution_days=days,
+        )  # fmt: skip
+
+    def _resolution_deadline(self, deadlines: DeadlinePolicy, fallback: datetime) -> Deadline:
+        start = self.disposed_at or fallback
+        return deadlines.deadline(Step.RESOLVE, start, self.resolution_days)
 
     # -- the reporter ---------------------------------------------------------------------
 
     def reply(self, cause: Cause, text: str, deadlines: DeadlinePolicy) -> None:
         """The reporter answered (tanggapan): the dialogue reopens, a resolved case too."""
         self.check_open()
-        self._reporter_replied(cause.event_id, cause.at, text)
-        if self.status is Status.SELESAI:
-            deadline = _deadline(deadlines.deadline(Step.RESOLVE, cause.at))
-            self._reopened(cause.at, "tanggapan pelapor", Status.SEDANG_DIPROSES.value, **deadline)
+        self._apply(Case.ReporterReplied, cause, reply_window=None, text=text)
+        if self.resolved:
+            deadline = deadlines.deadline(Step.RESOLVE, cause.at)
+            standing = self._moved(Status.SEDANG_DIPROSES, deadline, None)
+            self.record(Case.Reopened, at=cause.at, standing=standing, deadline=deadline,
+                        reason="tanggapan pelapor")  # fmt: skip
 
     def rate(self, cause: Cause, rating: int, comment: str = "") -> None:
         """The reporter rated the answer; rating a resolved case accepts it and closes it."""
         self.check_rateable()
-        self._rated(cause.event_id, cause.at, rating, comment)
-        if self.status is Status.SELESAI and not self.closed:
-            self._closed(None, cause.at, "dinilai pelapor")
+        self._apply(Case.Rated, cause, rating=rating, comment=comment)
+        if self.resolved and not self.closed:
+            self._close(cause.at, "dinilai pelapor")
 
     def request_status(self, cause: Cause) -> None:
         """The reporter asked where the case stands (notification answers)."""
-        self._status_requested(cause.event_id, cause.at)
+        self._apply(Case.StatusRequested, cause)
+
+    def _close(self, at: datetime, reason: str) -> None:
+        """Closed: the bucket is Selesai, and the last deadline stays the one told."""
+        standing = self._moved(Status.SELESAI, self.deadline, None)
+        self.record(Case.Closed, at=at, standing=standing, reason=reason, reply_window=None)
+
+    def _apply(self, event_class: type[Case.Event], cause: Cause, **fields: Any) -> None:
+        """Record the event that applies a message (its id is then handled)."""
+        self.record(event_class, at=cause.at, source=cause.event_id, **fields)
+
+    # -- guards ---------------------------------------------------------------------------
+
+    def check_acting_body(self, body: str, *, primary: bool = True) -> None:
+        """Only a body the case is disposed to may act; only the primary resolves or returns."""
+        holds = body == self.skpd_code or body in self.also
+        if not self.disposed or not holds:
+            raise NotDisposedToBody(self.tracking_id, body, self.skpd_code)
+        if primary and body != self.skpd_code:
+            raise NotPrimaryBody(self.tracking_id, body, self.skpd_code)
+        self.check_open()
+        if self.resolved:
+            raise CaseAlreadyResolved(self.tracking_id)
+
+    def check_open(self) -> None:
+        """A closed case takes no more moves."""
+        if self.closed:
+            raise CaseIsClosed(self.tracking_id)
+
+    def check_rateable(self) -> None:
+        """A rating needs an answer to rate."""
+        if not self.answered:
+            raise NothingToRate(self.tracking_id)
+
+    def check_resolution_class(self, days: int, deadlines: DeadlinePolicy) -> None:
+        """Only the classes the settings list."""
+        if days not in deadlines.resolution_classes:
+            raise UnknownResolutionClass(days, deadlines.resolution_classes)
 
     # -- the clock ------------------------------------------------------------------------
 
@@ -356,322 +590,58 @@ class Case(Aggregate):
         self._review_reply(now)
 
     def _review_agency(self, now: datetime, deadlines: DeadlinePolicy) -> None:
-        if self.due_at is None or self.step is None or self.closed:
+        deadline = self.deadline
+        if deadline is None or self.closed:
             return
-        if not self.missed and now >= self.due_at:
-            self._deadline_missed(now, self.step, self.due_at, deadlines.escalation_at(self.due_at))
-        elif not self.warned and self.warn_at is not None and now >= self.warn_at:
-            self._deadline_approaching(now, self.step, self.due_at)
-        escalation = self.escalate_at or deadlines.escalation_at(self.due_at)
-        if self.missed and not self.escalated and now >= escalation and self.step in AGENCY_STEPS:
-            reason = f"batas waktu {self.step} terlewati"
-            self._escalated(None, now, reason, self.step, **self._here())
+        step, due = deadline.step, deadline.due_at
+        if not self.missed and now >= due:
+            escalate_at = deadlines.escalation_at(due)
+            self.record(Case.DeadlineMissed, at=now, step=step, due_at=due, escalate_at=escalate_at)
+        elif not self.warned and now >= deadline.warn_at:
+            self.record(Case.DeadlineApproaching, at=now, step=step, due_at=due)
+        escalation = self.escalate_at or deadlines.escalation_at(due)
+        if self.missed and not self.escalated and now >= escalation and step in AGENCY_STEPS:
+            self.record(
+                Case.Escalated, at=now, reason=f"batas waktu {step} terlewati",
+                overdue_step=step, previous_skpd_code=None, moved=False, also=(), deadline=None,
+            )  # fmt: skip
 
     def _review_reply(self, now: datetime) -> None:
-        if self.reply_due_at is None or self.closed:
+        window = self.reply_window
+        if window is None or self.closed:
             return
-        if now >= self.reply_due_at:
-            self._deadline_missed(now, Step.REPLY.value, self.reply_due_at)
-            self._closed(None, now, "tidak ada tanggapan pelapor", Status.SELESAI.value)
-        elif not self.reply_warned and self.reply_warn_at and now >= self.reply_warn_at:
-            self._deadline_approaching(now, Step.REPLY.value, self.reply_due_at)
+        if now >= window.due_at:
+            self.record(Case.DeadlineMissed, at=now, step=window.step, due_at=window.due_at,
+                        escalate_at=None)  # fmt: skip
+            self._close(now, "tidak ada tanggapan pelapor")
+        elif not self.reply_warned and now >= window.warn_at:
+            self.record(Case.DeadlineApproaching, at=now, step=window.step, due_at=window.due_at)
 
-    def _here(self) -> dict[str, Any]:
-        """Where the case stands, for an event that leaves it there."""
-        return {
-            "status": self._status,
-            "skpd_code": self.skpd_code,
-            "skpd_name": self.skpd_name,
-            "step": self.step,
-            "due_at": self.due_at,
-            "warn_at": self.warn_at,
-        }
+    # -- recording ------------------------------------------------------------------------
 
-    def _resolution_deadline(self, deadlines: DeadlinePolicy, fallback: datetime) -> Deadline:
-        start = self.disposed_at or fallback
-        return deadlines.deadline(Step.RESOLVE, start, self.resolution_days)
-
-    # -- state changes --------------------------------------------------------------------
-
-    def _stand(self, status: str, skpd_code: str | None, skpd_name: str | None) -> None:
-        self._status, self.skpd_code, self.skpd_name = status, skpd_code, skpd_name
-
-    def _handle(self, source: str | None) -> None:
-        if source is not None:
-            self.handled.append(source)
-
-    def _set_deadline(
-        self, step: str | None, due_at: datetime | None, warn_at: datetime | None
+    def record(
+        self,
+        event_class: type[Case.Event],
+        *,
+        at: datetime,
+        source: str | None = None,
+        standing: Standing | None = None,
+        **fields: Any,
     ) -> None:
-        """A new deadline (another step or time) is neither warned, missed nor escalated."""
-        if (step, due_at) != (self.step, self.due_at):
+        """Trigger an event; it tells whom the case tells, and stands where the case does unless
+        it moves it."""
+        self.trigger_event(
+            event_class,
+            source=source,
+            at=at,
+            envelope=self.envelope,
+            standing=standing or self.standing,
+            **fields,
+        )
+
+    def set_deadline(self, deadline: Deadline | None) -> None:
+        """A new deadline (another step or moment) is neither warned, missed nor escalated."""
+        if restarts(deadline, self.step, self.due_at):
             self.warned = self.missed = self.escalated = False
             self.escalate_at = None
-        self.step, self.due_at, self.warn_at = step, due_at, warn_at
-
-    def _shelve(
-        self,
-        source: str,
-        status: str,
-        step: str | None,
-        due: datetime | None,
-        warn: datetime | None,
-    ) -> None:
-        """Archived: no deadline, no reply window."""
-        self._handle(source)
-        self._status = status
-        self._set_deadline(step, due, warn)
-        self._open_reply_window(None, None)
-
-    def _unassign(
-        self,
-        source: str,
-        status: str,
-        step: str | None,
-        due: datetime | None,
-        warn: datetime | None,
-    ) -> None:
-        """Nobody holds the case: it waits for a body, verification due again."""
-        self._handle(source)
-        self._stand(status, None, None)
-        self.also = ()
-        self._set_deadline(step, due, warn)
-        self._open_reply_window(None, None)
-
-    def _open_reply_window(self, due_at: datetime | None, warn_at: datetime | None) -> None:
-        self.reply_due_at, self.reply_warn_at, self.reply_warned = due_at, warn_at, False
-
-    # -- events ---------------------------------------------------------------------------
-
-    @event("Accepted")
-    def _accepted(self, source: str, at: datetime, resumed: bool, status: str) -> None:
-        self._handle(source)
-        self._status = status
-
-    @event("Held")
-    def _held(self, source: str, at: datetime, reason: str, status: str) -> None:
-        self._handle(source)
-        self._status = status
-
-    @event("Archived")
-    def _archived(
-        self,
-        source: str,
-        at: datetime,
-        reason: str,
-        status: str,
-        step: str | None,
-        due_at: datetime | None,
-        warn_at: datetime | None,
-    ) -> None:
-        self._shelve(source, status, step, due_at, warn_at)
-
-    @event("LinkedAsDuplicate")
-    def _linked_as_duplicate(
-        self,
-        source: str,
-        at: datetime,
-        duplicate_of_tracking_id: str,
-        status: str,
-        step: str | None,
-        due_at: datetime | None,
-        warn_at: datetime | None,
-    ) -> None:
-        self._shelve(source, status, step, due_at, warn_at)
-
-    @event("AwaitingTriage")
-    def _awaiting_triage(
-        self,
-        source: str,
-        at: datetime,
-        reason: str,
-        status: str,
-        skpd_code: str | None,
-        skpd_name: str | None,
-        step: str | None,
-        due_at: datetime | None,
-        warn_at: datetime | None,
-    ) -> None:
-        self._unassign(source, status, step, due_at, warn_at)
-
-    @event("Disposed")
-    def _disposed(
-        self,
-        source: str,
-        at: datetime,
-        previous_skpd_code: str | None,
-        status: str,
-        skpd_code: str | None,
-        skpd_name: str | None,
-        also: tuple[str, ...] = (),
-        step: str | None = None,
-        due_at: datetime | None = None,
-        warn_at: datetime | None = None,
-    ) -> None:
-        self._handle(source)
-        self._stand(status, skpd_code, skpd_name)
-        self.also = tuple(also)
-        self._set_deadline(step, due_at, warn_at)
-        self.disposed_at = at
-
-    @event("Escalated")
-    def _escalated(
-        self,
-        source: str | None,
-        at: datetime,
-        reason: str,
-        overdue_step: str | None = None,
-        previous_skpd_code: str | None = None,
-        status: str | None = None,
-        skpd_code: str | None = None,
-        skpd_name: str | None = None,
-        also: tuple[str, ...] = (),
-        moved: bool = False,
-        step: str | None = None,
-        due_at: datetime | None = None,
-        warn_at: datetime | None = None,
-    ) -> None:
-        self._handle(source)
-        if overdue_step is not None:
-            self.escalated = True
-        if moved and status is not None:
-            self._stand(status, skpd_code, skpd_name)
-            self.also = tuple(also)
-            self._set_deadline(step, due_at, warn_at)
-            self.disposed_at = at
-
-    @event("Acknowledged")
-    def _acknowledged(
-        self, source: str, at: datetime, status: str, body: str = "", actor: str = ""
-    ) -> None:
-        self._handle(source)
-        self._status = status
-
-    @event("FollowUpPosted")
-    def _follow_up_posted(
-        self,
-        source: str,
-        at: datetime,
-        text: str,
-        status: str,
-        body: str = "",
-        actor: str = "",
-        reply_due_at: datetime | None = None,
-        reply_warn_at: datetime | None = None,
-        step: str | None = None,
-        due_at: datetime | None = None,
-        warn_at: datetime | None = None,
-    ) -> None:
-        self._handle(source)
-        self._status = status
-        self._set_deadline(step, due_at, warn_at)
-        self._open_reply_window(reply_due_at, reply_warn_at)
-        self.first_follow_up_at = self.first_follow_up_at or at
-
-    @event("Resolved")
-    def _resolved(
-        self,
-        source: str,
-        at: datetime,
-        text: str,
-        status: str,
-        body: str = "",
-        actor: str = "",
-        on_time: bool | None = None,
-        reply_due_at: datetime | None = None,
-        reply_warn_at: datetime | None = None,
-        step: str | None = None,
-        due_at: datetime | None = None,
-        warn_at: datetime | None = None,
-    ) -> None:
-        self._handle(source)
-        self._status = status
-        self._set_deadline(step, due_at, warn_at)
-        self._open_reply_window(reply_due_at, reply_warn_at)
-        self.resolved_at = at
-
-    @event("Returned")
-    def _returned(
-        self,
-        source: str,
-        at: datetime,
-        rejected_by: str,
-        reason: str,
-        suggested_code: str | None,
-        actor: str = "",
-        status: str = Status.BELUM_TERVERIFIKASI.value,
-        skpd_code: str | None = None,
-        skpd_name: str | None = None,
-        step: str | None = None,
-        due_at: datetime | None = None,
-        warn_at: datetime | None = None,
-    ) -> None:
-        self._unassign(source, status, step, due_at, warn_at)
-
-    @event("Classified")
-    def _classified(
-        self,
-        source: str,
-        at: datetime,
-        resolution_days: int,
-        classified_by: str,
-        step: str | None,
-        due_at: datetime | None,
-        warn_at: datetime | None,
-    ) -> None:
-        self._handle(source)
-        self.resolution_days = resolution_days
-        self._set_deadline(step, due_at, warn_at)
-
-    @event("ReporterReplied")
-    def _reporter_replied(self, source: str, at: datetime, text: str) -> None:
-        self._handle(source)
-        self._open_reply_window(None, None)
-
-    @event("Reopened")
-    def _reopened(
-        self,
-        at: datetime,
-        reason: str,
-        status: str,
-        step: str | None,
-        due_at: datetime | None,
-        warn_at: datetime | None,
-    ) -> None:
-        self._status = status
-        self._set_deadline(step, due_at, warn_at)
-        self.resolved_at = None
-
-    @event("Rated")
-    def _rated(self, source: str, at: datetime, rating: int, comment: str) -> None:
-        self._handle(source)
-        self.rating = rating
-
-    @event("StatusRequested")
-    def _status_requested(self, source: str, at: datetime) -> None:
-        self._handle(source)
-
-    @event("Closed")
-    def _closed(
-        self, source: str | None, at: datetime, reason: str, status: str = Status.SELESAI.value
-    ) -> None:
-        self._handle(source)
-        self._status = status
-        self._set_deadline(None, None, None)
-        self._open_reply_window(None, None)
-        self.closed_at = at
-
-    @event("DeadlineApproaching")
-    def _deadline_approaching(self, at: datetime, step: str, deadline: datetime) -> None:
-        if step == Step.REPLY.value:
-            self.reply_warned = True
-        elif step == self.step:
-            self.warned = True
-
-    @event("DeadlineMissed")
-    def _deadline_missed(
-        self, at: datetime, step: str, deadline: datetime, escalate_at: datetime | None = None
-    ) -> None:
-        if step == self.step:
-            self.warned = self.missed = True
-            self.escalate_at = escalate_at
+        self.deadline = deadline

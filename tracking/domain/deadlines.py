@@ -19,6 +19,17 @@ class Deadline:
     warn_at: datetime
 
 
+def restarts(deadline: Deadline | None, step: str | None, due_at: datetime | None) -> bool:
+    """Whether `deadline` replaces the one of `step` due at `due_at` (another step or moment).
+
+    A deadline that restarts is neither warned, missed nor escalated yet; the same one keeps
+    its warnings.
+    """
+    if deadline is None:
+        return (step, due_at) != (None, None)
+    return (deadline.step, deadline.due_at) != (step, due_at)
+
+
 @dataclass(frozen=True)
 class DeadlinePolicy:
     """Working-day limits per step on one holiday calendar, in one time zone."""

@@ -21,6 +21,23 @@ class EarlyArrivals(Aggregate):
         self.report_id = report_id
         self.waiting: list[dict[str, Any]] = []
 
+    @classmethod
+    def first(
+        cls,
+        id: UUID,  # the aggregate's
+        report_id: UUID,
+        event_id: str,
+        event_type: str,
+        payload: dict[str, Any],
+        source: dict[str, Any] | None = None,
+    ) -> EarlyArrivals:
+        """A place for one report's early messages, begun with the first of them (one event)."""
+        early: EarlyArrivals = cls._create(
+            cls.BegunWith, id=id, report_id=report_id, event_id=event_id,
+            event_type=event_type, payload=payload, source=source,
+        )  # fmt: skip
+        return early
+
     def is_waiting(self, event_id: str) -> bool:
         """Whether a message already waits here (a re-send parks nothing new)."""
         return any(item["event_id"] == event_id for item in self.waiting)
@@ -55,6 +72,19 @@ class EarlyArrivals(Aggregate):
         @staticmethod
         def upcast_v1_v2(state: dict[str, Any]) -> None:
             state["source"] = None  # parked before records were kept
+
+    class BegunWith(Aggregate.Created):
+        """The place begins with its first message (one event where Started, Parked were two)."""
+
+        report_id: UUID
+        event_id: str
+        event_type: str
+        payload: dict[str, Any]
+        source: dict[str, Any] | None
+
+        def apply(self, aggregate: Any) -> None:
+            item = {"event_id": self.event_id, "event_type": self.event_type}
+            aggregate.waiting.append({**item, "payload": self.payload, "source": self.source})
 
     @event(Parked)
     def _parked(

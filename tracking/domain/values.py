@@ -31,3 +31,33 @@ class Report:
     location: dict[str, Any] = field(default_factory=dict)
     attachments: tuple[str, ...] = ()
     category: str | None = None
+
+
+@dataclass(frozen=True)
+class Envelope:
+    """Who to tell about a case event: the report's reference and its pseudonymous reporter."""
+
+    tracking_id: str
+    channel: str
+    kind: str
+    reporter_ref: str
+    anonim: bool
+    rahasia: bool
+
+
+@dataclass(frozen=True)
+class Standing:
+    """Where a case stands after an event: its bucket, the body holding it, the time it is due."""
+
+    status: str
+    skpd_code: str | None = None
+    skpd_name: str | None = None
+    due_at: datetime | None = None
+
+
+@dataclass(frozen=True)
+class ActedBy:
+    """The body that made a move, and who there (a name; empty when nobody said)."""
+
+    body: str
+    actor: str = ""

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 from sqlalchemy.dialects import sqlite
-from tracking_helpers import REPORTS, Feed, Report
+from tracking_helpers import REPORTS, Feed, Report, tracking_id_of
 from tracking_lives import (
     a_batch_projects_what_single_events_do,
     batches_cost_the_same_statements,
@@ -44,8 +44,9 @@ def test_a_bad_event_mid_batch_holds_back_only_itself(
 ) -> None:
     before, poisoned, after = (Report(f"LPR-MID{n}AAAA") for n in range(3))
     feed.send(REPORTS, before.received(), poisoned.received(), after.received())
+
     def project_all(conn: Any, events: Any) -> None:
-        if any(getattr(event, "tracking_id", "") == poisoned.tracking_id for event in events):
+        if any(tracking_id_of(event) == poisoned.tracking_id for event in events):
             raise ValueError("cannot project this one")
         case_rows.project_all(conn, events)
 

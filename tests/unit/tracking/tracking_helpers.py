@@ -210,13 +210,18 @@ PDAM_ACTIONS = topics.skpd_actions_topic("PDAM")
 DLH_ACTIONS = topics.skpd_actions_topic("DLH")
 
 
+def tracking_id_of(event: Any) -> str | None:
+    envelope = getattr(event, "envelope", None)
+    return envelope.tracking_id if envelope is not None else None
+
+
 def quarantine(feed: Feed, parts: TrackingParts, poisoned: str, healthy: str) -> None:
     """Send two reports; the projector cannot project `poisoned`, retries it, then holds it."""
     feed.send(REPORTS, Report(poisoned).received(), Report(healthy).received())
     real = case_rows.project_all
 
     def project_all(conn: Any, events: Any) -> None:
-        if any(getattr(event, "tracking_id", "") == poisoned for event in events):
+        if any(tracking_id_of(event) == poisoned for event in events):
             raise ValueError("cannot project this one")
         real(conn, events)
 

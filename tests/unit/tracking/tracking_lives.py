@@ -12,6 +12,7 @@ from tracking_helpers import (
     DISPOSITIONS,
     DLH,
     DLH_ACTIONS,
+    PDAM,
     PDAM_ACTIONS,
     REPORTS,
     START,
@@ -74,6 +75,59 @@ def varied_lives(feed: Feed, parts: TrackingParts, count: int) -> int:
     for _ in range(3):
         parts.watch.check()
     return int(parts.app.recorder.max_notification_id() or 0) - first
+
+
+def _accepted(report: Report) -> c.ReportAccepted:
+    return c.ReportAccepted(**report.received().model_dump(exclude={"event_id"}))
+
+
+def more_lives(feed: Feed) -> None:
+    """What `varied_lives` leaves out: resumed, triage, routing's escalation, classification."""
+    resumed, triaged, escalated, classified, waiting, linked = (
+        Report(f"LPR-X{k}000001") for k in "RTECWL"
+    )
+    feed.send(REPORTS, resumed.received(), triaged.received(), escalated.received())
+    feed.send(REPORTS, classified.received(), waiting.received(), linked.received())
+    feed.send(
+        REPORTS,
+        c.ReportLinkedAsDuplicate(
+            **_ids(linked, 0.2),
+            duplicate_of_report_id=waiting.report_id,
+            duplicate_of_tracking_id=waiting.tracking_id,
+        ),
+    )
+    feed.send(REPORTS, _accepted(escalated))  # the normal path: received, then accepted
+    held = c.ReportHeld(**_ids(resumed, 0.5), reason="Perlu ditinjau")
+    feed.send(REPORTS, held, _accepted(resumed))
+    feed.send(DISPOSITIONS, c.ReportAwaitingTriage(**_ids(triaged, 1), reason="Ragu"))
+    feed.send(DISPOSITIONS, triaged.disposed(DLH), escalated.disposed(), classified.disposed())
+    feed.send(
+        DISPOSITIONS,
+        c.ReportEscalated(
+            **_ids(escalated, 30), reason="Dikembalikan dua kali", skpd_code="SETDA-HUMAS",
+            skpd_name="Bagian Humas", rejected_by=("PDAM", "DLH"),
+        ),
+        c.ReportEscalated(**_ids(triaged, 30), reason="Tidak ada yang berwenang"),
+    )  # fmt: skip
+    feed.send(
+        PDAM_ACTIONS,
+        c.Acknowledge(**_ids(classified, 2), skpd_code=PDAM[0], actor="Budi Santoso"),
+        c.Classify(**_ids(classified, 3), skpd_code=PDAM[0], resolution_days=60),
+        classified.follow_up(),
+    )
+
+
+def every_kind_of_life(feed: Feed, parts: TrackingParts) -> None:
+    """Cases whose lives record every kind of case event, deadlines included (projected)."""
+    more_lives(feed)
+    varied_lives(feed, parts, 1)
+    parts.projector.catch_up()
+    clock = parts.clock
+    assert isinstance(clock, FixedClock)
+    for moment in (timedelta(days=2, hours=12), *[timedelta(days=40)] * 3):
+        clock.set(START + moment)  # deadlines approach, pass, escalate
+        parts.watch.check()
+        parts.projector.catch_up()
 
 
 def dump(engine: Engine) -> dict[str, list[tuple[Any, ...]]]:
