@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from intake.adapters.books import SqlBooks
 from intake.adapters.keys import AesSealer, KeyStore, MemoryKeys, SqlKeys
 from intake.application.app import IntakeApplication
 from intake.application.translate import Translator
@@ -27,6 +28,7 @@ from shared.db import event_store_env
 from shared.runtime import ServiceSpec, Subscription
 
 SERVICE = "intake"
+SQLITE_RECORDER = "shared.sqlitestore:StatementsProcessRecorder"
 PUBLISHED = (
     ReportReceived,
     ReportAccepted,
@@ -62,12 +64,15 @@ def bootstrap(
     common = settings.common
     clock = clock or clock_for(common.test_mode)
     store_env = event_store_env(common, SERVICE, env)
+    if store_env.get("PERSISTENCE_MODULE") == "eventsourcing.sqlite":  # tables beside the events
+        store_env.setdefault("PROCESS_RECORDER_TOPIC", SQLITE_RECORDER)
     keys = keys or _key_store(store_env, common.read_model_url(SERVICE))
     app = IntakeApplication(
         settings.screening_rules(),
         settings.tracking_format(),
         clock,
         sealer=AesSealer(keys),
+        books=SqlBooks,
         duplicate_rules=settings.duplicate_rules(),
         sms_channels=settings.sms_form_channels,
         env=store_env,

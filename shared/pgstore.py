@@ -10,6 +10,7 @@ the error is reported as the IntegrityError eventsourcing raises in that case.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from typing import Any
 
@@ -25,8 +26,14 @@ from eventsourcing.postgres import PostgresDatastore, PostgresProcessRecorder
 from eventsourcing.utils import retry
 from psycopg.sql import SQL, Composed, Identifier
 
+_NAMED = re.compile(r"(?<![:\w]):(\w+)")
 BEGIN = SQL("BEGIN")
 COMMIT = SQL("COMMIT")
+
+
+def pyformat(sql: str) -> str:
+    """A statement with `:name` parameters (SQLite's style) in psycopg's `%(name)s` style."""
+    return _NAMED.sub(r"%(\1)s", sql)
 
 
 class OneTripProcessRecorder(PostgresProcessRecorder):
@@ -53,6 +60,8 @@ class OneTripProcessRecorder(PostgresProcessRecorder):
     ) -> Sequence[int] | None:
         """Record the events and the position in one transaction, one round trip."""
         if not self.datastore.single_row_tracking or self.datastore.enable_db_functions:
+            if kwargs.get("statements"):
+                raise NotImplementedError("batch statements need single-row tracking")
             return super().insert_events(stored_events, **kwargs)
         tracking: Tracking | None = kwargs.get("tracking")
         with self.datastore.get_connection() as conn:
@@ -60,10 +69,15 @@ class OneTripProcessRecorder(PostgresProcessRecorder):
             try:
                 with conn.pipeline():  # sent as one; leaving it is the one sync
                     self._send(curs, inserted, stored_events, tracking)
+                    for statement in kwargs.get("statements", ()):
+                        curs.execute(pyformat(statement.sql), dict(statement.params))
+                    curs.execute(COMMIT)
                 rows = inserted.fetchall() if stored_events else []
                 return [row["notification_id"] for row in rows]
             except psycopg.Error as error:
                 conn.rollback()
+                if isinstance(error, psycopg.IntegrityError):  # a batch statement's constraint
+                    raise IntegrityError(str(error)) from error
                 if isinstance(error, psycopg.errors.DivisionByZero) and tracking is not None:
                     raise IntegrityError(
                         f"Failed to record tracking for {tracking.application_name} "
@@ -103,4 +117,3 @@ class OneTripProcessRecorder(PostgresProcessRecorder):
                 for e in stored_events
             ]
             inserted.execute(self.insert_events_statement, (rows,))
-        curs.execute(COMMIT)

@@ -1,31 +1,33 @@
-"""The duplicate index: open reports by map cell and kelurahan, kept in intake's own store."""
+"""The duplicate index: open reports by map cell and kelurahan, a table in intake's own store.
+
+A report with coordinates is indexed under its cell and its kelurahan; one without, under its
+kelurahan twice: `kel:` (every report there) and `kelnc:` (those without coordinates). A new
+report with coordinates reads the cells around it and `kelnc:` (the only others it may match:
+the rules compare two located reports by distance alone); one without reads `kel:`. Each read is
+bounded (the most recent within the window), so the work per report does not grow with the store.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from dataclasses import asdict
-from typing import Any
 from uuid import UUID
 
 from eventsourcing.application import ProcessingEvent
 
-from intake.application import ids
+from intake.application.bookkeeping import BatchBooks
 from intake.domain.duplicates import (
     DuplicateRules,
     Indexed,
     Matches,
-    OpenReports,
     cell_of,
     content_words,
     find_matches,
     neighbourhood,
 )
-from intake.domain.report import Report, Submission
-from shared.processing import BatchProcessApplication
+from intake.domain.report import Submission
 
 
 def indexed(report_id: UUID, tracking_id: str, sub: Submission) -> Indexed:
-    """A report as the index keeps it: where, when, and its content words."""
+    """A report as the index keeps it: where, when, its content words and their trigrams."""
     where = sub.location
     return Indexed(
         report_id=str(report_id),
@@ -38,67 +40,50 @@ def indexed(report_id: UUID, tracking_id: str, sub: Submission) -> Indexed:
     )
 
 
-def _own_keys(entry: Indexed) -> list[str]:
-    return _keys_at(entry.latitude, entry.longitude, entry.kelurahan)
+def _located(entry: Indexed) -> bool:
+    return entry.latitude is not None and entry.longitude is not None
 
 
-def _keys_at(latitude: float | None, longitude: float | None, kelurahan: str | None) -> list[str]:
-    keys = []
-    if latitude is not None and longitude is not None:
-        row, col = cell_of(latitude, longitude)
+def own_keys(entry: Indexed) -> list[str]:
+    """The keys an open report is found under."""
+    kelurahan = entry.kelurahan.casefold() if entry.kelurahan else None
+    keys = [f"kel:{kelurahan}"] if kelurahan else []
+    if _located(entry):
+        row, col = cell_of(entry.latitude, entry.longitude)  # type: ignore[arg-type]
         keys.append(f"cell:{row}:{col}")
-    if kelurahan:
-        keys.append(f"kel:{kelurahan.casefold()}")
+    elif kelurahan:
+        keys.append(f"kelnc:{kelurahan}")
     return keys
 
 
 class DuplicateIndex:
-    """Finds, adds and removes open reports in the index aggregates."""
+    """Finds, adds and removes open reports in the index table."""
 
-    def __init__(self, app: BatchProcessApplication, rules: DuplicateRules) -> None:
-        self._app = app
+    def __init__(self, books: BatchBooks, rules: DuplicateRules) -> None:
+        self._books = books
         self.rules = rules
 
-    def wanted(self, location: dict[str, Any]) -> Iterator[UUID]:
-        """The index aggregates a report at this location reads and adds to."""
-        where = (location.get("latitude"), location.get("longitude"), location.get("kelurahan"))
-        keys = {*self._search_keys(*where), *_keys_at(*where)}
-        return (ids.index_id(key) for key in keys)
-
-    def _search_keys(
-        self, latitude: float | None, longitude: float | None, kelurahan: str | None
-    ) -> list[str]:
-        keys = _keys_at(None, None, kelurahan)
-        if latitude is not None and longitude is not None:
-            cells = neighbourhood(latitude, longitude, self.rules.radius_m)
-            keys += [f"cell:{row}:{col}" for row, col in cells]
-        return keys
+    def search_keys(self, entry: Indexed) -> list[str]:
+        """The keys under which the reports this one may repeat are found."""
+        kelurahan = entry.kelurahan.casefold() if entry.kelurahan else None
+        if not _located(entry):
+            return [f"kel:{kelurahan}"] if kelurahan else []
+        cells = neighbourhood(entry.latitude, entry.longitude, self.rules.radius_m)  # type: ignore[arg-type]
+        keys = [f"cell:{row}:{col}" for row, col in cells]
+        return keys + ([f"kelnc:{kelurahan}"] if kelurahan else [])
 
     def matches(self, batch: ProcessingEvent[UUID], new: Indexed) -> Matches:
         """The open report this one repeats or may repeat."""
-        candidates: dict[str, Indexed] = {}
-        for key in self._search_keys(new.latitude, new.longitude, new.kelurahan):
-            index = self._app.peek(batch, ids.index_id(key), OpenReports)
-            if index is not None:
-                candidates.update((c.report_id, c) for c in index.candidates())
-        return find_matches(new, list(candidates.values()), self.rules)
+        window = self.rules.window
+        found = self._books.candidates(
+            batch, self.search_keys(new), new.at - window, new.at + window
+        )
+        return find_matches(new, found, self.rules)
 
     def add(self, batch: ProcessingEvent[UUID], entry: Indexed) -> None:
         """Index an open (accepted) report."""
-        data: dict[str, Any] = {**asdict(entry), "words": list(entry.words)}
-        window = self.rules.window.total_seconds()
-        for key in _own_keys(entry):
-            index = self._app.load(batch, ids.index_id(key), OpenReports)
-            if index is None:
-                index = OpenReports(id=ids.index_id(key), key=key)
-            index.add(entry=data, window_seconds=window)
-            batch.collect_events(index)
+        self._books.index(batch, entry, own_keys(entry))
 
-    def remove(self, batch: ProcessingEvent[UUID], report: Report) -> None:
-        """The report is no longer open: drop it from its cell and kelurahan."""
-        entry = indexed(report.id, report.tracking_id, report.submission)
-        for key in _own_keys(entry):
-            index = self._app.load(batch, ids.index_id(key), OpenReports)
-            if index is not None and entry.report_id in index.entries:
-                index.remove(report_id=entry.report_id)
-                batch.collect_events(index)
+    def remove(self, batch: ProcessingEvent[UUID], report_id: UUID) -> None:
+        """The report is no longer open: drop it from the index."""
+        self._books.unindex(batch, report_id)
