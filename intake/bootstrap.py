@@ -22,7 +22,6 @@ from shared.contracts import (
     ReporterStatusRequested,
     ReportHeld,
     ReportLinkedAsDuplicate,
-    ReportReceived,
 )
 from shared.db import event_store_env
 from shared.runtime import ServiceSpec, Subscription
@@ -30,7 +29,6 @@ from shared.runtime import ServiceSpec, Subscription
 SERVICE = "intake"
 SQLITE_RECORDER = "shared.sqlitestore:StatementsProcessRecorder"
 PUBLISHED = (
-    ReportReceived,
     ReportAccepted,
     ReportHeld,
     ReportArchived,
