@@ -24,6 +24,7 @@ from intake.domain.held import Waiting
 from shared.processing import Statement
 
 OPEN_REPORTS_LIMIT = 200  # candidates read per report: the most recent in the window
+ENTRY_CACHE = 5000  # index entries whose words and trigrams are kept in memory (bounded)
 
 TABLES = (
     "CREATE TABLE IF NOT EXISTS intake_reporter_activity (contact_key TEXT NOT NULL, "
@@ -136,6 +137,7 @@ class SqlBooks:
     def __init__(self, recorder: ProcessRecorder) -> None:
         self.db, self.in_transaction = database_of(recorder)
         self.db.run([Statement(sql, {}) for sql in TABLES])
+        self._entries: dict[str, Indexed] = {}  # index entries read or written, oldest first
 
     def run(self, statements: Sequence[Statement]) -> None:
         """Run statements in a transaction of their own (migrations)."""
@@ -232,15 +234,17 @@ class SqlBooks:
     # -- the duplicate index ---------------------------------------------------------------
 
     def candidates(self, keys: Sequence[str], since: datetime, until: datetime) -> list[Indexed]:
-        """Open reports under these keys in [since, until], the most recent first, bounded."""
+        """Open reports under these keys in [since, until], the most recent first, bounded.
+
+        The ids come from the table every time; an entry's content (words, trigram set) from a
+        bounded cache when it was read before: entries never change, they are only removed.
+        """
         if not keys:
             return []
         names, params = _in_list("k", keys)
         rows = self.db.read(
-            "SELECT r.report_id, r.tracking_id, r.at, r.latitude, r.longitude, r.kelurahan, "
-            "r.words, r.grams FROM intake_open_report_keys k JOIN intake_open_reports r "
-            f"ON r.report_id = k.report_id WHERE k.key IN ({names}) "
-            "AND k.at >= :since AND k.at <= :until ORDER BY k.at DESC LIMIT :limit",
+            f"SELECT report_id FROM intake_open_report_keys WHERE key IN ({names}) "
+            "AND at >= :since AND at <= :until ORDER BY at DESC LIMIT :limit",
             {
                 **params,
                 "since": since.timestamp(),
@@ -248,11 +252,30 @@ class SqlBooks:
                 "limit": OPEN_REPORTS_LIMIT,
             },
         )
-        unique = {row["report_id"]: row for row in rows}
-        return [_indexed(row) for row in unique.values()]
+        ids = list(dict.fromkeys(row["report_id"] for row in rows))
+        self._read_entries([i for i in ids if i not in self._entries])
+        return [self._entries[i] for i in ids if i in self._entries]
+
+    def _read_entries(self, ids: list[str]) -> None:
+        if not ids:
+            return
+        names, params = _in_list("r", ids)
+        rows = self.db.read(
+            "SELECT report_id, tracking_id, at, latitude, longitude, kelurahan, words, grams "
+            f"FROM intake_open_reports WHERE report_id IN ({names})",
+            params,
+        )
+        for row in rows:
+            self._remember(_indexed(row))
+
+    def _remember(self, entry: Indexed) -> None:
+        self._entries[entry.report_id] = entry
+        while len(self._entries) > ENTRY_CACHE:
+            self._entries.pop(next(iter(self._entries)))
 
     def index(self, entry: Indexed, keys: Iterable[str]) -> list[Statement]:
         """An open report, under each of its keys."""
+        self._remember(entry)
         row = {
             "report_id": entry.report_id,
             "tracking_id": entry.tracking_id,
@@ -284,6 +307,7 @@ class SqlBooks:
     def unindex(self, report_id: UUID | str) -> list[Statement]:
         """The report is no longer open."""
         params = {"r": str(report_id)}
+        self._entries.pop(str(report_id), None)
         return [
             Statement("DELETE FROM intake_open_report_keys WHERE report_id = :r", params),
             Statement("DELETE FROM intake_open_reports WHERE report_id = :r", params),

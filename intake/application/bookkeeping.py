@@ -23,7 +23,7 @@ from shared.processing import Batch, Statement
 class _Written:
     """What one batch wrote so far."""
 
-    activity: list[tuple[str, datetime]] = field(default_factory=list)
+    activity: dict[str, list[datetime]] = field(default_factory=dict)
     claims: dict[str, UUID] = field(default_factory=dict)
     indexed: list[tuple[Indexed, frozenset[str]]] = field(default_factory=list)
     unindexed: set[str] = field(default_factory=set)
@@ -51,9 +51,10 @@ class BatchBooks:
     ) -> int:
         """The busiest contact key's count of reports in (since, until]."""
         counts = self.books.reports_within(keys, since, until)
-        for key, at in self._of(batch).activity:
-            if key in keys and since < at <= until:
-                counts[key] = counts.get(key, 0) + 1
+        written = self._of(batch).activity
+        for key in keys:
+            noted = sum(1 for at in written.get(key, ()) if since < at <= until)
+            counts[key] = counts.get(key, 0) + noted
         return max(counts.values(), default=0)
 
     def note_report(
@@ -65,7 +66,7 @@ class BatchBooks:
         horizon: datetime,
     ) -> None:
         """One more report from a contact key."""
-        self._of(batch).activity.append((key, at))
+        self._of(batch).activity.setdefault(key, []).append(at)
         _run(batch, self.books.note_report(key, report_id, at, horizon))
 
     def report_with(self, batch: ProcessingEvent[UUID], tracking_id: str) -> UUID | None:

@@ -1,10 +1,12 @@
 """The duplicate index: open reports by map cell and kelurahan, a table in intake's own store.
 
-A report with coordinates is indexed under its cell and its kelurahan; one without, under its
-kelurahan twice: `kel:` (every report there) and `kelnc:` (those without coordinates). A new
-report with coordinates reads the cells around it and `kelnc:` (the only others it may match:
-the rules compare two located reports by distance alone); one without reads `kel:`. Each read is
-bounded (the most recent within the window), so the work per report does not grow with the store.
+A report with coordinates is indexed under its cell; every report under its kelurahan, `kel:`,
+and one without coordinates also under `kelnc:`. A new report with coordinates reads the cells
+around it and `kelnc:` (the rules compare two located reports by distance alone); one without
+reads `kel:`. A kelurahan key is split by the kinds of problem the words name (`#air`, `#lampu`,
+or `#-` for none), since reports naming only different kinds never match: a report naming kinds
+reads those kinds and `#-`, one naming none reads `#*` (all). Each read is bounded (the most
+recent within the window), so the work per report does not grow with the store.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from intake.domain.duplicates import (
     content_words,
     find_matches,
     neighbourhood,
+    problem_kinds,
 )
 from intake.domain.report import Submission
 
@@ -44,16 +47,29 @@ def _located(entry: Indexed) -> bool:
     return entry.latitude is not None and entry.longitude is not None
 
 
+def _kinds(entry: Indexed) -> list[str]:
+    return sorted(problem_kinds(entry.words)) or ["-"]
+
+
 def own_keys(entry: Indexed) -> list[str]:
     """The keys an open report is found under."""
     kelurahan = entry.kelurahan.casefold() if entry.kelurahan else None
-    keys = [f"kel:{kelurahan}"] if kelurahan else []
+    places = [f"kel:{kelurahan}"] if kelurahan else []
     if _located(entry):
         row, col = cell_of(entry.latitude, entry.longitude)  # type: ignore[arg-type]
-        keys.append(f"cell:{row}:{col}")
-    elif kelurahan:
-        keys.append(f"kelnc:{kelurahan}")
-    return keys
+        keys = [f"cell:{row}:{col}"]
+    else:
+        keys = []
+        places += [f"kelnc:{kelurahan}"] if kelurahan else []
+    return keys + [f"{place}#{kind}" for place in places for kind in [*_kinds(entry), "*"]]
+
+
+def _by_kind(place: str, entry: Indexed) -> list[str]:
+    """The kind-split keys of a kelurahan key a new report reads."""
+    kinds = problem_kinds(entry.words)
+    return (
+        [f"{place}#{kind}" for kind in sorted(kinds)] + [f"{place}#-"] if kinds else [f"{place}#*"]
+    )
 
 
 class DuplicateIndex:
@@ -67,10 +83,10 @@ class DuplicateIndex:
         """The keys under which the reports this one may repeat are found."""
         kelurahan = entry.kelurahan.casefold() if entry.kelurahan else None
         if not _located(entry):
-            return [f"kel:{kelurahan}"] if kelurahan else []
+            return _by_kind(f"kel:{kelurahan}", entry) if kelurahan else []
         cells = neighbourhood(entry.latitude, entry.longitude, self.rules.radius_m)  # type: ignore[arg-type]
         keys = [f"cell:{row}:{col}" for row, col in cells]
-        return keys + ([f"kelnc:{kelurahan}"] if kelurahan else [])
+        return keys + (_by_kind(f"kelnc:{kelurahan}", entry) if kelurahan else [])
 
     def matches(self, batch: ProcessingEvent[UUID], new: Indexed) -> Matches:
         """The open report this one repeats or may repeat."""
