@@ -17,6 +17,10 @@ from bench import corpus
 from shared.contracts import Channel, IntakeMessage, Location, Reporter, ReportKind
 from shared.messaging import codec
 
+# Intake's events that carry a report's content: ReportReceived before F3, its outcome since.
+CONTENT_EVENTS = frozenset(
+    {"ReportReceived", "ReportAccepted", "ReportHeld", "ReportArchived", "ReportLinkedAsDuplicate"}
+)
 MALFORMED_KINDS = ("not-json", "empty-text", "unknown-channel", "missing-field", "too-large")
 
 

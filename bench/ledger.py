@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from bench.generator import Record, fingerprint
+from bench.generator import CONTENT_EVENTS, Record, fingerprint
 from bench.watch import OUTBOUND_TOPICS, Watch
 from shared import topics
 
@@ -63,10 +63,10 @@ class Ledger(Watch):
             return
         self._ids.add((topic, event["event_id"]))
         report = str(event.get("report_id"))
-        if event_type == "ReportReceived":
+        if event_type in CONTENT_EVENTS and event.get("channel"):  # the one with the content
             address = (event.get("location") or {}).get("address") or ""
             self.reports[fingerprint(event["channel"], address)].add(report)
-        elif event_type == "ReportAccepted":
+        if event_type == "ReportAccepted":
             self.accepted.add(report)
         elif event_type == "CaseOpened":
             self.cases[report].add(event["event_id"])

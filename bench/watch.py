@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 from aiokafka import AIOKafkaConsumer, TopicPartition
 
-from bench.generator import Record, fingerprint
+from bench.generator import CONTENT_EVENTS, Record, fingerprint
 from bench.load import require_loopback
 from shared import topics
 from shared.contracts import Channel
@@ -80,9 +80,11 @@ class Watch:
             self._stage(name, "outbound", ts)
 
     def _received(self, report_id: str, value: bytes | None, headers: dict[str, bytes]) -> None:
-        if headers.get("event_type") != b"ReportReceived" or value is None:
+        if headers.get("event_type", b"").decode() not in CONTENT_EVENTS or value is None:
             return
         event = json.loads(value)
+        if not event.get("channel"):  # an outcome from before F3, without the content
+            return
         address = (event.get("location") or {}).get("address") or ""
         intake_key = self.expected.get(fingerprint(event["channel"], address))
         journey = self.journeys.get(intake_key or "")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from intake.adapters.books import SqlBooks
 from intake.adapters.keys import AesSealer, KeyStore, MemoryKeys, SqlKeys
 from intake.application.app import IntakeApplication
 from intake.application.translate import Translator
@@ -21,14 +22,12 @@ from shared.contracts import (
     ReporterStatusRequested,
     ReportHeld,
     ReportLinkedAsDuplicate,
-    ReportReceived,
 )
 from shared.db import event_store_env
 from shared.runtime import ServiceSpec, Subscription
 
 SERVICE = "intake"
 PUBLISHED = (
-    ReportReceived,
     ReportAccepted,
     ReportHeld,
     ReportArchived,
@@ -68,6 +67,7 @@ def bootstrap(
         settings.tracking_format(),
         clock,
         sealer=AesSealer(keys),
+        books=SqlBooks,
         duplicate_rules=settings.duplicate_rules(),
         sms_channels=settings.sms_form_channels,
         env=store_env,

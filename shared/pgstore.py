@@ -10,6 +10,7 @@ the error is reported as the IntegrityError eventsourcing raises in that case.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from typing import Any
 
@@ -29,8 +30,14 @@ from psycopg.sql import SQL, Composed, Identifier
 
 from shared.messaging.outbox import OutboxRow, outbox_table_name, pack_headers, row_of
 
+_NAMED = re.compile(r"(?<![:\w]):(\w+)")
 BEGIN = SQL("BEGIN")
 COMMIT = SQL("COMMIT")
+
+
+def pyformat(sql: str) -> str:
+    """A statement with `:name` parameters (SQLite's style) in psycopg's `%(name)s` style."""
+    return _NAMED.sub(r"%(\1)s", sql)
 
 
 class OneTripProcessRecorder(PostgresProcessRecorder):
@@ -76,8 +83,10 @@ class OneTripProcessRecorder(PostgresProcessRecorder):
     ) -> Sequence[int] | None:
         """Record the events, the outbox rows and the position in one transaction, one trip."""
         if not self.datastore.single_row_tracking or self.datastore.enable_db_functions:
-            if kwargs.get("outbox"):
-                raise ProgrammingError("the outbox needs single-row tracking, no db functions")
+            if kwargs.get("outbox") or kwargs.get("statements"):
+                raise ProgrammingError(
+                    "the outbox and batch statements need single-row tracking, no db functions"
+                )
             return super().insert_events(stored_events, **kwargs)
         tracking: Tracking | None = kwargs.get("tracking")
         with self.datastore.get_connection() as conn:
@@ -85,10 +94,15 @@ class OneTripProcessRecorder(PostgresProcessRecorder):
             try:
                 with conn.pipeline():  # sent as one; leaving it is the one sync
                     self._send(curs, inserted, stored_events, tracking, kwargs.get("outbox"))
+                    for statement in kwargs.get("statements", ()):
+                        curs.execute(pyformat(statement.sql), dict(statement.params))
+                    curs.execute(COMMIT)
                 rows = inserted.fetchall() if stored_events else []
                 return [row["notification_id"] for row in rows]
             except psycopg.Error as error:
                 conn.rollback()
+                if isinstance(error, psycopg.IntegrityError):  # a batch statement's constraint
+                    raise IntegrityError(str(error)) from error
                 if isinstance(error, psycopg.errors.DivisionByZero) and tracking is not None:
                     raise IntegrityError(
                         f"Failed to record tracking for {tracking.application_name} "
@@ -138,7 +152,6 @@ class OneTripProcessRecorder(PostgresProcessRecorder):
                 [r.value for r in outbox],
             )
             curs.execute(self.insert_outbox_statement, columns, prepare=True)
-        curs.execute(COMMIT)
 
     @retry((InterfaceError, OperationalError), max_attempts=10, wait=0.2)
     def select_outbox(self, after: int, limit: int) -> list[OutboxRow]:

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import singledispatchmethod
-from typing import Any, ClassVar, TypeVar
+from typing import Any, ClassVar, NamedTuple, TypeVar
 from uuid import UUID
 
 from eventsourcing.application import (
@@ -46,6 +46,13 @@ class Rejection(Exception):
         self.detail = detail
 
 
+class Statement(NamedTuple):
+    """One SQL statement with `:name` parameters, run in the transaction of a batch's events."""
+
+    sql: str
+    params: Mapping[str, Any]
+
+
 @dataclass(frozen=True)
 class Delivery:
     """One Kafka record handed to an application: its message, or why it cannot be read."""
@@ -64,6 +71,16 @@ class Batch(ProcessingEvent[UUID]):
         self.refused: list[tuple[SourceRecord, Rejection]] = []
         self.preloaded: dict[UUID, Stored | None] = {}  # read at the start; None: known absent
         self.peeked: dict[UUID, Any] = {}  # rebuilt once for reading only (see `peek`)
+        self.statements: list[Statement] = []  # table rows written with the events (`also_run`)
+
+    def also_run(self, sql: str, params: Mapping[str, Any]) -> None:
+        """Run a statement in the transaction that records this batch (`:name` parameters).
+
+        For tables kept beside the events (indexes, counters): a unique constraint, not a
+        version check, settles a race, and the IntegrityError it raises is the one a version
+        clash raises.
+        """
+        self.statements.append(Statement(sql, params))
 
     def refuse(self, source: SourceRecord, rejection: Rejection) -> None:
         """Dead-letter a record other than the current one (a parked message refused later)."""
@@ -126,7 +143,11 @@ class BatchProcessApplication(ProcessApplication[UUID]):
         return repository
 
     def _record(self, processing_event: ProcessingEvent[UUID]) -> list[Recording[UUID]]:
-        """Record the events, their outbox rows and the position in one transaction."""
+        """Record the events, their outbox rows, the batch's statements (`Batch.also_run`) and
+        the position in one transaction."""
+        statements = getattr(processing_event, "statements", None)
+        if statements:
+            processing_event.saved_kwargs["statements"] = statements
         translate = self.outbox_translate
         if translate is not None and processing_event.events:
             self._pending.set(processing_event.events)

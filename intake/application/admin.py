@@ -5,12 +5,12 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 from uuid import UUID
 
-from eventsourcing.application import AggregateNotFoundError, ProcessingEvent
+from eventsourcing.application import ProcessingEvent
 
-from intake.application import ids
+from intake.application.bookkeeping import BatchBooks
 from intake.application.dedup import DuplicateIndex, indexed
 from intake.application.views import Decision
-from intake.domain.held import HeldQueue, Waiting
+from intake.domain.held import Waiting
 from intake.domain.report import Report
 from shared.logging import get_logger
 
@@ -21,19 +21,18 @@ log = get_logger(__name__)
 
 
 class AdminDesk:
-    """Decisions on held reports; each one an event on the report and in the queue."""
+    """Decisions on held reports; each one an event on the report, and a row off the queue."""
 
-    def __init__(self, app: IntakeApplication, duplicates: DuplicateIndex) -> None:
+    def __init__(
+        self, app: IntakeApplication, books: BatchBooks, duplicates: DuplicateIndex
+    ) -> None:
         self._app = app
+        self._books = books
         self._duplicates = duplicates
 
     def held(self) -> list[Waiting]:
         """Held reports waiting for a decision, oldest first."""
-        try:
-            queue: HeldQueue = self._app.repository.get(ids.held_queue_id())
-        except AggregateNotFoundError:
-            return []
-        return queue.oldest_first()
+        return self._books.books.held()
 
     def verify(self, tracking_id: str, note: str = "") -> Decision:
         """The report is genuine: it goes on to routing as accepted."""
@@ -41,7 +40,7 @@ class AdminDesk:
         def change(batch: ProcessingEvent[UUID]) -> Decision:
             report = self._app.report_by_tracking_id(tracking_id)
             report.verify(at=self._app.clock.now(), note=note)
-            self._release(batch, report, "verified")
+            self._release(batch, report)
             self._duplicates.add(batch, indexed(report.id, report.tracking_id, report.submission))
             return Decision(report.tracking_id, report.status, None)
 
@@ -55,16 +54,13 @@ class AdminDesk:
         def change(batch: ProcessingEvent[UUID]) -> Decision:
             report = self._app.report_by_tracking_id(tracking_id)
             report.archive(at=self._app.clock.now(), reason=reason)
-            self._release(batch, report, "archived")
+            self._release(batch, report)
             return Decision(report.tracking_id, report.status, reason)
 
         decision = self._app.write(change)
         log.info("held-report-archived", tracking_id=tracking_id)
         return decision
 
-    def _release(self, batch: ProcessingEvent[UUID], report: Report, decision: str) -> None:
+    def _release(self, batch: ProcessingEvent[UUID], report: Report) -> None:
         batch.collect_events(report)
-        queue = self._app.load(batch, ids.held_queue_id(), HeldQueue)
-        if queue is not None:
-            queue.release(report_id=str(report.id), decision=decision)
-            batch.collect_events(queue)
+        self._books.release(batch, report.id)

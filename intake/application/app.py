@@ -8,20 +8,20 @@ from typing import Any, ClassVar, TypeVar
 from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError, ProcessingEvent
-from eventsourcing.persistence import IntegrityError
+from eventsourcing.persistence import IntegrityError, ProcessRecorder
 
 from intake.application import ids
 from intake.application.admin import AdminDesk
+from intake.application.bookkeeping import BatchBooks
 from intake.application.dedup import DuplicateIndex
-from intake.application.ports import IdentitySealer
+from intake.application.migration import migrate_bookkeeping
+from intake.application.ports import Books, IdentitySealer
 from intake.application.recording import MessageRecorder
 from intake.application.submissions import SubmissionQueue
 from intake.application.vault import Vault
 from intake.application.views import IntakeStatus
 from intake.domain.access import ReportAccess
-from intake.domain.activity import ReporterActivity
-from intake.domain.claims import TrackingIdClaim
-from intake.domain.duplicates import DuplicateRules, OpenReports
+from intake.domain.duplicates import DuplicateRules
 from intake.domain.errors import (
     IntakeError,
     InvalidMessage,
@@ -29,7 +29,6 @@ from intake.domain.errors import (
     TrackingIdsExhausted,
     UnknownTrackingId,
 )
-from intake.domain.held import HeldQueue
 from intake.domain.identifiers import TrackingIdFormat
 from intake.domain.replies import Correspondence
 from intake.domain.report import Report
@@ -59,11 +58,6 @@ class IntakeApplication(BatchProcessApplication):
         TrackingIdsExhausted,
         InvalidMessage,
     )
-    snapshotting_intervals: ClassVar[dict[type[Any], int]] = {
-        ReporterActivity: 100,
-        OpenReports: 50,
-        HeldQueue: 50,
-    }
 
     def __init__(
         self,
@@ -72,23 +66,28 @@ class IntakeApplication(BatchProcessApplication):
         clock: Clock,
         *,
         sealer: IdentitySealer,
+        books: Callable[[ProcessRecorder], Books],
         duplicate_rules: DuplicateRules,
         sms_channels: Collection[str] = ("sms",),
         env: dict[str, str] | None = None,
     ) -> None:
         super().__init__(env)
         self.clock = clock
-        self.duplicates = DuplicateIndex(self, duplicate_rules)
+        self.books = books(self.recorder)
+        migrate_bookkeeping(self, self.books)
+        self._books = BatchBooks(self.books)
+        self.duplicates = DuplicateIndex(self._books, duplicate_rules)
         self._recorder = MessageRecorder(
             self,
             rules,
             tracking_format,
             clock,
             sealer=sealer,
+            books=self._books,
             duplicates=self.duplicates,
             sms_channels=sms_channels,
         )
-        self.admin = AdminDesk(self, self.duplicates)
+        self.admin = AdminDesk(self, self._books, self.duplicates)
         self.vault = Vault(self, sealer)
         self._sealer = sealer
         self.submissions = SubmissionQueue(self)
@@ -96,7 +95,9 @@ class IntakeApplication(BatchProcessApplication):
     def _record(self, processing_event: ProcessingEvent[UUID]) -> Any:
         """Store the new identity keys first, then the events whose identities they seal."""
         self._sealer.flush()
-        return super()._record(processing_event)
+        recordings = super()._record(processing_event)
+        self.books.after_record(getattr(processing_event, "statements", ()))
+        return recordings
 
     @singledispatchmethod
     def wanted(self, message: Any) -> Iterable[UUID]:
@@ -112,12 +113,6 @@ class IntakeApplication(BatchProcessApplication):
     @wanted.register(ReportEscalated)
     def _(self, disposition: Any) -> Iterable[UUID]:
         return [ids.access_id(disposition.report_id)]
-
-    @wanted.register(CaseResolved)
-    @wanted.register(CaseClosed)
-    @wanted.register(CaseArchived)
-    def _(self, case: Any) -> Iterable[UUID]:
-        return [case.report_id]
 
     @singledispatchmethod
     def policy(self, domain_event: Any, processing_event: ProcessingEvent[UUID]) -> None:
@@ -150,9 +145,7 @@ class IntakeApplication(BatchProcessApplication):
     @policy.register(CaseClosed)
     @policy.register(CaseArchived)
     def _(self, case: Any, processing_event: ProcessingEvent[UUID]) -> None:
-        report = self.load(processing_event, case.report_id, Report)
-        if report is not None:
-            self.duplicates.remove(processing_event, report)
+        self.duplicates.remove(processing_event, case.report_id)
 
     def _access(self, batch: ProcessingEvent[UUID], report_id: UUID) -> ReportAccess:
         access = self.load(batch, ids.access_id(report_id), ReportAccess)
@@ -226,12 +219,14 @@ class IntakeApplication(BatchProcessApplication):
 
     def report_by_tracking_id(self, tracking_id: str) -> Report:
         """The report a tracking id names (UnknownTrackingId otherwise)."""
+        report_id = self.books.report_with(tracking_id)
         try:
-            claim: TrackingIdClaim = self.repository.get(ids.tracking_claim_id(tracking_id))
-            report: Report = self.repository.get(claim.report_id)
+            if report_id is not None:
+                report: Report = self.repository.get(report_id)
+                return report
         except AggregateNotFoundError:
-            raise UnknownTrackingId(f"no report has tracking id {tracking_id}") from None
-        return report
+            pass
+        raise UnknownTrackingId(f"no report has tracking id {tracking_id}")
 
 
 def _status(channel: str, message_id: str, found: Report | Correspondence) -> IntakeStatus:

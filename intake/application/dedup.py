@@ -1,31 +1,36 @@
-"""The duplicate index: open reports by map cell and kelurahan, kept in intake's own store."""
+"""The duplicate index: open reports by map cell and kelurahan, a table in intake's own store.
+
+A report with coordinates is indexed under its cell; every report under its kelurahan, `kel:`,
+and one without coordinates also under `kelnc:`. A new report with coordinates reads the cells
+around it and `kelnc:` (the rules compare two located reports by distance alone); one without
+reads `kel:`. A kelurahan key is split by the kinds of problem the words name (`#air`, `#lampu`,
+or `#-` for none), since reports naming only different kinds never match: a report naming kinds
+reads those kinds and `#-`, one naming none reads `#*` (all). Each read is bounded (the most
+recent within the window), so the work per report does not grow with the store.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from dataclasses import asdict
-from typing import Any
 from uuid import UUID
 
 from eventsourcing.application import ProcessingEvent
 
-from intake.application import ids
+from intake.application.bookkeeping import BatchBooks
 from intake.domain.duplicates import (
     DuplicateRules,
     Indexed,
     Matches,
-    OpenReports,
     cell_of,
     content_words,
     find_matches,
     neighbourhood,
+    problem_kinds,
 )
-from intake.domain.report import Report, Submission
-from shared.processing import BatchProcessApplication
+from intake.domain.report import Submission
 
 
 def indexed(report_id: UUID, tracking_id: str, sub: Submission) -> Indexed:
-    """A report as the index keeps it: where, when, and its content words."""
+    """A report as the index keeps it: where, when, its content words and their trigrams."""
     where = sub.location
     return Indexed(
         report_id=str(report_id),
@@ -38,67 +43,63 @@ def indexed(report_id: UUID, tracking_id: str, sub: Submission) -> Indexed:
     )
 
 
-def _own_keys(entry: Indexed) -> list[str]:
-    return _keys_at(entry.latitude, entry.longitude, entry.kelurahan)
+def _located(entry: Indexed) -> bool:
+    return entry.latitude is not None and entry.longitude is not None
 
 
-def _keys_at(latitude: float | None, longitude: float | None, kelurahan: str | None) -> list[str]:
-    keys = []
-    if latitude is not None and longitude is not None:
-        row, col = cell_of(latitude, longitude)
-        keys.append(f"cell:{row}:{col}")
-    if kelurahan:
-        keys.append(f"kel:{kelurahan.casefold()}")
-    return keys
+def _kinds(entry: Indexed) -> list[str]:
+    return sorted(problem_kinds(entry.words)) or ["-"]
+
+
+def own_keys(entry: Indexed) -> list[str]:
+    """The keys an open report is found under."""
+    kelurahan = entry.kelurahan.casefold() if entry.kelurahan else None
+    places = [f"kel:{kelurahan}"] if kelurahan else []
+    if _located(entry):
+        row, col = cell_of(entry.latitude, entry.longitude)  # type: ignore[arg-type]
+        keys = [f"cell:{row}:{col}"]
+    else:
+        keys = []
+        places += [f"kelnc:{kelurahan}"] if kelurahan else []
+    return keys + [f"{place}#{kind}" for place in places for kind in [*_kinds(entry), "*"]]
+
+
+def _by_kind(place: str, entry: Indexed) -> list[str]:
+    """The kind-split keys of a kelurahan key a new report reads."""
+    kinds = problem_kinds(entry.words)
+    return (
+        [f"{place}#{kind}" for kind in sorted(kinds)] + [f"{place}#-"] if kinds else [f"{place}#*"]
+    )
 
 
 class DuplicateIndex:
-    """Finds, adds and removes open reports in the index aggregates."""
+    """Finds, adds and removes open reports in the index table."""
 
-    def __init__(self, app: BatchProcessApplication, rules: DuplicateRules) -> None:
-        self._app = app
+    def __init__(self, books: BatchBooks, rules: DuplicateRules) -> None:
+        self._books = books
         self.rules = rules
 
-    def wanted(self, location: dict[str, Any]) -> Iterator[UUID]:
-        """The index aggregates a report at this location reads and adds to."""
-        where = (location.get("latitude"), location.get("longitude"), location.get("kelurahan"))
-        keys = {*self._search_keys(*where), *_keys_at(*where)}
-        return (ids.index_id(key) for key in keys)
-
-    def _search_keys(
-        self, latitude: float | None, longitude: float | None, kelurahan: str | None
-    ) -> list[str]:
-        keys = _keys_at(None, None, kelurahan)
-        if latitude is not None and longitude is not None:
-            cells = neighbourhood(latitude, longitude, self.rules.radius_m)
-            keys += [f"cell:{row}:{col}" for row, col in cells]
-        return keys
+    def search_keys(self, entry: Indexed) -> list[str]:
+        """The keys under which the reports this one may repeat are found."""
+        kelurahan = entry.kelurahan.casefold() if entry.kelurahan else None
+        if not _located(entry):
+            return _by_kind(f"kel:{kelurahan}", entry) if kelurahan else []
+        cells = neighbourhood(entry.latitude, entry.longitude, self.rules.radius_m)  # type: ignore[arg-type]
+        keys = [f"cell:{row}:{col}" for row, col in cells]
+        return keys + (_by_kind(f"kelnc:{kelurahan}", entry) if kelurahan else [])
 
     def matches(self, batch: ProcessingEvent[UUID], new: Indexed) -> Matches:
         """The open report this one repeats or may repeat."""
-        candidates: dict[str, Indexed] = {}
-        for key in self._search_keys(new.latitude, new.longitude, new.kelurahan):
-            index = self._app.peek(batch, ids.index_id(key), OpenReports)
-            if index is not None:
-                candidates.update((c.report_id, c) for c in index.candidates())
-        return find_matches(new, list(candidates.values()), self.rules)
+        window = self.rules.window
+        found = self._books.candidates(
+            batch, self.search_keys(new), new.at - window, new.at + window
+        )
+        return find_matches(new, found, self.rules)
 
     def add(self, batch: ProcessingEvent[UUID], entry: Indexed) -> None:
         """Index an open (accepted) report."""
-        data: dict[str, Any] = {**asdict(entry), "words": list(entry.words)}
-        window = self.rules.window.total_seconds()
-        for key in _own_keys(entry):
-            index = self._app.load(batch, ids.index_id(key), OpenReports)
-            if index is None:
-                index = OpenReports(id=ids.index_id(key), key=key)
-            index.add(entry=data, window_seconds=window)
-            batch.collect_events(index)
+        self._books.index(batch, entry, own_keys(entry))
 
-    def remove(self, batch: ProcessingEvent[UUID], report: Report) -> None:
-        """The report is no longer open: drop it from its cell and kelurahan."""
-        entry = indexed(report.id, report.tracking_id, report.submission)
-        for key in _own_keys(entry):
-            index = self._app.load(batch, ids.index_id(key), OpenReports)
-            if index is not None and entry.report_id in index.entries:
-                index.remove(report_id=entry.report_id)
-                batch.collect_events(index)
+    def remove(self, batch: ProcessingEvent[UUID], report_id: UUID) -> None:
+        """The report is no longer open: drop it from the index."""
+        self._books.unindex(batch, report_id)

@@ -18,25 +18,15 @@ def vault_entry_id(reporter_ref: str) -> UUID:
 
 
 def activity_id(contact_key: str) -> UUID:
-    """The flood counter of one contact key."""
+    """The flood counter of one contact key (its rows are keyed by this, never the contact)."""
     return derived_id("reporter-activity", contact_key)
 
 
-def tracking_claim_id(tracking_id: str) -> UUID:
-    """The claim on one tracking id."""
-    return derived_id("tracking-id", tracking_id)
-
-
 def held_queue_id() -> UUID:
-    """The admin's one queue of held reports."""
+    """The admin's one queue of held reports (before F3; read to migrate)."""
     return derived_id("held-queue")
 
 
 def access_id(report_id: UUID | str) -> UUID:
     """Which bodies may see one report's contact."""
     return derived_id("report-access", report_id)
-
-
-def index_id(key: str) -> UUID:
-    """The open reports of one map cell or kelurahan (duplicate candidates)."""
-    return derived_id("open-reports", key)

@@ -1,8 +1,15 @@
-"""What intake's use cases need from outside: a place to seal identities with per-reporter keys."""
+"""What intake's use cases need from outside: identity sealing, the bookkeeping tables."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
+from datetime import datetime
 from typing import Any, Protocol
+from uuid import UUID
+
+from intake.domain.duplicates import Indexed
+from intake.domain.held import Waiting
+from shared.processing import Statement
 
 
 class IdentitySealer(Protocol):
@@ -23,3 +30,45 @@ class IdentitySealer(Protocol):
     def erase(self, reporter_ref: str) -> None:
         """Destroy the reporter's key (idempotent)."""
         ...
+
+
+class Books(Protocol):
+    """Intake's bookkeeping tables (flood counters, tracking ids, held queue, duplicate index).
+
+    Reads answer from the stored rows; writes are statements a batch runs in the transaction of
+    its events (`Batch.also_run`).
+    """
+
+    def reports_within(
+        self, keys: Sequence[str], since: datetime, until: datetime
+    ) -> dict[str, int]: ...
+
+    def note_report(
+        self, key: str, report_id: UUID, at: datetime, horizon: datetime | None
+    ) -> list[Statement]: ...
+
+    def report_with(self, tracking_id: str) -> UUID | None: ...
+
+    def claim(self, tracking_id: str, report_id: UUID, *, if_new: bool = False) -> Statement: ...
+
+    def held(self) -> list[Waiting]: ...
+
+    def hold(self, waiting: Waiting) -> Statement: ...
+
+    def release(self, report_id: UUID | str) -> Statement: ...
+
+    def candidates(
+        self, keys: Sequence[str], since: datetime, until: datetime
+    ) -> list[Indexed]: ...
+
+    def index(self, entry: Indexed, keys: Iterable[str]) -> list[Statement]: ...
+
+    def unindex(self, report_id: UUID | str) -> list[Statement]: ...
+
+    def after_record(self, statements: Sequence[Statement]) -> None: ...
+
+    def run(self, statements: Sequence[Statement]) -> None: ...
+
+    def migrated(self, name: str) -> bool: ...
+
+    def mark_migrated(self, name: str) -> Statement: ...

@@ -8,15 +8,14 @@ from uuid import UUID
 from eventsourcing.application import ProcessingEvent
 
 from intake.application import ids
+from intake.application.bookkeeping import BatchBooks
 from intake.application.dedup import DuplicateIndex, indexed
 from intake.application.ports import IdentitySealer
 from intake.application.replies import ReplyDesk
 from intake.application.submission import check_storable, submission_of
-from intake.domain.activity import ReporterActivity
-from intake.domain.claims import TrackingIdClaim
 from intake.domain.duplicates import Indexed
 from intake.domain.errors import TrackingIdsExhausted
-from intake.domain.held import HeldQueue
+from intake.domain.held import Waiting
 from intake.domain.identifiers import TrackingIdFormat, new_reporter_ref
 from intake.domain.identity import Identity
 from intake.domain.replies import read_command
@@ -41,6 +40,7 @@ class MessageRecorder:
         clock: Clock,
         *,
         sealer: IdentitySealer,
+        books: BatchBooks,
         duplicates: DuplicateIndex,
         sms_channels: Collection[str],
     ) -> None:
@@ -49,21 +49,14 @@ class MessageRecorder:
         self._format = tracking_format
         self._clock = clock
         self._sealer = sealer
+        self._books = books
         self._duplicates = duplicates
         self._sms_channels = sms_channels
-        self._replies = ReplyDesk(app, sealer)
+        self._replies = ReplyDesk(app, sealer, books)
 
     def wanted(self, message: IntakeMessage) -> Iterator[UUID]:
-        """What recording the message may read: the report, activities, queue, index, a claim."""
+        """What recording the message may read from the event store: the report itself."""
         yield ids.report_id(message.channel.value, message.message_id)
-        sub = submission_of(message, self._clock.now(), self._sms_channels)
-        identity = Identity.from_dict(message.reporter.model_dump(mode="json"))
-        yield from (ids.activity_id(key) for key in identity.flood_keys(sub.channel))
-        yield ids.held_queue_id()
-        yield from self._duplicates.wanted(sub.location)
-        command = read_command(sub.text, self._format.prefix)
-        if command and command.tracking_id:
-            yield ids.tracking_claim_id(command.tracking_id)
 
     def record(self, message: IntakeMessage, batch: ProcessingEvent[UUID]) -> bool:
         """Record the message unless it was recorded before; True when recorded now."""
@@ -111,45 +104,32 @@ class MessageRecorder:
         return Outcome(verdict, possible_duplicate_of=_link(flagged) if flagged else None)
 
     def _queue(self, batch: ProcessingEvent[UUID], report: Report, sub: Submission) -> None:
-        queue = self._app.load(batch, ids.held_queue_id(), HeldQueue)
-        if queue is None:
-            queue = HeldQueue(id=ids.held_queue_id())
         flag = report.possible_duplicate_of
-        queue.queue(
+        waiting = Waiting(
             report_id=str(report.id),
             tracking_id=report.tracking_id,
             since=sub.received_at,
             reason=report.reason or "",
             possible_duplicate_of=flag.tracking_id if flag else None,
         )
-        batch.collect_events(queue)
+        self._books.hold(batch, waiting)
 
     def _note_activity(
         self, batch: ProcessingEvent[UUID], keys: list[str], report_id: UUID, sub: Submission
     ) -> int:
         """Note the report on each contact key; the busiest key's count in the window."""
-        window = self._rules.flood_window
-        busiest = 0
-        for key in keys:
-            activity_id = ids.activity_id(key)
-            activity = self._app.load(batch, activity_id, ReporterActivity)
-            if activity is None:
-                activity = ReporterActivity(id=activity_id)
-            activity.note_report(
-                report_id=report_id, at=sub.received_at, window_seconds=window.total_seconds()
-            )
-            busiest = max(busiest, activity.reports_within(window, sub.received_at))
-            batch.collect_events(activity)
-        return busiest
+        at, window = sub.received_at, self._rules.flood_window
+        counters = [str(ids.activity_id(key)) for key in keys]  # never the contact in clear
+        for counter in counters:
+            self._books.note_report(batch, counter, report_id, at, horizon=at - window)
+        return self._books.busiest(batch, counters, since=at - window, until=at)
 
     def _claim_tracking_id(self, batch: ProcessingEvent[UUID], report_id: UUID) -> str:
         """Claim a random id not read: a stored claim makes the insert fail, and a retry redraws."""
         for _ in range(TRACKING_ID_ATTEMPTS):
             tracking_id = self._format.new_id()
-            claim_id = ids.tracking_claim_id(tracking_id)
-            if claim_id not in batch.aggregates:
-                claim = TrackingIdClaim(id=claim_id, tracking_id=tracking_id, report_id=report_id)
-                batch.collect_events(claim)
+            if not self._books.claimed(batch, tracking_id):
+                self._books.claim(batch, tracking_id, report_id)
                 return tracking_id
         raise TrackingIdsExhausted(f"{TRACKING_ID_ATTEMPTS} random tracking ids were all taken")
 

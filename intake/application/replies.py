@@ -6,9 +6,8 @@ from uuid import UUID
 
 from eventsourcing.application import ProcessingEvent
 
-from intake.application import ids
+from intake.application.bookkeeping import BatchBooks
 from intake.application.ports import IdentitySealer
-from intake.domain.claims import TrackingIdClaim
 from intake.domain.identity import Identity
 from intake.domain.replies import REPLY, Command, Correspondence
 from intake.domain.report import Report, Submission
@@ -24,9 +23,12 @@ OTHER_CONTACT = "pesan tentang laporan {id} hanya diterima dari kontak pelaporny
 class ReplyDesk:
     """Records a message about an existing report as the reporter's, or refuses it."""
 
-    def __init__(self, app: BatchProcessApplication, sealer: IdentitySealer) -> None:
+    def __init__(
+        self, app: BatchProcessApplication, sealer: IdentitySealer, books: BatchBooks
+    ) -> None:
         self._app = app
         self._sealer = sealer
+        self._books = books
 
     def handle(
         self,
@@ -61,8 +63,8 @@ class ReplyDesk:
     def _report(self, batch: ProcessingEvent[UUID], tracking_id: str) -> Report | None:
         if not tracking_id:
             return None
-        claim = self._app.load(batch, ids.tracking_claim_id(tracking_id), TrackingIdClaim)
-        return None if claim is None else self._app.load(batch, claim.report_id, Report)
+        report_id = self._books.report_with(batch, tracking_id)
+        return None if report_id is None else self._app.load(batch, report_id, Report)
 
     def _check_sender(
         self, original: Report | None, tracking_id: str, message: IntakeMessage

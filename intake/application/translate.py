@@ -21,7 +21,6 @@ from shared.contracts import (
     ReportEvent,
     ReportHeld,
     ReportLinkedAsDuplicate,
-    ReportReceived,
 )
 from shared.messaging.relay import Outgoing
 from shared.processing import derived_id
@@ -34,10 +33,10 @@ class Translator:
         self._repository = repository
 
     def __call__(self, domain_event: Any) -> list[Outgoing]:
-        """A recorded report: ReportReceived then its outcome; a decision; a reporter message."""
+        """A recorded report: its outcome with its content; a decision; a reporter message."""
         events: list[ReportEvent]
         if isinstance(domain_event, Report.Recorded):
-            events = [_content(domain_event, ReportReceived, index=0), _outcome(domain_event)]
+            events = [_outcome(domain_event)]
         elif isinstance(domain_event, Report.Verified | Report.ArchivedByAdmin):
             events = [self._decision(domain_event)]
         elif isinstance(domain_event, Correspondence.Received):
@@ -86,34 +85,31 @@ def _fields(sub: Submission, reporter_ref: str) -> dict[str, Any]:
     }
 
 
-def _content(
-    recorded: Report.Recorded, cls: type[ReportReceived | ReportAccepted], index: int
-) -> ReportEvent:
-    sub = Submission(**recorded.submission)
-    return cls(
-        **_envelope(recorded, recorded.tracking_id, index), **_fields(sub, recorded.reporter_ref)
-    )
-
-
-def _report_content(
-    report: Report, domain_event: Any, cls: type[ReportReceived | ReportAccepted]
-) -> ReportEvent:
+def _report_content(report: Report, domain_event: Any, cls: type[ReportAccepted]) -> ReportEvent:
     envelope = _envelope(domain_event, report.tracking_id, 0)
     return cls(**envelope, **_fields(report.submission, report.reporter_ref))
 
 
 def _outcome(recorded: Report.Recorded) -> ReportEvent:
-    envelope = _envelope(recorded, recorded.tracking_id, 1)
+    """The one event a recorded report publishes: its outcome, carrying its content.
+
+    Its index stays 1 (ReportReceived had 0 before F3), so an outcome re-sent across the upgrade
+    keeps its event id.
+    """
+    content = {
+        **_envelope(recorded, recorded.tracking_id, 1),
+        **_fields(Submission(**recorded.submission), recorded.reporter_ref),
+    }
     if recorded.status == ACCEPTED:
-        return _content(recorded, ReportAccepted, index=1)
+        return ReportAccepted(**content)
     if recorded.status == DUPLICATE and recorded.duplicate_of:
         return ReportLinkedAsDuplicate(
-            **envelope,
+            **content,
             duplicate_of_report_id=UUID(recorded.duplicate_of["report_id"]),
             duplicate_of_tracking_id=recorded.duplicate_of["tracking_id"],
         )
     cls = ReportHeld if recorded.status == HELD else ReportArchived
-    return cls(**envelope, reason=recorded.reason or "")
+    return cls(**content, reason=recorded.reason or "")
 
 
 def _reporter_message(received: Correspondence.Received) -> list[ReportEvent]:

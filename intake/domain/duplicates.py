@@ -74,6 +74,11 @@ class Indexed:
     latitude: float | None = None
     longitude: float | None = None
     kelurahan: str | None = None
+    grams: frozenset[str] = frozenset()  # the words' trigrams, kept so matching never rebuilds
+
+    def __post_init__(self) -> None:
+        if self.words and not self.grams:  # made once, when the entry is made from its words
+            object.__setattr__(self, "grams", frozenset(_grams(self.words)))
 
 
 @dataclass(frozen=True)
@@ -106,7 +111,11 @@ def _grams(found: tuple[str, ...]) -> set[str]:
 
 def similarity(a: tuple[str, ...], b: tuple[str, ...]) -> float:
     """Jaccard similarity of the character trigrams of two texts' content words (0 to 1)."""
-    ga, gb = _grams(a), _grams(b)
+    return jaccard(_grams(a), _grams(b))
+
+
+def jaccard(ga: frozenset[str] | set[str], gb: frozenset[str] | set[str]) -> float:
+    """Jaccard similarity of two trigram sets (0 to 1)."""
     if not ga or not gb:
         return 0.0
     return len(ga & gb) / len(ga | gb)
@@ -143,7 +152,7 @@ def find_matches(new: Indexed, candidates: list[Indexed], rules: DuplicateRules)
             continue  # messages may arrive out of order: the window counts both ways
         if _different_problems(new.words, old.words):
             continue
-        score = similarity(new.words, old.words)
+        score = jaccard(new.grams, old.grams)
         near = _near(new, old, rules.radius_m)
         if near is True and score >= rules.link_similarity:
             link = _better(link, score, old)
@@ -173,7 +182,7 @@ def _better(
 
 
 class OpenReports(Aggregate):
-    """The open reports of one map cell or kelurahan within the window (an index)."""
+    """The open reports of one map cell or kelurahan (before F3; now a table, read to migrate)."""
 
     @event("Started")
     def __init__(self, id: UUID, key: str) -> None:

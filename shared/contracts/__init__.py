@@ -75,6 +75,7 @@ from shared.contracts.reports import (
     ReporterStatusRequested,
     ReportHeld,
     ReportLinkedAsDuplicate,
+    ReportOutcome,
     ReportReceived,
 )
 
@@ -130,6 +131,7 @@ __all__ = [
     "ReportHeld",
     "ReportKind",
     "ReportLinkedAsDuplicate",
+    "ReportOutcome",
     "ReportReceived",
     "ReportRedisposed",
     "ReportRouted",

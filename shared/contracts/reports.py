@@ -52,7 +52,8 @@ class ReportContent(ReportEvent):
 
 
 class ReportReceived(ReportContent):
-    """Intake recorded a report and gave it a tracking id."""
+    """Intake recorded a report and gave it a tracking id (no longer published: its outcome
+    carries the content; still read from older topics)."""
 
     event_type: ClassVar[str] = "ReportReceived"
 
@@ -63,21 +64,43 @@ class ReportAccepted(ReportContent):
     event_type: ClassVar[str] = "ReportAccepted"
 
 
-class ReportHeld(ReportEvent):
+class ReportOutcome(ReportContent):
+    """An outcome of screening that carries the report's content (version 4).
+
+    Since version 4 intake publishes one event per recorded report, the outcome, with the
+    content; `ReportReceived` is no longer published. Older outcome events carried no content:
+    its fields are optional here, and `has_content` tells which kind was read.
+    """
+
+    schema_version: ClassVar[int] = 4
+
+    channel: Channel | None = None  # type: ignore[assignment]
+    kind: ReportKind | None = None  # type: ignore[assignment]
+    text: ReportText | None = None  # type: ignore[assignment]
+    reporter_ref: Identifier | None = None  # type: ignore[assignment]
+    received_at: AwareDatetime | None = None  # type: ignore[assignment]
+
+    @property
+    def has_content(self) -> bool:
+        """Whether the event carries the report (version 4 and later)."""
+        return None not in (self.channel, self.kind, self.text, self.reporter_ref, self.received_at)
+
+
+class ReportHeld(ReportOutcome):
     """Screening held the report for a person to look at (flood, unclear)."""
 
     event_type: ClassVar[str] = "ReportHeld"
     reason: FreeText
 
 
-class ReportArchived(ReportEvent):
-    """Screening archived the report (spam, abusive, not about government)."""
+class ReportArchived(ReportOutcome):
+    """Screening (with the content) or the admin (without) archived the report."""
 
     event_type: ClassVar[str] = "ReportArchived"
     reason: FreeText
 
 
-class ReportLinkedAsDuplicate(ReportEvent):
+class ReportLinkedAsDuplicate(ReportOutcome):
     """The report repeats an open one; it follows that one's fate."""
 
     event_type: ClassVar[str] = "ReportLinkedAsDuplicate"

@@ -128,7 +128,8 @@ class POPOOutboxRecorder(POPOProcessRecorder):
 
 
 class SQLiteOutboxRecorder(SQLiteProcessRecorder):
-    """SQLite's process recorder with an outbox table beside the events (one transaction)."""
+    """SQLite's process recorder with an outbox table beside the events; a batch's own
+    statements (plain tables, `Batch.also_run`) run in the same transaction."""
 
     def __init__(self, datastore: Any, *, events_table_name: str = "stored_events") -> None:
         self.outbox_table_name = outbox_table_name(events_table_name)
@@ -160,6 +161,8 @@ class SQLiteOutboxRecorder(SQLiteProcessRecorder):
                 self.insert_outbox_statement,
                 [(r.topic, r.key, pack_headers(r.headers), r.value) for r in rows],
             )
+        for statement in kwargs.get("statements", ()):  # a batch's table rows (`Batch.also_run`)
+            c.execute(statement.sql, dict(statement.params))
         return returning
 
     def select_outbox(self, after: int, limit: int) -> list[OutboxRow]:

@@ -139,10 +139,10 @@ def public_status(system: System, tracking_id: str) -> dict[str, Any] | None:
 def reporter_ref(system: System, tracking_id: str) -> str:
     found = asyncio.run(every_record(system.kafka))[topics.REPORTS]
     for record in found:
-        if tracking_id.encode() in record and b'"ReportReceived"' in record:
+        if tracking_id.encode() in record and b'"ReportAccepted"' in record:
             start = record.index(b"{")
             return str(json.loads(record[start : record.rindex(b"}") + 1])["reporter_ref"])
-    raise AssertionError(f"no ReportReceived for {tracking_id}")
+    raise AssertionError(f"no ReportAccepted for {tracking_id}")
 
 
 def test_identity_appears_nowhere_outside_intake_and_nowhere_after_erasure(

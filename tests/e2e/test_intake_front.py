@@ -120,7 +120,7 @@ def test_an_skpd_sees_the_contact_only_of_a_report_disposed_to_it(system: System
     mine = phone()
     text = "Air PDAM mati sejak kemarin pagi di Jl. Sultan Adam"
     tracking_id = post(system, body(text, mine)).json()["tracking_id"]
-    ref = reports_about(system, tracking_id, {"ReportReceived"})["ReportReceived"]["reporter_ref"]
+    ref = reports_about(system, tracking_id, {"ReportAccepted"})["ReportAccepted"]["reporter_ref"]
     url = f"{system.url('intake')}/v1/vault/{ref}"
 
     def pdam_sees() -> httpx.Response | None:

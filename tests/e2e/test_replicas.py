@@ -156,7 +156,7 @@ async def _drive(system: System, seen: Seen, kafka: str) -> Run:
     good = [r for r in load if r.fingerprint is not None]
     malformed = [r for r in load if r.fingerprint is None]
     await publish(kafka, topics.INTAKE, load)
-    received = lambda: seen.events(topics.REPORTS, "ReportReceived")  # noqa: E731
+    received = lambda: seen.events(topics.REPORTS, "ReportAccepted")  # noqa: E731
     await _until(lambda: len({e["report_id"] for e in received()}) >= len(good), "received")
     by_address = {e["location"]["address"]: e["tracking_id"] for e in received()}
     asked = [
@@ -188,7 +188,7 @@ async def _after_the_intake_leader_dies(
     wanted = {r.fingerprint[1] for r in late if r.fingerprint is not None}
 
     def through() -> bool:
-        got = {e["location"]["address"] for e in seen.events(topics.REPORTS, "ReportReceived")}
+        got = {e["location"]["address"] for e in seen.events(topics.REPORTS, "ReportAccepted")}
         return wanted <= got
 
     await _until(through, "reports after the intake leader died", timeout=120)
@@ -223,7 +223,7 @@ def _distinct(events: list[dict[str, Any]], key: str) -> Counter[str]:
 
 
 def test_every_accepted_report_has_exactly_one_case(run: Run) -> None:
-    received = run.seen.events(topics.REPORTS, "ReportReceived")
+    received = run.seen.events(topics.REPORTS, "ReportAccepted")
     opened = run.seen.events(topics.CASES, "CaseOpened")
     expected = len(run.good) + len(run.late)
     assert len(_distinct(received, "report_id")) == expected

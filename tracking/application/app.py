@@ -15,7 +15,7 @@ from shared import topics
 from shared.logging import get_logger
 from shared.messaging.deadletter import SourceRecord
 from shared.processing import Batch as Delivered
-from shared.processing import BatchProcessApplication, Rejection
+from shared.processing import BatchProcessApplication, Rejection, derived_id
 from tracking.application.messages import (
     arrival_rank,
     cause_of,
@@ -74,15 +74,17 @@ class TrackingApplication(BatchProcessApplication):
 
     @policy.register
     def _on_accepted(self, message: c.ReportAccepted, batch: Batch) -> None:
-        self._open(message, batch)
+        self._open_from(message, batch)
         self._change(message, batch, lambda case, cause: case.accept(cause))
 
     @policy.register
     def _on_held(self, message: c.ReportHeld, batch: Batch) -> None:
+        self._open_from(message, batch)
         self._change(message, batch, lambda case, cause: case.hold(cause, message.reason))
 
     @policy.register
     def _on_archived(self, message: c.ReportArchived, batch: Batch) -> None:
+        self._open_from(message, batch)
         self._change(message, batch, lambda case, cause: case.archive(cause, message.reason))
 
     @policy.register
@@ -101,6 +103,7 @@ class TrackingApplication(BatchProcessApplication):
 
     @policy.register
     def _on_linked(self, message: c.ReportLinkedAsDuplicate, batch: Batch) -> None:
+        self._open_from(message, batch)
         of = message.duplicate_of_tracking_id
         self._change(message, batch, lambda case, cause: case.link_as_duplicate(cause, of))
 
@@ -194,10 +197,18 @@ class TrackingApplication(BatchProcessApplication):
 
     # -- how a message meets its case -----------------------------------------------------
 
-    def _open(self, message: c.ReportContent, batch: Batch) -> None:
+    def _open_from(self, message: c.ReportContent, batch: Batch) -> None:
+        """Since F3 intake publishes no ReportReceived: the first outcome with content opens the
+        case, under a cause of its own so that the outcome itself is still applied after."""
+        if getattr(message, "has_content", True):
+            opening = Cause(str(derived_id(message.event_id, "opens")), message.occurred_at)
+            self._open(message, batch, opening)
+
+    def _open(self, message: c.ReportContent, batch: Batch, cause: Cause | None = None) -> None:
         if self.load(batch, message.report_id, Case) is not None:
             return
-        case = Case.open(message.report_id, cause_of(message), report_of(message), self.deadlines)
+        cause = cause or cause_of(message)
+        case = Case.open(message.report_id, cause, report_of(message), self.deadlines)
         batch.collect_events(case)
         self._release(message.report_id, batch)
 

@@ -45,7 +45,6 @@ def test_service_declares_every_report_event_it_publishes() -> None:
     assert published == {
         (topics.REPORTS, name)
         for name in (
-            "ReportReceived",
             "ReportAccepted",
             "ReportHeld",
             "ReportArchived",

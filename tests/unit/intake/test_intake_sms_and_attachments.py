@@ -7,7 +7,7 @@ from intake_helpers import Feed, message, published
 from intake.application.app import IntakeApplication
 from intake.domain.report import Report
 from intake.domain.sms import read_sms_form
-from shared.contracts import Location, ReportAccepted, ReportReceived
+from shared.contracts import Location, ReportAccepted
 
 
 def stored(app: IntakeApplication, message_id: str, channel: str = "sms") -> Report:
@@ -51,11 +51,11 @@ def test_lapor_keyword_stays_in_texts_of_other_channels(app: IntakeApplication, 
     assert stored(app, "m-1", "email").submission.text.startswith("Lapor,")
 
 
-def test_attachments_and_category_reach_the_received_and_accepted_copies(
+def test_attachments_and_category_reach_the_one_content_event(
     app: IntakeApplication, feed: Feed
 ) -> None:
     links = ("https://foto.example/1.jpg", "http://dok.example/surat.pdf")
     feed(message("m-1", attachments=links, category="jalan-rusak"))
-    copies = [e for e in published(app) if isinstance(e, ReportReceived | ReportAccepted)]
-    assert len(copies) == 2
-    assert all(c.attachments == links and c.category == "jalan-rusak" for c in copies)
+    [accepted] = published(app)
+    assert isinstance(accepted, ReportAccepted)
+    assert accepted.attachments == links and accepted.category == "jalan-rusak"

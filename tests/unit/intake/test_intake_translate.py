@@ -1,4 +1,4 @@
-"""What intake publishes: ReportReceived then the outcome, keyed by report id, never identity."""
+"""What intake publishes: one outcome per report, with its content, keyed by report id."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from intake.application import ids
 from intake.application.app import IntakeApplication
 from intake.application.translate import Translator
 from shared import topics
+from shared.contracts import ReportHeld
 from shared.messaging import codec
 from shared.messaging.relay import Outgoing
 
@@ -22,12 +23,10 @@ def published(app: IntakeApplication) -> list[Outgoing]:
     return outgoing
 
 
-def test_accepted_report_publishes_received_then_accepted(
-    app: IntakeApplication, feed: Feed
-) -> None:
+def test_accepted_report_publishes_only_accepted(app: IntakeApplication, feed: Feed) -> None:
     feed(message("m-1"))
     out = published(app)
-    assert [o.event.event_type for o in out] == ["ReportReceived", "ReportAccepted"]
+    assert [o.event.event_type for o in out] == ["ReportAccepted"]
 
 
 def test_report_events_go_to_the_reports_topic_keyed_by_report_id(
@@ -38,7 +37,7 @@ def test_report_events_go_to_the_reports_topic_keyed_by_report_id(
     assert {(o.topic, o.key) for o in published(app)} == {(topics.REPORTS, str(report_id))}
 
 
-def test_received_event_carries_the_report_under_a_reporter_ref(
+def test_the_outcome_carries_the_report_under_a_reporter_ref(
     app: IntakeApplication, feed: Feed
 ) -> None:
     feed(message("m-1", title="Jalan rusak", anonim=True))
@@ -49,27 +48,31 @@ def test_received_event_carries_the_report_under_a_reporter_ref(
     assert received["tracking_id"] == app.intake_status("sms", "m-1").tracking_id
 
 
-def test_held_report_publishes_received_then_held_with_reason(
+def test_held_report_publishes_held_with_reason_and_content(
     app: IntakeApplication, feed: Feed
 ) -> None:
     feed(message("m-1", text="Petugas goblok tidak mau melayani warga"))
-    received, held = (o.event.wire() for o in published(app))
-    assert (received["event_type"], held["event_type"]) == ("ReportReceived", "ReportHeld")
+    [held] = (o.event.wire() for o in published(app))
+    assert held["event_type"] == "ReportHeld"
     assert "kata kasar" in str(held["reason"])
+    assert held["text"] == "Petugas goblok tidak mau melayani warga"
+    assert str(held["reporter_ref"]).startswith("rpt_")
 
 
-def test_archived_report_publishes_received_then_archived(
+def test_archived_report_publishes_archived_with_content(
     app: IntakeApplication, feed: Feed
 ) -> None:
     feed(message("m-1", text="123 456"))
-    assert [o.event.event_type for o in published(app)] == ["ReportReceived", "ReportArchived"]
+    [archived] = (o.event for o in published(app))
+    assert archived.event_type == "ReportArchived"
+    assert archived.wire()["text"] == "123 456"
 
 
 def test_identity_never_appears_in_any_published_event(app: IntakeApplication, feed: Feed) -> None:
     feed(message("m-1"), message("m-2", text="??"), message("m-3", text="dasar goblok kalian"))
     app.vault.look_up(app.repository.get(ids.report_id("sms", "m-1")).reporter_ref, "adapter")
     wire = [codec.encode(o.event).decode() for o in published(app)]
-    assert len(wire) == 6
+    assert len(wire) == 3
     for secret in (NAME, PHONE, PHONE[1:], EMAIL, HANDLE.lstrip("@"), NIK):
         assert not any(secret in text for text in wire), secret
     assert not any(key in json.loads(text) for text in wire for key in ("reporter", "phone", "nik"))
@@ -82,7 +85,7 @@ def test_translating_the_same_stored_event_again_gives_the_same_event_ids(
     first = [o.event.event_id for o in published(app)]
     again = [o.event.event_id for o in published(app)]
     assert first == again
-    assert len(set(first)) == 2
+    assert len(set(first)) == 1
 
 
 def test_vault_and_flood_bookkeeping_publish_nothing(app: IntakeApplication, feed: Feed) -> None:
@@ -98,6 +101,24 @@ def test_report_events_say_which_kinds_of_contact_were_left_never_the_contact(
     feed(message("m-1", reporter={"name": NAME, "phone": PHONE}))
     feed(message("m-2", reporter={"email": EMAIL}, text="Sampah menumpuk di Jl. Veteran"))
     feed(message("m-3", reporter={}, text="Lampu jalan mati di Jl. Kayu Tangi"))
-    kinds = [o.event.wire() for o in published(app) if o.event.event_type == "ReportReceived"]
+    kinds = [o.event.wire() for o in published(app) if o.event.event_type == "ReportAccepted"]
     assert [k["contact_kinds"] for k in kinds] == [["phone"], ["email"], []]
     assert all(PHONE not in json.dumps(k) and EMAIL not in json.dumps(k) for k in kinds)
+
+
+def test_an_outcome_published_before_the_content_moved_into_it_still_reads() -> None:
+    old = {
+        "event_id": "7d0c5b1e-6f0a-4a57-9a52-1f1c1b1d1e1f",
+        "occurred_at": "2026-03-02T09:00:00+00:00",
+        "report_id": "0b6f3c1e-1d2a-4b3c-8d4e-5f6a7b8c9d0e",
+        "tracking_id": "LPR-ABCD1234",
+        "reason": "kata kasar",
+    }
+    held = ReportHeld.model_validate(old)
+    assert (held.reason, held.has_content) == ("kata kasar", False)
+
+
+def test_a_new_outcome_says_it_carries_the_content(app: IntakeApplication, feed: Feed) -> None:
+    feed(message("m-1", text="Petugas goblok tidak mau melayani warga"))
+    [held] = (o.event for o in published(app))
+    assert isinstance(held, ReportHeld) and held.has_content

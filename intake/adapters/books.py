@@ -1,0 +1,345 @@
+"""Intake's bookkeeping as plain tables beside the event store, written with the batch's events.
+
+Flood counters, tracking-id claims, the held queue and the duplicate index are indexes, not
+history: each is a table in the event store's own database, its rows written by the statements a
+batch runs in the transaction of its events and its position (`Batch.also_run`). A unique
+constraint settles a race (two reports drawing one tracking id) the way a version check did.
+Reads go to the same database directly. An in-memory event store (unit tests) keeps the tables in
+an in-memory SQLite database and applies a batch's statements once its events are recorded.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import UTC, datetime
+from typing import Any, Protocol
+from uuid import UUID
+
+from eventsourcing.persistence import ProcessRecorder
+
+from intake.domain.duplicates import Indexed
+from intake.domain.held import Waiting
+from shared.processing import Statement
+
+OPEN_REPORTS_LIMIT = 200  # candidates read per report: the most recent in the window
+ENTRY_CACHE = 5000  # index entries whose words and trigrams are kept in memory (bounded)
+
+TABLES = (
+    "CREATE TABLE IF NOT EXISTS intake_reporter_activity (contact_key TEXT NOT NULL, "
+    "report_id TEXT NOT NULL, at DOUBLE PRECISION NOT NULL, PRIMARY KEY (contact_key, report_id))",
+    "CREATE INDEX IF NOT EXISTS intake_reporter_activity_at "
+    "ON intake_reporter_activity (contact_key, at)",
+    "CREATE TABLE IF NOT EXISTS intake_tracking_ids (tracking_id TEXT PRIMARY KEY, "
+    "report_id TEXT NOT NULL)",
+    "CREATE TABLE IF NOT EXISTS intake_held (report_id TEXT PRIMARY KEY, tracking_id TEXT NOT "
+    "NULL, since TEXT NOT NULL, since_at DOUBLE PRECISION NOT NULL, reason TEXT NOT NULL, "
+    "possible_duplicate_of TEXT)",
+    "CREATE TABLE IF NOT EXISTS intake_open_reports (report_id TEXT PRIMARY KEY, tracking_id "
+    "TEXT NOT NULL, at DOUBLE PRECISION NOT NULL, latitude DOUBLE PRECISION, longitude DOUBLE "
+    "PRECISION, kelurahan TEXT, words TEXT NOT NULL, grams TEXT NOT NULL)",
+    "CREATE TABLE IF NOT EXISTS intake_open_report_keys (key TEXT NOT NULL, report_id TEXT NOT "
+    "NULL, at DOUBLE PRECISION NOT NULL, PRIMARY KEY (key, report_id))",
+    "CREATE INDEX IF NOT EXISTS intake_open_report_keys_at ON intake_open_report_keys (key, at)",
+    "CREATE INDEX IF NOT EXISTS intake_open_report_keys_report "
+    "ON intake_open_report_keys (report_id)",
+    "CREATE TABLE IF NOT EXISTS intake_migrations (name TEXT PRIMARY KEY)",
+)
+SEP = "|"  # joins words and trigrams (content words are letters and digits only)
+
+
+class Database(Protocol):
+    """Where the tables live: reads, and statements run outside a batch."""
+
+    def read(self, sql: str, params: Mapping[str, Any]) -> list[dict[str, Any]]: ...
+
+    def run(self, statements: Sequence[Statement]) -> None: ...
+
+
+class SqliteDatabase:
+    """The SQLite file (or memory database) of the event store."""
+
+    def __init__(self, datastore: Any) -> None:
+        self._datastore = datastore
+
+    def read(self, sql: str, params: Mapping[str, Any]) -> list[dict[str, Any]]:
+        with self._datastore.transaction(commit=False) as c:
+            c.execute(sql, dict(params))
+            return [dict(row) for row in c.fetchall()]
+
+    def run(self, statements: Sequence[Statement]) -> None:
+        with self._datastore.transaction(commit=True) as c:
+            for statement in statements:
+                c.execute(statement.sql, dict(statement.params))
+
+
+class PostgresDatabase:
+    """The PostgreSQL database of the event store."""
+
+    def __init__(self, datastore: Any) -> None:
+        self._datastore = datastore
+
+    def read(self, sql: str, params: Mapping[str, Any]) -> list[dict[str, Any]]:
+        from shared.pgstore import pyformat
+
+        with self._datastore.get_connection() as conn, conn.cursor() as curs:
+            curs.execute(pyformat(sql), dict(params))
+            return [dict(row) for row in curs.fetchall()]
+
+    def run(self, statements: Sequence[Statement]) -> None:
+        from shared.pgstore import pyformat
+
+        with self._datastore.get_connection() as conn, conn.transaction(), conn.cursor() as curs:
+            for statement in statements:
+                curs.execute(pyformat(statement.sql), dict(statement.params))
+
+
+class MemoryDatabase:
+    """An in-memory SQLite database, for an in-memory event store."""
+
+    def __init__(self) -> None:
+        self._conn = sqlite3.connect(":memory:", check_same_thread=False)
+        self._conn.row_factory = sqlite3.Row
+        self._lock = threading.Lock()
+
+    def read(self, sql: str, params: Mapping[str, Any]) -> list[dict[str, Any]]:
+        with self._lock:
+            return [dict(row) for row in self._conn.execute(sql, dict(params)).fetchall()]
+
+    def run(self, statements: Sequence[Statement]) -> None:
+        with self._lock, self._conn:
+            for statement in statements:
+                self._conn.execute(statement.sql, dict(statement.params))
+
+
+def database_of(recorder: ProcessRecorder) -> tuple[Database, bool]:
+    """The event store's own database, and whether batches write to it in their transaction."""
+    from eventsourcing.postgres import PostgresRecorder
+    from eventsourcing.sqlite import SQLiteRecorder
+
+    from shared.messaging.outbox import SQLiteOutboxRecorder
+    from shared.pgstore import OneTripProcessRecorder
+
+    if isinstance(recorder, OneTripProcessRecorder | SQLiteOutboxRecorder):
+        datastore = recorder.datastore
+        if isinstance(recorder, PostgresRecorder):
+            return PostgresDatabase(datastore), True
+        return SqliteDatabase(datastore), True
+    if isinstance(recorder, PostgresRecorder | SQLiteRecorder):
+        raise TypeError(f"{type(recorder).__name__} cannot write intake's tables with its events")
+    return MemoryDatabase(), False
+
+
+class SqlBooks:
+    """Intake's bookkeeping tables: reads, and the statements that change them."""
+
+    def __init__(self, recorder: ProcessRecorder) -> None:
+        self.db, self.in_transaction = database_of(recorder)
+        self.db.run([Statement(sql, {}) for sql in TABLES])
+        self._entries: dict[str, Indexed] = {}  # index entries read or written, oldest first
+
+    def run(self, statements: Sequence[Statement]) -> None:
+        """Run statements in a transaction of their own (migrations)."""
+        self.db.run(statements)
+
+    def after_record(self, statements: Sequence[Statement]) -> None:
+        """An in-memory store cannot run them in its transaction: run them now."""
+        if statements and not self.in_transaction:
+            self.db.run(statements)
+
+    # -- flood counters --------------------------------------------------------------------
+
+    def reports_within(
+        self, keys: Sequence[str], since: datetime, until: datetime
+    ) -> dict[str, int]:
+        """Each key's count of reports in (since, until] (keys without any left out)."""
+        if not keys:
+            return {}
+        names, params = _in_list("k", keys)
+        rows = self.db.read(
+            "SELECT contact_key, count(*) AS n FROM intake_reporter_activity "
+            f"WHERE contact_key IN ({names}) AND at > :since AND at <= :until "
+            "GROUP BY contact_key",
+            {**params, "since": since.timestamp(), "until": until.timestamp()},
+        )
+        return {row["contact_key"]: int(row["n"]) for row in rows}
+
+    def note_report(
+        self, key: str, report_id: UUID, at: datetime, horizon: datetime | None
+    ) -> list[Statement]:
+        """One more report from a contact key; its reports up to the horizon are forgotten."""
+        noted = Statement(
+            "INSERT INTO intake_reporter_activity (contact_key, report_id, at) "
+            "VALUES (:key, :report_id, :at) ON CONFLICT DO NOTHING",
+            {"key": key, "report_id": str(report_id), "at": at.timestamp()},
+        )
+        if horizon is None:
+            return [noted]
+        forget = Statement(
+            "DELETE FROM intake_reporter_activity WHERE contact_key = :key AND at <= :horizon",
+            {"key": key, "horizon": horizon.timestamp()},
+        )
+        return [noted, forget]
+
+    # -- tracking ids ----------------------------------------------------------------------
+
+    def report_with(self, tracking_id: str) -> UUID | None:
+        """The report holding a tracking id."""
+        rows = self.db.read(
+            "SELECT report_id FROM intake_tracking_ids WHERE tracking_id = :tracking_id",
+            {"tracking_id": tracking_id},
+        )
+        return UUID(rows[0]["report_id"]) if rows else None
+
+    def claim(self, tracking_id: str, report_id: UUID, *, if_new: bool = False) -> Statement:
+        """Take a tracking id: a second claim fails the transaction (or, `if_new`, does nothing)."""
+        return Statement(
+            "INSERT INTO intake_tracking_ids (tracking_id, report_id) VALUES (:t, :r)"
+            + (" ON CONFLICT DO NOTHING" if if_new else ""),
+            {"t": tracking_id, "r": str(report_id)},
+        )
+
+    # -- the held queue --------------------------------------------------------------------
+
+    def held(self) -> list[Waiting]:
+        """Held reports waiting for the admin, oldest first."""
+        rows = self.db.read(
+            "SELECT report_id, tracking_id, since, reason, possible_duplicate_of FROM intake_held "
+            "ORDER BY since_at, tracking_id",
+            {},
+        )
+        return [Waiting(**{**row, "since": datetime.fromisoformat(row["since"])}) for row in rows]
+
+    def hold(self, waiting: Waiting) -> Statement:
+        """A report waits for the admin."""
+        return Statement(
+            "INSERT INTO intake_held (report_id, tracking_id, since, since_at, reason, "
+            "possible_duplicate_of) VALUES (:report_id, :tracking_id, :since, :since_at, "
+            ":reason, :possible_duplicate_of) ON CONFLICT DO NOTHING",
+            {
+                "report_id": waiting.report_id,
+                "tracking_id": waiting.tracking_id,
+                "since": waiting.since.isoformat(),
+                "since_at": waiting.since.timestamp(),
+                "reason": waiting.reason,
+                "possible_duplicate_of": waiting.possible_duplicate_of,
+            },
+        )
+
+    def release(self, report_id: UUID | str) -> Statement:
+        """The admin decided: the report leaves the queue."""
+        return Statement("DELETE FROM intake_held WHERE report_id = :r", {"r": str(report_id)})
+
+    # -- the duplicate index ---------------------------------------------------------------
+
+    def candidates(self, keys: Sequence[str], since: datetime, until: datetime) -> list[Indexed]:
+        """Open reports under these keys in [since, until], the most recent first, bounded.
+
+        The ids come from the table every time; an entry's content (words, trigram set) from a
+        bounded cache when it was read before: entries never change, they are only removed.
+        """
+        if not keys:
+            return []
+        names, params = _in_list("k", keys)
+        rows = self.db.read(
+            f"SELECT report_id FROM intake_open_report_keys WHERE key IN ({names}) "
+            "AND at >= :since AND at <= :until ORDER BY at DESC LIMIT :limit",
+            {
+                **params,
+                "since": since.timestamp(),
+                "until": until.timestamp(),
+                "limit": OPEN_REPORTS_LIMIT,
+            },
+        )
+        ids = list(dict.fromkeys(row["report_id"] for row in rows))
+        self._read_entries([i for i in ids if i not in self._entries])
+        return [self._entries[i] for i in ids if i in self._entries]
+
+    def _read_entries(self, ids: list[str]) -> None:
+        if not ids:
+            return
+        names, params = _in_list("r", ids)
+        rows = self.db.read(
+            "SELECT report_id, tracking_id, at, latitude, longitude, kelurahan, words, grams "
+            f"FROM intake_open_reports WHERE report_id IN ({names})",
+            params,
+        )
+        for row in rows:
+            self._remember(_indexed(row))
+
+    def _remember(self, entry: Indexed) -> None:
+        self._entries[entry.report_id] = entry
+        while len(self._entries) > ENTRY_CACHE:
+            self._entries.pop(next(iter(self._entries)))
+
+    def index(self, entry: Indexed, keys: Iterable[str]) -> list[Statement]:
+        """An open report, under each of its keys."""
+        self._remember(entry)
+        row = {
+            "report_id": entry.report_id,
+            "tracking_id": entry.tracking_id,
+            "at": entry.at.timestamp(),
+            "latitude": entry.latitude,
+            "longitude": entry.longitude,
+            "kelurahan": entry.kelurahan,
+            "words": SEP.join(entry.words),
+            "grams": SEP.join(sorted(entry.grams)),
+        }
+        found = [
+            Statement(
+                "INSERT INTO intake_open_reports (report_id, tracking_id, at, latitude, "
+                "longitude, kelurahan, words, grams) VALUES (:report_id, :tracking_id, :at, "
+                ":latitude, :longitude, :kelurahan, :words, :grams) ON CONFLICT DO NOTHING",
+                row,
+            )
+        ]
+        found += [
+            Statement(
+                "INSERT INTO intake_open_report_keys (key, report_id, at) "
+                "VALUES (:key, :report_id, :at) ON CONFLICT DO NOTHING",
+                {"key": key, "report_id": entry.report_id, "at": row["at"]},
+            )
+            for key in keys
+        ]
+        return found
+
+    def unindex(self, report_id: UUID | str) -> list[Statement]:
+        """The report is no longer open."""
+        params = {"r": str(report_id)}
+        self._entries.pop(str(report_id), None)
+        return [
+            Statement("DELETE FROM intake_open_report_keys WHERE report_id = :r", params),
+            Statement("DELETE FROM intake_open_reports WHERE report_id = :r", params),
+        ]
+
+    # -- migrations ------------------------------------------------------------------------
+
+    def migrated(self, name: str) -> bool:
+        """Whether a migration has run on this database."""
+        rows = self.db.read("SELECT name FROM intake_migrations WHERE name = :n", {"n": name})
+        return bool(rows)
+
+    def mark_migrated(self, name: str) -> Statement:
+        """Note that a migration has run."""
+        return Statement(
+            "INSERT INTO intake_migrations (name) VALUES (:n) ON CONFLICT DO NOTHING", {"n": name}
+        )
+
+
+def _in_list(prefix: str, values: Sequence[str]) -> tuple[str, dict[str, Any]]:
+    params = {f"{prefix}{i}": value for i, value in enumerate(values)}
+    return ", ".join(f":{name}" for name in params), params
+
+
+def _indexed(row: Mapping[str, Any]) -> Indexed:
+    return Indexed(
+        report_id=row["report_id"],
+        tracking_id=row["tracking_id"],
+        at=datetime.fromtimestamp(row["at"], UTC),
+        words=tuple(row["words"].split(SEP)) if row["words"] else (),
+        latitude=row["latitude"],
+        longitude=row["longitude"],
+        kelurahan=row["kelurahan"],
+        grams=frozenset(row["grams"].split(SEP)) if row["grams"] else frozenset(),
+    )

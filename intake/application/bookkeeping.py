@@ -1,0 +1,112 @@
+"""The bookkeeping tables as one batch sees them: the stored rows and the batch's own writes.
+
+A batch's writes run in its transaction, so a later message of the same batch cannot read them
+from the database yet; this view remembers them until the batch is recorded.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from uuid import UUID
+from weakref import WeakKeyDictionary
+
+from eventsourcing.application import ProcessingEvent
+
+from intake.application.ports import Books
+from intake.domain.duplicates import Indexed
+from intake.domain.held import Waiting
+from shared.processing import Batch, Statement
+
+
+@dataclass
+class _Written:
+    """What one batch wrote so far."""
+
+    activity: dict[str, list[datetime]] = field(default_factory=dict)
+    claims: dict[str, UUID] = field(default_factory=dict)
+    indexed: list[tuple[Indexed, frozenset[str]]] = field(default_factory=list)
+    unindexed: set[str] = field(default_factory=set)
+
+
+def _run(batch: ProcessingEvent[UUID], statements: list[Statement]) -> None:
+    if not isinstance(batch, Batch):
+        raise TypeError("intake records its tables only within a Batch")
+    for statement in statements:
+        batch.also_run(*statement)
+
+
+class BatchBooks:
+    """Reads and writes of the bookkeeping tables within a batch."""
+
+    def __init__(self, books: Books) -> None:
+        self.books = books
+        self._written: WeakKeyDictionary[ProcessingEvent[UUID], _Written] = WeakKeyDictionary()
+
+    def _of(self, batch: ProcessingEvent[UUID]) -> _Written:
+        return self._written.setdefault(batch, _Written())
+
+    def busiest(
+        self, batch: ProcessingEvent[UUID], keys: list[str], since: datetime, until: datetime
+    ) -> int:
+        """The busiest contact key's count of reports in (since, until]."""
+        counts = self.books.reports_within(keys, since, until)
+        written = self._of(batch).activity
+        for key in keys:
+            noted = sum(1 for at in written.get(key, ()) if since < at <= until)
+            counts[key] = counts.get(key, 0) + noted
+        return max(counts.values(), default=0)
+
+    def note_report(
+        self,
+        batch: ProcessingEvent[UUID],
+        key: str,
+        report_id: UUID,
+        at: datetime,
+        horizon: datetime,
+    ) -> None:
+        """One more report from a contact key."""
+        self._of(batch).activity.setdefault(key, []).append(at)
+        _run(batch, self.books.note_report(key, report_id, at, horizon))
+
+    def report_with(self, batch: ProcessingEvent[UUID], tracking_id: str) -> UUID | None:
+        """The report holding a tracking id (claimed before or in this batch)."""
+        return self._of(batch).claims.get(tracking_id) or self.books.report_with(tracking_id)
+
+    def claimed(self, batch: ProcessingEvent[UUID], tracking_id: str) -> bool:
+        """Whether this batch has already claimed the id (the table refuses a stored one)."""
+        return tracking_id in self._of(batch).claims
+
+    def claim(self, batch: ProcessingEvent[UUID], tracking_id: str, report_id: UUID) -> None:
+        """Take a tracking id; a stored claim on it fails the batch's transaction."""
+        self._of(batch).claims[tracking_id] = report_id
+        _run(batch, [self.books.claim(tracking_id, report_id)])
+
+    def hold(self, batch: ProcessingEvent[UUID], waiting: Waiting) -> None:
+        """A report waits for the admin."""
+        _run(batch, [self.books.hold(waiting)])
+
+    def release(self, batch: ProcessingEvent[UUID], report_id: UUID) -> None:
+        """The report leaves the admin's queue."""
+        _run(batch, [self.books.release(report_id)])
+
+    def candidates(
+        self, batch: ProcessingEvent[UUID], keys: list[str], since: datetime, until: datetime
+    ) -> list[Indexed]:
+        """Open reports under these keys in [since, until], this batch's included."""
+        written = self._of(batch)
+        found = [c for c in self.books.candidates(keys, since, until)]
+        found += [e for e, own in written.indexed if own & set(keys) and since <= e.at <= until]
+        return [c for c in found if c.report_id not in written.unindexed]
+
+    def index(self, batch: ProcessingEvent[UUID], entry: Indexed, keys: list[str]) -> None:
+        """An open report, a candidate under its keys."""
+        written = self._of(batch)
+        written.indexed.append((entry, frozenset(keys)))
+        written.unindexed.discard(entry.report_id)
+        _run(batch, self.books.index(entry, keys))
+
+    def unindex(self, batch: ProcessingEvent[UUID], report_id: UUID) -> None:
+        """The report is no longer open."""
+        self._of(batch).unindexed.add(str(report_id))
+        _run(batch, self.books.unindex(report_id))

@@ -1,0 +1,105 @@
+"""Intake's bookkeeping tables on both real stores: written with the batch, or not at all."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import pytest
+from eventsourcing.persistence import IntegrityError, Tracking
+
+from intake.adapters.keys import MemoryKeys
+from intake.application.app import IntakeApplication
+from intake.bootstrap import bootstrap
+from intake.domain.identifiers import TrackingIdFormat
+from intake.settings import IntakeSettings
+from shared.clock import FixedClock
+from shared.contracts import Channel, IntakeMessage, Location, Reporter
+
+pytestmark = pytest.mark.integration
+
+START = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
+HOLE = "Jalan berlubang besar di Jl. Kelayan A depan masjid, sudah ada pengendara jatuh"
+SAME_HOLE = "Ada lubang besar di jalan Kelayan A dekat masjid, motor sering jatuh"
+SPOT = Location(latitude=-3.3340, longitude=114.5950, kelurahan="Kelayan Tengah")
+
+
+def _message(
+    message_id: str, text: str, phone: str, minutes: int = 0, **more: Any
+) -> IntakeMessage:
+    at = START + timedelta(minutes=minutes)
+    return IntakeMessage(
+        occurred_at=at,
+        received_at=at,
+        channel=Channel.SMS,
+        message_id=message_id,
+        text=text,
+        reporter=Reporter(phone=phone),
+        **more,
+    )
+
+
+@pytest.fixture
+def open_intake(store_env: dict[str, str]) -> Iterator[Any]:
+    opened: list[IntakeApplication] = []
+
+    def open_() -> IntakeApplication:
+        settings = IntakeSettings(flood_max_reports=2)
+        spec = bootstrap(settings, clock=FixedClock(START), env=dict(store_env), keys=MemoryKeys())
+        opened.append(spec.application)
+        return spec.application
+
+    yield open_
+    for app in opened:
+        app.close()
+
+
+def test_tables_written_with_a_batch_are_read_after_a_restart(open_intake: Any) -> None:
+    app = open_intake()
+    app.process_batch(
+        [
+            _message("hole", HOLE, "081200000001", location=SPOT),
+            _message("rude", "Dasar goblok petugas jalan di Kayu Tangi rusak", "081200000002"),
+            _message("f-1", "Sampah menumpuk di gang Sungai Miai belum diangkut", "081299"),
+            _message("f-2", "Sampah menumpuk lagi di Sungai Miai dekat sekolah", "081299", 1),
+        ],
+        Tracking("lapor.intake.v1:0", 4),
+    )
+    again = open_intake()
+    held = again.admin.held()
+    assert [w.tracking_id for w in held] == [again.intake_status("sms", "rude").tracking_id]
+    again.process_batch(
+        [
+            _message("same", SAME_HOLE, "081200000003", 30, location=SPOT),
+            _message("f-3", "Sampah di Sungai Miai belum diangkut sudah tiga hari", "081299", 2),
+        ],
+        Tracking("lapor.intake.v1:0", 6),
+    )
+    hole = again.intake_status("sms", "hole").tracking_id
+    assert again.intake_status("sms", "same").duplicate_of == hole
+    assert again.intake_status("sms", "f-3").status == "held"  # the third from one contact
+    assert again.report_by_tracking_id(hole).submission.text == HOLE
+
+
+def test_a_batch_whose_position_does_not_advance_leaves_no_rows(open_intake: Any) -> None:
+    app = open_intake()
+    app.process_batch([_message("a", HOLE, "0812001", location=SPOT)], Tracking("in:0", 5))
+    with pytest.raises(IntegrityError):
+        app.process_batch([_message("b", "Dasar goblok petugas", "0812002")], Tracking("in:0", 5))
+    assert app.admin.held() == []
+    rows = app.books.db.read("SELECT count(*) AS n FROM intake_tracking_ids", {})
+    assert rows[0]["n"] == 1
+
+
+def test_a_tracking_id_already_claimed_fails_the_write_and_a_retry_draws_another(
+    open_intake: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    app = open_intake()
+    app.submit(_message("first", HOLE, "0812001", location=SPOT))
+    taken = app.intake_status("sms", "first").tracking_id
+    draws = iter([taken, "LPR-FRESH001"])
+    monkeypatch.setattr(TrackingIdFormat, "new_id", lambda self: next(draws))
+    status, created = app.submit(_message("second", "Lampu jalan mati di Jl. Veteran", "0812002"))
+    assert (created, status.tracking_id) == (True, "LPR-FRESH001")
+    assert app.report_by_tracking_id(taken).submission.text == HOLE
