@@ -61,7 +61,7 @@ def _life(n: int, channel: Channel, extra: dict[str, Any]) -> list[Any]:
     steps: list[tuple[type, dict[str, Any]]] = [
         (CaseOpened, {"status": StatusBucket.BELUM_TERVERIFIKASI}),
         (CaseDisposed, {"status": StatusBucket.BELUM_DITINDAKLANJUTI, **body}),
-        (FollowUpPosted, {"status": StatusBucket.SEDANG_DIPROSES, "text": "Petugas ke lokasi.", **body}),
+        (FollowUpPosted, {"status": StatusBucket.SEDANG_DIPROSES, "text": "Ke lokasi.", **body}),
         (CaseResolved, {"status": StatusBucket.SELESAI, "text": "Pipa sudah diganti.", **body}),
         (CaseClosed, {"status": StatusBucket.SELESAI, "reason": "resolved", **body}),
     ]
@@ -79,10 +79,9 @@ def main() -> None:
     channel = Channel.SMS if args.channel == "sms" else Channel.WEB
     extra: dict[str, Any] = {} if args.channel == "sms" else {"contact_kinds": ("email",)}
     folder = tempfile.mkdtemp(prefix="notification-cost-")
-    env = {"PERSISTENCE_MODULE": "eventsourcing.sqlite", "SQLITE_DBNAME": os.path.join(folder, "n.db")}
-    app = NotificationApplication(
-        env=env, composer=Composer(JinjaRenderer(), mailboxes(), CITY_ADMIN), clock=FixedClock(MORNING)
-    )
+    env = {"PERSISTENCE_MODULE": "eventsourcing.sqlite", "SQLITE_DBNAME": f"{folder}/n.db"}
+    composer = Composer(JinjaRenderer(), mailboxes(), CITY_ADMIN)
+    app = NotificationApplication(env=env, composer=composer, clock=FixedClock(MORNING))
     positions = itertools.count(1)
     lives = [_life(n, channel, extra) for n in range(args.reports)]
     started = time.process_time()
@@ -106,15 +105,19 @@ def main() -> None:
     by_topic: dict[str, int] = {}
     for out in outgoing:
         by_topic[out.topic] = by_topic.get(out.topic, 0) + 1
-    print(json.dumps({
-        "reports": args.reports,
-        "channel": args.channel,
-        "stored_events_per_report": round(len(stored) / args.reports, 2),
-        "published_per_report": round(len(outgoing) / args.reports, 2),
-        "published_by_topic": by_topic,
-        "cpu_ms_per_report": round(1000 * cpu / args.reports, 2),
-        "load_average": os.getloadavg(),
-    }))
+    print(
+        json.dumps(
+            {
+                "reports": args.reports,
+                "channel": args.channel,
+                "stored_events_per_report": round(len(stored) / args.reports, 2),
+                "published_per_report": round(len(outgoing) / args.reports, 2),
+                "published_by_topic": by_topic,
+                "cpu_ms_per_report": round(1000 * cpu / args.reports, 2),
+                "load_average": os.getloadavg(),
+            }
+        )
+    )
 
 
 if __name__ == "__main__":

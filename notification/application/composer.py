@@ -126,12 +126,10 @@ class Composer:
         immediate: bool = False,
     ) -> Draft:
         """Render one template for one recipient, within their channel's limits."""
-        rendered = self._renderer.render(template, context)
-        subject, text, html = rendered.subject, rendered.body, ""
         channel = address.channel
-        if channel == Channel.EMAIL:
-            html = rendered.html
-        elif channel == Channel.SMS:
+        rendered = self._renderer.render(template, context, html=channel == Channel.EMAIL)
+        subject, text, html = rendered.subject, rendered.body, rendered.html
+        if channel == Channel.SMS:
             text = self._fit(template, context, "short", self._sms_excess)
         elif channel == Channel.TWITTER:
             text = self._fit(template, context, "public", self._limits.x_chars)

@@ -110,7 +110,7 @@ class NotificationApplication(NotificationStore):
             return
         troubled = notification.attempt > 1 or notification.status == GIVEN_UP
         notification.report_delivery(
-            event.status.value, event.detail, event.occurred_at, event.attempt
+            event.status.value, _detail(event), event.occurred_at, event.attempt
         )
         processing_event.collect_events(notification)
         if troubled:  # it got through after all: off the admin's list
@@ -124,35 +124,32 @@ class NotificationApplication(NotificationStore):
         if self.load(pe, nid, Notification) is not None:
             return
         now = self.clock.now()
-        notification = Notification(
-            id=nid,
-            report_id=about.report_id,
-            tracking_id=about.tracking_id,
-            case_event_type=about.cause,
-            channel=draft.address.channel.value,
-            reporter_ref=draft.address.reporter_ref,
-            template=draft.template,
-            subject=draft.subject,
-            text=draft.text,
-            queued_at=now,
-            audience=draft.address.audience,
-            address=draft.address.mailbox,
-            html=draft.html,
-            immediate=draft.immediate,
-        )
-        self._send_or_plan(pe, notification, now)
+        fields: dict[str, Any] = {
+            "report_id": about.report_id,
+            "tracking_id": about.tracking_id,
+            "case_event_type": about.cause,
+            "channel": draft.address.channel.value,
+            "reporter_ref": draft.address.reporter_ref,
+            "template": draft.template,
+            "subject": draft.subject,
+            "text": draft.text,
+            "queued_at": now,
+            "audience": draft.address.audience,
+            "address": draft.address.mailbox,
+            "html": draft.html,
+            "immediate": draft.immediate,
+        }
+        release = self.delivery.release_at(draft.address.channel.value, draft.immediate, now)
+        if release is None:  # sent at once: recorded once, its sending the integration event
+            notification = Notification.send(id=nid, sent_at=now, **fields)
+        else:
+            notification = Notification(id=nid, **fields)
+            agenda = self.agenda(pe)
+            agenda.plan(nid, release)
+            pe.collect_events(agenda)
         index = self.index(pe, about.report_id, about.tracking_id)
         index.add(nid)
         pe.collect_events(notification, index)
-
-    def _send_or_plan(self, pe: PE, notification: Notification, now: Any) -> None:
-        release = self.delivery.release(notification, now)
-        if release is None:
-            notification.dispatch(now)
-            return
-        agenda = self.agenda(pe)
-        agenda.plan(notification.id, release)
-        pe.collect_events(agenda)
 
     def _failed(self, notification: Notification, event: DeliveryReported, pe: PE) -> None:
         if not notification.current(event.attempt):
@@ -236,6 +233,11 @@ class NotificationApplication(NotificationStore):
         else:
             waiting.move(event.tracking_id)
         pe.collect_events(waiting)
+
+
+def _detail(event: DeliveryReported) -> str:
+    """The adapter's detail, or the gateway's word (buffered, sent, read) when it gave none."""
+    return event.detail or (event.gateway_status.value if event.gateway_status else "")
 
 
 def _audience_name(audience: str) -> str:
