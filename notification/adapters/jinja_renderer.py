@@ -9,6 +9,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined, TemplateError
 
 from notification.application.ports import Rendered
 from shared.clock import WITA
+from shared.contracts import STATUS_LINK_MARK
 
 BULAN = (
     "Januari", "Februari", "Maret", "April", "Mei", "Juni",
@@ -42,6 +43,7 @@ def template_environment() -> Environment:
     )
     env.filters["tanggal"] = tanggal
     env.filters["pukul"] = pukul
+    env.globals["tautan_status"] = STATUS_LINK_MARK
     return env
 
 

@@ -32,6 +32,7 @@ from notification.application.store import NotificationStore
 from notification.domain.duplicates import Duplicates
 from notification.domain.errors import UnknownDeliveryStatus
 from notification.domain.notification import FAILED, GIVEN_UP, Notification
+from notification.domain.report_index import ReportNotifications
 from shared.clock import Clock
 from shared.contracts import (
     CaseEvent,
@@ -39,6 +40,7 @@ from shared.contracts import (
     Channel,
     DeliveryReported,
     DeliveryStatus,
+    ReportContent,
 )
 from shared.processing import Batch, Rejection, derived_id
 
@@ -73,8 +75,8 @@ class NotificationApplication(NotificationStore):
 
     @wanted.register
     def _(self, event: CaseEvent) -> Iterator[UUID]:
-        for address in self.composer.addresses(event):
-            yield notification_id(event.event_id, address.key)
+        for key in self.composer.keys(event):
+            yield notification_id(event.event_id, key)
         yield report_index_id(event.tracking_id)
         yield from agenda_ids()  # the shard this batch plans on is one of them
         if event.event_type in WAITS or event.event_type in LEAVES:
@@ -92,10 +94,35 @@ class NotificationApplication(NotificationStore):
     def policy(self, domain_event: Any, processing_event: PE) -> None:
         """Events this service has no use for change nothing."""
 
+    @wanted.register
+    def _(self, event: ReportContent) -> Iterable[UUID]:
+        return [report_index_id(event.tracking_id)]
+
+    @policy.register
+    def _(self, event: ReportContent, processing_event: PE) -> None:
+        """Which kinds of contact the reporter left: where a form reporter hears back."""
+        if not self.composer.rule.needs_contacts(event.channel):
+            return
+        if "contact_kinds" not in event.model_fields_set:  # an event older than version 3
+            return
+        kinds = [kind.value for kind in event.contact_kinds]
+        index = self.load(processing_event, report_index_id(event.tracking_id), ReportNotifications)
+        if index is None:
+            index = ReportNotifications(
+                id=report_index_id(event.tracking_id),
+                report_id=event.report_id,
+                tracking_id=event.tracking_id,
+                contact_kinds=kinds,
+            )
+        else:
+            index.note_contacts(kinds)
+        processing_event.collect_events(index)
+
     @policy.register
     def _(self, event: CaseEvent, processing_event: PE) -> None:
         about = About.of(event)
-        for draft in self.composer.compose(event):
+        left = self.contacts_left(processing_event, event.tracking_id)
+        for draft in self.composer.compose(event, left):
             self.request(processing_event, event.event_id, draft, about)
         self._follow_duplicates(event, processing_event)
         self._follow_queues(event, processing_event)
@@ -117,6 +144,13 @@ class NotificationApplication(NotificationStore):
             problems = self.problems(processing_event)
             problems.clear(notification.id)
             processing_event.collect_events(problems)
+
+    def contacts_left(self, pe: PE, tracking_id: str) -> tuple[str, ...] | None:
+        """The kinds of contact a report's reporter left (None: not known)."""
+        index = self.load(pe, report_index_id(tracking_id), ReportNotifications)
+        if index is None or index.contact_kinds is None:
+            return None
+        return tuple(index.contact_kinds)
 
     def request(self, pe: PE, trigger: UUID, draft: Draft, about: About) -> None:
         """One notification per (trigger, recipient): sent now, or planned after quiet hours."""
@@ -217,7 +251,10 @@ class NotificationApplication(NotificationStore):
         )
         context = {**message_context(event), "tracking_id": link["tracking_id"]}
         context["duplicate_of_tracking_id"] = event.tracking_id
-        address = self.composer.address_of(REPORTER, linked)
+        left = self.contacts_left(pe, link["tracking_id"])
+        address = self.composer.address_of(REPORTER, linked, left)
+        if address is None:  # no channel reaches this reporter
+            return
         draft = self.composer.draft(DUPLICATE_TEMPLATE, context, address)
         trigger = derived_id(event.event_id, link["tracking_id"])
         self.request(pe, trigger, draft, About.of(linked))
