@@ -92,18 +92,32 @@ class Composer:
         self._limits = limits or Limits()
         self.rule = rule or ChannelRule.packaged()
 
-    def compose(self, event: CaseEvent, left: tuple[str, ...] | None = None) -> list[Draft]:
+    def compose(
+        self,
+        event: CaseEvent,
+        left: tuple[str, ...] | None = None,
+        *,
+        reporter: bool = True,
+        staff: bool = True,
+    ) -> list[Draft]:
         """Every message this event warrants (empty when nobody needs to hear of it); `left`:
-        the kinds of contact the reporter left (None: not known)."""
+        the kinds of contact the reporter left (None: not known); `reporter`/`staff`: whose."""
         context = message_context(event)
         immediate = event.event_type in IMMEDIATE
         drafts = []
         for template, address in self._recipients(event, left):
+            to_reporter = address.audience == REPORTER
+            if (to_reporter and not reporter) or (not to_reporter and not staff):
+                continue
             values = context
-            if address.audience == REPORTER and event.event_type == FIRST_MESSAGE:
+            if to_reporter and event.event_type == FIRST_MESSAGE:
                 values = {**context, "berhenti": self.rule.answer(event.channel, left).typed}
             drafts.append(self.draft(template, values, address, immediate=immediate))
         return drafts
+
+    def tells_reporter(self, event: CaseEvent) -> bool:
+        """Whether the reporter hears of this event (on whichever channel reaches them)."""
+        return any(audience == REPORTER for audience, _ in rules_for(event))
 
     def keys(self, event: CaseEvent) -> list[str]:
         """Who may hear of this event, as notification ids name them (nothing rendered)."""

@@ -100,30 +100,44 @@ class NotificationApplication(NotificationStore):
 
     @policy.register
     def _(self, event: ReportContent, processing_event: PE) -> None:
-        """Which kinds of contact the reporter left: where a form reporter hears back."""
+        """Which kinds of contact the reporter left: where a form reporter hears back. Case
+        events that waited for it are told now."""
         if not self.composer.rule.needs_contacts(event.channel):
             return
-        if "contact_kinds" not in event.model_fields_set:  # an event older than version 3
-            return
-        kinds = [kind.value for kind in event.contact_kinds]
-        index = self.load(processing_event, report_index_id(event.tracking_id), ReportNotifications)
+        said = "contact_kinds" in event.model_fields_set  # not said: an event older than v3
+        kinds = [kind.value for kind in event.contact_kinds] if said else None
+        index_id = report_index_id(event.tracking_id)
+        index = self.load(processing_event, index_id, ReportNotifications)
         if index is None:
             index = ReportNotifications(
-                id=report_index_id(event.tracking_id),
+                id=index_id,
                 report_id=event.report_id,
                 tracking_id=event.tracking_id,
                 contact_kinds=kinds,
+                heard=True,
             )
-        else:
-            index.note_contacts(kinds)
+            processing_event.collect_events(index)
+            return
+        released = index.note_contacts(kinds)
         processing_event.collect_events(index)
+        left = None if kinds is None else tuple(kinds)
+        for payload in released:
+            case = case_event(payload)
+            for draft in self.composer.compose(case, left, staff=False):
+                self.request(processing_event, case.event_id, draft, About.of(case))
 
     @policy.register
     def _(self, event: CaseEvent, processing_event: PE) -> None:
         about = About.of(event)
-        left = self.contacts_left(processing_event, event.tracking_id)
-        for draft in self.composer.compose(event, left):
+        index = self.load(processing_event, report_index_id(event.tracking_id), ReportNotifications)
+        left = None if index is None or index.contact_kinds is None else tuple(index.contact_kinds)
+        waits = self._waits_for_contacts(event, index)
+        for draft in self.composer.compose(event, left, reporter=not waits):
             self.request(processing_event, event.event_id, draft, about)
+        if waits:
+            index = self.index(processing_event, event.report_id, event.tracking_id)
+            index.park(event.wire())
+            processing_event.collect_events(index)
         self._follow_duplicates(event, processing_event)
         self._follow_queues(event, processing_event)
 
@@ -144,6 +158,12 @@ class NotificationApplication(NotificationStore):
             problems = self.problems(processing_event)
             problems.clear(notification.id)
             processing_event.collect_events(problems)
+
+    def _waits_for_contacts(self, event: CaseEvent, index: ReportNotifications | None) -> bool:
+        """A form reporter's message waits until the report's event said what they left."""
+        needs = self.composer.rule.needs_contacts(event.channel)
+        heard = index is not None and index.heard
+        return needs and not heard and self.composer.tells_reporter(event)
 
     def contacts_left(self, pe: PE, tracking_id: str) -> tuple[str, ...] | None:
         """The kinds of contact a report's reporter left (None: not known)."""
@@ -270,6 +290,14 @@ class NotificationApplication(NotificationStore):
         else:
             waiting.move(event.tracking_id)
         pe.collect_events(waiting)
+
+
+CASE_EVENTS = {cls.event_type: cls for cls in CaseEvent.__subclasses__()}
+
+
+def case_event(payload: dict[str, Any]) -> CaseEvent:
+    """A parked case event, back from its stored payload."""
+    return CASE_EVENTS[payload["event_type"]].model_validate(payload)
 
 
 def _detail(event: DeliveryReported) -> str:

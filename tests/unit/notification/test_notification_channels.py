@@ -112,15 +112,30 @@ def test_a_report_event_older_than_contact_kinds_leaves_a_form_reporter_unanswer
     assert to_reporter(published) == []
 
 
-def test_the_contacts_noted_after_the_first_message_decide_the_next(
+def test_a_case_event_that_overtook_the_reports_event_waits_for_it_then_is_told(
     make_case: MakeCase, process: Process, published: Published
 ) -> None:
     process(make_case(CaseOpened, channel=Channel.WEB, report_id=REPORT_ID))
-    process(received(Channel.WEB, ContactKind.PHONE), topic=topics.REPORTS)
     process(make_case(CaseDisposed, channel=Channel.WEB, report_id=REPORT_ID, skpd_code="PDAM"))
-    assert [(o.topic, o.event.template) for o in to_reporter(published)] == [
-        ("lapor.outbound.sms.v1", "case_disposed")
-    ]
+    waited = [out.event.template for out in published()]
+    process(received(Channel.WEB, ContactKind.PHONE), topic=topics.REPORTS)
+    told = [(o.topic, o.event.template) for o in to_reporter(published)]
+    assert (waited, told) == (
+        ["skpd_new_report"],
+        [("lapor.outbound.sms.v1", "case_opened"), ("lapor.outbound.sms.v1", "case_disposed")],
+    )
+
+
+def test_an_older_reports_event_releases_the_waiting_messages_to_nobody(
+    make_case: MakeCase, process: Process, published: Published
+) -> None:
+    process(make_case(CaseOpened, channel=Channel.WEB, report_id=REPORT_ID))
+    older = ReportReceived.model_validate(
+        {k: v for k, v in received(Channel.WEB).model_dump().items() if k != "contact_kinds"}
+    )
+    process(older, topic=topics.REPORTS)
+    process(make_case(CaseDisposed, channel=Channel.WEB, report_id=REPORT_ID, skpd_code="PDAM"))
+    assert [out.event.template for out in published()] == ["skpd_new_report"]
 
 
 def test_no_message_is_rendered_onto_a_topic_no_shipped_component_reads(
