@@ -123,6 +123,8 @@ class NotificationApplication(NotificationStore):
         left = None if kinds is None else tuple(kinds)
         for payload in released:
             case = case_event(payload)
+            if case is None:  # a type this version no longer knows: nothing to tell
+                continue
             for draft in self.composer.compose(case, left, staff=False):
                 self.request(processing_event, case.event_id, draft, About.of(case))
 
@@ -295,9 +297,10 @@ class NotificationApplication(NotificationStore):
 CASE_EVENTS = {cls.event_type: cls for cls in CaseEvent.__subclasses__()}
 
 
-def case_event(payload: dict[str, Any]) -> CaseEvent:
-    """A parked case event, back from its stored payload."""
-    return CASE_EVENTS[payload["event_type"]].model_validate(payload)
+def case_event(payload: dict[str, Any]) -> CaseEvent | None:
+    """A parked case event, back from its stored payload (None: a type no longer known)."""
+    cls = CASE_EVENTS.get(str(payload.get("event_type")))
+    return None if cls is None else cls.model_validate(payload)
 
 
 def _detail(event: DeliveryReported) -> str:
