@@ -7,6 +7,7 @@ import contextlib
 
 from notification.adapters.calendar import IndonesianWorkingDays
 from notification.adapters.jinja_renderer import JinjaRenderer
+from notification.application.channels import ChannelRule
 from notification.application.composer import Composer
 from notification.application.ports import WorkingDays
 from notification.application.scheduler import Scheduler
@@ -27,6 +28,10 @@ SERVICE = "notification"
 CASES_DOC = (
     "Case events from tracking: reporters, bodies and the admin are told what concerns them."
 )
+REPORTS_DOC = (
+    "Report events from intake: which kinds of contact a reporter left (never the contact), so "
+    "that a web, app or Open311 reporter hears back by e-mail or SMS."
+)
 DELIVERY_DOC = "Delivery reports from channel adapters: the status of each message sent."
 
 log = get_logger(__name__)
@@ -35,6 +40,11 @@ log = get_logger(__name__)
 def mailboxes() -> dict[str, str]:
     """Each body's LAPOR! mailbox from the directory."""
     return {body.code: body.email for body in bodies() if body.email}
+
+
+def outbound_channels(rule: ChannelRule) -> list[Channel]:
+    """The outbound topics written: the reporters' channels and e-mail (bodies, the admin)."""
+    return [c for c in Channel if c in rule.answer_channels() or c == Channel.EMAIL]
 
 
 def bootstrap(
@@ -48,7 +58,10 @@ def bootstrap(
     settings = settings or NotificationSettings()
     common = settings.common
     clock = clock or clock_for(common.test_mode)
-    composer = Composer(JinjaRenderer(), mailboxes(), settings.admin_code, settings.limits())
+    rule = settings.channel_rule()
+    composer = Composer(
+        JinjaRenderer(), mailboxes(), settings.admin_code, settings.limits(), rule=rule
+    )
     application = NotificationApplication(
         env=event_store_env(common, SERVICE, env),
         composer=composer,
@@ -66,10 +79,11 @@ def bootstrap(
         clock=clock,
         subscriptions=[
             Subscription("cases", [topics.CASES], application, CASES_DOC),
+            Subscription("reports", [topics.REPORTS], application, REPORTS_DOC),
             Subscription("delivery", [topics.DELIVERY], application, DELIVERY_DOC),
         ],
         routers=[notifications_router(application, tokens)],
-        publishes=[(topics.outbound_topic(channel), OutboundMessage) for channel in Channel],
+        publishes=[(topics.outbound_topic(c), OutboundMessage) for c in outbound_channels(rule)],
         singletons=[scheduled(scheduler, settings.tick_seconds)],
         install_handlers=[install_error_handlers],
         description="Tells reporters, bodies and the city admin, in Bahasa Indonesia, and sees "

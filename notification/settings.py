@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from datetime import time, timedelta
+from pathlib import Path
 
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from notification.application.channels import ChannelRule
 from notification.application.composer import Limits
 from notification.application.policy import Delivery
 from notification.application.timing import QuietHours, RetryPolicy
@@ -28,7 +30,12 @@ class NotificationSettings(BaseSettings):
     quiet_end: time = Field(default=time(7, 0), description="quiet hours end (WITA)")
     quiet_channels: list[Channel] = Field(
         default_factory=lambda: [Channel.SMS, Channel.WHATSAPP],
-        description="channels that keep quiet hours",
+        description="channels that keep quiet hours (`LAPOR_NOTIFICATION_QUIET_CHANNELS='[]'`: "
+        "none)",
+    )
+    channel_rules: Path = Field(
+        default=Path(__file__).parent / "channels.csv",
+        description="which channel a reporter hears back on (CSV: came_by,left,answer_on,typed)",
     )
     retry_max_attempts: int = Field(default=4, ge=1, le=20)
     retry_base_seconds: float = Field(default=60.0, gt=0, description="first retry's delay")
@@ -46,6 +53,10 @@ class NotificationSettings(BaseSettings):
     def limits(self) -> Limits:
         """Message length limits per channel."""
         return Limits(sms_segments=self.sms_max_segments, x_chars=self.x_max_chars)
+
+    def channel_rule(self) -> ChannelRule:
+        """The channel rule read from its data file (refused at start if it is not valid)."""
+        return ChannelRule.parse(self.channel_rules.read_text(encoding="utf-8"))
 
     def delivery(self) -> Delivery:
         """Quiet hours, retries, the digest's time and the admin's patience."""

@@ -9,6 +9,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined, TemplateError
 
 from notification.application.ports import Rendered
 from shared.clock import WITA
+from shared.contracts import STATUS_LINK_MARK
 
 BULAN = (
     "Januari", "Februari", "Maret", "April", "Mei", "Juni",
@@ -42,6 +43,7 @@ def template_environment() -> Environment:
     )
     env.filters["tanggal"] = tanggal
     env.filters["pukul"] = pukul
+    env.globals["tautan_status"] = STATUS_LINK_MARK
     return env
 
 
@@ -51,19 +53,24 @@ class JinjaRenderer:
     def __init__(self, env: Environment | None = None) -> None:
         self._env = env or template_environment()
 
-    def render(self, template: str, context: Mapping[str, object]) -> Rendered:
-        """The parts of one template, rendered with the given values."""
+    def render(
+        self, template: str, context: Mapping[str, object], *, html: bool = False
+    ) -> Rendered:
+        """The parts of one template, rendered with the given values; the HTML part only when
+        asked (e-mail)."""
         module = self._env.get_template(f"{template}.j2").make_module(dict(context))
         missing = [part for part in REQUIRED if not hasattr(module, part)]
         if missing:
             raise TemplateError(f"template {template} does not set {', '.join(missing)}")
         parts = {p: str(getattr(module, p, "")).strip() for p in (*REQUIRED, *OPTIONAL)}
-        html = self._env.get_template(HTML_LAYOUT).render(
+        if not html:
+            return Rendered(**parts)
+        page = self._env.get_template(HTML_LAYOUT).render(
             subject=parts["subject"],
             paragraphs=[p.strip() for p in parts["body"].split("\n\n") if p.strip()],
             tracking_id=context.get("tracking_id", ""),
         )
-        return Rendered(**parts, html=html.strip())
+        return Rendered(**parts, html=page.strip())
 
     def template_names(self) -> list[str]:
         """The message templates available (partials starting with "_" excluded)."""

@@ -7,10 +7,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from notification.application import sms
+from notification.application.channels import ChannelRule
 from notification.application.fitting import fit
 from notification.application.ports import Renderer
 from notification.application.rules import ADMIN, IMMEDIATE, REPORTER, rules_for
-from shared.contracts import CaseEvent, Channel
+from shared.contracts import STATUS_LINK_MARK, CaseEvent, Channel
 
 UNNAMED_BODY = "instansi terkait"
 # Values a template may test although the event does not carry them.
@@ -20,7 +21,12 @@ DEFAULTS: Mapping[str, object] = {
     "previous_skpd_code": None,
     "due_at": None,
     "skpd_code": None,
+    "berhenti": False,
 }
+# A reporter's personal status link, as the SMS counts it: the adapter puts it where the mark is.
+STATUS_LINK_CHARS = 45
+# The first message to a contact typed into a form says how to stop them (issue H).
+FIRST_MESSAGE = "CaseOpened"
 
 
 @dataclass(frozen=True)
@@ -78,35 +84,71 @@ class Composer:
         mailboxes: Mapping[str, str],
         admin_code: str,
         limits: Limits | None = None,
+        rule: ChannelRule | None = None,
     ) -> None:
         self._renderer = renderer
         self._mailboxes = dict(mailboxes)
         self._admin_code = admin_code
         self._limits = limits or Limits()
+        self.rule = rule or ChannelRule.packaged()
 
-    def compose(self, event: CaseEvent) -> list[Draft]:
-        """Every message this event warrants (empty when nobody needs to hear of it)."""
+    def compose(
+        self,
+        event: CaseEvent,
+        left: tuple[str, ...] | None = None,
+        *,
+        reporter: bool = True,
+        staff: bool = True,
+    ) -> list[Draft]:
+        """Every message this event warrants (empty when nobody needs to hear of it); `left`:
+        the kinds of contact the reporter left (None: not known); `reporter`/`staff`: whose."""
         context = message_context(event)
         immediate = event.event_type in IMMEDIATE
+        drafts = []
+        for template, address in self._recipients(event, left):
+            to_reporter = address.audience == REPORTER
+            if (to_reporter and not reporter) or (not to_reporter and not staff):
+                continue
+            values = context
+            if to_reporter and event.event_type == FIRST_MESSAGE:
+                values = {**context, "berhenti": self.rule.answer(event.channel, left).typed}
+            drafts.append(self.draft(template, values, address, immediate=immediate))
+        return drafts
+
+    def tells_reporter(self, event: CaseEvent) -> bool:
+        """Whether the reporter hears of this event (on whichever channel reaches them)."""
+        return any(audience == REPORTER for audience, _ in rules_for(event))
+
+    def keys(self, event: CaseEvent) -> list[str]:
+        """Who may hear of this event, as notification ids name them (nothing rendered)."""
         return [
-            self.draft(template, context, address, immediate=immediate)
-            for template, address in self._recipients(event)
+            REPORTER if audience == REPORTER else self.staff_key(audience, event)
+            for audience, _ in rules_for(event)
         ]
 
-    def addresses(self, event: CaseEvent) -> list[Address]:
-        """Who hears of this event (nothing rendered)."""
-        return [address for _, address in self._recipients(event)]
+    def _recipients(
+        self, event: CaseEvent, left: tuple[str, ...] | None
+    ) -> list[tuple[str, Address]]:
+        found = [(t, self.address_of(audience, event, left)) for audience, t in rules_for(event)]
+        return [(template, address) for template, address in found if address is not None]
 
-    def _recipients(self, event: CaseEvent) -> list[tuple[str, Address]]:
-        rules = rules_for(event)
-        return [(template, self.address_of(audience, event)) for audience, template in rules]
-
-    def address_of(self, audience: str, event: CaseEvent) -> Address:
-        """The reporter on their channel, or a body's (or the admin's) mailbox by e-mail."""
+    def address_of(
+        self, audience: str, event: CaseEvent, left: tuple[str, ...] | None = None
+    ) -> Address | None:
+        """The reporter on the channel the rule gives them (None: no channel reaches them), or
+        a body's (or the admin's) mailbox by e-mail."""
         if audience == REPORTER:
-            return Address(REPORTER, event.channel, reporter_ref=event.reporter_ref)
+            channel = self.rule.answer(event.channel, left).channel
+            if channel is None:
+                return None
+            return Address(REPORTER, channel, reporter_ref=event.reporter_ref)
         code = event.skpd_code if audience != ADMIN and event.skpd_code else self._admin_code
         return self.staff(audience, code)
+
+    def staff_key(self, audience: str, event: CaseEvent) -> str:
+        """The key of a staff recipient of this event."""
+        code = event.skpd_code if audience != ADMIN and event.skpd_code else self._admin_code
+        return self.staff(audience, code).key
 
     def staff(self, audience: str, code: str) -> Address:
         """A body's mailbox; a body without one is read by the city admin's mailbox."""
@@ -126,12 +168,10 @@ class Composer:
         immediate: bool = False,
     ) -> Draft:
         """Render one template for one recipient, within their channel's limits."""
-        rendered = self._renderer.render(template, context)
-        subject, text, html = rendered.subject, rendered.body, ""
         channel = address.channel
-        if channel == Channel.EMAIL:
-            html = rendered.html
-        elif channel == Channel.SMS:
+        rendered = self._renderer.render(template, context, html=channel == Channel.EMAIL)
+        subject, text, html = rendered.subject, rendered.body, rendered.html
+        if channel == Channel.SMS:
             text = self._fit(template, context, "short", self._sms_excess)
         elif channel == Channel.TWITTER:
             text = self._fit(template, context, "public", self._limits.x_chars)
@@ -140,7 +180,8 @@ class Composer:
         return Draft(template, address, subject, text, html, immediate, dict(context))
 
     def _sms_excess(self, text: str) -> int:
-        return sms.excess(text, self._limits.sms_segments)
+        counted = text.replace(STATUS_LINK_MARK, "x" * STATUS_LINK_CHARS)
+        return sms.excess(counted, self._limits.sms_segments)
 
     def _fit(self, template: str, context: Mapping[str, Any], part: str, limit: Any) -> str:
         def render(values: Mapping[str, object]) -> str:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 
+from shared.contracts import STATUS_LINK_MARK
+
 # The free-text values a message may lose the end of; the tracking id is never among them.
 SHRINKABLE = ("text", "reason", "skpd")
 ELLIPSIS = "..."  # three dots, not "…": a non-GSM character makes an SMS segment 70 characters
@@ -49,7 +51,16 @@ def fit(render: Render, context: Mapping[str, object], limit: int | Excess) -> s
         value = str(values[field])
         values[field] = shorten(value, max(MIN_KEEP, len(value) - extra))
         text = squeeze(render(values))
-    # The templates put the tracking id first, so cutting the end keeps it.
+    return _cut(text, over)
+
+
+def _cut(text: str, over: Excess) -> str:
+    """Cut the end of the text until it fits; the templates put the tracking id first, so it
+    stays, and the status link's mark is never cut: the words before it are."""
+    head, mark, tail = text.partition(STATUS_LINK_MARK)
+    while mark and over(text) > 0 and len(head) > MIN_KEEP:
+        head = shorten(head.rstrip(), len(head.rstrip()) - max(over(text), 1)) + " "
+        text = head + mark + tail
     while over(text) > 0:
         text = shorten(text, len(text) - max(over(text), 1))
     return text

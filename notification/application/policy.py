@@ -87,6 +87,10 @@ class Delivery:
 
     def release(self, notification: Notification, at: datetime) -> datetime | None:
         """When a message due `at` may go (None: at once); immediate answers never wait."""
-        if notification.immediate:
+        return self.release_at(notification.channel, notification.immediate, at)
+
+    def release_at(self, channel: str, immediate: bool, at: datetime) -> datetime | None:
+        """When a message on `channel` due `at` may go (None: at once)."""
+        if immediate:
             return None
-        return self.quiet.release(notification.channel, at)
+        return self.quiet.release(channel, at)

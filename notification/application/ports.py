@@ -13,7 +13,8 @@ class Rendered:
     """The parts a message template defines; a part the template leaves out is empty.
 
     `subject` and `body` (plain text: e-mail, WhatsApp, web) always; `short` (SMS) and `public`
-    (X: no personal data) for messages to reporters; `html` is the e-mail's HTML part.
+    (X: no personal data) for messages to reporters; `html` is the e-mail's HTML part (rendered
+    for e-mail only).
     """
 
     subject: str
@@ -26,7 +27,11 @@ class Rendered:
 class Renderer(Protocol):
     """Renders one named message template with the given values."""
 
-    def render(self, template: str, context: Mapping[str, object]) -> Rendered: ...
+    def render(
+        self, template: str, context: Mapping[str, object], *, html: bool = False
+    ) -> Rendered:
+        """The template's parts; its HTML part only when `html` (e-mail alone has one)."""
+        ...
 
 
 class WorkingDays(Protocol):

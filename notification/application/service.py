@@ -32,6 +32,7 @@ from notification.application.store import NotificationStore
 from notification.domain.duplicates import Duplicates
 from notification.domain.errors import UnknownDeliveryStatus
 from notification.domain.notification import FAILED, GIVEN_UP, Notification
+from notification.domain.report_index import ReportNotifications
 from shared.clock import Clock
 from shared.contracts import (
     CaseEvent,
@@ -39,6 +40,7 @@ from shared.contracts import (
     Channel,
     DeliveryReported,
     DeliveryStatus,
+    ReportContent,
 )
 from shared.processing import Batch, Rejection, derived_id
 
@@ -73,8 +75,8 @@ class NotificationApplication(NotificationStore):
 
     @wanted.register
     def _(self, event: CaseEvent) -> Iterator[UUID]:
-        for address in self.composer.addresses(event):
-            yield notification_id(event.event_id, address.key)
+        for key in self.composer.keys(event):
+            yield notification_id(event.event_id, key)
         yield report_index_id(event.tracking_id)
         yield from agenda_ids()  # the shard this batch plans on is one of them
         if event.event_type in WAITS or event.event_type in LEAVES:
@@ -92,11 +94,52 @@ class NotificationApplication(NotificationStore):
     def policy(self, domain_event: Any, processing_event: PE) -> None:
         """Events this service has no use for change nothing."""
 
+    @wanted.register
+    def _(self, event: ReportContent) -> Iterable[UUID]:
+        return [report_index_id(event.tracking_id)]
+
+    @policy.register
+    def _(self, event: ReportContent, processing_event: PE) -> None:
+        """Which kinds of contact the reporter left: where a form reporter hears back. Case
+        events that waited for it are told now."""
+        if not self.composer.rule.needs_contacts(event.channel):
+            return
+        said = "contact_kinds" in event.model_fields_set  # not said: an event older than v3
+        kinds = [kind.value for kind in event.contact_kinds] if said else None
+        index_id = report_index_id(event.tracking_id)
+        index = self.load(processing_event, index_id, ReportNotifications)
+        if index is None:
+            index = ReportNotifications(
+                id=index_id,
+                report_id=event.report_id,
+                tracking_id=event.tracking_id,
+                contact_kinds=kinds,
+                heard=True,
+            )
+            processing_event.collect_events(index)
+            return
+        released = index.note_contacts(kinds)
+        processing_event.collect_events(index)
+        left = None if kinds is None else tuple(kinds)
+        for payload in released:
+            case = case_event(payload)
+            if case is None:  # a type this version no longer knows: nothing to tell
+                continue
+            for draft in self.composer.compose(case, left, staff=False):
+                self.request(processing_event, case.event_id, draft, About.of(case))
+
     @policy.register
     def _(self, event: CaseEvent, processing_event: PE) -> None:
         about = About.of(event)
-        for draft in self.composer.compose(event):
+        index = self.load(processing_event, report_index_id(event.tracking_id), ReportNotifications)
+        left = None if index is None or index.contact_kinds is None else tuple(index.contact_kinds)
+        waits = self._waits_for_contacts(event, index)
+        for draft in self.composer.compose(event, left, reporter=not waits):
             self.request(processing_event, event.event_id, draft, about)
+        if waits:
+            index = self.index(processing_event, event.report_id, event.tracking_id)
+            index.park(event.wire())
+            processing_event.collect_events(index)
         self._follow_duplicates(event, processing_event)
         self._follow_queues(event, processing_event)
 
@@ -110,7 +153,7 @@ class NotificationApplication(NotificationStore):
             return
         troubled = notification.attempt > 1 or notification.status == GIVEN_UP
         notification.report_delivery(
-            event.status.value, event.detail, event.occurred_at, event.attempt
+            event.status.value, _detail(event), event.occurred_at, event.attempt
         )
         processing_event.collect_events(notification)
         if troubled:  # it got through after all: off the admin's list
@@ -118,41 +161,51 @@ class NotificationApplication(NotificationStore):
             problems.clear(notification.id)
             processing_event.collect_events(problems)
 
+    def _waits_for_contacts(self, event: CaseEvent, index: ReportNotifications | None) -> bool:
+        """A form reporter's message waits until the report's event said what they left."""
+        needs = self.composer.rule.needs_contacts(event.channel)
+        heard = index is not None and index.heard
+        return needs and not heard and self.composer.tells_reporter(event)
+
+    def contacts_left(self, pe: PE, tracking_id: str) -> tuple[str, ...] | None:
+        """The kinds of contact a report's reporter left (None: not known)."""
+        index = self.load(pe, report_index_id(tracking_id), ReportNotifications)
+        if index is None or index.contact_kinds is None:
+            return None
+        return tuple(index.contact_kinds)
+
     def request(self, pe: PE, trigger: UUID, draft: Draft, about: About) -> None:
         """One notification per (trigger, recipient): sent now, or planned after quiet hours."""
         nid = notification_id(trigger, draft.address.key)
         if self.load(pe, nid, Notification) is not None:
             return
         now = self.clock.now()
-        notification = Notification(
-            id=nid,
-            report_id=about.report_id,
-            tracking_id=about.tracking_id,
-            case_event_type=about.cause,
-            channel=draft.address.channel.value,
-            reporter_ref=draft.address.reporter_ref,
-            template=draft.template,
-            subject=draft.subject,
-            text=draft.text,
-            queued_at=now,
-            audience=draft.address.audience,
-            address=draft.address.mailbox,
-            html=draft.html,
-            immediate=draft.immediate,
-        )
-        self._send_or_plan(pe, notification, now)
+        fields: dict[str, Any] = {
+            "report_id": about.report_id,
+            "tracking_id": about.tracking_id,
+            "case_event_type": about.cause,
+            "channel": draft.address.channel.value,
+            "reporter_ref": draft.address.reporter_ref,
+            "template": draft.template,
+            "subject": draft.subject,
+            "text": draft.text,
+            "queued_at": now,
+            "audience": draft.address.audience,
+            "address": draft.address.mailbox,
+            "html": draft.html,
+            "immediate": draft.immediate,
+        }
+        release = self.delivery.release_at(draft.address.channel.value, draft.immediate, now)
+        if release is None:  # sent at once: recorded once, its sending the integration event
+            notification = Notification.send(id=nid, sent_at=now, **fields)
+        else:
+            notification = Notification(id=nid, **fields)
+            agenda = self.agenda(pe)
+            agenda.plan(nid, release)
+            pe.collect_events(agenda)
         index = self.index(pe, about.report_id, about.tracking_id)
         index.add(nid)
         pe.collect_events(notification, index)
-
-    def _send_or_plan(self, pe: PE, notification: Notification, now: Any) -> None:
-        release = self.delivery.release(notification, now)
-        if release is None:
-            notification.dispatch(now)
-            return
-        agenda = self.agenda(pe)
-        agenda.plan(notification.id, release)
-        pe.collect_events(agenda)
 
     def _failed(self, notification: Notification, event: DeliveryReported, pe: PE) -> None:
         if not notification.current(event.attempt):
@@ -220,7 +273,10 @@ class NotificationApplication(NotificationStore):
         )
         context = {**message_context(event), "tracking_id": link["tracking_id"]}
         context["duplicate_of_tracking_id"] = event.tracking_id
-        address = self.composer.address_of(REPORTER, linked)
+        left = self.contacts_left(pe, link["tracking_id"])
+        address = self.composer.address_of(REPORTER, linked, left)
+        if address is None:  # no channel reaches this reporter
+            return
         draft = self.composer.draft(DUPLICATE_TEMPLATE, context, address)
         trigger = derived_id(event.event_id, link["tracking_id"])
         self.request(pe, trigger, draft, About.of(linked))
@@ -236,6 +292,20 @@ class NotificationApplication(NotificationStore):
         else:
             waiting.move(event.tracking_id)
         pe.collect_events(waiting)
+
+
+CASE_EVENTS = {cls.event_type: cls for cls in CaseEvent.__subclasses__()}
+
+
+def case_event(payload: dict[str, Any]) -> CaseEvent | None:
+    """A parked case event, back from its stored payload (None: a type no longer known)."""
+    cls = CASE_EVENTS.get(str(payload.get("event_type")))
+    return None if cls is None else cls.model_validate(payload)
+
+
+def _detail(event: DeliveryReported) -> str:
+    """The adapter's detail, or the gateway's word (buffered, sent, read) when it gave none."""
+    return event.detail or (event.gateway_status.value if event.gateway_status else "")
 
 
 def _audience_name(audience: str) -> str:

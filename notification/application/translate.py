@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+from typing import Any
 from uuid import UUID
 
 from notification.domain.notification import Notification
@@ -12,10 +14,33 @@ from shared.processing import derived_id
 
 
 def translate(domain_event: object) -> list[Outgoing]:
-    """Each dispatch (first try or retry) goes out on its channel's topic; the rest stays inside."""
-    if not isinstance(domain_event, Notification.Dispatched):
-        return []
-    sent = domain_event.message
+    """Each sending (sent at once, a planned send or a retry) goes out on its channel's topic;
+    the rest stays inside."""
+    if isinstance(domain_event, Notification.Sent) and domain_event.sent_at is not None:
+        return [_outgoing(domain_event, _message_of(domain_event), 1, domain_event.sent_at)]
+    if isinstance(domain_event, Notification.Dispatched):
+        message, attempt = domain_event.message, domain_event.attempt
+        return [_outgoing(domain_event, message, attempt, domain_event.at)]
+    return []
+
+
+def _message_of(sent: Notification.Sent) -> dict[str, Any]:
+    return {
+        "report_id": str(sent.report_id),
+        "tracking_id": sent.tracking_id,
+        "channel": sent.channel,
+        "reporter_ref": sent.reporter_ref,
+        "address": sent.address,
+        "subject": sent.subject,
+        "text": sent.text,
+        "html": sent.html,
+        "template": sent.template,
+    }
+
+
+def _outgoing(
+    domain_event: Notification.Event, sent: dict[str, Any], attempt: int, at: datetime
+) -> Outgoing:
     channel = Channel(sent["channel"])
     recipient = (
         Recipient(address=sent["address"])
@@ -24,7 +49,7 @@ def translate(domain_event: object) -> list[Outgoing]:
     )
     message = OutboundMessage(
         event_id=derived_id(domain_event.originator_id, domain_event.originator_version, 0),
-        occurred_at=domain_event.at,
+        occurred_at=at,
         report_id=UUID(sent["report_id"]),
         tracking_id=sent["tracking_id"],
         notification_id=domain_event.originator_id,
@@ -34,6 +59,6 @@ def translate(domain_event: object) -> list[Outgoing]:
         text=sent["text"],
         html=sent["html"],
         template=sent["template"],
-        attempt=domain_event.attempt,
+        attempt=attempt,
     )
-    return [Outgoing(topics.outbound_topic(channel), str(message.report_id), message)]
+    return Outgoing(topics.outbound_topic(channel), str(message.report_id), message)

@@ -49,6 +49,10 @@ class Notification(Aggregate):
         address: str = ""
         html: str = ""
         immediate: bool = False
+        sent_at: datetime | None = None  # set on `Sent`: created and handed to the adapter at once
+
+    class Sent(Queued):
+        """Requested and sent at once (the first attempt): one stored event, not two (issue F3)."""
 
     class Dispatched(Aggregate.Event):
         attempt: int
@@ -86,6 +90,7 @@ class Notification(Aggregate):
         address: str = "",
         html: str = "",
         immediate: bool = False,
+        sent_at: datetime | None = None,
     ) -> None:
         self.report_id = report_id
         self.tracking_id = tracking_id
@@ -106,6 +111,13 @@ class Notification(Aggregate):
         self.attempt = 0
         self.attempts: list[dict[str, Any]] = []
         self.retry_at: datetime | None = None
+        if sent_at is not None:
+            self._dispatched(1, sent_at)
+
+    @classmethod
+    def send(cls, id: UUID, sent_at: datetime, **fields: Any) -> Notification:
+        """A notification requested and handed to its adapter in one go (attempt 1)."""
+        return cls._create(cls.Sent, id=id, sent_at=sent_at, **fields)
 
     @property
     def finished(self) -> bool:
@@ -134,6 +146,9 @@ class Notification(Aggregate):
 
     @event(Dispatched)
     def _dispatch(self, attempt: int, at: datetime, message: dict[str, Any]) -> None:
+        self._dispatched(attempt, at)
+
+    def _dispatched(self, attempt: int, at: datetime) -> None:
         self.attempt = attempt
         self.status = SENT if attempt == 1 else RETRIED
         self.status_detail = ""

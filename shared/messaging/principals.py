@@ -79,7 +79,8 @@ def service_principals(instance: str, body_codes: Sequence[str]) -> list[Princip
         "routing": ([topics.REPORTS, topics.CASES], [topics.DISPOSITIONS, *routed, dead]),
         # tracking's SKPD HTTP API writes a body's actions on that body's behalf
         "tracking": (tracking_reads, [topics.CASES, *actions, dead]),
-        "notification": ([topics.CASES, topics.DELIVERY], [*outbound, dead]),
+        # notification reads from the report events only which kinds of contact were left
+        "notification": ([topics.REPORTS, topics.CASES, topics.DELIVERY], [*outbound, dead]),
     }
     return [
         _principal(name, reads, writes, f"{instance}-{name}-")

@@ -23,7 +23,14 @@ import httpx
 import pytest
 
 from shared import topics
-from shared.contracts import IntakeMessage, Location, PostFollowUp, Reporter, Resolve
+from shared.contracts import (
+    STATUS_LINK_MARK,
+    IntakeMessage,
+    Location,
+    PostFollowUp,
+    Reporter,
+    Resolve,
+)
 from shared.messaging import codec
 from tests.e2e.conftest import ROOT, System
 from tests.e2e.test_report_path import poll, public_status, records_about, submit
@@ -145,6 +152,19 @@ def email_report(text: str, address: str, *, anonim: bool = False) -> IntakeMess
     )
 
 
+def web_report(text: str, kecamatan: str, reporter: Reporter) -> IntakeMessage:
+    now = datetime.now(UTC)
+    return IntakeMessage(
+        occurred_at=now,
+        received_at=now,
+        channel="web",
+        message_id=f"e2e-web-{uuid.uuid4()}",
+        text=text,
+        location=Location(kecamatan=kecamatan),
+        reporter=reporter,
+    )
+
+
 def act(system: System, tracking_id: str, action: type[PostFollowUp | Resolve], text: str) -> None:
     """PDAM's system acts on its actions topic, as an SKPD integrator does."""
     (opened,) = records_about(system, topics.CASES, tracking_id, 1)[:1]
@@ -216,6 +236,39 @@ def test_an_anonim_reporter_is_told_while_no_topic_reveals_them(
     leaked = [r.topic for r in records if reporter.encode() in (r.value or b"")]
     assert leaked == []
     assert all(b"Siti Aminah" not in (r.value or b"") for r in records)
+
+
+def test_a_web_reporter_hears_back_on_the_contact_they_left(
+    system: System, mailroom: Mailroom
+) -> None:
+    address = f"warga-{uuid.uuid4().hex[:8]}@contoh.id"
+    by_mail = submit(
+        system,
+        web_report(
+            "Lampu jalan padam sepanjang Jl. Veteran sejak tiga malam, jalan gelap sekali",
+            "Banjarmasin Timur",
+            Reporter(name="Rina", email=address),
+        ),
+    )
+    by_phone = submit(
+        system,
+        web_report(
+            "Sampah menumpuk di TPS Jl. Kelayan B belum diangkut seminggu, baunya menyengat",
+            "Banjarmasin Selatan",
+            Reporter(name="Budi", phone="+6281255507788"),
+        ),
+    )
+    (first_mail,) = mailroom.wait(to(address, by_mail), 1)[:1]
+    assert "kata STOP" in body_text(first_mail)  # the address was typed into a form
+    (sms,) = records_about(system, topics.outbound_topic("sms"), by_phone, 1)[:1]
+    message = json.loads(sms.value)
+    assert (message["template"], message["recipient"]["reporter_ref"] is not None) == (
+        "case_opened",
+        True,
+    )
+    assert "Bukan Anda? Balas STOP" in message["text"] and STATUS_LINK_MARK in message["text"]
+    told = poll(lambda: audit(system, by_phone) or None)
+    assert {n["channel"] for n in told if n["audience"] == "reporter"} == {"sms"}
 
 
 @pytest.fixture

@@ -44,16 +44,19 @@ def test_quiet_hours_are_read_as_wita_times(monkeypatch: pytest.MonkeyPatch) -> 
     assert (quiet.start.hour, quiet.start.minute, quiet.end.hour) == (22, 30, 7)
 
 
-def test_it_consumes_cases_and_delivery(spec: ServiceSpec) -> None:
+def test_it_consumes_cases_report_contacts_and_delivery(spec: ServiceSpec) -> None:
     assert {(s.name, tuple(s.topics)) for s in spec.subscriptions} == {
         ("cases", (topics.CASES,)),
+        ("reports", (topics.REPORTS,)),
         ("delivery", (topics.DELIVERY,)),
     }
 
 
-def test_it_publishes_on_every_channel_topic(spec: ServiceSpec) -> None:
+def test_it_publishes_only_on_topics_an_adapter_reads_or_readme_names(spec: ServiceSpec) -> None:
+    shipped = [Channel.SMS, Channel.WHATSAPP, Channel.EMAIL]
+    integration_points = [Channel.TWITTER]
     assert dict(spec.publishes) == {
-        topics.outbound_topic(channel): OutboundMessage for channel in Channel
+        topics.outbound_topic(channel): OutboundMessage for channel in shipped + integration_points
     }
 
 

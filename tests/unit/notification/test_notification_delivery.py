@@ -7,9 +7,18 @@ from datetime import UTC, datetime
 from typing import Any
 from uuid import UUID, uuid4
 
+import pytest
+
 from notification.application.service import NotificationApplication, notification_id
 from shared import topics
-from shared.contracts import CaseEvent, CaseOpened, Channel, DeliveryReported, DeliveryStatus
+from shared.contracts import (
+    CaseEvent,
+    CaseOpened,
+    Channel,
+    DeliveryReported,
+    DeliveryStatus,
+    GatewayStatus,
+)
 
 MakeCase = Callable[..., CaseEvent]
 Process = Callable[..., Any]
@@ -67,3 +76,48 @@ def test_a_new_message_is_sent_at_once_in_office_hours(
     event = make_case(CaseOpened)
     process(event)
     assert app.messages_for(event.tracking_id)[0].status == "sent"
+
+
+def test_a_message_sent_at_once_is_recorded_as_one_event(
+    app: NotificationApplication, make_case: MakeCase, process: Process
+) -> None:
+    event = make_case(CaseOpened)
+    process(event)
+    stored = app.recorder.select_events(notification_id(event.event_id))
+    assert [item.topic.rsplit(":", 1)[1] for item in stored] == ["Notification.Sent"]
+
+
+def test_a_message_sent_at_once_publishes_its_first_attempt(
+    make_case: MakeCase, process: Process, published: Callable[[], list[Any]]
+) -> None:
+    event = make_case(CaseOpened)
+    process(event)
+    (out,) = published()
+    assert (out.event.notification_id, out.event.attempt) == (notification_id(event.event_id), 1)
+
+
+@pytest.mark.parametrize(
+    ("gateway", "status"),
+    [
+        (GatewayStatus.BUFFERED, "accepted"),
+        (GatewayStatus.SENT, "accepted"),
+        (GatewayStatus.DELIVERED, "delivered"),
+        (GatewayStatus.READ, "delivered"),
+    ],
+)
+def test_a_gateways_word_counts_as_on_its_way_or_delivered(
+    app: NotificationApplication,
+    make_case: MakeCase,
+    process: Process,
+    gateway: GatewayStatus,
+    status: str,
+) -> None:
+    event = make_case(CaseOpened)
+    process(event)
+    nid = notification_id(event.event_id)
+    report = DeliveryReported.from_gateway(
+        gateway, occurred_at=AT, notification_id=nid, channel=Channel.SMS, attempt=1
+    )
+    process(report, topic=topics.DELIVERY)
+    (message,) = app.messages_for(event.tracking_id)
+    assert (message.status, message.status_detail) == (status, gateway.value)

@@ -65,7 +65,9 @@ def test_case_disposed_names_the_skpd_it_went_to(
     make_case: MakeCase, process: Process, published: Published
 ) -> None:
     process(
-        make_case(CaseDisposed, skpd_code="PDAM", skpd_name="PDAM Bandarmasih", channel=Channel.WEB)
+        make_case(
+            CaseDisposed, skpd_code="PDAM", skpd_name="PDAM Bandarmasih", channel=Channel.EMAIL
+        )
     )
     message = only_message(published)
     assert "Laporan Anda LPR-7K3QX9MD telah didisposisikan ke PDAM Bandarmasih" in message.text

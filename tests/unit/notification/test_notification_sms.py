@@ -22,6 +22,7 @@ from shared.contracts import (
     FollowUpPosted,
     OutboundMessage,
 )
+from shared.contracts.outbound import STATUS_LINK_MARK, with_status_link
 from shared.messaging.relay import Outgoing
 
 LONG_NAME = "Dinas Perumahan Rakyat, Kawasan Permukiman dan Pertanahan Kota Banjarmasin " * 4
@@ -56,7 +57,9 @@ def sms_text(
 def test_sms_text_fits_three_segments(
     make_case: MakeCase, process: Process, published: Published, cls: Any, fields: dict[str, Any]
 ) -> None:
-    assert measure(sms_text(make_case, process, published, cls, **fields)).segments <= 3
+    text = sms_text(make_case, process, published, cls, **fields)
+    linked = with_status_link(text, "https://lapor.banjarmasinkota.go.id/s/" + "x" * 7)
+    assert (STATUS_LINK_MARK in text, measure(linked).segments <= 3) == (True, True)
 
 
 @pytest.mark.parametrize(("cls", "fields"), EVERY_TOLD_EVENT)
@@ -73,14 +76,14 @@ def test_a_long_follow_up_is_cut_with_an_ellipsis_and_keeps_its_start(
         make_case, process, published, FollowUpPosted, skpd_name="Dinas PUPR", text=LONG_TEXT
     )
     assert '"Kami telah memeriksa lokasi' in text
-    assert '..."' in text and text.endswith("BALAS LPR-7K3QX9MD <pesan>")
+    assert '..."' in text and text.endswith("BALAS LPR-7K3QX9MD <pesan> Pantau: [[tautan-status]]")
 
 
 def test_a_long_skpd_name_is_shortened_not_the_message(
     make_case: MakeCase, process: Process, published: Published
 ) -> None:
     text = sms_text(make_case, process, published, CaseDisposed, skpd_name=LONG_NAME)
-    assert text.endswith("untuk ditindaklanjuti. Cek status: CEK LPR-7K3QX9MD.")
+    assert text.endswith("ditindaklanjuti. Cek status: CEK LPR-7K3QX9MD. Pantau: [[tautan-status]]")
 
 
 def test_a_short_sms_is_left_whole(

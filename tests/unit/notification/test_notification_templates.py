@@ -10,10 +10,13 @@ import pytest
 
 from notification.adapters.jinja_renderer import JinjaRenderer, tanggal
 from notification.application import sms
-from notification.application.composer import message_context
+from notification.application.channels import ChannelRule
+from notification.application.composer import Composer, Limits, message_context
 from notification.application.rules import ADMIN_TEMPLATES, DEADLINES, DUPLICATE_TEMPLATE, RULES
+from notification.bootstrap import mailboxes
 from shared import contracts
 from shared.contracts import Channel, OutboundMessage
+from shared.directory import CITY_ADMIN
 from shared.messaging.relay import Outgoing
 
 LONG_TEXT = "Kami telah memeriksa lokasi dan menjadwalkan perbaikan saluran drainase. " * 60
@@ -42,14 +45,14 @@ FIELDS: dict[str, dict[str, Any]] = {
 EVENT_TYPES = sorted(cls.__name__ for cls in contracts.CaseEvent.__subclasses__())
 STEPS = ("verifikasi-disposisi", "tindak-lanjut-pertama", "penyelesaian", "tanggapan")
 TRACKING_ID = "LPR-7K3QX9MD"
+LINK = "https://lapor.banjarmasinkota.go.id/s/" + "x" * 7  # the ~45 characters SMS count on
 
 
 def every_case(make_case: Callable[..., Any], channel: Channel) -> list[Any]:
     """One event of every type (deadlines at every step) for a report disposed to a body."""
     body = {"skpd_code": "PDAM", "skpd_name": LONG_NAME, "due_at": DUE, "channel": channel}
     events = [
-        make_case(getattr(contracts, name), **body, **FIELDS.get(name, {}))
-        for name in EVENT_TYPES
+        make_case(getattr(contracts, name), **body, **FIELDS.get(name, {})) for name in EVENT_TYPES
     ]
     for kind in ("DeadlineApproaching", "DeadlineMissed"):
         for step in STEPS:
@@ -63,7 +66,9 @@ def within_limits(message: OutboundMessage) -> None:
     if message.channel == Channel.EMAIL:
         assert message.tracking_id in message.subject, message.template
         assert message.html.startswith("<!DOCTYPE html>") and message.tracking_id in message.html
-    elif message.channel == Channel.SMS:
+        return
+    assert message.html == "", message.template  # HTML is rendered for e-mail only
+    if message.channel == Channel.SMS:
         assert sms.measure(message.text).segments <= 3, (message.template, message.text)
     elif message.channel == Channel.TWITTER:
         assert len(message.text) <= 280, message.template
@@ -72,7 +77,7 @@ def within_limits(message: OutboundMessage) -> None:
         assert len(message.text) <= 4096
 
 
-@pytest.mark.parametrize("channel", list(Channel))
+@pytest.mark.parametrize("channel", ChannelRule.packaged().answer_channels())
 def test_every_event_renders_within_its_channels_limits(
     make_case: Callable[..., Any],
     process: Callable[..., Any],
@@ -128,3 +133,28 @@ def test_a_body_without_a_name_is_called_the_relevant_agency(
 ) -> None:
     event = make_case(contracts.CaseDisposed)
     assert message_context(event)["skpd"] == "instansi terkait"
+
+
+class CountingRenderer(JinjaRenderer):
+    """The Jinja renderer, counting the renders that asked for the HTML part."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.calls: list[bool] = []
+
+    def render(self, template: str, context: Any, *, html: bool = False) -> Any:
+        self.calls.append(html)
+        return super().render(template, context, html=html)
+
+
+@pytest.mark.parametrize(
+    ("channel", "html_renders"), [(Channel.SMS, 0), (Channel.WHATSAPP, 0), (Channel.EMAIL, 1)]
+)
+def test_html_is_rendered_for_email_only(
+    make_case: Callable[..., Any], channel: Channel, html_renders: int
+) -> None:
+    renderer = CountingRenderer()
+    composer = Composer(renderer, mailboxes(), CITY_ADMIN, Limits())
+    event = make_case(contracts.CaseResolved, channel=channel, text=LONG_TEXT, skpd_code="PDAM")
+    (draft,) = composer.compose(event)
+    assert (renderer.calls.count(True), bool(draft.html)) == (html_renders, bool(html_renders))
