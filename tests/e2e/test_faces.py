@@ -183,7 +183,8 @@ def test_a_citizen_submits_on_the_page_and_follows_it_to_selesai(
     browser.get(f"{web}/staf/masuk")
     browser.find_element(By.ID, "token").send_keys(system.tokens[f"skpd:{skpd}"])
     browser.find_element(By.ID, "masuk").click()
-    assert browser.current_url.endswith(f"/staf/skpd/{skpd}")
+    # the click returns before the login's answer arrives: wait for the page it leads to
+    _until(lambda: browser.current_url.endswith(f"/staf/skpd/{skpd}"), 30)
     for action, text in (("acknowledge", ""), ("resolve", "Pipa sudah diperbaiki, air mengalir.")):
         _act(browser, web, skpd, tracking_id, action, text)
     _shot(browser, "04-meja-skpd")
@@ -211,6 +212,8 @@ def _act(browser: Any, web: str, skpd: str, tracking_id: str, action: str, text:
         browser.find_element(By.ID, f"teks-{tracking_id}").send_keys(text)
     card = browser.find_element(By.ID, f"laporan-{tracking_id}")
     card.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
+    # read the answer only on the page the action led to (its URL carries the message)
+    _until(lambda: "pesan=" in browser.current_url or "galat=" in browser.current_url, 30)
     shown = _until(lambda: browser.find_elements(By.CSS_SELECTOR, ".berhasil, .galat"), 30)
     assert "tindakan dikirim" in shown[0].text, shown[0].text
     if action == "acknowledge":
