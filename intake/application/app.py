@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Collection, Iterable
+from dataclasses import replace
 from functools import singledispatchmethod
 from typing import Any, ClassVar, TypeVar
 from uuid import UUID
@@ -12,7 +13,9 @@ from eventsourcing.persistence import IntegrityError
 
 from intake.application import ids
 from intake.application.admin import AdminDesk
+from intake.application.contacts import ContactDesk
 from intake.application.dedup import DuplicateIndex
+from intake.application.links import StatusLinks
 from intake.application.ports import IdentitySealer
 from intake.application.recording import MessageRecorder
 from intake.application.submissions import SubmissionQueue
@@ -21,6 +24,7 @@ from intake.application.views import IntakeStatus
 from intake.domain.access import ReportAccess
 from intake.domain.activity import ReporterActivity
 from intake.domain.claims import TrackingIdClaim
+from intake.domain.contacts import no_contact_notice
 from intake.domain.duplicates import DuplicateRules, OpenReports
 from intake.domain.errors import (
     IntakeError,
@@ -73,6 +77,8 @@ class IntakeApplication(BatchProcessApplication):
         *,
         sealer: IdentitySealer,
         duplicate_rules: DuplicateRules,
+        contacts: ContactDesk,
+        web_url: str,
         sms_channels: Collection[str] = ("sms",),
         env: dict[str, str] | None = None,
     ) -> None:
@@ -87,9 +93,11 @@ class IntakeApplication(BatchProcessApplication):
             sealer=sealer,
             duplicates=self.duplicates,
             sms_channels=sms_channels,
+            contacts=contacts,
         )
         self.admin = AdminDesk(self, self.duplicates)
-        self.vault = Vault(self, sealer)
+        self.vault = Vault(self, sealer, contacts, web_url)
+        self.links = StatusLinks(self)
         self._sealer = sealer
         self.submissions = SubmissionQueue(self)
 
@@ -192,8 +200,16 @@ class IntakeApplication(BatchProcessApplication):
         channel, message_id = message.channel.value, message.message_id
         found = recorded.get(ids.report_id(channel, message_id))
         if isinstance(found, Report | Correspondence):
-            return _status(channel, message_id, found)
+            return self._with_notice(_status(channel, message_id, found), found)
         return self.intake_status(channel, message_id)
+
+    def _with_notice(self, status: IntakeStatus, found: Report | Correspondence) -> IntakeStatus:
+        """A form reporter who left no phone or e-mail is told where to look instead."""
+        if not isinstance(found, Report):
+            return status
+        sub, forms = found.submission, self.vault.contacts.rules.form_channels
+        notice = no_contact_notice(sub.channel, sub.contact_kinds, forms)
+        return replace(status, notice=notice) if notice else status
 
     def write(self, change: Callable[[ProcessingEvent[UUID]], T], wanted: Iterable[UUID] = ()) -> T:
         """Apply a change and record its events in one transaction; retry a lost race."""
@@ -222,7 +238,7 @@ class IntakeApplication(BatchProcessApplication):
             raise MessageNotSeen(f"no report for message {channel}:{message_id} yet") from None
         if not isinstance(found, Report | Correspondence):
             raise MessageNotSeen(f"no report for message {channel}:{message_id}")
-        return _status(channel, message_id, found)
+        return self._with_notice(_status(channel, message_id, found), found)
 
     def report_by_tracking_id(self, tracking_id: str) -> Report:
         """The report a tracking id names (UnknownTrackingId otherwise)."""

@@ -40,3 +40,8 @@ def access_id(report_id: UUID | str) -> UUID:
 def index_id(key: str) -> UUID:
     """The open reports of one map cell or kelurahan (duplicate candidates)."""
     return derived_id("open-reports", key)
+
+
+def link_message_id(reporter_ref: str, message_id: str) -> UUID:
+    """One message sent through a reporter's status link (the client's id, per reporter)."""
+    return derived_id("status-link-message", reporter_ref, message_id)

@@ -13,6 +13,7 @@ from intake.domain.errors import (
     MessageNotSeen,
     NotHeld,
     UnknownReporterRef,
+    UnknownStatusLink,
     UnknownTrackingId,
 )
 from intake.entrypoints.body import BadBody
@@ -21,6 +22,7 @@ STATUS_CODES: dict[type[IntakeError], int] = {
     MessageNotSeen: 404,
     UnknownReporterRef: 404,
     UnknownTrackingId: 404,
+    UnknownStatusLink: 404,
     LookUpRefused: 403,
     IdentityErased: 410,
     NotHeld: 409,
