@@ -24,6 +24,10 @@ IN_PROGRESS = "Terdisposisi: Sedang Diproses"
 RESOLVED = "Terdisposisi: Selesai"
 NOT_FOUND = {"judul": "Halaman tidak ditemukan", "pesan": "Tautan ini tidak dikenal."}
 PRIVATE = {"Cache-Control": "no-store"}
+CORRECT = {  # what a 422 from intake asks the reporter to correct
+    "replies": "tulis tanggapan Anda (paling banyak 4000 karakter).",
+    "ratings": "pilih nilai 1 sampai 5; komentar paling banyak 500 karakter.",
+}
 
 
 def may_reply(report: dict[str, Any] | None) -> bool:
@@ -95,7 +99,8 @@ def router(backends: Backends, settings: EdgeSettings, templates: Jinja2Template
             return not_found(request)
         if answer.status_code in (200, 201):
             return _back(secret, done)
-        return _back(secret, f"Tidak terkirim: {refusal_reason(answer)}", ok=False)
+        why = CORRECT[kind] if answer.status_code == 422 else refusal_reason(answer)
+        return _back(secret, f"Tidak terkirim: {why}", ok=False)
 
     return routes
 

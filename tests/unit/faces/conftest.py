@@ -66,6 +66,7 @@ class FakeServices:
     csv: str = "tracking_id\n"
     links: dict[str, str] = field(default_factory=dict)  # status-link secret -> tracking id
     notice: str | None = None
+    refuse_link: bool = False  # intake answers 422 to a reply or rating
 
     def handle(self, request: httpx.Request) -> httpx.Response:
         path, token = request.url.path, request.headers.get("authorization", "")[7:]
@@ -103,6 +104,10 @@ class FakeServices:
         tracking_id = self.links[body["secret"]]
         if what == "open":
             return httpx.Response(200, json={"tracking_id": tracking_id})
+        if self.refuse_link:
+            return httpx.Response(
+                422, json={"detail": [{"msg": "Input should be a valid integer"}]}
+            )
         self.actions.append((what, body, token))
         status = "reply" if what == "replies" else "rating"
         return httpx.Response(

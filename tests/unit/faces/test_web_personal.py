@@ -107,3 +107,11 @@ def test_a_form_reporter_without_contact_is_told_on_the_confirmation(
     form = {"isi": "Air PDAM mati tiga hari", "nama": "Budi", "kecamatan": "Banjarmasin Utara"}
     page = client.post("/lapor", data=form).text
     assert 'id="tanpa-kontak"' in page and "tidak meninggalkan nomor telepon" in page
+
+
+def test_an_empty_rating_comes_back_asking_for_a_number(
+    client: TestClient, fake: FakeServices, resolved: str
+) -> None:
+    fake.refuse_link = True
+    answer = client.post(f"/pantau/{SECRET}/nilai", data={"pesan_id": "p-1"})
+    assert answer.status_code == 200 and "pilih nilai 1 sampai 5" in answer.text
