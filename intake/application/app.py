@@ -102,8 +102,9 @@ class IntakeApplication(BatchProcessApplication):
         self.submissions = SubmissionQueue(self)
 
     def _record(self, processing_event: ProcessingEvent[UUID]) -> Any:
-        """Store the new identity keys first, then the events whose identities they seal."""
+        """Store the new identity keys (and what contacts said) first, then the events."""
         self._sealer.flush()
+        self.vault.contacts.flush()
         return super()._record(processing_event)
 
     @singledispatchmethod

@@ -3,6 +3,7 @@ may hand it out for one more message today."""
 
 from __future__ import annotations
 
+import threading
 from datetime import datetime
 from uuid import UUID
 from zoneinfo import ZoneInfo
@@ -12,6 +13,7 @@ from eventsourcing.application import ProcessingEvent
 from intake.application.ports import ContactBook
 from intake.domain.contacts import (
     DAILY_CAP,
+    OPT_IN,
     OPT_OUT,
     ContactRules,
     contact_digest,
@@ -26,6 +28,7 @@ from shared.logging import get_logger
 
 log = get_logger(__name__)
 WITA = ZoneInfo("Asia/Makassar")
+CONFIRM = "confirm"
 
 
 class ContactDesk:
@@ -35,6 +38,26 @@ class ContactDesk:
         self.book = book
         self.rules = rules
         self._key = key
+        self._pending: list[tuple[str, list[str], datetime]] = []
+        self._lock = threading.Lock()
+
+    def flush(self) -> None:
+        """Write what the messages recorded since the last flush said (one transaction for the
+        confirmations of a whole batch); called before the batch's events are recorded."""
+        with self._lock:
+            pending, self._pending = self._pending, []
+        confirmed = [d for op, digests, _ in pending if op == CONFIRM for d in digests]
+        if confirmed:
+            self.book.confirm(confirmed, max(at for op, _, at in pending if op == CONFIRM))
+        for op, digests, at in pending:
+            if op == OPT_OUT:
+                self.book.opt_out(digests, at)
+            elif op == OPT_IN:
+                self.book.opt_in(digests, at)
+
+    def _note(self, op: str, digests: list[str], at: datetime) -> None:
+        with self._lock:
+            self._pending.append((op, digests, at))
 
     def _digests(self, identity: Identity, channel: str) -> list[str]:
         return [contact_digest(self._key, key) for key in identity.flood_keys(channel)]
@@ -43,7 +66,7 @@ class ContactDesk:
         """A message from the contact itself (SMS, WhatsApp) confirms it."""
         if sub.channel in self.rules.confirming_channels:
             identity = Identity.from_dict(message.reporter.model_dump(mode="json"))
-            self.book.confirm(self._digests(identity, sub.channel), sub.received_at)
+            self._note(CONFIRM, self._digests(identity, sub.channel), sub.received_at)
 
     def confirm(self, identity: Identity, channel: str, at: datetime) -> None:
         """The reporter answered through the personal link: every contact they left is theirs."""
@@ -61,9 +84,7 @@ class ContactDesk:
         if kind is None:
             return False
         identity = Identity.from_dict(message.reporter.model_dump(mode="json"))
-        digests = self._digests(identity, sub.channel)
-        change = self.book.opt_out if kind == OPT_OUT else self.book.opt_in
-        change(digests, sub.received_at)
+        self._note(kind, self._digests(identity, sub.channel), sub.received_at)
         entry = Correspondence(
             id=message_id, kind=kind, report_id=None, tracking_id=None, channel=sub.channel,
             message_id=sub.message_id, received_at=sub.received_at, text="", rating=None,

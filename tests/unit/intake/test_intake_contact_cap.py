@@ -219,3 +219,16 @@ def test_the_sql_table_never_lets_a_contact_past_its_cap(tmp_path: Path) -> None
     state = book.state("abc")
     assert state.opted_out and state.confirmed and state.sent_on("2026-03-03") == 1
     book.close()
+
+
+def test_a_batch_of_sms_confirms_its_numbers_in_one_write(
+    app: IntakeApplication, feed: Feed, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    book = app.vault.contacts.book
+    writes: list[list[str]] = []
+    confirm = book.confirm
+    monkeypatch.setattr(book, "confirm", lambda d, at: (writes.append(list(d)), confirm(d, at)))
+    text = "Lampu jalan mati di depan sekolah dasar nomor {n}"
+    feed(*(message(f"s-{n}", text=text.format(n=n), reporter=Reporter(phone=f"0813555{n:05d}"))
+           for n in range(3)))  # fmt: skip
+    assert [len(w) for w in writes] == [3]
