@@ -7,6 +7,7 @@ message id the client chose.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING
@@ -28,6 +29,7 @@ if TYPE_CHECKING:
 
 log = get_logger(__name__)
 CHANNEL = Channel.WEB.value  # the reporter answered on the web face
+SECRET_FORM = re.compile(r"[A-Za-z0-9_-]{1,100}")  # anything else is unknown alike (404)
 
 
 @dataclass(frozen=True)
@@ -47,7 +49,8 @@ class StatusLinks:
 
     def open(self, secret: str) -> Linked:
         """The report of a secret; UnknownStatusLink (never a hint why) otherwise."""
-        reporter_ref = self._app.vault.sealer.reporter_of(secret) if secret else None
+        well_formed = SECRET_FORM.fullmatch(secret) is not None
+        reporter_ref = self._app.vault.sealer.reporter_of(secret) if well_formed else None
         if reporter_ref is None:
             raise UnknownStatusLink("tautan tidak dikenal")
         entry = self._app.vault.entry(reporter_ref)

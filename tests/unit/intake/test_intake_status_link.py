@@ -68,7 +68,7 @@ def test_only_the_secrets_hash_is_kept(
     assert secret.encode() not in stored
 
 
-@pytest.mark.parametrize("secret", ["x" * 32, "y", "..%2Fpantau"])
+@pytest.mark.parametrize("secret", ["x" * 32, "y", "..%2Fpantau", "a\x00b", "é" * 40])
 def test_an_unknown_secret_is_404_without_a_hint(client: TestClient, secret: str) -> None:
     answer = post(client, "open", secret=secret)
     assert answer.status_code == 404
@@ -140,3 +140,10 @@ def test_a_rating_out_of_range_or_without_message_id_is_422(
 def test_an_empty_reply_is_422(client: TestClient, report: Report) -> None:
     answer = post(client, "replies", secret=secret_of(client, report), message_id="r", text=" ")
     assert answer.status_code == 422
+
+
+def test_a_lone_surrogate_is_422_naming_the_field_never_500(client: TestClient) -> None:
+    headers = {**as_role("adapter"), "content-type": "application/json"}
+    body = b'{"secret": "x", "message_id": "\\ud800", "text": "Air masih keruh"}'
+    answer = client.post("/v1/status-links/replies", content=body, headers=headers)
+    assert answer.status_code == 422 and answer.json()["detail"][0]["loc"][-1] == "message_id"
