@@ -5,8 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 from intake.adapters.books import SqlBooks
+from intake.adapters.contacts import MemoryContacts, SqlContacts
 from intake.adapters.keys import AesSealer, KeyStore, MemoryKeys, SqlKeys
 from intake.application.app import IntakeApplication
+from intake.application.contacts import ContactDesk
+from intake.application.ports import ContactBook
 from intake.application.translate import Translator
 from intake.entrypoints.errors import install_error_handlers
 from intake.entrypoints.http import intake_router
@@ -38,15 +41,27 @@ PUBLISHED = (
 )
 
 
-def _key_store(store_env: dict[str, str], database_url: str) -> KeyStore:
-    """The identity keys live beside the event store: memory, a SQLite file, or its database."""
+def _tables_url(store_env: dict[str, str], database_url: str, name: str) -> str | None:
+    """Vault tables live beside the event store: memory (None), a SQLite file, or its database."""
     module = store_env.get("PERSISTENCE_MODULE")
     if module == "eventsourcing.popo" or ":memory:" in store_env.get("SQLITE_DBNAME", ""):
-        return MemoryKeys()
+        return None
     if module == "eventsourcing.sqlite" and store_env.get("SQLITE_DBNAME"):
         events = Path(store_env["SQLITE_DBNAME"])
-        return SqlKeys(f"sqlite:///{events.with_name(events.stem + '-keys.sqlite')}")
-    return SqlKeys(database_url)
+        return f"sqlite:///{events.with_name(f'{events.stem}-{name}.sqlite')}"
+    return database_url
+
+
+def _key_store(store_env: dict[str, str], database_url: str) -> KeyStore:
+    """The identity keys (and status-link hashes)."""
+    url = _tables_url(store_env, database_url, "keys")
+    return MemoryKeys() if url is None else SqlKeys(url)
+
+
+def _contact_book(store_env: dict[str, str], database_url: str) -> ContactBook:
+    """The contact digests: confirmed, STOP, messages today."""
+    url = _tables_url(store_env, database_url, "contacts")
+    return MemoryContacts() if url is None else SqlContacts(url)
 
 
 def bootstrap(
@@ -62,6 +77,10 @@ def bootstrap(
     clock = clock or clock_for(common.test_mode)
     store_env = event_store_env(common, SERVICE, env)
     keys = keys or _key_store(store_env, common.read_model_url(SERVICE))
+    book = _contact_book(store_env, common.read_model_url(SERVICE))
+    contacts = ContactDesk(
+        book, settings.contact_rules(), settings.contact_key.get_secret_value().encode()
+    )
     app = IntakeApplication(
         settings.screening_rules(),
         settings.tracking_format(),
@@ -69,6 +88,8 @@ def bootstrap(
         sealer=AesSealer(keys),
         books=SqlBooks,
         duplicate_rules=settings.duplicate_rules(),
+        contacts=contacts,
+        web_url=settings.public_web_url,
         sms_channels=settings.sms_form_channels,
         env=store_env,
     )
@@ -98,6 +119,9 @@ def bootstrap(
         routers=[intake_router(app, tokens, settings)],
         publishes=[(topics.REPORTS, event) for event in PUBLISHED],
         install_handlers=[install_error_handlers],
-        on_close=[app.submissions.close, *([keys.close] if isinstance(keys, SqlKeys) else [])],
+        on_close=[
+            app.submissions.close,
+            *(store.close for store in (keys, book) if isinstance(store, SqlKeys | SqlContacts)),
+        ],
         description="Validates, screens and records citizen reports; keeps the identity vault.",
     )

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from pydantic import Field, field_validator
+from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from intake.domain.contacts import ContactRules
 from intake.domain.duplicates import DuplicateRules
 from intake.domain.identifiers import TrackingIdFormat
 from intake.domain.screening import ScreeningRules
@@ -50,6 +51,27 @@ class IntakeSettings(BaseSettings):
         default_factory=lambda: ["sms", "whatsapp"],
         description="Channels whose texts may use `LAPOR <text>` / `LAPOR#<kelurahan>#<text>`",
     )
+    public_web_url: str = Field(
+        default="http://127.0.0.1:8106",
+        description="The public web face: reporters' personal status links start here",
+    )
+    contact_daily_cap: int = Field(
+        default=3, ge=1, description="Messages a day to a contact typed into a form by someone "
+        "else, until that contact itself answers (SMS/WhatsApp, or its status link)",
+    )  # fmt: skip
+    contact_cap_channels: list[str] = Field(
+        default_factory=lambda: ["web", "mobile", "open311"],
+        description="Channels whose contacts are typed into a form (capped until confirmed)",
+    )
+    contact_confirming_channels: list[str] = Field(
+        default_factory=lambda: ["sms", "whatsapp"],
+        description="Channels whose sender is the contact itself: a message confirms it, and a "
+        "bare STOP / MULAI (START) stops or resumes messages to it",
+    )
+    contact_key: SecretStr = Field(
+        default=SecretStr("lapor-dev-contact-key"),
+        description="Key of the contact digests (HMAC-SHA256); set your own in production",
+    )
     duplicate_radius_m: float = Field(default=50, gt=0, le=1000)
     duplicate_link_similarity: float = Field(
         default=0.4, gt=0, le=1, description="Text this similar within the radius: linked"
@@ -81,6 +103,14 @@ class IntakeSettings(BaseSettings):
             link_similarity=self.duplicate_link_similarity,
             flag_similarity=self.duplicate_flag_similarity,
             window=timedelta(days=self.duplicate_window_days),
+        )
+
+    def contact_rules(self) -> ContactRules:
+        """Which contacts are capped, how many messages a day, which channels confirm."""
+        return ContactRules(
+            daily_cap=self.contact_daily_cap,
+            form_channels=frozenset(self.contact_cap_channels),
+            confirming_channels=frozenset(self.contact_confirming_channels),
         )
 
     def tracking_format(self) -> TrackingIdFormat:

@@ -2,11 +2,16 @@
 
 The sealed identity lives in the append-only event store; its key lives here. Erasing deletes
 the key row, so the stored ciphertext can never be read again while the history stays intact.
+The same key derives the reporter's status-link secret (an HMAC); only the secret's hash is
+stored, beside the key, so erasing the key kills the link too.
 """
 
 from __future__ import annotations
 
 import base64
+import contextlib
+import hashlib
+import hmac
 import json
 import os
 import threading
@@ -27,6 +32,7 @@ from sqlalchemy import (
     text,
 )
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import IntegrityError
 
 NONCE_BYTES = 12
 
@@ -37,6 +43,18 @@ reporter_keys = Table(
     Column("reporter_ref", String(64), primary_key=True),
     Column("key", LargeBinary, nullable=False),
 )
+status_links = Table(
+    "intake_status_links",
+    metadata,
+    Column("link_hash", String(64), primary_key=True),
+    Column("reporter_ref", String(64), nullable=False, index=True),
+)
+SECRET_BYTES = 24  # 192 bits: 32 URL-safe characters
+
+
+def link_hash(secret: str) -> str:
+    """What is stored of a status-link secret (SHA-256, hex)."""
+    return hashlib.sha256(secret.encode()).hexdigest()
 
 
 def _secure_delete(connection: Any, _: Any) -> None:
@@ -54,12 +72,17 @@ class KeyStore(Protocol):
 
     def delete(self, reporter_ref: str) -> None: ...
 
+    def put_link(self, link_hash: str, reporter_ref: str) -> None: ...
+
+    def link_owner(self, link_hash: str) -> str | None: ...
+
 
 class MemoryKeys:
     """Keys in a dict (unit tests, in-memory persistence)."""
 
     def __init__(self) -> None:
         self._keys: dict[str, bytes] = {}
+        self._links: dict[str, str] = {}
         self._lock = threading.Lock()
 
     def put(self, reporter_ref: str, key: bytes) -> None:
@@ -75,6 +98,14 @@ class MemoryKeys:
     def delete(self, reporter_ref: str) -> None:
         with self._lock:
             self._keys.pop(reporter_ref, None)
+            self._links = {h: ref for h, ref in self._links.items() if ref != reporter_ref}
+
+    def put_link(self, link_hash: str, reporter_ref: str) -> None:
+        with self._lock:
+            self._links[link_hash] = reporter_ref
+
+    def link_owner(self, link_hash: str) -> str | None:
+        return self._links.get(link_hash)
 
 
 class SqlKeys:
@@ -108,9 +139,24 @@ class SqlKeys:
     def delete(self, reporter_ref: str) -> None:
         with self._engine.begin() as conn:
             conn.execute(delete(reporter_keys).where(reporter_keys.c.reporter_ref == reporter_ref))
+            conn.execute(delete(status_links).where(status_links.c.reporter_ref == reporter_ref))
         if self._engine.dialect.name == "postgresql":
             with self._engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
                 conn.execute(text(f"VACUUM {reporter_keys.name}"))
+
+    def put_link(self, link_hash: str, reporter_ref: str) -> None:
+        if self.link_owner(link_hash) == reporter_ref:
+            return
+        row = {"link_hash": link_hash, "reporter_ref": reporter_ref}
+        with contextlib.suppress(IntegrityError), self._engine.begin() as conn:
+            conn.execute(status_links.insert(), [row])  # a racing twin wrote the same row
+
+    def link_owner(self, link_hash: str) -> str | None:
+        with self._engine.connect() as conn:
+            row = conn.execute(
+                select(status_links.c.reporter_ref).where(status_links.c.link_hash == link_hash)
+            ).first()
+        return str(row[0]) if row else None
 
     def close(self) -> None:
         self._engine.dispose()
@@ -164,3 +210,25 @@ class AesSealer:
         with self._lock:
             self._pending.pop(reporter_ref, None)
         self.keys.delete(reporter_ref)
+
+    def status_secret(self, reporter_ref: str) -> str | None:
+        """The reporter's status-link secret, its hash stored for look-up; None once erased."""
+        key = self._key(reporter_ref)
+        if key is None:
+            return None
+        secret = _secret(key, reporter_ref)
+        self.keys.put_link(link_hash(secret), reporter_ref)
+        return secret
+
+    def reporter_of(self, secret: str) -> str | None:
+        """The reporter_ref whose status-link secret this is (None: unknown, or erased)."""
+        reporter_ref = self.keys.link_owner(link_hash(secret))
+        key = self._key(reporter_ref) if reporter_ref else None
+        if reporter_ref is None or key is None:
+            return None
+        return reporter_ref if hmac.compare_digest(_secret(key, reporter_ref), secret) else None
+
+
+def _secret(key: bytes, reporter_ref: str) -> str:
+    digest = hmac.new(key, f"status-link:{reporter_ref}".encode(), hashlib.sha256).digest()
+    return base64.urlsafe_b64encode(digest[:SECRET_BYTES]).decode()

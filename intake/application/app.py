@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Collection, Iterable
+from dataclasses import replace
 from functools import singledispatchmethod
 from typing import Any, ClassVar, TypeVar
 from uuid import UUID
@@ -13,7 +14,9 @@ from eventsourcing.persistence import IntegrityError, ProcessRecorder
 from intake.application import ids
 from intake.application.admin import AdminDesk
 from intake.application.bookkeeping import BatchBooks
+from intake.application.contacts import ContactDesk
 from intake.application.dedup import DuplicateIndex
+from intake.application.links import StatusLinks
 from intake.application.migration import migrate_bookkeeping
 from intake.application.ports import Books, IdentitySealer
 from intake.application.recording import MessageRecorder
@@ -21,6 +24,7 @@ from intake.application.submissions import SubmissionQueue
 from intake.application.vault import Vault
 from intake.application.views import IntakeStatus
 from intake.domain.access import ReportAccess
+from intake.domain.contacts import no_contact_notice
 from intake.domain.duplicates import DuplicateRules
 from intake.domain.errors import (
     IntakeError,
@@ -68,6 +72,8 @@ class IntakeApplication(BatchProcessApplication):
         sealer: IdentitySealer,
         books: Callable[[ProcessRecorder], Books],
         duplicate_rules: DuplicateRules,
+        contacts: ContactDesk,
+        web_url: str,
         sms_channels: Collection[str] = ("sms",),
         env: dict[str, str] | None = None,
     ) -> None:
@@ -86,15 +92,18 @@ class IntakeApplication(BatchProcessApplication):
             books=self._books,
             duplicates=self.duplicates,
             sms_channels=sms_channels,
+            contacts=contacts,
         )
         self.admin = AdminDesk(self, self._books, self.duplicates)
-        self.vault = Vault(self, sealer)
+        self.vault = Vault(self, sealer, contacts, web_url)
+        self.links = StatusLinks(self)
         self._sealer = sealer
         self.submissions = SubmissionQueue(self)
 
     def _record(self, processing_event: ProcessingEvent[UUID]) -> Any:
-        """Store the new identity keys first, then the events whose identities they seal."""
+        """Store the new identity keys (and what contacts said) first, then the events."""
         self._sealer.flush()
+        self.vault.contacts.flush()
         recordings = super()._record(processing_event)
         self.books.after_record(getattr(processing_event, "statements", ()))
         return recordings
@@ -185,8 +194,16 @@ class IntakeApplication(BatchProcessApplication):
         channel, message_id = message.channel.value, message.message_id
         found = recorded.get(ids.report_id(channel, message_id))
         if isinstance(found, Report | Correspondence):
-            return _status(channel, message_id, found)
+            return self._with_notice(_status(channel, message_id, found), found)
         return self.intake_status(channel, message_id)
+
+    def _with_notice(self, status: IntakeStatus, found: Report | Correspondence) -> IntakeStatus:
+        """A form reporter who left no phone or e-mail is told where to look instead."""
+        if not isinstance(found, Report):
+            return status
+        sub, forms = found.submission, self.vault.contacts.rules.form_channels
+        notice = no_contact_notice(sub.channel, sub.contact_kinds, forms)
+        return replace(status, notice=notice) if notice else status
 
     def write(self, change: Callable[[ProcessingEvent[UUID]], T], wanted: Iterable[UUID] = ()) -> T:
         """Apply a change and record its events in one transaction; retry a lost race."""
@@ -215,7 +232,7 @@ class IntakeApplication(BatchProcessApplication):
             raise MessageNotSeen(f"no report for message {channel}:{message_id} yet") from None
         if not isinstance(found, Report | Correspondence):
             raise MessageNotSeen(f"no report for message {channel}:{message_id}")
-        return _status(channel, message_id, found)
+        return self._with_notice(_status(channel, message_id, found), found)
 
     def report_by_tracking_id(self, tracking_id: str) -> Report:
         """The report a tracking id names (UnknownTrackingId otherwise)."""

@@ -30,3 +30,8 @@ def held_queue_id() -> UUID:
 def access_id(report_id: UUID | str) -> UUID:
     """Which bodies may see one report's contact."""
     return derived_id("report-access", report_id)
+
+
+def link_message_id(reporter_ref: str, message_id: str) -> UUID:
+    """One message sent through a reporter's status link (the client's id, per reporter)."""
+    return derived_id("status-link-message", reporter_ref, message_id)

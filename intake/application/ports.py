@@ -1,12 +1,14 @@
-"""What intake's use cases need from outside: identity sealing, the bookkeeping tables."""
+"""What intake's use cases need from outside: sealed identities with per-reporter keys, contacts,
+the bookkeeping tables."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from datetime import datetime
 from typing import Any, Protocol
 from uuid import UUID
 
+from intake.domain.contacts import ContactState
 from intake.domain.duplicates import Indexed
 from intake.domain.held import Waiting
 from shared.processing import Statement
@@ -29,6 +31,40 @@ class IdentitySealer(Protocol):
 
     def erase(self, reporter_ref: str) -> None:
         """Destroy the reporter's key (idempotent)."""
+        ...
+
+    def status_secret(self, reporter_ref: str) -> str | None:
+        """The reporter's status-link secret (derived from their key; only its hash is kept),
+        or None once the key is destroyed."""
+        ...
+
+    def reporter_of(self, secret: str) -> str | None:
+        """The reporter_ref a status-link secret belongs to, or None (unknown or erased)."""
+        ...
+
+
+class ContactBook(Protocol):
+    """What is known of contacts, each by its digest (never the contact): confirmed, STOP, and
+    the messages looked up for it today."""
+
+    def state(self, digest: str) -> ContactState:
+        """The contact's state (the default state when nothing is known)."""
+        ...
+
+    def confirm(self, digests: Collection[str], at: datetime) -> None:
+        """The contact answered itself: no daily cap from now on."""
+        ...
+
+    def opt_out(self, digests: Collection[str], at: datetime) -> None:
+        """The contact sent STOP at `at`."""
+        ...
+
+    def opt_in(self, digests: Collection[str], at: datetime) -> None:
+        """The contact sent MULAI / START at `at`."""
+        ...
+
+    def take(self, digest: str, day: str, cap: int) -> bool:
+        """Count one more message on `day` unless `cap` were reached (atomic); True if counted."""
         ...
 
 

@@ -9,6 +9,7 @@ from eventsourcing.application import ProcessingEvent
 
 from intake.application import ids
 from intake.application.bookkeeping import BatchBooks
+from intake.application.contacts import ContactDesk
 from intake.application.dedup import DuplicateIndex, indexed
 from intake.application.ports import IdentitySealer
 from intake.application.replies import ReplyDesk
@@ -43,6 +44,7 @@ class MessageRecorder:
         books: BatchBooks,
         duplicates: DuplicateIndex,
         sms_channels: Collection[str],
+        contacts: ContactDesk,
     ) -> None:
         self._app = app
         self._rules = rules
@@ -53,6 +55,7 @@ class MessageRecorder:
         self._duplicates = duplicates
         self._sms_channels = sms_channels
         self._replies = ReplyDesk(app, sealer, books)
+        self._contacts = contacts
 
     def wanted(self, message: IntakeMessage) -> Iterator[UUID]:
         """What recording the message may read from the event store: the report itself."""
@@ -65,6 +68,9 @@ class MessageRecorder:
             return False
         check_storable(message)
         sub = submission_of(message, self._clock.now(), self._sms_channels)
+        self._contacts.heard_from(message, sub)
+        if self._contacts.handle_opt(batch, report_id, message, sub):
+            return True
         command = read_command(sub.text, self._format.prefix)
         if command and self._replies.handle(batch, report_id, message, command, sub):
             return True

@@ -17,6 +17,7 @@ class IntakeStatus:
     reason: str | None
     duplicate_of: str | None = None
     possible_duplicate_of: str | None = None
+    notice: str | None = None
 
 
 @dataclass(frozen=True)
@@ -29,6 +30,7 @@ class DeliveryAddress:
     phone: str | None
     email: str | None
     handle: str | None
+    status_link: str | None = None
 
 
 @dataclass(frozen=True)

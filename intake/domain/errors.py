@@ -45,3 +45,7 @@ class IdentityErased(IntakeError):
 
 class InvalidMessage(IntakeError):
     """A message intake cannot store as it is (e.g. NUL or a lone surrogate in a text)."""
+
+
+class UnknownStatusLink(IntakeError):
+    """No report has this status-link secret (or its reporter was erased): never says which."""

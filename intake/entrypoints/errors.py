@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import json
+
 from fastapi import FastAPI, Request
-from fastapi.responses import JSONResponse
+from fastapi.encoders import jsonable_encoder
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, Response
 
 from intake.domain.errors import (
     IdentityErased,
@@ -13,6 +17,7 @@ from intake.domain.errors import (
     MessageNotSeen,
     NotHeld,
     UnknownReporterRef,
+    UnknownStatusLink,
     UnknownTrackingId,
 )
 from intake.entrypoints.body import BadBody
@@ -21,6 +26,7 @@ STATUS_CODES: dict[type[IntakeError], int] = {
     MessageNotSeen: 404,
     UnknownReporterRef: 404,
     UnknownTrackingId: 404,
+    UnknownStatusLink: 404,
     LookUpRefused: 403,
     IdentityErased: 410,
     NotHeld: 409,
@@ -35,6 +41,12 @@ def install_error_handlers(app: FastAPI) -> None:
     async def intake_error(_: Request, error: IntakeError) -> JSONResponse:
         status = STATUS_CODES.get(type(error), 400)
         return JSONResponse({"detail": str(error)}, status_code=status)
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid(_: Request, error: RequestValidationError) -> Response:
+        # FastAPI's own answer echoes the input as UTF-8: a lone surrogate in it made a 500
+        body = json.dumps({"detail": jsonable_encoder(error.errors())}, ensure_ascii=True)
+        return Response(body, status_code=422, media_type="application/json")
 
     @app.exception_handler(BadBody)
     async def bad_body(_: Request, error: BadBody) -> JSONResponse:

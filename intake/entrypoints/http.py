@@ -13,6 +13,7 @@ from fastapi.responses import JSONResponse
 from intake.application.app import IntakeApplication
 from intake.domain.duplicates import POSSIBLE_DUPLICATE
 from intake.entrypoints.body import read_message
+from intake.entrypoints.links import status_link_router
 from intake.entrypoints.schemas import (
     ArchiveRequest,
     DecisionPublic,
@@ -25,7 +26,7 @@ from intake.entrypoints.schemas import (
 )
 from intake.settings import IntakeSettings
 from shared.auth import Principal, TokenStore
-from shared.contracts import Channel, IntakeMessage
+from shared.contracts import Channel, ContactKind, IntakeMessage
 from shared.http import AUTH_ERRORS, errors, require
 
 
@@ -36,6 +37,7 @@ def intake_router(
     router = APIRouter(tags=["intake"])
     router.include_router(_adapter_routes(app, tokens, settings))
     router.include_router(_admin_routes(app, tokens))
+    router.include_router(status_link_router(app, tokens))
     return router
 
 
@@ -86,9 +88,16 @@ def _adapter_routes(
         response_model=DeliveryAddressPublic,
         responses=errors(*AUTH_ERRORS, 404, 410, 503),
     )
-    def look_up_identity(reporter_ref: str, caller: VaultCaller) -> DeliveryAddressPublic:
-        """The delivery address behind a reporter_ref; every look-up is recorded."""
-        address = app.vault.look_up(reporter_ref, caller.role)
+    def look_up_identity(
+        reporter_ref: str, caller: VaultCaller, contact: ContactKind | None = None
+    ) -> DeliveryAddressPublic:
+        """The delivery address behind a reporter_ref; every look-up is recorded.
+
+        An adapter names the `contact` it delivers to (else the one notification chooses); a
+        contact that sent STOP is refused (403 `opted-out`), as is one typed into a form by
+        someone else that had its few messages today (403 `daily-cap`)."""
+        kind = contact.value if contact else None
+        address = app.vault.look_up(reporter_ref, caller.role, kind)
         return DeliveryAddressPublic(**asdict(address))
 
     return router

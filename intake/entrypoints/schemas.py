@@ -3,11 +3,18 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, Field
 
-Status = Literal["accepted", "held", "archived", "duplicate", "reply", "rating", "status-request"]
+from shared.contracts.base import ReportText
+from shared.contracts.intake import MessageId
+from shared.text import TextRule
+
+Status = Literal[
+    "accepted", "held", "archived", "duplicate", "reply", "rating", "status-request", "opt-out",
+    "opt-in",
+]  # fmt: skip
 
 
 class IntakeStatusPublic(BaseModel):
@@ -20,6 +27,10 @@ class IntakeStatusPublic(BaseModel):
     reason: str | None
     duplicate_of: str | None = None
     possible_duplicate_of: str | None = None
+    notice: str | None = Field(
+        default=None, description="What the reporter should know, e.g. that without a phone or "
+        "e-mail the status page is the only place to follow the report",
+    )  # fmt: skip
 
 
 class DeliveryAddressPublic(BaseModel):
@@ -31,6 +42,36 @@ class DeliveryAddressPublic(BaseModel):
     phone: str | None
     email: str | None
     handle: str | None
+    status_link: str | None = Field(
+        default=None, description="The reporter's personal status page (delivering roles only)"
+    )
+
+
+class LinkRequest(BaseModel):
+    """A personal status link's secret (the last part of its URL)."""
+
+    secret: str = Field(min_length=1, max_length=200)
+
+
+class LinkedReportPublic(BaseModel):
+    """The report a status link opens."""
+
+    tracking_id: str
+
+
+class LinkReplyRequest(LinkRequest):
+    """A reply through the link; `message_id` (the client's) makes a repeat harmless."""
+
+    message_id: MessageId
+    text: ReportText
+
+
+class LinkRatingRequest(LinkRequest):
+    """A rating through the link, 1 to 5, with an optional comment."""
+
+    message_id: MessageId
+    rating: int = Field(ge=1, le=5)
+    comment: Annotated[str, TextRule(max_chars=500, max_bytes=1500)] = ""
 
 
 class HeldPublic(BaseModel):

@@ -146,6 +146,15 @@ def _text(driver: Any, element_id: str) -> str:
     return str(driver.find_element(By.ID, element_id).text)
 
 
+def _status_shown(driver: Any) -> str:
+    """The status on the page just loaded; empty while tracking does not know the report yet
+    (the page then says "tidak ditemukan")."""
+    from selenium.webdriver.common.by import By
+
+    found = driver.find_elements(By.ID, "status-laporan")
+    return str(found[0].text) if found else ""
+
+
 def test_a_citizen_submits_on_the_page_and_follows_it_to_selesai(
     system: System, faces: dict[str, str], browser: Any
 ) -> None:
@@ -174,7 +183,7 @@ def test_a_citizen_submits_on_the_page_and_follows_it_to_selesai(
 
     def disposed() -> bool:
         browser.get(f"{web}/laporan/{tracking_id}")
-        return "Terdisposisi" in _text(browser, "status-laporan")
+        return "Terdisposisi" in _status_shown(browser)
 
     _until(disposed, 90, 0.5)
     skpd = httpx.get(f"{system.url('tracking')}/v1/reports/{tracking_id}").json()["skpd"]["code"]
@@ -183,14 +192,15 @@ def test_a_citizen_submits_on_the_page_and_follows_it_to_selesai(
     browser.get(f"{web}/staf/masuk")
     browser.find_element(By.ID, "token").send_keys(system.tokens[f"skpd:{skpd}"])
     browser.find_element(By.ID, "masuk").click()
-    assert browser.current_url.endswith(f"/staf/skpd/{skpd}")
+    # the click returns before the login's answer arrives: wait for the page it leads to
+    _until(lambda: browser.current_url.endswith(f"/staf/skpd/{skpd}"), 30)
     for action, text in (("acknowledge", ""), ("resolve", "Pipa sudah diperbaiki, air mengalir.")):
         _act(browser, web, skpd, tracking_id, action, text)
     _shot(browser, "04-meja-skpd")
 
     def finished() -> bool:
         browser.get(f"{web}/laporan/{tracking_id}")
-        return "Selesai" in _text(browser, "status-laporan")
+        return "Selesai" in _status_shown(browser)
 
     _until(finished, 60, 0.5)
     assert "Pipa sudah diperbaiki" in _text(browser, "linimasa")
@@ -211,6 +221,8 @@ def _act(browser: Any, web: str, skpd: str, tracking_id: str, action: str, text:
         browser.find_element(By.ID, f"teks-{tracking_id}").send_keys(text)
     card = browser.find_element(By.ID, f"laporan-{tracking_id}")
     card.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
+    # read the answer only on the page the action led to (its URL carries the message)
+    _until(lambda: "pesan=" in browser.current_url or "galat=" in browser.current_url, 30)
     shown = _until(lambda: browser.find_elements(By.CSS_SELECTOR, ".berhasil, .galat"), 30)
     assert "tindakan dikirim" in shown[0].text, shown[0].text
     if action == "acknowledge":

@@ -11,9 +11,10 @@ import aiosmtplib
 
 from services.adapters.email.mail import build, envelope_sender, flatten, scrub
 from services.adapters.email.settings import EmailAdapterSettings
-from services.adapters.email.vault import NoAddress, VaultUnavailable
+from services.adapters.email.vault import Address, NoAddress, VaultUnavailable
 from shared.clock import Clock
 from shared.contracts import DeliveryReported, DeliveryStatus, OutboundMessage
+from shared.contracts.outbound import with_status_link
 from shared.logging import get_logger
 
 log = get_logger(__name__)
@@ -24,7 +25,7 @@ Send = Callable[[EmailMessage], Awaitable[str]]
 class Vault(Protocol):
     """Where reporters' addresses come from."""
 
-    async def email_for(self, reporter_ref: str) -> str: ...
+    async def email_for(self, reporter_ref: str) -> Address: ...
 
 
 def smtp_sender(settings: EmailAdapterSettings) -> Send:
@@ -46,6 +47,15 @@ def smtp_sender(settings: EmailAdapterSettings) -> Send:
         return response
 
     return send
+
+
+def personal(message: OutboundMessage, recipient: Address) -> OutboundMessage:
+    """The message with the reporter's status link in place of its mark (text and HTML)."""
+    link = recipient.status_link
+    return message.model_copy(
+        update={"text": with_status_link(message.text, link),
+                "html": with_status_link(message.html, link)}
+    )  # fmt: skip
 
 
 class EmailAdapter:
@@ -71,7 +81,8 @@ class EmailAdapter:
         """Send one message; every outcome is a report (accepted or failed), never an exception."""
         try:
             recipient = await self._recipient(message)
-            response = await self._send(build(message, self._sender, recipient))
+            mail = build(personal(message, recipient), self._sender, recipient.email)
+            response = await self._send(mail)
         except NoAddress as error:
             return self._report(message, DeliveryStatus.FAILED, f"tidak ada alamat: {error}")
         except VaultUnavailable as error:
@@ -82,9 +93,9 @@ class EmailAdapter:
             return self._report(message, DeliveryStatus.FAILED, f"{type(error).__name__}: {error}")
         return self._report(message, DeliveryStatus.ACCEPTED, f"250 {response}")
 
-    async def _recipient(self, message: OutboundMessage) -> str:
+    async def _recipient(self, message: OutboundMessage) -> Address:
         if message.recipient.address:
-            return message.recipient.address
+            return Address(message.recipient.address)
         if not message.recipient.reporter_ref:
             raise NoAddress("the message names no recipient")
         for attempt in range(1, self._vault_attempts + 1):

@@ -13,7 +13,7 @@ from fastapi.templating import Jinja2Templates
 from services.faces.common.backends import BackendError, Backends, Unavailable, closing
 from services.faces.common.health import health_router
 from services.faces.common.settings import EdgeSettings
-from services.faces.web import citizen, dashboard, staff
+from services.faces.web import citizen, dashboard, personal, staff
 from services.faces.web.responses import pages
 from shared.auth import TokenStore
 from shared.metrics import HttpMetrics
@@ -55,6 +55,7 @@ def build(
     app.include_router(health_router(backends, ("intake", "tracking")))
     down = pages(503)  # any page whose service does not answer (the handler below)
     app.include_router(citizen.router(backends, settings, templates), responses=down)
+    app.include_router(personal.router(backends, settings, templates), responses=down)
     app.include_router(
         dashboard.router(backends, settings, tokens, templates), responses=down
     )

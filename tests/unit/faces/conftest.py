@@ -64,6 +64,9 @@ class FakeServices:
     stats: dict[str, Any] = field(default_factory=dict)
     queues: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     csv: str = "tracking_id\n"
+    links: dict[str, str] = field(default_factory=dict)  # status-link secret -> tracking id
+    notice: str | None = None
+    refuse_link: bool = False  # intake answers 422 to a reply or rating
 
     def handle(self, request: httpx.Request) -> httpx.Response:
         path, token = request.url.path, request.headers.get("authorization", "")[7:]
@@ -88,7 +91,35 @@ class FakeServices:
             (r"/v1/reports.csv", "GET", self.reports_csv),
             (r"/v1/held/([^/]+)/(verify|archive)", "POST", self.admin_move),
             (r"/v1/reports/([^/]+)/disposition", "POST", self.admin_move),
+            (r"/v1/status-links/(open|replies|ratings)", "POST", self.status_link),
         ]
+
+    def status_link(self, request: httpx.Request, token: str, what: str) -> httpx.Response:
+        """Intake's status-link routes: 404 for a secret it does not know."""
+        body = json.loads(request.content)
+        if token != ADAPTER:
+            return httpx.Response(401, json={"detail": "unknown token"})
+        if body.get("secret") not in self.links:
+            return httpx.Response(404, json={"detail": "tautan tidak dikenal"})
+        tracking_id = self.links[body["secret"]]
+        if what == "open":
+            return httpx.Response(200, json={"tracking_id": tracking_id})
+        if self.refuse_link:
+            return httpx.Response(
+                422, json={"detail": [{"msg": "Input should be a valid integer"}]}
+            )
+        self.actions.append((what, body, token))
+        status = "reply" if what == "replies" else "rating"
+        return httpx.Response(
+            201,
+            json={
+                "channel": "web",
+                "message_id": body["message_id"],
+                "status": status,
+                "tracking_id": tracking_id,
+                "reason": None,
+            },
+        )
 
     def listing(self, name: str) -> Any:
         def answer(_: httpx.Request, token: str) -> httpx.Response:
@@ -115,7 +146,8 @@ class FakeServices:
         if self.intake_answer == 202:
             return httpx.Response(202, json={"detail": "laporan sedang diproses"})
         answer = {"channel": body["channel"], "message_id": body["message_id"],
-                  "status": self.outcome, "tracking_id": tracking_id, "reason": None}  # fmt: skip
+                  "status": self.outcome, "tracking_id": tracking_id, "reason": None,
+                  "notice": self.notice}  # fmt: skip
         return httpx.Response(self.intake_answer, json=answer)
 
     def intake_status(self, _: httpx.Request, token: str, channel: str, mid: str) -> httpx.Response:

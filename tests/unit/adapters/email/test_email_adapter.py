@@ -12,21 +12,23 @@ from pathlib import Path
 from typing import Any
 from uuid import uuid4
 
+import httpx
 import pytest
 from aiosmtpd.controller import Controller
 
-from services.adapters.email.adapter import EmailAdapter, smtp_sender
+from services.adapters.email.adapter import EmailAdapter, Vault, smtp_sender
 from services.adapters.email.mail import scrub
 from services.adapters.email.settings import EmailAdapterSettings
-from services.adapters.email.vault import NoAddress, VaultUnavailable
+from services.adapters.email.vault import Address, NoAddress, VaultClient, VaultUnavailable
 from services.local.smtp_sink import MailFolder
 from shared.clock import FixedClock
-from shared.contracts import Channel, DeliveryStatus, OutboundMessage, Recipient
+from shared.contracts import STATUS_LINK_MARK, Channel, DeliveryStatus, OutboundMessage, Recipient
 from tests.infra import free_ports
 
 NOW = datetime(2026, 11, 27, 9, 0, tzinfo=UTC)
 SENDER = "LAPOR! Kota Banjarmasin <lapor@banjarmasinkota.go.id>"
 REPORTER_EMAIL = "siti.aminah@example.id"
+LINK = "http://127.0.0.1:8106/pantau/Zm9vYmFyYmF6cXV4cXV1eHF1dXhxdXV4"
 
 
 class FakeVault:
@@ -36,12 +38,12 @@ class FakeVault:
         self.answers = answers
         self.asked: list[str] = []
 
-    async def email_for(self, reporter_ref: str) -> str:
+    async def email_for(self, reporter_ref: str) -> Address:
         self.asked.append(reporter_ref)
         answer = self.answers.get(reporter_ref, NoAddress("404"))
         if isinstance(answer, Exception):
             raise answer
-        return answer
+        return Address(answer, LINK)
 
 
 class Refusing(MailFolder):
@@ -63,7 +65,7 @@ def smtp(tmp_path: Path) -> Iterator[tuple[int, Path]]:
     controller.stop()
 
 
-def adapter_for(port: int, vault: FakeVault) -> EmailAdapter:
+def adapter_for(port: int, vault: Vault) -> EmailAdapter:
     settings = EmailAdapterSettings(smtp_host="127.0.0.1", smtp_port=port, smtp_timeout=5)
     return EmailAdapter(vault, smtp_sender(settings), SENDER, FixedClock(NOW), 2, 0.0)
 
@@ -163,6 +165,31 @@ async def test_an_unreachable_smtp_server_is_a_failure_not_a_crash() -> None:
     (port,) = free_ports(1)  # nothing listens there
     report = await adapter_for(port, FakeVault({"rref-0001": REPORTER_EMAIL})).deliver(outbound())
     assert report.status == DeliveryStatus.FAILED
+
+
+async def test_a_reporters_mail_shows_their_status_link_in_text_and_html(
+    smtp: tuple[int, Path],
+) -> None:
+    port, folder = smtp
+    message = outbound(text=f"Pantau: {STATUS_LINK_MARK}", html=f"<p>{STATUS_LINK_MARK}</p>")
+    await adapter_for(port, FakeVault({"rref-0001": REPORTER_EMAIL})).deliver(message)
+    [mail] = received(folder)
+    html = mail.get_body(("html",))
+    assert html is not None and LINK in str(html.get_content())
+    plain = mail.get_body(("plain",))
+    assert plain is not None and str(plain.get_content()).strip() == f"Pantau: {LINK}"
+
+
+@pytest.mark.parametrize("detail", ["opted-out", "daily-cap"])
+async def test_a_vault_refusal_is_reported_failed_with_its_reason(detail: str) -> None:
+    def refuse(request: httpx.Request) -> httpx.Response:
+        assert request.url.params["contact"] == "email"
+        return httpx.Response(403, json={"detail": detail})
+
+    async with httpx.AsyncClient(transport=httpx.MockTransport(refuse)) as client:
+        vault = VaultClient("http://intake", "t", client)
+        report = await adapter_for(free_ports(1)[0], vault).deliver(outbound())
+    assert report.status == DeliveryStatus.FAILED and detail in report.detail
 
 
 def test_scrub_hides_every_address_form() -> None:
