@@ -60,12 +60,12 @@ class System:
             f"LAPOR_{name.upper()}_PORT": str(self.ports[name]),
         }
 
-    def start(self, name: str) -> None:
+    def start(self, name: str, extra: dict[str, str] | None = None) -> None:
         log = open(self.folder / f"{name}.log", "ab")  # noqa: SIM115 - closed with the process
         self.processes[name] = subprocess.Popen(
             [sys.executable, "-m", "services.cli.main", "serve", name],
             cwd=self.folder,
-            env=self.env(name),
+            env={**self.env(name), **(extra or {})},
             stdin=subprocess.DEVNULL,
             stdout=log,
             stderr=log,
