@@ -4,13 +4,18 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+from collections.abc import AsyncIterator, Callable, Coroutine
 from dataclasses import dataclass, field
+from typing import Any, Protocol
 
 from fastapi import FastAPI
 from fastapi.responses import JSONResponse
 
+from shared.logging import get_logger
 from shared.metrics import ConsumerMetrics
-from shared.metrics.lag import Subscribed
+from shared.metrics.lag import LagReader, Subscribed
+
+log = get_logger(__name__)
 
 
 @dataclass
@@ -38,6 +43,40 @@ async def finish(task: asyncio.Task[None] | None, grace: float = 2.0) -> None:
         task.cancel()
     with contextlib.suppress(asyncio.CancelledError, Exception):
         await task
+
+
+class Part(Protocol):
+    """A Kafka client (or anything) started before the loop and stopped after it."""
+
+    async def start(self) -> None: ...
+
+    async def stop(self) -> None: ...
+
+
+@contextlib.asynccontextmanager
+async def looping(
+    running: Running,
+    service: str,
+    run: Callable[[asyncio.Event], Coroutine[Any, Any, None]],
+    lag: LagReader,
+    *parts: Part,
+) -> AsyncIterator[None]:
+    """Start the parts, then the loop; on the way out end the loop first, then the parts."""
+    stopping = asyncio.Event()
+    for part in parts:
+        await part.start()
+    running.task = asyncio.create_task(run(stopping))
+    running.ready = True
+    log.info("service-started", service=service)
+    try:
+        yield
+    finally:
+        running.ready = False
+        stopping.set()
+        await finish(running.task)
+        await lag.close()
+        for part in reversed(parts):
+            await part.stop()
 
 
 def add_health(app: FastAPI, running: Running) -> None:

@@ -3,6 +3,7 @@ Kannel (bearerbox, smsbox) between the adapter and an operator stand-in."""
 
 from __future__ import annotations
 
+import functools
 import os
 import signal
 import sys
@@ -66,6 +67,12 @@ def smsc_operator(
         httpd.shutdown()
 
 
+def _detach(folder: Path, name: str, command: list[str]) -> int:
+    from services.cli import dev
+
+    return dev.detach(name, command, dict(os.environ), folder)
+
+
 def _env_list(name: str) -> list[str]:
     """A comma-separated list from the environment."""
     return [item.strip() for item in os.environ.get(name, "").split(",") if item.strip()]
@@ -118,8 +125,11 @@ def dev_up(folder: Path, state: DevState) -> None:
                 dev._signal(state.pids.pop(name), signal.SIGTERM)
         kannel.write(setup)
         refused = _env_list("LAPOR_SMSC_REFUSED")
-        for name, command in kannel.commands(setup, python, refused).items():
-            state.pids[name] = dev.detach(name, command, dict(os.environ), folder)
+        spawn = functools.partial(_detach, folder)
+        try:
+            state.pids.update(kannel.start(setup, python, refused, spawn))
+        except kannel.KannelMissing as error:
+            raise dev.DevError(str(error)) from error
     url = f"http://127.0.0.1:{ADAPTER_PORT}"
     state.urls[ADAPTER] = url
     if not (dev.alive(state.pids.get(ADAPTER)) and dev.ready(url)):

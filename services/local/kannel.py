@@ -6,21 +6,23 @@ from __future__ import annotations
 import json
 import secrets
 import shutil
+import socket
+import time
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from pathlib import Path
+from typing import TypeVar
 from urllib.parse import quote
 
 import httpx
 
 SHORT_CODE = "1708"
 SMSC_ID = "operator"
-# Kannel answers the sendsms user's DLR mask with one callback per event: 1 delivered, 2 failed,
-# 4 buffered, 8 SMSC accepted, 16 SMSC rejected.
-DLR_MASK = 31
+T = TypeVar("T")
 
 
 class KannelMissing(Exception):
-    """bearerbox or smsbox is not installed (Debian: `apt-get install kannel`)."""
+    """bearerbox or smsbox is not installed (Debian: `apt-get install kannel`), or not running."""
 
 
 @dataclass(frozen=True)
@@ -210,6 +212,31 @@ def commands(setup: KannelSetup, python: str, refused: list[str]) -> dict[str, l
         "bearerbox": [binary("bearerbox"), str(setup.conf)],
         "smsbox": [binary("smsbox"), str(setup.conf)],
     }
+
+
+def start(
+    setup: KannelSetup, python: str, refused: list[str], spawn: Callable[[str, list[str]], T]
+) -> dict[str, T]:
+    """Start the operator and bearerbox, then smsbox once bearerbox listens for it (smsbox gives
+    up at once when bearerbox is not there yet)."""
+    started: dict[str, T] = {}
+    for name, command in commands(setup, python, refused).items():
+        if name == "smsbox":
+            _await_port(setup.ports.smsbox)
+        started[name] = spawn(name, command)
+    return started
+
+
+def _await_port(port: int, timeout: float = 30.0) -> None:
+    deadline = time.monotonic() + timeout
+    while True:
+        with socket.socket() as sock:
+            sock.settimeout(0.5)
+            if sock.connect_ex(("127.0.0.1", port)) == 0:
+                return
+        if time.monotonic() > deadline:
+            raise KannelMissing(f"bearerbox does not listen on port {port}; see bearerbox.log")
+        time.sleep(0.1)
 
 
 def ready(setup: KannelSetup) -> bool:

@@ -4,6 +4,7 @@ as processes beside the four services, on the real broker and PostgreSQL."""
 from __future__ import annotations
 
 import asyncio
+import functools
 import json
 import re
 import subprocess
@@ -84,10 +85,8 @@ def operator(system: System) -> Iterator[Operator]:
     ports = kannel.KannelPorts(admin, sendsms, box, smsc, standin)
     setup = kannel.new_setup(system.folder / "kannel", ports, adapter_url)
     kannel.write(setup)
-    processes = [
-        _start(system, name, command)
-        for name, command in kannel.commands(setup, sys.executable, [REFUSED]).items()
-    ]
+    spawn_part = functools.partial(_start, system)
+    processes = list(kannel.start(setup, sys.executable, [REFUSED], spawn_part).values())
     env = adapter_env(setup, system.url("intake"), system.tokens["adapter"], adapter_port)
     common = {"LAPOR_KAFKA_BOOTSTRAP_SERVERS": system.kafka, "LAPOR_INSTANCE": system.prefix}
     processes.append(spawn(system, "sms-adapter", ["serve", "sms-adapter"], {**env, **common}))
@@ -99,7 +98,7 @@ def operator(system: System) -> Iterator[Operator]:
         except AssertionError:
             raise AssertionError(system.log_tail("sms-adapter")) from None
         system.wait_ready("notification")
-        poll(lambda: kannel.ready(setup) or None)
+        _wait_gateway(system, setup, processes[:3])
         yield Operator(setup, adapter_url)
     finally:
         for process in reversed(processes):
@@ -108,6 +107,17 @@ def operator(system: System) -> Iterator[Operator]:
         system.stop("notification")
         system.start("notification")
         system.wait_ready("notification")
+
+
+def _wait_gateway(
+    system: System, setup: kannel.KannelSetup, processes: list[subprocess.Popen[bytes]]
+) -> None:
+    deadline = time.monotonic() + 60
+    while not kannel.ready(setup):
+        names = ("smsc-operator", "bearerbox", "smsbox")
+        if time.monotonic() > deadline or any(p.poll() is not None for p in processes):
+            raise AssertionError("\n".join(system.log_tail(n, 800) for n in names))
+        time.sleep(0.2)
 
 
 def _start(system: System, name: str, command: list[str]) -> subprocess.Popen[bytes]:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 from collections.abc import AsyncIterator
 
@@ -11,9 +10,10 @@ from aiokafka import AIOKafkaProducer
 from aiokafka.errors import KafkaConnectionError
 from fastapi import FastAPI
 
-from services.adapters.lifecycle import Running, add_health, finish
+from services.adapters.lifecycle import Running, add_health, looping
+from services.adapters.outbound import producer_for, publish
 from services.adapters.sms.adapter import SmsAdapter
-from services.adapters.sms.consumer import SERVICE, OutboundSms, consumer_for, publish
+from services.adapters.sms.consumer import SERVICE, OutboundSms, consumer_for
 from services.adapters.sms.http import Inbound, kannel_router
 from services.adapters.sms.intake import IntakeClient
 from services.adapters.sms.kannel import Sendsms
@@ -79,33 +79,17 @@ def create_app(settings: SmsAdapterSettings | None = None) -> FastAPI:
 
     @contextlib.asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
-        stopping = asyncio.Event()
-        producer = AIOKafkaProducer(
-            bootstrap_servers=common.kafka_bootstrap_servers,
-            acks="all",
-            enable_idempotence=True,
-            **security_options(common),
-        )
+        producer = producer_for(common)
         group = f"{common.instance}-{SERVICE}"
         consumer = consumer_for(common.kafka_bootstrap_servers, group, security_options(common))
         running.subscribed = [Subscribed(consumer, group)]
-        await producer.start()
-        await consumer.start()
-        producers.append(producer)
         loop = OutboundSms(consumer, producer, adapter, common.max_message_bytes, running.metrics)
-        running.task = asyncio.create_task(loop.run(stopping))
-        running.ready = True
-        log.info("service-started", service=SERVICE)
+        producers.append(producer)
         try:
-            yield
+            async with looping(running, SERVICE, loop.run, lag, producer, consumer):
+                yield
         finally:
-            running.ready = False
             producers.clear()
-            stopping.set()
-            await finish(running.task)
-            await lag.close()
-            await consumer.stop()
-            await producer.stop()
             await client.aclose()
 
     app = FastAPI(title="lapor SMS adapter (Kannel)", lifespan=lifespan)
