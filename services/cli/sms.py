@@ -29,8 +29,10 @@ def serve_sms_adapter() -> None:
     import uvicorn
 
     from services.adapters.sms.settings import SmsAdapterSettings
+    from shared.logging import configure_logging
 
     settings = SmsAdapterSettings()
+    configure_logging(settings.common.log_level, settings.common.log_format)
     uvicorn.run(
         "services.adapters.sms.app:create_app",
         factory=True,
@@ -53,7 +55,9 @@ def smsc_operator(
 ) -> None:
     """The mobile operator's side of a local Kannel (development): stores what it is sent."""
     from services.local.kannel_operator import Operator, server
+    from shared.logging import configure_logging
 
+    configure_logging()
     refused = [*(refuse or []), *_env_list("LAPOR_SMSC_REFUSED")]
     httpd = server(Operator(outbox, username, password, refused), host, port)
     typer.echo(f"SMSC_OPERATOR=http://{host}:{port} -> {outbox}", err=True)

@@ -115,9 +115,11 @@ def _text(fields: dict[str, bytes], name: str) -> str:
     return fields.get(name, b"").decode("utf-8", "replace")
 
 
-def report_delivery(dlr_url: str, status: int, attempts: int = 20) -> None:
-    """Call bearerbox back with a delivery report; it may not have filed the message yet."""
+def report_delivery(dlr_url: str, status: int, delay: float, attempts: int = 20) -> None:
+    """Call bearerbox back with a delivery report once the handset "has" the message (after
+    `delay`, as a network takes a moment); bearerbox may not have filed the message yet."""
     url = dlr_url.replace("%d", str(status)) + "&text=" + quote(f"stat:{status}")
+    time.sleep(delay)
     for attempt in range(attempts):
         try:
             with urllib.request.urlopen(url, timeout=10) as answer:
@@ -134,11 +136,17 @@ class Operator:
     """The stand-in's state: credentials, refused numbers and the outbox."""
 
     def __init__(
-        self, outbox: Path, username: str, password: str, refused: Collection[str] = ()
+        self,
+        outbox: Path,
+        username: str,
+        password: str,
+        refused: Collection[str] = (),
+        delivery_delay: float = 0.3,
     ) -> None:
         self.outbox = Outbox(outbox)
         self.username, self.password = username, password
         self.refused = frozenset(refused)
+        self.delivery_delay = delivery_delay
 
     def submit(self, fields: dict[str, bytes]) -> tuple[int, str]:
         """One MT part from bearerbox: the HTTP status and body to answer."""
@@ -156,7 +164,8 @@ class Operator:
         self.outbox.receive(fields)
         dlr_url = _text(fields, "dlr-url")
         if dlr_url:
-            threading.Thread(target=report_delivery, args=(dlr_url, DELIVERED), daemon=True).start()
+            report = (dlr_url, DELIVERED, self.delivery_delay)
+            threading.Thread(target=report_delivery, args=report, daemon=True).start()
         return 202, "Sent."
 
 

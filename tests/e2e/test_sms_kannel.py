@@ -22,6 +22,7 @@ import pytest
 from services.cli.sms import adapter_env
 from services.local import kannel
 from shared import topics
+from shared.contracts.outbound import STATUS_LINK_MARK
 from tests.e2e.conftest import ROOT, System
 from tests.e2e.test_notification_email import spawn, wait_ready
 from tests.e2e.test_report_path import poll, public_status, records_about
@@ -166,10 +167,12 @@ def test_an_sms_report_reaches_pdam_and_the_reporter_hears_each_step_and_rates_i
     operator.wait(to(REPORTER, tracking_id, "didisposisikan ke Perumda Air Minum"))
 
     url = f"{system.url('tracking')}/v1/skpd/PDAM/reports/{tracking_id}/actions"
-    move = {"action": "resolve", "text": "Pipa sudah diganti"}
+    move = {"action": "resolve", "text": "Pipa sudah diganti ✅ air mengalir lagi"}
     resolved = httpx.post(url, json=move, headers=system.auth("skpd:PDAM"), timeout=10)
     assert resolved.status_code == 202, resolved.text
-    operator.wait(to(REPORTER, tracking_id, "telah diselesaikan", "Pipa sudah diganti"))
+    (done,) = operator.wait(to(REPORTER, tracking_id, "diselesaikan", "diganti ✅ air mengalir"))
+    assert done["coding"] == "UCS-2" and done["parts"] >= 2  # ✅ is outside GSM-7
+    assert not [m for m in operator.received() if STATUS_LINK_MARK in m["text"]]
 
     operator.send(REPORTER, f"NILAI {tracking_id} 5")
     assert poll(lambda: _rated(system, tracking_id) or None)
@@ -236,3 +239,28 @@ def _tracking_id_of(system: System, text: str) -> str:
 def _status_of(system: System, tracking_id: str, nid: str, status: str) -> Any:
     mine = [n for n in notifications(system, tracking_id) if n["notification_id"] == nid]
     return mine[0] if mine and mine[0]["status"] == status else None
+
+
+@pytest.mark.parametrize(
+    ("query", "status"),
+    [
+        ("to=1708&text=LAPOR+pipa+bocor", 400),
+        ("from=%2B6281234560003&text=" + "a" * 10_240, 413),
+        ("from=%2B6281234560003&text=Pipa+%FF%FE+bocor&charset=UTF-8", 400),
+        ("from=%2B6281234560003&text=%00L%00A%00&coding=2&charset=UTF-16BE", 400),
+    ],
+    ids=["no-sender", "10-kb", "invalid-utf8", "broken-ucs2"],
+)
+def test_a_bad_call_at_the_gateway_is_refused_and_nothing_is_recorded(
+    system: System, operator: Operator, query: str, status: int
+) -> None:
+    message_id = str(uuid.uuid4())
+    key = operator.setup.callback_key
+    url = f"{operator.adapter_url}/v1/kannel/mo?key={key}&id={message_id}&{query}"
+    answer = httpx.get(url, timeout=10)
+    assert answer.status_code == status
+    assert answer.json()["detail"]
+    recorded = httpx.get(
+        f"{system.url('intake')}/v1/intake/sms/{message_id}", headers=system.auth("adapter")
+    )
+    assert recorded.status_code == 404

@@ -6,12 +6,15 @@ from __future__ import annotations
 import asyncio
 from datetime import UTC, datetime
 from typing import Any
+from urllib.parse import quote_from_bytes
 from uuid import uuid4
 
 import httpx
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from services.adapters.sms.adapter import SmsAdapter
 from services.adapters.sms.http import Inbound, kannel_router
@@ -180,3 +183,25 @@ def test_the_vaults_refusals_are_permanent_with_their_reason(
 def test_a_vault_error_is_worth_trying_again() -> None:
     with pytest.raises(VaultUnavailable):
         asyncio.run(vault_answering(503, {}).contact_for("r"))
+
+
+PARAMS = ["from", "to", "text", "coding", "charset", "id", "time", "key"]
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    st.dictionaries(
+        st.sampled_from(PARAMS), st.binary(max_size=64) | st.text(max_size=64), max_size=8
+    )
+)
+def test_any_get_url_call_is_recorded_or_refused_with_a_reason_never_a_crash(
+    fields: dict[str, bytes | str],
+) -> None:
+    intake, published = FakeIntake(), Published()
+    query = "&".join(
+        f"{name}={quote_from_bytes(v if isinstance(v, bytes) else v.encode())}"
+        for name, v in {"key": KEY, **fields}.items()
+    )
+    answer = client_for(intake, published).get(f"/v1/kannel/mo?{query}")
+    assert answer.status_code in (200, 400, 403, 413, 415, 422), answer.text
+    assert (answer.status_code == 200) == bool(intake.received)
