@@ -56,16 +56,21 @@ class System:
             # no quiet hours: SMS at night must not wait for the morning in these tests
             "LAPOR_NOTIFICATION_QUIET_START": "00:00",
             "LAPOR_NOTIFICATION_QUIET_END": "00:00",
+            "LAPOR_NOTIFICATION_QUIET_CHANNELS": "[]",
+            # a failed delivery is tried again within seconds (E's policy, shorter), so a test
+            # sees the retries and the give-up without waiting minutes
+            "LAPOR_NOTIFICATION_RETRY_BASE_SECONDS": "1",
+            "LAPOR_NOTIFICATION_RETRY_MAX_SECONDS": "2",
             "LAPOR_AUTH_TOKENS": json.dumps({digest(t): r for r, t in self.tokens.items()}),
             f"LAPOR_{name.upper()}_PORT": str(self.ports[name]),
         }
 
-    def start(self, name: str, extra: dict[str, str] | None = None) -> None:
+    def start(self, name: str) -> None:
         log = open(self.folder / f"{name}.log", "ab")  # noqa: SIM115 - closed with the process
         self.processes[name] = subprocess.Popen(
             [sys.executable, "-m", "services.cli.main", "serve", name],
             cwd=self.folder,
-            env={**self.env(name), **(extra or {})},
+            env=self.env(name),
             stdin=subprocess.DEVNULL,
             stdout=log,
             stderr=log,
