@@ -26,21 +26,13 @@ GATEWAY = ("smsc-operator", "bearerbox", "smsbox")
 
 def serve_sms_adapter() -> None:
     """Run the SMS adapter in the foreground (port 8108)."""
-    import uvicorn
-
     from services.adapters.sms.settings import SmsAdapterSettings
+    from services.cli import serving
     from shared.logging import configure_logging
 
     settings = SmsAdapterSettings()
     configure_logging(settings.common.log_level, settings.common.log_format)
-    uvicorn.run(
-        "services.adapters.sms.app:create_app",
-        factory=True,
-        host=settings.host,
-        port=settings.port,
-        log_config=None,
-        access_log=False,
-    )
+    serving.run("services.adapters.sms.app:create_app", settings.host, settings.port)
 
 
 def smsc_operator(

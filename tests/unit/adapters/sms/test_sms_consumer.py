@@ -4,16 +4,15 @@ once, a record for another channel is dead-lettered."""
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from uuid import uuid4
 
 from services.adapters.sms.adapter import SmsAdapter
 from services.adapters.sms.consumer import TOPIC, OutboundSms
 from services.adapters.sms.vault import Contact, NoNumber
 from shared import topics
 from shared.clock import FixedClock
-from shared.contracts import Channel, DeliveryReported, OutboundMessage, Recipient
+from shared.contracts import Channel, DeliveryReported
 from shared.messaging import codec
-from tests.unit.adapters.email.test_email_consumer import Producer, Record
+from tests.unit.adapters.email.test_email_consumer import Producer, Record, outbound
 
 NOW = datetime(2026, 12, 7, 9, 0, tzinfo=UTC)
 
@@ -37,20 +36,6 @@ class Gateway:
         return "0: Accepted for delivery"
 
 
-def outbound(channel: Channel = Channel.SMS) -> OutboundMessage:
-    return OutboundMessage(
-        occurred_at=NOW,
-        report_id=uuid4(),
-        tracking_id="LPR-7K3QX9MD",
-        notification_id=uuid4(),
-        channel=channel,
-        recipient=Recipient(reporter_ref="rref-0001"),
-        subject="",
-        text="LAPOR! Laporan Anda LPR-7K3QX9MD telah diterima.",
-        template="case_opened",
-    )
-
-
 def loop(producer: Producer, vault: Vault, gateway: Gateway) -> OutboundSms:
     adapter = SmsAdapter(vault, gateway, FixedClock(NOW), "http://sms", None, 3, 1, 0.0)
     return OutboundSms(None, producer, adapter, max_bytes=65_536)  # type: ignore[arg-type]
@@ -59,14 +44,14 @@ def loop(producer: Producer, vault: Vault, gateway: Gateway) -> OutboundSms:
 async def test_a_submitted_sms_publishes_nothing_until_kannel_reports() -> None:
     producer, gateway = Producer(), Gateway()
     await loop(producer, Vault(Contact("+628123", None)), gateway).handle(
-        Record(codec.encode(outbound()), topic=TOPIC)
+        Record(codec.encode(outbound(Channel.SMS)), topic=TOPIC)
     )
     assert (producer.sent, gateway.sent) == ([], ["+628123"])
 
 
 async def test_a_vault_refusal_is_reported_failed_on_the_delivery_topic() -> None:
     producer, gateway = Producer(), Gateway()
-    message = outbound()
+    message = outbound(Channel.SMS)
     await loop(producer, Vault(NoNumber("vault 403 opted-out")), gateway).handle(
         Record(codec.encode(message), topic=TOPIC)
     )
