@@ -151,6 +151,8 @@ def test_an_sms_report_reaches_pdam_and_the_reporter_hears_each_step_and_rates_i
     assert received["parts"] >= 2  # the commands make it longer than one SMS: concatenated
     public_status(system, tracking_id, "PDAM")
     operator.wait(to(REPORTER, tracking_id, "didisposisikan ke Perumda Air Minum"))
+    operator.send(REPORTER, f"CEK {tracking_id}")
+    operator.wait(to(REPORTER, f"Status laporan {tracking_id}", "ditangani Perumda Air Minum"))
 
     url = f"{system.url('tracking')}/v1/skpd/PDAM/reports/{tracking_id}/actions"
     move = {"action": "resolve", "text": "Pipa sudah diganti ✅ air mengalir lagi"}
