@@ -157,9 +157,10 @@ def up(timeout: float = 180.0, secure: bool = False) -> DevState:
     _start_faces(folder, state)
     state.save(folder)
     _wait_ready(state, folder, timeout)
-    from services.cli import email
+    from services.cli import email, sms
 
     email.dev_up(folder, state)  # the SMTP sink and the e-mail adapter, after intake is ready
+    sms.dev_up(folder, state)  # Kannel, its operator stand-in and the SMS adapter
     return state
 
 

@@ -23,19 +23,11 @@ SINK_HOST, SINK_PORT = "127.0.0.1", 8025
 
 def serve_email_adapter() -> None:
     """Run the e-mail adapter in the foreground (port 8107)."""
-    import uvicorn
-
     from services.adapters.email.settings import EmailAdapterSettings
+    from services.cli import serving
 
     settings = EmailAdapterSettings()
-    uvicorn.run(
-        "services.adapters.email.app:create_app",
-        factory=True,
-        host=settings.host,
-        port=settings.port,
-        log_config=None,
-        access_log=False,
-    )
+    serving.run("services.adapters.email.app:create_app", settings.host, settings.port)
 
 
 def smtp_sink(

@@ -12,6 +12,7 @@ import typer
 
 from services.cli import client, deadletters, dev, faces, projections, routing, tokens
 from services.cli import email as email_cli
+from services.cli import sms as sms_cli
 from services.cli.kafka_access import kafka_access_app, secrets_path
 from services.cli.state import SERVICES, DevState
 from services.cli.vault import vault_app
@@ -43,12 +44,17 @@ def _logging() -> None:
 @app.command()
 def serve(
     name: Annotated[
-        str, typer.Argument(help="intake | routing | tracking | notification | email-adapter")
+        str,
+        typer.Argument(
+            help="intake | routing | tracking | notification | email-adapter | sms-adapter"
+        ),
     ],
 ) -> None:
     """Run one service in the foreground (what compose and `lapor dev up` start)."""
     if name == email_cli.ADAPTER:
         return email_cli.serve_email_adapter()
+    if name == sms_cli.ADAPTER:
+        return sms_cli.serve_sms_adapter()
     if name in faces.FACES:
         _logging()
         return faces.serve(name)
@@ -92,11 +98,12 @@ def dev_up(
     typer.echo(f"OPEN311_URL={state.urls['open311']}/open311/v2")
     typer.echo(f"WEB_URL={state.urls['web']}/")
     typer.echo(f"DASHBOARD_URL={state.urls['web']}/dasbor")
-    for line in email_cli.endpoint_lines(state):
+    for line in [*email_cli.endpoint_lines(state), *sms_cli.endpoint_lines(state)]:
         typer.echo(line)
 
 
 app.command("smtp-sink")(email_cli.smtp_sink)
+app.command("smsc-operator")(sms_cli.smsc_operator)
 
 
 @dev_app.command("down")

@@ -56,6 +56,11 @@ class System:
             # no quiet hours: SMS at night must not wait for the morning in these tests
             "LAPOR_NOTIFICATION_QUIET_START": "00:00",
             "LAPOR_NOTIFICATION_QUIET_END": "00:00",
+            "LAPOR_NOTIFICATION_QUIET_CHANNELS": "[]",
+            # a failed delivery is tried again within seconds (E's policy, shorter), so a test
+            # sees the retries and the give-up without waiting minutes
+            "LAPOR_NOTIFICATION_RETRY_BASE_SECONDS": "1",
+            "LAPOR_NOTIFICATION_RETRY_MAX_SECONDS": "2",
             "LAPOR_AUTH_TOKENS": json.dumps({digest(t): r for r, t in self.tokens.items()}),
             f"LAPOR_{name.upper()}_PORT": str(self.ports[name]),
         }

@@ -2,51 +2,25 @@
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 from collections.abc import AsyncIterator
-from dataclasses import dataclass, field
 
 import httpx
-from aiokafka import AIOKafkaProducer
 from fastapi import FastAPI
-from fastapi.responses import JSONResponse
 
 from services.adapters.email.adapter import EmailAdapter, smtp_sender
 from services.adapters.email.consumer import SERVICE, OutboundEmails, consumer_for
 from services.adapters.email.settings import EmailAdapterSettings
 from services.adapters.email.vault import VaultClient
+from services.adapters.lifecycle import Running, add_health, looping
+from services.adapters.outbound import producer_for
 from shared.clock import SystemClock
 from shared.logging import get_logger
 from shared.messaging.kafka_auth import client_options, security_options
-from shared.metrics import ConsumerMetrics
 from shared.metrics.http import install_metrics
 from shared.metrics.lag import LagReader, Subscribed
 
 log = get_logger(__name__)
-
-
-@dataclass
-class Running:
-    """What the lifespan started."""
-
-    task: asyncio.Task[None] | None = None
-    ready: bool = False
-    closers: list[object] = field(default_factory=list)
-    metrics: ConsumerMetrics = field(default_factory=ConsumerMetrics)
-    subscribed: list[Subscribed] = field(default_factory=list)
-
-
-async def finish(task: asyncio.Task[None] | None, grace: float = 2.0) -> None:
-    """Let the loop end its current message, then cancel it: a poll may outlast the grace, and
-    an uncommitted record is delivered again on the next start."""
-    if task is None:
-        return
-    done, _ = await asyncio.wait({task}, timeout=grace)
-    if not done:
-        task.cancel()
-    with contextlib.suppress(asyncio.CancelledError, Exception):
-        await task
 
 
 def create_app(settings: EmailAdapterSettings | None = None) -> FastAPI:
@@ -61,14 +35,8 @@ def create_app(settings: EmailAdapterSettings | None = None) -> FastAPI:
 
     @contextlib.asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
-        stopping = asyncio.Event()
         common = settings.common
-        producer = AIOKafkaProducer(
-            bootstrap_servers=common.kafka_bootstrap_servers,
-            acks="all",
-            enable_idempotence=True,
-            **security_options(common),
-        )
+        producer = producer_for(common)
         group = f"{common.instance}-{SERVICE}"
         consumer = consumer_for(common.kafka_bootstrap_servers, group, security_options(common))
         running.subscribed = [Subscribed(consumer, group)]
@@ -79,41 +47,14 @@ def create_app(settings: EmailAdapterSettings | None = None) -> FastAPI:
                 vault, smtp_sender(settings), settings.from_address, SystemClock(),
                 settings.vault_attempts,
             )  # fmt: skip
-            await producer.start()
-            await consumer.start()
             loop = OutboundEmails(
                 consumer, producer, adapter, common.max_message_bytes, running.metrics
             )
-            running.task = asyncio.create_task(loop.run(stopping))
-            running.ready = True
-            log.info("service-started", service=SERVICE)
-            try:
+            async with looping(running, SERVICE, loop.run, lag, producer, consumer):
                 yield
-            finally:
-                running.ready = False
-                stopping.set()
-                await finish(running.task)
-                await lag.close()
-                await consumer.stop()
-                await producer.stop()
 
     app = FastAPI(title="lapor e-mail adapter", lifespan=lifespan)
 
-    @app.get("/health/live", tags=["operations"])
-    async def live() -> dict[str, str]:
-        """The process answers."""
-        return {"status": "ok"}
-
-    @app.get(
-        "/health/ready",
-        tags=["operations"],
-        responses={503: {"description": "Not ready: the Kafka loop is not running"}},
-    )
-    async def ready() -> JSONResponse:
-        """The Kafka loop runs."""
-        healthy = running.ready and running.task is not None and not running.task.done()
-        status = 200 if healthy else 503
-        return JSONResponse({"status": "ready" if healthy else "not-ready"}, status_code=status)
-
+    add_health(app, running)
     install_metrics(app, running.metrics, refresh)
     return app

@@ -1,0 +1,107 @@
+"""An adapter's Kafka loop over its outbound topic: read, deliver, report, then commit."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
+
+from shared import topics
+from shared.contracts import Channel, DeliveryReported, OutboundMessage
+from shared.messaging import codec
+from shared.messaging.deadletter import send_dead_letter
+from shared.messaging.kafka_auth import security_options
+from shared.metrics import ConsumerMetrics
+from shared.settings import CommonSettings
+
+Deliver = Callable[[OutboundMessage], Awaitable[DeliveryReported | None]]
+"""Deliver one message: the report to publish now, or None when the gateway reports later."""
+
+
+async def publish(producer: AIOKafkaProducer, report: DeliveryReported) -> None:
+    """Write one delivery report (key: the notification id) and wait for the broker's ack."""
+    sent = await producer.send(
+        topics.DELIVERY,
+        key=str(report.notification_id).encode(),
+        value=codec.encode(report),
+        headers=codec.headers(report),
+    )
+    await sent
+
+
+class OutboundLoop:
+    """Consumes `lapor.outbound.<channel>.v1`: every record ends reported or dead-lettered; a
+    partition's batch is committed only after each of its records was handled."""
+
+    def __init__(
+        self,
+        consumer: AIOKafkaConsumer,
+        producer: AIOKafkaProducer,
+        deliver: Deliver,
+        channel: Channel,
+        service: str,
+        max_bytes: int,
+        metrics: ConsumerMetrics | None = None,
+    ) -> None:
+        self._consumer, self._producer, self._deliver = consumer, producer, deliver
+        self._channel, self._service = channel, service
+        self._max_bytes = max_bytes
+        self._metrics = metrics or ConsumerMetrics()
+        self.handled = 0
+
+    async def run(self, stopping: asyncio.Event) -> None:
+        """Poll, handle each partition's batch in order, commit after it is handled."""
+        while not stopping.is_set():
+            batches = await self._consumer.getmany(timeout_ms=500, max_records=50)
+            for partition, records in batches.items():
+                for record in records:
+                    await self.handle(record)
+                await self._consumer.commit({partition: records[-1].offset + 1})
+
+    async def handle(self, record: Any) -> None:
+        """One record: decode, deliver, report (or dead-letter what cannot be read)."""
+        try:
+            message = codec.decode(record.topic, record.value, self._max_bytes)
+        except codec.MalformedMessage as error:
+            await self._dead_letter(record, error.reason, str(error))
+            return
+        if not isinstance(message, OutboundMessage):
+            return  # a newer event type this adapter does not know
+        if message.channel != self._channel:
+            await self._dead_letter(record, "wrong-channel", message.channel.value)
+            return
+        report = await self._deliver(message)
+        if report is not None:
+            await publish(self._producer, report)
+        self.handled += 1
+
+    async def _dead_letter(self, record: Any, reason: str, error: str) -> None:
+        await send_dead_letter(self._producer, self._service, record, reason, error)
+        self._metrics.dead_lettered(reason, record.topic)
+
+
+def producer_for(common: CommonSettings) -> AIOKafkaProducer:
+    """The adapter's producer of delivery reports and dead letters (idempotent, all replicas)."""
+    return AIOKafkaProducer(
+        bootstrap_servers=common.kafka_bootstrap_servers,
+        acks="all",
+        enable_idempotence=True,
+        **security_options(common),
+    )
+
+
+def outbound_consumer(
+    channel: Channel, client_id: str, bootstrap: str, group: str, security: dict[str, Any] | None
+) -> AIOKafkaConsumer:
+    """A consumer of one channel's outbound topic with manual commits, from the earliest record."""
+    return AIOKafkaConsumer(
+        topics.outbound_topic(channel),
+        bootstrap_servers=bootstrap,
+        group_id=group,
+        enable_auto_commit=False,
+        auto_offset_reset="earliest",
+        client_id=client_id,
+        **(security or {}),
+    )
