@@ -157,9 +157,10 @@ def up(timeout: float = 180.0, secure: bool = False) -> DevState:
     _start_faces(folder, state)
     state.save(folder)
     _wait_ready(state, folder, timeout)
-    from services.cli import email
+    from services.cli import email, whatsapp
 
     email.dev_up(folder, state)  # the SMTP sink and the e-mail adapter, after intake is ready
+    whatsapp.dev_up(folder, state)  # the Cloud API stand-in and the WhatsApp adapter
     return state
 
 

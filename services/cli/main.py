@@ -12,6 +12,7 @@ import typer
 
 from services.cli import client, deadletters, dev, faces, projections, routing, tokens
 from services.cli import email as email_cli
+from services.cli import whatsapp as whatsapp_cli
 from services.cli.kafka_access import kafka_access_app, secrets_path
 from services.cli.state import SERVICES, DevState
 from services.cli.vault import vault_app
@@ -49,6 +50,9 @@ def serve(
     """Run one service in the foreground (what compose and `lapor dev up` start)."""
     if name == email_cli.ADAPTER:
         return email_cli.serve_email_adapter()
+    if name == whatsapp_cli.ADAPTER:
+        _logging()
+        return whatsapp_cli.serve_whatsapp_adapter()
     if name in faces.FACES:
         _logging()
         return faces.serve(name)
@@ -92,11 +96,13 @@ def dev_up(
     typer.echo(f"OPEN311_URL={state.urls['open311']}/open311/v2")
     typer.echo(f"WEB_URL={state.urls['web']}/")
     typer.echo(f"DASHBOARD_URL={state.urls['web']}/dasbor")
-    for line in email_cli.endpoint_lines(state):
+    for line in email_cli.endpoint_lines(state) + whatsapp_cli.endpoint_lines(state):
         typer.echo(line)
 
 
 app.command("smtp-sink")(email_cli.smtp_sink)
+app.command("whatsapp-graph")(whatsapp_cli.whatsapp_graph)
+dev_app.command("secret")(whatsapp_cli.dev_secret)
 
 
 @dev_app.command("down")
