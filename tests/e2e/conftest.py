@@ -56,6 +56,7 @@ class System:
             # no quiet hours: SMS at night must not wait for the morning in these tests
             "LAPOR_NOTIFICATION_QUIET_START": "00:00",
             "LAPOR_NOTIFICATION_QUIET_END": "00:00",
+            "LAPOR_NOTIFICATION_QUIET_CHANNELS": "[]",
             "LAPOR_AUTH_TOKENS": json.dumps({digest(t): r for r, t in self.tokens.items()}),
             f"LAPOR_{name.upper()}_PORT": str(self.ports[name]),
         }
