@@ -86,7 +86,7 @@ async def kafka_connect(
         enable_idempotence=True,
         **security_options(common),
     )
-    group = f"{common.instance}-{SERVICE}"
+    group = f"{common.instance}-adapter-whatsapp-outbound"  # the adapter principal's prefix
     consumer = consumer_for(common.kafka_bootstrap_servers, group, security_options(common))
     running.subscribed = [Subscribed(consumer, group)]
     secret = settings.vault_token.get_secret_value() if settings.vault_token else None
