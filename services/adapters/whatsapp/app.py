@@ -18,6 +18,7 @@ from aiokafka.errors import KafkaError
 from fastapi import FastAPI, Query, Request
 from fastapi.responses import JSONResponse, PlainTextResponse
 from prometheus_client import Counter
+from sqlalchemy.exc import SQLAlchemyError
 
 from services.adapters.whatsapp.adapter import Template, WhatsAppAdapter
 from services.adapters.whatsapp.consumer import SERVICE, OutboundWhatsApp, consumer_for
@@ -199,6 +200,8 @@ def _webhook_routes(app: FastAPI, settings: WhatsAppAdapterSettings, running: Ru
             return _refuse(503, f"status untuk {early} mendahului jawaban pengiriman; ulangi")
         except KafkaError as error:
             return _refuse(503, f"Kafka tidak tersedia: {type(error).__name__}")
+        except SQLAlchemyError as error:
+            return _refuse(503, f"penyimpanan adaptor tidak tersedia: {type(error).__name__}")
         running.metrics.received(received)
         refused = [{"id": r.wamid, "reason": r.reason} for r in received.refused]
         return JSONResponse(

@@ -6,6 +6,8 @@ import asyncio
 from typing import Any, Protocol
 
 from aiokafka import AIOKafkaConsumer
+from aiokafka.errors import KafkaError
+from sqlalchemy.exc import SQLAlchemyError
 
 from shared import topics
 from shared.contracts import Channel, DeliveryReported, OutboundMessage
@@ -55,14 +57,28 @@ class OutboundWhatsApp:
         self._metrics = metrics or ConsumerMetrics()
         self.handled = 0
 
-    async def run(self, stopping: asyncio.Event) -> None:
-        """Poll, handle each partition's records in order, commit once their reports are out."""
+    async def run(self, stopping: asyncio.Event, backoff: float = 0.5) -> None:
+        """Poll, handle each partition's records in order, commit once their reports are out.
+        An unreachable store or broker is waited for: the record is handled again, not skipped."""
         while not stopping.is_set():
             batches = await self._consumer.getmany(timeout_ms=500, max_records=50)
             for partition, records in batches.items():
                 for record in records:
-                    await self.handle(record)
+                    if not await self._until_done(record, stopping, backoff):
+                        return  # stopping: the uncommitted record comes again on the next start
                 await self._consumer.commit({partition: records[-1].offset + 1})
+
+    async def _until_done(self, record: Any, stopping: asyncio.Event, backoff: float) -> bool:
+        wait = backoff
+        while not stopping.is_set():
+            try:
+                await self.handle(record)
+                return True
+            except (SQLAlchemyError, KafkaError) as error:
+                log.warning("whatsapp-outbound-waiting", error=repr(error), seconds=wait)
+                await asyncio.sleep(wait)
+                wait = min(wait * 2, 30.0)
+        return False
 
     async def handle(self, record: Any) -> None:
         """One record: decode, deliver (once per try), report; dead-letter what cannot be read."""

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass, field
 from uuid import uuid4
 
+from sqlalchemy.exc import OperationalError
 from whatsapp_fakes import NOW, Producer
 
 from services.adapters.whatsapp.consumer import TOPIC, OutboundWhatsApp
@@ -80,3 +82,44 @@ async def test_a_message_for_another_channel_is_dead_lettered() -> None:
     await loop(producer, adapter).handle(Record(outbound(Channel.SMS)))
     assert [topic for topic, _, _ in producer.sent] == [topics.DEADLETTER]
     assert adapter.given == []
+
+
+class Flaky(Accepting):
+    """Its store is away for the first try."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.tries = 0
+
+    async def deliver(self, message: OutboundMessage) -> DeliveryReported:
+        self.tries += 1
+        if self.tries == 1:
+            raise OperationalError("INSERT", {}, Exception("database is away"))
+        return await super().deliver(message)
+
+
+class OneBatch:
+    """A consumer holding one record; stops the loop once it is committed."""
+
+    def __init__(self, record: Record, stopping: asyncio.Event) -> None:
+        self.batches = [{"tp": [record]}]
+        self.commits: list[dict[str, int]] = []
+        self.stopping = stopping
+
+    async def getmany(self, **_: object) -> dict[str, list[Record]]:
+        return self.batches.pop() if self.batches else {}
+
+    async def commit(self, offsets: dict[str, int]) -> None:
+        self.commits.append(offsets)
+        self.stopping.set()
+
+
+async def test_an_unreachable_store_is_waited_for_and_the_record_handled_once() -> None:
+    stopping = asyncio.Event()
+    consumer = OneBatch(Record(outbound(), offset=9), stopping)
+    producer, adapter = Producer(), Flaky()
+    outbound_loop = OutboundWhatsApp(consumer, producer, adapter, 65_536)  # type: ignore[arg-type]
+    await asyncio.wait_for(outbound_loop.run(stopping, backoff=0), 10)
+    assert adapter.tries == 2
+    assert consumer.commits == [{"tp": 10}]
+    assert [topic for topic, _, _ in producer.sent] == [topics.DELIVERY]

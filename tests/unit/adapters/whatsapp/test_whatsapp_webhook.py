@@ -11,6 +11,7 @@ from uuid import uuid4
 import httpx
 import pytest
 from fastapi.testclient import TestClient
+from sqlalchemy.exc import OperationalError
 from whatsapp_fakes import NOW, NUMBER, SECRET, Producer, message_webhook, status_webhook
 
 from services.adapters.whatsapp.app import Running, create_app
@@ -152,4 +153,15 @@ def test_an_old_status_of_a_message_not_sent_here_is_ignored(webhook: Webhook) -
     old = status_webhook("wamid.OTHER", "sent", at=NOW - timedelta(hours=1))
     answer = webhook.post(old)
     assert (answer.status_code, answer.json()["ignored"]) == (200, 1)
+    assert webhook.producer.sent == []
+
+
+def test_an_unreachable_store_is_503_so_meta_sends_again(
+    webhook: Webhook, store: WhatsAppStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def away(*_: object) -> None:
+        raise OperationalError("UPDATE", {}, Exception("database is away"))
+
+    monkeypatch.setattr(store, "saw_contact", away)
+    assert webhook.post(message_webhook("wamid.A9")).status_code == 503
     assert webhook.producer.sent == []
