@@ -20,8 +20,10 @@ from fastapi.responses import JSONResponse, PlainTextResponse
 from prometheus_client import Counter
 from sqlalchemy.exc import SQLAlchemyError
 
+from services.adapters.common.health import finish, install_health
+from services.adapters.common.outbound import outbound_consumer
 from services.adapters.whatsapp.adapter import Template, WhatsAppAdapter
-from services.adapters.whatsapp.consumer import SERVICE, OutboundWhatsApp, consumer_for
+from services.adapters.whatsapp.consumer import SERVICE, OutboundWhatsApp
 from services.adapters.whatsapp.graph import GraphClient
 from services.adapters.whatsapp.inbound import Inbox, Received, StatusTooEarly
 from services.adapters.whatsapp.settings import WhatsAppAdapterSettings
@@ -30,6 +32,7 @@ from services.adapters.whatsapp.store import store_for
 from services.adapters.whatsapp.vault import VaultClient
 from services.adapters.whatsapp.webhook import BadWebhook, read_webhook
 from shared.clock import Clock, clock_for
+from shared.contracts import Channel
 from shared.logging import get_logger
 from shared.messaging.kafka_auth import client_options, security_options
 from shared.metrics import ConsumerMetrics
@@ -70,6 +73,11 @@ class Running:
     metrics: WhatsAppMetrics = field(default_factory=WhatsAppMetrics)
     subscribed: list[Subscribed] = field(default_factory=list)
 
+    def is_ready(self) -> bool:
+        """The webhook can publish and the outbound loop runs."""
+        loop_runs = self.task is None or not self.task.done()
+        return self.inbox is not None and loop_runs
+
 
 Connect = Callable[[WhatsAppAdapterSettings, Running, Clock], AbstractAsyncContextManager[None]]
 
@@ -88,7 +96,8 @@ async def kafka_connect(
         **security_options(common),
     )
     group = f"{common.instance}-adapter-whatsapp-outbound"  # the adapter principal's prefix
-    consumer = consumer_for(common.kafka_bootstrap_servers, group, security_options(common))
+    security = security_options(common)
+    consumer = outbound_consumer(Channel.WHATSAPP, common.kafka_bootstrap_servers, group, security)
     running.subscribed = [Subscribed(consumer, group)]
     secret = settings.vault_token.get_secret_value() if settings.vault_token else None
     token = settings.access_token.get_secret_value() if settings.access_token else None
@@ -121,17 +130,6 @@ async def kafka_connect(
             await producer.stop()
 
 
-async def finish(task: asyncio.Task[None] | None, grace: float = 2.0) -> None:
-    """Let the loop end its current message, then cancel it (an uncommitted record comes again)."""
-    if task is None:
-        return
-    done, _ = await asyncio.wait({task}, timeout=grace)
-    if not done:
-        task.cancel()
-    with contextlib.suppress(asyncio.CancelledError, Exception):
-        await task
-
-
 def create_app(
     settings: WhatsAppAdapterSettings | None = None,
     connect: Connect = kafka_connect,
@@ -158,7 +156,7 @@ def create_app(
 
     app = FastAPI(title="lapor WhatsApp adapter", lifespan=lifespan)
     _webhook_routes(app, settings, running)
-    _health_routes(app, running)
+    install_health(app, running.is_ready, "Kafka or the outbound loop is not running")
     install_metrics(app, running.metrics, refresh)
     return app
 
@@ -227,22 +225,3 @@ async def _read(request: Request, limit: int) -> bytes | None:
             return None
         chunks.append(chunk)
     return b"".join(chunks)
-
-
-def _health_routes(app: FastAPI, running: Running) -> None:
-    @app.get("/health/live", tags=["operations"])
-    async def live() -> dict[str, str]:
-        """The process answers."""
-        return {"status": "ok"}
-
-    @app.get(
-        "/health/ready",
-        tags=["operations"],
-        responses={503: {"description": "Not ready: Kafka or the outbound loop is not running"}},
-    )
-    async def ready() -> JSONResponse:
-        """The webhook can publish and the outbound loop runs."""
-        loop_runs = running.task is None or not running.task.done()
-        healthy = running.inbox is not None and loop_runs
-        status = 200 if healthy else 503
-        return JSONResponse({"status": "ready" if healthy else "not-ready"}, status_code=status)

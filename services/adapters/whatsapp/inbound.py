@@ -10,7 +10,7 @@ from uuid import NAMESPACE_URL, UUID, uuid5
 
 from pydantic import ValidationError
 
-from services.adapters.whatsapp.consumer import publish_report
+from services.adapters.common.outbound import publish_report
 from services.adapters.whatsapp.store import WhatsAppStore
 from services.adapters.whatsapp.webhook import Inbound, Refusal, StatusUpdate, Webhook
 from shared import topics
