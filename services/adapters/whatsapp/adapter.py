@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any, Protocol
 
+from services.adapters.common.vault import asking_again
 from services.adapters.whatsapp.graph import (
     OUTSIDE_WINDOW,
     GraphError,
@@ -124,16 +125,12 @@ class WhatsAppAdapter:
     async def _address(self, message: OutboundMessage) -> Address:
         if message.recipient.address:
             return Address(message.recipient.address, None)
-        if not message.recipient.reporter_ref:
+        ref = message.recipient.reporter_ref
+        if not ref:
             raise NoNumber("the message names no recipient")
-        for attempt in range(1, self._vault_attempts + 1):
-            try:
-                return await self._vault.address_for(message.recipient.reporter_ref)
-            except VaultUnavailable:
-                if attempt == self._vault_attempts:
-                    raise
-                await asyncio.sleep(min(self._vault_backoff * 2**attempt, 10))
-        raise VaultUnavailable("no attempts")  # unreachable: the loop returns or raises
+        return await asking_again(
+            lambda: self._vault.address_for(ref), self._vault_attempts, self._vault_backoff
+        )
 
     def _report(
         self, message: OutboundMessage, status: GatewayStatus, detail: str

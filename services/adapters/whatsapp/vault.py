@@ -6,17 +6,13 @@ from dataclasses import dataclass
 
 import httpx
 
-from shared.logging import get_logger
+from services.adapters.common.vault import VaultReader, VaultRefused, VaultUnavailable
 
-log = get_logger(__name__)
+__all__ = ["Address", "NoNumber", "VaultClient", "VaultUnavailable"]
 
 
-class NoNumber(Exception):
+class NoNumber(VaultRefused):
     """The vault refuses (opted out, daily cap, unknown, erased) or knows no number: final."""
-
-
-class VaultUnavailable(Exception):
-    """Intake could not answer now: worth trying again."""
 
 
 @dataclass(frozen=True)
@@ -28,34 +24,20 @@ class Address:
 
 
 class VaultClient:
-    """Resolves a reporter_ref; the number is never logged."""
+    """Resolves a reporter_ref to a number and a link; the number is never logged."""
 
     def __init__(self, base_url: str, token: str | None, client: httpx.AsyncClient) -> None:
-        self._base = base_url.rstrip("/")
-        self._headers = {"Authorization": f"Bearer {token}"} if token else {}
-        self._client = client
+        self._reader = VaultReader(base_url, token, client)
 
     async def address_for(self, reporter_ref: str) -> Address:
         """The reporter's number and link, or NoNumber / VaultUnavailable."""
-        url = f"{self._base}/v1/vault/{reporter_ref}"
         try:
-            response = await self._client.get(url, headers=self._headers, timeout=10)
-        except httpx.HTTPError as error:
-            raise VaultUnavailable(type(error).__name__) from error
-        if response.status_code >= 500 or response.status_code == 429:
-            raise VaultUnavailable(f"vault answered {response.status_code}")
-        if response.status_code != 200:
-            raise NoNumber(f"vault {response.status_code} {_detail(response)}".strip())
-        found = response.json()
+            found = await self._reader.address(reporter_ref)
+        except NoNumber:
+            raise
+        except VaultRefused as refused:
+            raise NoNumber(str(refused)) from refused
         number = found.get("phone")
         if not number:
             raise NoNumber("the reporter left no WhatsApp number")
         return Address(str(number), found.get("status_link") or None)
-
-
-def _detail(response: httpx.Response) -> str:
-    try:
-        detail = response.json().get("detail", "")
-    except (ValueError, AttributeError):
-        return ""
-    return detail if isinstance(detail, str) else ""
