@@ -10,8 +10,8 @@ from dataclasses import dataclass, field
 import httpx
 from aiokafka import AIOKafkaProducer
 from fastapi import FastAPI
-from fastapi.responses import JSONResponse
 
+from services.adapters.common.health import finish, install_health
 from services.adapters.email.adapter import EmailAdapter, smtp_sender
 from services.adapters.email.consumer import SERVICE, OutboundEmails, consumer_for
 from services.adapters.email.settings import EmailAdapterSettings
@@ -35,18 +35,6 @@ class Running:
     closers: list[object] = field(default_factory=list)
     metrics: ConsumerMetrics = field(default_factory=ConsumerMetrics)
     subscribed: list[Subscribed] = field(default_factory=list)
-
-
-async def finish(task: asyncio.Task[None] | None, grace: float = 2.0) -> None:
-    """Let the loop end its current message, then cancel it: a poll may outlast the grace, and
-    an uncommitted record is delivered again on the next start."""
-    if task is None:
-        return
-    done, _ = await asyncio.wait({task}, timeout=grace)
-    if not done:
-        task.cancel()
-    with contextlib.suppress(asyncio.CancelledError, Exception):
-        await task
 
 
 def create_app(settings: EmailAdapterSettings | None = None) -> FastAPI:
@@ -99,21 +87,9 @@ def create_app(settings: EmailAdapterSettings | None = None) -> FastAPI:
 
     app = FastAPI(title="lapor e-mail adapter", lifespan=lifespan)
 
-    @app.get("/health/live", tags=["operations"])
-    async def live() -> dict[str, str]:
-        """The process answers."""
-        return {"status": "ok"}
+    def is_ready() -> bool:
+        return running.ready and running.task is not None and not running.task.done()
 
-    @app.get(
-        "/health/ready",
-        tags=["operations"],
-        responses={503: {"description": "Not ready: the Kafka loop is not running"}},
-    )
-    async def ready() -> JSONResponse:
-        """The Kafka loop runs."""
-        healthy = running.ready and running.task is not None and not running.task.done()
-        status = 200 if healthy else 503
-        return JSONResponse({"status": "ready" if healthy else "not-ready"}, status_code=status)
-
+    install_health(app, is_ready, "the Kafka loop is not running")
     install_metrics(app, running.metrics, refresh)
     return app
