@@ -23,7 +23,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from services.adapters.common.health import finish, install_health
 from services.adapters.common.outbound import outbound_consumer
 from services.adapters.whatsapp.adapter import Template, WhatsAppAdapter
-from services.adapters.whatsapp.consumer import SERVICE, OutboundWhatsApp
+from services.adapters.whatsapp.consumer import SERVICE, outbound_whatsapp
 from services.adapters.whatsapp.graph import GraphClient
 from services.adapters.whatsapp.inbound import Inbox, Received, StatusTooEarly
 from services.adapters.whatsapp.settings import WhatsAppAdapterSettings
@@ -114,7 +114,7 @@ async def kafka_connect(
         await producer.start()
         await consumer.start()
         stopping = asyncio.Event()
-        loop = OutboundWhatsApp(
+        loop = outbound_whatsapp(
             consumer, producer, adapter, common.max_message_bytes, running.metrics
         )
         running.task = asyncio.create_task(loop.run(stopping))

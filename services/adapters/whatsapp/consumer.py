@@ -14,15 +14,9 @@ TOPIC = topics.outbound_topic(Channel.WHATSAPP)
 SERVICE = "whatsapp-adapter"
 
 
-class OutboundWhatsApp(OutboundLoop):
+def outbound_whatsapp(
+    consumer: AIOKafkaConsumer, producer: RecordProducer, adapter: Deliverer, max_bytes: int,
+    metrics: ConsumerMetrics | None = None,
+) -> OutboundLoop:  # fmt: skip
     """Consumes `lapor.outbound.whatsapp.v1`: every record ends sent, failed or dead-lettered."""
-
-    def __init__(
-        self,
-        consumer: AIOKafkaConsumer,
-        producer: RecordProducer,
-        adapter: Deliverer,
-        max_bytes: int,
-        metrics: ConsumerMetrics | None = None,
-    ) -> None:
-        super().__init__(consumer, producer, adapter, Channel.WHATSAPP, SERVICE, max_bytes, metrics)
+    return OutboundLoop(consumer, producer, adapter, Channel.WHATSAPP, SERVICE, max_bytes, metrics)

@@ -9,7 +9,8 @@ from uuid import uuid4
 from sqlalchemy.exc import OperationalError
 from whatsapp_fakes import NOW, Producer
 
-from services.adapters.whatsapp.consumer import TOPIC, OutboundWhatsApp
+from services.adapters.common.outbound import OutboundLoop
+from services.adapters.whatsapp.consumer import TOPIC, outbound_whatsapp
 from shared import topics
 from shared.contracts import (
     Channel,
@@ -57,8 +58,8 @@ def outbound(channel: Channel = Channel.WHATSAPP) -> bytes:
     return codec.encode(message)
 
 
-def loop(producer: Producer, adapter: Accepting) -> OutboundWhatsApp:
-    return OutboundWhatsApp(None, producer, adapter, 65_536)  # type: ignore[arg-type]
+def loop(producer: Producer, adapter: Accepting) -> OutboundLoop:
+    return outbound_whatsapp(None, producer, adapter, 65_536)  # type: ignore[arg-type]
 
 
 async def test_each_message_is_delivered_and_reported_under_its_notification_id() -> None:
@@ -118,7 +119,7 @@ async def test_an_unreachable_store_is_waited_for_and_the_record_handled_once() 
     stopping = asyncio.Event()
     consumer = OneBatch(Record(outbound(), offset=9), stopping)
     producer, adapter = Producer(), Flaky()
-    outbound_loop = OutboundWhatsApp(consumer, producer, adapter, 65_536)  # type: ignore[arg-type]
+    outbound_loop = outbound_whatsapp(consumer, producer, adapter, 65_536)  # type: ignore[arg-type]
     await asyncio.wait_for(outbound_loop.run(stopping, backoff=0), 10)
     assert adapter.tries == 2
     assert consumer.commits == [{"tp": 10}]
