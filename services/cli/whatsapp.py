@@ -17,6 +17,7 @@ from services.cli.state import DevState, state_dir
 
 ADAPTER = "whatsapp-adapter"
 GRAPH = "whatsapp-graph"
+PRINCIPAL = "adapter-whatsapp"  # its Kafka user under `lapor dev up --secure`
 ADAPTER_PORT = 8109
 GRAPH_HOST, GRAPH_PORT = "127.0.0.1", 8119
 SECRETS_FILE = "whatsapp-dev.json"
@@ -118,7 +119,7 @@ def _spawn(name: str, args: list[str], env: dict[str, str], folder: Path) -> int
 
 def dev_up(folder: Path, state: DevState) -> None:
     """Start the Cloud API stand-in and the adapter pointed at each other (idempotent), and wait."""
-    from services.cli import dev
+    from services.cli import dev, kafka_access
 
     made = dev_secrets(folder)
     adapter_url = f"http://127.0.0.1:{ADAPTER_PORT}"
@@ -148,6 +149,8 @@ def dev_up(folder: Path, state: DevState) -> None:
             "LAPOR_WHATSAPP_INTAKE_URL": state.url("intake"),
             "LAPOR_WHATSAPP_VAULT_TOKEN": state.tokens["adapter"],
         }
+        if state.kafka_secure:  # `lapor dev up --secure`: the adapter's own principal
+            env.update(kafka_access.principal_env(state.kafka_bootstrap_servers, folder, PRINCIPAL))
         state.pids[ADAPTER] = _spawn(ADAPTER, ["serve", ADAPTER], env, folder)
     state.save(folder)
     _wait(state, folder)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -9,6 +10,7 @@ from typer.testing import CliRunner
 
 from services.cli import dev
 from services.cli import whatsapp as whatsapp_cli
+from services.cli.kafka_access import SECRETS_FILE
 from services.cli.main import app
 from services.cli.state import DevState
 
@@ -113,3 +115,17 @@ def test_a_taken_adapter_port_is_said_plainly(
     monkeypatch.setattr(dev, "port_in_use", lambda port: True)
     with pytest.raises(dev.DevError, match="8119"):
         whatsapp_cli.dev_up(tmp_path, state)
+
+
+def test_on_the_secure_broker_the_adapter_logs_in_as_its_own_principal(
+    spawned: Spawned, state: DevState, tmp_path: Path
+) -> None:
+    (tmp_path / SECRETS_FILE).write_text(json.dumps({"adapter-whatsapp": "rahasia-kafka"}))
+    state.kafka_secure = True
+    whatsapp_cli.dev_up(tmp_path, state)
+    _, _, env = spawned.calls[1]
+    assert env["LAPOR_KAFKA_SECURITY_PROTOCOL"] == "SASL_PLAINTEXT"
+    assert (env["LAPOR_KAFKA_USERNAME"], env["LAPOR_KAFKA_PASSWORD"]) == (
+        "adapter-whatsapp",
+        "rahasia-kafka",
+    )
