@@ -28,7 +28,7 @@ from services.adapters.whatsapp.graph import GraphClient
 from services.adapters.whatsapp.inbound import Inbox, Received, StatusTooEarly
 from services.adapters.whatsapp.settings import WhatsAppAdapterSettings
 from services.adapters.whatsapp.signature import is_signed
-from services.adapters.whatsapp.store import store_for
+from services.adapters.whatsapp.store import WhatsAppStore, store_for
 from services.adapters.whatsapp.vault import VaultClient
 from services.adapters.whatsapp.webhook import BadWebhook, read_webhook
 from shared.clock import Clock, clock_for
@@ -82,35 +82,40 @@ class Running:
 Connect = Callable[[WhatsAppAdapterSettings, Running, Clock], AbstractAsyncContextManager[None]]
 
 
+def build_adapter(
+    settings: WhatsAppAdapterSettings, store: WhatsAppStore, clock: Clock, client: httpx.AsyncClient
+) -> WhatsAppAdapter:
+    """The outbound adapter: intake's vault, the Graph API, the template, the window."""
+    vault_token = settings.vault_token.get_secret_value() if settings.vault_token else None
+    token = settings.access_token.get_secret_value() if settings.access_token else None
+    return WhatsAppAdapter(
+        VaultClient(settings.intake_url, vault_token, client),
+        GraphClient(settings.messages_url(), token, client, settings.graph_timeout),
+        store,
+        clock,
+        Template(settings.template_name, settings.template_language),
+        timedelta(hours=settings.service_window_hours),
+        settings.vault_attempts,
+    )
+
+
 @contextlib.asynccontextmanager
 async def kafka_connect(
     settings: WhatsAppAdapterSettings, running: Running, clock: Clock
 ) -> AsyncIterator[None]:
     """Kafka, the store, the vault and the Graph API, wired; the outbound loop running."""
     common = settings.common
+    security = security_options(common)
     store = await asyncio.to_thread(store_for, common)
     producer = AIOKafkaProducer(
-        bootstrap_servers=common.kafka_bootstrap_servers,
-        acks="all",
-        enable_idempotence=True,
-        **security_options(common),
-    )
+        bootstrap_servers=common.kafka_bootstrap_servers, acks="all", enable_idempotence=True,
+        **security,
+    )  # fmt: skip
     group = f"{common.instance}-adapter-whatsapp-outbound"  # the adapter principal's prefix
-    security = security_options(common)
     consumer = outbound_consumer(Channel.WHATSAPP, common.kafka_bootstrap_servers, group, security)
     running.subscribed = [Subscribed(consumer, group)]
-    secret = settings.vault_token.get_secret_value() if settings.vault_token else None
-    token = settings.access_token.get_secret_value() if settings.access_token else None
     async with httpx.AsyncClient() as client:
-        adapter = WhatsAppAdapter(
-            VaultClient(settings.intake_url, secret, client),
-            GraphClient(settings.messages_url(), token, client, settings.graph_timeout),
-            store,
-            clock,
-            Template(settings.template_name, settings.template_language),
-            timedelta(hours=settings.service_window_hours),
-            settings.vault_attempts,
-        )
+        adapter = build_adapter(settings, store, clock, client)
         await producer.start()
         await consumer.start()
         stopping = asyncio.Event()
@@ -118,8 +123,9 @@ async def kafka_connect(
             consumer, producer, adapter, common.max_message_bytes, running.metrics
         )
         running.task = asyncio.create_task(loop.run(stopping))
-        grace = timedelta(seconds=settings.status_grace_seconds)
-        running.inbox = Inbox(producer, store, clock, grace)
+        running.inbox = Inbox(
+            producer, store, clock, timedelta(seconds=settings.status_grace_seconds)
+        )
         try:
             yield
         finally:
