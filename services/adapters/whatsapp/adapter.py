@@ -85,7 +85,8 @@ class WhatsAppAdapter:
         self._vault_backoff = vault_backoff
 
     async def deliver(self, message: OutboundMessage) -> DeliveryReported:
-        """Send one message once per try; every outcome is a report, never an exception."""
+        """Send one message once per try. Whatever the vault or the Graph API says is a report;
+        only this adapter's own store being away raises (the loop waits for it)."""
         nid, attempt = message.notification_id, message.attempt
         done = await asyncio.to_thread(self._store.sent_try, nid, attempt)
         if done is not None:  # the record came again: it went out already
@@ -94,7 +95,7 @@ class WhatsAppAdapter:
             address = await self._address(message)
             wamid, kind = await self._send(message, address)
         except NoNumber as error:
-            return self._report(message, GatewayStatus.FAILED, f"tidak ada nomor: {error}")
+            return self._report(message, GatewayStatus.FAILED, f"nomor tidak tersedia: {error}")
         except VaultUnavailable as error:
             return self._report(message, GatewayStatus.FAILED, f"vault tidak tersedia: {error}")
         except GraphError as error:
