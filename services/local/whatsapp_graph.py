@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import contextlib
 import hashlib
 import hmac
 import itertools
@@ -42,6 +43,7 @@ class StandIn:
     templates: dict[tuple[str, str], int] = field(default_factory=dict)
     undeliverable: frozenset[str] = frozenset()
     webhook_attempts: int = 8
+    webhook_delay: float = 0.2  # the first wait before a webhook is sent again; doubles
     _counter: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
 
     def store(self, raw: bytes, accepted: bool) -> Path:
@@ -133,11 +135,15 @@ def status_webhook(stand_in: StandIn, wamid: str, to: str, status: str) -> dict[
     }
 
 
-async def send_statuses(stand_in: StandIn, wamid: str, accepted: Accepted) -> None:
+async def send_statuses(
+    stand_in: StandIn, wamid: str, accepted: Accepted, client: httpx.AsyncClient | None = None
+) -> None:
     """Sent, then delivered (or failed), each signed and retried until answered 200."""
     failing = accepted.wa_id in stand_in.undeliverable
     steps = ("sent", "failed") if failing else ("sent", "delivered")
-    async with httpx.AsyncClient() as client:
+    async with contextlib.AsyncExitStack() as stack:
+        if client is None:
+            client = await stack.enter_async_context(httpx.AsyncClient())
         for status in steps:
             body = _encode(status_webhook(stand_in, wamid, accepted.wa_id, status))
             headers = {
@@ -159,7 +165,7 @@ async def _deliver(
                 return True
         except httpx.HTTPError:
             pass
-        await asyncio.sleep(min(0.2 * 2**attempt, 5.0))  # Meta retries with growing delays
+        await asyncio.sleep(min(stand_in.webhook_delay * 2**attempt, 5.0))  # as Meta retries
     return False
 
 

@@ -16,7 +16,9 @@ from services.adapters.whatsapp.graph import (
     template_message,
     text_message,
 )
-from services.local.whatsapp_graph import StandIn, create_app, status_webhook
+from services.adapters.whatsapp.signature import is_signed
+from services.local.whatsapp_graph import StandIn, create_app, send_statuses, status_webhook
+from services.local.whatsapp_requests import Accepted
 
 TOKEN, NUMBER_ID, TO = "EAAL-test", "1087", "6281234567890"
 URL = f"http://graph.test/v24.0/{NUMBER_ID}/messages"
@@ -128,3 +130,21 @@ def test_an_undeliverable_numbers_status_is_failed_with_the_documented_error(
     hook = status_webhook(stand_in, "wamid.X", TO, "failed")
     (status,) = hook["entry"][0]["changes"][0]["value"]["statuses"]
     assert (status["status"], status["errors"][0]["code"]) == ("failed", 131026)
+
+
+async def test_status_webhooks_are_signed_for_the_adapter_and_sent_again_until_taken(
+    stand_in: StandIn,
+) -> None:
+    stand_in.app_secret, stand_in.webhook_url = "rahasia", "http://adapter.test/webhook"
+    stand_in.webhook_delay = 0
+    seen: list[tuple[str, bool]] = []
+
+    def adapter(request: httpx.Request) -> httpx.Response:
+        signed = is_signed(request.content, request.headers["X-Hub-Signature-256"], "rahasia")
+        status = json.loads(request.content)["entry"][0]["changes"][0]["value"]["statuses"][0]
+        seen.append((status["status"], signed))
+        return httpx.Response(503 if len(seen) == 1 else 200)  # the first one is too early
+
+    client = httpx.AsyncClient(transport=httpx.MockTransport(adapter))
+    await send_statuses(stand_in, "wamid.X", Accepted(TO, TO, "text"), client)
+    assert seen == [("sent", True), ("sent", True), ("delivered", True)]
