@@ -170,6 +170,8 @@ def create_app(
 def _webhook_routes(app: FastAPI, settings: WhatsAppAdapterSettings, running: Running) -> None:
     secret = settings.app_secret.get_secret_value() if settings.app_secret else None
     verify_token = settings.verify_token.get_secret_value() if settings.verify_token else ""
+    if not secret:
+        log.warning("whatsapp-no-app-secret", effect="every webhook POST is refused with 401")
 
     @app.get("/webhook", response_class=PlainTextResponse, tags=["whatsapp"])
     async def verify(
