@@ -165,3 +165,17 @@ def test_an_unreachable_store_is_503_so_meta_sends_again(
     monkeypatch.setattr(store, "saw_contact", away)
     assert webhook.post(message_webhook("wamid.A9")).status_code == 503
     assert webhook.producer.sent == []
+
+
+def test_without_an_app_secret_no_webhook_is_taken(store: WhatsAppStore, clock: FixedClock) -> None:
+    @contextlib.asynccontextmanager
+    async def connect(_: object, running: Running, used: Clock) -> AsyncIterator[None]:
+        running.inbox = Inbox(Producer(), store, used, timedelta(minutes=5))
+        yield
+
+    app = create_app(WhatsAppAdapterSettings(), connect=connect, clock=clock)
+    body = message_webhook("wamid.B1")
+    with TestClient(app) as client:
+        for signature in (sign(body, ""), "sha256=", ""):
+            headers = {"X-Hub-Signature-256": signature}
+            assert client.post("/webhook", content=body, headers=headers).status_code == 401
