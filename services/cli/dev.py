@@ -157,10 +157,11 @@ def up(timeout: float = 180.0, secure: bool = False) -> DevState:
     _start_faces(folder, state)
     state.save(folder)
     _wait_ready(state, folder, timeout)
-    from services.cli import email, sms
+    from services.cli import email, sms, whatsapp
 
     email.dev_up(folder, state)  # the SMTP sink and the e-mail adapter, after intake is ready
     sms.dev_up(folder, state)  # Kannel, its operator stand-in and the SMS adapter
+    whatsapp.dev_up(folder, state)  # the Cloud API stand-in and the WhatsApp adapter
     return state
 
 

@@ -13,6 +13,7 @@ import typer
 from services.cli import client, deadletters, dev, faces, projections, routing, tokens
 from services.cli import email as email_cli
 from services.cli import sms as sms_cli
+from services.cli import whatsapp as whatsapp_cli
 from services.cli.kafka_access import kafka_access_app, secrets_path
 from services.cli.state import SERVICES, DevState
 from services.cli.vault import vault_app
@@ -55,6 +56,9 @@ def serve(
         return email_cli.serve_email_adapter()
     if name == sms_cli.ADAPTER:
         return sms_cli.serve_sms_adapter()
+    if name == whatsapp_cli.ADAPTER:
+        _logging()
+        return whatsapp_cli.serve_whatsapp_adapter()
     if name in faces.FACES:
         _logging()
         return faces.serve(name)
@@ -98,12 +102,15 @@ def dev_up(
     typer.echo(f"OPEN311_URL={state.urls['open311']}/open311/v2")
     typer.echo(f"WEB_URL={state.urls['web']}/")
     typer.echo(f"DASHBOARD_URL={state.urls['web']}/dasbor")
-    for line in [*email_cli.endpoint_lines(state), *sms_cli.endpoint_lines(state)]:
+    lines = email_cli.endpoint_lines(state) + sms_cli.endpoint_lines(state)
+    for line in lines + whatsapp_cli.endpoint_lines(state):
         typer.echo(line)
 
 
 app.command("smtp-sink")(email_cli.smtp_sink)
 app.command("smsc-operator")(sms_cli.smsc_operator)
+app.command("whatsapp-graph")(whatsapp_cli.whatsapp_graph)
+dev_app.command("secret")(whatsapp_cli.dev_secret)
 
 
 @dev_app.command("down")

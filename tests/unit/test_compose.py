@@ -41,8 +41,14 @@ CONTEXTS = tuple(APP_PORTS)
 # Edges run our image too: service -> (port, the `LAPOR_<PREFIX>_` of its settings, its class).
 EDGES = {
     "email-adapter": (8107, "EMAIL", "services.adapters.email.settings:EmailAdapterSettings"),
+    "whatsapp-adapter": (
+        8109,
+        "WHATSAPP",
+        "services.adapters.whatsapp.settings:WhatsAppAdapterSettings",
+    ),
 }
 SMTP_SINK = ("smtp-sink", 8025)
+WHATSAPP_GRAPH = ("whatsapp-graph", 8119)  # the local Cloud API stand-in: HTTP, no broker
 FACE_PORTS = {"open311": 8105, "web": 8106}
 APP_WAITS_FOR = {
     "kafka": "service_healthy",
@@ -226,7 +232,8 @@ def test_compose_has_the_infrastructure_and_the_four_services():
 
 def test_the_topic_job_and_the_four_services_run_our_image():
     replicas = {f"{context}-replica" for context in APP_PORTS}
-    expected = {"topics", *APP_PORTS, *replicas, *EDGES, SMTP_SINK[0], *FACE_PORTS}
+    stand_ins = {SMTP_SINK[0], WHATSAPP_GRAPH[0]}
+    expected = {"topics", *APP_PORTS, *replicas, *EDGES, *stand_ins, *FACE_PORTS}
     assert set(lapor_services()) == expected
     for name in lapor_services():
         build = services()[name].get("build")
@@ -378,6 +385,18 @@ def test_the_email_adapters_vault_token_is_a_documented_adapter_token():
     assert documented_tokens().get(token) == "adapter"
 
 
+def test_the_whatsapp_adapter_and_its_stand_in_share_the_development_secrets():
+    name, port = WHATSAPP_GRAPH
+    adapter, graph = environment("whatsapp-adapter"), environment(name)
+    assert urlsplit(adapter["LAPOR_WHATSAPP_GRAPH_URL"]).netloc == f"{name}:{port}"
+    for key in ("APP_SECRET", "ACCESS_TOKEN", "PHONE_NUMBER_ID"):
+        assert adapter[f"LAPOR_WHATSAPP_{key}"] == graph[f"LAPOR_WHATSAPP_{key}"]
+    assert documented_tokens().get(adapter["LAPOR_WHATSAPP_VAULT_TOKEN"]) == "adapter"
+    command = services()[name]["command"]
+    assert command[command.index("--webhook-url") + 1] == "http://whatsapp-adapter:8109/webhook"
+    assert depends_on("whatsapp-adapter").get(name) == "service_healthy"
+
+
 def test_every_dependency_names_a_service():
     for name in services():
         unknown = set(depends_on(name)) - set(services())
@@ -404,7 +423,7 @@ def test_every_condition_waited_for_can_happen():
 def test_services_reach_the_broker_on_its_internal_listener():
     kafka = environment("kafka")
     advertised = {urlsplit(url).netloc for url in kafka["KAFKA_ADVERTISED_LISTENERS"].split(",")}
-    for name in set(lapor_services()) - {SMTP_SINK[0]}:  # the sink speaks SMTP only
+    for name in set(lapor_services()) - {SMTP_SINK[0], WHATSAPP_GRAPH[0]}:  # no broker there
         servers = environment(name)["LAPOR_KAFKA_BOOTSTRAP_SERVERS"]
         assert set(servers.split(",")) <= advertised, f"{name}: {servers} is not {advertised}"
 

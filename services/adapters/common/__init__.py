@@ -1,0 +1,1 @@
+"""What every channel adapter shares: the outbound Kafka loop, its health, a clean stop."""

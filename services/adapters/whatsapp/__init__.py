@@ -1,0 +1,1 @@
+"""The WhatsApp adapter (Cloud API): Meta's webhook in, the Graph messages API out."""

@@ -1,0 +1,155 @@
+"""Delivering one outbound WhatsApp message: resolve the number, choose free text or the
+template by the customer-service window, send through the Graph API, report the outcome."""
+
+from __future__ import annotations
+
+import asyncio
+import re
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any, Protocol
+
+from services.adapters.common.vault import asking_again
+from services.adapters.whatsapp.graph import (
+    OUTSIDE_WINDOW,
+    GraphError,
+    template_message,
+    text_message,
+)
+from services.adapters.whatsapp.store import Sent, WhatsAppStore
+from services.adapters.whatsapp.vault import Address, NoNumber, VaultUnavailable
+from shared.clock import Clock
+from shared.contracts import DeliveryReported, GatewayStatus, OutboundMessage
+from shared.contracts.outbound import with_status_link
+from shared.logging import get_logger
+
+log = get_logger(__name__)
+
+NUMBER = re.compile(r"\+?\d[\d ]{6,}\d")
+HIDDEN = "<nomor>"
+TEXT, TEMPLATE = "text", "template"
+
+
+class Vault(Protocol):
+    """Where reporters' numbers come from."""
+
+    async def address_for(self, reporter_ref: str) -> Address: ...
+
+
+class Graph(Protocol):
+    """The messages API."""
+
+    async def send(self, message: dict[str, Any]) -> str: ...
+
+
+@dataclass(frozen=True)
+class Template:
+    """The approved template for messages outside the window ({{1}} = the tracking id)."""
+
+    name: str
+    language: str
+
+
+def wa_number(phone: str) -> str:
+    """Digits only, in international form (a leading trunk 0 read as Indonesia's 62)."""
+    digits = re.sub(r"\D", "", phone)
+    digits = f"62{digits[1:]}" if digits.startswith("0") else digits
+    if not 6 <= len(digits) <= 15:
+        raise NoNumber("the number is not a WhatsApp number")
+    return digits
+
+
+def scrub(text: str) -> str:
+    """The text without phone numbers (a gateway's error may repeat the recipient)."""
+    return NUMBER.sub(HIDDEN, text)[:500]
+
+
+class WhatsAppAdapter:
+    """Turns an OutboundMessage into one Graph API request and a DeliveryReported."""
+
+    def __init__(
+        self,
+        vault: Vault,
+        graph: Graph,
+        store: WhatsAppStore,
+        clock: Clock,
+        template: Template,
+        window: timedelta = timedelta(hours=24),
+        vault_attempts: int = 5,
+        vault_backoff: float = 0.5,
+    ) -> None:
+        self._vault, self._graph, self._store, self._clock = vault, graph, store, clock
+        self._template = template
+        self._window = window
+        self._vault_attempts = vault_attempts
+        self._vault_backoff = vault_backoff
+
+    async def deliver(self, message: OutboundMessage) -> DeliveryReported:
+        """Send one message once per try. Whatever the vault or the Graph API says is a report;
+        only this adapter's own store being away raises (the loop waits for it)."""
+        nid, attempt = message.notification_id, message.attempt
+        done = await asyncio.to_thread(self._store.sent_try, nid, attempt)
+        if done is not None:  # the record came again: it went out already
+            return self._report(message, GatewayStatus.ACCEPTED, f"{done.kind} {done.wamid}")
+        try:
+            address = await self._address(message)
+            wamid, kind = await self._send(message, address)
+        except NoNumber as error:
+            return self._report(message, GatewayStatus.FAILED, f"nomor tidak tersedia: {error}")
+        except VaultUnavailable as error:
+            return self._report(message, GatewayStatus.FAILED, f"vault tidak tersedia: {error}")
+        except GraphError as error:
+            later = " (sementara; dicoba lagi)" if error.retryable else ""
+            return self._report(message, GatewayStatus.FAILED, scrub(error.detail) + later)
+        sent = Sent(wamid, nid, attempt, kind)
+        await asyncio.to_thread(self._store.record_sent, sent, self._clock.now())
+        return self._report(message, GatewayStatus.ACCEPTED, f"{kind} {wamid}")
+
+    async def _send(self, message: OutboundMessage, address: Address) -> tuple[str, str]:
+        to = wa_number(address.number)
+        if await self._inside_window(to):
+            text = with_status_link(message.text, address.status_link)
+            try:
+                return await self._graph.send(text_message(to, text)), TEXT
+            except GraphError as error:
+                if error.code != OUTSIDE_WINDOW:
+                    raise
+        body = template_message(
+            to, self._template.name, self._template.language, [message.tracking_id]
+        )
+        return await self._graph.send(body), TEMPLATE
+
+    async def _inside_window(self, to: str) -> bool:
+        last = await asyncio.to_thread(self._store.last_inbound, to)
+        return last is not None and self._clock.now() - last < self._window
+
+    async def _address(self, message: OutboundMessage) -> Address:
+        if message.recipient.address:
+            return Address(message.recipient.address, None)
+        ref = message.recipient.reporter_ref
+        if not ref:
+            raise NoNumber("the message names no recipient")
+        return await asking_again(
+            lambda: self._vault.address_for(ref), self._vault_attempts, self._vault_backoff
+        )
+
+    def _report(
+        self, message: OutboundMessage, status: GatewayStatus, detail: str
+    ) -> DeliveryReported:
+        report = DeliveryReported.from_gateway(
+            status,
+            occurred_at=self._clock.now(),
+            notification_id=message.notification_id,
+            channel=message.channel,
+            detail=detail[:500],
+            attempt=message.attempt,
+        )
+        log.info(
+            "whatsapp-delivery",
+            notification_id=str(message.notification_id),
+            tracking_id=message.tracking_id,
+            attempt=message.attempt,
+            status=status.value,
+            detail=report.detail,
+        )
+        return report
