@@ -99,6 +99,10 @@ class KeywordRouter:
             merged.phrases += [p for p in found.phrases if p not in merged.phrases]
         return self._decide(evidence)
 
+    def route_many(self, reports: Sequence[RoutableReport]) -> list[RoutingDecision]:
+        """Decisions for many reports, one by one (no model to batch)."""
+        return [self.route(report) for report in reports]
+
     def evidence(self, report: RoutableReport) -> dict[str, Evidence]:
         """What speaks for each body (`KECAMATAN` for the kecamatan's services)."""
         evidence: dict[str, Evidence] = {}

@@ -9,7 +9,7 @@ import pytest
 
 from routing.adapters.artefact import load_model
 from routing.adapters.corpus import generate, seeds
-from routing.adapters.model import DEFAULT_PATH, TextModel, export, fit, normalised
+from routing.adapters.model import DEFAULT_PATH, TextModel, export, fit, normalised, report_text
 from routing.adapters.training import (
     CrossValidation,
     choose_threshold,
@@ -92,3 +92,31 @@ def test_held_out_set_is_not_part_of_the_corpus() -> None:
     corpus_texts = {row["text"] for row in generate()}
     held = [json.loads(line) for line in (HERE / "data" / "heldout.jsonl").read_text().splitlines()]
     assert not any(row["text"] in corpus_texts for row in held)
+
+
+def test_the_batch_scorer_decides_as_scikit_learn_over_the_whole_corpus(
+    small: tuple[object, TextModel],
+) -> None:
+    import numpy as np
+
+    pipeline, model = small
+    texts = [normalised(report_text(row)) for row in generate()]
+    expected = pipeline.decision_function(texts)  # type: ignore[attr-defined]
+    got = model.scorer.decision_function(texts)  # one sparse product for the batch
+    assert got.shape == expected.shape and len(texts) > 3000
+    assert np.abs(got - expected).max() < 1e-9
+    assert (got.argmax(axis=1) == expected.argmax(axis=1)).all()
+    again = model.scorer.decision_function(texts[:50])  # the words' n-grams now cached
+    assert np.abs(again - expected[:50]).max() < 1e-9
+
+
+def test_an_empty_batch_and_a_text_without_words_are_scored(
+    small: tuple[object, TextModel],
+) -> None:
+    import numpy as np
+
+    _, model = small
+    assert model.scorer.decision_function([]).shape == (0, len(model.classes))
+    [row] = model.scorer.decision_function([""])
+    assert np.allclose(row, model.scorer.intercept)  # type: ignore[attr-defined]
+    assert model.probabilities([]) == []
