@@ -42,7 +42,6 @@ class NotificationStore(BatchProcessApplication):
             self._take_snapshots(pe)
             self._notify(recordings)
 
-
     def agenda(self, pe: PE) -> Agenda:
         """The agenda this batch plans on: its partition's shard (the service's own otherwise)."""
         current = getattr(pe, "current", None)
@@ -73,7 +72,6 @@ class NotificationStore(BatchProcessApplication):
         return found or ReportNotifications(
             id=index_id, report_id=report_id, tracking_id=tracking_id
         )
-
 
     def messages_for(self, tracking_id: str) -> list[SentMessage]:
         """The messages sent for a report, oldest first, with their delivery status."""

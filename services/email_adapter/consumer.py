@@ -70,7 +70,6 @@ class OutboundEmails:
         await sent
         self.handled += 1
 
-
     async def _dead_letter(self, record: Any, reason: str, error: str) -> None:
         await send_dead_letter(self._producer, SERVICE, record, reason, error)
         self._metrics.dead_lettered(reason, record.topic)

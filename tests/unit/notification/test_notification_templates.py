@@ -48,8 +48,7 @@ def every_case(make_case: Callable[..., Any], channel: Channel) -> list[Any]:
     """One event of every type (deadlines at every step) for a report disposed to a body."""
     body = {"skpd_code": "PDAM", "skpd_name": LONG_NAME, "due_at": DUE, "channel": channel}
     events = [
-        make_case(getattr(contracts, name), **body, **FIELDS.get(name, {}))
-        for name in EVENT_TYPES
+        make_case(getattr(contracts, name), **body, **FIELDS.get(name, {})) for name in EVENT_TYPES
     ]
     for kind in ("DeadlineApproaching", "DeadlineMissed"):
         for step in STEPS:

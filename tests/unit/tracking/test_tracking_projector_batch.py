@@ -44,6 +44,7 @@ def test_a_bad_event_mid_batch_holds_back_only_itself(
 ) -> None:
     before, poisoned, after = (Report(f"LPR-MID{n}AAAA") for n in range(3))
     feed.send(REPORTS, before.received(), poisoned.received(), after.received())
+
     def project_all(conn: Any, events: Any) -> None:
         if any(getattr(event, "tracking_id", "") == poisoned.tracking_id for event in events):
             raise ValueError("cannot project this one")
