@@ -157,6 +157,15 @@ class TextModel:
         """The classes the model knows (directory codes and `KECAMATAN`)."""
         return tuple(str(c) for c in self.scorer.classes_)
 
+    def known_share(self, text: str) -> tuple[float, int]:
+        """The share of a text's words (3+ letters) the model has features for, and their count."""
+        blocks = getattr(self.scorer, "blocks", None)
+        words = [w for w in normalised(text).split() if len(w) >= 3 and w.isalpha()]
+        if not blocks or not words:
+            return 1.0, len(words)
+        vocabulary = blocks[0][0]
+        return sum(w in vocabulary for w in words) / len(words), len(words)
+
     def probabilities(self, texts: Sequence[str]) -> list[dict[str, float]]:
         """Each text's calibrated probability per class."""
         import numpy as np
