@@ -7,8 +7,9 @@ first duty, in file order, whose every part is found decides. A phrase right aft
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 from routing.adapters.lexicon import DutyRow, read_duties
@@ -55,7 +56,7 @@ class Duties:
 
     def find(self, report: RoutableReport) -> Duty | None:
         """The first duty the report holds every part of, or None."""
-        present = self._present([tokens(report.title), tokens(report.text)])
+        present = self._present(report.title, report.text)
         for duty in self._duties:
             found = [next(iter(sorted(part & present)), None) for part in duty.parts]
             if all(phrase is not None for phrase in found):
@@ -65,17 +66,21 @@ class Duties:
 
     def elsewhere(self, report: RoutableReport) -> str | None:
         """Another city or regency the report names (not as a direction), or None."""
-        present = self._present([tokens(report.title), tokens(report.text)])
-        found = sorted(self._elsewhere & present)
+        found = sorted(self._elsewhere & self._present(report.title, report.text))
         return " ".join(found[0]) if found else None
 
-    def _present(self, fields: Sequence[list[str]]) -> set[tuple[str, ...]]:
+    def _present(self, title: str, text: str) -> frozenset[tuple[str, ...]]:
         """Every run of up to LONGEST words of the report that does not follow a place word."""
-        present: set[tuple[str, ...]] = set()
-        for words in fields:
-            for start in range(len(words)):
-                if start and words[start - 1] in self.place_words:
-                    continue
-                for end in range(start + 1, min(start + LONGEST, len(words)) + 1):
-                    present.add(tuple(words[start:end]))
-        return present
+        return _runs(self.place_words, title, text)
+
+
+@lru_cache(maxsize=1024)  # a report is read for scope and for duties: its runs are built once
+def _runs(place_words: frozenset[str], title: str, text: str) -> frozenset[tuple[str, ...]]:
+    present: set[tuple[str, ...]] = set()
+    for words in (tokens(title), tokens(text)):
+        for start in range(len(words)):
+            if start and words[start - 1] in place_words:
+                continue
+            for end in range(start + 1, min(start + LONGEST, len(words)) + 1):
+                present.add(tuple(words[start:end]))
+    return frozenset(present)

@@ -20,7 +20,7 @@ from routing.adapters.training import PRECISION, evaluate, figures, train_model
 HELD_OUT_EVERY = 3
 MIN_HELD_OUT = 5
 # A decision is one report among thousands of corpus rows: it counts as this many.
-DECISION_WEIGHT = 3
+DECISION_WEIGHT = 5
 
 
 def split(decisions: Sequence[dict[str, Any]]) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
