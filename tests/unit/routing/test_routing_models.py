@@ -73,3 +73,23 @@ def test_a_store_that_cannot_be_read_leaves_the_model_in_hand(tmp_path: Path) ->
     router = InstalledRouter(broken, HybridRouter, load_model, check_seconds=5)
     decision = router.route(RoutableReport("", "air PDAM tidak mengalir sejak subuh"))
     assert decision.code == "PDAM"
+
+
+def test_lapor_routing_models_and_use_on_the_service_store(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from typer.testing import CliRunner
+
+    from services.cli.main import app as cli
+
+    monkeypatch.delenv("LAPOR_DATABASE_URL", raising=False)
+    monkeypatch.setenv("LAPOR_STATE_DIR", str(tmp_path))
+    store = ModelStore.at(f"sqlite:///{tmp_path / 'routing-views.sqlite'}")
+    version = store.add(load_model(), "by hand")
+    runner = CliRunner()
+    assert runner.invoke(cli, ["routing", "use", str(version)]).exit_code == 0
+    assert store.installed() == version
+    listed = runner.invoke(cli, ["routing", "models"])
+    assert f"* {version}  " in listed.output and "  0  " in listed.output
+    unknown = runner.invoke(cli, ["routing", "use", "99"])
+    assert unknown.exit_code == 2 and store.installed() == version
