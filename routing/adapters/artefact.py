@@ -11,13 +11,16 @@ import threading
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from routing.adapters.hybrid_router import HybridRouter
 from routing.adapters.keyword_router import KeywordRouter
 from routing.adapters.model import DEFAULT_PATH, TextModel
-from routing.adapters.model_store import BUILT, ModelStore
 from routing.domain.router import RoutableReport, RoutingDecision
 from shared.logging import get_logger
+
+if TYPE_CHECKING:  # the database layer is not loaded by `lapor route`
+    from routing.adapters.model_store import ModelStore
 
 log = get_logger(__name__)
 _loaded: dict[Path, TextModel] = {}
@@ -91,6 +94,8 @@ class InstalledRouter:
         return self.router.route_many(reports)
 
     def _refresh(self) -> None:
+        from routing.adapters.model_store import BUILT
+
         self._checked = self._now()
         try:
             version = self._store.installed()
