@@ -29,7 +29,8 @@ from sqlalchemy import (
     select,
 )
 
-from routing.adapters.model import TextModel, from_bytes, to_bytes
+from routing.adapters.model import TextModel
+from routing.adapters.model_bytes import from_bytes, to_bytes
 
 BUILT = 0
 

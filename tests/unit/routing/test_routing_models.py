@@ -8,7 +8,8 @@ import pytest
 
 from routing.adapters.artefact import InstalledRouter, load_model
 from routing.adapters.hybrid_router import HybridRouter
-from routing.adapters.model import TextModel, from_bytes, to_bytes
+from routing.adapters.model import TextModel
+from routing.adapters.model_bytes import from_bytes, to_bytes
 from routing.adapters.model_store import BUILT, ModelStore, UnknownModelVersion
 from routing.domain.router import RoutableReport
 
