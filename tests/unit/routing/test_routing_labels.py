@@ -6,13 +6,14 @@ import json
 from pathlib import Path
 
 import pytest
-from routing_helpers import Feed, accepted, on_sqlite
+from routing_helpers import Feed, accepted, on_sqlite, returned
 from typer.testing import CliRunner
 
 from routing.application.app import RoutingApplication
 from routing.application.labels import admin_labels
 from routing.entrypoints.lines import parse
 from services.cli.main import app as cli
+from shared import topics
 
 UNCLEAR = "mohon diperhatikan, sudah lama begini terus"
 
@@ -58,3 +59,18 @@ def test_lapor_routing_export_labels_reads_the_service_store(
     assert result.exit_code == 0, result.output
     [row] = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
     assert (row["text"], row["expected_skpd"]) == (UNCLEAR, "DINSOS")
+
+
+def test_a_redisposition_after_a_return_is_a_label_until_that_body_returns_it_too(
+    app: RoutingApplication, feed: Feed
+) -> None:
+    report = accepted("air PDAM mati sejak pagi, meteran air juga bocor")
+    feed(report)
+    feed(returned(report, "PDAM", suggested="PDPAL"), topic=topics.CASES)
+    [row] = list(admin_labels(app))
+    assert (row["expected_skpd"], row["note"].split(":")[0]) == (
+        "PDPAL",
+        "diterima setelah dikembalikan",
+    )
+    feed(returned(report, "PDPAL"), topic=topics.CASES)
+    assert list(admin_labels(app)) == []  # refused in its turn: not an accepted choice
