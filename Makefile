@@ -19,7 +19,7 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 # The router's model: trained on the project's own corpus, cross-validated, calibrated.
-$(MODEL): $(STAMP) $(wildcard routing/data/*.csv routing/data/corpus/*) $(wildcard routing/adapters/*.py)
+$(MODEL): $(STAMP) $(wildcard routing/data/*.csv routing/data/*.jsonl routing/data/corpus/*) $(wildcard routing/adapters/*.py)
 	$(BIN)/lapor routing train --output $(MODEL)
 
 infra: install

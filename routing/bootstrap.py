@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from routing.adapters.artefact import load_router
+from routing.adapters.artefact import installed_router, load_router
+from routing.adapters.model_store import ModelStore
 from routing.application.app import RoutingApplication
 from routing.application.bodies import BodyDirectory
 from routing.application.translate import translate
@@ -40,11 +41,7 @@ def bootstrap(
     common = settings.common
     clock = clock or clock_for(common.test_mode)
     store = event_store_env(common, SERVICE, env)
-    router = router or load_router(
-        settings.model_path,
-        threshold=settings.min_confidence,
-        max_candidates=settings.max_candidates,
-    )
+    router = router or _router(settings, store)
     bodies = BodyDirectory.from_shared(settings.triage_code)
     app = RoutingApplication(
         router=router,
@@ -80,6 +77,28 @@ def bootstrap(
         install_handlers=[install_error_handlers],
         description="Disposes each accepted report to the competent body, or to triage.",
     )
+
+
+def _router(settings: RoutingSettings, store: dict[str, str]) -> Router:
+    """The installed model's router; in memory (tests) the build artefact's alone."""
+    if store.get("PERSISTENCE_MODULE") == "eventsourcing.popo":
+        return load_router(
+            settings.model_path,
+            threshold=settings.min_confidence,
+            max_candidates=settings.max_candidates,
+        )
+    return installed_router(
+        model_store(settings),
+        settings.model_path,
+        threshold=settings.min_confidence,
+        max_candidates=settings.max_candidates,
+        check_seconds=settings.model_check_seconds,
+    )
+
+
+def model_store(settings: RoutingSettings) -> ModelStore:
+    """The router models in routing's own database (the event store's, or the state folder)."""
+    return ModelStore.at(settings.common.read_model_url(SERVICE))
 
 
 def publishes() -> list[tuple[str, type[IntegrationEvent]]]:

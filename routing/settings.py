@@ -31,6 +31,11 @@ class RoutingSettings(BaseSettings):
     model_path: Path | None = Field(
         default=None, description="The trained router model; unset: the `make install` artefact"
     )
+    model_check_seconds: float = Field(
+        default=5.0,
+        gt=0,
+        description="How often the service checks which model version is installed (seconds)",
+    )
     escalate_after_returns: int = Field(
         default=2, ge=1, description='"Bukan wewenang" returns after which a report escalates'
     )

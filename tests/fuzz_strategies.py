@@ -91,9 +91,7 @@ def _object(schema: dict[str, Any], defs: dict[str, Any]) -> st.SearchStrategy[d
     return st.fixed_dictionaries(
         {name: from_schema(properties[name], defs) for name in properties if name in required},
         optional={
-            name: from_schema(properties[name], defs)
-            for name in properties
-            if name not in required
+            name: from_schema(properties[name], defs) for name in properties if name not in required
         },
     )
 

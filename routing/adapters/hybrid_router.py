@@ -1,6 +1,8 @@
 """The router the service and `lapor route` share: rules where certain, the model elsewhere.
 
-For each report the keyword rules (the lexicon) and the calibrated model each give every body a
+A duty of the lexicon (an official's integrity, an institution's fee, a person in need on the
+street, a question about the complaint service) decides first, before any sector word. Otherwise,
+for each report the keyword rules (the lexicon) and the calibrated model each give every body a
 share; the citizen's category adds a strong hint. The blend decides the body and the confidence.
 The method says what carried the decision: `rule` (a phrase only that body answers for, and no
 other body's), `location` (a kelurahan or kecamatan service, sent to the kecamatan where the
@@ -13,6 +15,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
+from routing.adapters.duties import Duties, Duty
 from routing.adapters.keyword_router import Evidence, KeywordRouter
 from routing.adapters.lexicon import AREA
 from routing.adapters.location import area_body
@@ -21,6 +24,10 @@ from routing.domain.router import Candidate, RoutableReport, RoutingDecision
 from shared import categories
 
 FALLBACK_AREA = "BAGIAN-PEMERINTAHAN"
+DUTY_CONFIDENCE = 0.97
+# Fewer known words than this share (in a report of MIN_WORDS words or more): out of scope.
+MIN_KNOWN = 0.3
+MIN_WORDS = 4
 
 
 @dataclass(frozen=True)
@@ -47,9 +54,11 @@ class HybridRouter:
         blend: Blend | None = None,
         max_candidates: int = 5,
         excluded_also: frozenset[str] = frozenset({"SETDA-HUMAS"}),
+        duties: Duties | None = None,
     ) -> None:
         self.model = model
         self.keywords = keywords or KeywordRouter()
+        self.duties = duties or Duties()
         self.threshold = model.threshold if threshold is None else threshold
         self.blend = blend or Blend()
         self._max_candidates = max_candidates
@@ -96,6 +105,12 @@ class HybridRouter:
     ) -> RoutingDecision:
         shares, evidence = self.scores(report, probabilities)
         ranked = sorted(shares.items(), key=lambda item: (-item[1], item[0]))
+        outside = self._out_of_scope(report)
+        if outside is not None:
+            return self._to_triage(report, ranked, f"out-of-scope: {outside}")
+        duty = self.duties.find(report)
+        if duty is not None:
+            return self._by_duty(report, duty, ranked)
         best, confidence = ranked[0]
         code, method, reason = self._body(report, best, evidence)
         # The confidence is that of the primary body alone: which of two bodies a report needs
@@ -105,13 +120,52 @@ class HybridRouter:
         if triage:
             reason = f"keyakinan {confidence:.2f} di bawah ambang {self.threshold:.2f}; {reason}"
             also = ()
-        candidates = tuple(
-            Candidate(self._resolve(report, c), round(s, 3))
-            for c, s in ranked[: self._max_candidates]
-        )
         return RoutingDecision(
-            code, round(min(max(confidence, 0.0), 1.0), 4), reason, candidates, method, also, triage
+            code,
+            round(min(max(confidence, 0.0), 1.0), 4),
+            reason,
+            self._candidates(report, ranked),
+            method,
+            also,
+            triage,
         )
+
+    def _out_of_scope(self, report: RoutableReport) -> str | None:
+        """Why the report is far from anything the router knows, or None."""
+        share, words = self.model.known_share(f"{report.title}\n{report.text}")
+        if words >= MIN_WORDS and share < MIN_KNOWN:
+            return f"hanya {share:.0%} kata yang dikenal model"
+        place = self.duties.elsewhere(report)
+        if place is not None and area_body(report) is None:
+            return f"di luar Kota Banjarmasin ({place})"
+        return None
+
+    def _to_triage(
+        self, report: RoutableReport, ranked: Sequence[tuple[str, float]], reason: str
+    ) -> RoutingDecision:
+        """The admin decides; the best body is still named."""
+        best, confidence = ranked[0]
+        code, share = self._resolve(report, best), round(min(max(confidence, 0.0), 1.0), 4)
+        return RoutingDecision(
+            code, share, reason, self._candidates(report, ranked), "model", (), True
+        )
+
+    def _candidates(
+        self, report: RoutableReport, ranked: Sequence[tuple[str, float]]
+    ) -> tuple[Candidate, ...]:
+        top = ranked[: self._max_candidates]
+        return tuple(Candidate(self._resolve(report, c), round(s, 3)) for c, s in top)
+
+    def _by_duty(
+        self, report: RoutableReport, duty: Duty, ranked: Sequence[tuple[str, float]]
+    ) -> RoutingDecision:
+        """The duty's body, sure as a rule; the blend's bodies follow as candidates."""
+        others = [
+            Candidate(self._resolve(report, c), round(s, 3)) for c, s in ranked if c != duty.code
+        ]
+        candidates = (Candidate(duty.code, DUTY_CONFIDENCE), *others)[: self._max_candidates]
+        reason = f"kewajiban ({duty.rule}): {', '.join(duty.phrases)}"
+        return RoutingDecision(duty.code, DUTY_CONFIDENCE, reason, candidates, "rule")
 
     def _body(
         self, report: RoutableReport, best: str, evidence: Mapping[str, Evidence]

@@ -5,10 +5,13 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
+from routing.adapters.duties import Duties
 from routing.adapters.lexicon import AREA, CERTAIN, DECISIVE, NEUTRAL, Table, read_lexicon
 from routing.adapters.location import area_body
 from routing.adapters.text import segments, tokens
 from routing.domain.router import Candidate, RoutableReport, RoutingDecision
+
+PLACE_TIER = 1.0
 
 
 @dataclass(frozen=True)
@@ -31,11 +34,11 @@ class Evidence:
     phrases: list[str] = field(default_factory=list)
     clauses: set[int] = field(default_factory=set)
 
-    def add(self, rule: Rule, weight: float, clause: int) -> None:
-        """Count one phrase found in one clause."""
+    def add(self, rule: Rule, weight: float, clause: int, tier: float | None = None) -> None:
+        """Count one phrase found in one clause (`tier`: the weight it counts as, if lowered)."""
         self.score += weight
         self.longest = max(self.longest, len(rule.words))
-        self.strongest = max(self.strongest, rule.weight)
+        self.strongest = max(self.strongest, rule.weight if tier is None else tier)
         self.clauses.add(clause)
         phrase = " ".join(rule.words)
         if phrase not in self.phrases:
@@ -82,6 +85,7 @@ class KeywordRouter:
         self._by_first: dict[str, list[Rule]] = {}
         for rule in compile_rules() if rules is None else rules:
             self._by_first.setdefault(rule.words[0], []).append(rule)
+        self._place_words = Duties().place_words
         self._min_confidence = min_confidence
         self._title_weight = title_weight
         self._strength_pivot = strength_pivot
@@ -99,6 +103,10 @@ class KeywordRouter:
             merged.phrases += [p for p in found.phrases if p not in merged.phrases]
         return self._decide(evidence)
 
+    def route_many(self, reports: Sequence[RoutableReport]) -> list[RoutingDecision]:
+        """Decisions for many reports, one by one (no model to batch)."""
+        return [self.route(report) for report in reports]
+
     def evidence(self, report: RoutableReport) -> dict[str, Evidence]:
         """What speaks for each body (`KECAMATAN` for the kecamatan's services)."""
         evidence: dict[str, Evidence] = {}
@@ -106,10 +114,15 @@ class KeywordRouter:
         for field_text, weight in ((report.title, self._title_weight), (report.text, 1.0)):
             for words in segments(field_text):
                 clause += 1
-                for rule in self._in_segment(words):
+                for start, rule in self._hits(words):
                     if rule.code is not None:
+                        # After a place word a phrase says where, not what: a hint only.
+                        tier = (
+                            PLACE_TIER if start and words[start - 1] in self._place_words else None
+                        )
                         found = evidence.setdefault(rule.code, Evidence(rule.code))
-                        found.add(rule, rule.weight * weight, clause)
+                        strength = rule.weight if tier is None else min(rule.weight, tier)
+                        found.add(rule, strength * weight, clause, tier)
         return evidence
 
     def matches(self, text: str) -> list[Rule]:
@@ -120,17 +133,21 @@ class KeywordRouter:
         return found
 
     def _in_segment(self, words: Sequence[str]) -> list[Rule]:
+        return [rule for _, rule in self._hits(words)]
+
+    def _hits(self, words: Sequence[str]) -> list[tuple[int, Rule]]:
+        """(start, rule) of each phrase found once; a phrase inside a longer one found is hidden."""
         hits: list[tuple[int, int, Rule]] = []
         for start, word in enumerate(words):
             for rule in self._by_first.get(word, ()):
                 end = start + len(rule.words)
                 if tuple(words[start:end]) == rule.words:
                     hits.append((start, end, rule))
-        kept: list[Rule] = []
+        kept: list[tuple[int, Rule]] = []
         for start, end, rule in hits:
             hidden = any(s <= start and end <= e and e - s > end - start for s, e, _ in hits)
-            if not hidden and rule not in kept:
-                kept.append(rule)
+            if not hidden and all(rule != r for _, r in kept):
+                kept.append((start, rule))
         return kept
 
     def _decide(self, evidence: Mapping[str, Evidence]) -> RoutingDecision:

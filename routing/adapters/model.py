@@ -13,7 +13,6 @@ from __future__ import annotations
 import math
 import pickle
 import re
-from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from itertools import pairwise
@@ -26,6 +25,8 @@ from routing.adapters.text import tokens
 DEFAULT_PATH = Path(__file__).resolve().parents[1] / "build" / "router-model.pkl"
 FORMAT = 2
 CHAR_RANGE = (2, 5)
+# Distinct words whose character n-grams a scorer keeps (a few MB at most).
+CACHE_WORDS = 200_000
 _WORD = re.compile(r"\b\w\w+\b")
 
 
@@ -72,40 +73,72 @@ class Scorer(Protocol):
 
 @dataclass
 class LinearScorer:
-    """The exported SVM: per block a vocabulary and idf weights, then coefficients per class."""
+    """The exported SVM: per block a vocabulary and idf weights, then coefficients per class.
+
+    A batch of texts becomes one sparse matrix and one product with the coefficients. Each
+    distinct word's character n-grams are looked up once and kept (`_char_cache`), so a report
+    costs a dictionary look-up per word, not a rebuild of its n-grams.
+    """
 
     classes_: list[str]
     blocks: list[tuple[dict[str, int], Any]]
     coef: Any
     intercept: Any
+    _char_cache: dict[str, list[int]] = field(default_factory=dict, repr=False, compare=False)
 
-    def decision_function(self, texts: Sequence[str]) -> list[list[float]]:
-        """The SVM's scores for each (normalised) text."""
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        """Artefacts pickled before the cache existed load with an empty one."""
+        state.setdefault("_char_cache", {})
+        self.__dict__.update(state)
+
+    def __getstate__(self) -> dict[str, Any]:
+        return {k: v for k, v in self.__dict__.items() if k != "_char_cache"} | {"_char_cache": {}}
+
+    def decision_function(self, texts: Sequence[str]) -> Any:
+        """The SVM's scores for each (normalised) text: an array of texts x classes."""
         import numpy as np
 
-        rows = []
-        for text in texts:
-            index, values = self._features(text)
-            scores = self.coef[:, index] @ np.asarray(values) + self.intercept
-            rows.append([float(v) for v in scores])
-        return rows
+        if not texts:
+            return np.zeros((0, len(self.classes_)))
+        return np.asarray(self.features(texts) @ self.coef.T) + self.intercept
 
-    def _features(self, text: str) -> tuple[list[int], list[float]]:
-        index: list[int] = []
-        values: list[float] = []
-        offset = 0
-        for (vocabulary, idf), analyzer in zip(
-            self.blocks, (word_ngrams, char_ngrams), strict=True
-        ):
-            counts = Counter(g for g in analyzer(text) if g in vocabulary)
-            weights = {
-                vocabulary[g]: (1 + math.log(n)) * idf[vocabulary[g]] for g, n in counts.items()
-            }
-            norm = math.sqrt(sum(w * w for w in weights.values())) or 1.0
-            index += [offset + j for j in weights]
-            values += [w / norm for w in weights.values()]
-            offset += len(vocabulary)
-        return index, values
+    def features(self, texts: Sequence[str]) -> Any:
+        """The TF-IDF rows of the texts (sublinear tf, l2 per block), as one sparse matrix."""
+        from scipy import sparse
+
+        (words, word_idf), (_, char_idf) = self.blocks
+        word_rows = [[words[g] for g in word_ngrams(t) if g in words] for t in texts]
+        char_rows = [[i for w in t.split() for i in self._char_indices(w)] for t in texts]
+        return sparse.hstack(
+            [_tfidf(word_rows, word_idf), _tfidf(char_rows, char_idf)], format="csr"
+        )
+
+    def _char_indices(self, word: str) -> list[int]:
+        found = self._char_cache.get(word)
+        if found is None:
+            vocabulary = self.blocks[1][0]
+            found = [vocabulary[g] for g in char_ngrams(word) if g in vocabulary]
+            if len(self._char_cache) < CACHE_WORDS:
+                self._char_cache[word] = found
+        return found
+
+
+def _tfidf(rows: Sequence[Sequence[int]], idf: Any) -> Any:
+    """Rows of feature indices -> l2-normalised (1 + log tf) * idf, as a sparse matrix."""
+    import numpy as np
+    from scipy import sparse
+
+    lengths = np.fromiter((len(r) for r in rows), dtype=np.int64, count=len(rows))
+    columns = np.fromiter((i for r in rows for i in r), dtype=np.int64, count=int(lengths.sum()))
+    pointers = np.concatenate(([0], np.cumsum(lengths)))
+    counts = sparse.csr_matrix(
+        (np.ones(len(columns)), columns, pointers), shape=(len(rows), len(idf))
+    )
+    counts.sum_duplicates()
+    counts.data = (1.0 + np.log(counts.data)) * idf[counts.indices]
+    norms = np.sqrt(np.asarray(counts.multiply(counts).sum(axis=1)).ravel())
+    norms[norms == 0] = 1.0
+    return sparse.diags(1.0 / norms) @ counts
 
 
 @dataclass
@@ -122,14 +155,27 @@ class TextModel:
         """The classes the model knows (directory codes and `KECAMATAN`)."""
         return tuple(str(c) for c in self.scorer.classes_)
 
+    def known_share(self, text: str) -> tuple[float, int]:
+        """The share of a text's words (3+ letters) the model has features for, and their count."""
+        blocks = getattr(self.scorer, "blocks", None)
+        words = [w for w in normalised(text).split() if len(w) >= 3 and w.isalpha()]
+        if not blocks or not words:
+            return 1.0, len(words)
+        vocabulary = blocks[0][0]
+        return sum(w in vocabulary for w in words) / len(words), len(words)
+
     def probabilities(self, texts: Sequence[str]) -> list[dict[str, float]]:
         """Each text's calibrated probability per class."""
-        rows = self.scorer.decision_function([normalised(t) for t in texts])
+        import numpy as np
+
+        scores = np.asarray(self.scorer.decision_function([normalised(t) for t in texts]))
+        if not len(scores):
+            return []
+        scaled = self.temperature * (scores - scores.max(axis=1, keepdims=True))
+        exps = np.exp(scaled)
+        shares = exps / exps.sum(axis=1, keepdims=True)
         classes = self.classes
-        return [
-            dict(zip(classes, softmax([float(v) for v in row], self.temperature), strict=True))
-            for row in rows
-        ]
+        return [dict(zip(classes, row.tolist(), strict=True)) for row in shares]
 
     def save(self, path: Path = DEFAULT_PATH) -> Path:
         """Write the model where `load` finds it."""

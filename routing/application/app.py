@@ -11,6 +11,7 @@ from uuid import UUID
 from eventsourcing.application import AggregateNotFoundError, ProcessingEvent
 from eventsourcing.utils import EnvType
 
+from routing.application.batch import BatchDecisions
 from routing.application.bodies import BodyDirectory
 from routing.application.ids import disposition_id, tracking_entry_id
 from routing.domain.disposition import Disposition
@@ -51,6 +52,7 @@ class RoutingApplication(BatchProcessApplication):
         self.clock = clock
         self.bodies = bodies
         self.escalate_after = escalate_after
+        self._decisions = BatchDecisions(router)
 
     @singledispatchmethod
     def wanted(self, message: Any) -> Iterable[UUID]:
@@ -59,6 +61,7 @@ class RoutingApplication(BatchProcessApplication):
 
     @wanted.register
     def _(self, event: ReportAccepted) -> Iterable[UUID]:
+        self._decisions.expect(event.report_id, routable(event))  # the batch is routed at once
         return [disposition_id(event.report_id), tracking_entry_id(event.tracking_id)]
 
     @wanted.register
@@ -72,16 +75,11 @@ class RoutingApplication(BatchProcessApplication):
     @policy.register
     def _(self, event: ReportAccepted, processing_event: ProcessingEvent[UUID]) -> None:
         """Dispose a report that passed screening, once however often it arrives."""
+        decision = self._decisions.take(event.report_id, routable(event))
         if self.load(processing_event, disposition_id(event.report_id), Disposition) is not None:
             return
         entry = self._index(processing_event, event.tracking_id, event.report_id)
-        disposition = Disposition(
-            id=disposition_id(event.report_id),
-            report_id=event.report_id,
-            tracking_id=event.tracking_id,
-            content=_content(event),
-        )
-        self._decide(disposition, self.router.route(routable(event)))
+        disposition = self._decided(event, decision)
         processing_event.collect_events(disposition, entry)
 
     @policy.register
@@ -148,19 +146,26 @@ class RoutingApplication(BatchProcessApplication):
         name = self.bodies.name(target)
         disposition.escalate(target, name, reason=reason, awaiting=awaiting, at=now)
 
-    def _decide(self, disposition: Disposition, decision: RoutingDecision) -> None:
+    def _decided(self, event: ReportAccepted, decision: RoutingDecision) -> Disposition:
+        """A new disposition, disposed or awaiting triage, in one event."""
         candidates = [{"code": c.code, "score": c.score} for c in decision.candidates]
+        new: dict[str, Any] = {
+            "id": disposition_id(event.report_id),
+            "report_id": event.report_id,
+            "tracking_id": event.tracking_id,
+            "content": _content(event),
+        }
         now = self.clock.now()
         if (
             decision.code is None
             or decision.needs_triage
             or decision.code == self.bodies.triage_code
         ):
-            disposition.send_to_triage(decision.reason, candidates, now)
-            return
-        disposition.dispose(
-            decision.code,
-            self.bodies.name(decision.code),
+            return Disposition.triaged(**new, reason=decision.reason, candidates=candidates, at=now)
+        return Disposition.routed(
+            **new,
+            code=decision.code,
+            name=self.bodies.name(decision.code),
             method=decision.method,
             confidence=decision.confidence,
             reason=decision.reason,

@@ -28,8 +28,9 @@ def translate(domain_event: object) -> list[Outgoing]:
     return []
 
 
-@translate.register
-def _(event: Disposition.Disposed) -> list[Outgoing]:
+@translate.register(Disposition.Routed)
+@translate.register(Disposition.Disposed)
+def _disposed(event: Disposition.Disposed | Disposition.Routed) -> list[Outgoing]:
     disposed = ReportDisposed(
         **_header(event),
         skpd_code=event.skpd_code,
@@ -77,8 +78,9 @@ def _(event: Disposition.Redisposed) -> list[Outgoing]:
     ]
 
 
-@translate.register
-def _(event: Disposition.SentToTriage) -> list[Outgoing]:
+@translate.register(Disposition.Triaged)
+@translate.register(Disposition.SentToTriage)
+def _awaiting(event: Disposition.SentToTriage | Disposition.Triaged) -> list[Outgoing]:
     awaiting = ReportAwaitingTriage(
         **_header(event),
         reason=event.reason,
@@ -88,7 +90,10 @@ def _(event: Disposition.SentToTriage) -> list[Outgoing]:
 
 
 def _routed(
-    event: Disposition.Disposed | Disposition.Redisposed | Disposition.Escalated,
+    event: Disposition.Disposed
+    | Disposition.Routed
+    | Disposition.Redisposed
+    | Disposition.Escalated,
     code: str,
     content: dict[str, Any],
     index: int = 1,

@@ -38,6 +38,7 @@ class TriageQueue:
 
     TOPICS = (
         get_topic(Disposition.SentToTriage),
+        get_topic(Disposition.Triaged),
         get_topic(Disposition.Disposed),
         get_topic(Disposition.Redisposed),
         get_topic(Disposition.Escalated),
@@ -68,7 +69,7 @@ class TriageQueue:
                 return
 
     def _apply(self, event: Any) -> None:
-        if isinstance(event, Disposition.SentToTriage):
+        if isinstance(event, Disposition.SentToTriage | Disposition.Triaged):
             self._items[event.report_id] = TriageItem(
                 report_id=event.report_id,
                 tracking_id=event.tracking_id,

@@ -1,15 +1,19 @@
 """The disposition (disposisi) of one report: which body holds it, and who refused it.
 
-Events that leave the service (`Disposed`, `Redisposed`, `SentToTriage`, `Escalated`) carry
-everything their integration events need, so translating them never reads the store. `at` is the
-injected clock's time of the decision.
+Events that leave the service (`Routed`, `Triaged`, `Disposed`, `Redisposed`, `SentToTriage`,
+`Escalated`) carry everything their integration events need, so translating them never reads the
+store. `at` is the injected clock's time of the decision.
+
+A report decided on arrival is one stored event: `Routed` (created disposed) or `Triaged` (created
+awaiting the admin). Stores written before they existed hold `Opened` followed by `Disposed` or
+`SentToTriage`; both histories rebuild the same state.
 """
 
 from __future__ import annotations
 
 from collections.abc import Container
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 from uuid import UUID
 
 from eventsourcing.domain import Aggregate, event
@@ -50,6 +54,89 @@ class Disposition(Aggregate):
         self.returns_seen: list[str] = []
         self.also: list[str] = []
         self.escalated_to: list[str] = []
+
+    class Routed(Aggregate.Created):
+        """Opened and disposed to its first body at once (what `Opened` + `Disposed` said)."""
+
+        report_id: UUID
+        tracking_id: str
+        content: dict[str, Any]
+        skpd_code: str
+        skpd_name: str
+        method: str
+        confidence: float
+        reason: str
+        candidates: list[dict[str, Any]]
+        at: datetime
+        also: list[str]
+
+        def apply(self, aggregate: Aggregate) -> None:
+            """The report is at its body from the start."""
+            disposition = cast("Disposition", aggregate)
+            disposition.skpd_code = self.skpd_code
+            disposition.also = list(self.also)
+            disposition.candidates = list(self.candidates)
+
+    class Triaged(Aggregate.Created):
+        """Opened and sent to the admin at once (what `Opened` + `SentToTriage` said)."""
+
+        report_id: UUID
+        tracking_id: str
+        content: dict[str, Any]
+        title: str
+        excerpt: str
+        reason: str
+        candidates: list[dict[str, Any]]
+        at: datetime
+
+        def apply(self, aggregate: Aggregate) -> None:
+            """The report waits for the admin from the start."""
+            disposition = cast("Disposition", aggregate)
+            disposition.awaiting_triage = True
+            disposition.candidates = list(self.candidates)
+
+    @classmethod
+    def routed(
+        cls,
+        id: UUID,
+        report_id: UUID,
+        tracking_id: str,
+        content: dict[str, Any],
+        *,
+        code: str,
+        name: str,
+        method: str,
+        reason: str,
+        at: datetime,
+        confidence: float,
+        candidates: list[dict[str, Any]],
+        also: list[str],
+    ) -> Disposition:
+        """A new report disposed to its first body in one event."""
+        return cls._create(
+            cls.Routed, id=id, report_id=report_id, tracking_id=tracking_id, content=content,
+            skpd_code=code, skpd_name=name, method=method, confidence=confidence, reason=reason,
+            candidates=list(candidates), at=at, also=[c for c in also if c != code],
+        )  # fmt: skip
+
+    @classmethod
+    def triaged(
+        cls,
+        id: UUID,
+        report_id: UUID,
+        tracking_id: str,
+        content: dict[str, Any],
+        *,
+        reason: str,
+        candidates: list[dict[str, Any]],
+        at: datetime,
+    ) -> Disposition:
+        """A new report left to the admin in one event."""
+        return cls._create(
+            cls.Triaged, id=id, report_id=report_id, tracking_id=tracking_id, content=content,
+            title=str(content.get("title") or ""), excerpt=excerpt(str(content.get("text") or "")),
+            reason=reason, candidates=list(candidates), at=at,
+        )  # fmt: skip
 
     class Disposed(Aggregate.Event):
         """The report went to its first body (`also`: further bodies of a cross-sector report)."""

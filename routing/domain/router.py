@@ -6,6 +6,7 @@ a trained model, or both. Both answer with a `RoutingDecision`.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -55,3 +56,5 @@ class Router(Protocol):
     """Chooses the competent body for a report."""
 
     def route(self, report: RoutableReport) -> RoutingDecision: ...
+
+    def route_many(self, reports: Sequence[RoutableReport]) -> list[RoutingDecision]: ...

@@ -5,6 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Depends, FastAPI, Request
 from fastapi.responses import JSONResponse
 
+from routing.adapters.artefact import InstalledRouter
 from routing.application.app import RoutingApplication
 from routing.application.triage import TriageQueue
 from routing.domain.errors import ReportNotFound, UnknownBody
@@ -12,6 +13,7 @@ from routing.entrypoints.schemas import (
     CandidatePublic,
     DispositionCreate,
     DispositionPublic,
+    ModelPublic,
     TriageItemPublic,
 )
 from shared.auth import TokenStore
@@ -42,6 +44,15 @@ def admin_router(app: RoutingApplication, triage: TriageQueue, tokens: TokenStor
             )
             for item in triage.pending()
         ]
+
+    @router.get("/model", response_model=ModelPublic)
+    def model_in_use() -> ModelPublic:
+        """The router model this instance routes with (version 0: the one make install built)."""
+        follows = app.router
+        if isinstance(follows, InstalledRouter):
+            threshold = follows.threshold  # checks the installed version if it is time to
+            return ModelPublic(version=follows.version, threshold=threshold)
+        return ModelPublic(version=None, threshold=getattr(follows, "threshold", None))
 
     @router.post(
         "/reports/{tracking_id}/disposition",

@@ -48,3 +48,10 @@ class DispositionPublic(BaseModel):
     previous_code: str | None
     rejected_by: list[str] = Field(default_factory=list)
     changed: bool
+
+
+class ModelPublic(BaseModel):
+    """The router model an instance routes with."""
+
+    version: int | None = Field(description="Stored version; 0 the built model; null: fixed")
+    threshold: float | None = Field(description="Confidence below which reports go to triage")

@@ -50,11 +50,13 @@ def bad_value(rng: random.Random, event_types: list[str]) -> bytes | None:
         lambda: json.dumps(
             {"event_type": rng.choice(event_types), "report_id": "bukan-uuid", "x": "\x00"}
         ).encode(),
-        lambda: json.dumps({"event_type": rng.choice(event_types)}).encode()[:-1]
-        + b', "x": '
-        + b"[" * 2500
-        + b"]" * 2500
-        + b"}",
+        lambda: (
+            json.dumps({"event_type": rng.choice(event_types)}).encode()[:-1]
+            + b', "x": '
+            + b"[" * 2500
+            + b"]" * 2500
+            + b"}"
+        ),
     ]
     return rng.choice(kinds)()
 

@@ -663,4 +663,3 @@ def test_replicas_are_opt_in_so_a_laptop_runs_one_of_each_by_default():
     for context in APP_PORTS:
         assert services()[f"{context}-replica"].get("profiles") == ["replicas"]
         assert "profiles" not in services()[context]
-

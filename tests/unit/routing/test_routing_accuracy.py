@@ -1,9 +1,11 @@
-"""How well the router does on reports it never saw: a floor with margin, not the target.
+"""How well the router does on reports it never saw, against the targets of issue C2.
 
-The held-out set (`data/heldout.jsonl`) was written by hand, apart from the corpus and in other
-words; the reference examples are the city's public test set. Neither is ever training data.
-Measured when written (README "Routing"): top-1 0.98 held-out, 0.95 reference; auto-routed
-precision about 0.99 with 10-13% sent to triage. The floors leave room for a retrained model.
+`data/floor.jsonl` (124 reports) was written by hand before any of C2's tuning, in its own file,
+and is never training data, calibration data or a source of phrases: the corpus, the lexicon and
+the calibration set (`routing/data/calibration.jsonl`, which chooses the triage threshold) are
+kept apart from it (`test_routing_model.py` checks that no corpus problem is a copy of one of
+its reports). Out-of-scope reports are left out of these figures and tested on their own. The
+reference examples are the city's public test set, never training data either.
 """
 
 from __future__ import annotations
@@ -26,13 +28,13 @@ def rows(path: Path) -> list[dict[str, object]]:
     return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line]
 
 
-def test_router_on_the_hand_written_held_out_set() -> None:
+def test_router_meets_the_targets_on_the_floor_set() -> None:
     router = load_router()
-    result = figures(evaluate(router, rows(HERE / "data" / "heldout.jsonl")), router.threshold)
-    assert result["n"] >= 80
-    assert result["top1"] >= 0.9
-    assert result["auto_precision"] >= 0.95
-    assert result["triage_share"] <= 0.25
+    result = figures(evaluate(router, rows(HERE / "data" / "floor.jsonl")), router.threshold)
+    assert result["n"] >= 120
+    assert result["top1"] >= 0.92
+    assert result["auto_precision"] >= 0.98
+    assert result["triage_share"] <= 0.15
 
 
 def test_router_on_the_reference_examples() -> None:
@@ -45,6 +47,6 @@ def test_router_on_the_reference_examples() -> None:
     router = load_router()
     result = figures(evaluate(router, rows(found[0])), router.threshold)
     assert result["n"] >= 100
-    assert result["top1"] >= 0.9
+    assert result["top1"] >= 0.92
     assert result["auto_precision"] >= 0.95
-    assert result["triage_share"] <= 0.25
+    assert result["triage_share"] <= 0.15

@@ -6,13 +6,14 @@ import json
 from pathlib import Path
 
 import pytest
-from routing_helpers import Feed, accepted, on_sqlite
+from routing_helpers import Feed, accepted, on_sqlite, returned
 from typer.testing import CliRunner
 
 from routing.application.app import RoutingApplication
 from routing.application.labels import admin_labels
 from routing.entrypoints.lines import parse
 from services.cli.main import app as cli
+from shared import topics
 
 UNCLEAR = "mohon diperhatikan, sudah lama begini terus"
 
@@ -28,7 +29,7 @@ def test_a_report_the_admin_disposed_is_exported_with_the_admins_choice(
     app.dispose_by_hand(unsure.tracking_id, "DPUPR", "jalan kota")
     app.dispose_by_hand(unsure.tracking_id, "DLH", "ternyata sampah")
     [row] = list(admin_labels(app))
-    assert row["id"] == unsure.tracking_id
+    assert unsure.tracking_id not in json.dumps(row)  # a decision carries no identity
     assert (row["expected_skpd"], row["title"], row["text"]) == ("DLH", "Keluhan", UNCLEAR)
     assert row["location"]["kecamatan"] == "Banjarmasin Timur"
     assert {"id", "channel", "kind", "title", "text", "location", "expected_skpd"} <= set(row)
@@ -57,4 +58,19 @@ def test_lapor_routing_export_labels_reads_the_service_store(
     result = CliRunner().invoke(cli, ["routing", "export-labels", "--output", str(out)])
     assert result.exit_code == 0, result.output
     [row] = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
-    assert (row["id"], row["expected_skpd"]) == (report.tracking_id, "DINSOS")
+    assert (row["text"], row["expected_skpd"]) == (UNCLEAR, "DINSOS")
+
+
+def test_a_redisposition_after_a_return_is_a_label_until_that_body_returns_it_too(
+    app: RoutingApplication, feed: Feed
+) -> None:
+    report = accepted("air PDAM mati sejak pagi, meteran air juga bocor")
+    feed(report)
+    feed(returned(report, "PDAM", suggested="PDPAL"), topic=topics.CASES)
+    [row] = list(admin_labels(app))
+    assert (row["expected_skpd"], row["note"].split(":")[0]) == (
+        "PDPAL",
+        "diterima setelah dikembalikan",
+    )
+    feed(returned(report, "PDPAL"), topic=topics.CASES)
+    assert list(admin_labels(app)) == []  # refused in its turn: not an accepted choice
