@@ -63,7 +63,7 @@ def test_a_dirty_report_and_follow_up_are_stored_and_shown_clean_on_sqlite(tmp_p
     )
     assert intake_spec.application.process_batch([message], Tracking(f"{topics.INTAKE}:0", 1)) == []
     received = published(intake_spec)[0]
-    assert isinstance(received, c.ReportReceived) and received.text == CLEAN
+    assert isinstance(received, c.ReportAccepted) and received.text == CLEAN
 
     parts: TrackingParts = assemble(TrackingSettings(common=common), clock, None)
     disposed = c.ReportDisposed(
