@@ -118,7 +118,8 @@ def jaccard(ga: frozenset[str] | set[str], gb: frozenset[str] | set[str]) -> flo
     """Jaccard similarity of two trigram sets (0 to 1)."""
     if not ga or not gb:
         return 0.0
-    return len(ga & gb) / len(ga | gb)
+    shared = len(ga & gb)  # the union's size follows: no second set is built
+    return shared / (len(ga) + len(gb) - shared)
 
 
 def distance_m(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
