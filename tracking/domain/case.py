@@ -190,7 +190,7 @@ class Case(Aggregate):
             case.also = ()
 
     class Classified(BodyMove, SetsDeadline):
-        """The resolution class (working days) was set; an running resolution follows it."""
+        """The resolution class (working days) was set; a running resolution follows it."""
 
         resolution_days: int
 
