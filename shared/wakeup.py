@@ -90,12 +90,19 @@ def recorded(app: Any) -> Recorded:
     return found
 
 
+def can_listen(app: Any) -> bool:
+    """Whether the application's store sends notifications (PostgreSQL)."""
+    recorder = getattr(app, "recorder", None)
+    pool = getattr(getattr(recorder, "datastore", None), "pool", None)
+    return getattr(recorder, "channel_name", None) is not None and pool is not None
+
+
 async def listen_for_writes(app: Any, stopping: asyncio.Event) -> None:
     """On PostgreSQL: LISTEN on the events table's channel until told to stop; else nothing."""
-    channel = getattr(app.recorder, "channel_name", None)
-    pool = getattr(getattr(app.recorder, "datastore", None), "pool", None)
-    if channel is None or pool is None:
+    if not can_listen(app):
         return
+    channel = app.recorder.channel_name
+    pool = app.recorder.datastore.pool
     import psycopg
     from psycopg.sql import SQL, Identifier
 
