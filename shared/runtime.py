@@ -43,7 +43,7 @@ from shared.metrics.http import install_metrics
 from shared.metrics.lag import LagReader
 from shared.metrics.wiring import refresh_lag, relay_for, relay_name, service_metrics
 from shared.settings import CommonSettings
-from shared.wakeup import listen_for_writes
+from shared.wakeup import can_listen, listen_for_writes
 
 log = get_logger(__name__)
 
@@ -293,7 +293,8 @@ async def _start(spec: ServiceSpec, runtime: Runtime, stopping: asyncio.Event) -
         await loop.start()
         runtime.loops.append(loop)
         runtime.tasks.append(asyncio.create_task(loop.run(stopping)))
-    runtime.tasks.append(asyncio.create_task(listen_for_writes(spec.application, stopping)))
+    if can_listen(spec.application):  # a task of the readiness check: it runs until the stop
+        runtime.tasks.append(asyncio.create_task(listen_for_writes(spec.application, stopping)))
     leader_jobs = [runtime.relay.run, *spec.singletons]
     lease = lease_for(spec.application, f"{spec.name}-leader")
     runtime.tasks.append(

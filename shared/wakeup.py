@@ -50,16 +50,26 @@ class Waiter:
 
 
 class Recorded:
-    """The writes of one application, fanned out to its waiters."""
+    """The writes of one application, fanned out to its waiters.
+
+    While a LISTEN connection is open it reports every write, this process's own included, so
+    the in-process call is left out then (one wake-up per write, not two).
+    """
 
     def __init__(self) -> None:
         self._waiters: list[Waiter] = []
+        self.listening = False
 
     def waiter(self) -> Waiter:
         """A new waiter on the running event loop."""
         waiter = Waiter()
         self._waiters.append(waiter)
         return waiter
+
+    def written(self) -> None:
+        """This process recorded events (called from the writer's thread)."""
+        if not self.listening:
+            self.notify()
 
     def notify(self) -> None:
         """Events were recorded (called from any thread)."""
@@ -76,16 +86,23 @@ def recorded(app: Any) -> Recorded:
         app._recorded_signal = found
         listeners = getattr(app, "recorded_listeners", None)
         if listeners is not None:
-            listeners.append(found.notify)
+            listeners.append(found.written)
     return found
+
+
+def can_listen(app: Any) -> bool:
+    """Whether the application's store sends notifications (PostgreSQL)."""
+    recorder = getattr(app, "recorder", None)
+    pool = getattr(getattr(recorder, "datastore", None), "pool", None)
+    return getattr(recorder, "channel_name", None) is not None and pool is not None
 
 
 async def listen_for_writes(app: Any, stopping: asyncio.Event) -> None:
     """On PostgreSQL: LISTEN on the events table's channel until told to stop; else nothing."""
-    channel = getattr(app.recorder, "channel_name", None)
-    pool = getattr(getattr(app.recorder, "datastore", None), "pool", None)
-    if channel is None or pool is None:
+    if not can_listen(app):
         return
+    channel = app.recorder.channel_name
+    pool = app.recorder.datastore.pool
     import psycopg
     from psycopg.sql import SQL, Identifier
 
@@ -95,11 +112,14 @@ async def listen_for_writes(app: Any, stopping: asyncio.Event) -> None:
         try:
             async with await psycopg.AsyncConnection.connect(**options, autocommit=True) as conn:
                 await conn.execute(SQL("LISTEN {0}").format(Identifier(channel)))
+                signal.listening = True
                 signal.notify()  # writes made while not listening are looked for now
                 while not stopping.is_set():
                     async for _ in conn.notifies(timeout=1.0):
                         signal.notify()
         except Exception as error:  # the server is away: the waiters still look after idling
+            signal.listening = False
             log.warning("listen-failed", channel=channel, error=repr(error)[:300])
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(stopping.wait(), RECONNECT_SECONDS)
+    signal.listening = False
