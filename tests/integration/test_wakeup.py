@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from shared.messaging.relay import OutboxRelay
-from shared.wakeup import listen_for_writes
+from shared.wakeup import can_listen, listen_for_writes
 from tests.plumbing_app import Note, NoteTaker, translator
 from tests.unit.shared.test_shared_relay import Producer
 
@@ -26,6 +26,7 @@ async def until(condition: Any, timeout: float = 30.0) -> None:
 
 async def test_a_write_by_another_replica_wakes_the_idle_relay(pg_env: dict[str, str]) -> None:
     leader, other = NoteTaker(env=pg_env), NoteTaker(env=pg_env)  # one store, two processes
+    assert can_listen(leader)
     producer, stopping = Producer(), asyncio.Event()
     relay = OutboxRelay(leader, producer, translator("out"), idle_seconds=IDLE)
     OutboxRelay(other, Producer(), translator("out"))  # the other replica writes rows too
@@ -41,3 +42,8 @@ async def test_a_write_by_another_replica_wakes_the_idle_relay(pg_env: dict[str,
         stopping.set()
         await asyncio.gather(*tasks)
     assert [dict(r["headers"])["notification_id"] for r in producer.sent] == [b"1", b"2", b"3"]
+
+
+def test_a_store_that_sends_no_notifications_gets_no_listener(tmp_path: Any) -> None:
+    env = {"PERSISTENCE_MODULE": "eventsourcing.sqlite", "SQLITE_DBNAME": str(tmp_path / "e.db")}
+    assert not can_listen(NoteTaker(env=env))  # in process only; no task that ends at once
