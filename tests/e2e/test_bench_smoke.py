@@ -24,6 +24,10 @@ KEYS = {
     "latency_ms",
     "rss_mb",
     "cpu_s",
+    "stored_events_per_report",
+    "stored_events_per_report_by_service",
+    "kafka_records_per_report",
+    "cpu_ms_per_report",
 }
 SERVICES = {"intake", "routing", "tracking", "notification"}
 LATENCIES = {"intake_to_skpd", "intake_to_case", "intake_to_outbound"}
@@ -75,6 +79,9 @@ def test_bench_writes_exactly_the_figures_of_the_issue(figures: dict[str, Any]) 
 
 def test_bench_figures_are_positive(figures: dict[str, Any]) -> None:
     rates = ("duration_s", "throughput_rps", "raw_pipe_rps", "ratio")
+    work = ("stored_events_per_report", "kafka_records_per_report", "cpu_ms_per_report")
+    assert all(figures[name] > 0 for name in work)
+    assert set(figures["stored_events_per_report_by_service"]) == SERVICES
     assert all(figures[name] > 0 for name in rates)
     assert all(v > 0 for v in figures["rss_mb"].values())
     assert all(v > 0 for v in figures["cpu_s"].values())
