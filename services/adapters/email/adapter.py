@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Awaitable, Callable
 from email.message import EmailMessage
 from typing import Protocol
 
 import aiosmtplib
 
+from services.adapters.common.vault import Contact, VaultRefused, VaultUnavailable, asking_again
 from services.adapters.email.mail import build, envelope_sender, flatten, scrub
 from services.adapters.email.settings import EmailAdapterSettings
-from services.adapters.email.vault import Address, NoAddress, VaultUnavailable
 from shared.clock import Clock
 from shared.contracts import DeliveryReported, DeliveryStatus, OutboundMessage
 from shared.contracts.outbound import with_status_link
@@ -25,7 +24,7 @@ Send = Callable[[EmailMessage], Awaitable[str]]
 class Vault(Protocol):
     """Where reporters' addresses come from."""
 
-    async def email_for(self, reporter_ref: str) -> Address: ...
+    async def contact_for(self, reporter_ref: str) -> Contact: ...
 
 
 def smtp_sender(settings: EmailAdapterSettings) -> Send:
@@ -49,7 +48,7 @@ def smtp_sender(settings: EmailAdapterSettings) -> Send:
     return send
 
 
-def personal(message: OutboundMessage, recipient: Address) -> OutboundMessage:
+def personal(message: OutboundMessage, recipient: Contact) -> OutboundMessage:
     """The message with the reporter's status link in place of its mark (text and HTML)."""
     link = recipient.status_link
     return message.model_copy(
@@ -81,10 +80,11 @@ class EmailAdapter:
         """Send one message; every outcome is a report (accepted or failed), never an exception."""
         try:
             recipient = await self._recipient(message)
-            mail = build(personal(message, recipient), self._sender, recipient.email)
+            mail = build(personal(message, recipient), self._sender, recipient.address)
             response = await self._send(mail)
-        except NoAddress as error:
-            return self._report(message, DeliveryStatus.FAILED, f"tidak ada alamat: {error}")
+        except VaultRefused as error:
+            detail = f"tidak ada alamat: {error}"
+            return self._report(message, DeliveryStatus.FAILED, detail, final=True)
         except VaultUnavailable as error:
             return self._report(message, DeliveryStatus.FAILED, f"vault tidak tersedia: {error}")
         except aiosmtplib.SMTPResponseException as error:
@@ -93,22 +93,18 @@ class EmailAdapter:
             return self._report(message, DeliveryStatus.FAILED, f"{type(error).__name__}: {error}")
         return self._report(message, DeliveryStatus.ACCEPTED, f"250 {response}")
 
-    async def _recipient(self, message: OutboundMessage) -> Address:
+    async def _recipient(self, message: OutboundMessage) -> Contact:
         if message.recipient.address:
-            return Address(message.recipient.address)
-        if not message.recipient.reporter_ref:
-            raise NoAddress("the message names no recipient")
-        for attempt in range(1, self._vault_attempts + 1):
-            try:
-                return await self._vault.email_for(message.recipient.reporter_ref)
-            except VaultUnavailable:
-                if attempt == self._vault_attempts:
-                    raise
-                await asyncio.sleep(min(self._vault_backoff * 2**attempt, 10))
-        raise VaultUnavailable("no attempts")  # unreachable: the loop returns or raises
+            return Contact(message.recipient.address)
+        ref = message.recipient.reporter_ref
+        if not ref:
+            raise VaultRefused("the message names no recipient")
+        return await asking_again(
+            lambda: self._vault.contact_for(ref), self._vault_attempts, self._vault_backoff
+        )
 
     def _report(
-        self, message: OutboundMessage, status: DeliveryStatus, detail: str
+        self, message: OutboundMessage, status: DeliveryStatus, detail: str, final: bool = False
     ) -> DeliveryReported:
         report = DeliveryReported(
             occurred_at=self._clock.now(),
@@ -117,6 +113,7 @@ class EmailAdapter:
             status=status,
             detail=scrub(detail),
             attempt=message.attempt,
+            final=final,
         )
         log.info(
             "email-delivery",
@@ -125,5 +122,6 @@ class EmailAdapter:
             attempt=message.attempt,
             status=status.value,
             detail=report.detail,
+            final=final,
         )
         return report

@@ -16,13 +16,13 @@ from fastapi.testclient import TestClient
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from services.adapters.common.vault import VaultClient, VaultRefused, VaultUnavailable
 from services.adapters.sms.adapter import SmsAdapter
 from services.adapters.sms.http import Inbound, kannel_router
 from services.adapters.sms.intake import IntakeRefused, IntakeUnavailable
 from services.adapters.sms.kannel import dlr_url
-from services.adapters.sms.vault import NoNumber, VaultClient, VaultUnavailable
 from shared.clock import FixedClock
-from shared.contracts import DeliveryReported, IntakeMessage
+from shared.contracts import ContactKind, DeliveryReported, IntakeMessage
 
 NOW = datetime(2026, 12, 7, 9, 0, tzinfo=UTC)
 KEY = "kunci-kannel"
@@ -155,13 +155,14 @@ def test_a_forged_or_unreadable_delivery_report_publishes_nothing(
 
 def vault_answering(status: int, body: dict[str, Any]) -> VaultClient:
     transport = httpx.MockTransport(lambda request: httpx.Response(status, json=body))
-    return VaultClient("http://intake", "token", httpx.AsyncClient(transport=transport))
+    client = httpx.AsyncClient(transport=transport)
+    return VaultClient("http://intake", "token", client, ContactKind.PHONE)
 
 
 def test_the_vault_gives_the_number_and_a_missing_status_link_is_none() -> None:
     vault = vault_answering(200, {"reporter_ref": "r", "channel": "sms", "phone": "+628123"})
     contact = asyncio.run(vault.contact_for("r"))
-    assert (contact.phone, contact.status_link) == ("+628123", None)
+    assert (contact.address, contact.status_link) == ("+628123", None)
 
 
 @pytest.mark.parametrize(
@@ -176,7 +177,7 @@ def test_the_vault_gives_the_number_and_a_missing_status_link_is_none() -> None:
 def test_the_vaults_refusals_are_permanent_with_their_reason(
     status: int, body: dict[str, Any], reason: str
 ) -> None:
-    with pytest.raises(NoNumber, match=reason):
+    with pytest.raises(VaultRefused, match=reason):
         asyncio.run(vault_answering(status, body).contact_for("r"))
 
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 import httpx
 import pytest
 
-from services.adapters.whatsapp.vault import NoNumber, VaultClient, VaultUnavailable
+from services.adapters.common.vault import VaultClient, VaultRefused, VaultUnavailable
+from shared.contracts import ContactKind
 
 ADDRESS = {
     "reporter_ref": "ref-1", "channel": "whatsapp", "name": "Budi",
@@ -19,17 +20,17 @@ def vault(status: int, body: object) -> VaultClient:
         return httpx.Response(status, json=body)
 
     client = httpx.AsyncClient(transport=httpx.MockTransport(answer))
-    return VaultClient("http://intake.test", "adapter-token", client)
+    return VaultClient("http://intake.test", "adapter-token", client, ContactKind.PHONE)
 
 
 async def test_the_number_and_the_status_link_come_from_the_vault() -> None:
     link = "https://lapor.test/s/abc"
-    found = await vault(200, {**ADDRESS, "status_link": link}).address_for("ref-1")
-    assert (found.number, found.status_link) == ("+6281234567890", link)
+    found = await vault(200, {**ADDRESS, "status_link": link}).contact_for("ref-1")
+    assert (found.address, found.status_link) == ("+6281234567890", link)
 
 
 async def test_a_vault_without_status_links_yet_is_read_as_no_link() -> None:
-    assert (await vault(200, ADDRESS).address_for("ref-1")).status_link is None
+    assert (await vault(200, ADDRESS).contact_for("ref-1")).status_link is None
 
 
 @pytest.mark.parametrize(
@@ -42,16 +43,16 @@ async def test_a_vault_without_status_links_yet_is_read_as_no_link() -> None:
     ],
 )
 async def test_a_refusal_is_final_and_says_why(status: int, detail: str, said: str) -> None:
-    with pytest.raises(NoNumber, match=said):
-        await vault(status, {"detail": detail}).address_for("ref-1")
+    with pytest.raises(VaultRefused, match=said):
+        await vault(status, {"detail": detail}).contact_for("ref-1")
 
 
 async def test_a_reporter_without_a_number_is_final() -> None:
-    with pytest.raises(NoNumber):
-        await vault(200, {**ADDRESS, "phone": None}).address_for("ref-1")
+    with pytest.raises(VaultRefused):
+        await vault(200, {**ADDRESS, "phone": None}).contact_for("ref-1")
 
 
 @pytest.mark.parametrize("status", [429, 500, 503])
 async def test_a_busy_or_broken_intake_is_worth_another_try(status: int) -> None:
     with pytest.raises(VaultUnavailable):
-        await vault(status, {"detail": "later"}).address_for("ref-1")
+        await vault(status, {"detail": "later"}).contact_for("ref-1")

@@ -1,4 +1,4 @@
-"""What every adapter process shares: its running Kafka loop, a gentle stop and health endpoints."""
+"""What every adapter process shares: its running Kafka loop, a gentle stop, health endpoints."""
 
 from __future__ import annotations
 
@@ -79,8 +79,10 @@ async def looping(
             await part.stop()
 
 
-def add_health(app: FastAPI, running: Running) -> None:
-    """`GET /health/live` (the process answers) and `GET /health/ready` (the loop runs)."""
+def install_health(
+    app: FastAPI, is_ready: Callable[[], bool], not_ready: str = "the Kafka loop is not running"
+) -> None:
+    """`GET /health/live` (the process answers), `GET /health/ready` (200, or 503 `not_ready`)."""
 
     @app.get("/health/live", tags=["operations"])
     async def live() -> dict[str, str]:
@@ -90,10 +92,10 @@ def add_health(app: FastAPI, running: Running) -> None:
     @app.get(
         "/health/ready",
         tags=["operations"],
-        responses={503: {"description": "Not ready: the Kafka loop is not running"}},
+        responses={503: {"description": f"Not ready: {not_ready}"}},
     )
     async def ready() -> JSONResponse:
-        """The Kafka loop runs."""
-        healthy = running.healthy
+        """The adapter can do its work."""
+        healthy = is_ready()
         status = 200 if healthy else 503
         return JSONResponse({"status": "ready" if healthy else "not-ready"}, status_code=status)
