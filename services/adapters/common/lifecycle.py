@@ -27,8 +27,7 @@ class Running:
     metrics: ConsumerMetrics = field(default_factory=ConsumerMetrics)
     subscribed: list[Subscribed] = field(default_factory=list)
 
-    @property
-    def healthy(self) -> bool:
+    def is_ready(self) -> bool:
         """The Kafka loop was started and has not ended."""
         return self.ready and self.task is not None and not self.task.done()
 
@@ -58,10 +57,11 @@ async def looping(
     running: Running,
     service: str,
     run: Callable[[asyncio.Event], Coroutine[Any, Any, None]],
-    lag: LagReader,
+    lag: LagReader | None,
     *parts: Part,
 ) -> AsyncIterator[None]:
-    """Start the parts, then the loop; on the way out end the loop first, then the parts."""
+    """Start the parts, then the loop; on the way out end the loop first, then the lag reader
+    (None: the caller closes its own), then the parts."""
     stopping = asyncio.Event()
     for part in parts:
         await part.start()
@@ -74,7 +74,8 @@ async def looping(
         running.ready = False
         stopping.set()
         await finish(running.task)
-        await lag.close()
+        if lag is not None:
+            await lag.close()
         for part in reversed(parts):
             await part.stop()
 

@@ -6,11 +6,11 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import TypeVar
+from typing import Protocol, TypeVar
 
 import httpx
 
-from shared.contracts import ContactKind
+from shared.contracts import ContactKind, OutboundMessage
 
 T = TypeVar("T")
 
@@ -33,6 +33,12 @@ class Contact:
 
     address: str
     status_link: str | None = None
+
+
+class Vault(Protocol):
+    """Where reporters' contacts come from."""
+
+    async def contact_for(self, reporter_ref: str) -> Contact: ...
 
 
 class VaultClient:
@@ -80,6 +86,17 @@ async def asking_again(ask: Callable[[], Awaitable[T]], attempts: int, backoff: 
         except VaultUnavailable:
             await asyncio.sleep(min(backoff * 2**attempt, 10))
     return await ask()
+
+
+async def resolve(vault: Vault, message: OutboundMessage, attempts: int, backoff: float) -> Contact:
+    """Where `message` goes: its own address (an admin's or agency's), or the reporter's contact
+    from the vault, asked again while unavailable; VaultRefused when it names no one."""
+    if message.recipient.address:
+        return Contact(message.recipient.address)
+    ref = message.recipient.reporter_ref
+    if not ref:
+        raise VaultRefused("pesan tidak menyebut penerima")
+    return await asking_again(lambda: vault.contact_for(ref), attempts, backoff)
 
 
 def _refusal(response: httpx.Response) -> str:

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from email.message import EmailMessage
-from typing import Protocol
 
 import aiosmtplib
 
-from services.adapters.common.vault import Contact, VaultRefused, VaultUnavailable, asking_again
+from services.adapters.common.vault import Contact, Vault, VaultRefused, VaultUnavailable, resolve
 from services.adapters.email.mail import build, envelope_sender, flatten, scrub
 from services.adapters.email.settings import EmailAdapterSettings
 from shared.clock import Clock
@@ -19,12 +18,6 @@ from shared.logging import get_logger
 log = get_logger(__name__)
 
 Send = Callable[[EmailMessage], Awaitable[str]]
-
-
-class Vault(Protocol):
-    """Where reporters' addresses come from."""
-
-    async def contact_for(self, reporter_ref: str) -> Contact: ...
 
 
 def smtp_sender(settings: EmailAdapterSettings) -> Send:
@@ -79,7 +72,9 @@ class EmailAdapter:
     async def deliver(self, message: OutboundMessage) -> DeliveryReported:
         """Send one message; every outcome is a report (accepted or failed), never an exception."""
         try:
-            recipient = await self._recipient(message)
+            recipient = await resolve(
+                self._vault, message, self._vault_attempts, self._vault_backoff
+            )
             mail = build(personal(message, recipient), self._sender, recipient.address)
             response = await self._send(mail)
         except VaultRefused as error:
@@ -92,16 +87,6 @@ class EmailAdapter:
         except (aiosmtplib.SMTPException, OSError) as error:
             return self._report(message, DeliveryStatus.FAILED, f"{type(error).__name__}: {error}")
         return self._report(message, DeliveryStatus.ACCEPTED, f"250 {response}")
-
-    async def _recipient(self, message: OutboundMessage) -> Contact:
-        if message.recipient.address:
-            return Contact(message.recipient.address)
-        ref = message.recipient.reporter_ref
-        if not ref:
-            raise VaultRefused("the message names no recipient")
-        return await asking_again(
-            lambda: self._vault.contact_for(ref), self._vault_attempts, self._vault_backoff
-        )
 
     def _report(
         self, message: OutboundMessage, status: DeliveryStatus, detail: str, final: bool = False

@@ -56,6 +56,6 @@ def create_app(settings: EmailAdapterSettings | None = None) -> FastAPI:
 
     app = FastAPI(title="lapor e-mail adapter", lifespan=lifespan)
 
-    install_health(app, lambda: running.healthy)
+    install_health(app, running.is_ready)
     install_metrics(app, running.metrics, refresh)
     return app

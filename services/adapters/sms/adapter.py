@@ -7,7 +7,7 @@ import re
 from typing import Protocol
 from uuid import UUID
 
-from services.adapters.common.vault import Contact, VaultRefused, VaultUnavailable, asking_again
+from services.adapters.common.vault import Vault, VaultRefused, VaultUnavailable, resolve
 from services.adapters.sms.kannel import (
     DLR_STATUS,
     DLR_WORDS,
@@ -26,12 +26,6 @@ log = get_logger(__name__)
 
 NUMBER = re.compile(r"\+?\d{6,}")
 MAX_DETAIL = 300
-
-
-class Vault(Protocol):
-    """Where reporters' numbers and status links come from."""
-
-    async def contact_for(self, reporter_ref: str) -> Contact: ...
 
 
 class Gateway(Protocol):
@@ -79,7 +73,7 @@ class SmsAdapter:
         """Submit one message. None: smsbox took it and Kannel's reports will follow; otherwise
         the failure to report (no number, refused by the vault or smsbox, too long, unreachable)."""
         try:
-            contact = await self._contact(message)
+            contact = await resolve(self._vault, message, self._vault_attempts, self._vault_backoff)
             text = fit(message.text, contact.status_link, self._max_parts)
             report_to = dlr_url(
                 self._report_base_url, self._key, str(message.notification_id), message.attempt
@@ -108,16 +102,6 @@ class SmsAdapter:
         status = DLR_STATUS[code]
         detail = scrub(f"kannel {code} {DLR_WORDS[code]}: {answer}".strip())
         return self._report(notification_id, attempt, status, detail)
-
-    async def _contact(self, message: OutboundMessage) -> Contact:
-        if message.recipient.address:
-            return Contact(message.recipient.address)
-        ref = message.recipient.reporter_ref
-        if not ref:
-            raise VaultRefused("pesan tidak menyebut penerima")
-        return await asking_again(
-            lambda: self._vault.contact_for(ref), self._vault_attempts, self._vault_backoff
-        )
 
     def _failed(
         self, message: OutboundMessage, detail: str, final: bool = False

@@ -94,6 +94,6 @@ def create_app(settings: SmsAdapterSettings | None = None) -> FastAPI:
 
     app = FastAPI(title="lapor SMS adapter (Kannel)", lifespan=lifespan)
     app.include_router(kannel_router(inbound))
-    install_health(app, lambda: running.healthy)
+    install_health(app, running.is_ready)
     install_metrics(app, running.metrics, refresh)
     return app

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any, Protocol
 
-from services.adapters.common.vault import Contact, VaultRefused, VaultUnavailable, asking_again
+from services.adapters.common.vault import Contact, Vault, VaultRefused, VaultUnavailable, resolve
 from services.adapters.whatsapp.graph import (
     OUTSIDE_WINDOW,
     GraphError,
@@ -27,12 +27,6 @@ log = get_logger(__name__)
 NUMBER = re.compile(r"\+?\d[\d ]{6,}\d")
 HIDDEN = "<nomor>"
 TEXT, TEMPLATE = "text", "template"
-
-
-class Vault(Protocol):
-    """Where reporters' numbers come from."""
-
-    async def contact_for(self, reporter_ref: str) -> Contact: ...
 
 
 class Graph(Protocol):
@@ -95,7 +89,7 @@ class WhatsAppAdapter:
         if done is not None:  # the record came again: it went out already
             return self._report(message, GatewayStatus.ACCEPTED, f"{done.kind} {done.wamid}")
         try:
-            address = await self._address(message)
+            address = await resolve(self._vault, message, self._vault_attempts, self._vault_backoff)
             wamid, kind = await self._send(message, address)
         except (VaultRefused, NotWhatsApp) as error:
             detail = f"nomor tidak tersedia: {error}"
@@ -127,16 +121,6 @@ class WhatsAppAdapter:
     async def _inside_window(self, to: str) -> bool:
         last = await asyncio.to_thread(self._store.last_inbound, to)
         return last is not None and self._clock.now() - last < self._window
-
-    async def _address(self, message: OutboundMessage) -> Contact:
-        if message.recipient.address:
-            return Contact(message.recipient.address)
-        ref = message.recipient.reporter_ref
-        if not ref:
-            raise VaultRefused("the message names no recipient")
-        return await asking_again(
-            lambda: self._vault.contact_for(ref), self._vault_attempts, self._vault_backoff
-        )
 
     def _report(
         self, message: OutboundMessage, status: GatewayStatus, detail: str, final: bool = False

@@ -19,7 +19,8 @@ from fastapi.responses import JSONResponse, PlainTextResponse
 from prometheus_client import Counter
 from sqlalchemy.exc import SQLAlchemyError
 
-from services.adapters.common.lifecycle import finish, install_health
+from services.adapters.common.lifecycle import Running as AdapterRunning
+from services.adapters.common.lifecycle import install_health, looping
 from services.adapters.common.outbound import outbound_consumer, producer_for
 from services.adapters.common.vault import VaultClient
 from services.adapters.whatsapp.adapter import Template, WhatsAppAdapter
@@ -64,13 +65,11 @@ class WhatsAppMetrics(ConsumerMetrics):
 
 
 @dataclass
-class Running:
-    """What the lifespan started."""
+class Running(AdapterRunning):
+    """What the lifespan started, and the webhook's inbox while Kafka and the store are there."""
 
     inbox: Inbox | None = None
-    task: asyncio.Task[None] | None = None
     metrics: WhatsAppMetrics = field(default_factory=WhatsAppMetrics)
-    subscribed: list[Subscribed] = field(default_factory=list)
 
     def is_ready(self) -> bool:
         """The webhook can publish and the outbound loop runs."""
@@ -112,24 +111,16 @@ async def kafka_connect(
     running.subscribed = [Subscribed(consumer, group)]
     async with httpx.AsyncClient() as client:
         adapter = build_adapter(settings, store, clock, client)
-        await producer.start()
-        await consumer.start()
-        stopping = asyncio.Event()
         loop = outbound_whatsapp(
             consumer, producer, adapter.deliver, common.max_message_bytes, running.metrics
         )
-        running.task = asyncio.create_task(loop.run(stopping))
-        running.inbox = Inbox(
-            producer, store, clock, timedelta(seconds=settings.status_grace_seconds)
-        )
-        try:
-            yield
-        finally:
-            running.inbox = None
-            stopping.set()
-            await finish(running.task)
-            await consumer.stop()
-            await producer.stop()
+        async with looping(running, SERVICE, loop.run, None, producer, consumer):
+            grace = timedelta(seconds=settings.status_grace_seconds)
+            running.inbox = Inbox(producer, store, clock, grace)
+            try:
+                yield
+            finally:
+                running.inbox = None
 
 
 def create_app(
@@ -150,7 +141,6 @@ def create_app(
     @contextlib.asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
         async with connect(settings, running, clock):
-            log.info("service-started", service=SERVICE)
             try:
                 yield
             finally:

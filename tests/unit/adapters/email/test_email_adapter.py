@@ -16,8 +16,14 @@ import httpx
 import pytest
 from aiosmtpd.controller import Controller
 
-from services.adapters.common.vault import Contact, VaultClient, VaultRefused, VaultUnavailable
-from services.adapters.email.adapter import EmailAdapter, Vault, smtp_sender
+from services.adapters.common.vault import (
+    Contact,
+    Vault,
+    VaultClient,
+    VaultRefused,
+    VaultUnavailable,
+)
+from services.adapters.email.adapter import EmailAdapter, smtp_sender
 from services.adapters.email.mail import scrub
 from services.adapters.email.settings import EmailAdapterSettings
 from services.local.smtp_sink import MailFolder
