@@ -6,11 +6,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from notification.application import sms
 from notification.application.channels import ChannelRule
 from notification.application.fitting import fit
 from notification.application.ports import Renderer
 from notification.application.rules import ADMIN, IMMEDIATE, REPORTER, rules_for
+from shared import sms_text as sms
 from shared.contracts import STATUS_LINK_MARK, CaseEvent, Channel
 
 UNNAMED_BODY = "instansi terkait"

@@ -211,7 +211,9 @@ class NotificationApplication(NotificationStore):
         if not notification.current(event.attempt):
             return
         at = event.occurred_at
-        retry_at = self.delivery.retry.retry_at(notification.attempt, at)
+        # A final failure (the vault refused, the gateway refused for good) is not tried again:
+        # it gives up at once, as after the last attempt, and the admin hears of it.
+        retry_at = None if event.final else self.delivery.retry.retry_at(notification.attempt, at)
         if retry_at is not None:
             retry_at = self.delivery.release(notification, retry_at) or retry_at
         gave_up = notification.fail(event.detail, at, retry_at)

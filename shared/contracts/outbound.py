@@ -83,7 +83,10 @@ class DeliveryReported(IntegrationEvent):
     """An adapter's report on one outbound message (key: notification id).
 
     Version 2 adds `attempt`; version 3 adds `gateway_status`, the gateway's finer word (buffered,
-    sent, read…), while `status` keeps the coarse one so that version 2 readers still act on it.
+    sent, read…), while `status` keeps the coarse one so that version 2 readers still act on it,
+    and `final` (on a failed report): retrying cannot help (the vault refused: opted out, daily
+    cap, erased, unknown; or the gateway refused for good), so notification gives up at once.
+    Readers that do not know `final` retry as before.
     """
 
     event_type: ClassVar[str] = "DeliveryReported"
@@ -94,6 +97,7 @@ class DeliveryReported(IntegrationEvent):
     detail: FreeText = ""
     attempt: int | None = Field(default=None, ge=1)  # which try this reports on; None: the latest
     gateway_status: GatewayStatus | None = None
+    final: bool = False  # a failure that retrying cannot help
 
     @classmethod
     def from_gateway(cls, status: GatewayStatus, **fields: Any) -> DeliveryReported:

@@ -194,19 +194,20 @@ def test_a_reply_outside_the_24_hour_window_uses_the_approved_template(
     assert all(b["type"] == "template" for b in whatsapp.sent_to(number))
 
 
-def test_a_failed_status_webhook_ends_the_message_failed_for_notification_to_retry(
+def test_an_undeliverable_status_webhook_is_final_and_the_message_given_up_at_once(
     system: System, whatsapp: WhatsApp
 ) -> None:
     wamid = new_wamid()
     assert whatsapp.post(message_webhook(wamid, UNDELIVERABLE, WATER)).status_code == 200
     tracking_id = tracking_id_of(system, wamid)
-    failed = poll(lambda: _failed_attempt(system, tracking_id), 90)
-    assert "131026" in json.dumps(failed)
+    gave_up = poll(lambda: _given_up(system, tracking_id), 90)
+    assert "131026" in json.dumps(gave_up)
+    assert [a["status"] for a in gave_up["attempts"]] == ["failed"]  # 131026 is final: no retry
 
 
-def _failed_attempt(system: System, tracking_id: str) -> dict[str, Any] | None:
+def _given_up(system: System, tracking_id: str) -> dict[str, Any] | None:
     for notification in audit(system, tracking_id):
-        if any(a.get("status") == "failed" for a in notification["attempts"]):
+        if notification["status"] == "given-up":
             return notification
     return None
 

@@ -1,12 +1,13 @@
 """An adapter's outbound loop: read `lapor.outbound.<channel>.v1`, deliver each message, report
-on `lapor.delivery.v1`, commit; dead-letter what cannot be read."""
+on `lapor.delivery.v1`, commit; dead-letter what cannot be read. Plus the Kafka clients it uses."""
 
 from __future__ import annotations
 
 import asyncio
-from typing import Any, Protocol
+from collections.abc import Awaitable, Callable
+from typing import Any
 
-from aiokafka import AIOKafkaConsumer
+from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 from aiokafka.errors import KafkaError
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -15,18 +16,17 @@ from shared.contracts import Channel, DeliveryReported, OutboundMessage
 from shared.logging import get_logger
 from shared.messaging import codec
 from shared.messaging.deadletter import RecordProducer, send_dead_letter
+from shared.messaging.kafka_auth import security_options
 from shared.metrics import ConsumerMetrics
+from shared.settings import CommonSettings
 
 log = get_logger(__name__)
 
-
-class Deliverer(Protocol):
-    """Sends one message and says what became of it."""
-
-    async def deliver(self, message: OutboundMessage) -> DeliveryReported: ...
+Deliver = Callable[[OutboundMessage], Awaitable[DeliveryReported | None]]
+"""Deliver one message: the report to publish now, or None when the gateway reports later."""
 
 
-async def publish_report(producer: RecordProducer, report: DeliveryReported) -> None:
+async def publish(producer: RecordProducer, report: DeliveryReported) -> None:
     """One DeliveryReported on lapor.delivery.v1 (key: notification id), acknowledged."""
     sent = await producer.send(
         topics.DELIVERY,
@@ -38,19 +38,21 @@ async def publish_report(producer: RecordProducer, report: DeliveryReported) -> 
 
 
 class OutboundLoop:
-    """Every record of one channel's outbound topic ends delivered, failed or dead-lettered."""
+    """Every record of one channel's outbound topic ends reported (now or by the gateway later)
+    or dead-lettered; a partition's batch is committed only after each of its records was handled.
+    """
 
     def __init__(
         self,
         consumer: AIOKafkaConsumer,
         producer: RecordProducer,
-        adapter: Deliverer,
+        deliver: Deliver,
         channel: Channel,
         service: str,
         max_bytes: int,
         metrics: ConsumerMetrics | None = None,
     ) -> None:
-        self._consumer, self._producer, self._adapter = consumer, producer, adapter
+        self._consumer, self._producer, self._deliver = consumer, producer, deliver
         self._channel, self._service = channel, service
         self._max_bytes = max_bytes
         self._metrics = metrics or ConsumerMetrics()
@@ -79,7 +81,9 @@ class OutboundLoop:
         if message.channel != self._channel:
             await self._dead_letter(record, "wrong-channel", message.channel.value)
             return
-        await publish_report(self._producer, await self._adapter.deliver(message))
+        report = await self._deliver(message)
+        if report is not None:
+            await publish(self._producer, report)
         self.handled += 1
 
     async def _until_done(self, record: Any, stopping: asyncio.Event, backoff: float) -> bool:
@@ -99,10 +103,20 @@ class OutboundLoop:
         self._metrics.dead_lettered(reason, record.topic)
 
 
+def producer_for(common: CommonSettings) -> AIOKafkaProducer:
+    """The adapter's producer of delivery reports and dead letters (idempotent, all replicas)."""
+    return AIOKafkaProducer(
+        bootstrap_servers=common.kafka_bootstrap_servers,
+        acks="all",
+        enable_idempotence=True,
+        **security_options(common),
+    )
+
+
 def outbound_consumer(
     channel: Channel, bootstrap: str, group: str, security: dict[str, Any] | None = None
 ) -> AIOKafkaConsumer:
-    """A consumer of one channel's outbound topic, with manual commits."""
+    """A consumer of one channel's outbound topic with manual commits, from the earliest record."""
     return AIOKafkaConsumer(
         topics.outbound_topic(channel),
         bootstrap_servers=bootstrap,

@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Awaitable, Callable
 from email.message import EmailMessage
-from typing import Protocol
 
 import aiosmtplib
 
+from services.adapters.common.vault import Contact, Vault, VaultRefused, VaultUnavailable, resolve
 from services.adapters.email.mail import build, envelope_sender, flatten, scrub
 from services.adapters.email.settings import EmailAdapterSettings
-from services.adapters.email.vault import Address, NoAddress, VaultUnavailable
 from shared.clock import Clock
 from shared.contracts import DeliveryReported, DeliveryStatus, OutboundMessage
 from shared.contracts.outbound import with_status_link
@@ -20,12 +18,6 @@ from shared.logging import get_logger
 log = get_logger(__name__)
 
 Send = Callable[[EmailMessage], Awaitable[str]]
-
-
-class Vault(Protocol):
-    """Where reporters' addresses come from."""
-
-    async def email_for(self, reporter_ref: str) -> Address: ...
 
 
 def smtp_sender(settings: EmailAdapterSettings) -> Send:
@@ -49,7 +41,7 @@ def smtp_sender(settings: EmailAdapterSettings) -> Send:
     return send
 
 
-def personal(message: OutboundMessage, recipient: Address) -> OutboundMessage:
+def personal(message: OutboundMessage, recipient: Contact) -> OutboundMessage:
     """The message with the reporter's status link in place of its mark (text and HTML)."""
     link = recipient.status_link
     return message.model_copy(
@@ -80,11 +72,14 @@ class EmailAdapter:
     async def deliver(self, message: OutboundMessage) -> DeliveryReported:
         """Send one message; every outcome is a report (accepted or failed), never an exception."""
         try:
-            recipient = await self._recipient(message)
-            mail = build(personal(message, recipient), self._sender, recipient.email)
+            recipient = await resolve(
+                self._vault, message, self._vault_attempts, self._vault_backoff
+            )
+            mail = build(personal(message, recipient), self._sender, recipient.address)
             response = await self._send(mail)
-        except NoAddress as error:
-            return self._report(message, DeliveryStatus.FAILED, f"tidak ada alamat: {error}")
+        except VaultRefused as error:
+            detail = f"tidak ada alamat: {error}"
+            return self._report(message, DeliveryStatus.FAILED, detail, final=True)
         except VaultUnavailable as error:
             return self._report(message, DeliveryStatus.FAILED, f"vault tidak tersedia: {error}")
         except aiosmtplib.SMTPResponseException as error:
@@ -93,22 +88,8 @@ class EmailAdapter:
             return self._report(message, DeliveryStatus.FAILED, f"{type(error).__name__}: {error}")
         return self._report(message, DeliveryStatus.ACCEPTED, f"250 {response}")
 
-    async def _recipient(self, message: OutboundMessage) -> Address:
-        if message.recipient.address:
-            return Address(message.recipient.address)
-        if not message.recipient.reporter_ref:
-            raise NoAddress("the message names no recipient")
-        for attempt in range(1, self._vault_attempts + 1):
-            try:
-                return await self._vault.email_for(message.recipient.reporter_ref)
-            except VaultUnavailable:
-                if attempt == self._vault_attempts:
-                    raise
-                await asyncio.sleep(min(self._vault_backoff * 2**attempt, 10))
-        raise VaultUnavailable("no attempts")  # unreachable: the loop returns or raises
-
     def _report(
-        self, message: OutboundMessage, status: DeliveryStatus, detail: str
+        self, message: OutboundMessage, status: DeliveryStatus, detail: str, final: bool = False
     ) -> DeliveryReported:
         report = DeliveryReported(
             occurred_at=self._clock.now(),
@@ -117,6 +98,7 @@ class EmailAdapter:
             status=status,
             detail=scrub(detail),
             attempt=message.attempt,
+            final=final,
         )
         log.info(
             "email-delivery",
@@ -125,5 +107,6 @@ class EmailAdapter:
             attempt=message.attempt,
             status=status.value,
             detail=report.detail,
+            final=final,
         )
         return report

@@ -8,13 +8,14 @@ from collections.abc import AsyncIterator
 import httpx
 from fastapi import FastAPI
 
+from services.adapters.common.lifecycle import Running, install_health, looping
+from services.adapters.common.outbound import producer_for
+from services.adapters.common.vault import VaultClient
 from services.adapters.email.adapter import EmailAdapter, smtp_sender
 from services.adapters.email.consumer import SERVICE, OutboundEmails, consumer_for
 from services.adapters.email.settings import EmailAdapterSettings
-from services.adapters.email.vault import VaultClient
-from services.adapters.lifecycle import Running, add_health, looping
-from services.adapters.outbound import producer_for
 from shared.clock import SystemClock
+from shared.contracts import ContactKind
 from shared.logging import get_logger
 from shared.messaging.kafka_auth import client_options, security_options
 from shared.metrics.http import install_metrics
@@ -42,7 +43,7 @@ def create_app(settings: EmailAdapterSettings | None = None) -> FastAPI:
         running.subscribed = [Subscribed(consumer, group)]
         async with httpx.AsyncClient() as client:
             token = settings.vault_token.get_secret_value() if settings.vault_token else None
-            vault = VaultClient(settings.intake_url, token, client)
+            vault = VaultClient(settings.intake_url, token, client, ContactKind.EMAIL)
             adapter = EmailAdapter(
                 vault, smtp_sender(settings), settings.from_address, SystemClock(),
                 settings.vault_attempts,
@@ -55,6 +56,6 @@ def create_app(settings: EmailAdapterSettings | None = None) -> FastAPI:
 
     app = FastAPI(title="lapor e-mail adapter", lifespan=lifespan)
 
-    add_health(app, running)
+    install_health(app, running.is_ready)
     install_metrics(app, running.metrics, refresh)
     return app

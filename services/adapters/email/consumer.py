@@ -6,8 +6,8 @@ from typing import Any
 
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 
+from services.adapters.common.outbound import OutboundLoop, outbound_consumer
 from services.adapters.email.adapter import EmailAdapter
-from services.adapters.outbound import OutboundLoop, outbound_consumer
 from shared import topics
 from shared.contracts import Channel
 from shared.metrics import ConsumerMetrics
@@ -36,4 +36,4 @@ def consumer_for(
     bootstrap: str, group: str, security: dict[str, Any] | None = None
 ) -> AIOKafkaConsumer:
     """A consumer of the outbound e-mail topic with manual commits."""
-    return outbound_consumer(Channel.EMAIL, "lapor-email-adapter", bootstrap, group, security)
+    return outbound_consumer(Channel.EMAIL, bootstrap, group, security)

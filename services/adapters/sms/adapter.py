@@ -3,11 +3,11 @@ Kannel's delivery reports into `DeliveryReported`."""
 
 from __future__ import annotations
 
-import asyncio
 import re
 from typing import Protocol
 from uuid import UUID
 
+from services.adapters.common.vault import Vault, VaultRefused, VaultUnavailable, resolve
 from services.adapters.sms.kannel import (
     DLR_STATUS,
     DLR_WORDS,
@@ -17,7 +17,6 @@ from services.adapters.sms.kannel import (
     dlr_url,
     parts,
 )
-from services.adapters.sms.vault import Contact, NoNumber, VaultUnavailable
 from shared.clock import Clock
 from shared.contracts import Channel, DeliveryReported, GatewayStatus, OutboundMessage
 from shared.contracts.outbound import STATUS_LINK_MARK, with_status_link
@@ -27,12 +26,6 @@ log = get_logger(__name__)
 
 NUMBER = re.compile(r"\+?\d{6,}")
 MAX_DETAIL = 300
-
-
-class Vault(Protocol):
-    """Where reporters' numbers and status links come from."""
-
-    async def contact_for(self, reporter_ref: str) -> Contact: ...
 
 
 class Gateway(Protocol):
@@ -80,18 +73,18 @@ class SmsAdapter:
         """Submit one message. None: smsbox took it and Kannel's reports will follow; otherwise
         the failure to report (no number, refused by the vault or smsbox, too long, unreachable)."""
         try:
-            contact = await self._contact(message)
+            contact = await resolve(self._vault, message, self._vault_attempts, self._vault_backoff)
             text = fit(message.text, contact.status_link, self._max_parts)
             report_to = dlr_url(
                 self._report_base_url, self._key, str(message.notification_id), message.attempt
             )
-            answer = await self._gateway.send(contact.phone, text, report_to)
-        except NoNumber as error:
-            return self._failed(message, f"tidak ada nomor: {error}")
+            answer = await self._gateway.send(contact.address, text, report_to)
+        except VaultRefused as error:
+            return self._failed(message, f"tidak ada nomor: {error}", final=True)
         except VaultUnavailable as error:
             return self._failed(message, f"vault tidak tersedia: {error}")
-        except TooLong as error:
-            return self._failed(message, str(error))
+        except TooLong as error:  # the same text comes again: it will not fit then either
+            return self._failed(message, str(error), final=True)
         except (GatewayRefused, GatewayUnavailable) as error:
             return self._failed(message, str(error))
         log.info(
@@ -110,27 +103,20 @@ class SmsAdapter:
         detail = scrub(f"kannel {code} {DLR_WORDS[code]}: {answer}".strip())
         return self._report(notification_id, attempt, status, detail)
 
-    async def _contact(self, message: OutboundMessage) -> Contact:
-        if message.recipient.address:
-            return Contact(message.recipient.address, None)
-        if not message.recipient.reporter_ref:
-            raise NoNumber("pesan tidak menyebut penerima")
-        for attempt in range(1, self._vault_attempts + 1):
-            try:
-                return await self._vault.contact_for(message.recipient.reporter_ref)
-            except VaultUnavailable:
-                if attempt == self._vault_attempts:
-                    raise
-                await asyncio.sleep(min(self._vault_backoff * 2**attempt, 10))
-        raise VaultUnavailable("no attempts")  # unreachable: the loop returns or raises
-
-    def _failed(self, message: OutboundMessage, detail: str) -> DeliveryReported:
+    def _failed(
+        self, message: OutboundMessage, detail: str, final: bool = False
+    ) -> DeliveryReported:
         return self._report(
-            message.notification_id, message.attempt, GatewayStatus.FAILED, scrub(detail)
+            message.notification_id, message.attempt, GatewayStatus.FAILED, scrub(detail), final
         )
 
     def _report(
-        self, notification_id: UUID, attempt: int, status: GatewayStatus, detail: str
+        self,
+        notification_id: UUID,
+        attempt: int,
+        status: GatewayStatus,
+        detail: str,
+        final: bool = False,
     ) -> DeliveryReported:
         report = DeliveryReported.from_gateway(
             status,
@@ -139,6 +125,7 @@ class SmsAdapter:
             channel=Channel.SMS,
             detail=detail,
             attempt=attempt,
+            final=final,
         )
         log.info(
             "sms-delivery",
@@ -146,5 +133,6 @@ class SmsAdapter:
             attempt=attempt,
             status=status.value,
             detail=detail,
+            final=final,
         )
         return report

@@ -10,17 +10,17 @@ from aiokafka import AIOKafkaProducer
 from aiokafka.errors import KafkaConnectionError
 from fastapi import FastAPI
 
-from services.adapters.lifecycle import Running, add_health, looping
-from services.adapters.outbound import producer_for, publish
+from services.adapters.common.lifecycle import Running, install_health, looping
+from services.adapters.common.outbound import producer_for, publish
+from services.adapters.common.vault import VaultClient
 from services.adapters.sms.adapter import SmsAdapter
 from services.adapters.sms.consumer import SERVICE, OutboundSms, consumer_for
 from services.adapters.sms.http import Inbound, kannel_router
 from services.adapters.sms.intake import IntakeClient
 from services.adapters.sms.kannel import Sendsms
 from services.adapters.sms.settings import SmsAdapterSettings
-from services.adapters.sms.vault import VaultClient
 from shared.clock import SystemClock
-from shared.contracts import DeliveryReported
+from shared.contracts import ContactKind, DeliveryReported
 from shared.logging import get_logger
 from shared.messaging.kafka_auth import client_options, security_options
 from shared.metrics.http import install_metrics
@@ -50,7 +50,7 @@ def create_app(settings: SmsAdapterSettings | None = None) -> FastAPI:
         client,
     )
     adapter = SmsAdapter(
-        VaultClient(settings.intake_url, token, client),
+        VaultClient(settings.intake_url, token, client, ContactKind.PHONE),
         gateway,
         SystemClock(),
         settings.public_url,
@@ -94,6 +94,6 @@ def create_app(settings: SmsAdapterSettings | None = None) -> FastAPI:
 
     app = FastAPI(title="lapor SMS adapter (Kannel)", lifespan=lifespan)
     app.include_router(kannel_router(inbound))
-    add_health(app, running)
+    install_health(app, running.is_ready)
     install_metrics(app, running.metrics, refresh)
     return app

@@ -10,7 +10,7 @@ from typing import Any
 
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 
-from services.adapters.outbound import OutboundLoop, outbound_consumer
+from services.adapters.common.outbound import OutboundLoop, outbound_consumer
 from services.adapters.sms.adapter import SmsAdapter
 from shared import topics
 from shared.contracts import Channel
@@ -40,4 +40,4 @@ def consumer_for(
     bootstrap: str, group: str, security: dict[str, Any] | None = None
 ) -> AIOKafkaConsumer:
     """A consumer of the outbound SMS topic with manual commits."""
-    return outbound_consumer(Channel.SMS, "lapor-sms-adapter", bootstrap, group, security)
+    return outbound_consumer(Channel.SMS, bootstrap, group, security)

@@ -9,8 +9,8 @@ from urllib.parse import unquote_to_bytes, urlencode
 
 import httpx
 
-from notification.application.sms import is_gsm7, measure
 from shared.contracts import GatewayStatus
+from shared.sms_text import is_gsm7, measure
 
 GSM7, UCS2 = 0, 2  # sendsms `coding`
 DLR_MASK = 31  # every event: 1 delivered, 2 failed, 4 buffered, 8 SMSC accepted, 16 SMSC rejected

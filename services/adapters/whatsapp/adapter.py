@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any, Protocol
 
-from services.adapters.common.vault import asking_again
+from services.adapters.common.vault import Contact, Vault, VaultRefused, VaultUnavailable, resolve
 from services.adapters.whatsapp.graph import (
     OUTSIDE_WINDOW,
     GraphError,
@@ -17,7 +17,6 @@ from services.adapters.whatsapp.graph import (
     text_message,
 )
 from services.adapters.whatsapp.store import Sent, WhatsAppStore
-from services.adapters.whatsapp.vault import Address, NoNumber, VaultUnavailable
 from shared.clock import Clock
 from shared.contracts import DeliveryReported, GatewayStatus, OutboundMessage
 from shared.contracts.outbound import with_status_link
@@ -28,12 +27,6 @@ log = get_logger(__name__)
 NUMBER = re.compile(r"\+?\d[\d ]{6,}\d")
 HIDDEN = "<nomor>"
 TEXT, TEMPLATE = "text", "template"
-
-
-class Vault(Protocol):
-    """Where reporters' numbers come from."""
-
-    async def address_for(self, reporter_ref: str) -> Address: ...
 
 
 class Graph(Protocol):
@@ -50,12 +43,16 @@ class Template:
     language: str
 
 
+class NotWhatsApp(Exception):
+    """The number cannot be a WhatsApp number: final."""
+
+
 def wa_number(phone: str) -> str:
     """Digits only, in international form (a leading trunk 0 read as Indonesia's 62)."""
     digits = re.sub(r"\D", "", phone)
     digits = f"62{digits[1:]}" if digits.startswith("0") else digits
     if not 6 <= len(digits) <= 15:
-        raise NoNumber("the number is not a WhatsApp number")
+        raise NotWhatsApp("the number is not a WhatsApp number")
     return digits
 
 
@@ -92,21 +89,23 @@ class WhatsAppAdapter:
         if done is not None:  # the record came again: it went out already
             return self._report(message, GatewayStatus.ACCEPTED, f"{done.kind} {done.wamid}")
         try:
-            address = await self._address(message)
+            address = await resolve(self._vault, message, self._vault_attempts, self._vault_backoff)
             wamid, kind = await self._send(message, address)
-        except NoNumber as error:
-            return self._report(message, GatewayStatus.FAILED, f"nomor tidak tersedia: {error}")
+        except (VaultRefused, NotWhatsApp) as error:
+            detail = f"nomor tidak tersedia: {error}"
+            return self._report(message, GatewayStatus.FAILED, detail, final=True)
         except VaultUnavailable as error:
             return self._report(message, GatewayStatus.FAILED, f"vault tidak tersedia: {error}")
         except GraphError as error:
             later = " (sementara; dicoba lagi)" if error.retryable else ""
-            return self._report(message, GatewayStatus.FAILED, scrub(error.detail) + later)
+            detail = scrub(error.detail) + later
+            return self._report(message, GatewayStatus.FAILED, detail, final=error.final)
         sent = Sent(wamid, nid, attempt, kind)
         await asyncio.to_thread(self._store.record_sent, sent, self._clock.now())
         return self._report(message, GatewayStatus.ACCEPTED, f"{kind} {wamid}")
 
-    async def _send(self, message: OutboundMessage, address: Address) -> tuple[str, str]:
-        to = wa_number(address.number)
+    async def _send(self, message: OutboundMessage, address: Contact) -> tuple[str, str]:
+        to = wa_number(address.address)
         if await self._inside_window(to):
             text = with_status_link(message.text, address.status_link)
             try:
@@ -123,18 +122,8 @@ class WhatsAppAdapter:
         last = await asyncio.to_thread(self._store.last_inbound, to)
         return last is not None and self._clock.now() - last < self._window
 
-    async def _address(self, message: OutboundMessage) -> Address:
-        if message.recipient.address:
-            return Address(message.recipient.address, None)
-        ref = message.recipient.reporter_ref
-        if not ref:
-            raise NoNumber("the message names no recipient")
-        return await asking_again(
-            lambda: self._vault.address_for(ref), self._vault_attempts, self._vault_backoff
-        )
-
     def _report(
-        self, message: OutboundMessage, status: GatewayStatus, detail: str
+        self, message: OutboundMessage, status: GatewayStatus, detail: str, final: bool = False
     ) -> DeliveryReported:
         report = DeliveryReported.from_gateway(
             status,
@@ -143,6 +132,7 @@ class WhatsAppAdapter:
             channel=message.channel,
             detail=detail[:500],
             attempt=message.attempt,
+            final=final,
         )
         log.info(
             "whatsapp-delivery",
@@ -151,5 +141,6 @@ class WhatsAppAdapter:
             attempt=message.attempt,
             status=status.value,
             detail=report.detail,
+            final=final,
         )
         return report

@@ -13,15 +13,16 @@ from datetime import timedelta
 from typing import Annotated
 
 import httpx
-from aiokafka import AIOKafkaProducer
 from aiokafka.errors import KafkaError
 from fastapi import FastAPI, Query, Request
 from fastapi.responses import JSONResponse, PlainTextResponse
 from prometheus_client import Counter
 from sqlalchemy.exc import SQLAlchemyError
 
-from services.adapters.common.health import finish, install_health
-from services.adapters.common.outbound import outbound_consumer
+from services.adapters.common.lifecycle import Running as AdapterRunning
+from services.adapters.common.lifecycle import install_health, looping
+from services.adapters.common.outbound import outbound_consumer, producer_for
+from services.adapters.common.vault import VaultClient
 from services.adapters.whatsapp.adapter import Template, WhatsAppAdapter
 from services.adapters.whatsapp.consumer import SERVICE, outbound_whatsapp
 from services.adapters.whatsapp.graph import GraphClient
@@ -29,10 +30,9 @@ from services.adapters.whatsapp.inbound import Inbox, Received, StatusTooEarly
 from services.adapters.whatsapp.settings import WhatsAppAdapterSettings
 from services.adapters.whatsapp.signature import is_signed
 from services.adapters.whatsapp.store import WhatsAppStore, store_for
-from services.adapters.whatsapp.vault import VaultClient
 from services.adapters.whatsapp.webhook import BadWebhook, read_webhook
 from shared.clock import Clock, clock_for
-from shared.contracts import Channel
+from shared.contracts import Channel, ContactKind
 from shared.logging import get_logger
 from shared.messaging.kafka_auth import client_options, security_options
 from shared.metrics import ConsumerMetrics
@@ -65,13 +65,11 @@ class WhatsAppMetrics(ConsumerMetrics):
 
 
 @dataclass
-class Running:
-    """What the lifespan started."""
+class Running(AdapterRunning):
+    """What the lifespan started, and the webhook's inbox while Kafka and the store are there."""
 
     inbox: Inbox | None = None
-    task: asyncio.Task[None] | None = None
     metrics: WhatsAppMetrics = field(default_factory=WhatsAppMetrics)
-    subscribed: list[Subscribed] = field(default_factory=list)
 
     def is_ready(self) -> bool:
         """The webhook can publish and the outbound loop runs."""
@@ -89,7 +87,7 @@ def build_adapter(
     vault_token = settings.vault_token.get_secret_value() if settings.vault_token else None
     token = settings.access_token.get_secret_value() if settings.access_token else None
     return WhatsAppAdapter(
-        VaultClient(settings.intake_url, vault_token, client),
+        VaultClient(settings.intake_url, vault_token, client, ContactKind.PHONE),
         GraphClient(settings.messages_url(), token, client, settings.graph_timeout),
         store,
         clock,
@@ -107,33 +105,22 @@ async def kafka_connect(
     common = settings.common
     security = security_options(common)
     store = await asyncio.to_thread(store_for, common)
-    producer = AIOKafkaProducer(
-        bootstrap_servers=common.kafka_bootstrap_servers, acks="all", enable_idempotence=True,
-        **security,
-    )  # fmt: skip
+    producer = producer_for(common)
     group = f"{common.instance}-adapter-whatsapp-outbound"  # the adapter principal's prefix
     consumer = outbound_consumer(Channel.WHATSAPP, common.kafka_bootstrap_servers, group, security)
     running.subscribed = [Subscribed(consumer, group)]
     async with httpx.AsyncClient() as client:
         adapter = build_adapter(settings, store, clock, client)
-        await producer.start()
-        await consumer.start()
-        stopping = asyncio.Event()
         loop = outbound_whatsapp(
-            consumer, producer, adapter, common.max_message_bytes, running.metrics
+            consumer, producer, adapter.deliver, common.max_message_bytes, running.metrics
         )
-        running.task = asyncio.create_task(loop.run(stopping))
-        running.inbox = Inbox(
-            producer, store, clock, timedelta(seconds=settings.status_grace_seconds)
-        )
-        try:
-            yield
-        finally:
-            running.inbox = None
-            stopping.set()
-            await finish(running.task)
-            await consumer.stop()
-            await producer.stop()
+        async with looping(running, SERVICE, loop.run, None, producer, consumer):
+            grace = timedelta(seconds=settings.status_grace_seconds)
+            running.inbox = Inbox(producer, store, clock, grace)
+            try:
+                yield
+            finally:
+                running.inbox = None
 
 
 def create_app(
@@ -154,7 +141,6 @@ def create_app(
     @contextlib.asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
         async with connect(settings, running, clock):
-            log.info("service-started", service=SERVICE)
             try:
                 yield
             finally:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from aiokafka import AIOKafkaConsumer
 
-from services.adapters.common.outbound import Deliverer, OutboundLoop
+from services.adapters.common.outbound import Deliver, OutboundLoop
 from shared import topics
 from shared.contracts import Channel
 from shared.messaging.deadletter import RecordProducer
@@ -15,8 +15,8 @@ SERVICE = "whatsapp-adapter"
 
 
 def outbound_whatsapp(
-    consumer: AIOKafkaConsumer, producer: RecordProducer, adapter: Deliverer, max_bytes: int,
+    consumer: AIOKafkaConsumer, producer: RecordProducer, deliver: Deliver, max_bytes: int,
     metrics: ConsumerMetrics | None = None,
 ) -> OutboundLoop:  # fmt: skip
     """Consumes `lapor.outbound.whatsapp.v1`: every record ends sent, failed or dead-lettered."""
-    return OutboundLoop(consumer, producer, adapter, Channel.WHATSAPP, SERVICE, max_bytes, metrics)
+    return OutboundLoop(consumer, producer, deliver, Channel.WHATSAPP, SERVICE, max_bytes, metrics)

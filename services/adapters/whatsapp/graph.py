@@ -9,6 +9,12 @@ import httpx
 MAX_TEXT = 4096  # a text message's body limit
 # Cloud API error codes worth another try later: throttling and Meta's own trouble.
 RETRYABLE_CODES = frozenset({1, 2, 4, 80007, 130429, 131000, 131016, 131056, 133004})
+# Cloud API error codes that retrying cannot help: 131026 "message undeliverable" (the number has
+# no WhatsApp, or its app is too old or has not accepted the terms: nothing this adapter can change
+# within notification's retry span) and 131021 (the recipient is the business's own number).
+# Configuration errors (token, template, 4xx without a code) stay retryable by notification: an
+# operator's fix lets the next try through.
+FINAL_CODES = frozenset({131021, 131026})
 OUTSIDE_WINDOW = 131047  # re-engagement: more than 24 hours since the contact last wrote
 
 
@@ -20,6 +26,11 @@ class GraphError(Exception):
         self.detail = detail
         self.retryable = retryable
         self.code = code
+
+    @property
+    def final(self) -> bool:
+        """Retrying cannot help this recipient (FINAL_CODES)."""
+        return self.code in FINAL_CODES
 
 
 def text_message(to: str, text: str) -> dict[str, Any]:

@@ -10,7 +10,8 @@ from uuid import NAMESPACE_URL, UUID, uuid5
 
 from pydantic import ValidationError
 
-from services.adapters.common.outbound import publish_report
+from services.adapters.common.outbound import publish
+from services.adapters.whatsapp.graph import FINAL_CODES
 from services.adapters.whatsapp.store import WhatsAppStore
 from services.adapters.whatsapp.webhook import Inbound, Refusal, StatusUpdate, Webhook
 from shared import topics
@@ -117,8 +118,9 @@ class Inbox:
             channel=Channel.WHATSAPP,
             detail=update.errors or f"{update.status} {update.wamid}",
             attempt=sent.attempt,
+            final=status is GatewayStatus.FAILED and bool(update.codes & FINAL_CODES),
         )
-        await publish_report(self._producer, report)
+        await publish(self._producer, report)
         return True
 
 

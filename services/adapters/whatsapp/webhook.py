@@ -48,6 +48,7 @@ class StatusUpdate:
     status: str
     at: datetime | None
     errors: str = ""
+    codes: frozenset[int] = frozenset()  # the Cloud API error codes of a failed status
 
 
 @dataclass(frozen=True)
@@ -132,7 +133,15 @@ def _status(item: dict[str, Any]) -> StatusUpdate | None:
     wamid, status = item.get("id"), item.get("status")
     if not isinstance(wamid, str) or not isinstance(status, str):
         return None
-    return StatusUpdate(wamid, status, _time(item.get("timestamp")), _errors(item.get("errors")))
+    errors = item.get("errors")
+    return StatusUpdate(
+        wamid, status, _time(item.get("timestamp")), _errors(errors), _codes(errors)
+    )
+
+
+def _codes(errors: Any) -> frozenset[int]:
+    codes = (error.get("code") for error in _dicts(errors))
+    return frozenset(code for code in codes if isinstance(code, int))
 
 
 def _errors(errors: Any) -> str:

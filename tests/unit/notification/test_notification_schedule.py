@@ -83,14 +83,17 @@ def emailed(make_case: MakeCase, process: Process) -> tuple[CaseEvent, UUID]:
     return event, notification_id(event.event_id)
 
 
-def failed(nid: UUID, at: datetime, attempt: int | None = None) -> DeliveryReported:
+def failed(
+    nid: UUID, at: datetime, attempt: int | None = None, final: bool = False
+) -> DeliveryReported:
     return DeliveryReported(
         occurred_at=at,
         notification_id=nid,
         channel=Channel.EMAIL,
         status=DeliveryStatus.FAILED,
-        detail="421 4.7.0 coba lagi nanti",
+        detail="vault 403 opted-out" if final else "421 4.7.0 coba lagi nanti",
         attempt=attempt,
+        final=final,
     )
 
 
@@ -131,6 +134,27 @@ def test_after_the_last_attempt_it_gives_up_and_tells_the_admin(w: World) -> Non
     assert statuses[nid] == "given-up"
     assert alert.recipient.address == ADMIN_MAILBOX and event.tracking_id in alert.subject
     assert [m.notification_id for m in w.app.delivery_problems()] == [nid]
+
+
+def test_a_final_failure_gives_up_at_once_and_tells_the_admin(w: World) -> None:
+    event, nid = emailed(w.make_case, w.process)
+    w.process(failed(nid, w.clock.now(), attempt=1, final=True), topic=topics.DELIVERY)
+    w.clock.advance(timedelta(days=1))
+    w.scheduler.tick()
+    mine = [m for m in messages(w.published) if m.notification_id == nid]
+    (alert,) = [m for m in messages(w.published) if m.template == "admin_gave_up"]
+    (message,) = [m for m in w.app.messages_for(event.tracking_id) if m.notification_id == nid]
+    assert [m.attempt for m in mine] == [1]  # never sent again
+    assert (message.status, message.retry_at) == ("given-up", None)
+    assert "opted-out" in alert.text and event.tracking_id in alert.subject
+    assert [m.notification_id for m in w.app.delivery_problems()] == [nid]
+
+
+def test_a_failure_not_marked_final_is_still_retried(w: World) -> None:
+    event, nid = emailed(w.make_case, w.process)
+    w.process(failed(nid, w.clock.now(), attempt=1, final=False), topic=topics.DELIVERY)
+    (message,) = w.app.messages_for(event.tracking_id)
+    assert (message.status, message.retry_at) == ("failed", w.clock.now() + timedelta(minutes=1))
 
 
 def test_a_stale_failure_about_an_earlier_attempt_is_ignored(w: World) -> None:

@@ -8,7 +8,6 @@ from typing import Any
 import pytest
 
 from notification.application.fitting import fit, shorten
-from notification.application.sms import measure
 from shared.contracts import (
     CaseArchived,
     CaseClosed,
@@ -24,6 +23,7 @@ from shared.contracts import (
 )
 from shared.contracts.outbound import STATUS_LINK_MARK, with_status_link
 from shared.messaging.relay import Outgoing
+from shared.sms_text import measure
 
 LONG_NAME = "Dinas Perumahan Rakyat, Kawasan Permukiman dan Pertanahan Kota Banjarmasin " * 4
 LONG_TEXT = "Kami telah memeriksa lokasi dan menjadwalkan perbaikan saluran drainase. " * 50

@@ -9,12 +9,12 @@ from typing import Any
 import pytest
 
 from notification.adapters.jinja_renderer import JinjaRenderer, tanggal
-from notification.application import sms
 from notification.application.channels import ChannelRule
 from notification.application.composer import Composer, Limits, message_context
 from notification.application.rules import ADMIN_TEMPLATES, DEADLINES, DUPLICATE_TEMPLATE, RULES
 from notification.bootstrap import mailboxes
 from shared import contracts
+from shared import sms_text as sms
 from shared.contracts import Channel, OutboundMessage
 from shared.directory import CITY_ADMIN
 from shared.messaging.relay import Outgoing

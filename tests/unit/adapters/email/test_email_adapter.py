@@ -16,13 +16,26 @@ import httpx
 import pytest
 from aiosmtpd.controller import Controller
 
-from services.adapters.email.adapter import EmailAdapter, Vault, smtp_sender
+from services.adapters.common.vault import (
+    Contact,
+    Vault,
+    VaultClient,
+    VaultRefused,
+    VaultUnavailable,
+)
+from services.adapters.email.adapter import EmailAdapter, smtp_sender
 from services.adapters.email.mail import scrub
 from services.adapters.email.settings import EmailAdapterSettings
-from services.adapters.email.vault import Address, NoAddress, VaultClient, VaultUnavailable
 from services.local.smtp_sink import MailFolder
 from shared.clock import FixedClock
-from shared.contracts import STATUS_LINK_MARK, Channel, DeliveryStatus, OutboundMessage, Recipient
+from shared.contracts import (
+    STATUS_LINK_MARK,
+    Channel,
+    ContactKind,
+    DeliveryStatus,
+    OutboundMessage,
+    Recipient,
+)
 from tests.infra import free_ports
 
 NOW = datetime(2026, 11, 27, 9, 0, tzinfo=UTC)
@@ -38,12 +51,12 @@ class FakeVault:
         self.answers = answers
         self.asked: list[str] = []
 
-    async def email_for(self, reporter_ref: str) -> Address:
+    async def contact_for(self, reporter_ref: str) -> Contact:
         self.asked.append(reporter_ref)
-        answer = self.answers.get(reporter_ref, NoAddress("404"))
+        answer = self.answers.get(reporter_ref, VaultRefused("404"))
         if isinstance(answer, Exception):
             raise answer
-        return Address(answer, LINK)
+        return Contact(answer, LINK)
 
 
 class Refusing(MailFolder):
@@ -141,7 +154,7 @@ async def test_a_refused_recipient_fails_with_the_error_stripped_of_addresses(
         controller.stop()
     assert report.status == DeliveryStatus.FAILED
     assert "550" in report.detail and "<alamat>" in report.detail
-    assert "@" not in report.detail
+    assert "@" not in report.detail and not report.final
 
 
 async def test_a_reporter_without_an_email_address_fails_without_sending(
@@ -159,6 +172,7 @@ async def test_an_unreachable_vault_is_tried_again_then_reported_failed(
     vault = FakeVault({"rref-0001": VaultUnavailable("ConnectError")})
     report = await adapter_for(port, vault).deliver(outbound())
     assert (report.status, len(vault.asked)) == (DeliveryStatus.FAILED, 2)
+    assert not report.final  # intake may answer on the next try
 
 
 async def test_an_unreachable_smtp_server_is_a_failure_not_a_crash() -> None:
@@ -187,9 +201,9 @@ async def test_a_vault_refusal_is_reported_failed_with_its_reason(detail: str) -
         return httpx.Response(403, json={"detail": detail})
 
     async with httpx.AsyncClient(transport=httpx.MockTransport(refuse)) as client:
-        vault = VaultClient("http://intake", "t", client)
+        vault = VaultClient("http://intake", "t", client, ContactKind.EMAIL)
         report = await adapter_for(free_ports(1)[0], vault).deliver(outbound())
-    assert report.status == DeliveryStatus.FAILED and detail in report.detail
+    assert report.status == DeliveryStatus.FAILED and detail in report.detail and report.final
 
 
 def test_scrub_hides_every_address_form() -> None:

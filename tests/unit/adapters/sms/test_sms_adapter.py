@@ -9,9 +9,9 @@ from uuid import uuid4
 
 import pytest
 
+from services.adapters.common.vault import Contact, VaultRefused, VaultUnavailable
 from services.adapters.sms.adapter import SmsAdapter, fit
 from services.adapters.sms.kannel import GatewayRefused, TooLong, coding_for, dlr_url, signed
-from services.adapters.sms.vault import Contact, NoNumber, VaultUnavailable
 from shared.clock import FixedClock
 from shared.contracts import Channel, GatewayStatus, OutboundMessage, Recipient
 from shared.contracts.outbound import STATUS_LINK_MARK
@@ -78,11 +78,11 @@ def test_a_message_goes_to_the_vaults_number_with_the_link_and_a_signed_report_u
 
 @pytest.mark.parametrize("refusal", ["vault 403 opted-out", "vault 403 daily-cap", "vault 410"])
 def test_a_vault_refusal_fails_at_once_with_its_reason_and_sends_nothing(refusal: str) -> None:
-    gateway, vault = FakeGateway(), FakeVault(NoNumber(refusal))
+    gateway, vault = FakeGateway(), FakeVault(VaultRefused(refusal))
     failure = asyncio.run(adapter(vault, gateway).deliver(message()))
     assert failure is not None
     assert (failure.gateway_status, failure.attempt) == (GatewayStatus.FAILED, 2)
-    assert refusal in failure.detail
+    assert refusal in failure.detail and failure.final
     assert (gateway.sent, vault.asked) == ([], 1)
 
 
@@ -101,6 +101,14 @@ def test_a_refusal_by_smsbox_is_a_failure_without_the_number() -> None:
     )
     assert failure is not None and failure.gateway_status is GatewayStatus.FAILED
     assert "+628123456789" not in failure.detail and "<nomor>" in failure.detail
+    assert not failure.final  # a wrong account or setting at smsbox can be put right
+
+
+def test_a_text_too_long_for_the_parts_is_a_final_failure() -> None:
+    gateway = FakeGateway()
+    too_long = message().model_copy(update={"text": "x" * 500})
+    failure = asyncio.run(adapter(FakeVault(Contact("+628123", None)), gateway).deliver(too_long))
+    assert failure is not None and failure.final and gateway.sent == []
 
 
 @pytest.mark.parametrize(
@@ -113,6 +121,7 @@ def test_kannels_report_codes_become_gateway_statuses(code: int, status: str) ->
     assert (report.notification_id, report.attempt, report.channel) == (nid, 3, Channel.SMS)
     assert report.gateway_status == GatewayStatus(status)
     assert report.status == GatewayStatus(status).delivery_status
+    assert not report.final  # 16 (SMSC rejected) too: notification's policy tries again
 
 
 def test_a_link_that_would_overflow_the_parts_gives_way_to_the_message() -> None:

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+from services.adapters.common.vault import Contact, VaultRefused
 from services.adapters.sms.adapter import SmsAdapter
 from services.adapters.sms.consumer import TOPIC, OutboundSms
-from services.adapters.sms.vault import Contact, NoNumber
 from shared import topics
 from shared.clock import FixedClock
 from shared.contracts import Channel, DeliveryReported
@@ -52,7 +52,7 @@ async def test_a_submitted_sms_publishes_nothing_until_kannel_reports() -> None:
 async def test_a_vault_refusal_is_reported_failed_on_the_delivery_topic() -> None:
     producer, gateway = Producer(), Gateway()
     message = outbound(Channel.SMS)
-    await loop(producer, Vault(NoNumber("vault 403 opted-out")), gateway).handle(
+    await loop(producer, Vault(VaultRefused("vault 403 opted-out")), gateway).handle(
         Record(codec.encode(message), topic=TOPIC)
     )
     ((topic, value, _),) = producer.sent

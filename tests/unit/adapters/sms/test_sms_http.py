@@ -3,7 +3,6 @@ over HTTP as they answer."""
 
 from __future__ import annotations
 
-import asyncio
 from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import quote_from_bytes
@@ -20,7 +19,6 @@ from services.adapters.sms.adapter import SmsAdapter
 from services.adapters.sms.http import Inbound, kannel_router
 from services.adapters.sms.intake import IntakeRefused, IntakeUnavailable
 from services.adapters.sms.kannel import dlr_url
-from services.adapters.sms.vault import NoNumber, VaultClient, VaultUnavailable
 from shared.clock import FixedClock
 from shared.contracts import DeliveryReported, IntakeMessage
 
@@ -151,38 +149,6 @@ def test_a_forged_or_unreadable_delivery_report_publishes_nothing(
     answer = client_for(intake, published).get(url.removeprefix("http://sms"))
     assert answer.status_code == status
     assert list(published) == []
-
-
-def vault_answering(status: int, body: dict[str, Any]) -> VaultClient:
-    transport = httpx.MockTransport(lambda request: httpx.Response(status, json=body))
-    return VaultClient("http://intake", "token", httpx.AsyncClient(transport=transport))
-
-
-def test_the_vault_gives_the_number_and_a_missing_status_link_is_none() -> None:
-    vault = vault_answering(200, {"reporter_ref": "r", "channel": "sms", "phone": "+628123"})
-    contact = asyncio.run(vault.contact_for("r"))
-    assert (contact.phone, contact.status_link) == ("+628123", None)
-
-
-@pytest.mark.parametrize(
-    ("status", "body", "reason"),
-    [
-        (403, {"detail": "opted-out"}, "vault 403 opted-out"),
-        (403, {"detail": "daily-cap"}, "vault 403 daily-cap"),
-        (404, {"detail": "unknown"}, "vault 404 unknown"),
-        (410, {}, "vault 410 sudah dihapus"),
-    ],
-)
-def test_the_vaults_refusals_are_permanent_with_their_reason(
-    status: int, body: dict[str, Any], reason: str
-) -> None:
-    with pytest.raises(NoNumber, match=reason):
-        asyncio.run(vault_answering(status, body).contact_for("r"))
-
-
-def test_a_vault_error_is_worth_trying_again() -> None:
-    with pytest.raises(VaultUnavailable):
-        asyncio.run(vault_answering(503, {}).contact_for("r"))
 
 
 PARAMS = ["from", "to", "text", "coding", "charset", "id", "time", "key"]

@@ -59,7 +59,7 @@ def outbound(channel: Channel = Channel.WHATSAPP) -> bytes:
 
 
 def loop(producer: Producer, adapter: Accepting) -> OutboundLoop:
-    return outbound_whatsapp(None, producer, adapter, 65_536)  # type: ignore[arg-type]
+    return outbound_whatsapp(None, producer, adapter.deliver, 65_536)  # type: ignore[arg-type]
 
 
 async def test_each_message_is_delivered_and_reported_under_its_notification_id() -> None:
@@ -119,7 +119,7 @@ async def test_an_unreachable_store_is_waited_for_and_the_record_handled_once() 
     stopping = asyncio.Event()
     consumer = OneBatch(Record(outbound(), offset=9), stopping)
     producer, adapter = Producer(), Flaky()
-    outbound_loop = outbound_whatsapp(consumer, producer, adapter, 65_536)  # type: ignore[arg-type]
+    outbound_loop = outbound_whatsapp(consumer, producer, adapter.deliver, 65_536)  # type: ignore[arg-type]
     await asyncio.wait_for(outbound_loop.run(stopping, backoff=0), 10)
     assert adapter.tries == 2
     assert consumer.commits == [{"tp": 10}]

@@ -9,10 +9,10 @@ from uuid import uuid4
 import pytest
 from whatsapp_fakes import NOW, NUMBER, Graph, Vault
 
+from services.adapters.common.vault import Contact, VaultRefused, VaultUnavailable
 from services.adapters.whatsapp.adapter import Template, WhatsAppAdapter
 from services.adapters.whatsapp.graph import GraphError
 from services.adapters.whatsapp.store import WhatsAppStore
-from services.adapters.whatsapp.vault import Address, NoNumber, VaultUnavailable
 from shared.clock import FixedClock
 from shared.contracts import Channel, GatewayStatus, OutboundMessage, Recipient
 from shared.contracts.outbound import STATUS_LINK_MARK
@@ -39,7 +39,7 @@ def outbound(attempt: int = 1) -> OutboundMessage:
 def adapter(
     store: WhatsAppStore, clock: FixedClock, graph: Graph, vault: Vault | None = None
 ) -> WhatsAppAdapter:
-    vault = vault or Vault(Address(f"+{NUMBER}", LINK))
+    vault = vault or Vault(Contact(f"+{NUMBER}", LINK))
     return WhatsAppAdapter(vault, graph, store, clock, TEMPLATE, vault_backoff=0)
 
 
@@ -112,11 +112,11 @@ async def test_a_vault_refusal_is_a_failed_report_without_sending(
     store: WhatsAppStore, clock: FixedClock, refusal: str
 ) -> None:
     graph = Graph()
-    vault = Vault(NoNumber(refusal))
+    vault = Vault(VaultRefused(refusal))
     report = await adapter(store, clock, graph, vault).deliver(outbound())
     assert graph.bodies == [] and vault.asked == 1
     assert report.gateway_status == GatewayStatus.FAILED
-    assert refusal in report.detail
+    assert refusal in report.detail and report.final
 
 
 async def test_an_unreachable_vault_is_asked_again_then_reported(
@@ -125,7 +125,7 @@ async def test_an_unreachable_vault_is_asked_again_then_reported(
     vault = Vault(VaultUnavailable("vault answered 503"))
     report = await adapter(store, clock, Graph(), vault).deliver(outbound())
     assert vault.asked == 5
-    assert report.gateway_status == GatewayStatus.FAILED
+    assert report.gateway_status == GatewayStatus.FAILED and not report.final
 
 
 async def test_a_graph_error_is_failed_with_its_detail_and_says_whether_it_passes(
@@ -135,6 +135,16 @@ async def test_a_graph_error_is_failed_with_its_detail_and_says_whether_it_passe
     report = await adapter(store, clock, Graph(limited)).deliver(outbound())
     assert report.gateway_status == GatewayStatus.FAILED
     assert report.detail == "graph 400 (130429): Rate limit hit (sementara; dicoba lagi)"
+    assert not report.final
+
+
+@pytest.mark.parametrize(("code", "final"), [(131026, True), (131021, True), (132001, False)])
+async def test_only_an_undeliverable_recipient_is_a_final_graph_failure(
+    store: WhatsAppStore, clock: FixedClock, code: int, final: bool
+) -> None:
+    refused = GraphError(f"graph 400 ({code}): refused", retryable=False, code=code)
+    report = await adapter(store, clock, Graph(refused)).deliver(outbound())
+    assert (report.gateway_status, report.final) == (GatewayStatus.FAILED, final)
 
 
 async def test_a_number_in_a_graph_error_is_not_repeated(

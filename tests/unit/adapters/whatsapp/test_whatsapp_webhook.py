@@ -142,6 +142,17 @@ def test_a_failed_status_carries_whatsapps_error(webhook: Webhook, store: WhatsA
     webhook.post(status_webhook("wamid.S3", "failed", errors=[error]))
     (report,) = webhook.producer.on(topics.DELIVERY)
     assert (report["status"], report["detail"]) == ("failed", "131026 Message undeliverable")
+    assert report["final"] is True  # no WhatsApp on that number: retrying cannot help
+
+
+def test_a_failed_status_with_a_passing_error_is_not_final(
+    webhook: Webhook, store: WhatsAppStore
+) -> None:
+    store.record_sent(Sent("wamid.S4", uuid4(), 1, "text"), NOW)
+    error = {"code": 131000, "title": "Something went wrong"}
+    webhook.post(status_webhook("wamid.S4", "failed", errors=[error]))
+    (report,) = webhook.producer.on(topics.DELIVERY)
+    assert (report["status"], report["final"]) == ("failed", False)
 
 
 def test_a_status_ahead_of_the_sends_answer_is_asked_again(webhook: Webhook) -> None:

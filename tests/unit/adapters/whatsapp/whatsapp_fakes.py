@@ -7,8 +7,8 @@ import json
 from datetime import UTC, datetime
 from typing import Any
 
+from services.adapters.common.vault import Contact
 from services.adapters.whatsapp.graph import GraphError
-from services.adapters.whatsapp.vault import Address
 
 NOW = datetime(2026, 12, 7, 3, 0, tzinfo=UTC)
 SECRET = "app-secret-for-tests"
@@ -48,11 +48,11 @@ class Graph:
 class Vault:
     """Answers one address, or raises what it was told to."""
 
-    def __init__(self, answer: Address | Exception) -> None:
+    def __init__(self, answer: Contact | Exception) -> None:
         self.answer = answer
         self.asked = 0
 
-    async def address_for(self, reporter_ref: str) -> Address:
+    async def contact_for(self, reporter_ref: str) -> Contact:
         self.asked += 1
         if isinstance(self.answer, Exception):
             raise self.answer

@@ -1,4 +1,4 @@
-"""What every adapter process shares: its running Kafka loop, a gentle stop and health endpoints."""
+"""What every adapter process shares: its running Kafka loop, a gentle stop, health endpoints."""
 
 from __future__ import annotations
 
@@ -27,8 +27,7 @@ class Running:
     metrics: ConsumerMetrics = field(default_factory=ConsumerMetrics)
     subscribed: list[Subscribed] = field(default_factory=list)
 
-    @property
-    def healthy(self) -> bool:
+    def is_ready(self) -> bool:
         """The Kafka loop was started and has not ended."""
         return self.ready and self.task is not None and not self.task.done()
 
@@ -58,10 +57,11 @@ async def looping(
     running: Running,
     service: str,
     run: Callable[[asyncio.Event], Coroutine[Any, Any, None]],
-    lag: LagReader,
+    lag: LagReader | None,
     *parts: Part,
 ) -> AsyncIterator[None]:
-    """Start the parts, then the loop; on the way out end the loop first, then the parts."""
+    """Start the parts, then the loop; on the way out end the loop first, then the lag reader
+    (None: the caller closes its own), then the parts."""
     stopping = asyncio.Event()
     for part in parts:
         await part.start()
@@ -74,13 +74,16 @@ async def looping(
         running.ready = False
         stopping.set()
         await finish(running.task)
-        await lag.close()
+        if lag is not None:
+            await lag.close()
         for part in reversed(parts):
             await part.stop()
 
 
-def add_health(app: FastAPI, running: Running) -> None:
-    """`GET /health/live` (the process answers) and `GET /health/ready` (the loop runs)."""
+def install_health(
+    app: FastAPI, is_ready: Callable[[], bool], not_ready: str = "the Kafka loop is not running"
+) -> None:
+    """`GET /health/live` (the process answers), `GET /health/ready` (200, or 503 `not_ready`)."""
 
     @app.get("/health/live", tags=["operations"])
     async def live() -> dict[str, str]:
@@ -90,10 +93,10 @@ def add_health(app: FastAPI, running: Running) -> None:
     @app.get(
         "/health/ready",
         tags=["operations"],
-        responses={503: {"description": "Not ready: the Kafka loop is not running"}},
+        responses={503: {"description": f"Not ready: {not_ready}"}},
     )
     async def ready() -> JSONResponse:
-        """The Kafka loop runs."""
-        healthy = running.healthy
+        """The adapter can do its work."""
+        healthy = is_ready()
         status = 200 if healthy else 503
         return JSONResponse({"status": "ready" if healthy else "not-ready"}, status_code=status)

@@ -1,4 +1,7 @@
-"""SMS length as the network counts it: GSM-7 septets or UCS-2 code units, in segments."""
+"""SMS length as the network counts it: GSM-7 septets or UCS-2 code units, in segments.
+
+Pure functions of the text, no business rules: notification fits its messages, the SMS adapter
+chooses the coding and counts parts with them."""
 
 from __future__ import annotations
 
