@@ -23,7 +23,7 @@ from intake.domain.duplicates import Indexed
 from intake.domain.held import Waiting
 from shared.processing import Statement
 
-OPEN_REPORTS_LIMIT = 200  # candidates read per report: the most recent in the window
+OPEN_REPORTS_LIMIT = 50  # candidates read per report: the most recent in the window
 ENTRY_CACHE = 5000  # index entries whose words and trigrams are kept in memory (bounded)
 
 TABLES = (
