@@ -19,6 +19,9 @@ from routing.adapters.training import PRECISION, evaluate, figures, train_model
 
 HELD_OUT_EVERY = 3
 MIN_HELD_OUT = 5
+# A new model may send at most this much more of the held-out decisions to triage (a model that
+# routes as well but asks the admin more often does less of the work).
+TRIAGE_SLACK = 0.05
 # A decision is one report among thousands of corpus rows: it counts as this many.
 DECISION_WEIGHT = 5
 
@@ -43,13 +46,15 @@ class Comparison:
 
     @property
     def not_worse(self) -> bool:
-        """Top-1 not lower, precision among auto-routed not lower (or at the target anyway)."""
+        """Top-1 not lower, precision among auto-routed not lower (or at the target anyway),
+        and no larger share sent to triage (beyond `TRIAGE_SLACK`)."""
         if self.held_out < MIN_HELD_OUT:
             return False
         floor = min(self.current["auto_precision"], PRECISION)
         return (
             self.candidate["top1"] >= self.current["top1"]
             and self.candidate["auto_precision"] >= floor
+            and self.candidate["triage_share"] <= self.current["triage_share"] + TRIAGE_SLACK
         )
 
     def lines(self) -> list[str]:

@@ -25,14 +25,19 @@ log = get_logger(__name__)
 
 
 class _Forget(ConsumerRebalanceListener):  # type: ignore[misc]
-    def __init__(self, consumer: IdempotentConsumer) -> None:
+    """On a rebalance the cached positions are forgotten, and the new assignment is logged."""
+
+    def __init__(self, consumer: IdempotentConsumer, group_id: str) -> None:
         self._consumer = consumer
+        self._group_id = group_id
 
     async def on_partitions_revoked(self, revoked: Any) -> None:
         self._consumer.forget_positions()
 
     async def on_partitions_assigned(self, assigned: Any) -> None:
         self._consumer.forget_positions()
+        held = " ".join(sorted(f"{tp.topic}:{tp.partition}" for tp in assigned))
+        log.info("partitions-assigned", group=self._group_id, partitions=held)
 
 
 class BatchLoop:
@@ -64,7 +69,7 @@ class BatchLoop:
 
     async def start(self) -> None:
         """Join the group (the assignment follows on the first fetch)."""
-        listener = _Forget(self.handler)
+        listener = _Forget(self.handler, self.group_id)
         patterns = [t for t in self.topics if t.startswith("^")]
         if patterns:
             names = [t.replace(".", r"\.") for t in self.topics if not t.startswith("^")]

@@ -38,8 +38,8 @@ REPORTS = 200  # one in twenty malformed
 STATUS_REQUESTS = 20  # "CEK <id>" from the reporters of the first reports
 AFTER_TAKEOVER = 10
 WAIT = 300.0
-ASSIGNED = re.compile(r"\|\s*(\S+)\s*\|.*assigned to partitions: (.*)$")
-PARTITION = re.compile(r"TopicPartition\(topic='([^']+)', partition=(\d+)\)")
+ASSIGNED = re.compile(r"partitions-assigned\s+group=(\S+)\s+partitions='?([^']*)'?")
+PARTITION = re.compile(r"(\S+):(\d+)")
 
 
 @dataclass

@@ -155,7 +155,7 @@ def test_an_sms_report_reaches_pdam_and_the_reporter_hears_each_step_and_rates_i
     operator.wait(to(REPORTER, f"Status laporan {tracking_id}", "ditangani Perumda Air Minum"))
 
     url = f"{system.url('tracking')}/v1/skpd/PDAM/reports/{tracking_id}/actions"
-    move = {"action": "resolve", "text": "Pipa sudah diganti ✅ air mengalir lagi"}
+    move = {"action": "resolve", "text": "Pipa diganti ✅ air mengalir"}
     resolved = httpx.post(url, json=move, headers=system.auth("skpd:PDAM"), timeout=10)
     assert resolved.status_code == 202, resolved.text
     (done,) = operator.wait(to(REPORTER, tracking_id, "diselesaikan", "diganti ✅ air mengalir"))
