@@ -252,3 +252,25 @@ def test_a_bad_call_at_the_gateway_is_refused_and_nothing_is_recorded(
         f"{system.url('intake')}/v1/intake/sms/{message_id}", headers=system.auth("adapter")
     )
     assert recorded.status_code == 404
+
+
+def test_a_web_reporter_who_left_only_a_phone_gets_the_sms_at_the_operator_side(
+    system: System, operator: Operator
+) -> None:
+    phone = "+6281234560042"
+    form = {
+        "channel": "web",
+        "message_id": f"web-{uuid.uuid4().hex[:10]}",
+        "title": "Lampu jalan mati",
+        "text": f"Lampu jalan mati sepanjang Jl. Kayu Tangi 2 gang {uuid.uuid4().hex[:6]}",
+        "location": {"kecamatan": "Banjarmasin Utara"},
+        "reporter": {"name": "Rahmat", "phone": phone},
+    }
+    answer = httpx.post(
+        f"{system.url('intake')}/v1/reports", json=form, headers=system.auth("adapter"), timeout=15
+    )
+    assert answer.status_code in (201, 202), answer.text
+    (received,) = operator.wait(to(phone, "telah diterima"))
+    assert received["from"] == kannel.SHORT_CODE
+    assert "STOP" in received["text"]  # the contact was typed into a form: how to stop them
+    assert STATUS_LINK_MARK not in received["text"]
