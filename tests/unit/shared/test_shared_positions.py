@@ -27,7 +27,7 @@ async def test_a_partition_s_position_is_read_once_then_kept_until_a_rebalance()
     for offset in range(3):
         await handler.handle([good(offset, f"laporan {offset}")])
     assert app.reads == 1 and app.position("lapor.intake.v1:0") == 3
-    await _Forget(handler).on_partitions_assigned(set())  # another replica may have moved it
+    await _Forget(handler, "g").on_partitions_assigned(set())  # another replica may have moved it
     await handler.handle([good(3, "laporan 3")])
     assert app.reads == 2 + 1  # the test's own read above, and the consumer's fresh one
 
