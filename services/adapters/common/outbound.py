@@ -5,14 +5,22 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Callable
+from datetime import datetime
 from typing import Any
+from uuid import UUID
 
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 from aiokafka.errors import KafkaError
 from sqlalchemy.exc import SQLAlchemyError
 
 from shared import topics
-from shared.contracts import Channel, DeliveryReported, OutboundMessage
+from shared.contracts import (
+    Channel,
+    DeliveryReported,
+    DeliveryStatus,
+    GatewayStatus,
+    OutboundMessage,
+)
 from shared.logging import get_logger
 from shared.messaging import codec
 from shared.messaging.deadletter import RecordProducer, send_dead_letter
@@ -24,6 +32,44 @@ log = get_logger(__name__)
 
 Deliver = Callable[[OutboundMessage], Awaitable[DeliveryReported | None]]
 """Deliver one message: the report to publish now, or None when the gateway reports later."""
+
+
+def delivery_report(
+    channel: Channel,
+    notification_id: UUID,
+    attempt: int | None,
+    status: DeliveryStatus | GatewayStatus,
+    detail: str,
+    *,
+    at: datetime,
+    final: bool = False,
+    tracking_id: str | None = None,
+) -> DeliveryReported:
+    """An adapter's report on one try (a gateway's word, or a coarse status), logged as
+    `<channel>-delivery` without address or text; `detail` comes already scrubbed."""
+    fields: dict[str, Any] = {
+        "occurred_at": at,
+        "notification_id": notification_id,
+        "channel": channel,
+        "detail": detail,
+        "attempt": attempt,
+        "final": final,
+    }
+    if isinstance(status, GatewayStatus):
+        report = DeliveryReported.from_gateway(status, **fields)
+    else:
+        report = DeliveryReported(status=status, **fields)
+    about = {"tracking_id": tracking_id} if tracking_id is not None else {}
+    log.info(
+        f"{channel.value}-delivery",
+        notification_id=str(notification_id),
+        **about,
+        attempt=attempt,
+        status=status.value,
+        detail=report.detail,
+        final=final,
+    )
+    return report
 
 
 async def publish(producer: RecordProducer, report: DeliveryReported) -> None:

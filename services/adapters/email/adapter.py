@@ -7,6 +7,7 @@ from email.message import EmailMessage
 
 import aiosmtplib
 
+from services.adapters.common.outbound import delivery_report
 from services.adapters.common.vault import Contact, Vault, VaultRefused, VaultUnavailable, resolve
 from services.adapters.email.mail import build, envelope_sender, flatten, scrub
 from services.adapters.email.settings import EmailAdapterSettings
@@ -91,22 +92,13 @@ class EmailAdapter:
     def _report(
         self, message: OutboundMessage, status: DeliveryStatus, detail: str, final: bool = False
     ) -> DeliveryReported:
-        report = DeliveryReported(
-            occurred_at=self._clock.now(),
-            notification_id=message.notification_id,
-            channel=message.channel,
-            status=status,
-            detail=scrub(detail),
-            attempt=message.attempt,
+        return delivery_report(
+            message.channel,
+            message.notification_id,
+            message.attempt,
+            status,
+            scrub(detail),
+            at=self._clock.now(),
             final=final,
-        )
-        log.info(
-            "email-delivery",
-            notification_id=str(message.notification_id),
             tracking_id=message.tracking_id,
-            attempt=message.attempt,
-            status=status.value,
-            detail=report.detail,
-            final=final,
         )
-        return report

@@ -7,6 +7,7 @@ import re
 from typing import Protocol
 from uuid import UUID
 
+from services.adapters.common.outbound import delivery_report
 from services.adapters.common.vault import Vault, VaultRefused, VaultUnavailable, resolve
 from services.adapters.sms.kannel import (
     DLR_STATUS,
@@ -118,21 +119,6 @@ class SmsAdapter:
         detail: str,
         final: bool = False,
     ) -> DeliveryReported:
-        report = DeliveryReported.from_gateway(
-            status,
-            occurred_at=self._clock.now(),
-            notification_id=notification_id,
-            channel=Channel.SMS,
-            detail=detail,
-            attempt=attempt,
-            final=final,
+        return delivery_report(
+            Channel.SMS, notification_id, attempt, status, detail, at=self._clock.now(), final=final
         )
-        log.info(
-            "sms-delivery",
-            notification_id=str(notification_id),
-            attempt=attempt,
-            status=status.value,
-            detail=detail,
-            final=final,
-        )
-        return report

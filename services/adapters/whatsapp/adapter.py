@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any, Protocol
 
+from services.adapters.common.outbound import delivery_report
 from services.adapters.common.vault import Contact, Vault, VaultRefused, VaultUnavailable, resolve
 from services.adapters.whatsapp.graph import (
     OUTSIDE_WINDOW,
@@ -125,22 +126,13 @@ class WhatsAppAdapter:
     def _report(
         self, message: OutboundMessage, status: GatewayStatus, detail: str, final: bool = False
     ) -> DeliveryReported:
-        report = DeliveryReported.from_gateway(
+        return delivery_report(
+            message.channel,
+            message.notification_id,
+            message.attempt,
             status,
-            occurred_at=self._clock.now(),
-            notification_id=message.notification_id,
-            channel=message.channel,
-            detail=detail[:500],
-            attempt=message.attempt,
+            detail[:500],
+            at=self._clock.now(),
             final=final,
-        )
-        log.info(
-            "whatsapp-delivery",
-            notification_id=str(message.notification_id),
             tracking_id=message.tracking_id,
-            attempt=message.attempt,
-            status=status.value,
-            detail=report.detail,
-            final=final,
         )
-        return report
