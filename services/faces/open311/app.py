@@ -301,8 +301,17 @@ def _one(backends: Backends, settings: EdgeSettings, tracking_id: str) -> Found 
         report = backends.report(tracking_id)
     except BackendError as error:
         raise Open311Error(400, error.detail) from error
+    except Unavailable:  # an id intake vouches for still answers; any other waits for tracking
+        found = _given(backends, settings, tracking_id)
+        if found is None:
+            raise
+        return found
     if report is not None:
         return None if report.get("rahasia") else (documents.request(report), report)
+    return _given(backends, settings, tracking_id)
+
+
+def _given(backends: Backends, settings: EdgeSettings, tracking_id: str) -> Found | None:
     outcome = given_request(backends, tracking_id, _secret(settings))
     if outcome is None:
         return None

@@ -15,8 +15,10 @@ from typing import Any
 import httpx
 
 from services.faces.common.catalogue import code_of
+from services.faces.common.settings import EdgeSettings
 from tests.unit.faces.conftest import ADAPTER, FakeServices
 
+TRACKING_PORT = httpx.URL(EdgeSettings().tracking_url).port
 CLOSED = ("Terdisposisi: Selesai", "Arsip")
 ITEM_FIELDS = ("tracking_id", "title", "text", "kind", "channel", "category", "status", "skpd",
                "kecamatan", "kelurahan", "latitude", "longitude", "attachments", "received_at",
@@ -42,6 +44,12 @@ class PublicTracking(FakeServices):
     updates: list[dict[str, Any]] = field(default_factory=list)
     public_queries: list[dict[str, str]] = field(default_factory=list)
     feed_walked: int = 0
+    tracking_down: bool = False
+
+    def handle(self, request: httpx.Request) -> httpx.Response:
+        if self.tracking_down and request.url.port == TRACKING_PORT:
+            raise httpx.ConnectError("tracking is down", request=request)
+        return super().handle(request)
 
     def routes(self) -> list[tuple[str, str, Any]]:
         return [

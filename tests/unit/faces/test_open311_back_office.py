@@ -256,3 +256,14 @@ def test_tracking_answers_once_it_knows_the_request(
     fake.cases.append(report(posted["service_request_id"], status="Terdisposisi: Selesai"))
     [item] = client.get(f"{BASE}/requests/{posted['service_request_id']}.json").json()
     assert item["status"] == "closed" and item["description"]
+
+
+def test_a_given_request_answers_while_tracking_is_down_and_nothing_else_does(
+    client: TestClient, fake: PublicTracking
+) -> None:
+    [posted] = client.post(f"{BASE}/requests.json", data=FORM).json()
+    fake.tracking_down = True
+    [item] = client.get(f"{BASE}/requests/{posted['service_request_id']}.json").json()
+    assert item["status"] == "open" and item["service_notice"]
+    unknown = client.get(f"{BASE}/requests/LPR-NOTHERE.json")
+    assert unknown.status_code == 503 and unknown.json()[0]["code"] == 503
