@@ -1,7 +1,7 @@
 """GET requests: the spec's list (90 days, at most 1,000, newest first) from tracking's filters.
 
-Filters run in tracking's public query (`GET /v1/public/reports`); the face only merges, when a
-client names several service codes, one newest-first stream per code, and cuts the list. A page
+Filters run in tracking's public query (`GET /v1/public/reports`); the face merges the
+newest-first streams of a service code's queries (see `_filters`) and cuts the list. A page
 is a slice of that same list, so the pages together are exactly the list asked without `page`.
 """
 
@@ -10,15 +10,20 @@ from __future__ import annotations
 import heapq
 from collections.abc import Iterator
 from datetime import datetime, timedelta
+from functools import cache
 from itertools import islice
 from typing import Any
 
 from services.faces.common.backends import Backends
+from services.faces.common.catalogue import OTHER, code_of
 from services.faces.open311.answers import MAX_PAGE_SIZE, Open311Error, Paging, moment, split
+from services.faces.open311.documents import CLOSED
+from shared.directory import body_codes
 
 WINDOW = timedelta(days=90)
 LIMIT = 1000
 PUBLIC_REPORTS = "/v1/public/reports"
+UNDISPOSED = ("Belum Terverifikasi", "Tertunda", "Arsip")  # the buckets of a report without a body
 
 
 def listed(
@@ -38,11 +43,46 @@ def listed(
     last = min(last, LIMIT)
     if first >= last:
         return []
-    codes = sorted(set(split(query.get("service_code"))))
-    filters = [{**common, "category": code} for code in codes] or [common]
-    streams = [_stream(backends, params, last) for params in filters]
+    codes = set(split(query.get("service_code")))
+    streams = [_stream(backends, params, last) for params in _filters(codes, common)]
     merged = streams[0] if len(streams) == 1 else _merge(streams)
+    if codes:
+        merged = (item for item in merged if _service_code(item) in codes)
     return list(islice(merged, first, last))
+
+
+def _filters(codes: set[str], common: dict[str, str]) -> list[dict[str, str]]:
+    """Tracking's queries whose reports may derive these service codes (none: one, unfiltered).
+
+    A report's code is its category, else its body's (`code_of`): so a code is asked as its
+    category and as each body that derives it; `lainnya` also as the buckets of a report that
+    has no body yet. The face only drops what another code claims (a category chosen elsewhere).
+    """
+    found: list[dict[str, str]] = []
+    for code in sorted(codes):
+        found.append({**common, "category": code})
+        found += [{**common, "skpd": body} for body in _bodies_deriving().get(code, ())]
+        if code == OTHER:
+            state = common.get("status")
+            found += [{**common, "status": b} for b in UNDISPOSED if state in (None, _state(b))]
+    return found or [common]
+
+
+@cache
+def _bodies_deriving() -> dict[str, tuple[str, ...]]:
+    """Each service code, and the bodies whose reports derive it."""
+    found: dict[str, list[str]] = {}
+    for body in body_codes():
+        found.setdefault(code_of(None, body), []).append(body)
+    return {code: tuple(bodies) for code, bodies in found.items()}
+
+
+def _state(bucket: str) -> str:
+    return "closed" if bucket in CLOSED else "open"
+
+
+def _service_code(item: dict[str, Any]) -> str:
+    return code_of(item.get("category"), (item.get("skpd") or {}).get("code"))
 
 
 def window(query: dict[str, str], now: datetime) -> tuple[datetime, datetime | None]:
@@ -57,10 +97,10 @@ def window(query: dict[str, str], now: datetime) -> tuple[datetime, datetime | N
 
 
 def _stream(backends: Backends, params: dict[str, str], wanted: int) -> Iterator[dict[str, Any]]:
-    """Tracking's items for one filter, newest first, fetched a page at a time as needed."""
+    """Tracking's items for one filter, newest first, fetched a page at a time as read."""
     size = min(MAX_PAGE_SIZE, wanted)
     page, seen = 1, 0
-    while seen < wanted:
+    while True:
         found = backends.json(
             "GET", "tracking", PUBLIC_REPORTS, params={**params, "page": page, "page_size": size}
         )

@@ -2,7 +2,7 @@
 
 They answer as interfaces.md specifies (`GET /v1/public/reports`, `GET /v1/public/updates`)
 until tracking's own public query is merged; tests on the real stack check the real ones.
-`category` filters on the service code a report derives (its category, else its body's).
+As tracking's own does, `category` filters on the category the reporter chose (or None).
 """
 
 from __future__ import annotations
@@ -14,7 +14,6 @@ from typing import Any
 
 import httpx
 
-from services.faces.common.catalogue import code_of
 from services.faces.common.settings import EdgeSettings
 from tests.unit.faces.conftest import ADAPTER, FakeServices
 
@@ -89,7 +88,7 @@ class PublicTracking(FakeServices):
             or (status == "open" and closed)
             or (status == "closed" and not closed)
             or (status not in (None, "open", "closed") and case["status"] != status)
-            or ("category" in query and code_of(case["category"], skpd_code) != query["category"])
+            or ("category" in query and case["category"] != query["category"])
             or ("skpd" in query and skpd_code != query["skpd"])
             or ("kecamatan" in query and case["kecamatan"] != query["kecamatan"])
         )

@@ -158,9 +158,33 @@ def test_filters_run_in_trackings_public_query_never_the_feed(
     assert ids(client.get(f"{BASE}/requests.json?service_code=air-minum")) == ["LPR-PDAM0001"]
     assert ids(client.get(f"{BASE}/requests.json?status=closed")) == ["LPR-DONE0001"]
     assert "LPR-OLD00001" not in ids(client.get(f"{BASE}/requests.json"))
-    assert fake.public_queries[0]["category"] == "air-minum"
-    assert fake.public_queries[1]["status"] == "closed"
+    asked = [{k: v for k, v in q.items() if k in ("category", "skpd", "status")}
+             for q in fake.public_queries]  # fmt: skip
+    assert asked[:3] == [{"category": "air-minum"}, {"skpd": "PDAM"}, {"status": "closed"}]
     assert fake.feed_walked == 0
+
+
+def test_a_service_code_is_the_category_else_the_body_as_the_documents_say(
+    client: TestClient, fake: PublicTracking
+) -> None:
+    pdam = {"code": "PDAM", "name": "PDAM"}
+    fake.cases += [
+        report("LPR-CODE0001", skpd=pdam),  # by SMS: no category, the body's code
+        report("LPR-CODE0002", skpd=pdam, category="sampah"),  # the reporter's choice wins
+        report("LPR-CODE0003", skpd=None, status="Belum Terverifikasi"),  # no body yet
+        report("LPR-CODE0004", skpd=None, status="Tertunda", category="lainnya"),
+        report("LPR-CODE0005", received_at=NOW - timedelta(days=3), category="air-minum"),
+    ]
+    everything = client.get(f"{BASE}/requests.json").json()
+    by_code: dict[str, list[str]] = {}
+    for item in everything:
+        by_code.setdefault(item["service_code"], []).append(item["service_request_id"])
+    for code, listed in by_code.items():
+        assert ids(client.get(f"{BASE}/requests.json?service_code={code}")) == listed
+    assert by_code["air-minum"] == ["LPR-CODE0001", "LPR-CODE0005"]
+    assert by_code["lainnya"] == ["LPR-CODE0003", "LPR-CODE0004"]
+    open_other = ids(client.get(f"{BASE}/requests.json?service_code=lainnya&status=closed"))
+    assert open_other == []
 
 
 def test_several_service_codes_are_merged_newest_first(
