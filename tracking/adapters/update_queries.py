@@ -38,6 +38,8 @@ def _where(query: Select[Any], window: UpdateWindow) -> Select[Any]:
         cases.c.rahasia == false(),
         or_(timeline.c.event_type.in_(BODY_WORDS), _after.c.status != _bucket_before()),
     )
+    if "hidden" in cases.c:  # moderation (issue I): a hidden report is not public either
+        query = query.where(cases.c.hidden == false())
     if window.start is not None:
         query = query.where(timeline.c.at >= window.start)
     if window.end is not None:

@@ -5,11 +5,14 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
+import pytest
 from fastapi.testclient import TestClient
+from sqlalchemy import update
 from tracking_helpers import REPORTS, START, Feed, Report
 
 from shared import contracts as c
 from shared import topics
+from tracking.adapters.tables import cases
 from tracking.bootstrap import TrackingParts
 
 ACTIONS = topics.skpd_actions_topic("PDAM")
@@ -59,6 +62,18 @@ def test_a_rahasia_report_has_no_public_update(
     _live(feed, Report("LPR-OPEN0001"), parts)
     found = _updates(client)
     assert {i["tracking_id"] for i in found["items"]} == {"LPR-OPEN0001"}
+
+
+def test_a_hidden_report_has_no_public_update(
+    client: TestClient, feed: Feed, parts: TrackingParts
+) -> None:
+    if "hidden" not in cases.c:
+        pytest.skip("needs moderation's cases.hidden (issue I, i-public)")
+    _live(feed, Report("LPR-HIDE0001"), parts)
+    _live(feed, Report("LPR-SHOW0001"), parts)
+    with parts.engine.begin() as conn:
+        conn.execute(update(cases).where(cases.c.tracking_id == "LPR-HIDE0001").values(hidden=True))
+    assert {i["tracking_id"] for i in _updates(client)["items"]} == {"LPR-SHOW0001"}
 
 
 def test_consecutive_windows_hold_each_update_exactly_once(
