@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import json
+from datetime import datetime
 from functools import cache
 from pathlib import Path
 from typing import Any
 
-from jsonschema import Draft7Validator
+from jsonschema import Draft7Validator, FormatChecker
 from referencing import Registry, Resource
 
 FOLDER = (
@@ -57,3 +58,30 @@ def check_each(document: Any, definition: str) -> None:
     assert isinstance(document, list) and document
     for item in document:
         Draft7Validator(schema(definition)).validate(item)
+
+
+# --- the schemas this project publishes for mySociety's servicerequestupdates ---------------
+
+PUBLISHED = Path(__file__).resolve().parents[1] / "services" / "faces" / "open311" / "schemas"
+
+
+def check_updates(document: Any) -> None:
+    """A servicerequestupdates.json answer against the published JSON Schema."""
+    published = json.loads((PUBLISHED / "servicerequestupdates.json").read_text())
+    Draft7Validator(published, format_checker=_DATETIMES).validate(document)
+
+
+_DATETIMES = FormatChecker(formats=())
+
+
+@_DATETIMES.checks("date-time", raises=ValueError)
+def _w3c(value: object) -> bool:
+    """A W3C datetime with its offset (jsonschema checks none without an extra package)."""
+    return not isinstance(value, str) or datetime.fromisoformat(value).tzinfo is not None
+
+
+def check_updates_xml(content: bytes) -> None:
+    """A servicerequestupdates.xml answer against the published XSD."""
+    import xmlschema
+
+    xmlschema.XMLSchema(PUBLISHED / "servicerequestupdates.xsd").validate(content.decode())

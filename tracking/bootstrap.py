@@ -17,6 +17,7 @@ from tracking.adapters.case_queries import SqlCaseViews
 from tracking.adapters.engine import migrate, read_model_engine
 from tracking.adapters.holidays import IndonesianHolidays
 from tracking.adapters.projector import CaseProjector
+from tracking.adapters.update_queries import SqlUpdateSteps
 from tracking.application.app import TrackingApplication
 from tracking.application.deadline_watch import DeadlineWatch
 from tracking.application.translate import PUBLISHED, translate
@@ -31,6 +32,7 @@ from tracking.entrypoints.http import (
 )
 from tracking.entrypoints.metrics import projection_metrics
 from tracking.entrypoints.projections import projections_router
+from tracking.entrypoints.updates_http import public_updates_router
 from tracking.settings import TrackingSettings
 
 SERVICE = "tracking"
@@ -128,6 +130,7 @@ def bootstrap(
         ],
         routers=[
             public_router(parts.views),
+            public_updates_router(SqlUpdateSteps(parts.engine)),
             stats_router(parts.views, parts.tokens, clock),
             desk_router(parts.views, app, parts.tokens, clock, send_action),
             projections_router([parts.projector], parts.tokens),

@@ -14,6 +14,7 @@ from intake.application.app import IntakeApplication
 from intake.domain.duplicates import POSSIBLE_DUPLICATE
 from intake.entrypoints.body import read_message
 from intake.entrypoints.links import status_link_router
+from intake.entrypoints.outcomes import outcome_router
 from intake.entrypoints.schemas import (
     ArchiveRequest,
     DecisionPublic,
@@ -38,6 +39,7 @@ def intake_router(
     router.include_router(_adapter_routes(app, tokens, settings))
     router.include_router(_admin_routes(app, tokens))
     router.include_router(status_link_router(app, tokens))
+    router.include_router(outcome_router(app, tokens))
     return router
 
 

@@ -23,6 +23,7 @@ from shared.runtime import build_app
 from tests.openapi_fuzz import bearer, examples, from_app, fuzz
 from tests.services_in_memory import close_all, in_memory_services
 from tests.unit.faces.conftest import ADAPTER, ANALYST, FakeServices, report
+from tests.unit.faces.public_fake import PublicTracking
 from tests.unit.faces.test_web import STATS
 
 EXAMPLES = examples(25)
@@ -58,7 +59,7 @@ EDGE = EdgeSettings(
 
 
 def _backends() -> Backends:
-    fake = FakeServices(cases=[report("LPR-2026-000001")], stats=STATS)
+    fake: FakeServices = PublicTracking(cases=[report("LPR-2026-000001")], stats=STATS)
     return Backends(EDGE, transport=httpx.MockTransport(fake.handle))
 
 

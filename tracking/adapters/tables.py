@@ -12,6 +12,7 @@ from sqlalchemy import (
     DateTime,
     Dialect,
     Float,
+    Index,
     Integer,
     MetaData,
     String,
@@ -163,6 +164,8 @@ timeline = Table(
     Column("text", Text, nullable=False),
     Column("detail", Text),
 )
+# The public updates read a window of moments in this order (0003).
+Index("ix_timeline_at", timeline.c.at, timeline.c.report_id, timeline.c.seq)
 
 projection_position = Table(
     "projection_position",

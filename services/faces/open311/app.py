@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import datetime
+from importlib.resources import files
 from typing import Annotated, Any
 
 from fastapi import APIRouter, FastAPI, Query, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
-from pydantic import BaseModel
 from starlette.exceptions import HTTPException
 
 from services.faces.common.backends import BackendError, Backends, Unavailable, closing
@@ -17,8 +17,19 @@ from services.faces.common.forms import FormRefused, read_form
 from services.faces.common.health import health_router
 from services.faces.common.settings import EdgeSettings
 from services.faces.open311 import documents
+from services.faces.open311.answers import (
+    Open311Error,
+    answer,
+    checked_format,
+    paging,
+    refusals,
+    split,
+)
+from services.faces.open311.given import given_request
+from services.faces.open311.listing import LIMIT, listed
 from services.faces.open311.submit import Submission, message_of
-from services.faces.open311.xml import render
+from services.faces.open311.updates import ROOT as UPDATES_ROOT
+from services.faces.open311.updates import updates
 from shared.clock import Clock, SystemClock
 from shared.logging import get_logger
 from shared.metrics import HttpMetrics
@@ -26,56 +37,13 @@ from shared.metrics.http import install_metrics
 
 log = get_logger("open311")
 BASE = "/open311/v2"
-WINDOW = timedelta(days=90)
-LIMIT = 1000
 CHANGED = "2026-12-01T00:00:00+08:00"
-WITA = timedelta(hours=8)
-
-
-class Open311Error(Exception):
-    """A request GeoReport answers with an error document (400, 403 or 404)."""
-
-    def __init__(self, status: int, description: str) -> None:
-        super().__init__(description)
-        self.status = status
-        self.description = description
-
-
-class ErrorItem(BaseModel):
-    """One GeoReport error; every refusal answers an array of these (or `<errors>` in XML)."""
-
-    code: int
-    description: str
-
-
-REFUSALS = {
-    400: "A field or parameter is wrong (GeoReport error document)",
-    403: "api_key is missing or may not submit (GeoReport error document)",
-    404: "Unknown format, service_code, service_request_id or token (GeoReport error document)",
-    503: "intake or tracking did not answer (GeoReport error document)",
-}
-
-
-def refusals(*codes: int) -> dict[int | str, dict[str, Any]]:
-    """OpenAPI `responses=` entries of these GeoReport refusals."""
-    return {code: {"model": list[ErrorItem], "description": REFUSALS[code]} for code in codes}
-
+SCHEMAS = {"servicerequestupdates.json": "application/schema+json",
+           "servicerequestupdates.xsd": "application/xml"}  # fmt: skip
 
 Text = Annotated[str | None, Query()]
 HTTP_ERRORS = {404: "alamat tidak dikenal", 405: "metode tidak diizinkan untuk alamat ini"}
-
-
-def answer(document: Any, fmt: str, root: str, status: int = 200) -> Response:
-    """The document as JSON or as XML under `root`."""
-    if fmt == "xml":
-        return Response(render(root, document), status, media_type="text/xml; charset=utf-8")
-    return JSONResponse(document, status)
-
-
-def _format(fmt: str) -> str:
-    if fmt not in ("json", "xml"):
-        raise Open311Error(404, f"format {fmt!r} tidak dikenal; gunakan .json atau .xml")
-    return fmt
+_format = checked_format
 
 
 def build(
@@ -166,23 +134,50 @@ def _routes(backends: Backends, settings: EdgeSettings, clock: Clock) -> APIRout
         start_date: Text = None,
         end_date: Text = None,
         status: Text = None,
+        page: Text = None,
+        page_size: Text = None,
+        extensions: Text = None,
     ) -> Response:
-        """Public service requests with the spec's filters (90 days, at most 1,000)."""
+        """Public service requests with the spec's filters (90 days, at most 1,000), paged."""
         fmt = _format(fmt)
         given = {"service_request_id": service_request_id, "service_code": service_code,
                  "start_date": start_date, "end_date": end_date, "status": status}  # fmt: skip
         query = {name: value for name, value in given.items() if value is not None}
-        found = _list(backends, query, clock.now())
-        return answer(found, fmt, "service_requests")
+        asked = paging(page, page_size)
+        ids = split(service_request_id)
+        if ids:
+            found = [r for r in (_one(backends, settings, i) for i in ids[:LIMIT]) if r]
+        else:
+            found = [(documents.request(r), r) for r in listed(backends, query, clock.now(), asked)]
+        return answer(_documents(found, extensions), fmt, "service_requests")
 
     @router.get("/requests/{service_request_id}.{fmt}")
-    def one(service_request_id: str, fmt: str) -> Response:
-        """One service request, as an array of one (the spec's text)."""
+    def one(service_request_id: str, fmt: str, extensions: Text = None) -> Response:
+        """One service request, as an array of one (the spec's text); at once once given."""
         fmt = _format(fmt)
-        report = _public(backends, service_request_id)
-        if report is None:
+        found = _one(backends, settings, service_request_id)
+        if found is None:
             raise Open311Error(404, f"service_request_id {service_request_id!r} tidak ditemukan")
-        return answer([documents.request(report)], fmt, "service_requests")
+        return answer(_documents([found], extensions), fmt, "service_requests")
+
+    @router.get("/servicerequestupdates.{fmt}")
+    def request_updates(
+        fmt: str, start_date: Text = None, end_date: Text = None,
+        page: Text = None, page_size: Text = None,
+    ) -> Response:  # fmt: skip
+        """mySociety's extension: updates from start_date (inclusive) to end_date, oldest first."""
+        fmt = _format(fmt)
+        window = {"start_date": start_date, "end_date": end_date}
+        found = updates(backends, window, clock.now(), paging(page, page_size))
+        return answer(found, fmt, UPDATES_ROOT)
+
+    @router.get("/schemas/{name}", response_class=Response, responses=refusals(404))
+    def schema(name: str) -> Response:
+        """The published schemas of servicerequestupdates (JSON Schema and XSD)."""
+        if name not in SCHEMAS:
+            raise Open311Error(404, f"skema {name!r} tidak dikenal")
+        text = files("services.faces.open311").joinpath("schemas", name).read_bytes()
+        return Response(text, media_type=SCHEMAS[name])
 
     @router.get("/tokens/{token}.{fmt}", responses=refusals(403))
     def token(token: str, fmt: str, api_key: Text = None) -> Response:
@@ -297,74 +292,36 @@ def _token(backends: Backends, token: str, api_key: str) -> dict[str, Any]:
     return {"token": token}
 
 
-def _public(backends: Backends, tracking_id: str) -> dict[str, Any] | None:
+Found = tuple[dict[str, Any], dict[str, Any]]  # the request document, and what it was made of
+
+
+def _one(backends: Backends, settings: EdgeSettings, tracking_id: str) -> Found | None:
+    """A public request by id: tracking's, else the one intake vouches this face gave out."""
     try:
         report = backends.report(tracking_id)
     except BackendError as error:
         raise Open311Error(400, error.detail) from error
-    if report is None or report.get("rahasia"):
+    except Unavailable:  # an id intake vouches for still answers; any other waits for tracking
+        found = _given(backends, settings, tracking_id)
+        if found is None:
+            raise
+        return found
+    if report is not None:
+        return None if report.get("rahasia") else (documents.request(report), report)
+    return _given(backends, settings, tracking_id)
+
+
+def _given(backends: Backends, settings: EdgeSettings, tracking_id: str) -> Found | None:
+    outcome = given_request(backends, tracking_id, _secret(settings))
+    if outcome is None:
         return None
-    return report
+    return outcome, {"channel": "open311", "status": outcome["status_notes"]}
 
 
-def _list(backends: Backends, query: dict[str, str], now: datetime) -> list[dict[str, Any]]:
-    ids = _split(query.get("service_request_id"))
-    if ids:
-        found = (_public(backends, i) for i in ids)
-        return [documents.request(r) for r in found if r is not None][:LIMIT]
-    start, end = _window(query, now)
-    statuses = _split(query.get("status"))
-    if any(s not in ("open", "closed") for s in statuses):
-        raise Open311Error(400, "status hanya open atau closed")
-    codes = _split(query.get("service_code"))
-    result: list[dict[str, Any]] = []
-    for item in backends.feed():
-        received = datetime.fromisoformat(item["received_at"])
-        if received < start:
-            break
-        request = documents.request(item)
-        if _keep(request, received, end, statuses, codes):
-            result.append(request)
-            if len(result) >= LIMIT:
-                break
-    return result
-
-
-def _keep(
-    request: dict[str, Any], received: datetime, end: datetime | None,
-    statuses: list[str], codes: list[str],
-) -> bool:  # fmt: skip
-    if end is not None and received > end:
-        return False
-    if statuses and request["status"] not in statuses:
-        return False
-    return not codes or request["service_code"] in codes
-
-
-def _split(value: str | None) -> list[str]:
-    return [part.strip() for part in (value or "").split(",") if part.strip()]
-
-
-def _window(query: dict[str, str], now: datetime) -> tuple[datetime, datetime | None]:
-    start = _date(query, "start_date")
-    end = _date(query, "end_date")
-    if start and end and end < start:
-        raise Open311Error(400, "end_date lebih awal dari start_date")
-    if start is None:
-        start = (end or now) - WINDOW
-    return start, end
-
-
-def _date(query: dict[str, str], name: str) -> datetime | None:
-    value = query.get(name)
-    if not value:
-        return None
-    try:
-        moment = datetime.fromisoformat(value.strip().replace(" ", "+"))
-    except ValueError as error:
-        raise Open311Error(
-            400, f"{name} bukan tanggal W3C (contoh 2026-11-01T00:00:00+08:00)"
-        ) from error
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=UTC) - WITA
-    return moment
+def _documents(found: list[Found], extensions: str | None) -> list[dict[str, Any]]:
+    if (extensions or "").strip().lower() not in ("true", "1", "ya"):
+        return [document for document, _ in found]
+    return [
+        {**document, "extended_attributes": documents.extended_attributes(report)}
+        for document, report in found
+    ]

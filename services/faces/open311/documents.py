@@ -109,6 +109,20 @@ def request(report: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+def extended_attributes(report: dict[str, Any]) -> dict[str, Any]:
+    """`extensions=true`: channel, place, the LAPOR! bucket and the body (code and name)."""
+    place = report.get("location") or report
+    skpd = report.get("skpd")
+    body = {"code": skpd["code"], "name": skpd["name"]} if skpd else None
+    return {
+        "channel": report.get("channel"),
+        "kecamatan": place.get("kecamatan"),
+        "kelurahan": place.get("kelurahan"),
+        "bucket": report["status"],
+        "body": body,
+    }
+
+
 def error(code: int, description: str) -> list[dict[str, Any]]:
     """GeoReport's error document: an array of {code, description}."""
     return [{"code": code, "description": description}]

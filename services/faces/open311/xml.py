@@ -8,6 +8,7 @@ from xml.etree.ElementTree import Element, SubElement, tostring
 ITEM_NAMES = {
     "services": "service",
     "service_requests": "request",
+    "service_request_updates": "request_update",
     "errors": "error",
     "attributes": "attribute",
     "values": "value",

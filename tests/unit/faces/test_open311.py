@@ -15,11 +15,18 @@ from services.faces.open311.app import build
 from shared.clock import FixedClock
 from tests.open311_schemas import check, check_each
 from tests.unit.faces.conftest import ADAPTER, NOW, FakeServices, report
+from tests.unit.faces.public_fake import PublicTracking
 
 BASE = "/open311/v2"
 PERSONAL = {"first_name", "last_name", "email", "phone", "device_id", "account_id", "name", "nik"}
 CODES = {"air-minum", "jalan-drainase", "sampah", "lampu-jalan", "lalu-lintas", "kependudukan",
          "kesehatan", "pendidikan", "bantuan-sosial", "lainnya"}  # fmt: skip
+
+
+@pytest.fixture
+def fake() -> FakeServices:
+    """Tracking's public query too: the face lists through it."""
+    return PublicTracking()
 
 
 @pytest.fixture
@@ -125,8 +132,9 @@ def test_list_is_public_reports_only_with_a_service_code_and_no_personal_field(
     assert by_id["LPR-AAAA0001"]["status_notes"] == "Terdisposisi: Sedang Diproses"
     assert by_id["LPR-AAAA0001"]["agency_responsible"] == "Dinas Perumahan Rakyat"
     assert by_id["LPR-AAAA0001"]["media_url"] == "https://foto.example/1.jpg"
-    expected = datetime.fromisoformat(by_id["LPR-AAAA0001"]["expected_datetime"])
-    assert expected == NOW + timedelta(days=3)
+    # The public query's items carry no deadline; the request by id does (tracking's status).
+    [one] = client.get(f"{BASE}/requests/LPR-AAAA0001.json").json()
+    assert datetime.fromisoformat(one["expected_datetime"]) == NOW + timedelta(days=3)
     for item in found:
         assert not PERSONAL & set(item)
         assert datetime.fromisoformat(item["requested_datetime"]).tzinfo is not None
