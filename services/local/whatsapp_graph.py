@@ -103,12 +103,12 @@ def create_app(stand_in: StandIn) -> FastAPI:
             }
         )
 
-    _media_routes(app, stand_in)
-
     @app.get("/health/ready")
     async def ready() -> dict[str, str]:
         """The stand-in answers."""
         return {"status": "ready"}
+
+    _media_routes(app, stand_in)  # after the fixed paths: `/{version}/{media_id}` takes any pair
 
     return app
 

@@ -8,12 +8,13 @@ from pathlib import Path
 
 import httpx
 import pytest
+from fastapi.testclient import TestClient
 from whatsapp_fakes import NOW, Producer, message_webhook
 
 from intake.application.app import IntakeApplication
 from intake.bootstrap import bootstrap
 from intake.settings import IntakeSettings
-from services.adapters.whatsapp.inbound import Inbox
+from services.adapters.whatsapp.inbound import Inbox, Received
 from services.adapters.whatsapp.media import MediaUnavailable, PhotoForwarder
 from services.adapters.whatsapp.store import WhatsAppStore
 from services.adapters.whatsapp.webhook import read_webhook
@@ -66,6 +67,11 @@ def image_webhook(wamid: str, media_id: str) -> bytes:
                            mime_type="image/jpeg")  # fmt: skip
 
 
+async def receive(box: Inbox, stand_in: StandIn, image: bytes, wamid: str) -> Received:
+    media_id = stand_in.add_media(image, "image/jpeg")
+    return await box.receive(read_webhook(image_webhook(wamid, media_id)))
+
+
 async def test_an_image_goes_to_intake_as_a_clean_photo_of_its_caption(
     store: WhatsAppStore,
     clock: FixedClock,
@@ -74,9 +80,8 @@ async def test_an_image_goes_to_intake_as_a_clean_photo_of_its_caption(
     intake: IntakeApplication,
 ) -> None:
     producer = Producer()
-    media_id = stand_in.add_media(phone_jpeg(), "image/jpeg")
-    received = await inbox(store, clock, stand_in, spec, producer).receive(
-        read_webhook(image_webhook("wamid.IMG1", media_id))
+    received = await receive(
+        inbox(store, clock, stand_in, spec, producer), stand_in, phone_jpeg(), "wamid.IMG1"
     )
     assert received.published == ["wamid.IMG1"] and producer.sent == []
     status = intake.intake_status("whatsapp", "wamid.IMG1")
@@ -95,10 +100,7 @@ async def test_an_image_intake_refuses_is_reported_by_its_caption_alone(
     intake: IntakeApplication,
 ) -> None:
     producer = Producer()
-    media_id = stand_in.add_media(SVG, "image/jpeg")
-    await inbox(store, clock, stand_in, spec, producer).receive(
-        read_webhook(image_webhook("wamid.IMG2", media_id))
-    )
+    await receive(inbox(store, clock, stand_in, spec, producer), stand_in, SVG, "wamid.IMG2")
     [message] = producer.on(topics.INTAKE)
     assert message["text"] == CAPTION and message["attachments"] == []
 
@@ -110,3 +112,7 @@ async def test_without_the_adapters_token_the_media_is_not_served_and_meta_must_
     wrong = inbox(store, clock, stand_in, spec, Producer(), graph_token="another")
     with pytest.raises(MediaUnavailable):
         await wrong.receive(read_webhook(image_webhook("wamid.IMG3", media_id)))
+
+
+def test_the_stand_ins_media_routes_leave_its_readiness_alone(stand_in: StandIn) -> None:
+    assert TestClient(create_app(stand_in)).get("/health/ready").status_code == 200
