@@ -4,6 +4,7 @@ whoever may see them."""
 from __future__ import annotations
 
 import hashlib
+import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -34,6 +35,9 @@ if TYPE_CHECKING:
     from intake.application.app import IntakeApplication
 
 
+CLEANING_AT_ONCE = 2  # decoding a 25 MP photo takes a core: uploads wait rather than pile up
+
+
 @dataclass(frozen=True)
 class PhotoParts:
     """What the photo desk is built from: the store, the cleaner, the links table, the base URL."""
@@ -62,12 +66,14 @@ class PhotoDesk:
         self._parts = parts
         self._links = parts.links(books)
         self.max_photos = parts.max_photos
+        self._cleaning = threading.BoundedSemaphore(CLEANING_AT_ONCE)
 
     def clean(self, photos: Sequence[bytes]) -> list[CleanPhoto]:
         """Every photo cleaned, or the first refusal (nothing is kept before all pass)."""
         if len(photos) > self._parts.max_photos:
             raise TooManyPhotos(f"paling banyak {self._parts.max_photos} foto per laporan")
-        return [self._parts.clean(raw) for raw in photos]
+        with self._cleaning:
+            return [self._parts.clean(raw) for raw in photos]
 
     def keep(self, photos: Sequence[CleanPhoto]) -> list[str]:
         """Store cleaned photos; their URLs for the report's attachments."""

@@ -12,9 +12,11 @@ import httpx
 import pytest
 from PIL import Image
 
+from intake.adapters.media import SqlMediaStore
+from shared.settings import CommonSettings
 from tests.e2e.conftest import System
 from tests.e2e.test_report_path import poll, public_status
-from tests.photos import SVG, phone_jpeg
+from tests.photos import SVG, TEXT_AS_JPG, phone_jpeg, png_claiming
 
 pytestmark = pytest.mark.e2e
 
@@ -88,10 +90,31 @@ def test_a_photo_with_gps_is_served_clean_and_public_once_the_body_acknowledged(
     assert get(system, f"{url}/thumb").status_code == 200
 
 
-def test_a_refused_photo_refuses_the_whole_report(system: System) -> None:
+def stored_photos(system: System) -> int:
+    common = CommonSettings(database_url=system.database_url, instance=system.prefix)
+    store = SqlMediaStore(common.read_model_url("intake"))
+    try:
+        return store.count()
+    finally:
+        store.close()
+
+
+@pytest.mark.parametrize(
+    ("photo", "status"),
+    [
+        (("besar.jpg", b"\xff\xd8\xff" + bytes(30 * 1024 * 1024), "image/jpeg"), 413),
+        (("bom.png", png_claiming(50_000, 50_000), "image/png"), 422),
+        (("gambar.svg", SVG, "image/svg+xml"), 415),
+        (("foto.jpg", TEXT_AS_JPG, "image/jpeg"), 415),
+    ],
+    ids=["30-mb", "png-bomb", "svg", "text-named-jpg"],
+)
+def test_a_refused_photo_refuses_the_whole_report_and_nothing_is_stored(
+    system: System, photo: Photo, status: int
+) -> None:
     text = "Sampah menumpuk di depan pasar Antasari sudah tiga hari belum diangkut"
-    photos = [("a.jpg", phone_jpeg(), "image/jpeg"), ("b.svg", SVG, "image/svg+xml")]
-    message_id = f"e2e-photo-{uuid.uuid4()}"
-    answer = post(system, text, *photos, message_id=message_id)
-    assert answer.status_code == 415 and "skrip" in answer.json()["detail"]
+    before, message_id = stored_photos(system), f"e2e-photo-{uuid.uuid4()}"
+    answer = post(system, text, ("a.jpg", phone_jpeg(), "image/jpeg"), photo, message_id=message_id)
+    assert answer.status_code == status, answer.text
     assert get(system, f"/v1/intake/web/{message_id}", "adapter").status_code == 404
+    assert stored_photos(system) == before
