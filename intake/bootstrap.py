@@ -2,14 +2,23 @@
 
 from __future__ import annotations
 
+from functools import partial
 from pathlib import Path
 
 from intake.adapters.books import SqlBooks
 from intake.adapters.contacts import MemoryContacts, SqlContacts
 from intake.adapters.keys import AesSealer, KeyStore, MemoryKeys, SqlKeys
+from intake.adapters.media import (
+    FolderMediaStore,
+    MemoryMediaStore,
+    SqlMediaLinks,
+    SqlMediaStore,
+)
+from intake.adapters.photos import clean_photo
 from intake.application.app import IntakeApplication
 from intake.application.contacts import ContactDesk
-from intake.application.ports import ContactBook
+from intake.application.photos import PhotoParts
+from intake.application.ports import ContactBook, MediaStore
 from intake.application.translate import Translator
 from intake.entrypoints.errors import install_error_handlers
 from intake.entrypoints.http import intake_router
@@ -64,12 +73,34 @@ def _contact_book(store_env: dict[str, str], database_url: str) -> ContactBook:
     return MemoryContacts() if url is None else SqlContacts(url)
 
 
+def _media_store(store_env: dict[str, str], database_url: str) -> MediaStore:
+    """A folder beside the SQLite event store; with PostgreSQL a table replicas share."""
+    url = _tables_url(store_env, database_url, "media")
+    if url is None:
+        return MemoryMediaStore()
+    if url.startswith("sqlite"):
+        return FolderMediaStore(Path(store_env["SQLITE_DBNAME"]).with_name("intake-media"))
+    return SqlMediaStore(url)
+
+
+def _photo_parts(settings: IntakeSettings, store: MediaStore) -> PhotoParts:
+    rules = settings.photo_rules()
+    return PhotoParts(
+        store=store,
+        clean=partial(clean_photo, rules=rules),
+        links=SqlMediaLinks,
+        base_url=settings.media_base_url,
+        max_photos=rules.max_photos,
+    )
+
+
 def bootstrap(
     settings: IntakeSettings | None = None,
     *,
     clock: Clock | None = None,
     env: dict[str, str] | None = None,
     keys: KeyStore | None = None,
+    media: MediaStore | None = None,
 ) -> ServiceSpec:
     """The intake service: its application, subscriptions, routes and published events."""
     settings = settings or IntakeSettings()
@@ -78,6 +109,7 @@ def bootstrap(
     store_env = event_store_env(common, SERVICE, env)
     keys = keys or _key_store(store_env, common.read_model_url(SERVICE))
     book = _contact_book(store_env, common.read_model_url(SERVICE))
+    media = media or _media_store(store_env, common.read_model_url(SERVICE))
     contacts = ContactDesk(
         book, settings.contact_rules(), settings.contact_key.get_secret_value().encode()
     )
@@ -90,6 +122,7 @@ def bootstrap(
         duplicate_rules=settings.duplicate_rules(),
         contacts=contacts,
         web_url=settings.public_web_url,
+        photos=_photo_parts(settings, media),
         sms_channels=settings.sms_form_channels,
         env=store_env,
     )
@@ -121,7 +154,11 @@ def bootstrap(
         install_handlers=[install_error_handlers],
         on_close=[
             app.submissions.close,
-            *(store.close for store in (keys, book) if isinstance(store, SqlKeys | SqlContacts)),
+            *(
+                store.close
+                for store in (keys, book, media)
+                if isinstance(store, SqlKeys | SqlContacts | SqlMediaStore)
+            ),
         ],
         description="Validates, screens and records citizen reports; keeps the identity vault.",
     )

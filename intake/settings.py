@@ -10,6 +10,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 from intake.domain.contacts import ContactRules
 from intake.domain.duplicates import DuplicateRules
 from intake.domain.identifiers import TrackingIdFormat
+from intake.domain.photos import PhotoRules
 from intake.domain.screening import ScreeningRules
 from shared.settings import CommonSettings
 
@@ -80,6 +81,15 @@ class IntakeSettings(BaseSettings):
         default=0.25, gt=0, le=1, description="Weaker matches: flagged `kemungkinan duplikat`"
     )
     duplicate_window_days: float = Field(default=30, gt=0)
+    media_base_url: str = Field(
+        default="",
+        pattern=r"^(https?://[!-~]+)?$",
+        description="Intake's public base URL: photo URLs in attachments start with it (unset: "
+        "relative `/v1/media/<id>` URLs)",
+    )
+    photo_max_mb: float = Field(default=10, gt=0, le=50, description="A photo as received")
+    photo_max_megapixels: float = Field(default=25, gt=0, le=100, description="Decoded size")
+    photo_max_count: int = Field(default=5, ge=1, le=5, description="Photos per report")
     common: CommonSettings = Field(default_factory=CommonSettings)
 
     @field_validator("abusive_words")
@@ -111,6 +121,14 @@ class IntakeSettings(BaseSettings):
             daily_cap=self.contact_daily_cap,
             form_channels=frozenset(self.contact_cap_channels),
             confirming_channels=frozenset(self.contact_confirming_channels),
+        )
+
+    def photo_rules(self) -> PhotoRules:
+        """How large a photo may be, as received and decoded, and how many a report carries."""
+        return PhotoRules(
+            max_photos=self.photo_max_count,
+            max_bytes=int(self.photo_max_mb * 1024 * 1024),
+            max_pixels=int(self.photo_max_megapixels * 1_000_000),
         )
 
     def tracking_format(self) -> TrackingIdFormat:

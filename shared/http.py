@@ -27,6 +27,7 @@ ERROR_REASONS = {
     409: "The move is refused in the current state",
     410: "Gone for good (the identity was erased)",
     413: "The body is larger than the limit",
+    415: "A part is not of a type accepted here (e.g. a photo that is not an image)",
     422: "A field or parameter is invalid; `detail` names it",
     503: "A dependency (event store, broker) is unavailable: try again",
 }

@@ -84,9 +84,7 @@ def _postgres(events: Any, snapshots: Any, ids: Collection[UUID]) -> list[tuple[
             "FROM {schema}.{table} e LEFT JOIN snap s ON s.originator_id = e.originator_id "
             "WHERE e.originator_id = ANY(%(ids)s) "
             "AND e.originator_version > COALESCE(s.originator_version, 0)"
-        ).format(
-            schema=schema, table=table, snapshots=Identifier(snapshots.events_table_name)
-        )
+        ).format(schema=schema, table=table, snapshots=Identifier(snapshots.events_table_name))
     params = {"ids": [i if events.datastore.originator_id_type == "uuid" else str(i) for i in ids]}
     with events.datastore.get_connection() as conn, conn.cursor() as curs:
         curs.execute(statement, params, prepare=True)

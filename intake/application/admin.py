@@ -9,6 +9,7 @@ from eventsourcing.application import ProcessingEvent
 
 from intake.application.bookkeeping import BatchBooks
 from intake.application.dedup import DuplicateIndex, indexed
+from intake.application.photos import PhotoDesk
 from intake.application.views import Decision
 from intake.domain.held import Waiting
 from intake.domain.report import Report
@@ -24,9 +25,14 @@ class AdminDesk:
     """Decisions on held reports; each one an event on the report, and a row off the queue."""
 
     def __init__(
-        self, app: IntakeApplication, books: BatchBooks, duplicates: DuplicateIndex
+        self,
+        app: IntakeApplication,
+        books: BatchBooks,
+        duplicates: DuplicateIndex,
+        photos: PhotoDesk,
     ) -> None:
         self._app = app
+        self._photos = photos
         self._books = books
         self._duplicates = duplicates
 
@@ -41,6 +47,7 @@ class AdminDesk:
             report = self._app.report_by_tracking_id(tracking_id)
             report.verify(at=self._app.clock.now(), note=note)
             self._release(batch, report)
+            self._photos.looked_at(batch, report.id, self._app.clock.now())
             self._duplicates.add(batch, indexed(report.id, report.tracking_id, report.submission))
             return Decision(report.tracking_id, report.status, None)
 

@@ -18,6 +18,7 @@ from intake.application.contacts import ContactDesk
 from intake.application.dedup import DuplicateIndex
 from intake.application.links import StatusLinks
 from intake.application.migration import migrate_bookkeeping
+from intake.application.photos import PhotoDesk, PhotoParts
 from intake.application.ports import Books, IdentitySealer
 from intake.application.recording import MessageRecorder
 from intake.application.submissions import SubmissionQueue
@@ -39,6 +40,7 @@ from intake.domain.report import Report
 from intake.domain.screening import ScreeningRules
 from shared.clock import Clock
 from shared.contracts import (
+    CaseAcknowledged,
     CaseArchived,
     CaseClosed,
     CaseResolved,
@@ -74,6 +76,7 @@ class IntakeApplication(BatchProcessApplication):
         duplicate_rules: DuplicateRules,
         contacts: ContactDesk,
         web_url: str,
+        photos: PhotoParts,
         sms_channels: Collection[str] = ("sms",),
         env: dict[str, str] | None = None,
     ) -> None:
@@ -82,6 +85,7 @@ class IntakeApplication(BatchProcessApplication):
         self.books = books(self.recorder)
         migrate_bookkeeping(self, self.books)
         self._books = BatchBooks(self.books)
+        self.photos = PhotoDesk(self, photos, self.books)
         self.duplicates = DuplicateIndex(self._books, duplicate_rules)
         self._recorder = MessageRecorder(
             self,
@@ -93,8 +97,9 @@ class IntakeApplication(BatchProcessApplication):
             duplicates=self.duplicates,
             sms_channels=sms_channels,
             contacts=contacts,
+            photos=self.photos,
         )
-        self.admin = AdminDesk(self, self._books, self.duplicates)
+        self.admin = AdminDesk(self, self._books, self.duplicates, self.photos)
         self.vault = Vault(self, sealer, contacts, web_url)
         self.links = StatusLinks(self)
         self._sealer = sealer
@@ -149,6 +154,10 @@ class IntakeApplication(BatchProcessApplication):
             access = self._access(processing_event, escalated.report_id)
             access.dispose(escalated.skpd_code, ())
             processing_event.collect_events(access)
+
+    @policy.register
+    def _(self, acknowledged: CaseAcknowledged, processing_event: ProcessingEvent[UUID]) -> None:
+        self.photos.looked_at(processing_event, acknowledged.report_id, acknowledged.occurred_at)
 
     @policy.register(CaseResolved)
     @policy.register(CaseClosed)

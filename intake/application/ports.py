@@ -11,6 +11,7 @@ from uuid import UUID
 from intake.domain.contacts import ContactState
 from intake.domain.duplicates import Indexed
 from intake.domain.held import Waiting
+from intake.domain.photos import CleanPhoto
 from shared.processing import Statement
 
 
@@ -108,3 +109,32 @@ class Books(Protocol):
     def migrated(self, name: str) -> bool: ...
 
     def mark_migrated(self, name: str) -> Statement: ...
+
+
+class MediaStore(Protocol):
+    """Where cleaned photos and their thumbnails are kept, each once by its media id."""
+
+    def put(self, media_id: str, photo: CleanPhoto) -> None:
+        """Keep a photo and its thumbnail (a photo already kept is left as it is)."""
+        ...
+
+    def get(self, media_id: str, thumb: bool = False) -> tuple[bytes, str] | None:
+        """The bytes and content type of a photo (or its thumbnail), None if not kept."""
+        ...
+
+    def delete(self, media_id: str) -> None:
+        """Forget a photo and its thumbnail (idempotent)."""
+        ...
+
+
+class MediaLinks(Protocol):
+    """Which reports carry which photo, and whether a person has looked at each report; writes
+    are statements a batch runs with its events."""
+
+    def link(self, media_id: str, report_id: UUID, rahasia: bool) -> Statement: ...
+
+    def looked_at(self, report_id: UUID, at: datetime) -> Statement: ...
+
+    def owners(self, media_id: str) -> list[tuple[UUID, bool, bool]]:
+        """(report_id, rahasia, looked_at) of each report carrying the photo."""
+        ...

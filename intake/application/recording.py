@@ -11,6 +11,7 @@ from intake.application import ids
 from intake.application.bookkeeping import BatchBooks
 from intake.application.contacts import ContactDesk
 from intake.application.dedup import DuplicateIndex, indexed
+from intake.application.photos import PhotoDesk
 from intake.application.ports import IdentitySealer
 from intake.application.replies import ReplyDesk
 from intake.application.submission import check_storable, submission_of
@@ -45,6 +46,7 @@ class MessageRecorder:
         duplicates: DuplicateIndex,
         sms_channels: Collection[str],
         contacts: ContactDesk,
+        photos: PhotoDesk,
     ) -> None:
         self._app = app
         self._rules = rules
@@ -56,6 +58,7 @@ class MessageRecorder:
         self._sms_channels = sms_channels
         self._replies = ReplyDesk(app, sealer, books)
         self._contacts = contacts
+        self._photos = photos
 
     def wanted(self, message: IntakeMessage) -> Iterator[UUID]:
         """What recording the message may read from the event store: the report itself."""
@@ -94,6 +97,7 @@ class MessageRecorder:
             report_id=report_id,
         )
         batch.collect_events(report, vault)
+        self._photos.link(batch, report)
         if outcome.status == ACCEPTED:
             self._duplicates.add(batch, entry)
         elif outcome.status == HELD:

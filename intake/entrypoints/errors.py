@@ -20,6 +20,14 @@ from intake.domain.errors import (
     UnknownStatusLink,
     UnknownTrackingId,
 )
+from intake.domain.photos import (
+    BrokenPhoto,
+    NotAnImage,
+    PhotoNotPublic,
+    PhotoTooLarge,
+    TooManyPhotos,
+    UnknownMedia,
+)
 from intake.entrypoints.body import BadBody
 
 STATUS_CODES: dict[type[IntakeError], int] = {
@@ -31,6 +39,12 @@ STATUS_CODES: dict[type[IntakeError], int] = {
     IdentityErased: 410,
     NotHeld: 409,
     InvalidMessage: 422,
+    PhotoTooLarge: 413,
+    NotAnImage: 415,
+    BrokenPhoto: 422,
+    TooManyPhotos: 422,
+    UnknownMedia: 404,
+    PhotoNotPublic: 401,
 }
 
 
@@ -40,7 +54,8 @@ def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(IntakeError)
     async def intake_error(_: Request, error: IntakeError) -> JSONResponse:
         status = STATUS_CODES.get(type(error), 400)
-        return JSONResponse({"detail": str(error)}, status_code=status)
+        headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
+        return JSONResponse({"detail": str(error)}, status_code=status, headers=headers)
 
     @app.exception_handler(RequestValidationError)
     async def invalid(_: Request, error: RequestValidationError) -> Response:

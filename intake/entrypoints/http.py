@@ -14,6 +14,13 @@ from intake.application.app import IntakeApplication
 from intake.domain.duplicates import POSSIBLE_DUPLICATE
 from intake.entrypoints.body import read_message
 from intake.entrypoints.links import status_link_router
+from intake.entrypoints.media import (
+    attach_photos,
+    is_multipart,
+    media_router,
+    read_upload,
+    refuse_media_links,
+)
 from intake.entrypoints.outcomes import outcome_router
 from intake.entrypoints.schemas import (
     ArchiveRequest,
@@ -40,6 +47,7 @@ def intake_router(
     router.include_router(_admin_routes(app, tokens))
     router.include_router(status_link_router(app, tokens))
     router.include_router(outcome_router(app, tokens))
+    router.include_router(media_router(app, tokens))
     return router
 
 
@@ -50,6 +58,7 @@ def _adapter_routes(
     Adapter = Annotated[Principal, Depends(require(tokens, "adapter"))]
     VaultCaller = Annotated[Principal, Depends(require(tokens, "notification", "adapter", "skpd"))]
     max_bytes = settings.common.max_message_bytes
+    photo_rules = settings.photo_rules()
 
     @router.post(
         "/v1/reports",
@@ -59,18 +68,27 @@ def _adapter_routes(
         responses={
             200: {"model": IntakeStatusPublic, "description": "The same message again"},
             202: {"description": "Still being recorded: see Location"},
-            **errors(400, *AUTH_ERRORS, 413, 422, 503),
+            **errors(400, *AUTH_ERRORS, 413, 415, 422, 503),
         },
     )
     async def submit(request: Request, _: Adapter) -> JSONResponse:
-        """Record one citizen message (an IntakeMessage body) and answer its outcome."""
-        message = await read_message(request, max_bytes)
+        """Record one citizen message (an IntakeMessage body, or a form of the message and its
+        photos) and answer its outcome."""
+        urls: list[str] = []
+        if is_multipart(request):
+            message, photos = await read_upload(request, max_bytes, photo_rules)
+            message, urls = await attach_photos(app, message, photos)
+        else:
+            message = await read_message(request, max_bytes)
+            refuse_media_links(message)
         location = f"/v1/intake/{message.channel.value}/{quote(message.message_id)}"
         recording = asyncio.wrap_future(app.submissions.submit(message))
         done, _pending = await asyncio.wait({recording}, timeout=settings.submit_wait_seconds)
         if not done:
             body = {"detail": "laporan sedang diproses", "location": location}
             return JSONResponse(body, status_code=202, headers={"Location": location})
+        if urls:  # photos of a message not recorded as a new report are dropped again
+            await asyncio.to_thread(app.photos.forget_unlinked, urls)
         status, created = recording.result()
         public = IntakeStatusPublic(**asdict(status)).model_dump(mode="json")
         return JSONResponse(public, status_code=201 if created else 200)
@@ -109,7 +127,26 @@ def _message_body() -> dict[str, object]:
     """The OpenAPI request body of POST /v1/reports (read by hand, so never a 5xx)."""
     schema = IntakeMessage.model_json_schema()
     defs = schema.pop("$defs", {})
-    return {"required": True, "content": {"application/json": {"schema": _inline(schema, defs)}}}
+    form = {
+        "type": "object",
+        "required": ["report"],
+        "properties": {
+            "report": {"type": "string", "description": "The IntakeMessage as JSON"},
+            "photo": {
+                "type": "array",
+                "maxItems": 5,
+                "items": {"type": "string", "format": "binary"},
+                "description": "JPEG, PNG or WebP, at most 10 MB each",
+            },
+        },
+    }
+    return {
+        "required": True,
+        "content": {
+            "application/json": {"schema": _inline(schema, defs)},
+            "multipart/form-data": {"schema": form},
+        },
+    }
 
 
 def _inline(node: Any, defs: dict[str, Any]) -> Any:

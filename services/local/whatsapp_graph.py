@@ -22,7 +22,7 @@ from typing import Any
 
 import httpx
 from fastapi import BackgroundTasks, FastAPI, Request
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 
 from services.local.whatsapp_requests import Accepted, Refused, judge
 from shared.logging import get_logger
@@ -44,7 +44,14 @@ class StandIn:
     undeliverable: frozenset[str] = frozenset()
     webhook_attempts: int = 8
     webhook_delay: float = 0.2  # the first wait before a webhook is sent again; doubles
+    media: dict[str, tuple[bytes, str]] = field(default_factory=dict)  # media id -> bytes, type
     _counter: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
+
+    def add_media(self, content: bytes, mime_type: str) -> str:
+        """Keep a file as a citizen's upload to WhatsApp; its media id (for a test's webhook)."""
+        media_id = str(10**15 + len(self.media) + 1)
+        self.media[media_id] = (content, mime_type)
+        return media_id
 
     def store(self, raw: bytes, accepted: bool) -> Path:
         """Write one request body exactly as received; names sort in arrival order."""
@@ -101,7 +108,52 @@ def create_app(stand_in: StandIn) -> FastAPI:
         """The stand-in answers."""
         return {"status": "ready"}
 
+    _media_routes(app, stand_in)  # after the fixed paths: `/{version}/{media_id}` takes any pair
+
     return app
+
+
+def _media_routes(app: FastAPI, stand_in: StandIn) -> None:
+    """The documented media endpoints: the URL of a media id, then its bytes (both with the
+    bearer token); a test hands files in by `POST /test/media` (the stand-in's own)."""
+
+    def authorised(request: Request) -> bool:
+        given = request.headers.get("Authorization", "").encode()
+        return hmac.compare_digest(given, f"Bearer {stand_in.access_token}".encode())
+
+    @app.post("/test/media")
+    async def add(request: Request) -> dict[str, str]:
+        """Keep the body as an uploaded file of its content type; its media id."""
+        kind = request.headers.get("content-type", "application/octet-stream")
+        return {"id": stand_in.add_media(await request.body(), kind)}
+
+    @app.get("/media-download/{media_id}")
+    async def download(media_id: str, request: Request) -> Response:
+        """The bytes, to a bearer of the token only."""
+        found = stand_in.media.get(media_id)
+        if not authorised(request) or found is None:
+            return JSONResponse(_graph_error(190 if found else 100), 401 if found else 404)
+        return Response(found[0], media_type=found[1])
+
+    @app.get("/{version}/{media_id}")
+    async def media_url(version: str, media_id: str, request: Request) -> JSONResponse:
+        """Where the media id's bytes are, as Graph answers it."""
+        found = stand_in.media.get(media_id)
+        if not authorised(request):
+            return JSONResponse(_graph_error(190), 401)
+        if found is None:
+            return JSONResponse(_graph_error(100), 404)
+        url = f"{str(request.base_url).rstrip('/')}/media-download/{media_id}"
+        return JSONResponse({
+            "messaging_product": "whatsapp", "url": url, "mime_type": found[1],
+            "sha256": hashlib.sha256(found[0]).hexdigest(), "file_size": len(found[0]),
+            "id": media_id,
+        })  # fmt: skip
+
+
+def _graph_error(code: int) -> dict[str, Any]:
+    message = {190: "Invalid OAuth access token", 100: "Unsupported get request"}[code]
+    return {"error": {"message": message, "type": "OAuthException", "code": code}}
 
 
 def status_webhook(stand_in: StandIn, wamid: str, to: str, status: str) -> dict[str, Any]:

@@ -66,8 +66,11 @@ class Reporter(Contract):
         return tuple(kind for kind, value in left if value)
 
 
-AttachmentUrl = Annotated[str, StringConstraints(max_length=2000, pattern=r"^https?://[!-~]+$")]
-"""A photo or document link (http or https); intake never fetches it."""
+AttachmentUrl = Annotated[
+    str, StringConstraints(max_length=2000, pattern=r"^(https?://[!-~]+|/v1/media/[0-9a-f]{64})$")
+]
+"""A photo or document link (http or https; intake never fetches it), or a photo intake keeps:
+`/v1/media/<media id>`, relative to intake's base URL."""
 
 CategoryCode = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]{0,39}$")]
 """A problem category the citizen chose (an Open311 service code): a hint for routing."""

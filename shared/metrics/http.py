@@ -18,7 +18,7 @@ UNMATCHED = "unmatched"  # no route answered (404, or refused before routing): n
 EXPOSITION = {
     CONTENT_TYPE_LATEST.split(";")[0]: {
         "schema": {"type": "string"},
-        "example": '# TYPE lapor_relay_backlog gauge\nlapor_relay_backlog 0.0\n',
+        "example": "# TYPE lapor_relay_backlog gauge\nlapor_relay_backlog 0.0\n",
     }
 }
 

@@ -206,9 +206,7 @@ def _log(system: System, replica: Any) -> str:
 
 def _leads(system: System, replica: Any, before: str = "9") -> bool:
     """Whether the replica logged that it leads (before a moment, if given: logs start with it)."""
-    return any(
-        "] leading" in line and line < before for line in _log(system, replica).splitlines()
-    )
+    return any("] leading" in line and line < before for line in _log(system, replica).splitlines())
 
 
 def _assignments(log: str) -> dict[str, set[tuple[str, int]]]:

@@ -24,6 +24,7 @@ from tests.e2e.conftest import System
 from tests.e2e.test_notification_email import audit, spawn, wait_ready
 from tests.e2e.test_report_path import poll, public_status
 from tests.infra import free_ports
+from tests.photos import metadata_of, phone_jpeg
 
 pytestmark = pytest.mark.e2e
 
@@ -41,6 +42,7 @@ class WhatsApp:
 
     url: str
     outbox: Path
+    graph: str = ""
 
     def post(self, body: bytes, secret: str = SECRET) -> httpx.Response:
         headers = {"X-Hub-Signature-256": sign(body, secret), "Content-Type": "application/json"}
@@ -88,7 +90,7 @@ def whatsapp(system: System) -> Iterator[WhatsApp]:
     try:
         wait_ready(f"http://127.0.0.1:{graph_port}", graph)
         wait_ready(url, adapter)
-        yield WhatsApp(url, outbox)
+        yield WhatsApp(url, outbox, f"http://127.0.0.1:{graph_port}")
     finally:
         for process in (adapter, graph):
             process.terminate()
@@ -103,8 +105,10 @@ def new_wamid() -> str:
     return f"wamid.E2E{random.getrandbits(64):016x}"
 
 
-def message_webhook(wamid: str, sender: str, text: str, at: datetime | None = None) -> bytes:
-    """A citizen's text message in Meta's documented envelope."""
+def message_webhook(
+    wamid: str, sender: str, text: str, at: datetime | None = None, image: str = ""
+) -> bytes:
+    """A citizen's text message (or an image of that caption) in Meta's documented envelope."""
     stamp = str(int((at or datetime.now(UTC)).timestamp()))
     value = {
         "messaging_product": "whatsapp",
@@ -115,8 +119,12 @@ def message_webhook(wamid: str, sender: str, text: str, at: datetime | None = No
                 "from": sender,
                 "id": wamid,
                 "timestamp": stamp,
-                "type": "text",
-                "text": {"body": text},
+                "type": "image" if image else "text",
+                **(
+                    {"image": {"id": image, "mime_type": "image/jpeg", "caption": text}}
+                    if image
+                    else {"text": {"body": text}}
+                ),
             }
         ],
     }
@@ -161,6 +169,19 @@ def test_a_signed_message_becomes_a_report_answered_on_whatsapp_and_reported_del
 
     delivered = poll(lambda: _with_status(system, tracking_id, "delivered"), 90)
     assert delivered["channel"] == "whatsapp"
+
+
+def test_an_image_reaches_intake_as_a_clean_photo_of_its_caption(
+    system: System, whatsapp: WhatsApp
+) -> None:
+    number, wamid = new_number(), new_wamid()
+    upload = httpx.post(f"{whatsapp.graph}/test/media", content=phone_jpeg(),
+                        headers={"Content-Type": "image/jpeg"}, timeout=10)  # fmt: skip
+    answer = whatsapp.post(message_webhook(wamid, number, WATER, image=upload.json()["id"]))
+    assert (answer.status_code, answer.json()["published"]) == (200, [wamid])
+    [url] = public_status(system, tracking_id_of(system, wamid), "PDAM")["attachments"]
+    photo = httpx.get(f"{system.url('intake')}{url}", headers=system.auth("admin"), timeout=10)
+    assert photo.status_code == 200 and metadata_of(photo.content)["exif"] == {}
 
 
 def _with_status(system: System, tracking_id: str, status: str) -> dict[str, Any] | None:

@@ -42,6 +42,8 @@ class ActingForAnotherBody(Exception):
         super().__init__(f"an action naming {named} arrived on {where}")
         self.topic_body = topic_body
         self.named = named
+
+
 class CaseIsClosed(CaseRefused):
     """The case is closed: nobody acts on it any more."""
 

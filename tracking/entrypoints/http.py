@@ -63,9 +63,7 @@ def public_router(views: CaseViews) -> APIRouter:
     """Routes anyone may call: a report's status by its tracking id, the public feed."""
     router = APIRouter(prefix="/v1", tags=["public"], responses=errors(503))
 
-    @router.get(
-        "/reports/{tracking_id}", response_model=ReportStatusPublic, responses=errors(404)
-    )
+    @router.get("/reports/{tracking_id}", response_model=ReportStatusPublic, responses=errors(404))
     def report_status(tracking_id: str) -> ReportStatusPublic:
         """Status bucket, body, timeline and next deadline of a report (no identity)."""
         return ReportStatusPublic.of(public_status(views, tracking_id))
@@ -188,9 +186,7 @@ def desk_router(
         items = [DeskItemPublic(**vars(item)) for item in page.items]
         return DeskPage(items=items, total=page.total)
 
-    @router.post(
-        "/{code}/reports/{tracking_id}/actions", status_code=202, responses=errors(409)
-    )
+    @router.post("/{code}/reports/{tracking_id}/actions", status_code=202, responses=errors(409))
     async def act(
         code: str,
         tracking_id: str,

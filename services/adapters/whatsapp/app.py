@@ -27,6 +27,7 @@ from services.adapters.whatsapp.adapter import Template, WhatsAppAdapter
 from services.adapters.whatsapp.consumer import SERVICE, outbound_whatsapp
 from services.adapters.whatsapp.graph import GraphClient
 from services.adapters.whatsapp.inbound import Inbox, Received, StatusTooEarly
+from services.adapters.whatsapp.media import MediaUnavailable, PhotoForwarder
 from services.adapters.whatsapp.settings import WhatsAppAdapterSettings
 from services.adapters.whatsapp.signature import is_signed
 from services.adapters.whatsapp.store import WhatsAppStore, store_for
@@ -97,6 +98,22 @@ def build_adapter(
     )
 
 
+def photo_forwarder(
+    settings: WhatsAppAdapterSettings, client: httpx.AsyncClient
+) -> PhotoForwarder | None:
+    """Images go to intake's multipart front (needs both tokens); else captions alone."""
+    if not (settings.access_token and settings.vault_token):
+        return None
+    return PhotoForwarder(
+        graph_url=f"{settings.graph_url.rstrip('/')}/{settings.graph_version}",
+        graph_token=settings.access_token.get_secret_value(),
+        intake_url=settings.intake_url,
+        intake_token=settings.vault_token.get_secret_value(),
+        client=client,
+        timeout=settings.graph_timeout,
+    )
+
+
 @contextlib.asynccontextmanager
 async def kafka_connect(
     settings: WhatsAppAdapterSettings, running: Running, clock: Clock
@@ -116,7 +133,7 @@ async def kafka_connect(
         )
         async with looping(running, SERVICE, loop.run, None, producer, consumer):
             grace = timedelta(seconds=settings.status_grace_seconds)
-            running.inbox = Inbox(producer, store, clock, grace)
+            running.inbox = Inbox(producer, store, clock, grace, photo_forwarder(settings, client))
             try:
                 yield
             finally:
@@ -188,6 +205,8 @@ def _webhook_routes(app: FastAPI, settings: WhatsAppAdapterSettings, running: Ru
             return _refuse(503, "adaptor belum siap")
         try:
             received = await running.inbox.receive(hook)
+        except MediaUnavailable as error:
+            return _refuse(503, f"foto belum dapat diambil atau diteruskan; ulangi ({error})")
         except StatusTooEarly as early:
             return _refuse(503, f"status untuk {early} mendahului jawaban pengiriman; ulangi")
         except KafkaError as error:

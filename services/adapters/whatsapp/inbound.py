@@ -12,6 +12,7 @@ from pydantic import ValidationError
 
 from services.adapters.common.outbound import publish
 from services.adapters.whatsapp.graph import FINAL_CODES
+from services.adapters.whatsapp.media import PhotoForwarder
 from services.adapters.whatsapp.store import WhatsAppStore
 from services.adapters.whatsapp.webhook import Inbound, Refusal, StatusUpdate, Webhook
 from shared import topics
@@ -55,9 +56,15 @@ class Inbox:
     """Publishes what a webhook carries; a webhook repeated by Meta publishes the same events."""
 
     def __init__(
-        self, producer: RecordProducer, store: WhatsAppStore, clock: Clock, grace: timedelta
+        self,
+        producer: RecordProducer,
+        store: WhatsAppStore,
+        clock: Clock,
+        grace: timedelta,
+        photos: PhotoForwarder | None = None,
     ) -> None:
         self._producer, self._store, self._clock, self._grace = producer, store, clock, grace
+        self._photos = photos
 
     async def receive(self, hook: Webhook) -> Received:
         """Messages first (intake dedups by wamid), then statuses; StatusTooEarly asks again."""
@@ -91,6 +98,9 @@ class Inbox:
             problems = ", ".join(".".join(map(str, e["loc"])) for e in error.errors())
             return Refusal(inbound.wamid, f"pesan tidak dapat diterima ({problems})")
         await asyncio.to_thread(self._store.saw_contact, inbound.wa_id, sent_at)
+        photos, media_id = self._photos, inbound.media_id
+        if photos and media_id and await _with_photo(photos, message, media_id):
+            return None
         sent = await self._producer.send(
             topics.INTAKE,
             key=message.key.encode(),
@@ -122,6 +132,13 @@ class Inbox:
         )
         await publish(self._producer, report)
         return True
+
+
+async def _with_photo(photos: PhotoForwarder, message: IntakeMessage, media_id: str) -> bool:
+    """Intake's multipart front with the image; False: intake refused the photo, so the caption
+    alone is reported (over Kafka, as a text)."""
+    photo, mime = await photos.fetch(media_id)
+    return await photos.submit(message, photo, mime)
 
 
 def _reporter(inbound: Inbound) -> Reporter:

@@ -30,6 +30,7 @@ class Inbound:
     sent_at: datetime | None
     text: str
     kind: str
+    media_id: str | None = None  # an image's Graph media id (fetched with the adapter's token)
 
 
 @dataclass(frozen=True)
@@ -119,7 +120,14 @@ def _message(item: dict[str, Any], names: dict[str, str]) -> Inbound | Refusal:
     if not text:
         what = "teks" if kind == "text" else "keterangan (caption)"
         return Refusal(wamid, f"pesan {kind} tanpa {what}")
-    return Inbound(wamid, sender, names.get(sender), _time(item.get("timestamp")), text, str(kind))
+    sent_at, media = _time(item.get("timestamp")), _media_id(item, str(kind))
+    return Inbound(wamid, sender, names.get(sender), sent_at, text, str(kind), media)
+
+
+def _media_id(item: dict[str, Any], kind: str) -> str | None:
+    part = item.get(kind)
+    found = part.get("id") if kind != "text" and isinstance(part, dict) else None
+    return found if isinstance(found, str) and found.isalnum() else None
 
 
 def _text(item: dict[str, Any], kind: str) -> str:

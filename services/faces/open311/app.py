@@ -27,7 +27,7 @@ from services.faces.open311.answers import (
 )
 from services.faces.open311.given import given_request
 from services.faces.open311.listing import LIMIT, listed
-from services.faces.open311.submit import Submission, message_of
+from services.faces.open311.submit import Photo, Submission, media_of, message_of, send
 from services.faces.open311.updates import ROOT as UPDATES_ROOT
 from services.faces.open311.updates import updates
 from shared.clock import Clock, SystemClock
@@ -123,7 +123,7 @@ def _routes(backends: Backends, settings: EdgeSettings, clock: Clock) -> APIRout
         fields = await _form(request)
         api_key = _api_key(fields.get("api_key") or request.query_params.get("api_key"))
         submission = _submission(fields, clock.now())
-        outcome = _submit(backends, submission, api_key)
+        outcome = _submit(backends, submission, api_key, await media_of(request))
         return answer([outcome], fmt, "service_requests")
 
     @router.get("/requests.{fmt}")
@@ -194,16 +194,23 @@ FIELDS = (
     "first_name", "last_name", "phone", "device_id", "account_id", "media_url",
     "attribute[jenis]", "attribute[anonim]", "attribute[rahasia]",
 )  # fmt: skip
+MEDIA = {"type": "string", "format": "binary", "description": "A photo (JPEG, PNG, WebP)"}
+PROPERTIES: dict[str, dict[str, str]] = {name: {"type": "string"} for name in FIELDS}
+FORM_SCHEMA = {
+    "type": "object",
+    "properties": PROPERTIES,
+    "required": ["service_code", "description"],
+}
 FORM = {
     "requestBody": {
         "content": {
-            "application/x-www-form-urlencoded": {
+            "application/x-www-form-urlencoded": {"schema": FORM_SCHEMA},
+            "multipart/form-data": {
                 "schema": {
-                    "type": "object",
-                    "properties": {name: {"type": "string"} for name in FIELDS},
-                    "required": ["service_code", "description"],
+                    **FORM_SCHEMA,
+                    "properties": {**PROPERTIES, "media": MEDIA},
                 }
-            }
+            },
         }
     }
 }
@@ -242,8 +249,10 @@ def _submission(fields: dict[str, str], now: datetime) -> Submission:
         raise Open311Error(400, str(error)) from error
 
 
-def _submit(backends: Backends, submission: Submission, api_key: str) -> dict[str, Any]:
-    reply = backends.submit(submission.message, api_key)
+def _submit(
+    backends: Backends, submission: Submission, api_key: str, photos: list[Photo]
+) -> dict[str, Any]:
+    reply = send(backends, submission.message, api_key, photos)
     if reply.status_code in (401, 403):
         raise Open311Error(403, "api_key tidak valid untuk mengirim laporan")
     if reply.status_code == 202:

@@ -2,18 +2,26 @@
 
 from __future__ import annotations
 
+import json
 import uuid
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+import httpx
+from fastapi import Request
 from pydantic import ValidationError
+from starlette.datastructures import UploadFile
 
+from services.faces.common.backends import Backends
 from services.faces.common.catalogue import category
 from shared.contracts import Channel, IntakeMessage, Location, Reporter, ReportKind
 from shared.geography import find_place
 
 YES = ("ya", "true", "1", "yes")
+MAX_MEDIA = 5
+Photo = tuple[str, bytes, str]
+"""A file part as httpx sends it: filename, bytes, declared content type."""
 
 
 @dataclass(frozen=True)
@@ -49,6 +57,29 @@ def message_of(fields: dict[str, str], now: datetime) -> Submission:
     except ValidationError as error:
         raise ValueError(_first_problem(error)) from error
     return Submission(token, message.wire())
+
+
+async def media_of(request: Request) -> list[Photo]:
+    """The `media` files of a multipart POST (as the `three` client sends a photo); intake
+    checks them, so they are passed on as received."""
+    if not request.headers.get("content-type", "").startswith("multipart/form-data"):
+        return []
+    form = await request.form()  # parsed once: read_form read this same form
+    parts = [p for p in form.getlist("media") if isinstance(p, UploadFile)][: MAX_MEDIA + 1]
+    return [
+        (part.filename or "media", await part.read(), part.content_type or "") for part in parts
+    ]
+
+
+def send(
+    backends: Backends, message: dict[str, Any], api_key: str, photos: list[Photo]
+) -> httpx.Response:
+    """POST the message to intake: as JSON, or with photos as intake's multipart form."""
+    if not photos:
+        return backends.submit(message, api_key)
+    form = {"report": json.dumps(message)}
+    files = [("photo", photo) for photo in photos]
+    return backends.call("POST", "intake", "/v1/reports", api_key, data=form, files=files)
 
 
 def _title(fields: dict[str, str]) -> str:
