@@ -94,6 +94,12 @@ class PostgresDatabase:
             for statement in statements:
                 curs.execute(pyformat(statement.sql), dict(statement.params))
 
+    def vacuum(self, table: str) -> None:
+        """Rewrite a table's pages so deleted rows leave no copy (the pool's connections
+        autocommit, as VACUUM needs)."""
+        with self._datastore.get_connection() as conn:
+            conn.execute(f"VACUUM {table}")  # type: ignore[arg-type]  # a table name of ours
+
 
 class MemoryDatabase:
     """An in-memory SQLite database, for an in-memory event store."""
@@ -156,7 +162,7 @@ class SqlBooks:
         """Each key's count of reports in (since, until] (keys without any left out)."""
         if not keys:
             return {}
-        names, params = _in_list("k", keys)
+        names, params = in_list("k", keys)
         rows = self.db.read(
             "SELECT contact_key, count(*) AS n FROM intake_reporter_activity "
             f"WHERE contact_key IN ({names}) AND at > :since AND at <= :until "
@@ -241,7 +247,7 @@ class SqlBooks:
         """
         if not keys:
             return []
-        names, params = _in_list("k", keys)
+        names, params = in_list("k", keys)
         rows = self.db.read(
             f"SELECT report_id FROM intake_open_report_keys WHERE key IN ({names}) "
             "AND at >= :since AND at <= :until ORDER BY at DESC LIMIT :limit",
@@ -259,7 +265,7 @@ class SqlBooks:
     def _read_entries(self, ids: list[str]) -> None:
         if not ids:
             return
-        names, params = _in_list("r", ids)
+        names, params = in_list("r", ids)
         rows = self.db.read(
             "SELECT report_id, tracking_id, at, latitude, longitude, kelurahan, words, grams "
             f"FROM intake_open_reports WHERE report_id IN ({names})",
@@ -327,7 +333,7 @@ class SqlBooks:
         )
 
 
-def _in_list(prefix: str, values: Sequence[str]) -> tuple[str, dict[str, Any]]:
+def in_list(prefix: str, values: Sequence[str]) -> tuple[str, dict[str, Any]]:
     params = {f"{prefix}{i}": value for i, value in enumerate(values)}
     return ", ".join(f":{name}" for name in params), params
 
