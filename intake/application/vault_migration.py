@@ -33,17 +33,19 @@ def migrate_vault(
     if books.migrated(MIGRATION):
         return 0
     old_keys = legacy.keys() if legacy else {}
-    statements = [*_entries(app, keyring, old_keys), *_access(app, keyring)]
-    statements += [
-        keyring.rows.put_link(h, ref) for h, ref in (legacy.links() if legacy else {}).items()
-    ]
+    copied: list[str] = []
+    statements = [*_entries(app, keyring, old_keys, copied), *_access(app, keyring)]
+    links = legacy.links() if legacy else {}
+    statements += [keyring.rows.put_link(h, ref) for h, ref in links.items() if ref in copied]
     books.run([*statements, books.mark_migrated(MIGRATION)])
-    if legacy is not None:
-        legacy.forget(list(old_keys))
+    if legacy is not None and copied:
+        legacy.forget(copied)
     return len(statements)
 
 
-def _entries(app: Application, keyring: KeyRing, old_keys: dict[str, bytes]) -> Iterator[Statement]:
+def _entries(
+    app: Application, keyring: KeyRing, old_keys: dict[str, bytes], copied: list[str]
+) -> Iterator[Statement]:
     for opened in stored_events(app, VaultEntry, "Opened"):
         entry: VaultEntry = app.repository.get(opened.originator_id)
         report: Report = app.repository.get(entry.report_id)
@@ -54,6 +56,7 @@ def _entries(app: Application, keyring: KeyRing, old_keys: dict[str, bytes]) -> 
         row = ReporterRow(ref, str(report.id), report.tracking_id, ref, erased)
         contacts = _contacts(keyring, payload, report) if payload else []
         if key is not None:
+            copied.append(ref)
             yield keyring.rows.put_key(ref, key, if_new=True)
         yield from keyring.rows.add_reporter(row, contacts)
         yield from (keyring.rows.note_look_up(ref, look_up) for look_up in entry.history)
