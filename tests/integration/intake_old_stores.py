@@ -44,7 +44,28 @@ def old_store_on_postgres(
             "SELECT originator_id, originator_version, topic, state FROM stored_events "
             "ORDER BY rowid"
         ).fetchall()
+        tables = _table_rows(old)
     empty.recorder.insert_events([StoredEvent(UUID(i), v, t, s) for i, v, t, s in rows])
-    empty.books.run([Statement("DELETE FROM intake_migrations", {})])  # as if never migrated
+    empty.books.run([*tables, Statement("DELETE FROM intake_migrations", {})])  # never migrated
     empty.close()
     return open_, keys
+
+
+def _table_rows(old: sqlite3.Connection) -> list[Statement]:
+    """The rows of the fixture's own intake tables (bookkeeping written with its events)."""
+    names = [
+        row[0]
+        for row in old.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name LIKE 'intake_%'"
+        )
+    ]
+    found: list[Statement] = []
+    for name in names:
+        cursor = old.execute(f"SELECT * FROM {name}")
+        columns = [c[0] for c in cursor.description]
+        insert = (
+            f"INSERT INTO {name} ({', '.join(columns)}) "
+            f"VALUES ({', '.join(':' + c for c in columns)}) ON CONFLICT DO NOTHING"
+        )
+        found += [Statement(insert, dict(zip(columns, row, strict=True))) for row in cursor]
+    return found
