@@ -74,7 +74,10 @@ def bootstrap(
     env: dict[str, str] | None = None,
     keys: KeyStore | None = None,
 ) -> ServiceSpec:
-    """The intake service: its application, subscriptions, routes and published events."""
+    """The intake service: its application, subscriptions, routes and published events.
+
+    `keys` is where a store written before keys per reporter kept one key per report (migrated
+    once at start); today's keys live in the event store's own tables."""
     settings = settings or IntakeSettings()
     common = settings.common
     clock = clock or clock_for(common.test_mode)
