@@ -7,7 +7,7 @@ from pathlib import Path
 
 from intake.adapters.books import SqlBooks
 from intake.adapters.contacts import MemoryContacts, SqlContacts
-from intake.adapters.keys import AesSealer, KeyStore, MemoryKeys, SqlKeys
+from intake.adapters.keys import AesSealer, KeyStore, SqlKeys
 from intake.adapters.media import (
     FolderMediaStore,
     MemoryMediaStore,
@@ -15,6 +15,7 @@ from intake.adapters.media import (
     SqlMediaStore,
 )
 from intake.adapters.photos import clean_photo
+from intake.adapters.vault_rows import VaultRows
 from intake.application.app import IntakeApplication
 from intake.application.contacts import ContactDesk
 from intake.application.photos import PhotoParts
@@ -61,10 +62,12 @@ def _tables_url(store_env: dict[str, str], database_url: str, name: str) -> str 
     return database_url
 
 
-def _key_store(store_env: dict[str, str], database_url: str) -> KeyStore:
-    """The identity keys (and status-link hashes)."""
+def _legacy_keys(store_env: dict[str, str], database_url: str) -> KeyStore | None:
+    """Where main kept one key per report before keys per reporter (read once to migrate)."""
     url = _tables_url(store_env, database_url, "keys")
-    return MemoryKeys() if url is None else SqlKeys(url)
+    if url is None or (url.startswith("sqlite:///") and not Path(url[10:]).exists()):
+        return None
+    return SqlKeys(url)
 
 
 def _contact_book(store_env: dict[str, str], database_url: str) -> ContactBook:
@@ -102,12 +105,15 @@ def bootstrap(
     keys: KeyStore | None = None,
     media: MediaStore | None = None,
 ) -> ServiceSpec:
-    """The intake service: its application, subscriptions, routes and published events."""
+    """The intake service: its application, subscriptions, routes and published events.
+
+    `keys` is where a store written before keys per reporter kept one key per report (migrated
+    once at start); today's keys live in the event store's own tables."""
     settings = settings or IntakeSettings()
     common = settings.common
     clock = clock or clock_for(common.test_mode)
     store_env = event_store_env(common, SERVICE, env)
-    keys = keys or _key_store(store_env, common.read_model_url(SERVICE))
+    keys = keys or _legacy_keys(store_env, common.read_model_url(SERVICE))
     book = _contact_book(store_env, common.read_model_url(SERVICE))
     media = media or _media_store(store_env, common.read_model_url(SERVICE))
     contacts = ContactDesk(
@@ -117,8 +123,10 @@ def bootstrap(
         settings.screening_rules(),
         settings.tracking_format(),
         clock,
-        sealer=AesSealer(keys),
+        cipher=AesSealer(),
         books=SqlBooks,
+        vault_rows=lambda books: VaultRows(books.db),  # type: ignore[attr-defined]
+        legacy_keys=keys,
         duplicate_rules=settings.duplicate_rules(),
         contacts=contacts,
         web_url=settings.public_web_url,

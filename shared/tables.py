@@ -66,6 +66,12 @@ class PostgresDatabase:
             for statement in statements:
                 curs.execute(pyformat(statement.sql), dict(statement.params))
 
+    def vacuum(self, table: str) -> None:
+        """Rewrite a table's pages so deleted rows leave no copy (the pool's connections
+        autocommit, as VACUUM needs)."""
+        with self._datastore.get_connection() as conn:
+            conn.execute(f"VACUUM {table}")  # a table name of ours, never input
+
 
 class MemoryDatabase:
     """An in-memory SQLite database, for an in-memory event store."""
@@ -104,6 +110,12 @@ def database_of(recorder: ProcessRecorder) -> tuple[Database, bool]:
 
 
 PAGE = 1000  # stored events read per query by a migration
+
+
+def in_list(prefix: str, values: Sequence[str]) -> tuple[str, dict[str, Any]]:
+    """`:p0, :p1, …` and their parameters, for `WHERE x IN (…)`."""
+    params = {f"{prefix}{i}": value for i, value in enumerate(values)}
+    return ", ".join(f":{name}" for name in params), params
 
 
 def stored_events(app: Application, cls: type[Any], name: str) -> Iterator[Any]:

@@ -20,7 +20,7 @@ from eventsourcing.persistence import ProcessRecorder
 from intake.domain.duplicates import Indexed
 from intake.domain.held import Waiting
 from shared.processing import Statement
-from shared.tables import database_of
+from shared.tables import database_of, in_list
 
 OPEN_REPORTS_LIMIT = 50  # candidates read per report: the most recent in the window
 ENTRY_CACHE = 5000  # index entries whose words and trigrams are kept in memory (bounded)
@@ -73,7 +73,7 @@ class SqlBooks:
         """Each key's count of reports in (since, until] (keys without any left out)."""
         if not keys:
             return {}
-        names, params = _in_list("k", keys)
+        names, params = in_list("k", keys)
         rows = self.db.read(
             "SELECT contact_key, count(*) AS n FROM intake_reporter_activity "
             f"WHERE contact_key IN ({names}) AND at > :since AND at <= :until "
@@ -158,7 +158,7 @@ class SqlBooks:
         """
         if not keys:
             return []
-        names, params = _in_list("k", keys)
+        names, params = in_list("k", keys)
         rows = self.db.read(
             f"SELECT report_id FROM intake_open_report_keys WHERE key IN ({names}) "
             "AND at >= :since AND at <= :until ORDER BY at DESC LIMIT :limit",
@@ -176,7 +176,7 @@ class SqlBooks:
     def _read_entries(self, ids: list[str]) -> None:
         if not ids:
             return
-        names, params = _in_list("r", ids)
+        names, params = in_list("r", ids)
         rows = self.db.read(
             "SELECT report_id, tracking_id, at, latitude, longitude, kelurahan, words, grams "
             f"FROM intake_open_reports WHERE report_id IN ({names})",
@@ -242,11 +242,6 @@ class SqlBooks:
         return Statement(
             "INSERT INTO intake_migrations (name) VALUES (:n) ON CONFLICT DO NOTHING", {"n": name}
         )
-
-
-def _in_list(prefix: str, values: Sequence[str]) -> tuple[str, dict[str, Any]]:
-    params = {f"{prefix}{i}": value for i, value in enumerate(values)}
-    return ", ".join(f":{name}" for name in params), params
 
 
 def _indexed(row: Mapping[str, Any]) -> Indexed:

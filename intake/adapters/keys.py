@@ -1,15 +1,17 @@
-"""Per-reporter keys for crypto-shredding: AES-256-GCM, the keys in a table of their own.
+"""AES-256-GCM for crypto-shredding, and the key stores written before keys per reporter.
 
-The sealed identity lives in the append-only event store; its key lives here. Erasing deletes
-the key row, so the stored ciphertext can never be read again while the history stays intact.
-The same key derives the reporter's status-link secret (an HMAC); only the secret's hash is
-stored, beside the key, so erasing the key kills the link too.
+A report's sealed identity (and an anonim report's original words) lives in the append-only
+event store; its key lives in a table (`intake/adapters/vault_rows.py`). Erasing deletes the key
+row, so the stored ciphertext can never be read again while the history stays intact. The same
+key derives each report's status-link secret (an HMAC); only the secret's hash is stored.
+
+`SqlKeys` / `MemoryKeys` are where main kept one key per report before keys per reporter, each
+in a transaction of its own: read once by the migration, then forgotten.
 """
 
 from __future__ import annotations
 
 import base64
-import contextlib
 import hashlib
 import hmac
 import json
@@ -19,22 +21,11 @@ from typing import Any, Protocol
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
-from sqlalchemy import (
-    Column,
-    LargeBinary,
-    MetaData,
-    String,
-    Table,
-    create_engine,
-    delete,
-    event,
-    select,
-    text,
-)
+from sqlalchemy import Column, LargeBinary, MetaData, String, Table, create_engine, delete, select
 from sqlalchemy.engine import Engine
-from sqlalchemy.exc import IntegrityError
 
 NONCE_BYTES = 12
+SECRET_BYTES = 24  # 192 bits: 32 URL-safe characters
 
 metadata = MetaData()
 reporter_keys = Table(
@@ -49,7 +40,6 @@ status_links = Table(
     Column("link_hash", String(64), primary_key=True),
     Column("reporter_ref", String(64), nullable=False, index=True),
 )
-SECRET_BYTES = 24  # 192 bits: 32 URL-safe characters
 
 
 def link_hash(secret: str) -> str:
@@ -57,141 +47,23 @@ def link_hash(secret: str) -> str:
     return hashlib.sha256(secret.encode()).hexdigest()
 
 
-def _secure_delete(connection: Any, _: Any) -> None:
-    connection.execute("PRAGMA secure_delete = ON")
-
-
-class KeyStore(Protocol):
-    """Where the per-reporter keys live."""
-
-    def put(self, reporter_ref: str, key: bytes) -> None: ...
-
-    def put_many(self, keys: dict[str, bytes]) -> None: ...
-
-    def get(self, reporter_ref: str) -> bytes | None: ...
-
-    def delete(self, reporter_ref: str) -> None: ...
-
-    def put_link(self, link_hash: str, reporter_ref: str) -> None: ...
-
-    def link_owner(self, link_hash: str) -> str | None: ...
-
-
-class MemoryKeys:
-    """Keys in a dict (unit tests, in-memory persistence)."""
-
-    def __init__(self) -> None:
-        self._keys: dict[str, bytes] = {}
-        self._links: dict[str, str] = {}
-        self._lock = threading.Lock()
-
-    def put(self, reporter_ref: str, key: bytes) -> None:
-        self.put_many({reporter_ref: key})
-
-    def put_many(self, keys: dict[str, bytes]) -> None:
-        with self._lock:
-            self._keys.update(keys)
-
-    def get(self, reporter_ref: str) -> bytes | None:
-        return self._keys.get(reporter_ref)
-
-    def delete(self, reporter_ref: str) -> None:
-        with self._lock:
-            self._keys.pop(reporter_ref, None)
-            self._links = {h: ref for h, ref in self._links.items() if ref != reporter_ref}
-
-    def put_link(self, link_hash: str, reporter_ref: str) -> None:
-        with self._lock:
-            self._links[link_hash] = reporter_ref
-
-    def link_owner(self, link_hash: str) -> str | None:
-        return self._links.get(link_hash)
-
-
-class SqlKeys:
-    """Keys in intake's own database (SQLite file or PostgreSQL), one row per reporter_ref.
-
-    A deleted key is also physically cleared where the database allows it: SQLite overwrites
-    deleted rows (`secure_delete`), PostgreSQL vacuums the table after an erasure.
-    """
-
-    def __init__(self, url: str) -> None:
-        self._engine: Engine = create_engine(url, pool_pre_ping=True)
-        if self._engine.dialect.name == "sqlite":
-            event.listen(self._engine, "connect", _secure_delete)
-        metadata.create_all(self._engine)
-
-    def put(self, reporter_ref: str, key: bytes) -> None:
-        self.put_many({reporter_ref: key})
-
-    def put_many(self, keys: dict[str, bytes]) -> None:
-        rows = [{"reporter_ref": ref, "key": key} for ref, key in keys.items()]
-        with self._engine.begin() as conn:
-            conn.execute(reporter_keys.insert(), rows)
-
-    def get(self, reporter_ref: str) -> bytes | None:
-        with self._engine.connect() as conn:
-            row = conn.execute(
-                select(reporter_keys.c.key).where(reporter_keys.c.reporter_ref == reporter_ref)
-            ).first()
-        return bytes(row[0]) if row else None
-
-    def delete(self, reporter_ref: str) -> None:
-        with self._engine.begin() as conn:
-            conn.execute(delete(reporter_keys).where(reporter_keys.c.reporter_ref == reporter_ref))
-            conn.execute(delete(status_links).where(status_links.c.reporter_ref == reporter_ref))
-        if self._engine.dialect.name == "postgresql":
-            with self._engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-                conn.execute(text(f"VACUUM {reporter_keys.name}"))
-
-    def put_link(self, link_hash: str, reporter_ref: str) -> None:
-        if self.link_owner(link_hash) == reporter_ref:
-            return
-        row = {"link_hash": link_hash, "reporter_ref": reporter_ref}
-        with contextlib.suppress(IntegrityError), self._engine.begin() as conn:
-            conn.execute(status_links.insert(), [row])  # a racing twin wrote the same row
-
-    def link_owner(self, link_hash: str) -> str | None:
-        with self._engine.connect() as conn:
-            row = conn.execute(
-                select(status_links.c.reporter_ref).where(status_links.c.link_hash == link_hash)
-            ).first()
-        return str(row[0]) if row else None
-
-    def close(self) -> None:
-        self._engine.dispose()
-
-
 class AesSealer:
-    """Seals each identity under a fresh random key of its own reporter_ref.
+    """Seals a report's payload under a key, bound to its reporter_ref (AES-256-GCM)."""
 
-    New keys wait in memory until `flush` stores them all in one transaction, which the
-    application calls before it records the events that hold the sealed identities.
-    """
+    def new_key(self) -> bytes:
+        """A fresh random 256-bit key."""
+        return AESGCM.generate_key(bit_length=256)
 
-    def __init__(self, keys: KeyStore) -> None:
-        self.keys = keys
-        self._pending: dict[str, bytes] = {}
-        self._lock = threading.Lock()
-
-    def seal(self, reporter_ref: str, identity: dict[str, Any]) -> str:
-        key = AESGCM.generate_key(bit_length=256)
-        with self._lock:
-            self._pending[reporter_ref] = key
+    def seal(self, key: bytes, reporter_ref: str, payload: dict[str, Any]) -> str:
+        """The payload encrypted under the key, the reporter_ref authenticated with it."""
         nonce = os.urandom(NONCE_BYTES)
-        plain = json.dumps(identity, ensure_ascii=False).encode()
+        plain = json.dumps(payload, ensure_ascii=False).encode()
         sealed = AESGCM(key).encrypt(nonce, plain, reporter_ref.encode())
         return base64.b64encode(nonce + sealed).decode()
 
-    def flush(self) -> None:
-        with self._lock:
-            pending, self._pending = self._pending, {}
-        if pending:
-            self.keys.put_many(pending)
-
-    def unseal(self, reporter_ref: str, sealed: str) -> dict[str, Any] | None:
-        key = self._key(reporter_ref) if sealed else None
-        if key is None:
+    def unseal(self, key: bytes, reporter_ref: str, sealed: str) -> dict[str, Any] | None:
+        """The payload, or None when this key did not seal it (or nothing was sealed)."""
+        if not sealed:
             return None
         raw = base64.b64decode(sealed)
         try:
@@ -201,34 +73,73 @@ class AesSealer:
         found: dict[str, Any] = json.loads(plain)
         return found
 
-    def _key(self, reporter_ref: str) -> bytes | None:
+    def link_secret(self, key: bytes, reporter_ref: str) -> str:
+        """A report's status-link secret: derived from its key, so erasing the key kills it."""
+        digest = hmac.new(key, f"status-link:{reporter_ref}".encode(), hashlib.sha256).digest()
+        return base64.urlsafe_b64encode(digest[:SECRET_BYTES]).decode()
+
+    def link_hash(self, secret: str) -> str:
+        """What is stored of a status-link secret."""
+        return link_hash(secret)
+
+
+class KeyStore(Protocol):
+    """Where main kept one key per report before keys per reporter (read once, then forgotten)."""
+
+    def keys(self) -> dict[str, bytes]: ...
+
+    def links(self) -> dict[str, str]: ...
+
+    def forget(self, reporter_refs: list[str]) -> None: ...
+
+
+class MemoryKeys:
+    """Old keys in a dict (tests)."""
+
+    def __init__(self, keys: dict[str, bytes] | None = None) -> None:
+        self._keys = dict(keys or {})
+        self._links: dict[str, str] = {}
+        self._lock = threading.Lock()
+
+    def keys(self) -> dict[str, bytes]:
+        return dict(self._keys)
+
+    def links(self) -> dict[str, str]:
+        return dict(self._links)
+
+    def forget(self, reporter_refs: list[str]) -> None:
         with self._lock:
-            pending = self._pending.get(reporter_ref)
-        return pending or self.keys.get(reporter_ref)
-
-    def erase(self, reporter_ref: str) -> None:
-        with self._lock:
-            self._pending.pop(reporter_ref, None)
-        self.keys.delete(reporter_ref)
-
-    def status_secret(self, reporter_ref: str) -> str | None:
-        """The reporter's status-link secret, its hash stored for look-up; None once erased."""
-        key = self._key(reporter_ref)
-        if key is None:
-            return None
-        secret = _secret(key, reporter_ref)
-        self.keys.put_link(link_hash(secret), reporter_ref)
-        return secret
-
-    def reporter_of(self, secret: str) -> str | None:
-        """The reporter_ref whose status-link secret this is (None: unknown, or erased)."""
-        reporter_ref = self.keys.link_owner(link_hash(secret))
-        key = self._key(reporter_ref) if reporter_ref else None
-        if reporter_ref is None or key is None:
-            return None
-        return reporter_ref if hmac.compare_digest(_secret(key, reporter_ref), secret) else None
+            for ref in reporter_refs:
+                self._keys.pop(ref, None)
+            self._links = {h: r for h, r in self._links.items() if r not in reporter_refs}
 
 
-def _secret(key: bytes, reporter_ref: str) -> str:
-    digest = hmac.new(key, f"status-link:{reporter_ref}".encode(), hashlib.sha256).digest()
-    return base64.urlsafe_b64encode(digest[:SECRET_BYTES]).decode()
+class SqlKeys:
+    """Old keys in intake's database (SQLite file or PostgreSQL), one row per reporter_ref."""
+
+    def __init__(self, url: str) -> None:
+        self._engine: Engine = create_engine(url, pool_pre_ping=True)
+        metadata.create_all(self._engine)
+
+    def keys(self) -> dict[str, bytes]:
+        with self._engine.connect() as conn:
+            rows = conn.execute(select(reporter_keys.c.reporter_ref, reporter_keys.c.key))
+            return {str(ref): bytes(key) for ref, key in rows}
+
+    def links(self) -> dict[str, str]:
+        with self._engine.connect() as conn:
+            rows = conn.execute(select(status_links.c.link_hash, status_links.c.reporter_ref))
+            return {str(found): str(ref) for found, ref in rows}
+
+    def forget(self, reporter_refs: list[str]) -> None:
+        """Forget the old keys the migration copied (the copy is what counts now)."""
+        with self._engine.begin() as conn:
+            for ref in reporter_refs:
+                conn.execute(delete(reporter_keys).where(reporter_keys.c.reporter_ref == ref))
+                conn.execute(delete(status_links).where(status_links.c.reporter_ref == ref))
+        if self._engine.dialect.name == "sqlite":
+            with self._engine.connect() as conn:
+                conn.exec_driver_sql("VACUUM")
+
+    def close(self) -> None:
+        self._engine.dispose()

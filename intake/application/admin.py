@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from intake.application.app import IntakeApplication
 
 log = get_logger(__name__)
+Staff = tuple[str, str]  # the person who decided: role and name, from their token
 
 
 class AdminDesk:
@@ -40,12 +41,12 @@ class AdminDesk:
         """Held reports waiting for a decision, oldest first."""
         return self._books.books.held()
 
-    def verify(self, tracking_id: str, note: str = "") -> Decision:
+    def verify(self, tracking_id: str, note: str = "", actor: Staff | None = None) -> Decision:
         """The report is genuine: it goes on to routing as accepted."""
 
         def change(batch: ProcessingEvent[UUID]) -> Decision:
             report = self._app.report_by_tracking_id(tracking_id)
-            report.verify(at=self._app.clock.now(), note=note)
+            report.verify(at=self._app.clock.now(), note=note, actor=_person(actor))
             self._release(batch, report)
             self._photos.looked_at(batch, report.id, self._app.clock.now())
             self._duplicates.add(batch, indexed(report.id, report.tracking_id, report.submission))
@@ -55,12 +56,12 @@ class AdminDesk:
         log.info("held-report-verified", tracking_id=tracking_id)
         return decision
 
-    def archive(self, tracking_id: str, reason: str) -> Decision:
+    def archive(self, tracking_id: str, reason: str, actor: Staff | None = None) -> Decision:
         """The report is not for the city to handle: archived with the reason."""
 
         def change(batch: ProcessingEvent[UUID]) -> Decision:
             report = self._app.report_by_tracking_id(tracking_id)
-            report.archive(at=self._app.clock.now(), reason=reason)
+            report.archive(at=self._app.clock.now(), reason=reason, actor=_person(actor))
             self._release(batch, report)
             return Decision(report.tracking_id, report.status, reason)
 
@@ -71,3 +72,7 @@ class AdminDesk:
     def _release(self, batch: ProcessingEvent[UUID], report: Report) -> None:
         batch.collect_events(report)
         self._books.release(batch, report.id)
+
+
+def _person(actor: Staff | None) -> dict[str, str] | None:
+    return None if actor is None else {"role": actor[0], "name": actor[1]}

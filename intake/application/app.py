@@ -16,15 +16,16 @@ from intake.application.admin import AdminDesk
 from intake.application.bookkeeping import BatchBooks
 from intake.application.contacts import ContactDesk
 from intake.application.dedup import DuplicateIndex
+from intake.application.keyring import KeyRing
 from intake.application.links import StatusLinks
 from intake.application.migration import migrate_bookkeeping
 from intake.application.photos import PhotoDesk, PhotoParts
-from intake.application.ports import Books, IdentitySealer
+from intake.application.ports import Books, Cipher, LegacyKeys, VaultTables
 from intake.application.recording import MessageRecorder
 from intake.application.submissions import SubmissionQueue
 from intake.application.vault import Vault
+from intake.application.vault_migration import migrate_vault
 from intake.application.views import IntakeStatus
-from intake.domain.access import ReportAccess
 from intake.domain.contacts import no_contact_notice
 from intake.domain.duplicates import DuplicateRules
 from intake.domain.errors import (
@@ -71,8 +72,10 @@ class IntakeApplication(BatchProcessApplication):
         tracking_format: TrackingIdFormat,
         clock: Clock,
         *,
-        sealer: IdentitySealer,
+        cipher: Cipher,
         books: Callable[[ProcessRecorder], Books],
+        vault_rows: Callable[[Books], VaultTables],
+        legacy_keys: LegacyKeys | None = None,
         duplicate_rules: DuplicateRules,
         contacts: ContactDesk,
         web_url: str,
@@ -84,6 +87,9 @@ class IntakeApplication(BatchProcessApplication):
         self.clock = clock
         self.books = books(self.recorder)
         migrate_bookkeeping(self, self.books)
+        rows = vault_rows(self.books)
+        keyring = KeyRing(rows, cipher, contacts.secret)
+        migrate_vault(self, self.books, keyring, legacy_keys)
         self._books = BatchBooks(self.books)
         self.photos = PhotoDesk(self, photos, self.books)
         self.duplicates = DuplicateIndex(self._books, duplicate_rules)
@@ -92,7 +98,7 @@ class IntakeApplication(BatchProcessApplication):
             rules,
             tracking_format,
             clock,
-            sealer=sealer,
+            keyring=keyring,
             books=self._books,
             duplicates=self.duplicates,
             sms_channels=sms_channels,
@@ -100,14 +106,12 @@ class IntakeApplication(BatchProcessApplication):
             photos=self.photos,
         )
         self.admin = AdminDesk(self, self._books, self.duplicates, self.photos)
-        self.vault = Vault(self, sealer, contacts, web_url)
+        self.vault = Vault(self, keyring, contacts, web_url)
         self.links = StatusLinks(self)
-        self._sealer = sealer
         self.submissions = SubmissionQueue(self)
 
     def _record(self, processing_event: ProcessingEvent[UUID]) -> Any:
-        """Store the new identity keys (and what contacts said) first, then the events."""
-        self._sealer.flush()
+        """Store what contacts said first, then the events with their rows (keys included)."""
         self.vault.contacts.flush()
         recordings = super()._record(processing_event)
         self.books.after_record(getattr(processing_event, "statements", ()))
@@ -122,12 +126,6 @@ class IntakeApplication(BatchProcessApplication):
     def _(self, message: IntakeMessage) -> Iterable[UUID]:
         return self._recorder.wanted(message)
 
-    @wanted.register(ReportDisposed)
-    @wanted.register(ReportRedisposed)
-    @wanted.register(ReportEscalated)
-    def _(self, disposition: Any) -> Iterable[UUID]:
-        return [ids.access_id(disposition.report_id)]
-
     @singledispatchmethod
     def policy(self, domain_event: Any, processing_event: ProcessingEvent[UUID]) -> None:
         """Events intake does not act on are ignored."""
@@ -138,22 +136,22 @@ class IntakeApplication(BatchProcessApplication):
 
     @policy.register
     def _(self, disposed: ReportDisposed, processing_event: ProcessingEvent[UUID]) -> None:
-        access = self._access(processing_event, disposed.report_id)
-        access.dispose(disposed.skpd_code, disposed.also)
-        processing_event.collect_events(access)
+        self.vault.access.dispose(
+            processing_event, disposed.report_id, disposed.skpd_code, disposed.also
+        )
 
     @policy.register
     def _(self, moved: ReportRedisposed, processing_event: ProcessingEvent[UUID]) -> None:
-        access = self._access(processing_event, moved.report_id)
-        access.redispose(moved.from_code, moved.skpd_code)
-        processing_event.collect_events(access)
+        self.vault.access.redispose(
+            processing_event, moved.report_id, moved.from_code, moved.skpd_code
+        )
 
     @policy.register
     def _(self, escalated: ReportEscalated, processing_event: ProcessingEvent[UUID]) -> None:
         if escalated.skpd_code:
-            access = self._access(processing_event, escalated.report_id)
-            access.dispose(escalated.skpd_code, ())
-            processing_event.collect_events(access)
+            self.vault.access.dispose(
+                processing_event, escalated.report_id, escalated.skpd_code, ()
+            )
 
     @policy.register
     def _(self, acknowledged: CaseAcknowledged, processing_event: ProcessingEvent[UUID]) -> None:
@@ -164,10 +162,6 @@ class IntakeApplication(BatchProcessApplication):
     @policy.register(CaseArchived)
     def _(self, case: Any, processing_event: ProcessingEvent[UUID]) -> None:
         self.duplicates.remove(processing_event, case.report_id)
-
-    def _access(self, batch: ProcessingEvent[UUID], report_id: UUID) -> ReportAccess:
-        access = self.load(batch, ids.access_id(report_id), ReportAccess)
-        return access or ReportAccess(id=ids.access_id(report_id), report_id=report_id)
 
     def submit(self, message: IntakeMessage) -> tuple[IntakeStatus, bool]:
         """Record a message arriving over HTTP the way the consumer does; True if new."""

@@ -29,7 +29,8 @@ class _Written:
     unindexed: set[str] = field(default_factory=set)
 
 
-def _run(batch: ProcessingEvent[UUID], statements: list[Statement]) -> None:
+def run_in(batch: ProcessingEvent[UUID], statements: list[Statement]) -> None:
+    """Run statements in the batch's transaction (intake writes its tables only within a Batch)."""
     if not isinstance(batch, Batch):
         raise TypeError("intake records its tables only within a Batch")
     for statement in statements:
@@ -67,7 +68,7 @@ class BatchBooks:
     ) -> None:
         """One more report from a contact key."""
         self._of(batch).activity.setdefault(key, []).append(at)
-        _run(batch, self.books.note_report(key, report_id, at, horizon))
+        run_in(batch, self.books.note_report(key, report_id, at, horizon))
 
     def report_with(self, batch: ProcessingEvent[UUID], tracking_id: str) -> UUID | None:
         """The report holding a tracking id (claimed before or in this batch)."""
@@ -80,15 +81,15 @@ class BatchBooks:
     def claim(self, batch: ProcessingEvent[UUID], tracking_id: str, report_id: UUID) -> None:
         """Take a tracking id; a stored claim on it fails the batch's transaction."""
         self._of(batch).claims[tracking_id] = report_id
-        _run(batch, [self.books.claim(tracking_id, report_id)])
+        run_in(batch, [self.books.claim(tracking_id, report_id)])
 
     def hold(self, batch: ProcessingEvent[UUID], waiting: Waiting) -> None:
         """A report waits for the admin."""
-        _run(batch, [self.books.hold(waiting)])
+        run_in(batch, [self.books.hold(waiting)])
 
     def release(self, batch: ProcessingEvent[UUID], report_id: UUID) -> None:
         """The report leaves the admin's queue."""
-        _run(batch, [self.books.release(report_id)])
+        run_in(batch, [self.books.release(report_id)])
 
     def candidates(
         self, batch: ProcessingEvent[UUID], keys: list[str], since: datetime, until: datetime
@@ -104,9 +105,9 @@ class BatchBooks:
         written = self._of(batch)
         written.indexed.append((entry, frozenset(keys)))
         written.unindexed.discard(entry.report_id)
-        _run(batch, self.books.index(entry, keys))
+        run_in(batch, self.books.index(entry, keys))
 
     def unindex(self, batch: ProcessingEvent[UUID], report_id: UUID) -> None:
         """The report is no longer open."""
         self._of(batch).unindexed.add(str(report_id))
-        _run(batch, self.books.unindex(report_id))
+        run_in(batch, self.books.unindex(report_id))

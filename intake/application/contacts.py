@@ -41,6 +41,11 @@ class ContactDesk:
         self._pending: list[tuple[str, list[str], datetime]] = []
         self._lock = threading.Lock()
 
+    @property
+    def secret(self) -> bytes:
+        """The key of contact digests (also of the vault's person keys)."""
+        return self._key
+
     def flush(self) -> None:
         """Write what the messages recorded since the last flush said (one transaction for the
         confirmations of a whole batch); called before the batch's events are recorded."""

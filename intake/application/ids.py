@@ -12,11 +12,6 @@ def report_id(channel: str, message_id: str) -> UUID:
     return derived_id("intake-report", channel, message_id)
 
 
-def vault_entry_id(reporter_ref: str) -> UUID:
-    """Where a reporter_ref leads."""
-    return derived_id("reporter-ref", reporter_ref)
-
-
 def activity_id(contact_key: str) -> UUID:
     """The flood counter of one contact key (its rows are keyed by this, never the contact)."""
     return derived_id("reporter-activity", contact_key)
@@ -25,11 +20,6 @@ def activity_id(contact_key: str) -> UUID:
 def held_queue_id() -> UUID:
     """The admin's one queue of held reports (before F3; read to migrate)."""
     return derived_id("held-queue")
-
-
-def access_id(report_id: UUID | str) -> UUID:
-    """Which bodies may see one report's contact."""
-    return derived_id("report-access", report_id)
 
 
 def link_message_id(reporter_ref: str, message_id: str) -> UUID:

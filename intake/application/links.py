@@ -18,7 +18,6 @@ from eventsourcing.application import ProcessingEvent
 from intake.application import ids
 from intake.application.views import IntakeStatus
 from intake.domain.errors import UnknownStatusLink
-from intake.domain.identity import Identity
 from intake.domain.replies import RATING, REPLY, Correspondence
 from intake.domain.report import Report
 from shared.contracts import Channel
@@ -50,11 +49,11 @@ class StatusLinks:
     def open(self, secret: str) -> Linked:
         """The report of a secret; UnknownStatusLink (never a hint why) otherwise."""
         well_formed = SECRET_FORM.fullmatch(secret) is not None
-        reporter_ref = self._app.vault.sealer.reporter_of(secret) if well_formed else None
+        reporter_ref = self._app.vault.keyring.reporter_of(secret) if well_formed else None
         if reporter_ref is None:
             raise UnknownStatusLink("tautan tidak dikenal")
         entry = self._app.vault.entry(reporter_ref)
-        report: Report = self._app.repository.get(entry.report_id)
+        report: Report = self._app.repository.get(UUID(entry.report_id))
         log.info("status-link-opened", report_id=str(report.id))
         return Linked(report.tracking_id, report.id, reporter_ref)
 
@@ -96,7 +95,7 @@ class StatusLinks:
     def _confirm(self, linked: Linked, now: datetime) -> None:
         """Answering through the link proves every contact the reporter left is theirs."""
         report: Report = self._app.repository.get(linked.report_id)
-        known = self._app.vault.sealer.unseal(linked.reporter_ref, report.sealed_identity)
+        known = self._app.vault.keyring.unseal(None, linked.reporter_ref, report.sealed_identity)
         if known is not None:
             contacts = self._app.vault.contacts
-            contacts.confirm(Identity.from_dict(known), report.submission.channel, now)
+            contacts.confirm(known.identity, report.submission.channel, now)

@@ -11,11 +11,9 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 from uuid import UUID
 
-from eventsourcing.application import AggregateNotFoundError, ProcessingEvent
+from eventsourcing.application import ProcessingEvent
 
-from intake.application import ids
 from intake.application.ports import Books, MediaLinks, MediaStore
-from intake.domain.access import ReportAccess
 from intake.domain.photos import (
     MEDIA_ID,
     CleanPhoto,
@@ -121,11 +119,7 @@ class PhotoDesk:
         ]
 
     def _bodies(self, report_id: UUID) -> tuple[str, ...]:
-        try:
-            access: ReportAccess = self._app.repository.get(ids.access_id(report_id))
-        except AggregateNotFoundError:
-            return ()
-        return access.bodies
+        return self._app.vault.access.bodies(None, report_id)
 
 
 def _run(batch: ProcessingEvent[UUID], statement: Statement) -> None:

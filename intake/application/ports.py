@@ -1,5 +1,5 @@
-"""What intake's use cases need from outside: sealed identities with per-reporter keys, contacts,
-the bookkeeping tables."""
+"""What intake's use cases need from outside: a cipher, the vault's tables with keys per reporter,
+contacts, the bookkeeping tables."""
 
 from __future__ import annotations
 
@@ -12,36 +12,82 @@ from intake.domain.contacts import ContactState
 from intake.domain.duplicates import Indexed
 from intake.domain.held import Waiting
 from intake.domain.photos import CleanPhoto
+from intake.domain.vault import LookUp, ReporterRow
 from shared.processing import Statement
 
 
-class IdentitySealer(Protocol):
-    """Seals an identity under its reporter's own key; erasing destroys the key for good."""
+class Cipher(Protocol):
+    """Seals a report's payload under a key; a destroyed key makes it unreadable for good."""
 
-    def seal(self, reporter_ref: str, identity: dict[str, Any]) -> str:
-        """A fresh key for the reporter_ref, and the identity encrypted under it."""
+    def new_key(self) -> bytes:
+        """A fresh random key."""
         ...
 
-    def flush(self) -> None:
-        """Store the keys made since the last flush (before the events that need them)."""
+    def seal(self, key: bytes, reporter_ref: str, payload: dict[str, Any]) -> str:
+        """The payload encrypted under the key, bound to the reporter_ref."""
         ...
 
-    def unseal(self, reporter_ref: str, sealed: str) -> dict[str, Any] | None:
-        """The identity, or None once the key is destroyed (erased)."""
+    def unseal(self, key: bytes, reporter_ref: str, sealed: str) -> dict[str, Any] | None:
+        """The payload, or None when this key did not seal it."""
         ...
 
-    def erase(self, reporter_ref: str) -> None:
-        """Destroy the reporter's key (idempotent)."""
+    def link_secret(self, key: bytes, reporter_ref: str) -> str:
+        """A report's status-link secret, derived from its key."""
         ...
 
-    def status_secret(self, reporter_ref: str) -> str | None:
-        """The reporter's status-link secret (derived from their key; only its hash is kept),
-        or None once the key is destroyed."""
+    def link_hash(self, secret: str) -> str:
+        """What is stored of a status-link secret."""
         ...
 
-    def reporter_of(self, secret: str) -> str | None:
-        """The reporter_ref a status-link secret belongs to, or None (unknown or erased)."""
-        ...
+
+class VaultTables(Protocol):
+    """The vault's tables: keys per reporter, reporters and their contacts, look-ups, access.
+
+    Reads answer from the stored rows; writes are statements a batch runs in the transaction of
+    its events (`Batch.also_run`).
+    """
+
+    def key(self, key_id: str) -> bytes | None: ...
+
+    def put_key(self, key_id: str, key: bytes, *, if_new: bool = False) -> Statement: ...
+
+    def reporter(self, reporter_ref: str) -> ReporterRow | None: ...
+
+    def reporter_of_report(self, report_id: str) -> ReporterRow | None: ...
+
+    def reporters_with_contacts(self, contacts: Sequence[str]) -> list[ReporterRow]: ...
+
+    def reporters_with_keys(self, key_ids: Sequence[str]) -> list[ReporterRow]: ...
+
+    def add_reporter(self, row: ReporterRow, contacts: Sequence[str]) -> list[Statement]: ...
+
+    def erase(self, key_ids: Sequence[str], at: datetime) -> list[Statement]: ...
+
+    def scrub(self) -> None: ...
+
+    def look_ups(self, reporter_ref: str) -> list[LookUp]: ...
+
+    def note_look_up(self, reporter_ref: str, look_up: LookUp) -> Statement: ...
+
+    def bodies(self, report_id: str) -> tuple[str, ...]: ...
+
+    def set_bodies(self, report_id: str, bodies: Sequence[str]) -> Statement: ...
+
+    def link_owner(self, hashed: str) -> str | None: ...
+
+    def put_link(self, hashed: str, reporter_ref: str) -> Statement: ...
+
+    def run(self, statements: Sequence[Statement]) -> None: ...
+
+
+class LegacyKeys(Protocol):
+    """The keys main kept one per report before keys per reporter (read once to migrate)."""
+
+    def keys(self) -> dict[str, bytes]: ...
+
+    def links(self) -> dict[str, str]: ...
+
+    def forget(self, reporter_refs: list[str]) -> None: ...
 
 
 class ContactBook(Protocol):

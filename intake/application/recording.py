@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Collection, Iterator
+from dataclasses import replace
 from uuid import UUID
 
 from eventsourcing.application import ProcessingEvent
@@ -11,8 +12,8 @@ from intake.application import ids
 from intake.application.bookkeeping import BatchBooks
 from intake.application.contacts import ContactDesk
 from intake.application.dedup import DuplicateIndex, indexed
+from intake.application.keyring import KeyRing
 from intake.application.photos import PhotoDesk
-from intake.application.ports import IdentitySealer
 from intake.application.replies import ReplyDesk
 from intake.application.submission import check_storable, submission_of
 from intake.domain.duplicates import Indexed
@@ -23,9 +24,10 @@ from intake.domain.identity import Identity
 from intake.domain.replies import read_command
 from intake.domain.report import DuplicateLink, Handles, Outcome, Report, Submission
 from intake.domain.screening import ACCEPTED, HELD, ScreeningRules, Verdict, screen
-from intake.domain.vault import VaultEntry
+from intake.domain.vault import ReporterRow, Sealed
 from shared.clock import Clock
 from shared.contracts import IntakeMessage
+from shared.masking import mask_contacts
 from shared.processing import BatchProcessApplication
 
 TRACKING_ID_ATTEMPTS = 5
@@ -41,7 +43,7 @@ class MessageRecorder:
         tracking_format: TrackingIdFormat,
         clock: Clock,
         *,
-        sealer: IdentitySealer,
+        keyring: KeyRing,
         books: BatchBooks,
         duplicates: DuplicateIndex,
         sms_channels: Collection[str],
@@ -52,11 +54,11 @@ class MessageRecorder:
         self._rules = rules
         self._format = tracking_format
         self._clock = clock
-        self._sealer = sealer
+        self._keyring = keyring
         self._books = books
         self._duplicates = duplicates
         self._sms_channels = sms_channels
-        self._replies = ReplyDesk(app, sealer, books)
+        self._replies = ReplyDesk(app, keyring, books)
         self._contacts = contacts
         self._photos = photos
 
@@ -86,17 +88,16 @@ class MessageRecorder:
         identity = Identity.from_dict(message.reporter.model_dump(mode="json"))
         recent = self._note_activity(batch, identity.flood_keys(sub.channel), report_id, sub)
         verdict = screen(f"{sub.title}\n{sub.text}", recent, self._rules)
+        sub, sealed = _masked(sub, identity)
         handles = Handles(self._claim_tracking_id(batch, report_id), new_reporter_ref())
         entry = indexed(report_id, handles.tracking_id, sub)
         outcome = self._outcome(batch, verdict, entry)
-        sealed = self._sealer.seal(handles.reporter_ref, identity.as_dict())
-        report = Report.record(report_id, sub, sealed, handles, outcome)
-        vault = VaultEntry(
-            id=ids.vault_entry_id(handles.reporter_ref),
-            reporter_ref=handles.reporter_ref,
-            report_id=report_id,
+        row = ReporterRow(handles.reporter_ref, str(report_id), handles.tracking_id,
+                          key_id=handles.reporter_ref)  # fmt: skip
+        report = Report.record(
+            report_id, sub, self._keyring.seal(batch, row, sub.channel, sealed), handles, outcome
         )
-        batch.collect_events(report, vault)
+        batch.collect_events(report)
         self._photos.link(batch, report)
         if outcome.status == ACCEPTED:
             self._duplicates.add(batch, entry)
@@ -146,3 +147,13 @@ class MessageRecorder:
 
 def _link(entry: Indexed) -> DuplicateLink:
     return DuplicateLink(entry.report_id, entry.tracking_id)
+
+
+def _masked(sub: Submission, identity: Identity) -> tuple[Submission, Sealed]:
+    """An anonim report leaves intake with contact details masked; the original is sealed."""
+    if not sub.anonim:
+        return sub, Sealed(identity)
+    title, text = mask_contacts(sub.title), mask_contacts(sub.text)
+    if (title, text) == (sub.title, sub.text):
+        return sub, Sealed(identity)
+    return replace(sub, title=title, text=text), Sealed(identity, sub.title, sub.text)

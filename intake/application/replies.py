@@ -7,7 +7,7 @@ from uuid import UUID
 from eventsourcing.application import ProcessingEvent
 
 from intake.application.bookkeeping import BatchBooks
-from intake.application.ports import IdentitySealer
+from intake.application.keyring import KeyRing
 from intake.domain.identity import Identity
 from intake.domain.replies import REPLY, Command, Correspondence
 from intake.domain.report import Report, Submission
@@ -23,11 +23,9 @@ OTHER_CONTACT = "pesan tentang laporan {id} hanya diterima dari kontak pelaporny
 class ReplyDesk:
     """Records a message about an existing report as the reporter's, or refuses it."""
 
-    def __init__(
-        self, app: BatchProcessApplication, sealer: IdentitySealer, books: BatchBooks
-    ) -> None:
+    def __init__(self, app: BatchProcessApplication, keyring: KeyRing, books: BatchBooks) -> None:
         self._app = app
-        self._sealer = sealer
+        self._keyring = keyring
         self._books = books
 
     def handle(
@@ -40,7 +38,7 @@ class ReplyDesk:
     ) -> bool:
         """True when recorded here; False when the message is to be a new report instead."""
         original = self._report(batch, command.tracking_id)
-        refusal = self._check_sender(original, command.tracking_id, message)
+        refusal = self._check_sender(batch, original, command.tracking_id, message)
         if command.kind == REPLY and refusal is not None:
             return False  # from anyone else a reply is an ordinary new report
         refusal = refusal or command.problem
@@ -67,7 +65,11 @@ class ReplyDesk:
         return None if report_id is None else self._app.load(batch, report_id, Report)
 
     def _check_sender(
-        self, original: Report | None, tracking_id: str, message: IntakeMessage
+        self,
+        batch: ProcessingEvent[UUID],
+        original: Report | None,
+        tracking_id: str,
+        message: IntakeMessage,
     ) -> str | None:
         """None when the sender is the report's reporter on its channel; else the reason."""
         if original is None:
@@ -75,10 +77,10 @@ class ReplyDesk:
         channel = message.channel.value
         if original.submission.channel != channel:
             return OTHER_CHANNEL.format(id=original.tracking_id)
-        known = self._sealer.unseal(original.reporter_ref, original.sealed_identity)
+        known = self._keyring.unseal(batch, original.reporter_ref, original.sealed_identity)
         if known is None:
             return ERASED.format(id=original.tracking_id)
         sender = Identity.from_dict(message.reporter.model_dump(mode="json"))
-        if not set(sender.flood_keys(channel)) & set(Identity.from_dict(known).flood_keys(channel)):
+        if not set(sender.flood_keys(channel)) & set(known.identity.flood_keys(channel)):
             return OTHER_CONTACT.format(id=original.tracking_id)
         return None

@@ -12,6 +12,7 @@ from intake.domain.report import DUPLICATE, Report, Submission
 from intake.domain.screening import ACCEPTED, HELD
 from shared import topics
 from shared.contracts import (
+    Actor,
     Location,
     ReportAccepted,
     ReportArchived,
@@ -50,9 +51,11 @@ class Translator:
         report: Report = self._repository.get(
             decided.originator_id, version=decided.originator_version
         )
+        actor = Actor(**decided.actor) if decided.actor else None
         if isinstance(decided, Report.Verified):
-            return _report_content(report, decided, ReportAccepted)
-        return ReportArchived(**_envelope(decided, report.tracking_id, 0), reason=decided.reason)
+            return _report_content(report, decided, ReportAccepted, actor)
+        envelope = _envelope(decided, report.tracking_id, 0)
+        return ReportArchived(**envelope, reason=decided.reason, actor=actor)
 
 
 def _envelope(
@@ -85,9 +88,11 @@ def _fields(sub: Submission, reporter_ref: str) -> dict[str, Any]:
     }
 
 
-def _report_content(report: Report, domain_event: Any, cls: type[ReportAccepted]) -> ReportEvent:
+def _report_content(
+    report: Report, domain_event: Any, cls: type[ReportAccepted], actor: Actor | None
+) -> ReportEvent:
     envelope = _envelope(domain_event, report.tracking_id, 0)
-    return cls(**envelope, **_fields(report.submission, report.reporter_ref))
+    return cls(**envelope, **_fields(report.submission, report.reporter_ref), actor=actor)
 
 
 def _outcome(recorded: Report.Recorded) -> ReportEvent:

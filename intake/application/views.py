@@ -44,7 +44,34 @@ class Decision:
 
 @dataclass(frozen=True)
 class Erasure:
-    """A reporter's identity erased for good."""
+    """A reporter erased for good: the report asked about, and every report of that person."""
 
     tracking_id: str
     erased_at: datetime
+    tracking_ids: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class PersonErasure:
+    """Every report of one contact erased at once."""
+
+    channel: str
+    tracking_ids: tuple[str, ...]
+    erased_at: datetime
+
+
+@dataclass(frozen=True)
+class IdentityRead:
+    """What the admin reads of a report's reporter: the identity and the unmasked words."""
+
+    tracking_id: str
+    reporter_ref: str
+    channel: str
+    name: str | None
+    phone: str | None
+    email: str | None
+    handle: str | None
+    nik: str | None
+    title: str
+    text: str
+    masked: bool  # whether what left intake was masked (an anonim report with contact details)

@@ -1,10 +1,12 @@
-"""Who may see a report's contact: the bodies it is disposed to (from routing's events)."""
+"""Before the vault tables: the bodies a report is disposed to, an aggregate (read to migrate)."""
 
 from __future__ import annotations
 
 from uuid import UUID
 
 from eventsourcing.domain import Aggregate, event
+
+from intake.domain.vault import disposed, redisposed
 
 
 class ReportAccess(Aggregate):
@@ -17,13 +19,13 @@ class ReportAccess(Aggregate):
 
     def dispose(self, primary: str, also: tuple[str, ...]) -> None:
         """The report went to a body (and the `also` bodies of a cross-sector report)."""
-        bodies = tuple(dict.fromkeys((primary, *also)))
+        bodies = disposed(primary, also)
         if bodies != self.bodies:
             self._disposed(bodies=list(bodies))
 
     def redispose(self, from_code: str, to_code: str) -> None:
         """A body said "bukan wewenang": it loses access, the new body gains it."""
-        bodies = tuple(dict.fromkeys((to_code, *(b for b in self.bodies if b != from_code))))
+        bodies = redisposed(self.bodies, from_code, to_code)
         if bodies != self.bodies:
             self._disposed(bodies=list(bodies))
 

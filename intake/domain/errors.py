@@ -49,3 +49,7 @@ class InvalidMessage(IntakeError):
 
 class UnknownStatusLink(IntakeError):
     """No report has this status-link secret (or its reporter was erased): never says which."""
+
+
+class UnknownContact(IntakeError):
+    """No report (not yet erased) was sent from this contact on this channel."""

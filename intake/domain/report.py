@@ -141,34 +141,50 @@ class Report(Aggregate):
         if self.status != HELD:
             raise NotHeld(f"report {self.tracking_id} is {self.status}, not held")
 
-    def verify(self, at: datetime, note: str) -> None:
+    def verify(self, at: datetime, note: str, actor: dict[str, str] | None = None) -> None:
         """The admin verified a held report: it goes on to routing."""
         self.check_held()
-        self._verified(at=at, note=note)
+        self._verified(at=at, note=note, actor=actor)
 
     class Verified(Aggregate.Event):
-        """The admin verified the held report."""
+        """The admin verified the held report (version 2: the person, `role` and `name`)."""
+
+        class_version = 2
 
         at: datetime
         note: str
+        actor: dict[str, str] | None
+
+        @staticmethod
+        def upcast_v1_v2(state: dict[str, Any]) -> None:
+            """Version 1 did not record who decided."""
+            state["actor"] = None
 
     @event(Verified)
-    def _verified(self, at: datetime, note: str) -> None:
+    def _verified(self, at: datetime, note: str, actor: dict[str, str] | None) -> None:
         self.status = ACCEPTED
         self.reason = None
 
-    def archive(self, at: datetime, reason: str) -> None:
+    def archive(self, at: datetime, reason: str, actor: dict[str, str] | None = None) -> None:
         """The admin archived a held report, with the reason the reporter is told."""
         self.check_held()
-        self._archived(at=at, reason=reason)
+        self._archived(at=at, reason=reason, actor=actor)
 
     class ArchivedByAdmin(Aggregate.Event):
-        """The admin archived the held report."""
+        """The admin archived the held report (version 2: the person, `role` and `name`)."""
+
+        class_version = 2
 
         at: datetime
         reason: str
+        actor: dict[str, str] | None
+
+        @staticmethod
+        def upcast_v1_v2(state: dict[str, Any]) -> None:
+            """Version 1 did not record who decided."""
+            state["actor"] = None
 
     @event(ArchivedByAdmin)
-    def _archived(self, at: datetime, reason: str) -> None:
+    def _archived(self, at: datetime, reason: str, actor: dict[str, str] | None) -> None:
         self.status = ARCHIVED
         self.reason = reason

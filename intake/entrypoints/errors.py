@@ -16,6 +16,7 @@ from intake.domain.errors import (
     LookUpRefused,
     MessageNotSeen,
     NotHeld,
+    UnknownContact,
     UnknownReporterRef,
     UnknownStatusLink,
     UnknownTrackingId,
@@ -33,6 +34,7 @@ from intake.entrypoints.body import BadBody
 STATUS_CODES: dict[type[IntakeError], int] = {
     MessageNotSeen: 404,
     UnknownReporterRef: 404,
+    UnknownContact: 404,
     UnknownTrackingId: 404,
     UnknownStatusLink: 404,
     LookUpRefused: 403,

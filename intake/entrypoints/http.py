@@ -27,9 +27,12 @@ from intake.entrypoints.schemas import (
     DecisionPublic,
     DeliveryAddressPublic,
     ErasurePublic,
+    ErasureRequest,
     HeldPublic,
+    IdentityPublic,
     IntakeStatusPublic,
     LookUpPublic,
+    PersonErasurePublic,
     VerifyRequest,
 )
 from intake.settings import IntakeSettings
@@ -117,7 +120,7 @@ def _adapter_routes(
         contact that sent STOP is refused (403 `opted-out`), as is one typed into a form by
         someone else that had its few messages today (403 `daily-cap`)."""
         kind = contact.value if contact else None
-        address = app.vault.look_up(reporter_ref, caller.role, kind)
+        address = app.vault.look_up(reporter_ref, caller.role, kind, caller.name)
         return DeliveryAddressPublic(**asdict(address))
 
     return router
@@ -179,17 +182,21 @@ def _admin_routes(app: IntakeApplication, tokens: TokenStore) -> APIRouter:
     @router.post(
         "/v1/held/{tracking_id}/verify", response_model=DecisionPublic, responses=DECISION_ERRORS
     )
-    def verify(tracking_id: str, _: Admin, body: VerifyRequest | None = None) -> DecisionPublic:
-        """Verify a held report: it goes on to routing."""
-        decision = app.admin.verify(tracking_id, (body or VerifyRequest()).note)
+    def verify(
+        tracking_id: str, caller: Admin, body: VerifyRequest | None = None
+    ) -> DecisionPublic:
+        """Verify a held report: it goes on to routing (the admin's name recorded)."""
+        note = (body or VerifyRequest()).note
+        decision = app.admin.verify(tracking_id, note, (caller.role, caller.name))
         return DecisionPublic(**asdict(decision))
 
     @router.post(
         "/v1/held/{tracking_id}/archive", response_model=DecisionPublic, responses=DECISION_ERRORS
     )
-    def archive(tracking_id: str, body: ArchiveRequest, _: Admin) -> DecisionPublic:
-        """Archive a held report with the reason the reporter is told."""
-        return DecisionPublic(**asdict(app.admin.archive(tracking_id, body.reason.strip())))
+    def archive(tracking_id: str, body: ArchiveRequest, caller: Admin) -> DecisionPublic:
+        """Archive a held report with the reason the reporter is told (the admin named)."""
+        decision = app.admin.archive(tracking_id, body.reason.strip(), (caller.role, caller.name))
+        return DecisionPublic(**asdict(decision))
 
     @router.get(
         "/v1/reports/{tracking_id}/identity-look-ups",
@@ -206,7 +213,29 @@ def _admin_routes(app: IntakeApplication, tokens: TokenStore) -> APIRouter:
         responses=errors(400, *AUTH_ERRORS, 404, 410, 503),
     )
     def erase(tracking_id: str, caller: Admin) -> ErasurePublic:
-        """Erase the reporter's identity for good (crypto-shredding); the history stays."""
-        return ErasurePublic(**asdict(app.vault.erase(tracking_id, caller.role)))
+        """Erase the report's reporter for good, with every report sealed under their key
+        (crypto-shredding); the history stays."""
+        return ErasurePublic(**asdict(app.vault.erase(tracking_id, caller.role, caller.name)))
+
+    @router.get(
+        "/v1/reports/{tracking_id}/identity",
+        response_model=IdentityPublic,
+        responses=errors(400, *AUTH_ERRORS, 404, 410, 503),
+    )
+    def read_identity(tracking_id: str, caller: Admin) -> IdentityPublic:
+        """The reporter's identity and the unmasked title and text (logged as a look-up);
+        410 once the reporter is erased."""
+        return IdentityPublic(**asdict(app.vault.identity(tracking_id, caller.role, caller.name)))
+
+    @router.post(
+        "/v1/erasures",
+        response_model=PersonErasurePublic,
+        responses=errors(400, *AUTH_ERRORS, 404, 422, 503),
+    )
+    def erase_person(body: ErasureRequest, caller: Admin) -> PersonErasurePublic:
+        """Erase a person: every report sent from this contact on this channel (their keys
+        destroyed in one transaction); answers the tracking ids erased, 404 when none is left."""
+        erased = app.vault.erase_person(body.channel.value, body.contact, caller.role, caller.name)
+        return PersonErasurePublic(**asdict(erased))
 
     return router

@@ -8,7 +8,7 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, Field
 
 from shared.contracts.base import ReportText
-from shared.contracts.intake import MessageId
+from shared.contracts.intake import Channel, MessageId
 from shared.text import TextRule
 
 Status = Literal[
@@ -112,10 +112,45 @@ class LookUpPublic(BaseModel):
     role: str
     outcome: Literal["looked-up", "refused"]
     reason: str | None
+    name: str = Field(default="", description="The person behind the token, where it names one")
 
 
 class ErasurePublic(BaseModel):
-    """The identity behind a report was erased for good."""
+    """The reporter of a report was erased for good, with every report of theirs."""
 
     tracking_id: str
     erased_at: datetime
+    tracking_ids: list[str] = Field(
+        default_factory=list, description="Every report of that reporter erased with it"
+    )
+
+
+class ErasureRequest(BaseModel):
+    """A person to erase: the contact they reported from, on that channel."""
+
+    channel: Channel
+    contact: Annotated[str, TextRule(max_chars=200, max_bytes=400)]
+
+
+class PersonErasurePublic(BaseModel):
+    """Every report of one contact erased at once."""
+
+    channel: str
+    tracking_ids: list[str]
+    erased_at: datetime
+
+
+class IdentityPublic(BaseModel):
+    """A report's reporter and unmasked words, as the admin reads them (each read logged)."""
+
+    tracking_id: str
+    reporter_ref: str
+    channel: str
+    name: str | None
+    phone: str | None
+    email: str | None
+    handle: str | None
+    nik: str | None
+    title: str
+    text: str
+    masked: bool = Field(description="Whether what left intake was masked (anonim)")

@@ -13,7 +13,7 @@ from uuid import UUID
 from eventsourcing.persistence import ProcessRecorder
 
 from shared.processing import Statement
-from shared.tables import database_of
+from shared.tables import database_of, in_list
 
 TABLES = (
     "CREATE TABLE IF NOT EXISTS routing_tracking_ids (tracking_id TEXT PRIMARY KEY, "
@@ -34,8 +34,7 @@ class SqlTrackingIds:
         wanted = sorted(set(tracking_ids))
         if not wanted:
             return {}
-        params = {f"t{i}": tracking_id for i, tracking_id in enumerate(wanted)}
-        names = ", ".join(f":{name}" for name in params)
+        names, params = in_list("t", wanted)
         rows = self.db.read(
             "SELECT tracking_id, report_id FROM routing_tracking_ids "
             f"WHERE tracking_id IN ({names})",

@@ -14,23 +14,44 @@ vault_app = typer.Typer(help="The identity vault of intake")
 
 @vault_app.command("erase")
 def erase(
-    tracking_id: Annotated[str, typer.Argument(help="The report whose reporter asked")],
+    tracking_id: Annotated[
+        str | None, typer.Argument(help="A report whose reporter asked (erases that person)")
+    ] = None,
+    contact: Annotated[
+        str | None, typer.Option(help="The person's phone, e-mail or handle: all their reports")
+    ] = None,
+    channel: Annotated[str, typer.Option(help="The channel the contact reported on")] = "sms",
 ) -> None:
-    """Erase the reporter's identity for good (its key is destroyed; the history stays)."""
+    """Erase a person for good: their key is destroyed, every report of theirs unreadable (the
+    history stays). Name one report (TRACKING_ID) or the contact (--contact, --channel)."""
+    if (tracking_id is None) == (contact is None):
+        typer.echo("name either a TRACKING_ID or --contact", err=True)
+        raise typer.Exit(2)
     state = DevState.load()
     headers = {"Authorization": f"Bearer {state.tokens.get('admin', '')}"}
-    url = f"{state.url('intake')}/v1/reports/{tracking_id}/identity"
+    base = state.url("intake")
     try:
-        answer = httpx.delete(url, headers=headers, timeout=30)
+        if contact is not None:
+            body = {"channel": channel, "contact": contact}
+            answer = httpx.post(f"{base}/v1/erasures", json=body, headers=headers, timeout=30)
+        else:
+            url = f"{base}/v1/reports/{tracking_id}/identity"
+            answer = httpx.delete(url, headers=headers, timeout=30)
     except httpx.HTTPError as error:
         typer.echo(f"intake did not answer: {error}", err=True)
         raise typer.Exit(2) from error
     if answer.status_code != 200:
-        detail = (
-            answer.json().get("detail")
-            if answer.headers.get("content-type", "").startswith("application/json")
-            else answer.text
-        )
-        typer.echo(f"not erased ({answer.status_code}): {detail}", err=True)
+        typer.echo(f"not erased ({answer.status_code}): {_detail(answer)}", err=True)
         raise typer.Exit(1)
-    typer.echo(f"{tracking_id}: identity erased at {answer.json()['erased_at']}")
+    found = answer.json()
+    if contact is None:
+        typer.echo(f"{tracking_id}: identity erased at {found['erased_at']}")
+    for other in found.get("tracking_ids", []):
+        if other != tracking_id:
+            typer.echo(f"{other}: identity erased at {found['erased_at']}")
+
+
+def _detail(answer: httpx.Response) -> object:
+    if answer.headers.get("content-type", "").startswith("application/json"):
+        return answer.json().get("detail")
+    return answer.text

@@ -8,6 +8,7 @@ from uuid import UUID
 from pydantic import AwareDatetime, Field
 
 from shared.contracts.base import (
+    Actor,
     FreeText,
     Identifier,
     Location,
@@ -32,10 +33,12 @@ class ReportContent(ReportEvent):
 
     Version 2 adds `attachments` and `category`; version 3 adds `contact_kinds`, which kinds of
     contact the reporter left (never the contact), so notification chooses a channel without
-    asking the vault. All optional: older events still read.
+    asking the vault; version 4 adds `actor`, the admin (`role`, `name` from their token) who
+    verified a held report (None when screening decided). All optional: older events still read.
+    An anonim report's `title` and `text` carry contact details masked (`shared/masking.py`).
     """
 
-    schema_version: ClassVar[int] = 3
+    schema_version: ClassVar[int] = 4
 
     channel: Channel
     kind: ReportKind
@@ -49,6 +52,7 @@ class ReportContent(ReportEvent):
     attachments: tuple[AttachmentUrl, ...] = Field(default=(), max_length=MAX_ATTACHMENTS)
     category: CategoryCode | None = None
     contact_kinds: tuple[ContactKind, ...] = ()
+    actor: Actor | None = None
 
 
 class ReportReceived(ReportContent):
@@ -65,14 +69,15 @@ class ReportAccepted(ReportContent):
 
 
 class ReportOutcome(ReportContent):
-    """An outcome of screening that carries the report's content (version 4).
+    """An outcome of screening that carries the report's content (version 5).
 
     Since version 4 intake publishes one event per recorded report, the outcome, with the
     content; `ReportReceived` is no longer published. Older outcome events carried no content:
-    its fields are optional here, and `has_content` tells which kind was read.
+    its fields are optional here, and `has_content` tells which kind was read. Version 5 adds
+    `actor`: the admin who archived a held report (None when screening decided).
     """
 
-    schema_version: ClassVar[int] = 4
+    schema_version: ClassVar[int] = 5
 
     channel: Channel | None = None  # type: ignore[assignment]
     kind: ReportKind | None = None  # type: ignore[assignment]

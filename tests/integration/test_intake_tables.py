@@ -3,28 +3,22 @@
 from __future__ import annotations
 
 import json
-import shutil
-import sqlite3
-import uuid
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
-from uuid import UUID
 
 import pytest
-from eventsourcing.persistence import IntegrityError, StoredEvent, Tracking
+from eventsourcing.persistence import IntegrityError, Tracking
 
-from intake.adapters.keys import MemoryKeys, SqlKeys
+from intake.adapters.keys import MemoryKeys
 from intake.application.app import IntakeApplication
 from intake.bootstrap import bootstrap
 from intake.domain.identifiers import TrackingIdFormat
 from intake.settings import IntakeSettings
 from shared.clock import FixedClock
 from shared.contracts import Channel, IntakeMessage, Location, Reporter
-from shared.db import ensure_database
-from shared.processing import Statement
-from shared.settings import CommonSettings
+from tests.integration.intake_old_stores import FIXTURES, old_store_on_postgres
 
 pytestmark = pytest.mark.integration
 
@@ -118,28 +112,9 @@ def test_a_store_written_before_f3_is_migrated_on_postgres(
     postgres_url: str, tmp_path: Path
 ) -> None:
     """The fixture's events copied into PostgreSQL in log order, then read by today's code."""
-    fixtures = Path(__file__).parents[1] / "unit" / "intake" / "fixtures"
-    expected = json.loads((fixtures / "pre_f3_expected.json").read_text())
-    shutil.copy(fixtures / "pre_f3_store" / "intake-events-keys.sqlite", tmp_path / "keys.sqlite")
-    common = CommonSettings(database_url=postgres_url)
-    service = f"t{uuid.uuid4().hex[:10]}"
-    ensure_database(postgres_url, common.database_name(service))
-    env = common.eventsourcing_env(service)
-    keys = SqlKeys(f"sqlite:///{tmp_path / 'keys.sqlite'}")
+    expected = json.loads((FIXTURES / "pre_f3_expected.json").read_text())
     clock = FixedClock(START + timedelta(minutes=200))
-
-    def open_() -> IntakeApplication:
-        return bootstrap(IntakeSettings(), clock=clock, env=dict(env), keys=keys).application
-
-    empty = open_()
-    with sqlite3.connect(fixtures / "pre_f3_store" / "intake-events.sqlite") as old:
-        rows = old.execute(
-            "SELECT originator_id, originator_version, topic, state FROM stored_events "
-            "ORDER BY rowid"
-        ).fetchall()
-    empty.recorder.insert_events([StoredEvent(UUID(i), v, t, s) for i, v, t, s in rows])
-    empty.books.run([Statement("DELETE FROM intake_migrations", {})])  # as if never migrated
-    empty.close()
+    open_, keys = old_store_on_postgres(postgres_url, "pre_f3_store", tmp_path, clock)
     app = open_()
     hole = expected["open-hole"]["tracking_id"]
     assert [w.tracking_id for w in app.admin.held()] == [expected["held"]["tracking_id"]]

@@ -67,3 +67,31 @@ def test_vault_erase_of_an_unknown_report_exits_1_with_the_reason(
     ran = erase_answering(monkeypatch, httpx.Response(404, json={"detail": "no report"}))
     assert ran.exit_code == 1
     assert "not erased (404): no report" in ran.stderr
+
+
+def test_vault_erase_by_contact_posts_the_person_and_lists_each_report(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    sent: list[dict[str, Any]] = []
+    erased = httpx.Response(
+        200,
+        json={"channel": "sms", "tracking_ids": ["LPR-A", "LPR-B"], "erased_at": "2026-03-02"},
+    )
+
+    def post(url: str, **kwargs: Any) -> httpx.Response:
+        sent.append({"url": url, **kwargs["json"]})
+        return erased
+
+    monkeypatch.setattr(vault.httpx, "post", post)
+    ran = CliRunner().invoke(app, ["vault", "erase", "--contact", "0812 3456", "--channel", "sms"])
+    assert sent == [{"url": "http://intake/v1/erasures", "channel": "sms", "contact": "0812 3456"}]
+    assert (ran.exit_code, ran.stdout) == (
+        0,
+        "LPR-A: identity erased at 2026-03-02\nLPR-B: identity erased at 2026-03-02\n",
+    )
+
+
+def test_vault_erase_needs_a_tracking_id_or_a_contact_not_both() -> None:
+    assert CliRunner().invoke(app, ["vault", "erase"]).exit_code == 2
+    both = CliRunner().invoke(app, ["vault", "erase", "LPR-A", "--contact", "0812"])
+    assert both.exit_code == 2

@@ -46,7 +46,7 @@ def test_erasure_destroys_the_key_so_nothing_can_unseal_it(
     client: TestClient, app: IntakeApplication, report: Report
 ) -> None:
     erase(client, report.tracking_id)
-    assert app.vault.sealer.unseal(report.reporter_ref, report.sealed_identity) is None
+    assert app.vault.keyring.unseal(None, report.reporter_ref, report.sealed_identity) is None
 
 
 def test_erasure_keeps_the_report_history(

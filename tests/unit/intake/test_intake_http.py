@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-from uuid import UUID
-
 import structlog
 from fastapi.testclient import TestClient
-from intake_helpers import EMAIL, HANDLE, NAME, PHONE, Feed, as_role, message
+from intake_helpers import EMAIL, HANDLE, NAME, PHONE, Feed, as_role, message, tracking_id_of
 
 from intake.application import ids
 from intake.application.app import IntakeApplication
-from intake.domain.vault import VaultEntry
 
 
 def reporter_ref_of(app: IntakeApplication, message_id: str) -> str:
@@ -108,10 +105,8 @@ def test_vault_look_up_is_recorded_in_the_audit_trail(
     feed(message("m-1"))
     ref = reporter_ref_of(app, "m-1")
     client.get(f"/v1/vault/{ref}", headers=as_role("notification"))
-    entry_id: UUID = ids.vault_entry_id(ref)
-    history = list(app.events.get(entry_id))
-    assert [type(e).__name__ for e in history] == ["Opened", "IdentityLookedUp"]
-    assert history[-1].role == "notification"  # type: ignore[attr-defined]
+    history = app.vault.history(tracking_id_of(app, "m-1"))
+    assert [(i.role, i.outcome) for i in history] == [("notification", "looked-up")]
 
 
 def test_vault_look_up_is_logged_with_who_asked(
@@ -140,9 +135,8 @@ def test_vault_refuses_an_skpd_and_records_the_refusal(
     ref = reporter_ref_of(app, "m-1")
     answer = client.get(f"/v1/vault/{ref}", headers=as_role("skpd:PDAM"))
     assert answer.status_code == 403
-    entry: object = app.repository.get(ids.vault_entry_id(ref))
-    assert isinstance(entry, VaultEntry)
-    assert (entry.look_ups, entry.refusals) == (0, 1)
+    history = app.vault.history(tracking_id_of(app, "m-1"))
+    assert [(i.role, i.outcome) for i in history] == [("skpd:PDAM", "refused")]
 
 
 def test_vault_refuses_an_analyst(client: TestClient, app: IntakeApplication, feed: Feed) -> None:

@@ -61,7 +61,7 @@ def test_only_the_secrets_hash_is_kept(
     client: TestClient, app: IntakeApplication, report: Report
 ) -> None:
     secret = secret_of(client, report)
-    keys = app.vault.sealer.keys
+    keys = app.vault.keyring.rows
     assert keys.link_owner(link_hash(secret)) == report.reporter_ref
     assert keys.link_owner(secret) is None
     stored = b"".join(n.state for n in app.recorder.select_notifications(1, 100_000))

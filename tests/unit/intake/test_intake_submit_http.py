@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 import threading
+from collections.abc import Callable
 from typing import Any
 
 import httpx
@@ -12,7 +13,6 @@ import pytest
 from fastapi.testclient import TestClient
 from intake_helpers import PHONE, START, TEXT, Feed, FixedClock, as_role, message, settings
 
-from intake.adapters.keys import MemoryKeys
 from intake.application.app import IntakeApplication
 from intake.bootstrap import bootstrap
 from shared.runtime import build_app
@@ -77,16 +77,18 @@ def test_status_of_a_posted_message_is_readable_by_get(client: TestClient) -> No
     assert answer.json()["tracking_id"] == tracking_id
 
 
-class SlowKeys(MemoryKeys):
-    """A key store that blocks until released (a slow database)."""
+class SlowKeys:
+    """A gate before every write that blocks until released (a slow database)."""
 
     def __init__(self) -> None:
-        super().__init__()
         self.release = threading.Event()
 
-    def put_many(self, keys: dict[str, bytes]) -> None:
-        self.release.wait(timeout=30)
-        super().put_many(keys)
+    def slow_down(self, write: Callable[[], None]) -> Callable[[], None]:
+        def slow() -> None:
+            self.release.wait(timeout=30)
+            write()
+
+        return slow
 
 
 def slow_intake(keys: SlowKeys) -> httpx.AsyncClient:
@@ -95,8 +97,9 @@ def slow_intake(keys: SlowKeys) -> httpx.AsyncClient:
         settings(submit_wait_seconds=0.05),
         clock=FixedClock(START),
         env={"PERSISTENCE_MODULE": "eventsourcing.popo"},
-        keys=keys,
     )
+    contacts = spec.application.vault.contacts  # flushed first thing in every write
+    contacts.flush = keys.slow_down(contacts.flush)  # type: ignore[method-assign]
     transport = httpx.ASGITransport(app=build_app(spec))
     return httpx.AsyncClient(transport=transport, base_url="http://intake")
 
