@@ -12,6 +12,7 @@ from sqlalchemy import (
     DateTime,
     Dialect,
     Float,
+    Index,
     Integer,
     MetaData,
     String,
@@ -107,7 +108,20 @@ cases = Table(
     Column("reply_due_at", UTCDateTime, index=True),
     Column("reply_warn_at", UTCDateTime),
     Column("reply_warned", Boolean, nullable=False, default=False),
-)
+    # Added in 0003 (j-desk): the officer holding the case, and the desk's indexes.
+    Column("assignee", String(200)),
+    Index("ix_cases_desk", "skpd_code", "due_at"),
+    Index("ix_cases_desk_assignee", "skpd_code", "assignee"),
+    # Text search (`q`): trigram indexes on PostgreSQL (plain ones where SQLite builds them).
+    Index(
+        "ix_cases_title_trgm", "title",
+        postgresql_using="gin", postgresql_ops={"title": "gin_trgm_ops"},
+    ),
+    Index(
+        "ix_cases_text_trgm", "text",
+        postgresql_using="gin", postgresql_ops={"text": "gin_trgm_ops"},
+    ),
+)  # fmt: skip
 
 # What analysts count, after each case event: `as_of` takes each case's last row before it.
 HISTORY_COLUMNS = (
