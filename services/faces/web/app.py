@@ -56,9 +56,7 @@ def build(
     down = pages(503)  # any page whose service does not answer (the handler below)
     app.include_router(citizen.router(backends, settings, templates), responses=down)
     app.include_router(personal.router(backends, settings, templates), responses=down)
-    app.include_router(
-        dashboard.router(backends, settings, tokens, templates), responses=down
-    )
+    app.include_router(dashboard.router(backends, settings, tokens, templates), responses=down)
     app.include_router(staff.router(backends, settings, tokens, templates), responses=down)
 
     @app.exception_handler(Unavailable)
