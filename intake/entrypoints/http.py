@@ -129,7 +129,9 @@ def _admin_routes(app: IntakeApplication, tokens: TokenStore) -> APIRouter:
     router = APIRouter()
     Admin = Annotated[Principal, Depends(require(tokens, "admin"))]
 
-    @router.get("/v1/held", response_model=list[HeldPublic], responses=errors(*AUTH_ERRORS, 503))
+    @router.get(
+        "/v1/held", response_model=list[HeldPublic], responses=errors(*AUTH_ERRORS, 422, 503)
+    )
     def held(_: Admin, response: Response, page: Paging) -> list[HeldPublic]:
         """Held reports waiting for a decision, oldest first, with any duplicate flag.
 

@@ -29,7 +29,7 @@ def admin_router(app: RoutingApplication, triage: TriageQueue, tokens: TokenStor
         responses=errors(*AUTH_ERRORS, 503),
     )
 
-    @router.get("/triage", response_model=list[TriageItemPublic])
+    @router.get("/triage", response_model=list[TriageItemPublic], responses=errors(422))
     def list_triage(response: Response, page: Paging) -> list[TriageItemPublic]:
         """Reports awaiting triage, oldest first, with the router's candidates.
 

@@ -8,6 +8,7 @@ event on `lapor.cases.v1` names the person, and the public status names none of 
 from __future__ import annotations
 
 import asyncio
+import json
 import os
 import subprocess
 import sys
@@ -118,3 +119,25 @@ def _mine(system: System, token: str) -> list[str]:
         url, params={"assignee": "mine"}, headers={"Authorization": f"Bearer {token}"}, timeout=10
     )
     return [item["tracking_id"] for item in answer.json()["items"]]
+
+
+@pytest.mark.timeout(300)
+def test_a_walk_in_report_entered_by_an_officer_keeps_the_officer(system: System) -> None:
+    message = {
+        "channel": "walk-in", "message_id": f"loket-{time.time_ns()}",
+        "text": "Warga datang ke kantor: lampu jalan mati di Jl. Belitung Darat",
+        "reporter": {}, "recorded_by": {"role": "skpd:PDAM", "name": "Siti Rahmah"},
+    }  # fmt: skip
+    answer = httpx.post(
+        f"{system.url('intake')}/v1/reports", json=message, headers=system.auth("adapter"),
+        timeout=30,
+    )  # fmt: skip
+    assert answer.status_code in (201, 202), answer.text
+    recorded = asyncio.run(
+        read_topic(
+            system.kafka, topics.INTAKE,
+            where=lambda r: message["message_id"].encode() in r.value, until=lambda f: len(f) == 1,
+        )
+    )  # fmt: skip
+    officer = {"role": "skpd:PDAM", "name": "Siti Rahmah"}
+    assert json.loads(recorded[0].value)["recorded_by"] == officer

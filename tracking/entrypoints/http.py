@@ -219,7 +219,7 @@ def desk_router(
 
 def staff_router(views: CaseViews, app: Any, tokens: TokenStore) -> APIRouter:
     """Staff reads across desks: one case with its people, the admin's escalated queue."""
-    router = APIRouter(prefix="/v1", tags=["staff"], responses=errors(*AUTH_ERRORS, 404, 503))
+    router = APIRouter(prefix="/v1", tags=["staff"], responses=errors(*AUTH_ERRORS, 404, 422, 503))
     caller_of = Depends(require(tokens, "skpd", "admin"))
     admin_of = Depends(require(tokens, "admin"))
 
