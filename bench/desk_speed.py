@@ -20,6 +20,7 @@ import contextlib
 import json
 import random
 import statistics
+import sys
 import tempfile
 import time
 import uuid
@@ -129,6 +130,7 @@ def measure(client: TestClient, runs: int) -> dict[str, dict[str, float]]:
             answer.raise_for_status()
         total = answer.json()["total"]
         figures[name] = {**_quantiles(times), "total": total}
+        print(name, figures[name], file=sys.stderr, flush=True)
         every += times
     figures["all"] = _quantiles(every)
     return figures

@@ -110,7 +110,12 @@ cases = Table(
     Column("reply_warned", Boolean, nullable=False, default=False),
     # Added in 0003 (j-desk): the officer holding the case, and the desk's indexes.
     Column("assignee", String(200)),
-    Index("ix_cases_desk", "skpd_code", "due_at"),
+    # Covers what the desk's order, count and usual filters read (PostgreSQL: index-only).
+    Index(
+        "ix_cases_desk", "skpd_code", "due_at",
+        postgresql_include=["also_codes", "status", "deadline_step", "received_at",
+                            "tracking_id", "report_id", "assignee", "category", "kecamatan"],
+    ),
     Index("ix_cases_desk_assignee", "skpd_code", "assignee"),
     # Text search (`q`): trigram indexes on PostgreSQL (plain ones where SQLite builds them).
     Index(
