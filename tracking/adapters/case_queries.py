@@ -8,7 +8,7 @@ from datetime import datetime
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import Engine, Select, and_, case, false, func, or_, select
+from sqlalchemy import Engine, Select, and_, case, false, func, or_, select, union_all
 
 from shared.directory import by_code
 from tracking.adapters.tables import case_history, cases, timeline
@@ -89,14 +89,13 @@ class SqlCaseViews:
     def desk(self, code: str, query: DeskFilter, now: datetime, limit: int, offset: int) -> Page:
         """The reports disposed to a body (as primary or sharing it) under the desk's filters:
         overdue first, then by the moment they are due (none last), then the oldest."""
-        held = or_(cases.c.skpd_code == code, cases.c.also_codes.contains(f",{code},"))
-        chosen = select(cases.c.report_id).where(held, *desk_conditions(query, now))
-        late = case((_overdue(now), 0), else_=1)
-        order = (late, cases.c.due_at.is_(None), cases.c.due_at, cases.c.received_at,
-                 cases.c.tracking_id)  # fmt: skip
+        chosen = _held_by(code, desk_conditions(query, now))
+        late = case((_overdue(now, chosen.c), 0), else_=1)
+        order = (late, chosen.c.due_at.is_(None), chosen.c.due_at, chosen.c.received_at,
+                 chosen.c.tracking_id)  # fmt: skip
         # Order and count on the desk index alone (it covers every column they read), then
         # read the page's rows: the wide rows of the other cases are never touched.
-        ids, total = self._page(chosen.order_by(*order), limit, offset)
+        ids, total = self._page(select(chosen.c.report_id).order_by(*order), limit, offset)
         wanted = [found.report_id for found in ids]
         with self._engine.connect() as conn:
             rows = {r.report_id: r for r in conn.execute(select(cases).where(
@@ -180,6 +179,27 @@ def _history_at(as_of: datetime) -> Select[Any]:
     )  # fmt: skip
 
 
+_ORDERED = ("report_id", "due_at", "status", "deadline_step", "received_at", "tracking_id")
+
+
+def _held_by(code: str, conditions: list[Any]) -> Any:
+    """The cases a body holds under the conditions, with what the desk orders them by.
+
+    Two parts, each on its own index (an OR of the two would read every case): the cases it
+    holds as primary body (the desk index, by code), and the few it shares (`also`, a partial
+    index of shared cases).
+    """
+    columns = [cases.c[name] for name in _ORDERED]
+    primary = select(*columns).where(cases.c.skpd_code == code, *conditions)
+    shared = select(*columns).where(
+        cases.c.also_codes != "",
+        cases.c.also_codes.contains(f",{code},"),
+        or_(cases.c.skpd_code.is_(None), cases.c.skpd_code != code),
+        *conditions,
+    )
+    return union_all(primary, shared).subquery("held")
+
+
 def desk_conditions(query: DeskFilter, now: datetime) -> list[Any]:
     """The SQL conditions of the desk's filters (an empty filter: none)."""
     found: list[Any] = []
@@ -212,11 +232,11 @@ def _search(words: str) -> Any:
     )
 
 
-def _overdue(now: datetime) -> Any:
+def _overdue(now: datetime, columns: Any = cases.c) -> Any:
     return and_(
-        cases.c.due_at < now,
-        cases.c.status.in_([s.value for s in OPEN_STATUSES]),
-        cases.c.deadline_step.in_([s.value for s in AGENCY_STEPS]),
+        columns.due_at < now,
+        columns.status.in_([s.value for s in OPEN_STATUSES]),
+        columns.deadline_step.in_([s.value for s in AGENCY_STEPS]),
     )
 
 

@@ -20,6 +20,7 @@ from sqlalchemy import (
     Text,
     TypeDecorator,
     Uuid,
+    text,
 )
 from sqlalchemy.dialects import sqlite
 from sqlalchemy.types import TypeEngine
@@ -117,6 +118,10 @@ cases = Table(
                             "tracking_id", "report_id", "assignee", "category", "kecamatan"],
     ),
     Index("ix_cases_desk_assignee", "skpd_code", "assignee"),
+    Index(
+        "ix_cases_shared", "report_id",
+        postgresql_where=text("also_codes <> ''"), sqlite_where=text("also_codes <> ''"),
+    ),
     # Text search (`q`): trigram indexes on PostgreSQL (plain ones where SQLite builds them).
     Index(
         "ix_cases_title_trgm", "title",

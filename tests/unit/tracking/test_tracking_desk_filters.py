@@ -138,3 +138,19 @@ def test_filters_combine(client: TestClient, three: list[Report]) -> None:
         "LPR-ORDER00B"
     ]
     assert _ids(_desk(client, assignee="Budi Santoso", category="sampah")) == []
+
+
+def test_a_shared_report_is_on_both_desks_once(
+    client: TestClient, feed: Feed, parts: TrackingParts
+) -> None:
+    report = Report("LPR-SHARED01")
+    feed.send(REPORTS, report.received())
+    shared = report.disposed(PDAM).model_copy(update={"also": ("DLH",)})
+    feed.send(DISPOSITIONS, shared)
+    parts.projector.catch_up()
+    for code, primary in (("PDAM", True), ("DLH", False)):
+        answer = client.get(f"/v1/skpd/{code}/reports", headers=auth("admin")).json()
+        assert [(i["tracking_id"], i["primary"]) for i in answer["items"]] == [
+            ("LPR-SHARED01", primary)
+        ]
+        assert answer["total"] == 1

@@ -33,6 +33,11 @@ def upgrade() -> None:
             "ix_cases_desk", ["skpd_code", "due_at"], unique=False, postgresql_include=_COVERED
         )
         batch.create_index("ix_cases_desk_assignee", ["skpd_code", "assignee"], unique=False)
+        shared = sa.text("also_codes <> ''")
+        batch.create_index(
+            "ix_cases_shared", ["report_id"], unique=False,
+            postgresql_where=shared, sqlite_where=shared,
+        )  # fmt: skip
     for column in _SEARCHED:
         op.create_index(
             f"ix_cases_{column}_trgm", "cases", [column], unique=False,
@@ -44,6 +49,7 @@ def downgrade() -> None:
     for column in _SEARCHED:
         op.drop_index(f"ix_cases_{column}_trgm", table_name="cases")
     with op.batch_alter_table("cases") as batch:
+        batch.drop_index("ix_cases_shared")
         batch.drop_index("ix_cases_desk_assignee")
         batch.drop_index("ix_cases_desk")
         batch.drop_column("assignee")
