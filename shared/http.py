@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Annotated, Any
+from collections.abc import Callable, Sequence
+from typing import Annotated, Any, TypeVar
 
 from eventsourcing.persistence import PersistenceError
-from fastapi import Depends, FastAPI, Request
+from fastapi import Depends, FastAPI, Query, Request
 from fastapi.responses import JSONResponse
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import BaseModel
@@ -47,6 +47,28 @@ def errors(*codes: int) -> dict[int | str, dict[str, Any]]:
 AUTH_ERRORS = (401, 403)
 
 Credentials = Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)]
+
+
+T = TypeVar("T")
+
+
+class ListPage:
+    """One page of a listing answered as a bare array: `limit` (none: all) from `offset`."""
+
+    def __init__(
+        self,
+        limit: Annotated[int | None, Query(ge=1, le=1000)] = None,
+        offset: Annotated[int, Query(ge=0, le=1_000_000_000)] = 0,
+    ) -> None:
+        self.limit, self.offset = limit, offset
+
+    def of(self, items: Sequence[T]) -> Sequence[T]:
+        """The items of this page."""
+        end = None if self.limit is None else self.offset + self.limit
+        return items[self.offset : end]
+
+
+Paging = Annotated[ListPage, Depends()]
 
 
 def require(tokens: TokenStore, *roles: str) -> Callable[..., Principal]:

@@ -18,7 +18,7 @@ from tracking.adapters.engine import migrate, read_model_engine
 from tracking.adapters.holidays import IndonesianHolidays
 from tracking.adapters.projector import CaseProjector
 from tracking.adapters.update_queries import SqlUpdateSteps
-from tracking.application.app import TrackingApplication
+from tracking.application.app import OfficerEmail, TrackingApplication, no_email
 from tracking.application.deadline_watch import DeadlineWatch
 from tracking.application.translate import PUBLISHED, translate
 from tracking.domain.deadlines import DeadlinePolicy
@@ -28,6 +28,7 @@ from tracking.entrypoints.http import (
     desk_router,
     install_error_handlers,
     public_router,
+    staff_router,
     stats_router,
 )
 from tracking.entrypoints.metrics import projection_metrics
@@ -56,6 +57,13 @@ def deadline_policy(settings: TrackingSettings) -> DeadlinePolicy:
     )
 
 
+def officers_email(tokens: TokenStore) -> OfficerEmail:
+    """An officer's e-mail from the token registry (`email_of(role, name)`) once it keeps
+    addresses (tokens as events); until then none, and notification writes to the body."""
+    found: OfficerEmail = getattr(tokens, "email_of", no_email)
+    return found
+
+
 @dataclass(frozen=True)
 class TrackingParts:
     """The live parts of tracking, before the runtime wraps them (tests use them directly)."""
@@ -76,9 +84,11 @@ def assemble(
     common = settings.common
     if common.database_url:  # the read model's database, even when events live elsewhere
         ensure_database(common.database_url, common.database_name(SERVICE))
+    tokens = TokenStore(common.auth_tokens, common.auth_tokens_file)
     app = TrackingApplication(
         env=event_store_env(common, SERVICE, env),
         deadlines=deadline_policy(settings),
+        officer_email=officers_email(tokens),
     )
     engine = read_model_engine(settings.read_model())
     migrate(engine)
@@ -91,7 +101,6 @@ def assemble(
         max_attempts=settings.projector_max_attempts,
     )
     watch = DeadlineWatch(app, views, clock, interval_seconds=settings.deadline_check_seconds)
-    tokens = TokenStore(common.auth_tokens, common.auth_tokens_file)
     return TrackingParts(app, engine, views, projector, watch, tokens, clock)
 
 
@@ -133,6 +142,7 @@ def bootstrap(
             public_updates_router(SqlUpdateSteps(parts.engine)),
             stats_router(parts.views, parts.tokens, clock),
             desk_router(parts.views, app, parts.tokens, clock, send_action),
+            staff_router(parts.views, app, parts.tokens),
             projections_router([parts.projector], parts.tokens),
         ],
         health=[parts.projector.health],

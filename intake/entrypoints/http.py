@@ -7,7 +7,7 @@ from dataclasses import asdict
 from typing import Annotated, Any
 from urllib.parse import quote
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Depends, Request, Response
 from fastapi.responses import JSONResponse
 
 from intake.application.app import IntakeApplication
@@ -38,7 +38,7 @@ from intake.entrypoints.schemas import (
 from intake.settings import IntakeSettings
 from shared.auth import Principal, TokenStore
 from shared.contracts import Channel, ContactKind, IntakeMessage
-from shared.http import AUTH_ERRORS, errors, require
+from shared.http import AUTH_ERRORS, Paging, errors, require
 
 
 def intake_router(
@@ -171,12 +171,19 @@ def _admin_routes(app: IntakeApplication, tokens: TokenStore) -> APIRouter:
     router = APIRouter()
     Admin = Annotated[Principal, Depends(require(tokens, "admin"))]
 
-    @router.get("/v1/held", response_model=list[HeldPublic], responses=errors(*AUTH_ERRORS, 503))
-    def held(_: Admin) -> list[HeldPublic]:
-        """Held reports waiting for a decision, oldest first, with any duplicate flag."""
+    @router.get(
+        "/v1/held", response_model=list[HeldPublic], responses=errors(*AUTH_ERRORS, 422, 503)
+    )
+    def held(_: Admin, response: Response, page: Paging) -> list[HeldPublic]:
+        """Held reports waiting for a decision, oldest first, with any duplicate flag.
+
+        `limit`/`offset` give one page; `X-Total-Count` says how many wait in all.
+        """
+        waiting = app.admin.held()
+        response.headers["X-Total-Count"] = str(len(waiting))
         return [
             HeldPublic(**asdict(w), flag=POSSIBLE_DUPLICATE if w.possible_duplicate_of else None)
-            for w in app.admin.held()
+            for w in page.of(waiting)
         ]
 
     @router.post(

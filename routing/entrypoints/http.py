@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Depends, FastAPI, Request
+from fastapi import APIRouter, Depends, FastAPI, Request, Response
 from fastapi.responses import JSONResponse
 
 from routing.adapters.artefact import InstalledRouter
@@ -17,7 +17,7 @@ from routing.entrypoints.schemas import (
     TriageItemPublic,
 )
 from shared.auth import TokenStore
-from shared.http import AUTH_ERRORS, errors, require
+from shared.http import AUTH_ERRORS, Paging, errors, require
 
 
 def admin_router(app: RoutingApplication, triage: TriageQueue, tokens: TokenStore) -> APIRouter:
@@ -29,9 +29,14 @@ def admin_router(app: RoutingApplication, triage: TriageQueue, tokens: TokenStor
         responses=errors(*AUTH_ERRORS, 503),
     )
 
-    @router.get("/triage", response_model=list[TriageItemPublic])
-    def list_triage() -> list[TriageItemPublic]:
-        """Reports awaiting triage, oldest first, with the router's candidates."""
+    @router.get("/triage", response_model=list[TriageItemPublic], responses=errors(422))
+    def list_triage(response: Response, page: Paging) -> list[TriageItemPublic]:
+        """Reports awaiting triage, oldest first, with the router's candidates.
+
+        `limit`/`offset` give one page; `X-Total-Count` says how many wait in all.
+        """
+        pending = triage.pending()
+        response.headers["X-Total-Count"] = str(len(pending))
         return [
             TriageItemPublic(
                 tracking_id=item.tracking_id,
@@ -42,7 +47,7 @@ def admin_router(app: RoutingApplication, triage: TriageQueue, tokens: TokenStor
                 candidates=[CandidatePublic(code=c.code, score=c.score) for c in item.candidates],
                 since=item.since,
             )
-            for item in triage.pending()
+            for item in page.of(pending)
         ]
 
     @router.get("/model", response_model=ModelPublic)

@@ -2,6 +2,7 @@
 
 from shared.contracts.actions import (
     Acknowledge,
+    Assign,
     Classify,
     PostFollowUp,
     RejectNotCompetent,
@@ -18,6 +19,7 @@ from shared.contracts.base import (
 from shared.contracts.cases import (
     CaseAcknowledged,
     CaseArchived,
+    CaseAssigned,
     CaseAwaitingTriage,
     CaseClassified,
     CaseClosed,
@@ -84,10 +86,12 @@ __all__ = [
     "STATUS_LINK_MARK",
     "Acknowledge",
     "Actor",
+    "Assign",
     "AttachmentUrl",
     "Candidate",
     "CaseAcknowledged",
     "CaseArchived",
+    "CaseAssigned",
     "CaseAwaitingTriage",
     "CaseClassified",
     "CaseClosed",

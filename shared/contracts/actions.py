@@ -2,21 +2,34 @@
 
 from __future__ import annotations
 
-from typing import Annotated, ClassVar
+from typing import Annotated, Any, ClassVar
 
-from pydantic import Field
+from pydantic import Field, model_validator
 
-from shared.contracts.base import BodyCode, ReportEvent, ReportText
+from shared.contracts.base import Actor, BodyCode, ReportEvent, ReportText, legacy_actor
 from shared.text import TextRule
-
-Actor = Annotated[str, TextRule(min_chars=1, max_chars=200, max_bytes=600)]
 
 
 class SkpdAction(ReportEvent):
-    """Common fields: which body acts, and who there."""
+    """Common fields: which body acts, and who there (`actor`: role and name from the token).
+
+    Version 2 made `actor` an `Actor`; a version-1 string (`"Siti (skpd:PDAM)"`, or a bare name)
+    still reads, as a person of that body; a record without one reads as the body's role alone.
+    """
+
+    schema_version: ClassVar[int] = 2
 
     skpd_code: BodyCode
-    actor: Actor = "admin-penghubung"
+    actor: Actor
+
+    @model_validator(mode="before")
+    @classmethod
+    def _legacy_actor(cls, data: Any) -> Any:
+        if not isinstance(data, dict):
+            return data
+        role = f"skpd:{data.get('skpd_code')}" if data.get("skpd_code") else "skpd"
+        actor = legacy_actor(data.get("actor"), role)
+        return {**data, "actor": actor if actor is not None else {"role": role}}
 
 
 class Acknowledge(SkpdAction):
@@ -57,3 +70,10 @@ class Classify(SkpdAction):
     event_type: ClassVar[str] = "Classify"
     resolution_days: int = Field(ge=1, le=365)
     text: Annotated[str, TextRule(max_chars=4000, max_bytes=12_000)] = ""
+
+
+class Assign(SkpdAction):
+    """The body gives the report to one of its officers (by name); a new one reassigns it."""
+
+    event_type: ClassVar[str] = "Assign"
+    assignee: Annotated[str, TextRule(max_chars=200, max_bytes=600, not_blank=True)]

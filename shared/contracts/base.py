@@ -7,6 +7,7 @@ characters and UTF-8 bytes; identifiers are refused unless already clean.
 
 from __future__ import annotations
 
+import re
 from typing import Annotated, ClassVar
 from uuid import UUID, uuid4
 
@@ -57,6 +58,27 @@ class Actor(Contract):
 
     role: Identifier
     name: ShortText = ""
+
+
+# "Siti Rahmah (skpd:PDAM)": how the SKPD desk spelt a person before actors were typed.
+_LEGACY_ACTOR = re.compile(r"^(?P<name>.*\S)\s+\((?P<role>admin|skpd(?::[A-Z0-9][A-Z0-9-]*)?)\)$")
+
+
+def legacy_actor(value: object, role: str) -> object:
+    """An actor as older records spelt it (a plain string) read as an `Actor`.
+
+    `"Name (role)"` gives both; any other string is a name under `role`, the best role the
+    record tells; an empty string is nobody (None). Anything else is left to validation.
+    """
+    if not isinstance(value, str):
+        return value
+    text = value.strip()
+    if not text:
+        return None
+    found = _LEGACY_ACTOR.match(text)
+    if found:
+        return {"role": found["role"], "name": found["name"]}
+    return {"role": role, "name": text}
 
 
 class ReportEvent(IntegrationEvent):

@@ -4,11 +4,19 @@ from __future__ import annotations
 
 from datetime import datetime
 from enum import StrEnum
-from typing import ClassVar
+from typing import Any, ClassVar
 
-from pydantic import AwareDatetime
+from pydantic import AwareDatetime, model_validator
 
-from shared.contracts.base import FreeText, Identifier, ReportEvent, TrackingId
+from shared.contracts.base import (
+    Actor,
+    FreeText,
+    Identifier,
+    ReportEvent,
+    ShortText,
+    TrackingId,
+    legacy_actor,
+)
 from shared.contracts.intake import Channel, ReportKind
 
 
@@ -24,7 +32,14 @@ class StatusBucket(StrEnum):
 
 
 class CaseEvent(ReportEvent):
-    """Every case event says who to tell and where the case stands now."""
+    """Every case event says who to tell, where the case stands now, and who decided.
+
+    `actor` is the person (role and name from their token) who took the decision the event
+    records; None where nobody did (the clock, the reporter, a machine). Version 2 declared it
+    here once; version 1 had a string `actor` on the bodies' moves, which still reads.
+    """
+
+    schema_version: ClassVar[int] = 2
 
     channel: Channel
     kind: ReportKind
@@ -35,6 +50,15 @@ class CaseEvent(ReportEvent):
     skpd_code: Identifier | None = None
     skpd_name: FreeText | None = None
     due_at: AwareDatetime | None = None
+    actor: Actor | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _legacy_actor(cls, data: Any) -> Any:
+        if not isinstance(data, dict) or not isinstance(data.get("actor"), str):
+            return data
+        code = data.get("body") or data.get("rejected_by") or data.get("skpd_code")
+        return {**data, "actor": legacy_actor(data["actor"], f"skpd:{code}" if code else "skpd")}
 
 
 class CaseOpened(CaseEvent):
@@ -94,7 +118,6 @@ class CaseAcknowledged(CaseEvent):
 
     event_type: ClassVar[str] = "CaseAcknowledged"
     body: Identifier | None = None  # the acting body (a cross-sector `also` body may acknowledge)
-    actor: FreeText = ""  # who at the body
 
 
 class FollowUpPosted(CaseEvent):
@@ -103,7 +126,6 @@ class FollowUpPosted(CaseEvent):
     event_type: ClassVar[str] = "FollowUpPosted"
     text: FreeText
     body: Identifier | None = None
-    actor: FreeText = ""
 
 
 class CaseResolved(CaseEvent):
@@ -112,7 +134,20 @@ class CaseResolved(CaseEvent):
     event_type: ClassVar[str] = "CaseResolved"
     text: FreeText
     body: Identifier | None = None
-    actor: FreeText = ""
+
+
+class CaseAssigned(CaseEvent):
+    """The body gave the case to a named officer (or to another one: `previous_assignee`).
+
+    `assignee_email` is the officer's address when the token registry knows it, else None
+    (then the body's directory address is told, for the officer's attention).
+    """
+
+    event_type: ClassVar[str] = "CaseAssigned"
+    assignee: ShortText
+    assignee_email: ShortText | None = None
+    previous_assignee: ShortText | None = None
+    body: Identifier | None = None
 
 
 class ReporterReplied(CaseEvent):
@@ -141,7 +176,7 @@ class CaseClassified(CaseEvent):
 
     event_type: ClassVar[str] = "CaseClassified"
     resolution_days: int
-    classified_by: FreeText = ""
+    classified_by: FreeText = ""  # version 1's: the person's name, else the body; see `actor`
 
 
 class CaseReopened(CaseEvent):
@@ -165,7 +200,6 @@ class CaseReturned(CaseEvent):
     rejected_by: Identifier
     reason: FreeText
     suggested_code: Identifier | None = None
-    actor: FreeText = ""
 
 
 class DeadlineApproaching(CaseEvent):

@@ -8,6 +8,7 @@ from typing import Annotated, ClassVar
 from pydantic import AwareDatetime, EmailStr, Field, StringConstraints
 
 from shared.contracts.base import (
+    Actor,
     Contract,
     IntegrationEvent,
     Location,
@@ -82,11 +83,12 @@ class IntakeMessage(IntegrationEvent):
     """One citizen message as a channel adapter received it (key `channel:message_id`).
 
     Version 2 adds `attachments` (up to 5 links) and `category`; both optional, so version 1
-    messages still read.
+    messages still read. Version 3 adds `recorded_by`: the officer who entered a walk-in report
+    for a citizen at the office (None for a citizen's own message).
     """
 
     event_type: ClassVar[str] = "IntakeMessage"
-    schema_version: ClassVar[int] = 2
+    schema_version: ClassVar[int] = 3
 
     channel: Channel
     message_id: MessageId
@@ -100,6 +102,7 @@ class IntakeMessage(IntegrationEvent):
     received_at: AwareDatetime | None = None
     attachments: tuple[AttachmentUrl, ...] = Field(default=(), max_length=MAX_ATTACHMENTS)
     category: CategoryCode | None = None
+    recorded_by: Actor | None = None
 
     @property
     def key(self) -> str:

@@ -51,6 +51,7 @@ TOPIC_EVENTS: dict[str, tuple[type[c.IntegrationEvent], ...]] = {
         c.Resolve,
         c.RejectNotCompetent,
         c.Classify,
+        c.Assign,
     ),
     topics.CASES: tuple(c.CaseEvent.__subclasses__()),
     r"^lapor\.outbound\.[a-z0-9-]+\.v1$": (c.OutboundMessage,),

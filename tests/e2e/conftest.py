@@ -62,6 +62,8 @@ class System:
             "LAPOR_NOTIFICATION_RETRY_BASE_SECONDS": "1",
             "LAPOR_NOTIFICATION_RETRY_MAX_SECONDS": "2",
             "LAPOR_AUTH_TOKENS": json.dumps({digest(t): r for r, t in self.tokens.items()}),
+            # per-person tokens (`lapor tokens issue`), re-read by the services when it changes
+            "LAPOR_AUTH_TOKENS_FILE": str(self.folder / "tokens.json"),
             f"LAPOR_{name.upper()}_PORT": str(self.ports[name]),
         }
 

@@ -3,16 +3,25 @@
 from __future__ import annotations
 
 import json
+import re
 from datetime import datetime
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import Engine, Select, and_, false, func, or_, select
+from sqlalchemy import Engine, Select, and_, case, false, func, or_, select, union_all
 
 from shared.directory import by_code
 from tracking.adapters.tables import case_history, cases, timeline
 from tracking.application.figures import OPEN_STATUSES, CaseFacts, Stats, StatsFilter, compute
-from tracking.application.views import CaseView, DeskItem, FeedItem, Page, TimelineEntry
+from tracking.application.views import (
+    CaseView,
+    DeskFilter,
+    DeskItem,
+    EscalatedItem,
+    FeedItem,
+    Page,
+    TimelineEntry,
+)
 from tracking.domain.status import AGENCY_STEPS
 
 _LOCATION = ("kecamatan", "kelurahan", "address", "latitude", "longitude")
@@ -77,25 +86,31 @@ class SqlCaseViews:
                 out.append({name: values[name] for name in REPORT_COLUMNS})
         return out
 
-    def desk(
-        self,
-        code: str,
-        status: str | None,
-        overdue: bool | None,
-        now: datetime,
-        limit: int,
-        offset: int,
-    ) -> Page:
-        """The reports disposed to a body (as primary or sharing it), newest first."""
-        held = or_(cases.c.skpd_code == code, cases.c.also_codes.contains(f",{code},"))
-        query = select(cases).where(held)
-        if status:
-            query = query.where(cases.c.status == status)
-        if overdue is not None:
-            query = query.where(_overdue(now) if overdue else ~_overdue(now))
-        page = self._page(query.order_by(cases.c.received_at.desc()), limit, offset)
-        items = tuple(_desk_item(row, code, now) for row in page[0])
-        return Page(items, page[1])
+    def desk(self, code: str, query: DeskFilter, now: datetime, limit: int, offset: int) -> Page:
+        """The reports disposed to a body (as primary or sharing it) under the desk's filters:
+        overdue first, then by the moment they are due (none last), then the oldest."""
+        chosen = _held_by(code, desk_conditions(query, now))
+        late = case((_overdue(now, chosen.c), 0), else_=1)
+        order = (late, chosen.c.due_at.is_(None), chosen.c.due_at, chosen.c.received_at,
+                 chosen.c.tracking_id)  # fmt: skip
+        # Order and count on the desk index alone (it covers every column they read), then
+        # read the page's rows: the wide rows of the other cases are never touched.
+        ids, total = self._page(select(chosen.c.report_id).order_by(*order), limit, offset)
+        wanted = [found.report_id for found in ids]
+        with self._engine.connect() as conn:
+            rows = {r.report_id: r for r in conn.execute(select(cases).where(
+                cases.c.report_id.in_(wanted)))}  # fmt: skip
+        items = tuple(_desk_item(rows[report_id], code, now) for report_id in wanted)
+        return Page(items, total)
+
+    def escalated(self, limit: int, offset: int) -> Page:
+        """Open cases escalated at least once, the longest overdue first (the admin's queue)."""
+        chosen = select(cases).where(
+            cases.c.escalations > 0, cases.c.status.in_([s.value for s in OPEN_STATUSES])
+        )
+        order = (cases.c.due_at.is_(None), cases.c.due_at, cases.c.tracking_id)
+        rows, total = self._page(chosen.order_by(*order), limit, offset)
+        return Page(tuple(_escalated_item(row) for row in rows), total)
 
     def feed(self, limit: int, offset: int) -> Page:
         """Non-`rahasia` reports, newest first, without identity."""
@@ -164,11 +179,64 @@ def _history_at(as_of: datetime) -> Select[Any]:
     )  # fmt: skip
 
 
-def _overdue(now: datetime) -> Any:
+_ORDERED = ("report_id", "due_at", "status", "deadline_step", "received_at", "tracking_id")
+
+
+def _held_by(code: str, conditions: list[Any]) -> Any:
+    """The cases a body holds under the conditions, with what the desk orders them by.
+
+    Two parts, each on its own index (an OR of the two would read every case): the cases it
+    holds as primary body (the desk index, by code), and the few it shares (`also`, a partial
+    index of shared cases).
+    """
+    columns = [cases.c[name] for name in _ORDERED]
+    primary = select(*columns).where(cases.c.skpd_code == code, *conditions)
+    shared = select(*columns).where(
+        cases.c.also_codes != "",
+        cases.c.also_codes.contains(f",{code},"),
+        or_(cases.c.skpd_code.is_(None), cases.c.skpd_code != code),
+        *conditions,
+    )
+    return union_all(primary, shared).subquery("held")
+
+
+def desk_conditions(query: DeskFilter, now: datetime) -> list[Any]:
+    """The SQL conditions of the desk's filters (an empty filter: none)."""
+    found: list[Any] = []
+    if query.status == "open":
+        found.append(cases.c.status.in_([s.value for s in OPEN_STATUSES]))
+    elif query.status == "closed":
+        found.append(cases.c.status.not_in([s.value for s in OPEN_STATUSES]))
+    elif query.status:
+        found.append(cases.c.status == query.status)
+    if query.overdue is not None:
+        found.append(_overdue(now) if query.overdue else ~_overdue(now))
+    if query.assignee:
+        found.append(cases.c.assignee == query.assignee)
+    if query.kecamatan:
+        found.append(func.lower(cases.c.kecamatan) == query.kecamatan.strip().lower())
+    if query.category:
+        found.append(cases.c.category == query.category)
+    if query.q and query.q.strip():
+        found.append(_search(query.q.strip()))
+    return found
+
+
+def _search(words: str) -> Any:
+    """A tracking id, or text in the title or the report (trigram-indexed on PostgreSQL)."""
+    pattern = "%" + re.sub(r"([\\%_])", r"\\\1", words) + "%"
+    return or_(
+        cases.c.tracking_id == words.upper(),
+        cases.c.title.ilike(pattern, escape="\\"),
+        cases.c.text.ilike(pattern, escape="\\"),
+    )
+
+
+def _overdue(now: datetime, columns: Any = cases.c) -> Any:
     return and_(
-        cases.c.due_at < now,
-        cases.c.status.in_([s.value for s in OPEN_STATUSES]),
-        cases.c.deadline_step.in_([s.value for s in AGENCY_STEPS]),
+        columns.due_at < now,
+        columns.status.in_([s.value for s in OPEN_STATUSES]),
+        columns.deadline_step.in_([s.value for s in AGENCY_STEPS]),
     )
 
 
@@ -201,7 +269,17 @@ def _desk_item(row: Any, code: str, now: datetime) -> DeskItem:
         due_at=row.due_at,
         overdue=_facts(dict(row._mapping)).overdue(now),
         attachments=_attachments(row),
+        assignee=row.assignee,
+        category=row.category,
     )
+
+
+def _escalated_item(row: Any) -> EscalatedItem:
+    return EscalatedItem(
+        tracking_id=row.tracking_id, status=row.status, title=row.title,
+        skpd_code=row.skpd_code, skpd_name=row.skpd_name, due_at=row.due_at,
+        escalations=row.escalations, assignee=row.assignee,
+    )  # fmt: skip
 
 
 def _feed_item(row: Any) -> FeedItem:

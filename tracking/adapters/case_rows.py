@@ -152,6 +152,7 @@ def _disposed(event: Case.Disposed | Case.Escalated) -> Row:
         "first_follow_up_at": None,
         "resolved_at": None,
         "resolved_on_time": None,
+        "assignee": None,
     }
 
 
@@ -182,8 +183,9 @@ def _fixed(values: Row) -> Callable[[Row, Any], Row]:
 
 # What each kind of event changes beyond where the case stands, its deadline and reply window.
 _CHANGES: dict[type[Case.Event], Callable[[Row, Any], Row]] = {
-    Case.AwaitingTriage: _fixed({"also_codes": ""}),
-    Case.Returned: _fixed({"also_codes": ""}),
+    Case.AwaitingTriage: _fixed({"also_codes": "", "assignee": None}),
+    Case.Returned: _fixed({"also_codes": "", "assignee": None}),
+    Case.Assigned: lambda row, e: {"assignee": e.assignee},
     Case.Disposed: lambda row, e: _disposed(e),
     Case.Escalated: _escalated,
     Case.FollowUpPosted: lambda row, e: {"first_follow_up_at": row["first_follow_up_at"] or e.at},

@@ -20,6 +20,7 @@ from sqlalchemy import (
     Text,
     TypeDecorator,
     Uuid,
+    text,
 )
 from sqlalchemy.dialects import sqlite
 from sqlalchemy.types import TypeEngine
@@ -108,7 +109,29 @@ cases = Table(
     Column("reply_due_at", UTCDateTime, index=True),
     Column("reply_warn_at", UTCDateTime),
     Column("reply_warned", Boolean, nullable=False, default=False),
-)
+    # Added in 0003 (j-desk): the officer holding the case, and the desk's indexes.
+    Column("assignee", String(200)),
+    # Covers what the desk's order, count and usual filters read (PostgreSQL: index-only).
+    Index(
+        "ix_cases_desk", "skpd_code", "due_at",
+        postgresql_include=["also_codes", "status", "deadline_step", "received_at",
+                            "tracking_id", "report_id", "assignee", "category", "kecamatan"],
+    ),
+    Index("ix_cases_desk_assignee", "skpd_code", "assignee"),
+    Index(
+        "ix_cases_shared", "report_id",
+        postgresql_where=text("also_codes <> ''"), sqlite_where=text("also_codes <> ''"),
+    ),
+    # Text search (`q`): trigram indexes on PostgreSQL (plain ones where SQLite builds them).
+    Index(
+        "ix_cases_title_trgm", "title",
+        postgresql_using="gin", postgresql_ops={"title": "gin_trgm_ops"},
+    ),
+    Index(
+        "ix_cases_text_trgm", "text",
+        postgresql_using="gin", postgresql_ops={"text": "gin_trgm_ops"},
+    ),
+)  # fmt: skip
 
 # What analysts count, after each case event: `as_of` takes each case's last row before it.
 HISTORY_COLUMNS = (

@@ -22,6 +22,7 @@ from tracking.application.messages import (
     early_arrivals_id,
     message_from,
     payload_of,
+    person_of,
     report_of,
 )
 from tracking.application.stored import register_value_objects
@@ -35,6 +36,12 @@ log = get_logger(__name__)
 
 Batch = ProcessingEvent[UUID]
 Command = Callable[[Case, Cause], None]
+OfficerEmail = Callable[[str, str], str | None]  # (role, name) -> the officer's e-mail
+
+
+def no_email(role: str, name: str) -> str | None:
+    """No registry knows officers' addresses: notification writes to the body's address."""
+    return None
 
 
 class TrackingApplication(BatchProcessApplication):
@@ -43,9 +50,17 @@ class TrackingApplication(BatchProcessApplication):
     name = "tracking"
     rejectable_errors: ClassVar[tuple[type[Exception], ...]] = (ActingForAnotherBody, CaseRefused)
 
-    def __init__(self, env: Mapping[str, str] | None = None, *, deadlines: DeadlinePolicy) -> None:
+    def __init__(
+        self,
+        env: Mapping[str, str] | None = None,
+        *,
+        deadlines: DeadlinePolicy,
+        officer_email: OfficerEmail = no_email,
+    ) -> None:
         super().__init__(env)
         self.deadlines = deadlines
+        # Seam: the token registry's `email_of(role, name)` once tokens travel as events.
+        self.officer_email = officer_email
 
     def register_transcodings(self, transcoder: JSONTranscoder) -> None:
         """The event store also keeps the case events' value objects."""
@@ -75,7 +90,8 @@ class TrackingApplication(BatchProcessApplication):
     @policy.register
     def _on_accepted(self, message: c.ReportAccepted, batch: Batch) -> None:
         self._open_from(message, batch)
-        self._change(message, batch, lambda case, cause: case.accept(cause))
+        by = person_of(message)
+        self._change(message, batch, lambda case, cause: case.accept(cause, by))
 
     @policy.register
     def _on_held(self, message: c.ReportHeld, batch: Batch) -> None:
@@ -85,7 +101,8 @@ class TrackingApplication(BatchProcessApplication):
     @policy.register
     def _on_archived(self, message: c.ReportArchived, batch: Batch) -> None:
         self._open_from(message, batch)
-        self._change(message, batch, lambda case, cause: case.archive(cause, message.reason))
+        by = person_of(message)
+        self._change(message, batch, lambda case, cause: case.archive(cause, message.reason, by))
 
     @policy.register
     def _on_reply(self, message: c.ReporterReplyReceived, batch: Batch) -> None:
@@ -121,7 +138,8 @@ class TrackingApplication(BatchProcessApplication):
     def _on_disposed(self, message: c.ReportDisposed, batch: Batch) -> None:
         def dispose(case: Case, cause: Cause) -> None:
             code, name = message.skpd_code, message.skpd_name
-            case.dispose(cause, code, name, self.deadlines, also=tuple(message.also))
+            also, by = tuple(message.also), person_of(message)
+            case.dispose(cause, code, name, self.deadlines, also=also, actor=by)
 
         if self._change(message, batch, dispose):
             self._release(message.report_id, batch)
@@ -135,6 +153,7 @@ class TrackingApplication(BatchProcessApplication):
                 message.skpd_name,
                 self.deadlines,
                 previous_skpd_code=message.from_code,
+                actor=person_of(message),
             )
 
         if self._change(message, batch, redispose):
@@ -155,28 +174,38 @@ class TrackingApplication(BatchProcessApplication):
 
     @policy.register
     def _on_acknowledge(self, message: c.Acknowledge, batch: Batch) -> None:
-        code, actor = message.skpd_code, message.actor
+        code, actor = message.skpd_code, person_of(message)
         self._act(message, batch, lambda case, cause: case.acknowledge(cause, code, actor))
+
+    @policy.register
+    def _on_assign(self, message: c.Assign, batch: Batch) -> None:
+        def assign(case: Case, cause: Cause) -> None:
+            code, name = message.skpd_code, message.assignee
+            email = self.officer_email(f"skpd:{code}", name)
+            case.assign(cause, code, name, person_of(message), email)
+
+        self._act(message, batch, assign)
 
     @policy.register
     def _on_follow_up(self, message: c.PostFollowUp, batch: Batch) -> None:
         def post(case: Case, cause: Cause) -> None:
             code, text = message.skpd_code, message.text
-            case.post_follow_up(cause, code, text, self.deadlines, message.actor)
+            case.post_follow_up(cause, code, text, self.deadlines, person_of(message))
 
         self._act(message, batch, post)
 
     @policy.register
     def _on_resolve(self, message: c.Resolve, batch: Batch) -> None:
         def resolve(case: Case, cause: Cause) -> None:
-            case.resolve(cause, message.skpd_code, message.text, self.deadlines, message.actor)
+            by = person_of(message)
+            case.resolve(cause, message.skpd_code, message.text, self.deadlines, by)
 
         self._act(message, batch, resolve)
 
     @policy.register
     def _on_classify(self, message: c.Classify, batch: Batch) -> None:
         def classify(case: Case, cause: Cause) -> None:
-            days, actor = message.resolution_days, message.actor
+            days, actor = message.resolution_days, person_of(message)
             case.classify(cause, message.skpd_code, days, self.deadlines, actor)
 
         self._act(message, batch, classify)
@@ -190,7 +219,7 @@ class TrackingApplication(BatchProcessApplication):
                 message.reason,
                 self.deadlines,
                 suggested_code=message.suggested_code,
-                actor=message.actor,
+                actor=person_of(message),
             )
 
         self._act(message, batch, give_back)

@@ -43,6 +43,7 @@ class Move:
     text: str | None = None
     suggested_code: str | None = None
     resolution_days: int | None = None
+    assignee: str | None = None
 
 
 def check_body(code: str) -> None:
@@ -58,7 +59,7 @@ def prepare(
     code: str,
     tracking_id: str,
     move: Move,
-    actor: str,
+    actor: c.Actor,
     now: datetime,
 ) -> c.SkpdAction:
     """The action message, once the case has accepted the move in a dry run."""
@@ -85,7 +86,7 @@ def _need(value: Any, name: str, action: str) -> Any:
     return value
 
 
-def _message(move: Move, code: str, actor: str, ids: dict[str, Any]) -> c.SkpdAction:
+def _message(move: Move, code: str, actor: c.Actor, ids: dict[str, Any]) -> c.SkpdAction:
     common = {**ids, "skpd_code": code, "actor": actor}
     if move.action == "acknowledge":
         return c.Acknowledge(**common)
@@ -96,28 +97,35 @@ def _message(move: Move, code: str, actor: str, ids: dict[str, Any]) -> c.SkpdAc
     if move.action == "not-competent":
         reason = _need(move.text, "text", move.action)
         return c.RejectNotCompetent(**common, reason=reason, suggested_code=move.suggested_code)
+    if move.action == "assign":
+        return c.Assign(**common, assignee=_need(move.assignee, "assignee", move.action))
     days = _need(move.resolution_days, "resolution_days", move.action)
     return c.Classify(**common, resolution_days=days, text=move.text or "")
 
 
+# The dry runs need no person: who acts changes no rule.
 def _acknowledge(case: Case, cause: Cause, a: Any, d: DeadlinePolicy) -> None:
-    case.acknowledge(cause, a.skpd_code, a.actor)
+    case.acknowledge(cause, a.skpd_code)
 
 
 def _follow_up(case: Case, cause: Cause, a: Any, d: DeadlinePolicy) -> None:
-    case.post_follow_up(cause, a.skpd_code, a.text, d, a.actor)
+    case.post_follow_up(cause, a.skpd_code, a.text, d)
 
 
 def _resolve(case: Case, cause: Cause, a: Any, d: DeadlinePolicy) -> None:
-    case.resolve(cause, a.skpd_code, a.text, d, a.actor)
+    case.resolve(cause, a.skpd_code, a.text, d)
 
 
 def _not_competent(case: Case, cause: Cause, a: Any, d: DeadlinePolicy) -> None:
-    case.return_to_routing(cause, a.skpd_code, a.reason, d, a.suggested_code, a.actor)
+    case.return_to_routing(cause, a.skpd_code, a.reason, d, a.suggested_code)
 
 
 def _classify(case: Case, cause: Cause, a: Any, d: DeadlinePolicy) -> None:
-    case.classify(cause, a.skpd_code, a.resolution_days, d, a.actor)
+    case.classify(cause, a.skpd_code, a.resolution_days, d)
+
+
+def _assign(case: Case, cause: Cause, a: Any, d: DeadlinePolicy) -> None:
+    case.assign(cause, a.skpd_code, a.assignee)
 
 
 _DRY_RUN: dict[str, Callable[[Case, Cause, Any, DeadlinePolicy], None]] = {
@@ -126,4 +134,5 @@ _DRY_RUN: dict[str, Callable[[Case, Cause, Any, DeadlinePolicy], None]] = {
     "resolve": _resolve,
     "not-competent": _not_competent,
     "classify": _classify,
+    "assign": _assign,
 }

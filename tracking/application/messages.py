@@ -7,7 +7,7 @@ from uuid import UUID
 
 from shared import contracts as c
 from shared.processing import derived_id
-from tracking.domain.values import Cause, Report
+from tracking.domain.values import Cause, Person, Report
 
 REPORT_MESSAGES: tuple[type[c.ReportEvent], ...] = (
     c.ReportReceived,
@@ -28,6 +28,7 @@ ACTION_MESSAGES: tuple[type[c.ReportEvent], ...] = (
     c.Resolve,
     c.RejectNotCompetent,
     c.Classify,
+    c.Assign,
 )
 REPORTER_MESSAGES: tuple[type[c.ReportEvent], ...] = (
     c.ReporterReplyReceived,
@@ -85,3 +86,14 @@ def arrival_rank(message: c.ReportEvent) -> int:
     if isinstance(message, DISPOSITION_MESSAGES):
         return 1
     return 2 if isinstance(message, ACTION_MESSAGES) else 3
+
+
+def person_of(message: Any) -> Person | None:
+    """The person a message names as its `actor` (None: nobody, or a contract without one).
+
+    Read with `getattr`: intake's and routing's outcomes gain `actor` in their own versions.
+    """
+    actor = getattr(message, "actor", None)
+    if isinstance(actor, c.Actor):
+        return Person(actor.role, actor.name)
+    return None

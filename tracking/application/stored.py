@@ -14,7 +14,7 @@ from typing import Any
 from eventsourcing.persistence import JSONTranscoder, Transcoding
 
 from tracking.domain.deadlines import Deadline
-from tracking.domain.values import ActedBy, Envelope, Standing
+from tracking.domain.values import ActedBy, Envelope, Person, Standing
 
 
 class ValueObject(Transcoding):
@@ -53,6 +53,7 @@ VALUE_OBJECTS = (
     ValueObject(Standing, "standing"),
     ValueObject(Deadline, "deadline"),
     ValueObject(ActedBy, "acted_by"),
+    ValueObject(Person, "person"),
 )
 
 

@@ -33,8 +33,9 @@ def translate(domain_event: Any) -> list[Outgoing]:
 
 def common(event: Case.Event) -> dict[str, Any]:
     """The fields every case event publishes: its id, when, who to tell, where it stands."""
-    envelope, standing = event.envelope, event.standing
+    envelope, standing, person = event.envelope, event.standing, event.actor
     return {
+        "actor": c.Actor(role=person.role, name=person.name) if person else None,
         "event_id": derived_id(event.originator_id, event.originator_version, 0),
         "occurred_at": event.at,
         "report_id": event.originator_id,
@@ -78,7 +79,12 @@ def _reason(event: Any) -> dict[str, Any]:
 
 
 def _body(event: Case.BodyMove) -> dict[str, Any]:
-    return {"body": event.by.body or None, "actor": event.by.actor}
+    return {"body": event.by.body or None}
+
+
+def _name_or_body(event: Case.BodyMove) -> str:
+    """Version 1's `classified_by`: the person's name, else the body (kept for its readers)."""
+    return event.actor.name if event.actor and event.actor.name else event.by.body
 
 
 def _text_by_body(event: Case.FollowUpPosted | Case.Resolved) -> dict[str, Any]:
@@ -114,11 +120,18 @@ _publishes(Case.Returned, c.CaseReturned)(
         "rejected_by": e.by.body,
         "reason": e.reason,
         "suggested_code": e.suggested_code,
-        "actor": e.by.actor,
     }
 )
 _publishes(Case.Classified, c.CaseClassified)(
-    lambda e: {"resolution_days": e.resolution_days, "classified_by": e.by.actor or e.by.body}
+    lambda e: {"resolution_days": e.resolution_days, "classified_by": _name_or_body(e)}
+)
+_publishes(Case.Assigned, c.CaseAssigned)(
+    lambda e: {
+        "assignee": e.assignee,
+        "assignee_email": e.assignee_email,
+        "previous_assignee": e.previous_assignee,
+        "body": e.by.body,
+    }
 )
 _publishes(Case.ReporterReplied, c.ReporterReplied)(lambda e: {"text": e.text})
 _publishes(Case.Rated, c.CaseRated)(lambda e: {"rating": e.rating, "comment": e.comment})

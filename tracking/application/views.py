@@ -69,6 +69,38 @@ class DeskItem:
     due_at: datetime | None = None
     overdue: bool = False
     attachments: tuple[str, ...] = ()
+    assignee: str | None = None
+    category: str | None = None
+
+
+@dataclass(frozen=True)
+class DeskFilter:
+    """Which of a body's reports the desk lists (every field optional; all must hold).
+
+    `status`: a bucket, or `open` / `closed`; `assignee`: an officer's name (the route reads
+    `mine` as the caller's); `q`: words in the title or text, or a tracking id.
+    """
+
+    status: str | None = None
+    overdue: bool | None = None
+    assignee: str | None = None
+    kecamatan: str | None = None
+    category: str | None = None
+    q: str | None = None
+
+
+@dataclass(frozen=True)
+class EscalatedItem:
+    """An open case escalated for a missed deadline or by routing (the admin's queue)."""
+
+    tracking_id: str
+    status: str
+    title: str
+    skpd_code: str | None
+    skpd_name: str | None
+    due_at: datetime | None
+    escalations: int
+    assignee: str | None = None
 
 
 @dataclass(frozen=True)
@@ -110,9 +142,10 @@ class CaseViews(Protocol):
     def report_rows(self, query: StatsFilter, now: datetime) -> list[dict[str, Any]]: ...
 
     def desk(
-        self, code: str, status: str | None, overdue: bool | None, now: datetime, limit: int,
-        offset: int,
-    ) -> Page: ...  # fmt: skip
+        self, code: str, query: DeskFilter, now: datetime, limit: int, offset: int
+    ) -> Page: ...
+
+    def escalated(self, limit: int, offset: int) -> Page: ...
 
     def feed(self, limit: int, offset: int) -> Page: ...
 

@@ -26,7 +26,7 @@ from tracking.domain.errors import (
     UnknownResolutionClass,
 )
 from tracking.domain.status import AGENCY_STEPS, DISPOSED, Status, Step
-from tracking.domain.values import ActedBy, Cause, Envelope, Report, Standing
+from tracking.domain.values import ActedBy, Cause, Envelope, Person, Report, Standing
 
 
 class Case(Aggregate):
@@ -38,8 +38,9 @@ class Case(Aggregate):
     class Event(Aggregate.Event):
         """Every case event: the message it applied, when, who to tell, where the case stands."""
 
-        class_version = 3
+        class_version = 4
         upcast_v1_v2 = staticmethod(legacy.upcast_v1_v2)
+        upcast_v3_v4 = staticmethod(legacy.upcast_v3_v4)
 
         @classmethod
         def upcast_v2_v3(cls, state: dict[str, Any]) -> None:
@@ -49,6 +50,7 @@ class Case(Aggregate):
         at: datetime
         envelope: Envelope
         standing: Standing
+        actor: Person | None  # who decided (None: the clock, the reporter, a machine)
 
         def apply(self, case: Any) -> None:
             if self.source is not None:
@@ -74,9 +76,16 @@ class Case(Aggregate):
             case.reply_window, case.reply_warned = self.reply_window, False
 
     class BodyMove(Event):
-        """A move of a body the case is disposed to (and who there made it)."""
+        """A move of a body the case is disposed to (`actor`: who there made it)."""
 
         by: ActedBy
+
+    class Unassigns(Event):
+        """An event after which no officer holds the case (it left the body or waits for one)."""
+
+        def apply(self, case: Any) -> None:
+            super().apply(case)
+            case.assignee = None
 
     # -- intake's outcomes ----------------------------------------------------------------
 
@@ -116,7 +125,7 @@ class Case(Aggregate):
 
     # -- routing's decisions --------------------------------------------------------------
 
-    class AwaitingTriage(SetsDeadline, SetsReplyWindow):
+    class AwaitingTriage(Unassigns, SetsDeadline, SetsReplyWindow):
         """An admin must choose the body."""
 
         reason: str
@@ -125,7 +134,7 @@ class Case(Aggregate):
             super().apply(case)
             case.also = ()
 
-    class Disposed(SetsDeadline, SetsReplyWindow):
+    class Disposed(Unassigns, SetsDeadline, SetsReplyWindow):
         """The case went to a body (`previous_skpd_code`: a re-disposition); `also` may help."""
 
         previous_skpd_code: str | None
@@ -151,7 +160,7 @@ class Case(Aggregate):
             if self.overdue_step is not None:
                 case.escalated = True
             if self.moved:
-                case.also, case.disposed_at = tuple(self.also), self.at
+                case.also, case.disposed_at, case.assignee = tuple(self.also), self.at, None
                 case.set_deadline(self.deadline)
                 case.reply_window, case.reply_warned = None, False
 
@@ -179,7 +188,7 @@ class Case(Aggregate):
             super().apply(case)
             case.resolved_at = self.at
 
-    class Returned(BodyMove, SetsDeadline, SetsReplyWindow):
+    class Returned(BodyMove, Unassigns, SetsDeadline, SetsReplyWindow):
         """The primary body said "bukan wewenang": the case waits for a new body."""
 
         reason: str
@@ -197,6 +206,17 @@ class Case(Aggregate):
         def apply(self, case: Any) -> None:
             super().apply(case)
             case.resolution_days = self.resolution_days
+
+    class Assigned(BodyMove):
+        """The primary body gave the case to a named officer (again: reassigned)."""
+
+        assignee: str
+        assignee_email: str | None  # when the token registry knows the officer's address
+        previous_assignee: str | None
+
+        def apply(self, case: Any) -> None:
+            super().apply(case)
+            case.assignee = self.assignee
 
     # -- the reporter ---------------------------------------------------------------------
 
@@ -287,6 +307,7 @@ class Case(Aggregate):
         self.resolved_at: datetime | None = None
         self.closed_at: datetime | None = None
         self.rating: int | None = None
+        self.assignee: str | None = None
 
     @classmethod
     def open(cls, report_id: UUID, cause: Cause, report: Report, deadlines: DeadlinePolicy) -> Case:
@@ -303,6 +324,7 @@ class Case(Aggregate):
             at=cause.at,
             envelope=envelope,
             standing=Standing(Status.BELUM_TERVERIFIKASI.value, due_at=verify.due_at),
+            actor=None,
             deadline=verify,
             title=report.title,
             text=report.text,
@@ -370,23 +392,23 @@ class Case(Aggregate):
 
     # -- intake's outcomes ----------------------------------------------------------------
 
-    def accept(self, cause: Cause) -> None:
+    def accept(self, cause: Cause, actor: Person | None = None) -> None:
         """Screening passed; a held case goes back to waiting for disposition.
 
         Accepting a case that was not held changes nothing, and records nothing.
         """
         if self.status is Status.TERTUNDA:
             standing = self._moved(Status.BELUM_TERVERIFIKASI, self.deadline, None)
-            self._apply(Case.Accepted, cause, standing=standing, resumed=True)
+            self._apply(Case.Accepted, cause, standing=standing, actor=actor, resumed=True)
 
     def hold(self, cause: Cause, reason: str) -> None:
         """Put the case on hold (Tertunda); the verification deadline still runs."""
         standing = self._moved(Status.TERTUNDA, self.deadline, None)
         self._apply(Case.Held, cause, standing=standing, reason=reason)
 
-    def archive(self, cause: Cause, reason: str) -> None:
-        """Archive the case (Arsip): no deadline any more."""
-        self._shelve(Case.Archived, cause, reason=reason)
+    def archive(self, cause: Cause, reason: str, actor: Person | None = None) -> None:
+        """Archive the case (Arsip): no deadline any more (`actor`: the admin who did)."""
+        self._shelve(Case.Archived, cause, reason=reason, actor=actor)
 
     def link_as_duplicate(self, cause: Cause, duplicate_of_tracking_id: str) -> None:
         """The report repeats an open one and follows its fate: archived here."""
@@ -415,6 +437,7 @@ class Case(Aggregate):
         deadlines: DeadlinePolicy,
         previous_skpd_code: str | None = None,
         also: tuple[str, ...] = (),
+        actor: Person | None = None,
     ) -> None:
         """Dispose (or re-dispose) the case to a body; its first follow-up is due."""
         self.check_open()
@@ -422,7 +445,7 @@ class Case(Aggregate):
         standing = self._moved(Status.BELUM_DITINDAKLANJUTI, deadline, (skpd_code, skpd_name))
         self._apply(
             Case.Disposed, cause, standing=standing, deadline=deadline, reply_window=None,
-            previous_skpd_code=previous_skpd_code,
+            previous_skpd_code=previous_skpd_code, actor=actor,
             also=tuple(code for code in also if code != skpd_code),
         )  # fmt: skip
 
@@ -455,15 +478,35 @@ class Case(Aggregate):
 
     # -- the bodies' moves ----------------------------------------------------------------
 
-    def acknowledge(self, cause: Cause, body: str, actor: str = "") -> None:
+    def acknowledge(self, cause: Cause, body: str, actor: Person | None = None) -> None:
         """A body started work (only the first acknowledgement changes anything)."""
         self.check_acting_body(body, primary=False)
         if self.status is Status.BELUM_DITINDAKLANJUTI:
             standing = self._moved(Status.SEDANG_DIPROSES, self.deadline, None)
-            self._apply(Case.Acknowledged, cause, standing=standing, by=ActedBy(body, actor))
+            self._apply(Case.Acknowledged, cause, standing=standing, by=ActedBy(body),
+                        actor=actor)  # fmt: skip
+
+    def assign(
+        self,
+        cause: Cause,
+        body: str,
+        assignee: str,
+        actor: Person | None = None,
+        email: str | None = None,
+    ) -> None:
+        """The primary body gives the case to an officer; the same officer again changes nothing."""
+        self.check_acting_body(body)
+        if assignee != self.assignee:
+            self._apply(Case.Assigned, cause, by=ActedBy(body), actor=actor, assignee=assignee,
+                        assignee_email=email, previous_assignee=self.assignee)  # fmt: skip
 
     def post_follow_up(
-        self, cause: Cause, body: str, text: str, deadlines: DeadlinePolicy, actor: str = ""
+        self,
+        cause: Cause,
+        body: str,
+        text: str,
+        deadlines: DeadlinePolicy,
+        actor: Person | None = None,
     ) -> None:
         """A body answered: the reporter may reply; after the first answer, resolution is due."""
         self.check_acting_body(body, primary=False)
@@ -474,11 +517,16 @@ class Case(Aggregate):
             Case.FollowUpPosted, cause,
             standing=self._moved(Status.SEDANG_DIPROSES, deadline, None),
             deadline=deadline, reply_window=deadlines.deadline(Step.REPLY, cause.at),
-            by=ActedBy(body, actor), text=text,
+            by=ActedBy(body), actor=actor, text=text,
         )  # fmt: skip
 
     def resolve(
-        self, cause: Cause, body: str, text: str, deadlines: DeadlinePolicy, actor: str = ""
+        self,
+        cause: Cause,
+        body: str,
+        text: str,
+        deadlines: DeadlinePolicy,
+        actor: Person | None = None,
     ) -> None:
         """The primary body resolved the case (Selesai); the reporter may still reply."""
         self.check_acting_body(body)
@@ -486,7 +534,7 @@ class Case(Aggregate):
         self._apply(
             Case.Resolved, cause, standing=self._moved(Status.SELESAI, None, None),
             deadline=None, reply_window=deadlines.deadline(Step.REPLY, cause.at),
-            by=ActedBy(body, actor), text=text, on_time=on_time,
+            by=ActedBy(body), actor=actor, text=text, on_time=on_time,
         )  # fmt: skip
 
     def return_to_routing(
@@ -496,16 +544,21 @@ class Case(Aggregate):
         reason: str,
         deadlines: DeadlinePolicy,
         suggested_code: str | None = None,
-        actor: str = "",
+        actor: Person | None = None,
     ) -> None:
         """The primary body says "bukan wewenang": the case waits for a new body."""
         self.check_acting_body(body)
         deadline = deadlines.deadline(Step.VERIFY, cause.at)
-        self._unassign(Case.Returned, cause, deadline, by=ActedBy(body, actor), reason=reason,
-                       suggested_code=suggested_code)  # fmt: skip
+        self._unassign(Case.Returned, cause, deadline, by=ActedBy(body), actor=actor,
+                       reason=reason, suggested_code=suggested_code)  # fmt: skip
 
     def classify(
-        self, cause: Cause, body: str, days: int, deadlines: DeadlinePolicy, actor: str = ""
+        self,
+        cause: Cause,
+        body: str,
+        days: int,
+        deadlines: DeadlinePolicy,
+        actor: Person | None = None,
     ) -> None:
         """The primary body (or the admin for it) sets the resolution class, in working days."""
         self.check_acting_body(body)
@@ -515,7 +568,7 @@ class Case(Aggregate):
             deadline = deadlines.deadline(Step.RESOLVE, self.disposed_at, days)
         self._apply(
             Case.Classified, cause, standing=self._moved(self.status, deadline, None),
-            deadline=deadline, by=ActedBy(body, actor), resolution_days=days,
+            deadline=deadline, by=ActedBy(body), actor=actor, resolution_days=days,
         )  # fmt: skip
 
     def _resolution_deadline(self, deadlines: DeadlinePolicy, fallback: datetime) -> Deadline:
@@ -626,6 +679,7 @@ class Case(Aggregate):
         at: datetime,
         source: str | None = None,
         standing: Standing | None = None,
+        actor: Person | None = None,
         **fields: Any,
     ) -> None:
         """Trigger an event; it tells whom the case tells, and stands where the case does unless
@@ -636,6 +690,7 @@ class Case(Aggregate):
             at=at,
             envelope=self.envelope,
             standing=standing or self.standing,
+            actor=actor,
             **fields,
         )
 

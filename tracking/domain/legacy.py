@@ -6,13 +6,14 @@ event (who to tell, where the case stands, the deadline, the reply window, the a
 
 from __future__ import annotations
 
+import re
 from collections.abc import Collection
 from datetime import datetime
 from typing import Any
 
 from tracking.domain.deadlines import Deadline
 from tracking.domain.status import Step
-from tracking.domain.values import ActedBy, Envelope, Standing
+from tracking.domain.values import ActedBy, Envelope, Person, Standing
 
 _STOOD = (
     "tracking_id",
@@ -88,3 +89,28 @@ _DEFAULTS: tuple[tuple[str, Any], ...] = (
     ("suggested_code", None),
     ("on_time", None),
 )
+
+
+_NAMED = re.compile(r"^(?P<name>.*\S)\s+\((?P<role>admin|skpd(?::[A-Z0-9][A-Z0-9-]*)?)\)$")
+
+
+def upcast_v3_v4(state: dict[str, Any]) -> None:
+    """Every event gained `actor` (None: nobody decided); a body's move had the name in `by`.
+
+    The desk wrote `"Name (role)"`; a body's own system a bare name, read as a person of
+    that body.
+    """
+    by = state.get("by")
+    state["actor"] = None
+    if isinstance(by, ActedBy):
+        state["actor"] = legacy_person(by.actor, f"skpd:{by.body}" if by.body else "skpd")
+        state["by"] = ActedBy(by.body)
+
+
+def legacy_person(spelt: str, role: str) -> Person | None:
+    """A person as a string named them before version 4 (empty: nobody)."""
+    text = spelt.strip()
+    if not text:
+        return None
+    found = _NAMED.match(text)
+    return Person(found["role"], found["name"]) if found else Person(role, text)

@@ -57,7 +57,19 @@ class Standing:
 
 @dataclass(frozen=True)
 class ActedBy:
-    """The body that made a move, and who there (a name; empty when nobody said)."""
+    """The body that made a move.
+
+    `actor` is the name as events stored it before version 4; reading such an event moves it
+    to the event's `actor` (a `Person`), so a case event's person is always `event.actor`.
+    """
 
     body: str
     actor: str = ""
+
+
+@dataclass(frozen=True)
+class Person:
+    """Who took a decision: the role and the name bound to their token (name may be empty)."""
+
+    role: str
+    name: str = ""

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Awaitable, Callable
+from dataclasses import replace
 from datetime import date
 from typing import Annotated, Any
 
@@ -16,9 +17,10 @@ from pydantic import AwareDatetime, ValidationError
 from shared import topics
 from shared.auth import Principal, TokenStore
 from shared.clock import Clock
-from shared.contracts import SkpdAction
+from shared.contracts import Actor, SkpdAction
 from shared.http import AUTH_ERRORS, errors, require
 from shared.messaging import codec
+from tracking.application.case_file import NotYourCase, read_case_file
 from tracking.application.desk import (
     IncompleteAction,
     Move,
@@ -28,15 +30,18 @@ from tracking.application.desk import (
     prepare,
 )
 from tracking.application.figures import StatsFilter
-from tracking.application.views import CaseViews, ReportNotFound, public_status
+from tracking.application.views import CaseViews, DeskFilter, ReportNotFound, public_status
 from tracking.domain.errors import CaseRefused
 from tracking.entrypoints.projections import UnknownProjection
 from tracking.entrypoints.schemas import (
     ActionAccepted,
     BodyPublic,
+    CaseFilePublic,
     DeskAction,
     DeskItemPublic,
     DeskPage,
+    EscalatedPage,
+    EscalatedPublic,
     FeedItemPublic,
     FeedPage,
     ReportStatusPublic,
@@ -174,15 +179,14 @@ def desk_router(
     @router.get("/{code}/reports", response_model=DeskPage)
     def desk(
         code: str,
-        status: str | None = None,
-        overdue: bool | None = None,
+        query: Annotated[DeskQuery, Depends()],
         limit: Limit = 50,
         offset: Offset = 0,
         caller: Principal = caller_of,
     ) -> DeskPage:
-        """The reports disposed to a body, with their deadlines; filters status, overdue."""
+        """A body's reports, overdue first, then by the moment due; filtered on the server."""
         _check_caller(caller, code)
-        page = views.desk(code, status, overdue, clock.now(), limit, offset)
+        page = views.desk(code, query.filter_for(caller), clock.now(), limit, offset)
         items = [DeskItemPublic(**vars(item)) for item in page.items]
         return DeskPage(items=items, total=page.total)
 
@@ -196,7 +200,9 @@ def desk_router(
     ) -> ActionAccepted:
         """Check a move against the case, then send it on the body's actions topic."""
         _check_caller(caller, code)
-        move = Move(body.action, body.text, body.suggested_code, body.resolution_days)
+        move = Move(
+            body.action, body.text, body.suggested_code, body.resolution_days, body.assignee
+        )
         action = prepare(
             views, app.repository.get, app.deadlines, code, tracking_id, move,
             _actor(caller), clock.now(),
@@ -211,14 +217,63 @@ def desk_router(
     return router
 
 
+def staff_router(views: CaseViews, app: Any, tokens: TokenStore) -> APIRouter:
+    """Staff reads across desks: one case with its people, the admin's escalated queue."""
+    router = APIRouter(prefix="/v1", tags=["staff"], responses=errors(*AUTH_ERRORS, 404, 422, 503))
+    caller_of = Depends(require(tokens, "skpd", "admin"))
+    admin_of = Depends(require(tokens, "admin"))
+
+    @router.get("/cases/{tracking_id}", response_model=CaseFilePublic)
+    def case_file(tracking_id: str, caller: Principal = caller_of) -> CaseFilePublic:
+        """The case and its whole timeline, each step naming who took it (admin; its body)."""
+        found = read_case_file(views, app, tracking_id, caller.role, caller.skpd_code)
+        return CaseFilePublic.of(found)
+
+    @router.get("/escalations", response_model=EscalatedPage, dependencies=[admin_of])
+    def escalations(limit: Limit = 50, offset: Offset = 0) -> EscalatedPage:
+        """Open cases escalated at least once, by the moment due (admin)."""
+        page = views.escalated(limit, offset)
+        return EscalatedPage(
+            items=[EscalatedPublic(**vars(item)) for item in page.items], total=page.total
+        )
+
+    return router
+
+
+class DeskQuery:
+    """The desk's filters as query parameters (`assignee=mine`: the caller's own)."""
+
+    def __init__(
+        self,
+        status: str | None = None,
+        overdue: bool | None = None,
+        assignee: Annotated[str | None, Query(max_length=200)] = None,
+        kecamatan: Annotated[str | None, Query(max_length=200)] = None,
+        category: Annotated[str | None, Query(max_length=40)] = None,
+        q: Annotated[str | None, Query(max_length=200)] = None,
+    ) -> None:
+        self.fields = DeskFilter(status, overdue, assignee, kecamatan, category, q)
+
+    def filter_for(self, caller: Principal) -> DeskFilter:
+        """The filter, with `mine` read as the caller's name."""
+        if (self.fields.assignee or "").strip().lower() != MINE:
+            return self.fields
+        if not caller.name:
+            raise IncompleteAction("assignee=mine needs a personal token (one with a name)")
+        return replace(self.fields, assignee=caller.name)
+
+
+MINE = "mine"
+
+
 def _check_caller(caller: Principal, code: str) -> None:
     check_body(code)
     if caller.role != "admin" and caller.skpd_code != code:
         raise NotYourReport(f"role {caller.role} may not act for {code}")
 
 
-def _actor(caller: Principal) -> str:
-    return f"{caller.name} ({caller.role})" if caller.name else caller.role
+def _actor(caller: Principal) -> Actor:
+    return Actor(role=caller.role, name=caller.name)
 
 
 def install_error_handlers(app: FastAPI) -> None:
@@ -227,6 +282,7 @@ def install_error_handlers(app: FastAPI) -> None:
         ReportNotFound: 404,
         UnknownBody: 404,
         NotYourReport: 403,
+        NotYourCase: 403,
         CaseRefused: 409,
         IncompleteAction: 422,
         ValidationError: 422,

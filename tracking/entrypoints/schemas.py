@@ -8,6 +8,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from shared.clock import WITA
+from tracking.application.case_file import CaseFile
 from tracking.application.figures import Stats
 from tracking.application.views import CaseView
 
@@ -164,6 +165,8 @@ class DeskItemPublic(BaseModel):
     due_at: datetime | None
     overdue: bool
     attachments: list[str]
+    assignee: str | None = None
+    category: str | None = None
 
 
 class DeskPage(BaseModel):
@@ -204,8 +207,9 @@ class DeskAction(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    action: Literal["acknowledge", "follow-up", "resolve", "not-competent", "classify"]
+    action: Literal["acknowledge", "follow-up", "resolve", "not-competent", "classify", "assign"]
     text: str | None = Field(default=None, max_length=4000)
+    assignee: str | None = Field(default=None, max_length=200)  # an officer's name (assign)
     suggested_code: str | None = Field(default=None, pattern=r"^[A-Z0-9][A-Z0-9-]{1,39}$")
     resolution_days: int | None = Field(default=None, ge=1, le=365)
 
@@ -217,6 +221,94 @@ class ActionAccepted(BaseModel):
     action: str
     event_id: str
     topic: str
+
+
+class ActorPublic(BaseModel):
+    """The person who took a step: the role and the name bound to their token."""
+
+    role: str
+    name: str
+
+
+class StaffStepPublic(BaseModel):
+    """One step of a case's life as staff see it: who took it, for which body."""
+
+    type: str
+    at: datetime
+    description: str
+    detail: str | None
+    body: str | None
+    actor: ActorPublic | None
+
+
+class CaseFilePublic(BaseModel):
+    """A case with its whole timeline, each step naming the person (staff only)."""
+
+    tracking_id: str
+    status: str
+    skpd: BodyPublic | None
+    also: list[str]
+    assignee: str | None
+    kind: str
+    channel: str
+    category: str | None
+    title: str | None
+    text: str | None
+    location: LocationPublic | None
+    received_at: datetime
+    due_at: datetime | None
+    closed_at: datetime | None
+    timeline: list[StaffStepPublic]
+
+    @classmethod
+    def of(cls, found: CaseFile) -> CaseFilePublic:
+        """The staff form of a case file (times in WITA)."""
+        view = found.view
+        skpd = BodyPublic(code=view.skpd_code, name=view.skpd_name or view.skpd_code) if (
+            view.skpd_code
+        ) else None  # fmt: skip
+        steps = [
+            StaffStepPublic(
+                type=step.type,
+                at=_wita(step.at),
+                description=step.description,
+                detail=step.detail,
+                body=step.body,
+                actor=ActorPublic(role=step.actor.role, name=step.actor.name)
+                if step.actor
+                else None,
+            )
+            for step in found.timeline
+        ]
+        return cls(
+            tracking_id=view.tracking_id, status=view.status, skpd=skpd, also=list(found.also),
+            assignee=found.assignee, kind=view.kind, channel=view.channel,
+            category=view.category, title=view.title, text=view.text,
+            location=LocationPublic(**view.location) if view.location else None,
+            received_at=_wita(view.received_at),
+            due_at=_wita(view.due_at) if view.due_at else None,
+            closed_at=_wita(view.closed_at) if view.closed_at else None, timeline=steps,
+        )  # fmt: skip
+
+
+class EscalatedPublic(BaseModel):
+    """An open case escalated at least once."""
+
+    tracking_id: str
+    status: str
+    title: str
+    skpd_code: str | None
+    skpd_name: str | None
+    due_at: datetime | None
+    escalations: int
+    assignee: str | None
+
+
+class EscalatedPage(BaseModel):
+    """One page of the admin's escalated queue."""
+
+    items: list[EscalatedPublic]
+    total: int
 
 
 def _wita(moment: datetime) -> datetime:

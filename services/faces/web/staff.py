@@ -13,19 +13,14 @@ from services.faces.common.backends import BackendError, Backends, segment
 from services.faces.common.backends import refusal_reason as _reason
 from services.faces.common.forms import read_form
 from services.faces.common.settings import EdgeSettings
+from services.faces.web.desk import desk_routes, page_number
 from services.faces.web.responses import pages
 from services.faces.web.session import COOKIE, signed_in
+from services.faces.web.walk_in import walk_in_routes
 from shared.auth import Principal, TokenStore, Unauthenticated
 from shared.directory import bodies
 
-ACTIONS = (
-    ("acknowledge", "Terima (mulai diproses)"),
-    ("follow-up", "Kirim tindak lanjut"),
-    ("resolve", "Selesaikan"),
-    ("not-competent", "Kembalikan: bukan wewenang kami"),
-    ("classify", "Tetapkan kelas penyelesaian"),
-)
-DESK_PAGE = 500
+ADMIN_PAGE = 25
 
 
 def home_of(principal: Principal) -> str:
@@ -33,14 +28,6 @@ def home_of(principal: Principal) -> str:
     if principal.skpd_code:
         return f"/staf/skpd/{principal.skpd_code}"
     return "/staf/admin" if principal.role == "admin" else "/dasbor"
-
-
-def desk_order(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Overdue first, then the nearest deadline, then the oldest."""
-    return sorted(
-        items,
-        key=lambda i: (not i["overdue"], i["due_at"] is None, i["due_at"] or "", i["received_at"]),
-    )
 
 
 def _back(path: str, message: str, ok: bool = True) -> RedirectResponse:
@@ -92,49 +79,10 @@ def router(
         answer.delete_cookie(COOKIE, path="/")
         return answer
 
-    _desk_routes(routes, backends, tokens, page)
+    desk_routes(routes, backends, tokens, page)
+    walk_in_routes(routes, backends, settings, tokens, page)
     _admin_routes(routes, backends, tokens, page)
     return routes
-
-
-def _desk_routes(routes: APIRouter, backends: Backends, tokens: TokenStore, page: Any) -> None:
-    @routes.get(
-        "/skpd/{code}", response_class=HTMLResponse, responses=pages(400, 401, 403, 404, 422)
-    )
-    def desk(request: Request, code: str) -> Response:
-        """A body's reports, overdue first, each with the moves it may make."""
-        person = signed_in(request, tokens)
-        if person is None:
-            return RedirectResponse("/staf/masuk", status_code=303)
-        try:
-            found = backends.json("GET", "tracking", f"/v1/skpd/{segment(code)}/reports", person[1],
-                                  params={"limit": DESK_PAGE})  # fmt: skip
-        except BackendError as error:
-            return page(request, "pesan_staf.html", {"judul": "Tidak dapat dibuka",
-                        "isi": error.detail, "orang": person[0]}, error.status)  # fmt: skip
-        items = desk_order(found["items"])
-        context = {"code": code, "items": items, "total": found["total"], "aksi": ACTIONS,
-                   "orang": person[0], "instansi": bodies()}  # fmt: skip
-        return page(request, "meja.html", context)
-
-    @routes.post("/skpd/{code}/{tracking_id}")
-    async def act(request: Request, code: str, tracking_id: str) -> Response:
-        """One move through tracking's desk API, as the signed-in person."""
-        person = signed_in(request, tokens)
-        if person is None:
-            return RedirectResponse("/staf/masuk", status_code=303)
-        fields = await read_form(request)
-        body: dict[str, Any] = {"action": fields.get("action", "")}
-        for name in ("text", "suggested_code"):
-            if fields.get(name, "").strip():
-                body[name] = fields[name].strip()
-        if fields.get("resolution_days", "").strip().isdigit():
-            body["resolution_days"] = int(fields["resolution_days"])
-        path = f"/v1/skpd/{segment(code)}/reports/{segment(tracking_id)}/actions"
-        reply = backends.call("POST", "tracking", path, person[1], json=body)
-        if reply.status_code == 202:
-            return _back(f"/staf/skpd/{code}", f"{tracking_id}: tindakan dikirim")
-        return _back(f"/staf/skpd/{code}", f"{tracking_id}: ditolak ({_reason(reply)})", ok=False)
 
 
 def _admin_routes(routes: APIRouter, backends: Backends, tokens: TokenStore, page: Any) -> None:
@@ -144,17 +92,15 @@ def _admin_routes(routes: APIRouter, backends: Backends, tokens: TokenStore, pag
 
     @routes.get("/admin", response_class=HTMLResponse)
     def queues(request: Request) -> Response:
-        """Held reports, reports awaiting triage, escalated reports."""
+        """Held reports, reports awaiting triage, escalated reports: a page of each."""
         person = admin(request)
         if person is None:
             return RedirectResponse("/staf/masuk", status_code=303)
-        token = person[1]
-        context = {
-            "ditahan": backends.json("GET", "intake", "/v1/held", token),
-            "triase": backends.json("GET", "routing", "/v1/triage", token),
-            "eskalasi": escalated(backends, token),
-            "instansi": bodies(), "orang": person[0],
-        }  # fmt: skip
+        token, asked = person[1], request.query_params
+        context: dict[str, Any] = {"instansi": bodies(), "orang": person[0]}
+        for name, service, path in QUEUES:
+            number = page_number(asked.get(f"halaman_{name}") or "1")
+            context[name] = queue_page(backends, service, path, token, number)
         return page(request, "admin.html", context)
 
     @routes.post("/admin/ditahan/{tracking_id}/{decision}")
@@ -187,14 +133,29 @@ def _admin_routes(routes: APIRouter, backends: Backends, tokens: TokenStore, pag
         return _back("/staf/admin", f"{tracking_id}: ditolak ({_reason(reply)})", ok=False)
 
 
-def escalated(backends: Backends, token: str) -> list[dict[str, str]]:
-    """Reports escalated for a missed deadline and not closed (from reports.csv)."""
-    import csv
+QUEUES = (
+    ("ditahan", "intake", "/v1/held"),
+    ("triase", "routing", "/v1/triage"),
+    ("eskalasi", "tracking", "/v1/escalations"),
+)
 
-    reply = backends.call("GET", "tracking", "/v1/reports.csv", token)
+
+def queue_page(
+    backends: Backends, service: str, path: str, token: str, number: int
+) -> dict[str, Any]:
+    """One page of an admin queue, paged by its service: `{daftar, total, halaman, halaman_akhir}`.
+
+    Tracking answers `{items, total}`; intake's and routing's lists answer a bare array and say
+    the total in `X-Total-Count`.
+    """
+    params = {"limit": ADMIN_PAGE, "offset": (number - 1) * ADMIN_PAGE}
+    reply = backends.call("GET", service, path, token, params=params)
     if reply.status_code != 200:
-        return []
-    rows = csv.DictReader(reply.text.splitlines())
-    closed = ("Terdisposisi: Selesai", "Arsip")
-    return [r for r in rows if (r.get("escalations") or "0") not in ("", "0")
-            and r.get("status") not in closed]  # fmt: skip
+        raise BackendError(reply.status_code, _reason(reply))
+    found = reply.json()
+    if isinstance(found, dict):
+        items, total = found["items"], int(found["total"])
+    else:
+        items, total = found, int(reply.headers.get("x-total-count", len(found)))
+    last = max(1, -(-total // ADMIN_PAGE))
+    return {"daftar": items, "total": total, "halaman": number, "halaman_akhir": last}

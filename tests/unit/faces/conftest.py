@@ -67,9 +67,12 @@ class FakeServices:
     links: dict[str, str] = field(default_factory=dict)  # status-link secret -> tracking id
     notice: str | None = None
     refuse_link: bool = False  # intake answers 422 to a reply or rating
+    asked: list[tuple[str, dict[str, str]]] = field(default_factory=list)  # GET path, params
 
     def handle(self, request: httpx.Request) -> httpx.Response:
         path, token = request.url.path, request.headers.get("authorization", "")[7:]
+        if request.method == "GET":
+            self.asked.append((path, dict(request.url.params)))
         for pattern, method, handler in self.routes():
             match = re.fullmatch(pattern, path)
             if match and request.method == method:
@@ -89,6 +92,7 @@ class FakeServices:
             (r"/v1/held", "GET", self.listing("held")),
             (r"/v1/triage", "GET", self.listing("triage")),
             (r"/v1/reports.csv", "GET", self.reports_csv),
+            (r"/v1/escalations", "GET", self.escalations),
             (r"/v1/held/([^/]+)/(verify|archive)", "POST", self.admin_move),
             (r"/v1/reports/([^/]+)/disposition", "POST", self.admin_move),
             (r"/v1/status-links/(open|replies|ratings)", "POST", self.status_link),
@@ -122,12 +126,24 @@ class FakeServices:
         )
 
     def listing(self, name: str) -> Any:
-        def answer(_: httpx.Request, token: str) -> httpx.Response:
+        def answer(request: httpx.Request, token: str) -> httpx.Response:
             if token != "admin-token":
                 return httpx.Response(403, json={"detail": "admin only"})
-            return httpx.Response(200, json=self.queues.get(name, []))
+            items = self.queues.get(name, [])
+            start, limit = _paging(request)
+            total = {"X-Total-Count": str(len(items))}
+            return httpx.Response(200, json=items[start : start + limit], headers=total)
 
         return answer
+
+    def escalations(self, request: httpx.Request, token: str) -> httpx.Response:
+        if token != "admin-token":
+            return httpx.Response(403, json={"detail": "admin only"})
+        items = self.queues.get("escalations", [])
+        start, limit = _paging(request)
+        return httpx.Response(
+            200, json={"items": items[start : start + limit], "total": len(items)}
+        )
 
     def reports_csv(self, _: httpx.Request, token: str) -> httpx.Response:
         return httpx.Response(200, text=self.csv, headers={"content-type": "text/csv"})
@@ -180,17 +196,23 @@ class FakeServices:
             return httpx.Response(422, json={"detail": "from: invalid date"})
         return httpx.Response(200, json=self.stats)
 
-    def desk(self, _: httpx.Request, token: str, code: str) -> httpx.Response:
+    def desk(self, request: httpx.Request, token: str, code: str) -> httpx.Response:
+        """Tracking's desk: overdue first (it orders and filters; here only `overdue`)."""
         if not token:
             return httpx.Response(403, json={"detail": "another body"})
+        start, limit = _paging(request)
+        late = sorted(self.cases, key=lambda c: not c.get("overdue", False))
         items = [{"tracking_id": c["tracking_id"], "status": c["status"], "title": c["title"],
                   "text": c["text"], "kind": c["kind"], "channel": c["channel"],
                   "received_at": c["received_at"].isoformat(), "primary": True,
                   "kecamatan": c["kecamatan"], "kelurahan": c["kelurahan"], "address": None,
                   "disposed_at": None, "deadline_step": "tindak-lanjut-pertama",
                   "due_at": c["due_at"].isoformat(), "overdue": c.get("overdue", False),
-                  "attachments": []} for c in self.cases]  # fmt: skip
-        return httpx.Response(200, json={"items": items, "total": len(items)})
+                  "attachments": [], "assignee": c.get("assignee"),
+                  "category": c.get("category")} for c in late]  # fmt: skip
+        return httpx.Response(
+            200, json={"items": items[start : start + limit], "total": len(items)}
+        )
 
     def act(self, request: httpx.Request, token: str, code: str, tid: str) -> httpx.Response:
         self.actions.append((tid, json.loads(request.content), token))
@@ -215,3 +237,8 @@ def backends(fake: FakeServices, settings: EdgeSettings) -> Iterator[Backends]:
     client = Backends(settings, transport=httpx.MockTransport(fake.handle))
     yield client
     client.close()
+
+
+def _paging(request: httpx.Request) -> tuple[int, int]:
+    params = request.url.params
+    return int(params.get("offset", 0)), int(params.get("limit", 1000))

@@ -12,7 +12,6 @@ from services.cli.tokens import issue_token, revoke_tokens
 from services.faces.common.backends import Backends
 from services.faces.common.settings import EdgeSettings
 from services.faces.web.app import build
-from services.faces.web.staff import desk_order
 from shared.auth import TokenStore, digest
 from tests.unit.faces.conftest import FakeServices, report
 
@@ -133,16 +132,6 @@ def test_desk_lists_overdue_first_and_acts_as_the_signed_in_person(
     assert client.get("/staf/skpd/DISPERKIM", follow_redirects=False).status_code == 303
 
 
-def test_desk_order_puts_overdue_then_nearest_deadline_first() -> None:
-    items = [
-        {"tracking_id": "a", "overdue": False, "due_at": "2026-12-05", "received_at": "1"},
-        {"tracking_id": "b", "overdue": False, "due_at": None, "received_at": "0"},
-        {"tracking_id": "c", "overdue": True, "due_at": "2026-12-09", "received_at": "2"},
-        {"tracking_id": "d", "overdue": False, "due_at": "2026-12-02", "received_at": "3"},
-    ]
-    assert [i["tracking_id"] for i in desk_order(items)] == ["c", "d", "a", "b"]
-
-
 def test_admin_sees_held_triage_and_escalated_and_decides(
     client: TestClient, fake: FakeServices, tokens_file: Path
 ) -> None:
@@ -154,12 +143,11 @@ def test_admin_sees_held_triage_and_escalated_and_decides(
                     "candidates": [{"code": "DPUPR", "score": 0.41}],
                     "since": "2026-11-30T01:00:00Z"}],
     }  # fmt: skip
-    fake.csv = (
-        "tracking_id,status,skpd_code,skpd_name,due_at,escalations\n"
-        "LPR-ESCA0001,Terdisposisi: Belum Ditindaklanjuti,DLH,Dinas LH,2026-11-20T00:00:00Z,1\n"
-        "LPR-DONE0001,Terdisposisi: Selesai,DLH,Dinas LH,2026-11-20T00:00:00Z,1\n"
-        "LPR-CALM0001,Terdisposisi: Sedang Diproses,DLH,Dinas LH,,0\n"
-    )
+    fake.queues["escalations"] = [
+        {"tracking_id": "LPR-ESCA0001", "status": "Terdisposisi: Belum Ditindaklanjuti",
+         "title": "Sampah", "skpd_code": "DLH", "skpd_name": "Dinas LH",
+         "due_at": "2026-11-20T00:00:00Z", "escalations": 1, "assignee": None},
+    ]  # fmt: skip
     assert client.get("/staf/admin", follow_redirects=False).status_code == 303
     store_token = "admin-token"
     tokens_file.write_text(
@@ -169,7 +157,10 @@ def test_admin_sees_held_triage_and_escalated_and_decides(
     assert page.url.path == "/staf/admin"
     for shown in ("LPR-HELD0001", "LPR-TRIA0001", "DPUPR (skor 0.41)", "LPR-ESCA0001"):
         assert shown in page.text
-    assert "LPR-DONE0001" not in page.text and "LPR-CALM0001" not in page.text
+    assert not [path for path, _ in fake.asked if path == "/v1/reports.csv"]
+    paged = {path: params for path, params in fake.asked}
+    for path in ("/v1/held", "/v1/triage", "/v1/escalations"):
+        assert paged[path] == {"limit": "25", "offset": "0"}
     client.post("/staf/admin/ditahan/LPR-HELD0001/archive", data={"reason": "bukan wewenang"})
     client.post("/staf/admin/triase/LPR-TRIA0001", data={"skpd_code": "DPUPR", "reason": ""})
     assert fake.actions == [

@@ -43,6 +43,16 @@ def test_held_lists_reports_oldest_first_with_the_reason(
     assert all("kata kasar" in i["reason"] and i["flag"] is None for i in items)
 
 
+def test_the_queue_pages_and_says_how_many_wait(
+    client: TestClient, app: IntakeApplication, feed: Feed
+) -> None:
+    held(feed, "m-2", minutes=30, n=2)
+    held(feed, "m-1", minutes=0, n=1)
+    answer = client.get("/v1/held", params={"limit": 1, "offset": 1}, headers=as_role("admin"))
+    assert [i["tracking_id"] for i in answer.json()] == [tracking_id_of(app, "m-2")]
+    assert answer.headers["x-total-count"] == "2"
+
+
 def test_verify_sends_the_report_on_to_routing_and_empties_the_queue(
     client: TestClient, app: IntakeApplication, feed: Feed
 ) -> None:

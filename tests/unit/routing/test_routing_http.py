@@ -63,6 +63,15 @@ def test_admin_sees_reports_awaiting_triage(client: TestClient, feed: Feed) -> N
     assert "di bawah ambang" in item["reason"]
 
 
+def test_the_triage_list_pages_and_says_how_many_wait(client: TestClient, feed: Feed) -> None:
+    first, second = accepted(UNCLEAR, title="Satu"), accepted(UNCLEAR, title="Dua")
+    feed(first, second)
+    answer = client.get("/v1/triage", params={"limit": 1}, headers=auth("admin"))
+    assert len(answer.json()) == 1 and answer.headers["x-total-count"] == "2"
+    rest = client.get("/v1/triage", params={"offset": 1}, headers=auth("admin")).json()
+    assert {answer.json()[0]["title"], rest[0]["title"]} == {"Satu", "Dua"}
+
+
 def test_unknown_tracking_id_is_404(client: TestClient) -> None:
     response = dispose(client, "LPR-NOPE0000", "DPUPR")
     assert response.status_code == 404

@@ -138,7 +138,7 @@ def test_an_skpd_action_with_nul_in_its_text_decodes_clean() -> None:
     }
     decoded = codec.decode(topics.skpd_actions_topic("PDAM"), json.dumps(action).encode(), 65536)
     assert isinstance(decoded, c.PostFollowUp)
-    assert (decoded.text, decoded.actor) == ("Pipa sudah diganti", "petugas")
+    assert (decoded.text, decoded.actor.name) == ("Pipa sudah diganti", "petugas")
 
 
 def _contracts() -> set[type[BaseModel]]:

@@ -8,6 +8,7 @@ import pytest
 from fastapi.testclient import TestClient
 from tracking_helpers import DISPOSITIONS, DLH, PDAM_ACTIONS, REPORTS, Feed, Report, auth
 
+from shared import contracts as c
 from tracking.bootstrap import TrackingParts
 
 
@@ -35,9 +36,9 @@ def test_a_body_acknowledges_its_own_report(
     answer = _act(client, "PDAM", pdam_report, "skpd:PDAM", action="acknowledge")
     assert answer.status_code == 202
     acknowledged = feed.published()[-1]
-    assert (acknowledged.event_type, getattr(acknowledged, "actor", None)) == (
+    assert (acknowledged.event_type, acknowledged.actor) == (
         "CaseAcknowledged",
-        "skpd:PDAM",
+        c.Actor(role="skpd:PDAM", name=""),
     )
 
 
@@ -127,4 +128,4 @@ def test_the_token_holders_name_is_recorded_as_the_actor(
 ) -> None:
     url = f"/v1/skpd/PDAM/reports/{pdam_report.tracking_id}/actions"
     client.post(url, json={"action": "acknowledge"}, headers={"Authorization": "Bearer budi-token"})
-    assert getattr(feed.published()[-1], "actor", None) == "Budi Santoso (skpd:PDAM)"
+    assert feed.published()[-1].actor == c.Actor(role="skpd:PDAM", name="Budi Santoso")

@@ -10,6 +10,7 @@ from fastapi.testclient import TestClient
 from tracking_helpers import DISPOSITIONS, PDAM, REPORTS, Feed, FixedClock, Report, settings
 
 from services.cli.tokens import issue_token
+from shared.contracts import Actor
 from shared.runtime import build_app
 from tracking.bootstrap import assemble, bootstrap
 
@@ -35,4 +36,4 @@ def test_the_desk_records_the_name_of_the_token_holder(tmp_path: Path, clock: Fi
         url, json={"action": "acknowledge"}, headers={"Authorization": f"Bearer {token}"}
     )
     assert answer.status_code == 202, answer.text
-    assert feed.published()[-1].actor == "Siti Rahmah (skpd:PDAM)"
+    assert feed.published()[-1].actor == Actor(role="skpd:PDAM", name="Siti Rahmah")

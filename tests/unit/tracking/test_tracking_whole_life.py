@@ -128,6 +128,7 @@ def test_sixty_day_class_moves_the_resolution_deadline(feed: Feed) -> None:
     classified = feed.published()[-1]
     assert isinstance(classified, c.CaseClassified)
     assert (classified.resolution_days, classified.classified_by) == (60, "Budi (Admin Penghubung)")
+    assert classified.actor == c.Actor(role="skpd:PDAM", name="Budi (Admin Penghubung)")
     # 60 working days from Monday 12 August 2024 10:00; Maulid Nabi (16 September) skipped.
     assert classified.due_at == at_wita(2024, 11, 5, 10, 0)
 
@@ -161,11 +162,22 @@ def test_the_acting_person_is_recorded(feed: Feed) -> None:
     report = Report()
     feed.send(REPORTS, report.received())
     feed.send(DISPOSITIONS, report.disposed())
-    resolve = report.resolve().model_copy(update={"actor": "Siti (PDAM)"})
-    feed.send(PDAM_ACTIONS, resolve)
+    siti = c.Actor(role="skpd:PDAM", name="Siti")
+    feed.send(PDAM_ACTIONS, report.resolve().model_copy(update={"actor": siti}))
     resolved = feed.published()[-1]
     assert isinstance(resolved, c.CaseResolved)
-    assert (resolved.actor, resolved.body) == ("Siti (PDAM)", "PDAM")
+    assert (resolved.actor, resolved.body) == (siti, "PDAM")
+
+
+def test_a_body_system_still_sending_a_name_as_text_is_read_as_that_bodys_person(
+    feed: Feed,
+) -> None:
+    report = Report()
+    feed.send(REPORTS, report.received())
+    feed.send(DISPOSITIONS, report.disposed())
+    wire = {**report.resolve().model_dump(mode="json"), "actor": "Siti Rahmah"}
+    feed.send(PDAM_ACTIONS, c.Resolve.model_validate(wire))
+    assert feed.published()[-1].actor == c.Actor(role="skpd:PDAM", name="Siti Rahmah")
 
 
 def test_escalation_with_a_target_moves_the_case_there(feed: Feed) -> None:

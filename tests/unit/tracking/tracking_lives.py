@@ -114,7 +114,11 @@ def more_lives(feed: Feed) -> None:
         c.Acknowledge(**_ids(classified, 2), skpd_code=PDAM[0], actor="Budi Santoso"),
         c.Classify(**_ids(classified, 3), skpd_code=PDAM[0], resolution_days=60),
         classified.follow_up(),
-    )
+        c.Assign(**_ids(classified, 3.5), skpd_code=PDAM[0], actor=c.Actor(role="skpd:PDAM",
+                 name="Budi Santoso"), assignee="Siti Rahmah"),
+        c.Assign(**_ids(classified, 3.6), skpd_code=PDAM[0], actor=c.Actor(role="skpd:PDAM",
+                 name="Siti Rahmah"), assignee="Rudi Hartono"),
+    )  # fmt: skip
 
 
 def every_kind_of_life(feed: Feed, parts: TrackingParts) -> None:

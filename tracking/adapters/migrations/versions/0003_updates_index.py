@@ -1,6 +1,6 @@
 """The public updates' index: timeline lines by moment (Open311's servicerequestupdates).
 
-Revision ID: 0003_j_open311
+Revision ID: 0003
 Revises: 0002
 Create Date: 2026-12-07
 """
@@ -11,7 +11,7 @@ from collections.abc import Sequence
 
 from alembic import op
 
-revision: str = "0003_j_open311"
+revision: str = "0003"
 down_revision: str | Sequence[str] | None = "0002"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
