@@ -28,6 +28,7 @@ ERROR_REASONS = {
     410: "Gone for good (the identity was erased)",
     413: "The body is larger than the limit",
     422: "A field or parameter is invalid; `detail` names it",
+    429: "Too many requests from this address: wait for Retry-After",
     503: "A dependency (event store, broker) is unavailable: try again",
 }
 

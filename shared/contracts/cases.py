@@ -8,7 +8,7 @@ from typing import ClassVar
 
 from pydantic import AwareDatetime
 
-from shared.contracts.base import FreeText, Identifier, ReportEvent, TrackingId
+from shared.contracts.base import Actor, FreeText, Identifier, ReportEvent, TrackingId
 from shared.contracts.intake import Channel, ReportKind
 
 
@@ -182,3 +182,35 @@ class DeadlineMissed(CaseEvent):
     event_type: ClassVar[str] = "DeadlineMissed"
     step: Identifier
     deadline: datetime
+
+
+# -- moderation of the public record (issue I) ----------------------------------------------
+# `actor` is the admin who acted (None: the public's flags hid the report). Issue J declares
+# `actor: Actor | None = None` once on CaseEvent; the declaration below then repeats it.
+
+
+class CaseHidden(CaseEvent):
+    """The report left the public surfaces (feed, public query, open data, Open311)."""
+
+    event_type: ClassVar[str] = "CaseHidden"
+    reason: FreeText
+    flags: int = 0  # the public flags that hid it; 0 when the admin hid it
+    actor: Actor | None = None
+
+
+class CaseShown(CaseEvent):
+    """The admin reviewed a hidden report and showed it again."""
+
+    event_type: ClassVar[str] = "CaseShown"
+    reason: FreeText
+    actor: Actor | None = None
+
+
+class CaseCorrected(CaseEvent):
+    """The admin corrected the report's public title and text (the original is kept)."""
+
+    event_type: ClassVar[str] = "CaseCorrected"
+    title: FreeText
+    text: FreeText
+    reason: FreeText
+    actor: Actor | None = None

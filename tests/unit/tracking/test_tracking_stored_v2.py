@@ -65,7 +65,13 @@ def test_the_stored_events_publish_the_case_events_they_published(
 def test_a_rebuild_from_the_stored_events_writes_the_same_rows(parts: TrackingParts) -> None:
     _store(parts.app)
     parts.projector.rebuild()
-    assert _as_json(dump(parts.engine)) == _as_json(_fixture()["rows"])
+    assert _as_json(_as_wide_as_the_fixture(dump(parts.engine))) == _as_json(_fixture()["rows"])
+
+
+def _as_wide_as_the_fixture(rows: dict[str, list[tuple[Any, ...]]]) -> dict[str, Any]:
+    """The rows without the columns added after the fixture was made (0003: the public face)."""
+    width = {name: len(found[0]) for name, found in _fixture()["rows"].items() if found}
+    return {name: [row[: width.get(name)] for row in found] for name, found in rows.items()}
 
 
 def test_every_stored_case_loads_where_its_row_says_it_stands(app: TrackingApplication) -> None:
