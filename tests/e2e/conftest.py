@@ -62,6 +62,8 @@ class System:
             "LAPOR_NOTIFICATION_RETRY_BASE_SECONDS": "1",
             "LAPOR_NOTIFICATION_RETRY_MAX_SECONDS": "2",
             "LAPOR_AUTH_TOKENS": json.dumps({digest(t): r for r, t in self.tokens.items()}),
+            # issued tokens (a person's name with a role), re-read on change, as `lapor dev up`
+            "LAPOR_AUTH_TOKENS_FILE": str(self.folder / "tokens.json"),
             f"LAPOR_{name.upper()}_PORT": str(self.ports[name]),
         }
 
