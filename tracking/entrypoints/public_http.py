@@ -172,11 +172,17 @@ def _csv_row(report: PublicReport) -> list[object]:
 
 
 def _geojson(reports: Iterator[PublicReport]) -> Iterator[str]:
+    """The FeatureCollection, sent a chunk of features at a time (each send is a thread hop)."""
     yield '{"type":"FeatureCollection","features":['
+    features: list[str] = []
     separator = ""
     for report in reports:
-        yield separator + json.dumps(_feature(report), ensure_ascii=False)
-        separator = ","
+        features.append(json.dumps(_feature(report), ensure_ascii=False))
+        if len(features) == STREAM_CHUNK:
+            yield separator + ",".join(features)
+            separator, features = ",", []
+    if features:
+        yield separator + ",".join(features)
     yield "]}"
 
 

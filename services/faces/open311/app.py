@@ -302,8 +302,8 @@ def _public(backends: Backends, tracking_id: str) -> dict[str, Any] | None:
         report = backends.report(tracking_id)
     except BackendError as error:
         raise Open311Error(400, error.detail) from error
-    if report is None or report.get("rahasia"):
-        return None
+    if report is None or report.get("rahasia") or report.get("hidden"):
+        return None  # never listed: rahasia, or hidden by moderation
     return report
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -18,7 +19,9 @@ from shared import contracts as c
 from shared.auth import digest
 from shared.clock import FixedClock
 from shared.runtime import build_app
+from tracking.application.public import PublicReport
 from tracking.bootstrap import TrackingParts, assemble, bootstrap
+from tracking.entrypoints.public_http import STREAM_CHUNK, _csv_lines, _geojson
 from tracking.settings import TrackingSettings
 
 PHONE, EMAIL, NIK = "0812-3456-7890", "budi.santoso@gmail.com", "6371041203850002"
@@ -284,3 +287,21 @@ def test_bad_public_queries_answer_422_naming_the_problem(public: TestClient) ->
         assert answer.status_code == 422 and named in answer.text, (params, answer.text)
     short = public.post("/v1/public/reports/LPR-X/flags", json={"reason": ""})
     assert short.status_code == 422
+
+
+def test_open_data_of_several_chunks_is_one_valid_document_in_order() -> None:
+    count = 2 * STREAM_CHUNK + 1
+    reports = [
+        PublicReport(
+            tracking_id=f"LPR-C{n:07d}", title="Jalan rusak", text="=SUM(A1)", kind="pengaduan",
+            channel="web", status="Arsip", received_at=START, updated_at=START,
+            latitude=-3.3, longitude=114.6,
+        )
+        for n in range(count)
+    ]  # fmt: skip
+    expected = [report.tracking_id for report in reports]
+    document = json.loads("".join(_geojson(iter(reports))))
+    assert [feature["id"] for feature in document["features"]] == expected
+    rows = list(csv.DictReader(io.StringIO("".join(_csv_lines(iter(reports))))))
+    assert [row["tracking_id"] for row in rows] == expected
+    assert rows[0]["text"] == "'=SUM(A1)"  # a spreadsheet shows it, never runs it
