@@ -30,6 +30,7 @@ CSV_COLUMNS = (
     "skpd_code", "skpd_name", "kecamatan", "kelurahan", "latitude", "longitude", "title",
     "text", "attachments",
 )  # fmt: skip
+_ALREADY_FLAGGED = {"model": FlagAnswer, "description": "This address flagged it already"}
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -112,7 +113,7 @@ def public_records_router(
         "/public/reports/{tracking_id}/flags",
         response_model=FlagAnswer,
         status_code=201,
-        responses=errors(404, 429),
+        responses={**errors(404, 429), 200: _ALREADY_FLAGGED},
     )
     def flag(tracking_id: str, body: FlagRequest, request: Request) -> FlagAnswer | JSONResponse:
         """Flag a public report (once per address); three flags hide it until reviewed."""
