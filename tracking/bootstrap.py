@@ -35,9 +35,9 @@ from tracking.entrypoints.http import (
     stats_router,
 )
 from tracking.entrypoints.metrics import projection_metrics
-from tracking.entrypoints.moderation_http import install_public_errors, moderation_router
+from tracking.entrypoints.moderation_http import moderation_router
 from tracking.entrypoints.projections import projections_router
-from tracking.entrypoints.public_http import public_records_router
+from tracking.entrypoints.public_http import install_public_errors, public_records_router
 from tracking.settings import TrackingSettings
 
 SERVICE = "tracking"

@@ -4,15 +4,14 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Depends, FastAPI, Query, Request
-from fastapi.responses import JSONResponse
+from fastapi import APIRouter, Depends, Query
 
 from shared.auth import Principal, TokenStore
 from shared.http import AUTH_ERRORS, errors, require
-from tracking.application.moderation import Moderation, TooManyFlags
+from tracking.application.moderation import Moderation
 from tracking.application.public import PublicReports
 from tracking.application.views import ReportNotFound
-from tracking.entrypoints.public_http import MAX_PAGE, BadDate
+from tracking.entrypoints.public_http import MAX_PAGE
 from tracking.entrypoints.public_schemas import (
     CorrectionRequest,
     ModerationAnswer,
@@ -82,17 +81,3 @@ def moderation_router(
         return ModerationAnswer(tracking_id=view.tracking_id, act="corrected")
 
     return router
-
-
-def install_public_errors(app: FastAPI) -> None:
-    """422 for a bad date filter; 429 with Retry-After for too many flags from one address."""
-
-    @app.exception_handler(BadDate)
-    async def bad_date(_: Request, error: BadDate) -> JSONResponse:
-        return JSONResponse({"detail": str(error)}, status_code=422)
-
-    @app.exception_handler(TooManyFlags)
-    async def too_many(_: Request, error: TooManyFlags) -> JSONResponse:
-        detail = "terlalu banyak penandaan dari alamat ini; coba lagi nanti"
-        headers = {"Retry-After": str(error.retry_after)}
-        return JSONResponse({"detail": detail}, status_code=429, headers=headers)

@@ -9,12 +9,12 @@ from collections.abc import Iterator
 from datetime import date, datetime, time, timedelta
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Depends, FastAPI, Query, Request
 from fastapi.responses import JSONResponse, StreamingResponse
 
 from shared.clock import WITA
 from shared.http import errors
-from tracking.application.moderation import Moderation
+from tracking.application.moderation import Moderation, TooManyFlags
 from tracking.application.public import PublicFilter, PublicReport, PublicReports, statuses_for
 from tracking.entrypoints.public_schemas import (
     FlagAnswer,
@@ -196,3 +196,17 @@ def _feature(report: PublicReport) -> dict[str, object]:
         properties.pop(key)
     return {"type": "Feature", "id": report.tracking_id, "geometry": geometry,
             "properties": properties}  # fmt: skip
+
+
+def install_public_errors(app: FastAPI) -> None:
+    """422 for a bad date filter; 429 with Retry-After for too many flags from one address."""
+
+    @app.exception_handler(BadDate)
+    async def bad_date(_: Request, error: BadDate) -> JSONResponse:
+        return JSONResponse({"detail": str(error)}, status_code=422)
+
+    @app.exception_handler(TooManyFlags)
+    async def too_many(_: Request, error: TooManyFlags) -> JSONResponse:
+        detail = "terlalu banyak penandaan dari alamat ini; coba lagi nanti"
+        headers = {"Retry-After": str(error.retry_after)}
+        return JSONResponse({"detail": detail}, status_code=429, headers=headers)
