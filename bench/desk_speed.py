@@ -4,7 +4,7 @@
     .venv/bin/python -m bench.desk_speed --cases 50000 --database-url postgresql://...
     .venv/bin/python -m bench.desk_speed --store sqlite
 
-The read model is migrated as tracking migrates it (indexes of `0003_j-desk` included) and
+The read model is migrated as tracking migrates it (indexes of `0004_desk_filters` included) and
 filled with cases spread over the directory's bodies (a third of them on PDAM's desk, the
 busiest), every status bucket, deadlines from a month ago to a month ahead, the five kecamatan,
 the categories, officers on a share of them. Each query is the desk route itself

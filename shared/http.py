@@ -29,6 +29,7 @@ ERROR_REASONS = {
     413: "The body is larger than the limit",
     415: "A part is not of a type accepted here (e.g. a photo that is not an image)",
     422: "A field or parameter is invalid; `detail` names it",
+    429: "Too many requests from this address: wait for Retry-After",
     503: "A dependency (event store, broker) is unavailable: try again",
 }
 

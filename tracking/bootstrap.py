@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import timedelta
 
+from fastapi import APIRouter
 from sqlalchemy import Engine
 
 from shared import topics
@@ -17,9 +19,12 @@ from tracking.adapters.case_queries import SqlCaseViews
 from tracking.adapters.engine import migrate, read_model_engine
 from tracking.adapters.holidays import IndonesianHolidays
 from tracking.adapters.projector import CaseProjector
+from tracking.adapters.public_queries import SqlPublicReports
 from tracking.adapters.update_queries import SqlUpdateSteps
 from tracking.application.app import OfficerEmail, TrackingApplication, no_email
 from tracking.application.deadline_watch import DeadlineWatch
+from tracking.application.moderation import FlagLimiter, Moderation
+from tracking.application.public import BoundingBox
 from tracking.application.translate import PUBLISHED, translate
 from tracking.domain.deadlines import DeadlinePolicy
 from tracking.entrypoints.http import (
@@ -32,7 +37,9 @@ from tracking.entrypoints.http import (
     stats_router,
 )
 from tracking.entrypoints.metrics import projection_metrics
+from tracking.entrypoints.moderation_http import moderation_router
 from tracking.entrypoints.projections import projections_router
+from tracking.entrypoints.public_http import install_public_errors, public_records_router
 from tracking.entrypoints.updates_http import public_updates_router
 from tracking.settings import TrackingSettings
 
@@ -144,16 +151,29 @@ def bootstrap(
             desk_router(parts.views, app, parts.tokens, clock, send_action),
             staff_router(parts.views, app, parts.tokens),
             projections_router([parts.projector], parts.tokens),
+            *public_record(settings, parts),
         ],
         health=[parts.projector.health],
         metrics=projection_metrics([parts.projector]),
         publishes=[(topics.CASES, event) for event in PUBLISHED],
         background=[parts.projector.run],  # replicas take turns on the read model's position
         singletons=[parts.watch.run],
-        install_handlers=[install_error_handlers],
+        install_handlers=[install_error_handlers, install_public_errors],
         on_close=[parts.engine.dispose],
         description="One case per report: its ordered life, the working-day clock, its status.",
     )
+
+
+def public_record(settings: TrackingSettings, parts: TrackingParts) -> list[APIRouter]:
+    """The public record (query, open data, flags) and the admin's moderation (issue I)."""
+    reports = SqlPublicReports(parts.engine, BoundingBox(*settings.city_bbox))
+    window = timedelta(seconds=settings.flag_window_seconds)
+    limiter = FlagLimiter(parts.clock, settings.flag_limit, window)
+    moderation = Moderation(parts.app, parts.views, parts.clock, limiter)
+    return [
+        public_records_router(reports, moderation, frozenset(settings.trusted_proxies)),
+        moderation_router(reports, moderation, parts.tokens),
+    ]
 
 
 def projector_only(

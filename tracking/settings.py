@@ -42,6 +42,19 @@ class TrackingSettings(BaseSettings):
     projector_max_attempts: int = Field(
         default=3, ge=1, description="tries of one event before it is quarantined"
     )
+    city_bbox: tuple[float, float, float, float] = Field(
+        default=(-3.40, 114.52, -3.26, 114.68),
+        description="south, west, north, east (degrees) of the city, Banjarmasin by default "
+        "(3°16'-3°23' S, 114°31'-114°40' E, with a margin); a pin outside is flagged for the admin",
+    )
+    flag_limit: int = Field(
+        default=5, ge=1, description="public flags one client address may send per window"
+    )
+    flag_window_seconds: int = Field(default=3600, ge=1)
+    trusted_proxies: list[str] = Field(
+        default_factory=lambda: ["127.0.0.1", "::1"],
+        description="peers whose X-Forwarded-For names the client (the web face, a proxy)",
+    )
     read_model_url: str | None = Field(
         default=None, description="SQLAlchemy URL; unset: the common database's lapor_tracking"
     )

@@ -216,3 +216,32 @@ class DeadlineMissed(CaseEvent):
     event_type: ClassVar[str] = "DeadlineMissed"
     step: Identifier
     deadline: datetime
+
+
+# -- moderation of the public record (issue I) ----------------------------------------------
+# Moderation (issue I): `actor` (declared on CaseEvent) is the admin who acted; None when the
+# public's flags hid the report.
+
+
+class CaseHidden(CaseEvent):
+    """The report left the public surfaces (feed, public query, open data, Open311)."""
+
+    event_type: ClassVar[str] = "CaseHidden"
+    reason: FreeText
+    flags: int = 0  # the public flags that hid it; 0 when the admin hid it
+
+
+class CaseShown(CaseEvent):
+    """The admin reviewed a hidden report and showed it again."""
+
+    event_type: ClassVar[str] = "CaseShown"
+    reason: FreeText
+
+
+class CaseCorrected(CaseEvent):
+    """The admin corrected the report's public title and text (the original is kept)."""
+
+    event_type: ClassVar[str] = "CaseCorrected"
+    title: FreeText
+    text: FreeText
+    reason: FreeText

@@ -113,9 +113,10 @@ class SqlCaseViews:
         return Page(tuple(_escalated_item(row) for row in rows), total)
 
     def feed(self, limit: int, offset: int) -> Page:
-        """Non-`rahasia` reports, newest first, without identity."""
-        query = select(cases).where(cases.c.rahasia == false())
-        rows, total = self._page(query.order_by(cases.c.received_at.desc()), limit, offset)
+        """Public reports (neither `rahasia` nor hidden), newest first, masked, no identity."""
+        query = select(cases).where(cases.c.rahasia == false(), cases.c.hidden == false())
+        order = (cases.c.received_at.desc(), cases.c.tracking_id)
+        rows, total = self._page(query.order_by(*order), limit, offset)
         return Page(tuple(_feed_item(row) for row in rows), total)
 
     def due(self, now: datetime, limit: int) -> list[UUID]:
@@ -286,8 +287,8 @@ def _feed_item(row: Any) -> FeedItem:
     return FeedItem(
         tracking_id=row.tracking_id,
         status=row.status,
-        title=row.title,
-        text=row.text,
+        title=row.public_title,
+        text=row.public_text,
         kind=row.kind,
         received_at=row.received_at,
         category=row.category,
@@ -326,6 +327,10 @@ def _view(row: Any, events: list[TimelineEntry]) -> CaseView:
         closed_at=row["closed_at"],
         category=row["category"],
         updated_at=row["updated_at"],
+        anonim=row["anonim"],
+        hidden=row["hidden"],
+        public_title=row["public_title"],
+        public_text=row["public_text"],
     )
 
 

@@ -19,7 +19,14 @@ from uuid import UUID
 from sqlalchemy import Connection, select
 
 from tracking.adapters.bulk import Converted, write_rows
-from tracking.adapters.tables import HISTORY_COLUMNS, case_history, cases, timeline
+from tracking.adapters.moderation_rows import MODERATION_CHANGES, act_row, public_face
+from tracking.adapters.tables import (
+    HISTORY_COLUMNS,
+    case_history,
+    cases,
+    moderation_acts,
+    timeline,
+)
 from tracking.application.timeline import describe
 from tracking.domain.case import Case
 from tracking.domain.deadlines import Deadline, restarts
@@ -38,6 +45,7 @@ def project_all(conn: Connection, events: Sequence[Any]) -> None:
     rows = _load(conn, {event.originator_id for event in mine})
     history: list[Row] = []
     lines: list[Row] = []
+    acts: list[Row] = []
     for event in mine:
         row = _apply(rows, event)
         snapshot = dict(zip(HISTORY_COLUMNS, _history_values(row), strict=True))
@@ -46,10 +54,14 @@ def project_all(conn: Connection, events: Sequence[Any]) -> None:
         line = _line(event)
         if line is not None:
             lines.append(line)
+        act = act_row(event)
+        if act is not None:
+            acts.append(act)
     converted: Converted = {}
     write_rows(conn, cases, list(rows.values()), upsert_on=("report_id",), converted=converted)
     write_rows(conn, case_history, history, converted=converted)
     write_rows(conn, timeline, lines, converted=converted)
+    write_rows(conn, moderation_acts, acts, converted=converted)
 
 
 def _load(conn: Connection, ids: set[UUID]) -> dict[UUID, Row]:
@@ -196,6 +208,7 @@ _CHANGES: dict[type[Case.Event], Callable[[Row, Any], Row]] = {
     Case.Closed: lambda row, e: {"closed_at": e.at},
     Case.DeadlineApproaching: _approaching,
     Case.DeadlineMissed: _missed,
+    **MODERATION_CHANGES,
 }
 
 
@@ -214,6 +227,7 @@ def _opened(event: Case.Opened) -> Row:
         received_at=event.received_at,
         category=event.category,
         attachments=_json_list(event.attachments or ()),
+        **public_face(event.title, event.text),
         **_deadline(row, event.deadline),
         **{key: location.get(key) for key in _LOCATION},
         **_standing(event),
@@ -232,4 +246,6 @@ _EMPTY: Row = {
     "also_codes": "",
     "escalations": 0,
     "reply_warned": False,
+    "hidden": False,
+    "flags": 0,
 }

@@ -25,6 +25,7 @@ from tracking.adapters.case_rows import project_all
 from tracking.adapters.tables import (
     case_history,
     cases,
+    moderation_acts,
     projection_position,
     projection_quarantine,
     timeline,
@@ -65,10 +66,10 @@ class ProjectionStatus:
 
 
 class CaseProjector:
-    """Keeps the `cases`, `case_history` and `timeline` tables in step with the case events."""
+    """Keeps the case tables (`cases`, `case_history`, `timeline`, `moderation_acts`) in step."""
 
     name = "cases"
-    tables = (timeline, case_history, cases)
+    tables = (timeline, case_history, moderation_acts, cases)
 
     def __init__(
         self,

@@ -109,7 +109,7 @@ cases = Table(
     Column("reply_due_at", UTCDateTime, index=True),
     Column("reply_warn_at", UTCDateTime),
     Column("reply_warned", Boolean, nullable=False, default=False),
-    # Added in 0003 (j-desk): the officer holding the case, and the desk's indexes.
+    # Added in 0004 (issue J): the officer holding the case, and the desk's indexes.
     Column("assignee", String(200)),
     # Covers what the desk's order, count and usual filters read (PostgreSQL: index-only).
     Index(
@@ -131,6 +131,15 @@ cases = Table(
         "ix_cases_text_trgm", "text",
         postgresql_using="gin", postgresql_ops={"text": "gin_trgm_ops"},
     ),
+    # Added in 0005 (issue I): the public face, masked (corrected when the admin corrected it),
+    # and its moderation.
+    Column("public_title", String(200), nullable=False, default=""),
+    Column("public_text", Text, nullable=False, default=""),
+    Column("hidden", Boolean, nullable=False, default=False),
+    Column("flags", Integer, nullable=False, default=0),  # distinct public flags since review
+    Column("corrected_at", UTCDateTime),
+    Column("moderated_at", UTCDateTime),
+    Index("ix_cases_public", "rahasia", "hidden", "received_at", "tracking_id"),
 )  # fmt: skip
 
 # What analysts count, after each case event: `as_of` takes each case's last row before it.
@@ -189,6 +198,20 @@ timeline = Table(
 )
 # The public updates read a window of moments in this order (0003).
 Index("ix_timeline_at", timeline.c.at, timeline.c.report_id, timeline.c.seq)
+
+# Who did what to a report's public face (issue I): the admin's acts and the public's flags.
+moderation_acts = Table(
+    "moderation_acts",
+    metadata,
+    Column("report_id", Uuid, primary_key=True),
+    Column("seq", Integer, primary_key=True),
+    Column("at", UTCDateTime, nullable=False),
+    Column("act", String(20), nullable=False),  # flagged, hidden, shown, corrected
+    Column("role", String(60), nullable=False),  # empty: the public
+    Column("name", String(200), nullable=False),
+    Column("reason", Text, nullable=False),
+    Column("flags", Integer, nullable=False),
+)
 
 projection_position = Table(
     "projection_position",

@@ -127,4 +127,8 @@ _DESCRIBERS: dict[type[Case.Event], Callable[[Any], Line | None]] = {
     Case.DeadlineMissed: lambda e: Line(
         f"Batas waktu {_step(e.step)} terlewati ({_wita(e.due_at)})"
     ),
+    # Moderation: what happened, never who (the moderation queue names the admin).
+    Case.Hidden: lambda e: Line("Laporan disembunyikan dari publik untuk ditinjau"),
+    Case.Shown: lambda e: Line("Laporan ditampilkan kembali untuk publik setelah ditinjau"),
+    Case.Corrected: lambda e: Line("Judul dan isi laporan untuk publik dikoreksi admin"),
 }

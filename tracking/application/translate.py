@@ -141,4 +141,17 @@ _publishes(Case.Closed, c.CaseClosed)(_reason)
 _publishes(Case.DeadlineApproaching, c.DeadlineApproaching)(_deadline)
 _publishes(Case.DeadlineMissed, c.DeadlineMissed)(_deadline)
 
+
+def _moderated(event: Case.Moderated) -> dict[str, Any]:
+    """Who acted on the public face, and why (no actor: the public's flags)."""
+    actor = c.Actor(role=event.by_role, name=event.by_name) if event.by_role else None
+    return {"reason": event.reason, "actor": actor}
+
+
+_publishes(Case.Hidden, c.CaseHidden)(lambda e: {**_moderated(e), "flags": e.flags})
+_publishes(Case.Shown, c.CaseShown)(_moderated)
+_publishes(Case.Corrected, c.CaseCorrected)(
+    lambda e: {**_moderated(e), "title": e.title, "text": e.text}
+)
+
 PUBLISHED: tuple[type[c.CaseEvent], ...] = tuple(CONTRACTS.values())

@@ -7,7 +7,9 @@ from datetime import datetime
 from typing import Any, Protocol
 from uuid import UUID
 
+from shared.masking import mask_contacts
 from tracking.application.figures import Stats, StatsFilter
+from tracking.application.pins import rounded
 
 
 @dataclass(frozen=True)
@@ -42,11 +44,37 @@ class CaseView:
     closed_at: datetime | None = None
     category: str | None = None
     updated_at: datetime | None = None
+    anonim: bool = False
+    hidden: bool = False  # moderated off the public surfaces
+    public_title: str | None = None  # masked, corrected when the admin corrected it
+    public_text: str | None = None
 
     def without_content(self) -> CaseView:
         """The case with its text, place and the bodies' words left out (for `rahasia`)."""
         events = tuple(replace(entry, detail=None) for entry in self.events)
         return replace(self, title=None, text=None, location={}, events=events, attachments=())
+
+    def for_public(self) -> CaseView:
+        """The case as the public reads it: masked (or corrected) words, every timeline detail
+        masked, the pin rounded, no address of an anonim report; no content when hidden."""
+        if self.rahasia or self.hidden:
+            return self.without_content()
+        location = {k: v for k, v in self.location.items() if k != "address" or not self.anonim}
+        for key in ("latitude", "longitude"):
+            if key in location:
+                location[key] = rounded(location[key])
+        if "address" in location:
+            location["address"] = mask_contacts(location["address"])
+        events = tuple(
+            replace(entry, detail=mask_contacts(entry.detail)) if entry.detail else entry
+            for entry in self.events
+        )
+        title = self.public_title if self.public_title is not None else self.title
+        text = self.public_text if self.public_text is not None else self.text
+        return replace(
+            self, title=title and mask_contacts(title), text=text and mask_contacts(text),
+            location=location, events=events,
+        )  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -165,8 +193,8 @@ class ReportNotFound(Exception):
 
 
 def public_status(views: CaseViews, tracking_id: str) -> CaseView:
-    """A report's status by tracking id; a `rahasia` report answers without text or place."""
+    """A report's status by tracking id, as the public reads it (`CaseView.for_public`)."""
     view = views.by_tracking_id(tracking_id.strip().upper())
     if view is None:
         raise ReportNotFound(tracking_id)
-    return view.without_content() if view.rahasia else view
+    return view.for_public()

@@ -25,6 +25,13 @@ from tracking.domain.errors import (
     NotPrimaryBody,
     UnknownResolutionClass,
 )
+from tracking.domain.moderation import (
+    FLAGS_TO_HIDE,
+    HIDDEN_BY_FLAGS,
+    AlreadyHidden,
+    NotHidden,
+    NotPublic,
+)
 from tracking.domain.status import AGENCY_STEPS, DISPOSED, Status, Step
 from tracking.domain.values import ActedBy, Cause, Envelope, Person, Report, Standing
 
@@ -284,6 +291,47 @@ class Case(Aggregate):
             if self.step == case.step:
                 case.warned = case.missed = True
                 case.escalate_at = self.escalate_at
+
+    # -- moderation of the public record ----------------------------------------------------
+
+    class Flagged(Event):
+        """Someone flagged the public report (tracking's own: not published on lapor.cases.v1)."""
+
+        flagger: str  # a digest of the flagger's address, never the address itself
+        reason: str
+
+        def apply(self, case: Any) -> None:
+            super().apply(case)
+            case.flaggers = (*case.flaggers, self.flagger)
+
+    class Moderated(Event):
+        """An act on the report's public face: who (empty role: the public's flags) and why."""
+
+        reason: str
+        by_role: str
+        by_name: str
+
+    class Hidden(Moderated):
+        """The report left the public surfaces (`flags`: the public flags that hid it, else 0)."""
+
+        flags: int
+
+        def apply(self, case: Any) -> None:
+            super().apply(case)
+            case.hidden = True
+
+    class Shown(Moderated):
+        """The admin reviewed the report and showed it again; the public's flags start over."""
+
+        def apply(self, case: Any) -> None:
+            super().apply(case)
+            case.hidden, case.flaggers = False, ()
+
+    class Corrected(Moderated):
+        """The admin corrected the public title and text (the original stays in the history)."""
+
+        title: str
+        text: str
 
     # -- opening --------------------------------------------------------------------------
 
@@ -669,6 +717,56 @@ class Case(Aggregate):
             self._close(now, "tidak ada tanggapan pelapor")
         elif not self.reply_warned and now >= window.warn_at:
             self.record(Case.DeadlineApproaching, at=now, step=window.step, due_at=window.due_at)
+
+    # -- moderation of the public record ----------------------------------------------------
+
+    hidden = False  # class defaults: cases stored before moderation existed
+    flaggers: tuple[str, ...] = ()
+
+    def flag(self, at: datetime, flagger: str, reason: str) -> bool:
+        """Count a public flag once per flagger; the `FLAGS_TO_HIDE`th hides the report.
+
+        Returns whether the flag counted (a flagger's second flag, or one on a hidden report,
+        changes nothing).
+        """
+        self.check_public()
+        if self.hidden or flagger in self.flaggers:
+            return False
+        self.record(Case.Flagged, at=at, flagger=flagger, reason=reason)
+        flags = len(self.flaggers)
+        if flags >= FLAGS_TO_HIDE:
+            reason = HIDDEN_BY_FLAGS.format(flags=flags)
+            self.record(Case.Hidden, at=at, reason=reason, by_role="", by_name="", flags=flags)
+        return True
+
+    def hide(self, at: datetime, role: str, name: str, reason: str) -> None:
+        """The admin hides the report from every public surface."""
+        self.check_public()
+        if self.hidden:
+            raise AlreadyHidden(self.tracking_id)
+        self.record(Case.Hidden, at=at, reason=reason, by_role=role, by_name=name, flags=0)
+
+    def show(self, at: datetime, role: str, name: str, reason: str) -> None:
+        """The admin reviewed a hidden report and shows it again."""
+        self.check_public()
+        if not self.hidden:
+            raise NotHidden(self.tracking_id)
+        self.record(Case.Shown, at=at, reason=reason, by_role=role, by_name=name)
+
+    def correct(
+        self, at: datetime, role: str, name: str, reason: str, *, title: str, text: str
+    ) -> None:
+        """The admin corrects the public title and text."""
+        self.check_public()
+        self.record(
+            Case.Corrected, at=at, reason=reason, by_role=role, by_name=name, title=title,
+            text=text,
+        )  # fmt: skip
+
+    def check_public(self) -> None:
+        """Only a report that is not `rahasia` has a public face."""
+        if self.envelope.rahasia:
+            raise NotPublic(self.tracking_id)
 
     # -- recording ------------------------------------------------------------------------
 

@@ -58,6 +58,7 @@ class ReportStatusPublic(BaseModel):
     channel: str | None = None
     category: str | None = None
     updated_at: datetime | None = None
+    hidden: bool = False  # moderated off public surfaces: no title, text, place or photos
 
     @classmethod
     def of(cls, view: CaseView) -> ReportStatusPublic:
@@ -92,6 +93,7 @@ class ReportStatusPublic(BaseModel):
             channel=view.channel,
             category=view.category,
             updated_at=_wita(view.updated_at) if view.updated_at else None,
+            hidden=view.hidden,
         )
 
 

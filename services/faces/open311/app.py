@@ -316,7 +316,9 @@ def _one(backends: Backends, settings: EdgeSettings, tracking_id: str) -> Found 
             raise
         return found
     if report is not None:
-        return None if report.get("rahasia") else (documents.request(report), report)
+        if report.get("rahasia") or report.get("hidden"):
+            return None  # never listed: rahasia, or hidden by moderation
+        return documents.request(report), report
     return _given(backends, settings, tracking_id)
 
 

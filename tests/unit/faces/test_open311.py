@@ -176,10 +176,11 @@ def test_one_request_is_an_array_of_one_and_rahasia_is_404(
     client: TestClient, fake: FakeServices
 ) -> None:
     fake.cases += [report("LPR-ONE00001", anonim=True), report("LPR-SECRET01", rahasia=True)]
+    fake.cases += [report("LPR-HIDDEN01", hidden=True)]  # moderated off public surfaces
     one = client.get(f"{BASE}/requests/LPR-ONE00001.json")
     check(one.json(), "requests.json")
     assert len(one.json()) == 1 and not PERSONAL & set(one.json()[0])
-    for unknown in ("LPR-SECRET01", "LPR-NOTHERE"):
+    for unknown in ("LPR-SECRET01", "LPR-HIDDEN01", "LPR-NOTHERE"):
         answer = client.get(f"{BASE}/requests/{unknown}.json")
         assert answer.status_code == 404 and answer.json()[0]["code"] == 404
 

@@ -7,6 +7,7 @@ from contextlib import contextmanager
 from datetime import timedelta
 from typing import Any
 
+from moderation_lives import moderated_lives
 from sqlalchemy import Connection, Engine, Table, delete, event, insert, select, text
 from tracking_helpers import (
     DISPOSITIONS,
@@ -126,6 +127,7 @@ def every_kind_of_life(feed: Feed, parts: TrackingParts) -> None:
     more_lives(feed)
     varied_lives(feed, parts, 1)
     parts.projector.catch_up()
+    moderated_lives(parts)
     clock = parts.clock
     assert isinstance(clock, FixedClock)
     for moment in (timedelta(days=2, hours=12), *[timedelta(days=40)] * 3):
