@@ -51,7 +51,8 @@ def act_row(event: Case.Event) -> Row | None:
     act = _ACTS.get(type(event))
     if act is None:
         return None
-    role, name = (event.by_role, event.by_name) if isinstance(event, Case.Moderated) else ("", "")
+    person = event.actor if isinstance(event, Case.Moderated) else None
+    role, name = (person.role, person.name) if person else ("", "")
     return {
         "report_id": event.originator_id,
         "seq": event.originator_version,

@@ -143,9 +143,9 @@ _publishes(Case.DeadlineMissed, c.DeadlineMissed)(_deadline)
 
 
 def _moderated(event: Case.Moderated) -> dict[str, Any]:
-    """Who acted on the public face, and why (no actor: the public's flags)."""
-    actor = c.Actor(role=event.by_role, name=event.by_name) if event.by_role else None
-    return {"reason": event.reason, "actor": actor}
+    """Why the public face changed (the actor, None for the public's flags, comes with every
+    case event)."""
+    return {"reason": event.reason}
 
 
 _publishes(Case.Hidden, c.CaseHidden)(lambda e: {**_moderated(e), "flags": e.flags})

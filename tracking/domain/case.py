@@ -305,11 +305,9 @@ class Case(Aggregate):
             case.flaggers = (*case.flaggers, self.flagger)
 
     class Moderated(Event):
-        """An act on the report's public face: who (empty role: the public's flags) and why."""
+        """An act on the report's public face and why; `actor` None: the public's flags."""
 
         reason: str
-        by_role: str
-        by_name: str
 
     class Hidden(Moderated):
         """The report left the public surfaces (`flags`: the public flags that hid it, else 0)."""
@@ -736,7 +734,7 @@ class Case(Aggregate):
         flags = len(self.flaggers)
         if flags >= FLAGS_TO_HIDE:
             reason = HIDDEN_BY_FLAGS.format(flags=flags)
-            self.record(Case.Hidden, at=at, reason=reason, by_role="", by_name="", flags=flags)
+            self.record(Case.Hidden, at=at, reason=reason, flags=flags)
         return True
 
     def hide(self, at: datetime, role: str, name: str, reason: str) -> None:
@@ -744,14 +742,14 @@ class Case(Aggregate):
         self.check_public()
         if self.hidden:
             raise AlreadyHidden(self.tracking_id)
-        self.record(Case.Hidden, at=at, reason=reason, by_role=role, by_name=name, flags=0)
+        self.record(Case.Hidden, at=at, reason=reason, actor=Person(role, name), flags=0)
 
     def show(self, at: datetime, role: str, name: str, reason: str) -> None:
         """The admin reviewed a hidden report and shows it again."""
         self.check_public()
         if not self.hidden:
             raise NotHidden(self.tracking_id)
-        self.record(Case.Shown, at=at, reason=reason, by_role=role, by_name=name)
+        self.record(Case.Shown, at=at, reason=reason, actor=Person(role, name))
 
     def correct(
         self, at: datetime, role: str, name: str, reason: str, *, title: str, text: str
@@ -759,7 +757,7 @@ class Case(Aggregate):
         """The admin corrects the public title and text."""
         self.check_public()
         self.record(
-            Case.Corrected, at=at, reason=reason, by_role=role, by_name=name, title=title,
+            Case.Corrected, at=at, reason=reason, actor=Person(role, name), title=title,
             text=text,
         )  # fmt: skip
 
