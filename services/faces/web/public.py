@@ -121,7 +121,7 @@ def router(
                    "kategori": categories(), "peta": map_settings(settings), **context}  # fmt: skip
         return templates.TemplateResponse(request, "laporan.html", context, status_code=status)
 
-    @routes.get("/laporan", response_class=HTMLResponse, responses=pages(400, 503))
+    @routes.get("/laporan", response_class=HTMLResponse, responses=pages(400, 404, 503))
     def public_reports(request: Request, id: str = "") -> Response:
         """Public reports as a list and on a map, filtered and paged by tracking; with `id`,
         the report's page."""
@@ -169,7 +169,7 @@ def router(
                    "galat": request.query_params.get("galat")}  # fmt: skip
         return templates.TemplateResponse(request, "status.html", context)
 
-    @routes.post("/laporan/{tracking_id}/tandai", responses=pages(400))
+    @routes.post("/laporan/{tracking_id}/tandai", responses=pages(400, 404))
     async def flag(request: Request, tracking_id: str) -> Response:
         """Flag a public report for the admin's review (tracking counts and rate-limits)."""
         back = f"/laporan/{quote(tracking_id, safe='')}"
