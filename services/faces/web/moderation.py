@@ -1,15 +1,16 @@
-"""The admin's moderation queue page, over tracking's moderation API (built by i-public).
+"""The admin's moderation queue page, over tracking's moderation API.
 
-Tracking's paths and bodies are named once here (`QUEUE`, `ACTS`, `body_of`) so they can be
-adapted in one place: the queue answers a bare list or `{"items", "total"}` of reports with
-`tracking_id`, `title`, `text`, `hidden`, `flags` and the flags' `reasons`; each act is
-`POST /v1/moderation/{tracking_id}/{hide|show|correct}` with `{"reason"}` (correct: also
-`title` and `text`, the corrected public ones), answered 2xx, else 4xx with a `detail`."""
+Tracking's paths and bodies are named once here (`QUEUE`, `act_path`, `body_of`): the queue
+`GET /v1/moderation?reason=flagged|hidden|pin&page=&page_size=` answers `{"items", "total"}`,
+items with `tracking_id`, the original `title`/`text`, the `public_title`/`public_text`,
+`hidden`, `flags`, `pin_outside_city` and `acts` (`act`, `at`, `role`, `name`, `reason`); each
+act is `POST /v1/moderation/{tracking_id}/{hide|show|correct}` with `{"reason"}` (correct: also
+the corrected public `title` and `text`), answered 2xx, else 4xx with a `detail`."""
 
 from __future__ import annotations
 
 from typing import Any
-from urllib.parse import quote
+from urllib.parse import quote, urlencode
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
@@ -25,6 +26,11 @@ QUEUE = "/v1/moderation"
 ACTS = {"hide": "Sembunyikan", "show": "Tampilkan lagi", "correct": "Koreksi"}
 DONE = {"hide": "disembunyikan", "show": "ditampilkan lagi", "correct": "dikoreksi"}
 HOME = "/staf/admin/moderasi"
+REASONS = (("", "Semua"), ("flagged", "Ditandai publik"), ("hidden", "Disembunyikan"),
+           ("pin", "Titik di luar kota"))  # fmt: skip
+ACT_NAMES = {"flagged": "ditandai", "hidden": "disembunyikan", "shown": "ditampilkan lagi",
+             "corrected": "dikoreksi"}  # fmt: skip
+PAGE_SIZE = 50
 
 
 def act_path(tracking_id: str, act: str) -> str:
@@ -40,15 +46,20 @@ def body_of(act: str, fields: dict[str, str]) -> dict[str, str]:
     if act == "correct":
         body["title"] = fields.get("title", "").strip()
         body["text"] = fields.get("text", "").strip()
-        if not body["text"]:
-            raise ValueError("Isi koreksi wajib diisi.")
+        if not body["title"] or not body["text"]:
+            raise ValueError("Judul dan isi koreksi wajib diisi.")
     return body
 
 
-def items_of(answer: Any) -> list[dict[str, Any]]:
-    """The queue's reports, whether tracking answers a bare list or a page."""
-    items = answer.get("items", []) if isinstance(answer, dict) else answer
-    return [i for i in items if isinstance(i, dict) and i.get("tracking_id")]
+def queue_params(query: dict[str, str]) -> dict[str, Any]:
+    """The queue's filter and page from the page's query (anything unknown: all, page 1)."""
+    reason = query.get("reason", "")
+    page = query.get("page", "")
+    params: dict[str, Any] = {"page": int(page) if page.isdigit() and 0 < int(page) < 10**6
+                              else 1, "page_size": PAGE_SIZE}  # fmt: skip
+    if reason in dict(REASONS) and reason:
+        params["reason"] = reason
+    return params
 
 
 def _back(message: str, ok: bool = True) -> RedirectResponse:
@@ -69,10 +80,18 @@ def router(backends: Backends, tokens: TokenStore, templates: Jinja2Templates) -
         person = admin(request)
         if person is None:
             return RedirectResponse("/staf/masuk", status_code=303)
-        reply = backends.call("GET", "tracking", QUEUE, person[1])
+        params = queue_params(dict(request.query_params))
+        reply = backends.call("GET", "tracking", QUEUE, person[1], params=params)
         problem = None if reply.status_code == 200 else refusal_reason(reply)
+        found = reply.json() if problem is None else {"items": [], "total": 0}
+        page, total = params["page"], found["total"]
+        link = {k: v for k, v in params.items() if k == "reason"}
         context = {
-            "items": items_of(reply.json()) if problem is None else [], "aksi": ACTS,
+            "items": found["items"], "total": total, "aksi": ACTS, "nama_aksi": ACT_NAMES,
+            "alasan_pilihan": REASONS, "alasan": params.get("reason", ""), "halaman": page,
+            "sebelumnya": urlencode({**link, "page": page - 1}) if page > 1 else None,
+            "berikutnya": urlencode({**link, "page": page + 1})
+            if page * PAGE_SIZE < total else None,
             "orang": person[0], "masalah": problem,
             "pesan": request.query_params.get("pesan"),
             "galat": request.query_params.get("galat"),

@@ -36,7 +36,8 @@ STATUSES = (
     ("Tertunda", "Tertunda"),
     ("Arsip", "Arsip"),
 )
-FILTERS = ("kecamatan", "skpd", "status", "category")
+FILTERS = ("kecamatan", "skpd", "status", "category", "q")
+MAX_WORDS = 200
 MAX_REASON = 500
 UNLISTED = ("Daftar laporan publik sedang tidak tersedia. Anda tetap dapat mengecek status "
             "dengan nomor laporan.")  # fmt: skip
@@ -94,7 +95,11 @@ def filters_of(query: dict[str, str]) -> dict[str, str]:
         "status": ({code for code, _ in STATUSES}, "Status"),
         "category": ({c.code for c in categories()}, "Kategori"),
     }
+    if len(chosen.get("q", "")) > MAX_WORDS:
+        raise FilterProblem(f"Kata kunci paling panjang {MAX_WORDS} huruf.")
     for name, value in chosen.items():
+        if name not in known:
+            continue
         values, label = known[name]
         if value not in values:
             raise FilterProblem(f"{label} {value} tidak dikenal.")
@@ -185,7 +190,7 @@ def router(
             json={"reason": reason}, headers={"X-Forwarded-For": client} if client else {},
         )  # fmt: skip
         if reply.status_code < 300:
-            return _back(back, "Terima kasih. Laporan ini ditandai untuk ditinjau admin.")
+            return _back(back, _flagged(reply))
         if reply.status_code >= 500:
             raise BackendError(reply.status_code, refusal_reason(reply))
         known = FLAG_ANSWERS.get(reply.status_code)
@@ -230,6 +235,21 @@ def _report(backends: Backends, tracking_id: str) -> dict[str, Any] | None:
         if error.status >= 500:
             raise
         return None
+
+
+def _flagged(reply: Any) -> str:
+    """What tracking did with a flag: counted, already counted from this address, or hidden."""
+    try:
+        answer = reply.json()
+    except ValueError:
+        answer = {}
+    if not isinstance(answer, dict):
+        answer = {}
+    if answer.get("counted") is False:
+        return "Anda sudah menandai laporan ini sebelumnya. Terima kasih."
+    if answer.get("hidden"):
+        return "Terima kasih. Laporan ini kini disembunyikan sambil menunggu tinjauan admin."
+    return "Terima kasih. Laporan ini ditandai untuk ditinjau admin."
 
 
 def _empty(query: dict[str, str], problem: str) -> dict[str, Any]:

@@ -127,8 +127,15 @@ class FakeServices:
 
     def flag(self, request: httpx.Request, _: str, tracking_id: str) -> httpx.Response:
         body = json.loads(request.content)
-        self.flags.append((tracking_id, body, request.headers.get("x-forwarded-for", "")))
-        return httpx.Response(self.flag_answer, json={"detail": "ok", "flags": len(self.flags)})
+        address = request.headers.get("x-forwarded-for", "")
+        counted = (tracking_id, address) not in {(t, a) for t, _, a in self.flags}
+        self.flags.append((tracking_id, body, address))
+        if self.flag_answer >= 300:
+            return httpx.Response(self.flag_answer, json={"detail": "terlalu banyak penandaan"})
+        flags = len({a for t, _, a in self.flags if t == tracking_id})
+        answer = {"tracking_id": tracking_id, "counted": counted, "flags": flags,
+                  "hidden": flags >= 3}  # fmt: skip
+        return httpx.Response(201 if counted else 200, json=answer)
 
     def read_media(self, request: httpx.Request, token: str, media_id: str) -> httpx.Response:
         if media_id not in self.media and not (token == "admin-token" and media_id == "staf"):
@@ -136,10 +143,15 @@ class FakeServices:
         kind, content = self.media.get(media_id, ("image/jpeg", b"staff-only"))
         return httpx.Response(200, content=content, headers={"content-type": kind})
 
-    def moderation_queue(self, _: httpx.Request, token: str) -> httpx.Response:
+    def moderation_queue(self, request: httpx.Request, token: str) -> httpx.Response:
         if token != "admin-token":
             return httpx.Response(403, json={"detail": "admin only"})
-        return httpx.Response(200, json={"items": self.moderation, "total": len(self.moderation)})
+        page = int(request.url.params.get("page", 1))
+        size = int(request.url.params.get("page_size", 50))
+        reason = request.url.params.get("reason")
+        items = [m for m in self.moderation if not reason or m.get(reason)]
+        chosen = items[(page - 1) * size : page * size]
+        return httpx.Response(200, json={"items": chosen, "total": len(items)})
 
     def status_link(self, request: httpx.Request, token: str, what: str) -> httpx.Response:
         """Intake's status-link routes: 404 for a secret it does not know."""

@@ -159,6 +159,8 @@ def test_the_public_list_pages_on_tracking_and_maps_the_rounded_pins(
     assert "-3.3194567" not in first.text
     nxt = first.text.split('id="berikutnya"', 1)[0].rsplit('href="', 1)[1].split('"', 1)[0]
     assert nxt == "/laporan?kecamatan=Banjarmasin+Tengah&amp;page=2"
+    words = client.get("/laporan", params={"q": " lampu "})
+    assert words.status_code == 200 and fake.public_queries[-1]["q"] == "lampu"
     second = client.get("/laporan", params={"kecamatan": "Banjarmasin Tengah", "page": "2"})
     assert second.text.count('class="kartu"') == 5 and 'id="sebelumnya"' in second.text
 
@@ -172,6 +174,7 @@ def test_the_public_list_pages_on_tracking_and_maps_the_rounded_pins(
         ({"category": "ufo"}, "Kategori ufo tidak dikenal"),
         ({"page": "0"}, "Nomor halaman tidak valid"),
         ({"page": "dua"}, "Nomor halaman tidak valid"),
+        ({"q": "x" * 201}, "Kata kunci paling panjang 200 huruf"),
     ],
 )
 def test_a_wrong_filter_is_named_and_not_sent(
@@ -245,28 +248,63 @@ def test_a_flag_goes_to_tracking_with_the_reason_and_the_address(
     page = client.post("/laporan/LPR-TAND0001/tandai", data={"alasan": "Ada nomor HP pelapor"})
     assert page.url.path == "/laporan/LPR-TAND0001" and "ditandai untuk ditinjau admin" in page.text
     assert fake.flags == [("LPR-TAND0001", {"reason": "Ada nomor HP pelapor"}, "testclient")]
+    again = client.post("/laporan/LPR-TAND0001/tandai", data={"alasan": "Masih ada nomor HP"})
+    assert "sudah menandai laporan ini" in again.text
     empty = client.post("/laporan/LPR-TAND0001/tandai", data={"alasan": "  "})
-    assert "Tulis alasan penandaan" in empty.text and len(fake.flags) == 1
+    assert "Tulis alasan penandaan" in empty.text and len(fake.flags) == 2
     fake.flag_answer = 429
     limited = client.post("/laporan/LPR-TAND0001/tandai", data={"alasan": "lagi"})
     assert "Terlalu banyak penandaan" in limited.text
 
 
+def test_a_hidden_report_says_so_and_takes_no_flag(client: TestClient, fake: FakeServices) -> None:
+    fake.cases.append(report("LPR-SEMB0001", hidden=True))
+    original = fake.status
+
+    def hidden(request: Any, token: str, tracking_id: str) -> Any:
+        answer = original(request, token, tracking_id)
+        return type(answer)(200, json={**json.loads(answer.content), "hidden": True})
+
+    fake.status = hidden  # type: ignore[method-assign]
+    page = client.get("/laporan/LPR-SEMB0001").text
+    assert 'id="disembunyikan"' in page and "/tandai" not in page
+
+
+def _queued(n: int, **fields: Any) -> dict[str, Any]:
+    item = {"tracking_id": f"LPR-MOD{n:05d}", "title": "Jalan rusak",
+            "text": "Hubungi 0812 3456 7890",
+            "public_title": "Jalan rusak", "public_text": "Hubungi [nomor telepon]",
+            "status": "Terdisposisi: Sedang Diproses", "received_at": "2026-11-30T01:00:00+08:00",
+            "hidden": False, "flags": 0, "pin_outside_city": False, "latitude": None,
+            "longitude": None, "corrected_at": None, "moderated_at": None, "acts": []}  # fmt: skip
+    return {**item, **fields}
+
+
 def test_the_moderation_queue_is_the_admins_and_each_act_carries_the_reason(
     client: TestClient, fake: FakeServices
 ) -> None:
+    flag = {"act": "flagged", "at": "2026-12-01T09:00:00+08:00", "role": "", "name": "",
+            "reason": "data pribadi", "flags": 1}  # fmt: skip
+    hide = {"act": "hidden", "at": "2026-12-01T10:00:00+08:00", "role": "admin",
+            "name": "Admin Kota", "reason": "menunggu tinjauan", "flags": 3}  # fmt: skip
     fake.moderation = [
-        {"tracking_id": "LPR-MOD00001", "title": "Jalan rusak", "text": "Hubungi [nomor telepon]",
-         "hidden": True, "flags": 3, "reasons": ["ada nomor HP", "data pribadi", "spam"]},
-        {"tracking_id": "LPR-MOD00002", "title": "Sampah", "text": "Sampah menumpuk",
-         "hidden": False, "flags": 1, "reasons": ["kata kasar"]},
-    ]  # fmt: skip
+        _queued(1, hidden=True, flags=3, acts=[hide, flag]),
+        _queued(2, flags=1, title="Sampah", public_title="Sampah", public_text="Sampah menumpuk"),
+        _queued(3, pin_outside_city=True, pin=True),
+    ]
     assert client.get("/staf/admin/moderasi", follow_redirects=False).status_code == 303
     client.post("/staf/masuk", data={"token": ADMIN})
     page = client.get("/staf/admin/moderasi").text
-    assert "ditandai 3 kali" in page and "data pribadi" in page and "kata kasar" in page
+    assert "ditandai 3 kali" in page and "data pribadi" in page and "titik di luar wilayah" in page
+    assert "disembunyikan oleh Admin Kota: menunggu tinjauan" in page
+    assert "ditandai oleh publik: data pribadi" in page
+    assert (
+        "Hubungi [nomor telepon]" in page and "Hubungi 0812 3456 7890" in page
+    )  # public, original
     assert 'action="/staf/admin/moderasi/LPR-MOD00001/show"' in page
     assert 'action="/staf/admin/moderasi/LPR-MOD00002/hide"' in page
+    only_pins = client.get("/staf/admin/moderasi", params={"reason": "pin"}).text
+    assert "LPR-MOD00003" in only_pins and "LPR-MOD00001" not in only_pins
     shown = client.post(
         "/staf/admin/moderasi/LPR-MOD00001/show", data={"reason": "sudah disamarkan"}
     )
@@ -275,12 +313,25 @@ def test_the_moderation_queue_is_the_admins_and_each_act_carries_the_reason(
     client.post("/staf/admin/moderasi/LPR-MOD00002/correct", data=correction)
     missing = client.post("/staf/admin/moderasi/LPR-MOD00002/hide", data={"reason": ""})
     assert "Alasan wajib diisi" in missing.text
+    untitled = client.post(
+        "/staf/admin/moderasi/LPR-MOD00002/correct", data={**correction, "title": ""}
+    )
+    assert "Judul dan isi koreksi wajib diisi" in untitled.text
     assert fake.actions == [
         ("LPR-MOD00001/show", {"reason": "sudah disamarkan"}, ADMIN),
-        ("LPR-MOD00002/correct",
-         {"reason": "ejaan", "title": "Sampah", "text": "Sampah menumpuk di TPS"}, ADMIN),
-    ]  # fmt: skip
+        ("LPR-MOD00002/correct", correction, ADMIN),
+    ]
     assert 'id="ke-moderasi"' in client.get("/staf/admin").text
+
+
+def test_the_moderation_queue_pages_on_tracking(client: TestClient, fake: FakeServices) -> None:
+    fake.moderation = [_queued(n, flags=1, flagged=True) for n in range(60)]
+    client.post("/staf/masuk", data={"token": ADMIN})
+    first = client.get("/staf/admin/moderasi").text
+    assert "Perlu ditinjau (60)" in first and first.count('class="kartu"') == 50
+    assert 'href="/staf/admin/moderasi?page=2"' in first
+    second = client.get("/staf/admin/moderasi", params={"page": "2", "reason": "flagged"}).text
+    assert second.count('class="kartu"') == 10 and "reason=flagged&amp;page=1" in second
 
 
 def test_photos_and_pins_of_odd_answers() -> None:
