@@ -235,3 +235,46 @@ def test_done_when_a_photo_with_gps_and_a_pin_show_on_the_public_page_without_ex
     assert listed
     similar = f"Lampu penerangan jalan padam di simpang Jl. Lambung Mangkurat {marker}, gelap."
     _second_report_is_linked(browser, web, first, similar, pin)
+
+
+# --- moderation through the pages: tracking's flags and queue (i-public) ----------------------
+
+
+def test_three_flags_on_the_page_hide_a_report_and_the_admin_shows_it_again_on_the_queue(
+    system: System, faces: dict[str, str], browser: Any
+) -> None:
+    from selenium.webdriver.common.by import By
+
+    if {"/v1/moderation", "/v1/public/reports"} - _routes(system.url("tracking")):
+        pytest.skip("tracking's moderation (i-public) not on this branch")  # remove once merged
+    web, marker = faces["web"], uuid.uuid4().hex[:6]
+    _open_form(browser, web, f"Saluran got tersumbat sampah plastik di gang Kenanga {marker}.")
+    tracking_id = _send(browser)
+    _until(lambda: (r := _report(system, tracking_id)) and r["skpd"], 90)
+    for n in (1, 2, 3):  # three citizens (uvicorn takes the address a local proxy forwards)
+        page = httpx.post(
+            f"{web}/laporan/{tracking_id}/tandai", data={"alasan": f"Data pribadi ke-{n}"},
+            headers={"X-Forwarded-For": f"10.20.30.{n}"}, follow_redirects=True,
+        )  # fmt: skip
+        assert page.status_code == 200, page.text
+    assert "kini disembunyikan" in page.text
+    _until(lambda: 'id="disembunyikan"' in httpx.get(f"{web}/laporan/{tracking_id}").text, 60)
+
+    browser.get(f"{web}/staf/masuk")
+    browser.find_element(By.ID, "token").send_keys(system.tokens["admin"])
+    browser.find_element(By.ID, "masuk").click()
+    _until(lambda: browser.current_url.endswith("/staf/admin"), 30)
+
+    def queued() -> bool:
+        browser.get(f"{web}/staf/admin/moderasi?reason=hidden")
+        return bool(browser.find_elements(By.ID, f"moderasi-{tracking_id}"))
+
+    _until(queued, 60, 0.5)
+    card = browser.find_element(By.ID, f"moderasi-{tracking_id}")
+    assert "ditandai 3 kali" in card.text and "Data pribadi ke-3" in card.text
+    browser.find_element(By.ID, f"tampil-{tracking_id}").send_keys("Sudah ditinjau, tidak ada data")
+    card.find_element(By.CSS_SELECTOR, f"form[action$='/{tracking_id}/show'] button").click()
+    _until(lambda: "pesan=" in browser.current_url or "galat=" in browser.current_url, 30)
+    assert f"{tracking_id}: ditampilkan lagi" in _text(browser, "konten")
+    _shot(browser, "i-05-moderasi")
+    _until(lambda: 'id="disembunyikan"' not in httpx.get(f"{web}/laporan/{tracking_id}").text, 60)
