@@ -248,9 +248,11 @@ def test_three_flags_on_the_page_hide_a_report_and_the_admin_shows_it_again_on_t
     if {"/v1/moderation", "/v1/public/reports"} - _routes(system.url("tracking")):
         pytest.skip("tracking's moderation (i-public) not on this branch")  # remove once merged
     web, marker = faces["web"], uuid.uuid4().hex[:6]
-    _open_form(browser, web, f"Saluran got tersumbat sampah plastik di gang Kenanga {marker}.")
+    _open_form(
+        browser, web, f"Pohon tumbang menutup jalan di gang Kenanga {marker}, mohon dipotong."
+    )
     tracking_id = _send(browser)
-    _until(lambda: (r := _report(system, tracking_id)) and r["skpd"], 90)
+    _until(lambda: _report(system, tracking_id), 90)  # tracking knows it: it is public
     for n in (1, 2, 3):  # three citizens (uvicorn takes the address a local proxy forwards)
         page = httpx.post(
             f"{web}/laporan/{tracking_id}/tandai", data={"alasan": f"Data pribadi ke-{n}"},
