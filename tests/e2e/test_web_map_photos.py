@@ -217,7 +217,16 @@ def test_done_when_a_photo_with_gps_and_a_pin_show_on_the_public_page_without_ex
     web, marker = faces["web"], uuid.uuid4().hex[:6]
     photo = _photo_with_gps(tmp_path)
     text = f"Lampu penerangan jalan padam di simpang Jl. Lambung Mangkurat {marker}, rawan."
+    not_a_photo = tmp_path / "bukan-foto.jpg"
+    not_a_photo.write_text("ini hanya teks, bukan foto")
     _open_form(browser, web, text)
+    browser.find_element(By.ID, "foto").send_keys(str(not_a_photo))
+    browser.find_element(By.ID, "kirim").click()
+    refused = _until(lambda: browser.find_elements(By.ID, "masalah"), 60)[0].text
+    assert "bukan foto yang dapat diterima" in refused, refused  # intake's 415, in Indonesian
+    assert browser.find_element(By.ID, "isi").get_attribute("value") == text  # the text is kept
+    _shot(browser, "i-00-bukan-foto")
+    _until(lambda: browser.execute_script("return !!window.petaLapor"), 30)
     browser.find_element(By.ID, "foto").send_keys(str(photo))
     pin = _drop_pin(browser, _place())
     _shot(browser, "i-03-foto-dan-pin")
