@@ -36,6 +36,7 @@ STATUSES = (
     ("Tertunda", "Tertunda"),
     ("Arsip", "Arsip"),
 )
+PASSED_ON = ("etag", "content-security-policy")  # of intake's answer for a photo
 FILTERS = ("kecamatan", "skpd", "status", "category", "q")
 MAX_WORDS = 200
 MAX_REASON = 500
@@ -215,10 +216,11 @@ def router(
             status = reply.status_code if reply.status_code in (401, 403, 404) else 404
             return Response("Foto tidak tersedia.", status_code=status, media_type="text/plain")
         kind = reply.headers.get("content-type", "")
-        headers = {
-            "X-Content-Type-Options": "nosniff",
-            "Cache-Control": "private, no-store" if person else "public, max-age=300",
-        }
+        headers = {k: reply.headers[k] for k in PASSED_ON if k in reply.headers}
+        headers["X-Content-Type-Options"] = "nosniff"
+        headers["Cache-Control"] = (
+            "private, no-store" if person else reply.headers.get("cache-control", "no-store")
+        )
         return Response(
             reply.content, media_type=kind if kind.startswith("image/") else
             "application/octet-stream", headers=headers,

@@ -141,7 +141,9 @@ class FakeServices:
         if media_id not in self.media and not (token == "admin-token" and media_id == "staf"):
             return httpx.Response(404, json={"detail": "no such media"})
         kind, content = self.media.get(media_id, ("image/jpeg", b"staff-only"))
-        return httpx.Response(200, content=content, headers={"content-type": kind})
+        headers = {"content-type": kind, "etag": f'"{media_id}"',
+                   "cache-control": "public, max-age=600"}  # fmt: skip
+        return httpx.Response(200, content=content, headers=headers)
 
     def moderation_queue(self, request: httpx.Request, token: str) -> httpx.Response:
         if token != "admin-token":

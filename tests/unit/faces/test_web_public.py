@@ -222,6 +222,8 @@ def test_the_report_page_shows_photos_through_the_face_and_the_pin_rounded(
     assert served.status_code == 200 and served.content == JPEG
     assert served.headers["content-type"] == "image/jpeg"
     assert served.headers["x-content-type-options"] == "nosniff"
+    assert served.headers["etag"] == '"abc123"'
+    assert served.headers["cache-control"] == "public, max-age=600"  # intake's, as it said
     assert client.get("/media/abc123/thumb").content == JPEG
     assert client.get("/media/def456").status_code == 404
     assert client.get("/media/..%2Fv1%2Fheld").status_code == 404
