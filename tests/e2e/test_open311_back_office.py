@@ -1,8 +1,4 @@
-"""Open311 for back offices on the real system: servicerequestupdates, read your writes, paging.
-
-`test_requests_pages_together_are_exactly_the_list` needs tracking's public query
-(`GET /v1/public/reports`, issue I): it skips, saying so, on a tracking without it.
-"""
+"""Open311 for back offices on the real system: servicerequestupdates, read your writes, paging."""
 
 from __future__ import annotations
 
@@ -181,9 +177,6 @@ def test_a_given_request_answers_while_tracking_cannot_and_then_from_tracking(
 def test_requests_pages_together_are_exactly_the_list(
     system: System, faces: dict[str, str]
 ) -> None:
-    probe = httpx.get(f"{system.url('tracking')}/v1/public/reports", params={"page_size": 1})
-    if probe.status_code == 404:
-        pytest.skip("needs tracking's GET /v1/public/reports (issue I, i-public): run after merge")
     base = f"{faces['open311']}/open311/v2"
     posted = {_post(base, system, f"Air PDAM mati di blok {n} ({RUN})") for n in range(3)}
 

@@ -55,11 +55,10 @@ class Backends:
     def call(
         self, method: str, service: str, path: str, token: str | None = None, **kwargs: Any
     ) -> httpx.Response:
-        """One request; a network failure becomes Unavailable."""
+        """One request (`headers=` adds to the bearer); a network failure becomes Unavailable."""
+        headers = {**_bearer(token), **kwargs.pop("headers", {})}
         try:
-            return self._http.request(
-                method, self.urls[service] + path, headers=_bearer(token), **kwargs
-            )
+            return self._http.request(method, self.urls[service] + path, headers=headers, **kwargs)
         except httpx.HTTPError as error:
             raise Unavailable(f"{service} did not answer: {error}") from error
 

@@ -31,3 +31,14 @@ class EdgeSettings(BaseSettings):
         default=False, description="Mark the staff session cookie Secure (behind HTTPS)"
     )
     backend_timeout_seconds: float = Field(default=15.0, gt=0, le=120)
+    web_map_tile_url: str = Field(
+        default="https://tile.openstreetmap.org/{z}/{x}/{y}.png",
+        description="The web maps' tile URL template (Leaflet's {z}/{x}/{y}; {s} allowed)",
+    )
+    web_map_attribution: str = Field(
+        default='&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a>',
+        description="The tiles' attribution shown on every map (HTML)",
+    )
+    web_map_latitude: float = Field(default=-3.3194, ge=-90, le=90, description="Map centre")
+    web_map_longitude: float = Field(default=114.5908, ge=-180, le=180, description="Map centre")
+    web_map_zoom: int = Field(default=13, ge=1, le=19, description="The maps' first zoom")

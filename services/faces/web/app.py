@@ -13,7 +13,7 @@ from fastapi.templating import Jinja2Templates
 from services.faces.common.backends import BackendError, Backends, Unavailable, closing
 from services.faces.common.health import health_router
 from services.faces.common.settings import EdgeSettings
-from services.faces.web import citizen, dashboard, personal, staff
+from services.faces.web import citizen, dashboard, moderation, personal, public, staff
 from services.faces.web.responses import pages
 from shared.auth import TokenStore
 from shared.metrics import HttpMetrics
@@ -36,6 +36,8 @@ def waktu(value: str | datetime | None) -> str:
 
 
 templates.env.filters["waktu"] = waktu
+templates.env.filters["foto"] = public.photos
+templates.env.filters["titik"] = public.pin_of
 
 
 def build(
@@ -55,8 +57,10 @@ def build(
     app.include_router(health_router(backends, ("intake", "tracking")))
     down = pages(503)  # any page whose service does not answer (the handler below)
     app.include_router(citizen.router(backends, settings, templates), responses=down)
+    app.include_router(public.router(backends, settings, tokens, templates), responses=down)
     app.include_router(personal.router(backends, settings, templates), responses=down)
     app.include_router(dashboard.router(backends, settings, tokens, templates), responses=down)
+    app.include_router(moderation.router(backends, tokens, templates), responses=down)
     app.include_router(staff.router(backends, settings, tokens, templates), responses=down)
 
     @app.exception_handler(Unavailable)

@@ -1,7 +1,8 @@
-"""Citizens' pages: the report form (through intake's front) and a report's public status."""
+"""Citizens' pages: the report form (through intake's front, photos and a map pin included)."""
 
 from __future__ import annotations
 
+import json
 import uuid
 from datetime import UTC, datetime
 from typing import Any
@@ -11,10 +12,11 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 from pydantic import ValidationError
 
-from services.faces.common.backends import BackendError, Backends, refusal_reason
+from services.faces.common.backends import Backends
 from services.faces.common.catalogue import categories
-from services.faces.common.forms import FormRefused, read_form
+from services.faces.common.forms import FormRefused
 from services.faces.common.settings import EdgeSettings
+from services.faces.web.photos import MAX_PHOTOS, Photo, PhotoProblem, read_report_form, refusal
 from services.faces.web.responses import pages
 from shared.contracts import Channel, IntakeMessage, Location, Reporter, ReportKind
 from shared.geography import kelurahan
@@ -24,7 +26,6 @@ KINDS = (
     ("aspirasi", "Aspirasi", "saran atau usulan"),
     ("permintaan-informasi", "Permintaan informasi", "pertanyaan kepada pemerintah kota"),
 )
-PHOTOS = 3
 OUTCOMES = {
     "accepted": "Laporan Anda diterima dan diteruskan ke instansi yang berwenang.",
     "held": "Laporan Anda diterima dan menunggu verifikasi admin.",
@@ -64,11 +65,11 @@ def message_of(fields: dict[str, str], now: datetime) -> IntakeMessage:
                 kecamatan=kecamatan,
                 kelurahan=kelurahan_name,
                 address=fields.get("alamat", "").strip() or None,
+                **_pin(fields),
             ),
             reporter=_reporter(fields),
             anonim=fields.get("anonim") == "ya",
             rahasia=fields.get("rahasia") == "ya",
-            attachments=tuple(_photos(fields)),
             category=fields.get("kategori") or None,
         )
     except ValidationError as error:
@@ -97,13 +98,24 @@ def _reporter(fields: dict[str, str]) -> Reporter:
     return Reporter(name=contact["nama"], phone=contact["telepon"], email=contact["email"])
 
 
-def _photos(fields: dict[str, str]) -> list[str]:
-    return [u for i in range(1, PHOTOS + 1) if (u := fields.get(f"foto{i}", "").strip())]
+def _pin(fields: dict[str, str]) -> dict[str, float]:
+    """The map pin (`lintang`, `bujur`), both or neither; the map fills them in."""
+    raw = (fields.get("lintang", "").strip(), fields.get("bujur", "").strip())
+    if not any(raw):
+        return {}
+    try:
+        latitude, longitude = (float(value) for value in raw)
+    except ValueError as error:
+        raise FormProblem("Titik di peta tidak valid: pilih lagi titik di peta.") from error
+    if not (-90 <= latitude <= 90 and -180 <= longitude <= 180):
+        raise FormProblem("Titik di peta tidak valid: pilih lagi titik di peta.")
+    return {"latitude": round(latitude, 6), "longitude": round(longitude, 6)}
 
 
 FIELD_NAMES = {
     "text": "isi laporan", "title": "judul", "phone": "telepon", "email": "e-mail",
-    "name": "nama", "attachments": "tautan foto", "address": "alamat", "category": "kategori",
+    "name": "nama", "address": "alamat", "category": "kategori", "latitude": "titik peta",
+    "longitude": "titik peta",
 }  # fmt: skip
 
 
@@ -115,7 +127,7 @@ def _problem(error: ValidationError) -> str:
 
 
 def router(backends: Backends, settings: EdgeSettings, templates: Jinja2Templates) -> APIRouter:
-    """The public pages: form, submission outcome, status by tracking id."""
+    """The form and the submission's outcome."""
     routes = APIRouter()
     token = settings.web_adapter_token.get_secret_value() if settings.web_adapter_token else ""
 
@@ -123,7 +135,8 @@ def router(backends: Backends, settings: EdgeSettings, templates: Jinja2Template
         request: Request, fields: dict[str, str], problem: str | None, status: int
     ) -> Response:
         context = {"f": fields, "masalah": problem, "jenis": KINDS, "wilayah": places(),
-                   "kategori": categories(), "foto": range(1, PHOTOS + 1)}  # fmt: skip
+                   "kategori": categories(), "maks_foto": MAX_PHOTOS,
+                   "peta": map_settings(settings)}  # fmt: skip
         return templates.TemplateResponse(request, "lapor.html", context, status_code=status)
 
     @routes.get("/", response_class=HTMLResponse)
@@ -131,20 +144,24 @@ def router(backends: Backends, settings: EdgeSettings, templates: Jinja2Template
         """The report form."""
         return form(request, {}, None, 200)
 
-    @routes.post("/lapor", response_class=HTMLResponse, responses=pages(400))
+    @routes.post("/lapor", response_class=HTMLResponse, responses=pages(400, 413, 415, 422))
     async def submit(request: Request) -> Response:
-        """Send the form to intake as the web channel; show the tracking id."""
+        """Send the form to intake as the web channel (multipart when photos are attached: a
+        field `report` with the JSON and one part `photo` each); show the tracking id."""
         fields: dict[str, str] = {}
+        photos: list[Photo] = []
         try:
-            fields = await read_form(request)
+            fields, photos = await read_report_form(request)
             message = message_of(fields, datetime.now(UTC))
+        except PhotoProblem as problem:
+            return form(request, fields, str(problem), problem.status)
         except (FormProblem, FormRefused) as problem:
             return form(request, fields, str(problem), 400)
-        reply = backends.submit(message.wire(), token)
+        reply = _send(backends, message, photos, token)
         if reply.status_code == 202:
             return RedirectResponse(f"/kiriman/{message.message_id}", status_code=303)
         if reply.status_code not in (200, 201):
-            return form(request, fields, _refusal(reply), 400 if reply.status_code < 500 else 503)
+            return form(request, fields, refusal(reply), _status_of(reply.status_code))
         return outcome(request, reply.json())
 
     def outcome(request: Request, status: dict[str, Any]) -> Response:
@@ -163,35 +180,25 @@ def router(backends: Backends, settings: EdgeSettings, templates: Jinja2Template
         context = {"status": {"status": "pending"}, "pesan": "Laporan Anda sedang diproses."}
         return templates.TemplateResponse(request, "terkirim.html", context)
 
-    @routes.get("/laporan", response_class=HTMLResponse, responses=pages(404))
-    def find(request: Request, id: str = "") -> Response:
-        """The look-up form; with an id, the status page."""
-        if id.strip():
-            return RedirectResponse(f"/laporan/{id.strip().upper()}", status_code=303)
-        return templates.TemplateResponse(request, "cari.html", {})
-
-    @routes.get("/laporan/{tracking_id}", response_class=HTMLResponse, responses=pages(404))
-    def status_page(request: Request, tracking_id: str) -> Response:
-        """A report's status bucket, body, deadline and timeline."""
-        report = _report(backends, tracking_id)
-        if report is None:
-            context = {"judul": "Laporan tidak ditemukan",
-                       "pesan": f"Tidak ada laporan dengan nomor {tracking_id}."}  # fmt: skip
-            return templates.TemplateResponse(request, "pesan.html", context, status_code=404)
-        return templates.TemplateResponse(request, "status.html", {"r": report})
-
     return routes
 
 
-def _report(backends: Backends, tracking_id: str) -> dict[str, Any] | None:
-    """The report, or None also when tracking refuses the id itself (a character no id has)."""
-    try:
-        return backends.report(tracking_id)
-    except BackendError as error:
-        if error.status >= 500:
-            raise
-        return None
+def _send(backends: Backends, message: IntakeMessage, photos: list[Photo], token: str) -> Any:
+    """JSON without photos (as before); multipart/form-data with them."""
+    if not photos:
+        return backends.submit(message.wire(), token)
+    files = [("photo", (p.filename, p.content, p.content_type)) for p in photos]
+    data = {"report": json.dumps(message.wire(), ensure_ascii=False)}
+    return backends.call("POST", "intake", "/v1/reports", token, data=data, files=files)
 
 
-def _refusal(reply: Any) -> str:
-    return f"Laporan belum dapat dikirim: {refusal_reason(reply)}"
+def _status_of(code: int) -> int:
+    """The page's status for intake's refusal: its own 413/415/422, else 400 (503 when down)."""
+    return code if code in (413, 415, 422) else 400 if code < 500 else 503
+
+
+def map_settings(settings: EdgeSettings) -> dict[str, Any]:
+    """What the page's map needs: the tile URL and attribution, the city's centre."""
+    return {"ubin": settings.web_map_tile_url, "atribusi": settings.web_map_attribution,
+            "pusat": [settings.web_map_latitude, settings.web_map_longitude],
+            "zoom": settings.web_map_zoom}  # fmt: skip

@@ -7,6 +7,8 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from email import policy
+from email.parser import BytesParser
 from typing import Any
 
 import httpx
@@ -68,6 +70,13 @@ class FakeServices:
     notice: str | None = None
     refuse_link: bool = False  # intake answers 422 to a reply or rating
     asked: list[tuple[str, dict[str, str]]] = field(default_factory=list)  # GET path, params
+    photos: list[tuple[str, str, bytes]] = field(default_factory=list)  # (filename, type, bytes)
+    photo_refusal: tuple[int, Any] | None = None  # intake refuses a photo: (status, detail)
+    media: dict[str, tuple[str, bytes]] = field(default_factory=dict)  # public media id -> bytes
+    public_queries: list[dict[str, str]] = field(default_factory=list)
+    flags: list[tuple[str, dict[str, Any], str]] = field(default_factory=list)  # id, body, from
+    flag_answer: int = 201
+    moderation: list[dict[str, Any]] = field(default_factory=list)
 
     def handle(self, request: httpx.Request) -> httpx.Response:
         path, token = request.url.path, request.headers.get("authorization", "")[7:]
@@ -96,7 +105,59 @@ class FakeServices:
             (r"/v1/held/([^/]+)/(verify|archive)", "POST", self.admin_move),
             (r"/v1/reports/([^/]+)/disposition", "POST", self.admin_move),
             (r"/v1/status-links/(open|replies|ratings)", "POST", self.status_link),
+            (r"/v1/public/reports", "GET", self.public_reports),
+            (r"/v1/public/reports/([^/]+)/flags", "POST", self.flag),
+            (r"/v1/media/([^/]+)", "GET", self.read_media),
+            (r"/v1/media/([^/]+)/thumb", "GET", self.read_media),
+            (r"/v1/moderation", "GET", self.moderation_queue),
+            (r"/v1/moderation/([^/]+)/(hide|show|correct)", "POST", self.admin_move),
         ]
+
+    def public_reports(self, request: httpx.Request, _: str) -> httpx.Response:
+        """Tracking's public query as interfaces.md gives it (filters, page, page_size)."""
+        query = dict(request.url.params)
+        self.public_queries.append(dict(query))
+        page, size = int(query.pop("page", 1)), int(query.pop("page_size", 50))
+        if query.get("status") == "bukan-status":
+            return httpx.Response(422, json={"detail": "status: unknown"})
+        public = [c for c in self.cases if not c["rahasia"] and not c.get("hidden")]
+        if "kecamatan" in query:
+            public = [c for c in public if c["kecamatan"] == query["kecamatan"]]
+        public.sort(key=lambda c: (c["received_at"], c["tracking_id"]), reverse=True)
+        chosen = public[(page - 1) * size : page * size]
+        items = [{**feed_item(c), "latitude": c.get("latitude"), "longitude": c.get("longitude")}
+                 for c in chosen]  # fmt: skip
+        return httpx.Response(200, json={"items": items, "total": len(public)})
+
+    def flag(self, request: httpx.Request, _: str, tracking_id: str) -> httpx.Response:
+        body = json.loads(request.content)
+        address = request.headers.get("x-forwarded-for", "")
+        counted = (tracking_id, address) not in {(t, a) for t, _, a in self.flags}
+        self.flags.append((tracking_id, body, address))
+        if self.flag_answer >= 300:
+            return httpx.Response(self.flag_answer, json={"detail": "terlalu banyak penandaan"})
+        flags = len({a for t, _, a in self.flags if t == tracking_id})
+        answer = {"tracking_id": tracking_id, "counted": counted, "flags": flags,
+                  "hidden": flags >= 3}  # fmt: skip
+        return httpx.Response(201 if counted else 200, json=answer)
+
+    def read_media(self, request: httpx.Request, token: str, media_id: str) -> httpx.Response:
+        if media_id not in self.media and not (token == "admin-token" and media_id == "staf"):
+            return httpx.Response(404, json={"detail": "no such media"})
+        kind, content = self.media.get(media_id, ("image/jpeg", b"staff-only"))
+        headers = {"content-type": kind, "etag": f'"{media_id}"',
+                   "cache-control": "public, max-age=600"}  # fmt: skip
+        return httpx.Response(200, content=content, headers=headers)
+
+    def moderation_queue(self, request: httpx.Request, token: str) -> httpx.Response:
+        if token != "admin-token":
+            return httpx.Response(403, json={"detail": "admin only"})
+        page = int(request.url.params.get("page", 1))
+        size = int(request.url.params.get("page_size", 50))
+        reason = request.url.params.get("reason")
+        items = [m for m in self.moderation if not reason or m.get(reason)]
+        chosen = items[(page - 1) * size : page * size]
+        return httpx.Response(200, json={"items": chosen, "total": len(items)})
 
     def status_link(self, request: httpx.Request, token: str, what: str) -> httpx.Response:
         """Intake's status-link routes: 404 for a secret it does not know."""
@@ -155,7 +216,9 @@ class FakeServices:
     def submit(self, request: httpx.Request, token: str) -> httpx.Response:
         if token != ADAPTER:
             return httpx.Response(401, json={"detail": "unknown token"})
-        body = json.loads(request.content)
+        body = self.read_submission(request)
+        if self.photo_refusal:
+            return httpx.Response(self.photo_refusal[0], json={"detail": self.photo_refusal[1]})
         self.submitted.append(body)
         tracking_id = f"LPR-{len(self.submitted):08d}"
         self.recorded[body["message_id"]] = tracking_id
@@ -165,6 +228,23 @@ class FakeServices:
                   "status": self.outcome, "tracking_id": tracking_id, "reason": None,
                   "notice": self.notice}  # fmt: skip
         return httpx.Response(self.intake_answer, json=answer)
+
+    def read_submission(self, request: httpx.Request) -> dict[str, Any]:
+        """The report of a JSON or a multipart body (its photos recorded), as intake reads it."""
+        kind = request.headers.get("content-type", "")
+        if not kind.startswith("multipart/form-data"):
+            return json.loads(request.content)  # type: ignore[no-any-return]
+        head = f"Content-Type: {kind}\r\nMIME-Version: 1.0\r\n\r\n".encode()
+        parsed = BytesParser(policy=policy.HTTP).parsebytes(head + request.content)
+        report: dict[str, Any] = {}
+        for part in parsed.iter_parts():
+            name = part.get_param("name", header="content-disposition")
+            content = part.get_payload(decode=True) or b""
+            if name == "report" and part.get_filename() is None:
+                report = json.loads(content)
+            elif name == "photo":
+                self.photos.append((part.get_filename() or "", part.get_content_type(), content))
+        return report
 
     def intake_status(self, _: httpx.Request, token: str, channel: str, mid: str) -> httpx.Response:
         if token != ADAPTER:

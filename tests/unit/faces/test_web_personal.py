@@ -62,7 +62,9 @@ def test_the_tracking_id_alone_shows_the_status_but_no_form(
     client: TestClient, resolved: str
 ) -> None:
     page = client.get(f"/laporan/{resolved}").text
-    assert RESOLVED in page and "<form" not in page
+    # the only form anyone may use there flags the report for the admin (issue I)
+    assert RESOLVED in page and page.count("<form") == 1
+    assert f'<form method="post" action="/laporan/{resolved}/tandai"' in page
 
 
 def test_an_unknown_secret_is_a_plain_404(client: TestClient, resolved: str) -> None:
