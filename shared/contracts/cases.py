@@ -8,7 +8,7 @@ from typing import ClassVar
 
 from pydantic import AwareDatetime
 
-from shared.contracts.base import FreeText, Identifier, ReportEvent, TrackingId
+from shared.contracts.base import FreeText, Identifier, ReportEvent, ShortText, TrackingId
 from shared.contracts.intake import Channel, ReportKind
 
 
@@ -182,3 +182,36 @@ class DeadlineMissed(CaseEvent):
     event_type: ClassVar[str] = "DeadlineMissed"
     step: Identifier
     deadline: datetime
+
+
+class CaseAssigned(CaseEvent):
+    """An officer at the body was given the case."""
+
+    event_type: ClassVar[str] = "CaseAssigned"
+    assignee: ShortText
+    assignee_email: str | None = None  # the officer's e-mail when tracking knows it
+    previous_assignee: ShortText | None = None
+
+
+class CaseHidden(CaseEvent):
+    """The report no longer shows on public surfaces."""
+
+    event_type: ClassVar[str] = "CaseHidden"
+    reason: FreeText
+    flags: int = 0  # public flags that led to it (0: the admin hid it)
+
+
+class CaseShown(CaseEvent):
+    """A hidden report shows on public surfaces again."""
+
+    event_type: ClassVar[str] = "CaseShown"
+    reason: FreeText
+
+
+class CaseCorrected(CaseEvent):
+    """The admin corrected the report's public title and text."""
+
+    event_type: ClassVar[str] = "CaseCorrected"
+    title: FreeText
+    text: FreeText
+    reason: FreeText
