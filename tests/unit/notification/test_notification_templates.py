@@ -39,6 +39,10 @@ FIELDS: dict[str, dict[str, Any]] = {
     "CaseReopened": {"reason": "reply"},
     "CaseClosed": {"reason": "no-reply"},
     "CaseReturned": {"rejected_by": "PDAM", "reason": "bukan wewenang"},
+    "CaseAssigned": {"assignee": "Siti Rahmah (petugas teknis PDAM)"},
+    "CaseHidden": {"reason": LONG_TEXT, "flags": 3},
+    "CaseShown": {"reason": LONG_TEXT},
+    "CaseCorrected": {"title": "Pipa bocor", "text": LONG_TEXT, "reason": LONG_TEXT},
     "DeadlineApproaching": {"step": "penyelesaian", "deadline": DUE},
     "DeadlineMissed": {"step": "tindak-lanjut-pertama", "deadline": DUE},
 }
