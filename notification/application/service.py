@@ -18,6 +18,7 @@ from notification.application.rules import (
     ADMIN,
     DUPLICATE_TEMPLATE,
     LEAVES,
+    OFFICER,
     ORIGINAL_MOVES,
     REPORTER,
     WAITS,
@@ -268,4 +269,4 @@ def _detail(event: DeliveryReported) -> str:
 
 
 def _audience_name(audience: str) -> str:
-    return {REPORTER: "pelapor", ADMIN: "admin kota"}.get(audience, "instansi")
+    return {REPORTER: "pelapor", ADMIN: "admin kota", OFFICER: "petugas"}.get(audience, "instansi")
