@@ -21,6 +21,7 @@ from typing import Any
 from eventsourcing.persistence import Tracking
 
 from notification.adapters.jinja_renderer import JinjaRenderer
+from notification.adapters.tables import SqlIndexes
 from notification.application.composer import Composer
 from notification.application.service import NotificationApplication, notification_id
 from notification.application.translate import translate
@@ -95,7 +96,8 @@ def main() -> None:
     folder = tempfile.mkdtemp(prefix="notification-cost-")
     env = {"PERSISTENCE_MODULE": "eventsourcing.sqlite", "SQLITE_DBNAME": f"{folder}/n.db"}
     composer = Composer(JinjaRenderer(), mailboxes(), CITY_ADMIN)
-    app = NotificationApplication(env=env, composer=composer, clock=FixedClock(MORNING))
+    clock = FixedClock(MORNING)
+    app = NotificationApplication(env=env, composer=composer, clock=clock, indexes=SqlIndexes)
     positions = itertools.count(1)
     lives = [_life(n, channel) for n in range(args.reports)]
     started = time.process_time()

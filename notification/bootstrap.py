@@ -7,6 +7,7 @@ import contextlib
 
 from notification.adapters.calendar import IndonesianWorkingDays
 from notification.adapters.jinja_renderer import JinjaRenderer
+from notification.adapters.tables import SqlIndexes
 from notification.application.channels import ChannelRule
 from notification.application.composer import Composer
 from notification.application.ports import WorkingDays
@@ -66,6 +67,7 @@ def bootstrap(
         env=event_store_env(common, SERVICE, env),
         composer=composer,
         clock=clock,
+        indexes=SqlIndexes,
         delivery=settings.delivery(),
     )
     scheduler = Scheduler(application, calendar or IndonesianWorkingDays())

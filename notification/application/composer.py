@@ -9,7 +9,7 @@ from typing import Any
 from notification.application.channels import ChannelRule
 from notification.application.fitting import fit
 from notification.application.ports import Renderer
-from notification.application.rules import ADMIN, IMMEDIATE, REPORTER, rules_for
+from notification.application.rules import ADMIN, IMMEDIATE, OFFICER, REPORTER, rules_for
 from shared import sms_text as sms
 from shared.contracts import STATUS_LINK_MARK, CaseEvent, Channel
 
@@ -142,11 +142,15 @@ class Composer:
             if channel is None:
                 return None
             return Address(REPORTER, channel, reporter_ref=event.reporter_ref)
+        if audience == OFFICER:
+            return self.officer(event)
         code = event.skpd_code if audience != ADMIN and event.skpd_code else self._admin_code
         return self.staff(audience, code)
 
     def staff_key(self, audience: str, event: CaseEvent) -> str:
         """The key of a staff recipient of this event."""
+        if audience == OFFICER:
+            return self.officer(event).key
         code = event.skpd_code if audience != ADMIN and event.skpd_code else self._admin_code
         return self.staff(audience, code).key
 
@@ -154,6 +158,14 @@ class Composer:
         """A body's mailbox; a body without one is read by the city admin's mailbox."""
         mailbox = self._mailboxes.get(code) or self._mailboxes[self._admin_code]
         return Address(audience, Channel.EMAIL, mailbox=mailbox)
+
+    def officer(self, event: CaseEvent) -> Address:
+        """The assigned officer's own e-mail when tracking knows it, else the body's mailbox
+        (the message then says whom it is for)."""
+        email = getattr(event, "assignee_email", None)
+        if isinstance(email, str) and "@" in email:
+            return Address(OFFICER, Channel.EMAIL, mailbox=email.strip())
+        return self.staff(OFFICER, event.skpd_code or self._admin_code)
 
     def admin(self) -> Address:
         """The city admin's mailbox."""

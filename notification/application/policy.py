@@ -20,34 +20,19 @@ def notification_id(trigger_id: UUID, recipient: str = REPORTER) -> UUID:
     return derived_id("notification", trigger_id, recipient)
 
 
-def report_index_id(tracking_id: str) -> UUID:
-    """The index of one report's notifications, found by its tracking id."""
-    return derived_id("report-notifications", tracking_id.upper())
-
-
-AGENDA_SHARDS = 8
-
-
-def agenda_id(shard: int | None = None) -> UUID:
-    """An agenda of planned sends: the service's own, or one of the shards batches plan on."""
-    if shard is None:
-        return derived_id("notification-agenda")
-    return derived_id("notification-agenda", shard)
-
-
-def agenda_shard(partition: int | None) -> int | None:
-    """The shard a batch from this partition plans on: replicas own different partitions, so
-    they plan on different agendas and never race for one (None: outside a batch)."""
-    return None if partition is None else partition % AGENDA_SHARDS
+AGENDA_SHARDS = 8  # the agenda aggregates main kept (one per partition shard), before the table
 
 
 def agenda_ids() -> list[UUID]:
-    """Every agenda: the service's own and each shard."""
-    return [agenda_id(), *(agenda_id(shard) for shard in range(AGENDA_SHARDS))]
+    """Every agenda aggregate an older store may hold (moved into the agenda table once)."""
+    return [
+        derived_id("notification-agenda"),
+        *(derived_id("notification-agenda", shard) for shard in range(AGENDA_SHARDS)),
+    ]
 
 
 def waiting_id() -> UUID:
-    """The one list of reports waiting for the admin."""
+    """The waiting-list aggregate an older store may hold (moved into its table once)."""
     return derived_id("notification-waiting")
 
 

@@ -9,6 +9,7 @@ from shared.contracts import CaseEvent
 REPORTER = "reporter"
 SKPD = "skpd"
 ADMIN = "admin"
+OFFICER = "officer"  # the officer a case is assigned to
 
 Rule = tuple[str, str]  # (audience, template)
 
@@ -25,6 +26,10 @@ RULES: Mapping[str, tuple[Rule, ...]] = {
     "CaseStatusRequested": ((REPORTER, "case_status"),),
     "ReporterReplied": ((SKPD, "skpd_reporter_replied"),),
     "CaseRated": ((SKPD, "skpd_case_rated"),),
+    "CaseAssigned": ((OFFICER, "case_assigned"),),
+    "CaseHidden": ((REPORTER, "case_hidden"),),
+    "CaseShown": ((REPORTER, "case_shown"),),
+    "CaseCorrected": ((REPORTER, "case_corrected"),),
 }
 
 # Deadlines by step: the admin owns verification, the body its follow-up and resolution, the

@@ -2,37 +2,31 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from functools import singledispatchmethod
 from typing import Any
 from uuid import UUID
 
 from eventsourcing.application import ProcessingEvent
+from eventsourcing.persistence import ProcessRecorder
 from eventsourcing.utils import EnvType
 
 from notification.application.composer import Composer, Draft, message_context
-from notification.application.policy import (
-    About,
-    Delivery,
-    agenda_ids,
-    notification_id,
-    problems_id,
-    report_index_id,
-    waiting_id,
-)
+from notification.application.policy import About, Delivery, notification_id, problems_id
+from notification.application.ports import Indexes
 from notification.application.rules import (
     ADMIN,
     DUPLICATE_TEMPLATE,
     LEAVES,
+    OFFICER,
     ORIGINAL_MOVES,
     REPORTER,
     WAITS,
 )
 from notification.application.store import NotificationStore
-from notification.domain.duplicates import Duplicates
 from notification.domain.errors import UnknownDeliveryStatus
+from notification.domain.indexes import Link, ReportRow, WaitingCase
 from notification.domain.notification import FAILED, GIVEN_UP, Notification
-from notification.domain.report_index import ReportNotifications
 from shared.clock import Clock
 from shared.contracts import (
     CaseEvent,
@@ -46,7 +40,7 @@ from shared.processing import Batch, Rejection, derived_id
 
 PE = ProcessingEvent[UUID]
 
-__all__ = ["NotificationApplication", "notification_id", "report_index_id"]
+__all__ = ["NotificationApplication", "notification_id"]
 
 
 class NotificationApplication(NotificationStore):
@@ -61,9 +55,10 @@ class NotificationApplication(NotificationStore):
         *,
         composer: Composer,
         clock: Clock,
+        indexes: Callable[[ProcessRecorder], Indexes],
         delivery: Delivery | None = None,
     ) -> None:
-        super().__init__(env=env)
+        super().__init__(env, indexes)
         self.composer = composer
         self.clock = clock
         self.delivery = delivery or Delivery()
@@ -77,26 +72,14 @@ class NotificationApplication(NotificationStore):
     def _(self, event: CaseEvent) -> Iterator[UUID]:
         for key in self.composer.keys(event):
             yield notification_id(event.event_id, key)
-        yield report_index_id(event.tracking_id)
-        yield from agenda_ids()  # the shard this batch plans on is one of them
-        if event.event_type in WAITS or event.event_type in LEAVES:
-            yield waiting_id()
-        if isinstance(event, CaseLinkedAsDuplicate):
-            yield derived_id("duplicates", event.duplicate_of_tracking_id)
-        elif event.event_type in ORIGINAL_MOVES:
-            yield derived_id("duplicates", event.tracking_id)
 
     @wanted.register
     def _(self, event: DeliveryReported) -> Iterable[UUID]:
-        return [event.notification_id, problems_id(), *agenda_ids()]
+        return [event.notification_id, problems_id()]
 
     @singledispatchmethod
     def policy(self, domain_event: Any, processing_event: PE) -> None:
         """Events this service has no use for change nothing."""
-
-    @wanted.register
-    def _(self, event: ReportContent) -> Iterable[UUID]:
-        return [report_index_id(event.tracking_id)]
 
     @policy.register
     def _(self, event: ReportContent, processing_event: PE) -> None:
@@ -106,20 +89,8 @@ class NotificationApplication(NotificationStore):
             return
         said = "contact_kinds" in event.model_fields_set  # not said: an event older than v3
         kinds = [kind.value for kind in event.contact_kinds] if said else None
-        index_id = report_index_id(event.tracking_id)
-        index = self.load(processing_event, index_id, ReportNotifications)
-        if index is None:
-            index = ReportNotifications(
-                id=index_id,
-                report_id=event.report_id,
-                tracking_id=event.tracking_id,
-                contact_kinds=kinds,
-                heard=True,
-            )
-            processing_event.collect_events(index)
-            return
-        released = index.note_contacts(kinds)
-        processing_event.collect_events(index)
+        pe = processing_event
+        released = self.indexes.note_contacts(pe, event.report_id, event.tracking_id, kinds)
         left = None if kinds is None else tuple(kinds)
         for payload in released:
             case = case_event(payload)
@@ -131,15 +102,13 @@ class NotificationApplication(NotificationStore):
     @policy.register
     def _(self, event: CaseEvent, processing_event: PE) -> None:
         about = About.of(event)
-        index = self.load(processing_event, report_index_id(event.tracking_id), ReportNotifications)
-        left = None if index is None or index.contact_kinds is None else tuple(index.contact_kinds)
-        waits = self._waits_for_contacts(event, index)
+        row = self.indexes.report(processing_event, event.tracking_id)
+        left = None if row is None or row.contact_kinds is None else tuple(row.contact_kinds)
+        waits = self._waits_for_contacts(event, row)
         for draft in self.composer.compose(event, left, reporter=not waits):
             self.request(processing_event, event.event_id, draft, about)
         if waits:
-            index = self.index(processing_event, event.report_id, event.tracking_id)
-            index.park(event.wire())
-            processing_event.collect_events(index)
+            self.indexes.park(processing_event, event.report_id, event.tracking_id, event.wire())
         self._follow_duplicates(event, processing_event)
         self._follow_queues(event, processing_event)
 
@@ -161,18 +130,18 @@ class NotificationApplication(NotificationStore):
             problems.clear(notification.id)
             processing_event.collect_events(problems)
 
-    def _waits_for_contacts(self, event: CaseEvent, index: ReportNotifications | None) -> bool:
+    def _waits_for_contacts(self, event: CaseEvent, row: ReportRow | None) -> bool:
         """A form reporter's message waits until the report's event said what they left."""
         needs = self.composer.rule.needs_contacts(event.channel)
-        heard = index is not None and index.heard
+        heard = row is not None and row.heard
         return needs and not heard and self.composer.tells_reporter(event)
 
     def contacts_left(self, pe: PE, tracking_id: str) -> tuple[str, ...] | None:
         """The kinds of contact a report's reporter left (None: not known)."""
-        index = self.load(pe, report_index_id(tracking_id), ReportNotifications)
-        if index is None or index.contact_kinds is None:
+        row = self.indexes.report(pe, tracking_id)
+        if row is None or row.contact_kinds is None:
             return None
-        return tuple(index.contact_kinds)
+        return tuple(row.contact_kinds)
 
     def request(self, pe: PE, trigger: UUID, draft: Draft, about: About) -> None:
         """One notification per (trigger, recipient): sent now, or planned after quiet hours."""
@@ -200,12 +169,9 @@ class NotificationApplication(NotificationStore):
             notification = Notification.send(id=nid, sent_at=now, **fields)
         else:
             notification = Notification(id=nid, **fields)
-            agenda = self.agenda(pe)
-            agenda.plan(nid, release)
-            pe.collect_events(agenda)
-        index = self.index(pe, about.report_id, about.tracking_id)
-        index.add(nid)
-        pe.collect_events(notification, index)
+            self.indexes.plan(pe, nid, release)
+        self.indexes.add(pe, about.tracking_id, nid)
+        pe.collect_events(notification)
 
     def _failed(self, notification: Notification, event: DeliveryReported, pe: PE) -> None:
         if not notification.current(event.attempt):
@@ -221,9 +187,7 @@ class NotificationApplication(NotificationStore):
         problems.note(notification.id, GIVEN_UP if gave_up else FAILED)
         pe.collect_events(notification, problems)
         if retry_at is not None:
-            agenda = self.agenda(pe)
-            agenda.plan(notification.id, retry_at)
-            pe.collect_events(agenda)
+            self.indexes.plan(pe, notification.id, retry_at)
         if gave_up and notification.template != "admin_gave_up":
             self._tell_admin_gave_up(notification, pe)
 
@@ -242,58 +206,52 @@ class NotificationApplication(NotificationStore):
 
     def _follow_duplicates(self, event: CaseEvent, pe: PE) -> None:
         if isinstance(event, CaseLinkedAsDuplicate):
-            links = self.duplicates(pe, event.duplicate_of_tracking_id)
-            links.link(
-                {
-                    "report_id": str(event.report_id),
-                    "tracking_id": event.tracking_id,
-                    "channel": event.channel.value,
-                    "reporter_ref": event.reporter_ref,
-                }
+            link = Link(
+                tracking_id=event.tracking_id,
+                report_id=event.report_id,
+                channel=event.channel.value,
+                reporter_ref=event.reporter_ref,
             )
-            pe.collect_events(links)
+            self.indexes.link(pe, event.duplicate_of_tracking_id, link)
         elif event.event_type in ORIGINAL_MOVES:
-            found = self.load(pe, derived_id("duplicates", event.tracking_id), Duplicates)
-            linked = found.links if found else []
-            if isinstance(pe, Batch):  # the duplicates' notifications and indexes in one read
-                self.preload(pe, [i for link in linked for i in self._told(event, link)])
+            linked = self.indexes.links(pe, event.tracking_id)
+            if isinstance(pe, Batch):  # the duplicates' notifications in one read
+                self.preload(pe, [notification_id(self._trigger(event, x)) for x in linked])
             for link in linked:
                 self._tell_duplicate(event, link, pe)
 
-    def _told(self, event: CaseEvent, link: dict[str, Any]) -> list[UUID]:
-        trigger = derived_id(event.event_id, link["tracking_id"])
-        return [notification_id(trigger), report_index_id(link["tracking_id"])]
+    @staticmethod
+    def _trigger(event: CaseEvent, link: Link) -> UUID:
+        return derived_id(event.event_id, link.tracking_id)
 
-    def _tell_duplicate(self, event: CaseEvent, link: dict[str, Any], pe: PE) -> None:
+    def _tell_duplicate(self, event: CaseEvent, link: Link, pe: PE) -> None:
         linked = event.model_copy(
             update={
-                "report_id": UUID(link["report_id"]),
-                "tracking_id": link["tracking_id"],
-                "channel": Channel(link["channel"]),
-                "reporter_ref": link["reporter_ref"],
+                "report_id": link.report_id,
+                "tracking_id": link.tracking_id,
+                "channel": Channel(link.channel),
+                "reporter_ref": link.reporter_ref,
             }
         )
-        context = {**message_context(event), "tracking_id": link["tracking_id"]}
+        context = {**message_context(event), "tracking_id": link.tracking_id}
         context["duplicate_of_tracking_id"] = event.tracking_id
-        left = self.contacts_left(pe, link["tracking_id"])
+        left = self.contacts_left(pe, link.tracking_id)
         address = self.composer.address_of(REPORTER, linked, left)
         if address is None:  # no channel reaches this reporter
             return
         draft = self.composer.draft(DUPLICATE_TEMPLATE, context, address)
-        trigger = derived_id(event.event_id, link["tracking_id"])
-        self.request(pe, trigger, draft, About.of(linked))
+        self.request(pe, self._trigger(event, link), draft, About.of(linked))
 
     def _follow_queues(self, event: CaseEvent, pe: PE) -> None:
         queue = WAITS.get(event.event_type)
         if queue is None and event.event_type not in LEAVES:
             return
-        waiting = self.waiting(pe)
         if queue is not None:
             reason = str(getattr(event, "reason", ""))
-            waiting.wait(event.tracking_id, event.report_id, queue, reason, event.occurred_at)
+            case = WaitingCase(event.tracking_id, event.report_id, queue, reason, event.occurred_at)
+            self.indexes.wait(pe, case)
         else:
-            waiting.move(event.tracking_id)
-        pe.collect_events(waiting)
+            self.indexes.move(pe, event.tracking_id)
 
 
 CASE_EVENTS = {cls.event_type: cls for cls in CaseEvent.__subclasses__()}
@@ -311,4 +269,4 @@ def _detail(event: DeliveryReported) -> str:
 
 
 def _audience_name(audience: str) -> str:
-    return {REPORTER: "pelapor", ADMIN: "admin kota"}.get(audience, "instansi")
+    return {REPORTER: "pelapor", ADMIN: "admin kota", OFFICER: "petugas"}.get(audience, "instansi")

@@ -1,85 +1,65 @@
-"""The notification service's own aggregates: finding, creating and reading them."""
+"""The notification service's aggregates and index tables: finding, creating and reading them."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any, ClassVar, TypeVar
 from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError, ProcessingEvent
 from eventsourcing.domain import Aggregate
+from eventsourcing.persistence import ProcessRecorder
 
 from notification.application.errors import NoNotificationsForReport
-from notification.application.policy import (
-    agenda_id,
-    agenda_ids,
-    agenda_shard,
-    problems_id,
-    report_index_id,
-    waiting_id,
-)
+from notification.application.indexes import BatchIndexes, report_key
+from notification.application.migration import migrate_indexes
+from notification.application.policy import problems_id
+from notification.application.ports import Indexes
 from notification.application.views import SentMessage
-from notification.domain.agenda import Agenda
-from notification.domain.duplicates import Duplicates
 from notification.domain.notification import Notification
 from notification.domain.problems import DeliveryProblems
-from notification.domain.report_index import ReportNotifications
-from notification.domain.waiting import Waiting
-from shared.processing import BatchProcessApplication, derived_id
+from shared.processing import BatchProcessApplication
 
 A = TypeVar("A", bound=Aggregate)
 PE = ProcessingEvent[UUID]
 
 
 class NotificationStore(BatchProcessApplication):
-    """The aggregates every use case of the service shares, and the queries over them."""
+    """The aggregates and tables every use case of the service shares, and the queries over
+    them."""
 
-    snapshotting_intervals: ClassVar[Any] = {Agenda: 100, Waiting: 100, DeliveryProblems: 100}
+    snapshotting_intervals: ClassVar[Any] = {DeliveryProblems: 100}
+
+    def __init__(self, env: Any, indexes: Callable[[ProcessRecorder], Indexes]) -> None:
+        super().__init__(env=env)
+        self.tables = indexes(self.recorder)
+        migrate_indexes(self, self.tables)
+        self.indexes = BatchIndexes(self.tables)
+
+    def _record(self, processing_event: PE) -> Any:
+        """Record the events with the batch's table statements (in memory: the rows after)."""
+        recordings = super()._record(processing_event)
+        self.tables.after_record(getattr(processing_event, "statements", ()))
+        return recordings
 
     def record_collected(self, pe: PE) -> None:
         """Store what a job (not a Kafka batch) collected, and wake the relay."""
-        if pe.events:
+        if pe.events or getattr(pe, "statements", None):
             recordings = self._record(pe)
             self._take_snapshots(pe)
             self._notify(recordings)
-
-    def agenda(self, pe: PE) -> Agenda:
-        """The agenda this batch plans on: its partition's shard (the service's own otherwise)."""
-        current = getattr(pe, "current", None)
-        aid = agenda_id(agenda_shard(current.partition if current else None))
-        return self.load(pe, aid, Agenda) or Agenda(id=aid)
-
-    def agendas(self, pe: PE) -> list[Agenda]:
-        """Every agenda that exists: the notifications waiting for their time."""
-        found = [self.load(pe, aid, Agenda) for aid in agenda_ids()]
-        return [agenda for agenda in found if agenda is not None]
-
-    def waiting(self, pe: PE) -> Waiting:
-        """The reports waiting for the admin."""
-        return self.load(pe, waiting_id(), Waiting) or Waiting(id=waiting_id())
 
     def problems(self, pe: PE) -> DeliveryProblems:
         """The failed and given-up notifications."""
         return self.load(pe, problems_id(), DeliveryProblems) or DeliveryProblems(id=problems_id())
 
-    def duplicates(self, pe: PE, tracking_id: str) -> Duplicates:
-        dup_id = derived_id("duplicates", tracking_id)
-        found = self.load(pe, dup_id, Duplicates)
-        return found or Duplicates(id=dup_id, tracking_id=tracking_id)
-
-    def index(self, pe: PE, report_id: UUID, tracking_id: str) -> ReportNotifications:
-        index_id = report_index_id(tracking_id)
-        found = self.load(pe, index_id, ReportNotifications)
-        return found or ReportNotifications(
-            id=index_id, report_id=report_id, tracking_id=tracking_id
-        )
-
     def messages_for(self, tracking_id: str) -> list[SentMessage]:
         """The messages sent for a report, oldest first, with their delivery status."""
-        try:
-            index = self.stored(report_index_id(tracking_id), ReportNotifications)
-        except AggregateNotFoundError:
-            raise NoNotificationsForReport(tracking_id) from None
-        return [SentMessage.of(self.stored(nid, Notification)) for nid in index.notification_ids]
+        key = report_key(tracking_id)
+        ids = self.tables.notification_ids(key)
+        if not ids and self.tables.report(key) is None:
+            raise NoNotificationsForReport(tracking_id)
+        return [SentMessage.of(self.stored(nid, Notification)) for nid in ids]
 
     def delivery_problems(self) -> list[SentMessage]:
         """Failed (awaiting retry) and given-up messages, oldest first."""

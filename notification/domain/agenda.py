@@ -1,6 +1,8 @@
 """The Agenda aggregate: notifications waiting for their time (quiet hours, retry backoff).
 
-Stored events embed this module path and class names: do not move or rename them.
+Legacy: stores written before the index tables hold its events; the migration
+(`notification/application/migration.py`) reads them once into the tables, and nothing writes it
+any more. Stored events embed this module path and class names: do not move or rename them.
 """
 
 from __future__ import annotations

@@ -25,6 +25,8 @@ import pytest
 from shared import topics
 from shared.contracts import (
     STATUS_LINK_MARK,
+    CaseAssigned,
+    CaseHidden,
     IntakeMessage,
     Location,
     PostFollowUp,
@@ -328,3 +330,31 @@ def audit(system: System, tracking_id: str) -> list[dict[str, Any]]:
     )
     assert response.status_code == 200, response.text
     return list(response.json()["notifications"])
+
+
+def test_an_assigned_officer_and_a_reporter_whose_report_was_hidden_get_their_mail(
+    system: System, mailroom: Mailroom
+) -> None:
+    """Tracking's CaseAssigned and CaseHidden (as the desk and moderation publish them)."""
+    reporter = f"pelapor-{uuid.uuid4().hex[:8]}@contoh.id"
+    officer = f"petugas-{uuid.uuid4().hex[:8]}@pdam.contoh.id"
+    tracking_id = submit(system, email_report(WATER, reporter))
+    public_status(system, tracking_id, "PDAM")
+    (opened,) = records_about(system, topics.CASES, tracking_id, 1)[:1]
+    seen = json.loads(opened.value)
+    common = {k: seen[k] for k in ("report_id", "tracking_id", "channel", "kind", "reporter_ref")}
+    common |= {"occurred_at": datetime.now(UTC), "skpd_code": "PDAM", "status": seen["status"]}
+    events = [
+        CaseAssigned(**common, assignee="Siti Rahmah", assignee_email=officer),
+        CaseHidden(**common, reason="abusive", flags=3),
+    ]
+    key = str(common["report_id"]).encode()
+    asyncio.run(produce(system.kafka, topics.CASES, [(key, codec.encode(e)) for e in events]))
+
+    (assigned,) = mailroom.wait(to(officer, tracking_id), 1)
+    assert "Yth. Siti Rahmah," in body_text(assigned)
+    hidden = lambda m: m["To"] == reporter and "tidak lagi tampil" in str(m["Subject"])  # noqa: E731
+    (told,) = mailroom.wait(hidden, 1)
+    text = body_text(told)
+    assert tracking_id in str(told["Subject"]) and "kata-kata yang tidak pantas" in text
+    assert STATUS_LINK_MARK not in text  # the adapter filled in the status link

@@ -12,6 +12,7 @@ import pytest
 from eventsourcing.persistence import Tracking
 
 from notification.adapters.jinja_renderer import JinjaRenderer
+from notification.adapters.tables import SqlIndexes
 from notification.application.composer import Composer
 from notification.application.service import NotificationApplication
 from notification.application.translate import translate
@@ -39,6 +40,7 @@ def app(clock: FixedClock) -> Iterator[NotificationApplication]:
         env=IN_MEMORY,
         composer=Composer(JinjaRenderer(), mailboxes(), CITY_ADMIN),
         clock=clock,
+        indexes=SqlIndexes,
     )
     yield application
     application.close()

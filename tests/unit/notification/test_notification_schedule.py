@@ -9,7 +9,6 @@ from typing import Any
 from uuid import UUID
 
 import pytest
-from eventsourcing.application import ProcessingEvent
 from eventsourcing.persistence import Tracking
 
 from notification.application.scheduler import Scheduler
@@ -273,19 +272,20 @@ def test_a_retry_that_gets_through_leaves_the_list_of_problems(w: World) -> None
     assert w.app.messages_for(event.tracking_id)[0].status == "accepted"
 
 
-def test_batches_from_different_partitions_plan_on_different_agendas_and_all_go_out(
+def test_batches_from_different_partitions_plan_rows_of_one_agenda_and_all_go_out(
     w: World,
 ) -> None:
-    """Two replicas own different partitions: their night plans never touch the same agenda."""
+    """Two replicas own different partitions: each plan is a row of its own, no race."""
     w.clock.set(wita(27, 2))
     events = [w.make_case(CaseDisposed, channel=Channel.SMS) for _ in range(2)]
     for partition, event in enumerate(events):
         source = SourceRecord(topics.CASES, partition, 0, b"k", b"v")
         w.app.process_batch([Delivery(source, event)], Tracking(f"{topics.CASES}:{partition}", 1))
-    planned = [a for a in w.app.agendas(ProcessingEvent()) if a.due]
-    assert len(planned) == 2 and all(len(a.due) == 1 for a in planned)
-    w.clock.set(wita(27, 7))
+    morning = wita(27, 7)
+    planned = w.app.tables.due_by(morning)
+    assert len(planned) == 2
+    w.clock.set(morning)
     w.scheduler.tick()
     sent = [m for m in messages(w.published) if m.template == "case_disposed"]
     assert sorted(m.tracking_id for m in sent) == sorted(e.tracking_id for e in events)
-    assert not any(a.due for a in w.app.agendas(ProcessingEvent()))
+    assert w.app.tables.due_by(morning) == []

@@ -13,18 +13,12 @@ import json
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
-from uuid import UUID
 
-from eventsourcing.persistence import StoredEvent
-
-from notification.adapters.jinja_renderer import JinjaRenderer
-from notification.application.composer import Composer
 from notification.application.scheduler import Scheduler
 from notification.application.service import NotificationApplication
 from notification.application.translate import translate
-from notification.bootstrap import mailboxes
 from shared.clock import FixedClock
-from shared.directory import CITY_ADMIN
+from tests.unit.notification.old_store import old_store
 
 FIXTURE = Path(__file__).parents[2] / "fixtures" / "notification" / "stored_main.json"
 
@@ -39,24 +33,8 @@ class Weekdays:
         return bool(day.weekday() < 5)
 
 
-def _loaded(clock: FixedClock) -> NotificationApplication:
-    app = NotificationApplication(
-        env={"PERSISTENCE_MODULE": "eventsourcing.popo"},
-        composer=Composer(JinjaRenderer(), mailboxes(), CITY_ADMIN),
-        clock=clock,
-    )
-    app.recorder.insert_events(
-        [
-            StoredEvent(
-                originator_id=UUID(item["originator_id"]),
-                originator_version=item["originator_version"],
-                topic=item["topic"],
-                state=item["state"].encode(),
-            )
-            for item in _fixture()["stored"]
-        ]
-    )
-    return app
+def _loaded(clock: FixedClock, tmp_path: Path) -> NotificationApplication:
+    return old_store(tmp_path / "main.sqlite", _fixture()["stored"], clock)
 
 
 def _view(message: Any) -> dict[str, Any]:
@@ -71,20 +49,20 @@ def _clock() -> FixedClock:
     return FixedClock(datetime.fromisoformat(_fixture()["clock"]))
 
 
-def test_old_messages_read_as_main_showed_them() -> None:
-    app = _loaded(_clock())
+def test_old_messages_read_as_main_showed_them(tmp_path: Path) -> None:
+    app = _loaded(_clock(), tmp_path)
     expected = _fixture()["messages"]
     assert {tid: [_view(m) for m in app.messages_for(tid)] for tid in expected} == expected
 
 
-def test_old_delivery_problems_are_still_listed() -> None:
-    app = _loaded(_clock())
+def test_old_delivery_problems_are_still_listed(tmp_path: Path) -> None:
+    app = _loaded(_clock(), tmp_path)
     assert [_view(m) for m in app.delivery_problems()] == _fixture()["problems"]
 
 
-def test_old_stored_dispatches_publish_what_main_published() -> None:
+def test_old_stored_dispatches_publish_what_main_published(tmp_path: Path) -> None:
     stored = _fixture()["stored"]
-    app = _loaded(_clock())
+    app = _loaded(_clock(), tmp_path)
     events = app.recorder.select_notifications(0, len(stored))[: len(stored)]
     published = [
         {"topic": out.topic, "key": out.key, "value": out.event.model_dump(mode="json")}
@@ -94,9 +72,9 @@ def test_old_stored_dispatches_publish_what_main_published() -> None:
     assert published == _fixture()["published"]
 
 
-def test_a_message_main_planned_after_quiet_hours_goes_out_in_the_morning() -> None:
+def test_a_message_main_planned_after_quiet_hours_goes_out_in_the_morning(tmp_path: Path) -> None:
     clock = _clock()
-    app = _loaded(clock)
+    app = _loaded(clock, tmp_path)
     (planned,) = [m for m in app.messages_for("LPR-SMS00007") if m.status == "requested"]
     clock.advance(timedelta(hours=10))  # 08.00 WITA
     Scheduler(app, Weekdays()).tick()
@@ -105,9 +83,9 @@ def test_a_message_main_planned_after_quiet_hours_goes_out_in_the_morning() -> N
     assert (sent.status, sent.attempt) == ("sent", 1)
 
 
-def test_a_report_main_left_waiting_for_the_admin_is_in_the_next_digest() -> None:
+def test_a_report_main_left_waiting_for_the_admin_is_in_the_next_digest(tmp_path: Path) -> None:
     clock = _clock()
-    app = _loaded(clock)
+    app = _loaded(clock, tmp_path)
     clock.advance(timedelta(days=3))  # Monday: the next working day's digest
     Scheduler(app, Weekdays()).tick()
     digests = [m for m in app.messages_for("LPR-WEB00002") if m.template == "admin_digest"]

@@ -42,6 +42,10 @@ FIELDS: dict[str, dict[str, Any]] = {
     "CaseShown": {"reason": "sudah ditinjau"},
     "CaseCorrected": {"title": "Jalan berlubang", "text": LONG_TEXT, "reason": "data pribadi"},
     "CaseReturned": {"rejected_by": "PDAM", "reason": "bukan wewenang"},
+    "CaseAssigned": {"assignee": "Siti Rahmah (petugas teknis PDAM)"},
+    "CaseHidden": {"reason": LONG_TEXT, "flags": 3},
+    "CaseShown": {"reason": LONG_TEXT},
+    "CaseCorrected": {"title": "Pipa bocor", "text": LONG_TEXT, "reason": LONG_TEXT},
     "DeadlineApproaching": {"step": "penyelesaian", "deadline": DUE},
     "DeadlineMissed": {"step": "tindak-lanjut-pertama", "deadline": DUE},
 }
