@@ -13,6 +13,7 @@ from shared.clock import WITA, Clock, SystemClock, clock_for
 from shared.db import ensure_database, event_store_env
 from shared.directory import body_codes
 from shared.runtime import ServiceSpec, Subscription
+from shared.tokens.wiring import projected_tokens
 from tracking.adapters.case_queries import SqlCaseViews
 from tracking.adapters.engine import migrate, read_model_engine
 from tracking.adapters.holidays import IndonesianHolidays
@@ -89,7 +90,9 @@ def assemble(
         max_attempts=settings.projector_max_attempts,
     )
     watch = DeadlineWatch(app, views, clock, interval_seconds=settings.deadline_check_seconds)
-    tokens = TokenStore(common.auth_tokens, common.auth_tokens_file)
+    tokens = projected_tokens(
+        common, name=SERVICE, table_url=common.read_model_url(SERVICE), clock=clock
+    )
     return TrackingParts(app, engine, views, projector, watch, tokens, clock)
 
 

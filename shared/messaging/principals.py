@@ -82,8 +82,9 @@ def service_principals(instance: str, body_codes: Sequence[str]) -> list[Princip
         # notification reads from the report events only which kinds of contact were left
         "notification": ([topics.REPORTS, topics.CASES, topics.DELIVERY], [*outbound, dead]),
     }
+    # every service projects the token registry (read without a group: each replica reads all)
     return [
-        _principal(name, reads, writes, f"{instance}-{name}-")
+        _principal(name, [*reads, topics.TOKENS], writes, f"{instance}-{name}-")
         for name, (reads, writes) in rows.items()
     ]
 

@@ -1,0 +1,151 @@
+"""Follows the compacted topic `lapor.tokens.v1` into one process's registry (and its table).
+
+Every process reads every partition itself (no consumer group: each replica and face needs the
+whole set), from the positions its table holds or from the beginning. A change reaches the
+registry within about one fetch wait (`FETCH_WAIT_MS`) of being written: that and the poll
+below bound the revocation delay (measured from outside in tests/e2e/test_tokens_as_events.py).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+
+from aiokafka import AIOKafkaConsumer, ConsumerRecord, TopicPartition
+from aiokafka.errors import KafkaError
+
+from shared import topics
+from shared.contracts.tokens import TokenEvent
+from shared.logging import get_logger
+from shared.messaging import codec
+from shared.messaging.kafka_auth import client_options
+from shared.settings import CommonSettings
+from shared.tokens.registry import TokenRegistry
+from shared.tokens.table import Placed, TokenTable
+
+log = get_logger(__name__)
+
+FETCH_WAIT_MS = 100
+POLL_MS = 250
+RETRY_SECONDS = 1.0
+MAX_BYTES = 16_384
+
+
+class TopicMissing(KafkaError):
+    """`lapor.tokens.v1` does not exist (yet)."""
+
+
+def decode(record: ConsumerRecord[bytes, bytes]) -> TokenEvent | None:
+    """One record's event; None for an event type this process does not know (a newer tool)."""
+    kind = dict(record.headers or ()).get("event_type")
+    event = codec.decode(topics.TOKENS, record.value, MAX_BYTES, kind)
+    if isinstance(event, codec.UnknownEventType):
+        return None
+    if not isinstance(event, TokenEvent):
+        raise codec.MalformedMessage("wrong-type", type(event).__name__)
+    return event
+
+
+class TokenFeed:
+    """Keeps a registry current with the topic; `caught_up` once it has read what was there."""
+
+    def __init__(
+        self,
+        common: CommonSettings,
+        registry: TokenRegistry,
+        *,
+        name: str,
+        table_url: str | None = None,
+    ) -> None:
+        self._common = common
+        self._registry = registry
+        self._name = name
+        self._table_url = table_url
+        self.caught_up = asyncio.Event()
+        self.skipped = 0
+
+    async def run(self, stopping: asyncio.Event) -> None:
+        """Follow the topic until `stopping` is set, reconnecting while the broker is away."""
+        table = await asyncio.to_thread(TokenTable.at, self._table_url) if self._table_url else None
+        try:
+            if table is not None:
+                grants, marks = await asyncio.to_thread(table.load)
+                self._registry.load(grants, marks)
+            while not stopping.is_set():
+                try:
+                    await self._follow(table, stopping)
+                except KafkaError as error:
+                    log.warning("token-feed-retry", feed=self._name, error=repr(error))
+                    with contextlib.suppress(TimeoutError):
+                        await asyncio.wait_for(stopping.wait(), RETRY_SECONDS)
+        finally:
+            if table is not None:
+                table.close()
+
+    async def _follow(self, table: TokenTable | None, stopping: asyncio.Event) -> None:
+        consumer = AIOKafkaConsumer(
+            **client_options(self._common),
+            client_id=f"lapor-{self._name}-tokens",
+            group_id=None,
+            enable_auto_commit=False,
+            auto_offset_reset="earliest",
+            fetch_max_wait_ms=FETCH_WAIT_MS,
+        )
+        await consumer.start()
+        try:
+            parts = await _partitions(consumer)
+            consumer.assign(parts)
+            await self._seek(consumer, parts)
+            ends = await consumer.end_offsets(parts)
+            while not stopping.is_set():
+                await self._check(consumer, ends)
+                batches = await consumer.getmany(timeout_ms=POLL_MS)
+                placed = [p for records in batches.values() for p in self._apply(records)]
+                if placed and table is not None:
+                    await asyncio.to_thread(table.save, placed)
+        finally:
+            await consumer.stop()
+
+    async def _seek(self, consumer: AIOKafkaConsumer, parts: list[TopicPartition]) -> None:
+        stored = self._registry.positions()
+        for tp in parts:
+            if tp.partition in stored:
+                consumer.seek(tp, stored[tp.partition])
+            else:
+                await consumer.seek_to_beginning(tp)
+
+    async def _check(self, consumer: AIOKafkaConsumer, ends: dict[TopicPartition, int]) -> None:
+        if not self.caught_up.is_set():
+            reached = [await consumer.position(tp) >= end for tp, end in ends.items()]
+            if all(reached):
+                self.caught_up.set()
+                log.info(
+                    "token-feed-caught-up", feed=self._name, tokens=len(self._registry.grants())
+                )
+
+    def _apply(self, records: list[ConsumerRecord[bytes, bytes]]) -> list[Placed]:
+        placed: list[Placed] = []
+        for record in records:
+            try:
+                event = decode(record)
+            except codec.MalformedMessage as error:
+                # every process reads this topic; the operator's tool is its only writer
+                self.skipped += 1
+                log.warning(
+                    "token-record-skipped", partition=record.partition, offset=record.offset,
+                    error=str(error)[:300],
+                )  # fmt: skip
+                continue
+            if event is None:
+                continue
+            grant = self._registry.apply(event, record.partition, record.offset)
+            placed.append((record.partition, record.offset, grant))
+        return placed
+
+
+async def _partitions(consumer: AIOKafkaConsumer) -> list[TopicPartition]:
+    await consumer.topics()  # fetches metadata of every topic, not only subscribed ones
+    found = consumer.partitions_for_topic(topics.TOKENS)
+    if not found:
+        raise TopicMissing(f"{topics.TOKENS} does not exist")
+    return [TopicPartition(topics.TOKENS, p) for p in sorted(found)]
