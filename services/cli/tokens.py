@@ -19,10 +19,18 @@ import typer
 from services.cli.state import DevState, state_dir
 from shared.auth import digest, is_role, new_token
 from shared.contracts.base import Actor
+from shared.logging import configure_logging
 from shared.settings import CommonSettings
 from shared.tokens import operator
 
 app = typer.Typer(help="Per-person tokens (the name is the actor recorded in events)")
+
+
+@app.callback()
+def _stderr_logs() -> None:
+    """Per-person tokens (the name is the actor recorded in events)."""
+    common = CommonSettings()
+    configure_logging(common.log_level, common.log_format)  # stdout holds only the answer
 
 
 def kafka() -> CommonSettings:

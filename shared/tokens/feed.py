@@ -94,6 +94,7 @@ class TokenFeed:
         await consumer.start()
         try:
             parts = await _partitions(consumer)
+            log.info("token-feed-following", feed=self._name, partitions=len(parts))
             consumer.assign(parts)
             await self._seek(consumer, parts)
             ends = await consumer.end_offsets(parts)
@@ -144,8 +145,9 @@ class TokenFeed:
 
 
 async def _partitions(consumer: AIOKafkaConsumer) -> list[TopicPartition]:
-    await consumer.topics()  # fetches metadata of every topic, not only subscribed ones
-    found = consumer.partitions_for_topic(topics.TOKENS)
+    # a consumer knows the partitions of subscribed topics only; this one assigns them itself
+    cluster = await consumer._client.fetch_all_metadata()
+    found = cluster.partitions_for_topic(topics.TOKENS)
     if not found:
         raise TopicMissing(f"{topics.TOKENS} does not exist")
     return [TopicPartition(topics.TOKENS, p) for p in sorted(found)]

@@ -9,6 +9,8 @@ of one service share the tables; a row only moves forward (its position guards i
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
+from datetime import UTC, datetime
 
 from sqlalchemy import (
     Boolean,
@@ -67,7 +69,7 @@ class TokenTable:
         with self._engine.connect() as conn:
             rows = conn.execute(select(grants)).mappings().all()
             marks = conn.execute(select(positions)).all()
-        return [Grant(**row) for row in rows], {p: o for p, o in marks}
+        return [_aware(Grant(**row)) for row in rows], {p: o for p, o in marks}
 
     def save(self, changed: Sequence[Placed]) -> None:
         """Write grants with the positions they reach, in one transaction.
@@ -92,6 +94,21 @@ class TokenTable:
 
     def close(self) -> None:
         self._engine.dispose()
+
+
+def _aware(grant: Grant) -> Grant:
+    """SQLite hands back naive datetimes: they were stored in UTC."""
+    return replace(
+        grant,
+        expires_at=_utc(grant.expires_at),
+        changed_at=_utc(grant.changed_at),
+    )
+
+
+def _utc(moment: datetime | None) -> datetime | None:
+    if moment is None or moment.tzinfo is not None:
+        return moment
+    return moment.replace(tzinfo=UTC)
 
 
 def _stored_positions(conn: Connection) -> dict[int, int]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import pytest
 
@@ -12,6 +13,7 @@ from shared.contracts.base import Actor
 from shared.contracts.tokens import TokenIssued, TokenRevoked
 from shared.tokens.operator import TokenRequestError, issue, migrated, revocations
 from shared.tokens.registry import TokenRegistry
+from shared.tokens.table import TokenTable
 
 NOW = datetime(2026, 12, 7, 3, 0, tzinfo=UTC)
 OPERATOR = Actor(role="operator", name="Rudi")
@@ -133,3 +135,24 @@ def test_migrate_publishes_only_the_file_tokens_the_topic_lacks() -> None:
         digest("new"): {"role": "analyst", "name": "B"},
     }
     assert [e.digest for e in migrated(entries, registry, OPERATOR, NOW)] == [digest("new")]
+
+
+def test_the_table_resumes_where_it_stopped_and_a_lagging_replica_never_undoes_a_revocation(
+    tmp_path: Path,
+) -> None:
+    table = TokenTable.at(f"sqlite:///{tmp_path / 'tokens.sqlite'}")
+    fast, slow = TokenRegistry(), TokenRegistry()
+    expires = NOW + timedelta(days=1)
+    table.save([(1, 0, fast.apply(issued("e", expires_at=expires), partition=1, offset=0))])
+    issue_record = (3, 4, fast.apply(issued("t"), partition=3, offset=4))
+    table.save([issue_record, (3, 5, fast.apply(revoked("t"), partition=3, offset=5))])
+    table.save([(3, 4, slow.apply(issued("t"), partition=3, offset=4))])  # the lagging replica
+    restarted = TokenRegistry()
+    restarted.load(*table.load())
+    assert restarted.positions() == {1: 1, 3: 6}
+    resumed = TokenStore({}, registry=restarted, clock=FixedClock(NOW))
+    with pytest.raises(Unauthenticated, match="revoked"):
+        resumed.authenticate("t")
+    assert resumed.authenticate("e").name == "Siti"
+    assert restarted.get(digest("e")) == fast.get(digest("e"))  # the expiry survives, aware
+    table.close()
