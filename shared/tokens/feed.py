@@ -13,6 +13,7 @@ import contextlib
 
 from aiokafka import AIOKafkaConsumer, ConsumerRecord, TopicPartition
 from aiokafka.errors import KafkaError
+from sqlalchemy.exc import SQLAlchemyError
 
 from shared import topics
 from shared.contracts.tokens import TokenEvent
@@ -63,14 +64,12 @@ class TokenFeed:
         self._table_url = table_url
         self.caught_up = asyncio.Event()
         self.skipped = 0
+        self._unsaved: list[Placed] = []
 
     async def run(self, stopping: asyncio.Event) -> None:
         """Follow the topic until `stopping` is set, reconnecting while the broker is away."""
-        table = await asyncio.to_thread(TokenTable.at, self._table_url) if self._table_url else None
+        table = await self._open_table()
         try:
-            if table is not None:
-                grants, marks = await asyncio.to_thread(table.load)
-                self._registry.load(grants, marks)
             while not stopping.is_set():
                 try:
                     await self._follow(table, stopping)
@@ -81,6 +80,31 @@ class TokenFeed:
         finally:
             if table is not None:
                 table.close()
+
+    async def _open_table(self) -> TokenTable | None:
+        """The service's own table, loaded into the registry; None (read the topic from its
+        start) if there is none or its database does not answer."""
+        if not self._table_url:
+            return None
+        try:
+            table = await asyncio.to_thread(TokenTable.at, self._table_url)
+            grants, marks = await asyncio.to_thread(table.load)
+        except SQLAlchemyError as error:
+            log.warning("token-table-unavailable", feed=self._name, error=repr(error)[:300])
+            return None
+        self._registry.load(grants, marks)
+        return table
+
+    async def _save(self, table: TokenTable, placed: list[Placed]) -> None:
+        """Keep the table up with the registry. What a failed save held is tried again with
+        the next one (the table's positions never pass a row it lacks)."""
+        self._unsaved += placed
+        try:
+            await asyncio.to_thread(table.save, self._unsaved)
+        except SQLAlchemyError as error:  # e.g. a replica inserting the same row at once
+            log.warning("token-table-save-deferred", feed=self._name, error=repr(error)[:300])
+            return
+        self._unsaved = []
 
     async def _follow(self, table: TokenTable | None, stopping: asyncio.Event) -> None:
         consumer = AIOKafkaConsumer(
@@ -102,8 +126,8 @@ class TokenFeed:
                 await self._check(consumer, ends)
                 batches = await consumer.getmany(timeout_ms=POLL_MS)
                 placed = [p for records in batches.values() for p in self._apply(records)]
-                if placed and table is not None:
-                    await asyncio.to_thread(table.save, placed)
+                if table is not None and (placed or self._unsaved):
+                    await self._save(table, placed)
         finally:
             await consumer.stop()
 

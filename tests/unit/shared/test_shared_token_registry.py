@@ -6,14 +6,17 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from sqlalchemy.exc import OperationalError
 
 from shared.auth import Principal, TokenStore, Unauthenticated, digest
 from shared.clock import FixedClock
 from shared.contracts.base import Actor
 from shared.contracts.tokens import TokenIssued, TokenRevoked
+from shared.settings import CommonSettings
+from shared.tokens.feed import TokenFeed
 from shared.tokens.operator import TokenRequestError, issue, migrated, revocations
 from shared.tokens.registry import TokenRegistry
-from shared.tokens.table import TokenTable
+from shared.tokens.table import Placed, TokenTable
 
 NOW = datetime(2026, 12, 7, 3, 0, tzinfo=UTC)
 OPERATOR = Actor(role="operator", name="Rudi")
@@ -156,3 +159,28 @@ def test_the_table_resumes_where_it_stopped_and_a_lagging_replica_never_undoes_a
     assert resumed.authenticate("e").name == "Siti"
     assert restarted.get(digest("e")) == fast.get(digest("e"))  # the expiry survives, aware
     table.close()
+
+
+class FlakyTable:
+    """A table whose first save fails (a replica inserted the same row at that moment)."""
+
+    def __init__(self) -> None:
+        self.saved: list[list[Placed]] = []
+        self.failures = 1
+
+    def save(self, placed: list[Placed]) -> None:
+        if self.failures:
+            self.failures -= 1
+            raise OperationalError("INSERT", {}, Exception("conflict"))
+        self.saved.append(list(placed))
+
+
+async def test_a_failed_table_save_is_carried_into_the_next_one() -> None:
+    registry = TokenRegistry()
+    feed = TokenFeed(CommonSettings(), registry, name="test")
+    table = FlakyTable()
+    first = [(0, 0, registry.apply(issued("a"), partition=0, offset=0))]
+    second = [(0, 1, registry.apply(revoked("a"), partition=0, offset=1))]
+    await feed._save(table, first)  # type: ignore[arg-type]
+    await feed._save(table, second)  # type: ignore[arg-type]
+    assert table.saved == [first + second]
