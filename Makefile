@@ -47,8 +47,10 @@ integration: infra
 e2e: infra
 	$(BIN)/pytest -q tests/e2e
 
+# Unit tests need nothing running and use both cores; the real-stack tests share one broker.
 test: infra lint
-	$(BIN)/pytest -q -p no:cacheprovider
+	$(BIN)/pytest -q -p no:cacheprovider -n 2 tests/unit
+	$(BIN)/pytest -q -p no:cacheprovider tests/integration tests/e2e
 
 clean:
 	rm -rf $(VENV) .lapor .pytest_cache .mypy_cache .ruff_cache

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from routing.adapters.artefact import installed_router, load_router
 from routing.adapters.model_store import ModelStore
+from routing.adapters.tracking_ids import SqlTrackingIds
 from routing.application.app import RoutingApplication
 from routing.application.bodies import BodyDirectory
 from routing.application.translate import translate
@@ -48,6 +49,7 @@ def bootstrap(
         clock=clock,
         bodies=bodies,
         env=store,
+        tracking_ids=SqlTrackingIds,
         escalate_after=settings.escalate_after_returns,
     )
     tokens = projected_tokens(

@@ -10,11 +10,9 @@ an in-memory SQLite database and applies a batch's statements once its events ar
 
 from __future__ import annotations
 
-import sqlite3
-import threading
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import UTC, datetime
-from typing import Any, Protocol
+from typing import Any
 from uuid import UUID
 
 from eventsourcing.persistence import ProcessRecorder
@@ -22,6 +20,7 @@ from eventsourcing.persistence import ProcessRecorder
 from intake.domain.duplicates import Indexed
 from intake.domain.held import Waiting
 from shared.processing import Statement
+from shared.tables import database_of
 
 OPEN_REPORTS_LIMIT = 50  # candidates read per report: the most recent in the window
 ENTRY_CACHE = 5000  # index entries whose words and trigrams are kept in memory (bounded)
@@ -47,88 +46,6 @@ TABLES = (
     "CREATE TABLE IF NOT EXISTS intake_migrations (name TEXT PRIMARY KEY)",
 )
 SEP = "|"  # joins words and trigrams (content words are letters and digits only)
-
-
-class Database(Protocol):
-    """Where the tables live: reads, and statements run outside a batch."""
-
-    def read(self, sql: str, params: Mapping[str, Any]) -> list[dict[str, Any]]: ...
-
-    def run(self, statements: Sequence[Statement]) -> None: ...
-
-
-class SqliteDatabase:
-    """The SQLite file (or memory database) of the event store."""
-
-    def __init__(self, datastore: Any) -> None:
-        self._datastore = datastore
-
-    def read(self, sql: str, params: Mapping[str, Any]) -> list[dict[str, Any]]:
-        with self._datastore.transaction(commit=False) as c:
-            c.execute(sql, dict(params))
-            return [dict(row) for row in c.fetchall()]
-
-    def run(self, statements: Sequence[Statement]) -> None:
-        with self._datastore.transaction(commit=True) as c:
-            for statement in statements:
-                c.execute(statement.sql, dict(statement.params))
-
-
-class PostgresDatabase:
-    """The PostgreSQL database of the event store."""
-
-    def __init__(self, datastore: Any) -> None:
-        self._datastore = datastore
-
-    def read(self, sql: str, params: Mapping[str, Any]) -> list[dict[str, Any]]:
-        from shared.pgstore import pyformat
-
-        with self._datastore.get_connection() as conn, conn.cursor() as curs:
-            curs.execute(pyformat(sql), dict(params))
-            return [dict(row) for row in curs.fetchall()]
-
-    def run(self, statements: Sequence[Statement]) -> None:
-        from shared.pgstore import pyformat
-
-        with self._datastore.get_connection() as conn, conn.transaction(), conn.cursor() as curs:
-            for statement in statements:
-                curs.execute(pyformat(statement.sql), dict(statement.params))
-
-
-class MemoryDatabase:
-    """An in-memory SQLite database, for an in-memory event store."""
-
-    def __init__(self) -> None:
-        self._conn = sqlite3.connect(":memory:", check_same_thread=False)
-        self._conn.row_factory = sqlite3.Row
-        self._lock = threading.Lock()
-
-    def read(self, sql: str, params: Mapping[str, Any]) -> list[dict[str, Any]]:
-        with self._lock:
-            return [dict(row) for row in self._conn.execute(sql, dict(params)).fetchall()]
-
-    def run(self, statements: Sequence[Statement]) -> None:
-        with self._lock, self._conn:
-            for statement in statements:
-                self._conn.execute(statement.sql, dict(statement.params))
-
-
-def database_of(recorder: ProcessRecorder) -> tuple[Database, bool]:
-    """The event store's own database, and whether batches write to it in their transaction."""
-    from eventsourcing.postgres import PostgresRecorder
-    from eventsourcing.sqlite import SQLiteRecorder
-
-    from shared.messaging.outbox import SQLiteOutboxRecorder
-    from shared.pgstore import OneTripProcessRecorder
-
-    if isinstance(recorder, OneTripProcessRecorder | SQLiteOutboxRecorder):
-        datastore = recorder.datastore
-        if isinstance(recorder, PostgresRecorder):
-            return PostgresDatabase(datastore), True
-        return SqliteDatabase(datastore), True
-    if isinstance(recorder, PostgresRecorder | SQLiteRecorder):
-        raise TypeError(f"{type(recorder).__name__} cannot write intake's tables with its events")
-    return MemoryDatabase(), False
 
 
 class SqlBooks:

@@ -8,10 +8,8 @@ them once and writes what they amount to as rows, and notes that it ran.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any
 
 from eventsourcing.application import AggregateNotFoundError, Application
-from eventsourcing.utils import get_topic
 
 from intake.application import ids
 from intake.application.dedup import own_keys
@@ -21,9 +19,9 @@ from intake.domain.claims import TrackingIdClaim
 from intake.domain.duplicates import Indexed, OpenReports
 from intake.domain.held import HeldQueue
 from shared.processing import Statement
+from shared.tables import stored_events
 
 MIGRATION = "f3-bookkeeping-tables"
-PAGE = 1000
 
 
 def migrate_bookkeeping(app: Application, books: Books) -> int:
@@ -36,24 +34,13 @@ def migrate_bookkeeping(app: Application, books: Books) -> int:
     return len(statements)
 
 
-def _events(app: Application, cls: type[Any], name: str) -> Iterator[Any]:
-    """Every stored event of one of an aggregate's event classes, oldest first."""
-    topic, start = f"{get_topic(cls)}.{name}", 1
-    while True:
-        page = app.recorder.select_notifications(start, PAGE, topics=[topic])
-        yield from (app.mapper.to_domain_event(n) for n in page)
-        if len(page) < PAGE:
-            return
-        start = page[-1].id + 1
-
-
 def _claims(app: Application, books: Books) -> Iterator[Statement]:
-    for claimed in _events(app, TrackingIdClaim, "Claimed"):
+    for claimed in stored_events(app, TrackingIdClaim, "Claimed"):
         yield books.claim(claimed.tracking_id, claimed.report_id, if_new=True)
 
 
 def _activity(app: Application, books: Books) -> Iterator[Statement]:
-    for noted in _events(app, ReporterActivity, "ReportNoted"):
+    for noted in stored_events(app, ReporterActivity, "ReportNoted"):
         counter = str(noted.originator_id)  # the old aggregate's id is the counter's key
         yield books.note_report(counter, noted.report_id, noted.at, horizon=None)[0]
 
@@ -68,7 +55,7 @@ def _held(app: Application, books: Books) -> Iterator[Statement]:
 
 def _open_reports(app: Application, books: Books) -> list[Statement]:
     entries: dict[str, Indexed] = {}
-    for started in _events(app, OpenReports, "Started"):
+    for started in stored_events(app, OpenReports, "Started"):
         index: OpenReports = app.repository.get(started.originator_id)
         entries.update((entry.report_id, entry) for entry in index.candidates())
     return [s for entry in entries.values() for s in books.index(entry, own_keys(entry))]

@@ -2,26 +2,31 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import datetime
 from functools import singledispatchmethod
 from typing import Any, ClassVar, NamedTuple
 from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError, ProcessingEvent
+from eventsourcing.persistence import ProcessRecorder
 from eventsourcing.utils import EnvType
 
 from routing.application.batch import BatchDecisions
 from routing.application.bodies import BodyDirectory
-from routing.application.ids import disposition_id, tracking_entry_id
+from routing.application.ids import disposition_id
+from routing.application.tracking_ids import (
+    BatchTrackingIds,
+    TrackingIdTable,
+    migrate_tracking_ids,
+)
 from routing.domain.disposition import Disposition
 from routing.domain.errors import DispositionError, ReportNotFound
 from routing.domain.router import RoutableReport, Router, RoutingDecision
-from routing.domain.tracking_index import TrackingIdEntry
 from shared.clock import Clock
 from shared.contracts import Actor, CaseReturned, ReportAccepted
 from shared.logging import get_logger
-from shared.processing import BatchProcessApplication, Rejection
+from shared.processing import BatchProcessApplication
 
 log = get_logger(__name__)
 
@@ -45,14 +50,24 @@ class RoutingApplication(BatchProcessApplication):
         bodies: BodyDirectory,
         env: EnvType | None = None,
         *,
+        tracking_ids: Callable[[ProcessRecorder], TrackingIdTable],
         escalate_after: int = 2,
     ) -> None:
         super().__init__(env)
+        self.tracking_ids = tracking_ids(self.recorder)
+        migrate_tracking_ids(self, self.tracking_ids)
+        self._tracking_ids = BatchTrackingIds(self.tracking_ids)
         self.router = router
         self.clock = clock
         self.bodies = bodies
         self.escalate_after = escalate_after
         self._decisions = BatchDecisions(router)
+
+    def _record(self, processing_event: ProcessingEvent[UUID]) -> Any:
+        """Record the batch; an in-memory store then runs the batch's table statements."""
+        recordings = super()._record(processing_event)
+        self.tracking_ids.after_record(getattr(processing_event, "statements", ()))
+        return recordings
 
     @singledispatchmethod
     def wanted(self, message: Any) -> Iterable[UUID]:
@@ -62,7 +77,8 @@ class RoutingApplication(BatchProcessApplication):
     @wanted.register
     def _(self, event: ReportAccepted) -> Iterable[UUID]:
         self._decisions.expect(event.report_id, routable(event))  # the batch is routed at once
-        return [disposition_id(event.report_id), tracking_entry_id(event.tracking_id)]
+        self._tracking_ids.expect(event.tracking_id)  # and its tracking ids read at once
+        return [disposition_id(event.report_id)]
 
     @wanted.register
     def _(self, event: CaseReturned) -> Iterable[UUID]:
@@ -78,9 +94,9 @@ class RoutingApplication(BatchProcessApplication):
         decision = self._decisions.take(event.report_id, routable(event))
         if self.load(processing_event, disposition_id(event.report_id), Disposition) is not None:
             return
-        entry = self._index(processing_event, event.tracking_id, event.report_id)
         disposition = self._decided(event, decision)
-        processing_event.collect_events(disposition, entry)
+        self._tracking_ids.claim(processing_event, event.tracking_id, event.report_id)
+        processing_event.collect_events(disposition)
 
     @policy.register
     def _(self, event: CaseReturned, processing_event: ProcessingEvent[UUID]) -> None:
@@ -130,9 +146,11 @@ class RoutingApplication(BatchProcessApplication):
 
     def by_tracking_id(self, tracking_id: str) -> Disposition:
         """The disposition of the report with this tracking id, or ReportNotFound."""
+        report_id = self._tracking_ids.report_with(tracking_id.upper())
+        if report_id is None:
+            raise ReportNotFound(tracking_id)
         try:
-            entry: TrackingIdEntry = self.repository.get(tracking_entry_id(tracking_id.upper()))
-            found: Disposition = self.repository.get(disposition_id(entry.report_id))
+            found: Disposition = self.repository.get(disposition_id(report_id))
         except AggregateNotFoundError:
             raise ReportNotFound(tracking_id) from None
         return found
@@ -177,19 +195,6 @@ class RoutingApplication(BatchProcessApplication):
             at=now,
             candidates=candidates,
             also=[code for code in decision.also if code in self.bodies.routable],
-        )
-
-    def _index(
-        self, processing_event: ProcessingEvent[UUID], tracking_id: str, report_id: UUID
-    ) -> TrackingIdEntry:
-        entry_id = tracking_entry_id(tracking_id)
-        existing = self.load(processing_event, entry_id, TrackingIdEntry)
-        if existing is not None and existing.report_id != report_id:
-            raise Rejection(
-                "duplicate-tracking-id", f"{tracking_id} already names report {existing.report_id}"
-            )
-        return existing or TrackingIdEntry(
-            id=entry_id, tracking_id=tracking_id, report_id=report_id
         )
 
 

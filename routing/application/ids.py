@@ -13,5 +13,5 @@ def disposition_id(report_id: UUID) -> UUID:
 
 
 def tracking_entry_id(tracking_id: str) -> UUID:
-    """The index entry of a tracking id."""
+    """The index aggregate of a tracking id in stores written before F3 (now a table)."""
     return derived_id("tracking-id", tracking_id)

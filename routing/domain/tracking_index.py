@@ -1,4 +1,4 @@
-"""The public tracking id of a report, pointing to its internal report id."""
+"""The tracking-id index of stores written before F3: read once into the table, never written."""
 
 from __future__ import annotations
 

@@ -135,6 +135,7 @@ def use(
 def _reader() -> tuple[Any, Any]:
     """The settings, and a routing application that only reads routing's store."""
     from routing.adapters.keyword_router import KeywordRouter
+    from routing.adapters.tracking_ids import SqlTrackingIds
     from routing.application.app import RoutingApplication
     from routing.application.bodies import BodyDirectory
     from routing.bootstrap import SERVICE
@@ -148,6 +149,7 @@ def _reader() -> tuple[Any, Any]:
         clock=clock_for(settings.common.test_mode),
         bodies=BodyDirectory.from_shared(settings.triage_code),
         env=event_store_env(settings.common, SERVICE, None),
+        tracking_ids=SqlTrackingIds,
     )
     return settings, reader
 

@@ -38,15 +38,20 @@ STREET_LIGHT = "LAPOR lampu jalan mati sepanjang Jl. Kayu Tangi 2 sudah seminggu
 _serial = itertools.count(1)
 
 
-def build(clock: FixedClock, router: Router | None = None, **settings: Any) -> ServiceSpec:
-    """The routing service on in-memory persistence, with the test tokens (and `router`)."""
+def build(
+    clock: FixedClock,
+    router: Router | None = None,
+    env: dict[str, str] | None = None,
+    **settings: Any,
+) -> ServiceSpec:
+    """The routing service on in-memory persistence (or `env`'s), with the test tokens."""
     common = CommonSettings(
         database_url=None, auth_tokens={digest(token): role for role, token in TOKENS.items()}
     )
     return bootstrap(
         RoutingSettings(common=common, **settings),
         clock=clock,
-        env={"PERSISTENCE_MODULE": "eventsourcing.popo"},
+        env=env or {"PERSISTENCE_MODULE": "eventsourcing.popo"},
         router=router,
     )
 

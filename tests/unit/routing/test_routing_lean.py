@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from pathlib import Path
 
 from routing_helpers import START, Feed, FixedClock, accepted, build, of_type, published
 
@@ -15,6 +16,7 @@ from routing.domain.disposition import Disposition
 from routing.domain.router import RoutableReport, RoutingDecision
 from routing.domain.tracking_index import TrackingIdEntry
 from shared.contracts import ReportAccepted
+from shared.processing import Statement
 
 CLEAR = "air PDAM mati sejak pagi, meteran air juga bocor"
 UNCLEAR = "mohon diperhatikan, sudah lama begini terus"
@@ -81,11 +83,17 @@ def old_way(app: RoutingApplication, report: ReportAccepted, code: str | None) -
 
 
 def test_histories_stored_the_old_way_still_read_publish_and_take_the_admins_choice(
-    app: RoutingApplication,
+    tmp_path: Path,
 ) -> None:
+    env = {"PERSISTENCE_MODULE": "eventsourcing.sqlite", "SQLITE_DBNAME": str(tmp_path / "r.db")}
     routed, unsure = accepted(CLEAR), accepted(UNCLEAR)
-    old_way(app, routed, "PDAM")
-    old_way(app, unsure, None)
+    before: RoutingApplication = build(FixedClock(START), env=env).application
+    old_way(before, routed, "PDAM")
+    old_way(before, unsure, None)
+    before.tracking_ids.run([Statement("DELETE FROM routing_migrations", {})])  # as before F3
+    before.close()
+    app: RoutingApplication = build(FixedClock(START), env=env).application  # a restart
+    assert app.by_tracking_id(routed.tracking_id).skpd_code == "PDAM"  # the index moved over
     assert [type(e).__name__ for e in stored(app, routed)] == ["Opened", "Disposed"]
     outgoing = published(app)
     assert [o.event.tracking_id for o in of_type(outgoing, "ReportDisposed")] == [
@@ -119,3 +127,12 @@ def test_a_consumed_batch_is_routed_in_one_call() -> None:
     Feed(app)(*reports)
     assert router.calls == [3]
     assert all(len(stored(app, r)) == 1 for r in reports)
+
+
+def test_a_routed_report_stores_no_index_event_and_is_found_by_its_tracking_id(
+    app: RoutingApplication, feed: Feed
+) -> None:
+    report = accepted(CLEAR)
+    feed(report)
+    assert app.recorder.max_notification_id() == 1  # the disposition's one event, no index entry
+    assert app.by_tracking_id(report.tracking_id).report_id == report.report_id

@@ -1,0 +1,117 @@
+"""Plain tables beside a service's event store, written in the transaction of a batch's events.
+
+Indexes, counters and claims are not history: a context keeps them as tables in its event
+store's own database and writes their rows with the statements a batch runs in the transaction
+of its events and its position (`Batch.also_run`). Reads go to the same database directly. An
+in-memory event store (unit tests) keeps them in an in-memory SQLite database and runs a batch's
+statements once its events are recorded.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+from collections.abc import Iterator, Mapping, Sequence
+from typing import Any, Protocol
+
+from eventsourcing.application import Application
+from eventsourcing.persistence import ProcessRecorder
+from eventsourcing.utils import get_topic
+
+from shared.processing import Statement
+
+
+class Database(Protocol):
+    """Where the tables live: reads, and statements run outside a batch."""
+
+    def read(self, sql: str, params: Mapping[str, Any]) -> list[dict[str, Any]]: ...
+
+    def run(self, statements: Sequence[Statement]) -> None: ...
+
+
+class SqliteDatabase:
+    """The SQLite file (or memory database) of the event store."""
+
+    def __init__(self, datastore: Any) -> None:
+        self._datastore = datastore
+
+    def read(self, sql: str, params: Mapping[str, Any]) -> list[dict[str, Any]]:
+        with self._datastore.transaction(commit=False) as c:
+            c.execute(sql, dict(params))
+            return [dict(row) for row in c.fetchall()]
+
+    def run(self, statements: Sequence[Statement]) -> None:
+        with self._datastore.transaction(commit=True) as c:
+            for statement in statements:
+                c.execute(statement.sql, dict(statement.params))
+
+
+class PostgresDatabase:
+    """The PostgreSQL database of the event store."""
+
+    def __init__(self, datastore: Any) -> None:
+        self._datastore = datastore
+
+    def read(self, sql: str, params: Mapping[str, Any]) -> list[dict[str, Any]]:
+        from shared.pgstore import pyformat
+
+        with self._datastore.get_connection() as conn, conn.cursor() as curs:
+            curs.execute(pyformat(sql), dict(params))
+            return [dict(row) for row in curs.fetchall()]
+
+    def run(self, statements: Sequence[Statement]) -> None:
+        from shared.pgstore import pyformat
+
+        with self._datastore.get_connection() as conn, conn.transaction(), conn.cursor() as curs:
+            for statement in statements:
+                curs.execute(pyformat(statement.sql), dict(statement.params))
+
+
+class MemoryDatabase:
+    """An in-memory SQLite database, for an in-memory event store."""
+
+    def __init__(self) -> None:
+        self._conn = sqlite3.connect(":memory:", check_same_thread=False)
+        self._conn.row_factory = sqlite3.Row
+        self._lock = threading.Lock()
+
+    def read(self, sql: str, params: Mapping[str, Any]) -> list[dict[str, Any]]:
+        with self._lock:
+            return [dict(row) for row in self._conn.execute(sql, dict(params)).fetchall()]
+
+    def run(self, statements: Sequence[Statement]) -> None:
+        with self._lock, self._conn:
+            for statement in statements:
+                self._conn.execute(statement.sql, dict(statement.params))
+
+
+def database_of(recorder: ProcessRecorder) -> tuple[Database, bool]:
+    """The event store's own database, and whether batches write to it in their transaction."""
+    from eventsourcing.postgres import PostgresRecorder
+    from eventsourcing.sqlite import SQLiteRecorder
+
+    from shared.messaging.outbox import SQLiteOutboxRecorder
+    from shared.pgstore import OneTripProcessRecorder
+
+    if isinstance(recorder, OneTripProcessRecorder | SQLiteOutboxRecorder):
+        datastore = recorder.datastore
+        if isinstance(recorder, PostgresRecorder):
+            return PostgresDatabase(datastore), True
+        return SqliteDatabase(datastore), True
+    if isinstance(recorder, PostgresRecorder | SQLiteRecorder):
+        raise TypeError(f"{type(recorder).__name__} cannot write tables with its events")
+    return MemoryDatabase(), False
+
+
+PAGE = 1000  # stored events read per query by a migration
+
+
+def stored_events(app: Application, cls: type[Any], name: str) -> Iterator[Any]:
+    """Every stored event of one of an aggregate's event classes, oldest first (migrations)."""
+    topic, start = f"{get_topic(cls)}.{name}", 1
+    while True:
+        page = app.recorder.select_notifications(start, PAGE, topics=[topic])
+        yield from (app.mapper.to_domain_event(n) for n in page)
+        if len(page) < PAGE:
+            return
+        start = page[-1].id + 1
