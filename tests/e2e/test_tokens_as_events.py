@@ -9,6 +9,7 @@ services hold the same set.
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -22,9 +23,11 @@ import httpx
 import psycopg
 import pytest
 
+from shared import topics
 from shared.auth import digest
 from tests.e2e.conftest import ROOT, System
 from tests.e2e.test_faces import faces  # noqa: F401 - the fixture starting open311 and web
+from tests.e2e.test_report_path import intake_message, records_about, submit
 
 pytestmark = [pytest.mark.e2e, pytest.mark.timeout(600)]  # the system and faces start first
 
@@ -143,3 +146,18 @@ def test_a_personal_skpd_token_acts_at_tracking_under_its_name(system: System) -
     assert httpx.get(other, headers=headers, timeout=5).status_code == 403
     assert lapor(system, "tokens", "revoke", token) == "revoked 1 token(s)\n"
     _until(lambda: httpx.get(desk, headers=headers, timeout=5).status_code == 401, "refused")
+
+
+def test_a_hand_disposition_names_the_admin_whose_cli_token_made_it(system: System) -> None:
+    token = lapor(system, "tokens", "issue", "admin", "--name", "Budi Santoso").strip()
+    text = "Air PDAM tidak mengalir sejak tiga hari di Jalan Sultan Adam, mohon segera diperbaiki"
+    tracking_id = submit(system, intake_message(text, f"0812{time.time_ns() % 10**8:08d}"))
+    url = f"{system.url('routing')}/v1/reports/{tracking_id}/disposition"
+    body = {"skpd_code": "DISHUB", "reason": "uji disposisi oleh admin"}
+    headers = {"Authorization": f"Bearer {token}"}
+    # 404 until routing has the report, 401 until routing knows the token
+    _until(lambda: httpx.post(url, json=body, headers=headers, timeout=5).status_code == 200, "")
+    records = records_about(system, topics.DISPOSITIONS, tracking_id, at_least=2)
+    by_hand = [event for event in map(json.loads, (r.value for r in records))
+               if event.get("method") == "admin"]  # fmt: skip
+    assert [event["actor"] for event in by_hand] == [{"role": "admin", "name": "Budi Santoso"}]
