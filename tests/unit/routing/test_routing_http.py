@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from datetime import UTC, datetime
 from uuid import uuid4
 
@@ -168,3 +169,29 @@ def test_a_disposition_of_an_older_producer_reads_with_no_actor() -> None:
     legacy["schema_version"] = 2
     decoded = codec.decode(topics.DISPOSITIONS, json.dumps(legacy).encode(), 65_536)
     assert isinstance(decoded, ReportDisposed) and decoded.actor is None
+
+
+def test_dispositions_stored_before_the_actor_existed_read_with_no_actor(
+    client: TestClient, feed: Feed, app: RoutingApplication, spec: ServiceSpec
+) -> None:
+    report = accepted(UNCLEAR)  # awaiting triage: the admin disposes, then re-disposes
+    feed(report)
+    headers = named_admin(spec, "citra-token", "Citra")
+    for code in ("DPUPR", "DISHUB"):
+        body = {"skpd_code": code, "reason": "uji"}
+        client.post(f"/v1/reports/{report.tracking_id}/disposition", json=body, headers=headers)
+    older = {"Disposed": 2, "Redisposed": 1}  # the class versions before `actor`
+    read_back = []
+    for notification in app.recorder.select_notifications(1, 10_000):
+        kind = notification.topic.rsplit(".", 1)[-1]
+        if kind not in older:
+            continue
+        state = app.mapper.transcoder.decode(notification.state)
+        del state["actor"]
+        state.pop("class_version", None)
+        if older[kind] > 1:
+            state["class_version"] = older[kind]
+        legacy = replace(notification, state=app.mapper.transcoder.encode(state))
+        read_back.append(app.mapper.to_domain_event(legacy))
+    assert [type(e).__name__ for e in read_back] == ["Disposed", "Redisposed"]
+    assert all(getattr(e, "actor", "missing") is None for e in read_back)
