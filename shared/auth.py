@@ -144,6 +144,8 @@ class TokenStore:
 
     def loading(self) -> list[str]:
         """Why this store cannot answer yet (readiness): the token topic not read to its end."""
+        if self.feed is not None and self.feed.failed is not None:
+            return [f"tokens: the lapor.tokens.v1 feed stopped ({self.feed.failed!r})"[:300]]
         if self.feed is None or self.feed.caught_up.is_set():
             return []
         return ["tokens: lapor.tokens.v1 not read to its end yet"]

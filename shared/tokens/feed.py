@@ -64,6 +64,7 @@ class TokenFeed:
         self._table_url = table_url
         self.caught_up = asyncio.Event()
         self.skipped = 0
+        self.failed: BaseException | None = None  # why the feed stopped, if it did
         self._unsaved: list[Placed] = []
 
     async def run(self, stopping: asyncio.Event) -> None:
@@ -77,6 +78,9 @@ class TokenFeed:
                     log.warning("token-feed-retry", feed=self._name, error=repr(error))
                     with contextlib.suppress(TimeoutError):
                         await asyncio.wait_for(stopping.wait(), RETRY_SECONDS)
+        except Exception as error:
+            self.failed = error  # readiness says so (a face has no task list to watch)
+            raise
         finally:
             if table is not None:
                 table.close()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -184,3 +185,18 @@ async def test_a_failed_table_save_is_carried_into_the_next_one() -> None:
     await feed._save(table, first)  # type: ignore[arg-type]
     await feed._save(table, second)  # type: ignore[arg-type]
     assert table.saved == [first + second]
+
+
+async def test_a_feed_that_stops_makes_the_store_say_so(monkeypatch: pytest.MonkeyPatch) -> None:
+    registry = TokenRegistry()
+    feed = TokenFeed(CommonSettings(), registry, name="test")
+    tokens = TokenStore({}, registry=registry, feed=feed)
+    assert tokens.loading() == ["tokens: lapor.tokens.v1 not read to its end yet"]
+
+    async def broken(*_: object) -> None:
+        raise RuntimeError("bug")
+
+    monkeypatch.setattr(feed, "_follow", broken)
+    with pytest.raises(RuntimeError):
+        await feed.run(asyncio.Event())
+    assert "feed stopped" in tokens.loading()[0]
