@@ -27,6 +27,8 @@ if TYPE_CHECKING:
 
 ROLES = ("adapter", "admin", "analyst", "notification")
 SKPD_ROLE = re.compile(r"^skpd:[A-Z0-9-]+$")
+ROLE_PATTERN = "^(" + "|".join(ROLES) + r"|skpd:[A-Z0-9-]+)$"
+"""Every role `is_role` knows, as one pattern (the token contracts' `role`)."""
 
 
 class Unauthenticated(Exception):

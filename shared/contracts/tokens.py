@@ -8,20 +8,13 @@ from __future__ import annotations
 
 from typing import Annotated, ClassVar
 
-from pydantic import AfterValidator, AwareDatetime, StringConstraints
+from pydantic import AwareDatetime, StringConstraints
 
-from shared.auth import is_role
+from shared.auth import ROLE_PATTERN
 from shared.contracts.base import Actor, IntegrationEvent, ShortText
 
-
-def _known_role(role: str) -> str:
-    if not is_role(role):
-        raise ValueError(f"unknown role {role!r}")
-    return role
-
-
 Digest = Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{64}$")]
-Role = Annotated[str, AfterValidator(_known_role)]
+Role = Annotated[str, StringConstraints(pattern=ROLE_PATTERN)]
 Email = Annotated[str, StringConstraints(pattern=r"^[^@\s]{1,64}@[^@\s]{1,255}$")]
 
 
