@@ -25,7 +25,6 @@ from intake.entrypoints.errors import install_error_handlers
 from intake.entrypoints.http import intake_router
 from intake.settings import IntakeSettings
 from shared import topics
-from shared.auth import TokenStore
 from shared.clock import Clock, clock_for
 from shared.contracts import (
     ReportAccepted,
@@ -38,6 +37,7 @@ from shared.contracts import (
 )
 from shared.db import event_store_env
 from shared.runtime import ServiceSpec, Subscription
+from shared.tokens.wiring import projected_tokens
 
 SERVICE = "intake"
 PUBLISHED = (
@@ -134,7 +134,9 @@ def bootstrap(
         sms_channels=settings.sms_form_channels,
         env=store_env,
     )
-    tokens = TokenStore(common.auth_tokens, common.auth_tokens_file)
+    tokens = projected_tokens(
+        common, name=SERVICE, table_url=common.read_model_url(SERVICE), clock=clock
+    )
     return ServiceSpec(
         name=SERVICE,
         common=common,

@@ -17,13 +17,13 @@ from notification.application.translate import translate
 from notification.entrypoints.http import install_error_handlers, notifications_router
 from notification.settings import NotificationSettings
 from shared import topics
-from shared.auth import TokenStore
 from shared.clock import Clock, clock_for
 from shared.contracts import Channel, OutboundMessage
 from shared.db import event_store_env
 from shared.directory import bodies
 from shared.logging import get_logger
 from shared.runtime import Background, ServiceSpec, Subscription
+from shared.tokens.wiring import projected_tokens
 
 SERVICE = "notification"
 CASES_DOC = (
@@ -71,7 +71,9 @@ def bootstrap(
         delivery=settings.delivery(),
     )
     scheduler = Scheduler(application, calendar or IndonesianWorkingDays())
-    tokens = TokenStore(common.auth_tokens, common.auth_tokens_file)
+    tokens = projected_tokens(
+        common, name=SERVICE, table_url=common.read_model_url(SERVICE), clock=clock
+    )
     return ServiceSpec(
         name=SERVICE,
         common=common,

@@ -13,7 +13,6 @@ from routing.domain.router import Router
 from routing.entrypoints.http import admin_router, install_error_handlers
 from routing.settings import RoutingSettings
 from shared import topics
-from shared.auth import TokenStore
 from shared.clock import Clock, clock_for
 from shared.contracts import (
     IntegrationEvent,
@@ -26,6 +25,7 @@ from shared.contracts import (
 from shared.db import event_store_env
 from shared.directory import body_codes
 from shared.runtime import ServiceSpec, Subscription
+from shared.tokens.wiring import projected_tokens
 
 SERVICE = "routing"
 
@@ -52,7 +52,9 @@ def bootstrap(
         tracking_ids=SqlTrackingIds,
         escalate_after=settings.escalate_after_returns,
     )
-    tokens = TokenStore(common.auth_tokens, common.auth_tokens_file)
+    tokens = projected_tokens(
+        common, name=SERVICE, table_url=common.read_model_url(SERVICE), clock=clock
+    )
     return ServiceSpec(
         name=SERVICE,
         common=common,

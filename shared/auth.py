@@ -1,4 +1,11 @@
-"""Bearer tokens bound to a role: stored hashed, compared in constant time."""
+"""Bearer tokens bound to a role: stored hashed, compared in constant time.
+
+Three sources, in this order: the registry projected from `lapor.tokens.v1` (issued and revoked
+with `lapor tokens`; a digest it knows as revoked or expired is refused whatever else lists it),
+the configured digests (`LAPOR_AUTH_TOKENS`: development and machine tokens), and a legacy
+tokens file (`LAPOR_AUTH_TOKENS_FILE`, re-read on change; `lapor tokens migrate` moves it to the
+topic).
+"""
 
 from __future__ import annotations
 
@@ -10,9 +17,18 @@ import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+from shared.clock import Clock, SystemClock
+
+if TYPE_CHECKING:
+    from shared.tokens.feed import TokenFeed
+    from shared.tokens.registry import TokenRegistry
 
 ROLES = ("adapter", "admin", "analyst", "notification")
 SKPD_ROLE = re.compile(r"^skpd:[A-Z0-9-]+$")
+ROLE_PATTERN = "^(" + "|".join(ROLES) + r"|skpd:[A-Z0-9-]+)$"
+"""Every role `is_role` knows, as one pattern (the token contracts' `role`)."""
 
 
 class Unauthenticated(Exception):
@@ -62,13 +78,24 @@ def _grant(entry: Entry) -> tuple[str, str]:
 
 
 class TokenStore:
-    """Known token digests with roles and names, plus a file of issued tokens re-read on change."""
+    """Known token digests with roles and names: the projected registry, configuration, a file."""
 
-    def __init__(self, digests: Mapping[str, Entry], path: Path | None = None) -> None:
+    def __init__(
+        self,
+        digests: Mapping[str, Entry],
+        path: Path | None = None,
+        *,
+        registry: TokenRegistry | None = None,
+        feed: TokenFeed | None = None,
+        clock: Clock | None = None,
+    ) -> None:
         self._digests = {d: _grant(entry) for d, entry in digests.items()}
         self._path = path
         self._issued: dict[str, tuple[str, str]] = {}
         self._seen: tuple[int, int] | None = None
+        self.registry = registry
+        self.feed = feed
+        self._clock = clock or SystemClock()
 
     def _current(self) -> dict[str, tuple[str, str]]:
         if self._path is None:
@@ -90,6 +117,12 @@ class TokenStore:
         if not token:
             raise Unauthenticated("a bearer token is required")
         presented = digest(token)
+        # the digest, not the token, is looked up: its timing tells nothing about a token
+        known = self.registry.get(presented) if self.registry is not None else None
+        if known is not None:
+            if not known.live(self._clock.now()):
+                raise Unauthenticated("token revoked" if known.revoked else "token expired")
+            return Principal(known.role, known.name)
         found: tuple[str, str] | None = None
         for stored, grant in self._current().items():
             if hmac.compare_digest(stored, presented):
@@ -104,3 +137,17 @@ class TokenStore:
         if principal.role in allowed or ("skpd" in allowed and principal.skpd_code):
             return principal
         raise Forbidden(f"role {principal.role} may not do this")
+
+    def email_of(self, role: str, name: str) -> str | None:
+        """The e-mail address given when this person's live token was issued, if any."""
+        if self.registry is None or not name:
+            return None
+        return self.registry.email_of(role, name, self._clock.now())
+
+    def loading(self) -> list[str]:
+        """Why this store cannot answer yet (readiness): the token topic not read to its end."""
+        if self.feed is not None and self.feed.failed is not None:
+            return [f"tokens: the lapor.tokens.v1 feed stopped ({self.feed.failed!r})"[:300]]
+        if self.feed is None or self.feed.caught_up.is_set():
+            return []
+        return ["tokens: lapor.tokens.v1 not read to its end yet"]

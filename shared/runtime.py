@@ -302,6 +302,8 @@ async def _start(spec: ServiceSpec, runtime: Runtime, stopping: asyncio.Event) -
     )
     for job in spec.background:
         runtime.tasks.append(asyncio.create_task(job(stopping)))
+    if spec.tokens.feed is not None:  # every replica follows lapor.tokens.v1 itself
+        runtime.tasks.append(asyncio.create_task(spec.tokens.feed.run(stopping)))
     runtime.ready = True
     log.info("service-started", service=spec.name)
 
@@ -342,6 +344,7 @@ def _add_operational_routes(app: FastAPI, spec: ServiceSpec, runtime: Runtime) -
         if runtime.relay is not None and runtime.relay.stuck(RELAY_GRACE_SECONDS):
             healthy = False  # events are recorded but cannot be published
         reasons = [c.health.reason for c in runtime.consumers if c.health.reason]
+        reasons += spec.tokens.loading()
         healthy = healthy and not reasons
         if healthy:
             healthy = await runtime.broker.ping(timeout=2)

@@ -42,8 +42,13 @@ class CommonSettings(BaseSettings):
     )
     auth_tokens_file: Path | None = Field(
         default=None,
-        description="A JSON file of issued tokens (`lapor tokens issue|revoke`), digest -> "
-        "{role, name}; re-read when it changes",
+        description="Legacy: a JSON file of issued tokens, digest -> {role, name}; re-read when "
+        "it changes (`lapor tokens migrate` publishes it on lapor.tokens.v1)",
+    )
+    auth_tokens_topic: bool = Field(
+        default=True,
+        description="Project the tokens `lapor tokens issue|revoke` publish on lapor.tokens.v1 "
+        "(each service into its own table, a face in memory)",
     )
     test_mode: bool = Field(default=False, description="Enables the clock endpoint for tests")
     max_message_bytes: int = 65_536

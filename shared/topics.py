@@ -13,6 +13,7 @@ DISPOSITIONS = "lapor.dispositions.v1"
 CASES = "lapor.cases.v1"
 DELIVERY = "lapor.delivery.v1"
 DEADLETTER = "lapor.deadletter.v1"
+TOKENS = "lapor.tokens.v1"  # compacted: key = token digest, the newest record per token stays
 
 PARTITIONS = 6
 
@@ -37,7 +38,7 @@ def outbound_topic(channel: Channel | str) -> str:
 
 def all_topics(body_codes: Iterable[str]) -> list[str]:
     """Every topic of the design table, the per-body and per-channel ones included."""
-    fixed = [INTAKE, REPORTS, DISPOSITIONS, CASES, DELIVERY, DEADLETTER]
+    fixed = [INTAKE, REPORTS, DISPOSITIONS, CASES, DELIVERY, DEADLETTER, TOKENS]
     per_channel = [outbound_topic(channel) for channel in Channel]
     per_body = [t for code in body_codes for t in (skpd_topic(code), skpd_actions_topic(code))]
     return fixed + per_channel + per_body

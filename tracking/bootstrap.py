@@ -15,13 +15,14 @@ from shared.clock import WITA, Clock, SystemClock, clock_for
 from shared.db import ensure_database, event_store_env
 from shared.directory import body_codes
 from shared.runtime import ServiceSpec, Subscription
+from shared.tokens.wiring import projected_tokens
 from tracking.adapters.case_queries import SqlCaseViews
 from tracking.adapters.engine import migrate, read_model_engine
 from tracking.adapters.holidays import IndonesianHolidays
 from tracking.adapters.projector import CaseProjector
 from tracking.adapters.public_queries import SqlPublicReports
 from tracking.adapters.update_queries import SqlUpdateSteps
-from tracking.application.app import OfficerEmail, TrackingApplication, no_email
+from tracking.application.app import TrackingApplication
 from tracking.application.deadline_watch import DeadlineWatch
 from tracking.application.moderation import FlagLimiter, Moderation
 from tracking.application.public import BoundingBox
@@ -64,13 +65,6 @@ def deadline_policy(settings: TrackingSettings) -> DeadlinePolicy:
     )
 
 
-def officers_email(tokens: TokenStore) -> OfficerEmail:
-    """An officer's e-mail from the token registry (`email_of(role, name)`) once it keeps
-    addresses (tokens as events); until then none, and notification writes to the body."""
-    found: OfficerEmail = getattr(tokens, "email_of", no_email)
-    return found
-
-
 @dataclass(frozen=True)
 class TrackingParts:
     """The live parts of tracking, before the runtime wraps them (tests use them directly)."""
@@ -91,11 +85,13 @@ def assemble(
     common = settings.common
     if common.database_url:  # the read model's database, even when events live elsewhere
         ensure_database(common.database_url, common.database_name(SERVICE))
-    tokens = TokenStore(common.auth_tokens, common.auth_tokens_file)
+    tokens = projected_tokens(
+        common, name=SERVICE, table_url=common.read_model_url(SERVICE), clock=clock
+    )
     app = TrackingApplication(
         env=event_store_env(common, SERVICE, env),
         deadlines=deadline_policy(settings),
-        officer_email=officers_email(tokens),
+        officer_email=tokens.email_of,
     )
     engine = read_model_engine(settings.read_model())
     migrate(engine)

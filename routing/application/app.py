@@ -24,7 +24,7 @@ from routing.domain.disposition import Disposition
 from routing.domain.errors import DispositionError, ReportNotFound
 from routing.domain.router import RoutableReport, Router, RoutingDecision
 from shared.clock import Clock
-from shared.contracts import CaseReturned, ReportAccepted
+from shared.contracts import Actor, CaseReturned, ReportAccepted
 from shared.logging import get_logger
 from shared.processing import BatchProcessApplication
 
@@ -127,15 +127,20 @@ class RoutingApplication(BatchProcessApplication):
             )
         processing_event.collect_events(disposition)
 
-    def dispose_by_hand(self, tracking_id: str, skpd_code: str, reason: str) -> HandDisposition:
-        """The admin disposes (or re-disposes) a report to the body of their choice."""
+    def dispose_by_hand(
+        self, tracking_id: str, skpd_code: str, reason: str, actor: Actor | None = None
+    ) -> HandDisposition:
+        """The admin (`actor`, from their token) disposes a report to the body of their choice."""
         name = self.bodies.name(skpd_code)
         with self.processing_lock:  # never interleave with a batch of the consumers
             disposition = self.by_tracking_id(tracking_id)
             if disposition.is_at(skpd_code):
                 return HandDisposition(disposition, changed=False)
             reason = reason or "disposisi oleh admin"
-            disposition.dispose(skpd_code, name, method="admin", reason=reason, at=self.clock.now())
+            disposition.dispose(
+                skpd_code, name, method="admin", reason=reason, at=self.clock.now(),
+                actor=actor.model_dump() if actor is not None else None,
+            )  # fmt: skip
             self.save(disposition)
         return HandDisposition(disposition, changed=True)
 

@@ -9,6 +9,7 @@ from uuid import UUID
 from routing.domain.disposition import Disposition
 from shared import topics
 from shared.contracts import (
+    Actor,
     Candidate,
     DispositionMethod,
     Location,
@@ -39,6 +40,7 @@ def _disposed(event: Disposition.Disposed | Disposition.Routed) -> list[Outgoing
         confidence=event.confidence,
         reason=event.reason,
         also=tuple(event.also),
+        actor=_actor(event),
     )
     bodies = [event.skpd_code, *event.also]
     return [
@@ -71,6 +73,7 @@ def _(event: Disposition.Redisposed) -> list[Outgoing]:
         skpd_name=event.skpd_name,
         method=DispositionMethod(event.method),
         reason=event.reason,
+        actor=_actor(event),
     )
     return [
         Outgoing(topics.DISPOSITIONS, str(event.report_id), redisposed),
@@ -87,6 +90,14 @@ def _awaiting(event: Disposition.SentToTriage | Disposition.Triaged) -> list[Out
         candidates=tuple(Candidate(code=c["code"], score=c["score"]) for c in event.candidates),
     )
     return [Outgoing(topics.DISPOSITIONS, str(event.report_id), awaiting)]
+
+
+def _actor(
+    event: Disposition.Disposed | Disposition.Routed | Disposition.Redisposed,
+) -> Actor | None:
+    """The admin who disposed by hand (a `Routed` event is the router's own decision)."""
+    stored = getattr(event, "actor", None)
+    return Actor(**stored) if stored else None
 
 
 def _routed(

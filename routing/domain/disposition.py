@@ -141,7 +141,7 @@ class Disposition(Aggregate):
     class Disposed(Aggregate.Event):
         """The report went to its first body (`also`: further bodies of a cross-sector report)."""
 
-        class_version = 2
+        class_version = 3
         report_id: UUID
         tracking_id: str
         skpd_code: str
@@ -153,15 +153,22 @@ class Disposition(Aggregate):
         content: dict[str, Any]
         at: datetime
         also: list[str]
+        actor: dict[str, str] | None
 
         @staticmethod
         def upcast_v1_v2(state: dict[str, Any]) -> None:
             """Version 1 named one body only."""
             state["also"] = []
 
-    class Redisposed(Aggregate.Event):
-        """The report went from one body to another."""
+        @staticmethod
+        def upcast_v2_v3(state: dict[str, Any]) -> None:
+            """Version 2 did not name the admin who disposed by hand."""
+            state["actor"] = None
 
+    class Redisposed(Aggregate.Event):
+        """The report went from one body to another (`actor`: the admin, when by hand)."""
+
+        class_version = 2
         report_id: UUID
         tracking_id: str
         from_code: str
@@ -171,6 +178,12 @@ class Disposition(Aggregate):
         reason: str
         content: dict[str, Any]
         at: datetime
+        actor: dict[str, str] | None
+
+        @staticmethod
+        def upcast_v1_v2(state: dict[str, Any]) -> None:
+            """Version 1 did not name the admin who re-disposed by hand."""
+            state["actor"] = None
 
     class SentToTriage(Aggregate.Event):
         """The admin must choose the body."""
@@ -234,21 +247,25 @@ class Disposition(Aggregate):
         confidence: float = 1.0,
         candidates: list[dict[str, Any]] | None = None,
         also: list[str] | None = None,
+        actor: dict[str, str] | None = None,
     ) -> None:
-        """Send the report to a body: a first disposition, or a re-disposition if it had one."""
+        """Send the report to a body: a first disposition, or a re-disposition if it had one.
+
+        `actor` (`role`, `name`) is the person who decided, when a person did.
+        """
         from_code = self.skpd_code or self.previous_code
         if from_code is None:
             self._disposed(
                 report_id=self.report_id, tracking_id=self.tracking_id, skpd_code=code,
                 skpd_name=name, method=method, confidence=confidence, reason=reason,
                 candidates=list(candidates or []), content=self.content, at=at,
-                also=[c for c in also or [] if c != code],
+                also=[c for c in also or [] if c != code], actor=actor,
             )  # fmt: skip
         else:
             self._redisposed(
                 report_id=self.report_id, tracking_id=self.tracking_id, from_code=from_code,
                 skpd_code=code, skpd_name=name, method=method, reason=reason,
-                content=self.content, at=at,
+                content=self.content, at=at, actor=actor,
             )  # fmt: skip
 
     def send_to_triage(self, reason: str, candidates: list[dict[str, Any]], at: datetime) -> None:
@@ -312,6 +329,7 @@ class Disposition(Aggregate):
         content: dict[str, Any],
         at: datetime,
         also: list[str],
+        actor: dict[str, str] | None,
     ) -> None:
         self.skpd_code = skpd_code
         self.awaiting_triage = False
@@ -348,6 +366,7 @@ class Disposition(Aggregate):
         reason: str,
         content: dict[str, Any],
         at: datetime,
+        actor: dict[str, str] | None,
     ) -> None:
         self.previous_code = from_code
         self.skpd_code = skpd_code

@@ -16,16 +16,18 @@ from routing.entrypoints.schemas import (
     ModelPublic,
     TriageItemPublic,
 )
-from shared.auth import TokenStore
+from shared.auth import Principal, TokenStore
+from shared.contracts import Actor
 from shared.http import AUTH_ERRORS, Paging, errors, require
 
 
 def admin_router(app: RoutingApplication, triage: TriageQueue, tokens: TokenStore) -> APIRouter:
     """Routes for the admin (Tim LAPOR kota); every one needs the `admin` role."""
+    admitted = require(tokens, "admin")
     router = APIRouter(
         prefix="/v1",
         tags=["triage"],
-        dependencies=[Depends(require(tokens, "admin"))],
+        dependencies=[Depends(admitted)],
         responses=errors(*AUTH_ERRORS, 503),
     )
 
@@ -64,9 +66,14 @@ def admin_router(app: RoutingApplication, triage: TriageQueue, tokens: TokenStor
         response_model=DispositionPublic,
         responses=errors(404, 422),
     )
-    def dispose(tracking_id: str, body: DispositionCreate) -> DispositionPublic:
-        """Dispose or re-dispose a report to a body by hand (method "admin")."""
-        disposition, changed = app.dispose_by_hand(tracking_id, body.skpd_code, body.reason)
+    def dispose(
+        tracking_id: str,
+        body: DispositionCreate,
+        admin: Principal = Depends(admitted),  # a local: Annotated would not resolve
+    ) -> DispositionPublic:
+        """Dispose or re-dispose a report to a body by hand (method "admin"), naming the admin."""
+        actor = Actor(role=admin.role, name=admin.name)
+        disposition, changed = app.dispose_by_hand(tracking_id, body.skpd_code, body.reason, actor)
         return DispositionPublic(
             tracking_id=disposition.tracking_id,
             report_id=disposition.report_id,

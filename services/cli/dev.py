@@ -11,11 +11,12 @@ import socket
 import subprocess
 import sys
 import time
+from datetime import UTC, datetime
 from pathlib import Path
 
 import httpx
 
-from services.cli import kafka_access
+from services.cli import kafka_access, tokens
 from services.cli.state import (
     DEFAULT_PORTS,
     FACE_PORTS,
@@ -25,8 +26,13 @@ from services.cli.state import (
     project_root,
     state_dir,
 )
+from shared.contracts.base import Actor
+from shared.contracts.tokens import TokenIssued
 from shared.messaging.admin import ensure_topics
 from shared.messaging.kafka_auth import security_options
+from shared.messaging.principals import face_principal_name
+from shared.settings import CommonSettings
+from shared.tokens import operator
 
 KAFKA_PORT = 9092
 CONTROLLER_PORT = 9093
@@ -101,12 +107,14 @@ def start_service(
         "LAPOR_STATE_DIR": str(folder),
         "LAPOR_KAFKA_BOOTSTRAP_SERVERS": state.kafka_bootstrap_servers,
         "LAPOR_AUTH_TOKENS": json.dumps(state.token_digests()),
-        "LAPOR_AUTH_TOKENS_FILE": str(folder / "tokens.json"),
         f"LAPOR_{name.upper()}_PORT": str({**DEFAULT_PORTS, **FACE_PORTS}[name]),
         **(extra_env or {}),
     }
     if state.kafka_secure and name in SERVICES:  # each service logs in as its own principal
         env.update(kafka_access.principal_env(state.kafka_bootstrap_servers, folder, name))
+    elif state.kafka_secure and name == "web":  # it reads lapor.tokens.v1 to sign staff in
+        principal = face_principal_name(name)
+        env.update(kafka_access.principal_env(state.kafka_bootstrap_servers, folder, principal))
     # not resolve(): the virtual environment's python is a symlink to the base interpreter
     python = Path(os.path.abspath(sys.executable))
     lapor = python.parent / "lapor"
@@ -144,8 +152,13 @@ def up(timeout: float = 180.0, secure: bool = False) -> DevState:
     kafka_script("start", folder, secure)
     if secure:
         asyncio.run(_secure_broker(state.kafka_bootstrap_servers, folder))
+        admin = kafka_access.admin_settings(
+            state.kafka_bootstrap_servers, folder / "kafka" / "admin.password"
+        )
     else:
         asyncio.run(ensure_topics(state.kafka_bootstrap_servers))
+        admin = CommonSettings(kafka_bootstrap_servers=state.kafka_bootstrap_servers)
+    migrate_tokens_file(folder, admin)
     for name in SERVICES:
         url = f"http://127.0.0.1:{DEFAULT_PORTS[name]}"
         state.urls[name] = url
@@ -163,6 +176,22 @@ def up(timeout: float = 180.0, secure: bool = False) -> DevState:
     sms.dev_up(folder, state)  # Kannel, its operator stand-in and the SMS adapter
     whatsapp.dev_up(folder, state)  # the Cloud API stand-in and the WhatsApp adapter
     return state
+
+
+def migrate_tokens_file(folder: Path, common: CommonSettings) -> int:
+    """Tokens a tokens.json of an older `lapor dev up` holds move onto lapor.tokens.v1, once."""
+    path = folder / "tokens.json"
+    if not path.exists():
+        return 0
+    entries = tokens.load(path)
+    events: list[TokenIssued] = []
+    if entries:
+        actor = Actor(role="operator", name="lapor dev up")
+        known = asyncio.run(operator.current(common))
+        events = operator.migrated(entries, known, actor, datetime.now(UTC))
+        asyncio.run(operator.publish(common, events))
+    path.rename(path.with_name("tokens.json.migrated"))
+    return len(events)
 
 
 async def _secure_broker(bootstrap_servers: str, folder: Path) -> None:

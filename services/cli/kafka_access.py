@@ -91,8 +91,8 @@ def preset_passwords(principals: Iterable[Principal]) -> dict[str, str]:
 
 
 def compose_env() -> dict[str, str]:
-    """Fresh passwords for the secure compose profile: the admin's and each service's."""
-    names = ["admin", *SERVICES]
+    """Fresh passwords for the secure compose profile: the admin's, each service's, the web's."""
+    names = ["admin", *SERVICES, "web"]
     return {f"LAPOR_KAFKA_{name.upper()}_PASSWORD": secrets.token_urlsafe(24) for name in names}
 
 

@@ -1,7 +1,13 @@
-"""`lapor tokens issue|revoke|list`: per-person staff tokens, stored as digests in a JSON file."""
+"""`lapor tokens issue|revoke|list|migrate`: per-person tokens as events on `lapor.tokens.v1`.
+
+Only digests travel; every service and face projects the topic into its own store. The broker:
+LAPOR_KAFKA_* (the secure profile's admin), else the development system's (dev.json).
+"""
 
 from __future__ import annotations
 
+import asyncio
+import getpass
 import json
 import os
 from datetime import UTC, datetime
@@ -10,10 +16,115 @@ from typing import Annotated
 
 import typer
 
-from services.cli.state import state_dir
+from services.cli.state import DevState, state_dir
 from shared.auth import digest, is_role, new_token
+from shared.contracts.base import Actor
+from shared.logging import configure_logging
+from shared.settings import CommonSettings
+from shared.tokens import operator
 
 app = typer.Typer(help="Per-person tokens (the name is the actor recorded in events)")
+
+
+@app.callback()
+def _stderr_logs() -> None:
+    """Per-person tokens (the name is the actor recorded in events)."""
+    common = CommonSettings()
+    configure_logging(common.log_level, common.log_format)  # stdout holds only the answer
+
+
+def kafka() -> CommonSettings:
+    """The broker settings: the environment's, else the development system's bootstrap."""
+    common = CommonSettings()
+    if "LAPOR_KAFKA_BOOTSTRAP_SERVERS" in os.environ:
+        return common
+    bootstrap = DevState.load().kafka_bootstrap_servers
+    return common.model_copy(update={"kafka_bootstrap_servers": bootstrap})
+
+
+def operator_actor(name: str | None) -> Actor:
+    """Who runs the command: `--actor`, else LAPOR_ACTOR, else the login name."""
+    return Actor(role="operator", name=name or os.environ.get("LAPOR_ACTOR") or getpass.getuser())
+
+
+ActorOption = Annotated[
+    str | None, typer.Option("--actor", help="Who is issuing (default: LAPOR_ACTOR or the login)")
+]
+
+
+def _fail(command: str, error: Exception) -> typer.Exit:
+    typer.echo(f"lapor tokens {command}: {error}", err=True)
+    return typer.Exit(1)
+
+
+@app.command("issue")
+def issue(
+    role: Annotated[str, typer.Argument(help="admin, analyst, adapter, notification, skpd:CODE")],
+    name: Annotated[str, typer.Option("--name", help="The person (recorded as the actor)")],
+    email: Annotated[
+        str | None, typer.Option("--email", help="The person's address (e.g. for assignments)")
+    ] = None,
+    days: Annotated[
+        float | None, typer.Option("--days", help="Valid for this many days (default: no end)")
+    ] = None,
+    actor: ActorOption = None,
+) -> None:
+    """Issue a personal token and print only the token (its digest goes on lapor.tokens.v1)."""
+    try:
+        now = datetime.now(UTC)
+        token, event = operator.issue(
+            role, name, operator_actor(actor), now, email=email, days=days
+        )
+    except ValueError as error:  # a pydantic ValidationError (a bad e-mail) is one too
+        raise _fail("issue", error) from error
+    asyncio.run(operator.publish(kafka(), [event]))
+    typer.echo(token)
+
+
+@app.command("revoke")
+def revoke(
+    who: Annotated[str, typer.Argument(help="The token, its digest (8+ digits), or a name")],
+    actor: ActorOption = None,
+) -> None:
+    """End a token (or all of a person's tokens); every service refuses it within seconds."""
+    common = kafka()
+    registry = asyncio.run(operator.current(common))
+    events = operator.revocations(registry, who, operator_actor(actor), datetime.now(UTC))
+    if not events:
+        raise _fail("revoke", LookupError("no live token with that token, digest or name"))
+    asyncio.run(operator.publish(common, events))
+    typer.echo(f"revoked {len(events)} token(s)")
+
+
+@app.command("list")
+def listing() -> None:
+    """Every token on the topic: digest prefix, role, name, e-mail, expiry, state (never tokens)."""
+    now = datetime.now(UTC)
+    for grant in asyncio.run(operator.current(kafka())).grants():
+        typer.echo(operator.described(grant, now))
+
+
+@app.command("migrate")
+def migrate(
+    file: Annotated[
+        Path | None,
+        typer.Option(
+            help="The tokens file (default: LAPOR_AUTH_TOKENS_FILE or "
+            "the state folder's tokens.json)"
+        ),
+    ] = None,
+    actor: ActorOption = None,
+) -> None:
+    """Publish the legacy tokens file's tokens on lapor.tokens.v1 (those not there yet)."""
+    entries = load(file or tokens_file())
+    common = kafka()
+    known = asyncio.run(operator.current(common))
+    events = operator.migrated(entries, known, operator_actor(actor), datetime.now(UTC))
+    asyncio.run(operator.publish(common, events))
+    typer.echo(f"migrated {len(events)} token(s)")
+
+
+# --- the legacy tokens file (LAPOR_AUTH_TOKENS_FILE), read by `migrate` ---
 
 
 def tokens_file() -> Path:
@@ -59,33 +170,3 @@ def revoke_tokens(path: Path, who: str) -> int:
     kept = {d: e for d, e in issued.items() if d != digest(who) and e.get("name") != who}
     save(path, kept)
     return len(issued) - len(kept)
-
-
-@app.command("issue")
-def issue(
-    role: Annotated[str, typer.Argument(help="admin, analyst, adapter, notification, skpd:CODE")],
-    name: Annotated[str, typer.Option("--name", help="The person (recorded as the actor)")],
-) -> None:
-    """Issue a personal token and print it once."""
-    try:
-        typer.echo(issue_token(tokens_file(), role, name))
-    except ValueError as error:
-        typer.echo(f"lapor tokens issue: {error}", err=True)
-        raise typer.Exit(1) from error
-
-
-@app.command("revoke")
-def revoke(who: Annotated[str, typer.Argument(help="The token, or the person's name")]) -> None:
-    """End a token (or all of a person's tokens) at once; services re-read the file."""
-    gone = revoke_tokens(tokens_file(), who)
-    if not gone:
-        typer.echo("lapor tokens revoke: no such token or name", err=True)
-        raise typer.Exit(1)
-    typer.echo(f"revoked {gone} token(s)")
-
-
-@app.command("list")
-def listing() -> None:
-    """Who holds a token and with which role (never the tokens)."""
-    for entry in load(tokens_file()).values():
-        typer.echo(f"{entry.get('name', '')}\t{entry['role']}\t{entry.get('issued_at', '')}")

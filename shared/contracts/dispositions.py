@@ -8,6 +8,7 @@ from typing import ClassVar
 from pydantic import AwareDatetime, Field
 
 from shared.contracts.base import (
+    Actor,
     BodyCode,
     Contract,
     FreeText,
@@ -40,17 +41,18 @@ class ReportDisposed(ReportEvent):
 
     Version 2: `method` may be `location`; `also` names further bodies of a cross-sector report
     (each told on its own topic; they may acknowledge and follow up, only the primary resolves or
-    returns it).
+    returns it). Version 3: `actor` names the admin who disposed by hand (None: the router).
     """
 
     event_type: ClassVar[str] = "ReportDisposed"
-    schema_version: ClassVar[int] = 2
+    schema_version: ClassVar[int] = 3
     skpd_code: BodyCode
     skpd_name: FreeText
     method: DispositionMethod
     confidence: float = Field(ge=0, le=1)
     reason: FreeText = ""
     also: tuple[BodyCode, ...] = ()
+    actor: Actor | None = None
 
 
 class ReportAwaitingTriage(ReportEvent):
@@ -62,14 +64,19 @@ class ReportAwaitingTriage(ReportEvent):
 
 
 class ReportRedisposed(ReportEvent):
-    """A body said "bukan wewenang" and the report went elsewhere."""
+    """The report went from one body to another ("bukan wewenang", or the admin by hand).
+
+    Version 2: `actor` names the admin who re-disposed by hand (None: routing itself).
+    """
 
     event_type: ClassVar[str] = "ReportRedisposed"
+    schema_version: ClassVar[int] = 2
     from_code: BodyCode
     skpd_code: BodyCode
     skpd_name: FreeText
     method: DispositionMethod
     reason: FreeText = ""
+    actor: Actor | None = None
 
 
 class ReportEscalated(ReportEvent):

@@ -17,6 +17,9 @@ from shared.settings import CommonSettings
 
 IDENTITY_TOPICS = (topics.INTAKE, topics.DEADLETTER)
 """Topics that carry reporters' identity: kept only for a limited time (UU 27/2022)."""
+COMPACTED_TOPICS = (topics.TOKENS,)
+"""Topics whose newest record per key is the state (every process reads them from the start)."""
+COMPACTED = {"cleanup.policy": "compact"}
 
 
 def project_topics() -> list[str]:
@@ -37,7 +40,7 @@ async def ensure_topics(
 
     `security`: aiokafka's security keyword arguments (`kafka_auth.security_options`).
     The identity topics get `retention.ms` (default `LAPOR_IDENTITY_TOPIC_RETENTION_DAYS`, 7),
-    also when they exist already.
+    also when they exist already; `lapor.tokens.v1` is created with `cleanup.policy=compact`.
     """
     days = identity_retention_days or CommonSettings().identity_topic_retention_days
     configs = {"retention.ms": str(int(days * 86_400_000))}
@@ -86,6 +89,8 @@ async def _wait_visible(admin: AIOKafkaAdminClient, wanted: set[str], timeout: f
 
 
 def _configs(name: str, identity_configs: dict[str, str]) -> dict[str, str]:
+    if name in COMPACTED_TOPICS:
+        return COMPACTED
     return identity_configs if name in IDENTITY_TOPICS else {}
 
 

@@ -22,6 +22,7 @@ from pydantic import ValidationError
 
 from shared import contracts as c
 from shared import topics
+from shared.contracts.tokens import TokenIssued, TokenRevoked
 from shared.text import RULED
 
 Headers = Sequence[tuple[str, bytes]]
@@ -56,6 +57,7 @@ TOPIC_EVENTS: dict[str, tuple[type[c.IntegrationEvent], ...]] = {
     topics.CASES: tuple(c.CaseEvent.__subclasses__()),
     r"^lapor\.outbound\.[a-z0-9-]+\.v1$": (c.OutboundMessage,),
     topics.DELIVERY: (c.DeliveryReported,),
+    topics.TOKENS: (TokenIssued, TokenRevoked),
 }
 
 

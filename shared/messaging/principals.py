@@ -82,8 +82,9 @@ def service_principals(instance: str, body_codes: Sequence[str]) -> list[Princip
         # notification reads from the report events only which kinds of contact were left
         "notification": ([topics.REPORTS, topics.CASES, topics.DELIVERY], [*outbound, dead]),
     }
+    # every service projects the token registry (read without a group: each replica reads all)
     return [
-        _principal(name, reads, writes, f"{instance}-{name}-")
+        _principal(name, [*reads, topics.TOKENS], writes, f"{instance}-{name}-")
         for name, (reads, writes) in rows.items()
     ]
 
@@ -119,10 +120,25 @@ def body_group_prefix(code: str) -> str:
     return f"skpd.{code}."
 
 
+FACES_READING_TOKENS = ("web",)
+"""Faces that sign staff in: they read the token topic (without a group), nothing else."""
+
+
+def face_principal_name(face: str) -> str:
+    """The Kafka user of a face."""
+    return f"face-{face}"
+
+
+def face_principal(face: str) -> Principal:
+    """A face that signs staff in: it reads lapor.tokens.v1 and nothing else."""
+    return Principal(face_principal_name(face), tuple(_topics([topics.TOKENS], READ)))
+
+
 def all_principals(instance: str, body_codes: Sequence[str]) -> list[Principal]:
-    """Every principal the project grants: services, channel adapters, bodies."""
+    """Every principal the project grants: services, faces, channel adapters, bodies."""
     return [
         *service_principals(instance, body_codes),
+        *(face_principal(face) for face in FACES_READING_TOKENS),
         *(adapter_principal(instance, channel) for channel in Channel),
         *(body_principal(code) for code in body_codes),
     ]

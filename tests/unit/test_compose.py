@@ -11,6 +11,7 @@ import importlib
 import json
 import os
 import re
+import shlex
 import tomllib
 from functools import cache
 from pathlib import Path
@@ -663,3 +664,56 @@ def test_replicas_are_opt_in_so_a_laptop_runs_one_of_each_by_default():
     for context in APP_PORTS:
         assert services()[f"{context}-replica"].get("profiles") == ["replicas"]
         assert "profiles" not in services()[context]
+
+
+# --- tokens as events: the database/topic-backed tokens, not a file nobody shares ---------------
+
+SIGNS_IN = (*APP_PORTS, *(f"{context}-replica" for context in APP_PORTS), "web")
+
+
+@pytest.mark.parametrize("name", SIGNS_IN)
+def test_every_service_replica_and_the_web_face_read_the_token_topic_and_no_tokens_file(
+    name: str, clean_environment: pytest.MonkeyPatch
+):
+    env = lapor_environment(name)
+    assert "LAPOR_AUTH_TOKENS_FILE" not in env, f"{name}: a tokens file is not shared by replicas"
+    for variable, value in env.items():
+        clean_environment.setenv(variable, value)
+    common = CommonSettings()
+    assert common.auth_tokens_topic and common.auth_tokens_file is None, name
+    assert env["LAPOR_KAFKA_BOOTSTRAP_SERVERS"] == "kafka:9092", f"{name} cannot reach the topic"
+
+
+def test_the_topic_job_creates_the_token_topic_compacted():
+    from shared import topics
+    from shared.messaging.admin import COMPACTED_TOPICS, project_topics
+
+    assert services()["topics"]["command"] == ["dev", "topics"]
+    assert topics.TOKENS in project_topics() and topics.TOKENS in COMPACTED_TOPICS
+    for name in SIGNS_IN:
+        waits = depends_on(name)
+        assert waits.get("topics") == APP_WAITS_FOR["topics"] or all(
+            depends_on(dep).get("topics") == APP_WAITS_FOR["topics"] for dep in waits
+        ), f"{name} may start before lapor.tokens.v1 exists"
+
+
+def test_the_compose_file_shows_how_to_issue_and_revoke_in_the_containers():
+    text = COMPOSE.read_text(encoding="utf-8")
+    for command in ("issue", "revoke", "list"):
+        line = re.search(rf"docker compose exec intake lapor tokens {command}\b(.*)", text)
+        assert line, f"the compose file's comment does not show `lapor tokens {command}`"
+        parse_lapor_command_line(["tokens", command, *shlex.split(line.group(1))])
+
+
+def test_the_secure_web_face_reads_the_token_topic_as_its_own_principal():
+    from services.cli.kafka_access import preset_env_name
+    from shared.messaging.principals import face_principal_name
+
+    env = secure_environment("web")
+    principal = face_principal_name("web")
+    assert env["LAPOR_KAFKA_SECURITY_PROTOCOL"] == "SASL_PLAINTEXT"
+    assert env["LAPOR_KAFKA_USERNAME"] == principal
+    password = secure_environment("kafka-access")[preset_env_name(principal)]
+    assert env["LAPOR_KAFKA_PASSWORD"] == password == secure_env()["LAPOR_KAFKA_WEB_PASSWORD"]
+    waits = secure_compose()["services"]["web"]["depends_on"]
+    assert waits["kafka-access"]["condition"] == "service_completed_successfully"

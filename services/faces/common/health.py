@@ -8,10 +8,14 @@ from fastapi import APIRouter
 from fastapi.responses import JSONResponse
 
 from services.faces.common.backends import Backends, Unavailable
+from shared.auth import TokenStore
 
 
-def health_router(backends: Backends, needs: Iterable[str]) -> APIRouter:
-    """`/health/live` always; `/health/ready` once every needed service is live."""
+def health_router(
+    backends: Backends, needs: Iterable[str], tokens: TokenStore | None = None
+) -> APIRouter:
+    """`/health/live` always; `/health/ready` once every needed service is live (and the
+    tokens topic read, for a face that signs staff in)."""
     router = APIRouter(prefix="/health", tags=["health"])
     needed = tuple(needs)
 
@@ -30,6 +34,8 @@ def health_router(backends: Backends, needs: Iterable[str]) -> APIRouter:
                     down.append(name)
             except Unavailable:
                 down.append(name)
+        if tokens is not None and tokens.loading():
+            down.append("tokens")
         body = {"status": "ok" if not down else "waiting", "waiting_for": down}
         return JSONResponse(body, status_code=200 if not down else 503)
 

@@ -19,6 +19,7 @@ from shared.auth import TokenStore
 from shared.metrics import HttpMetrics
 from shared.metrics.http import install_metrics
 from shared.settings import CommonSettings
+from shared.tokens.wiring import following, projected_tokens
 
 HERE = Path(__file__).parent
 templates = Jinja2Templates(directory=HERE / "templates")
@@ -49,12 +50,15 @@ def build(
     settings = settings or EdgeSettings()
     backends = backends or Backends(settings)
     common = CommonSettings()
-    tokens = tokens or TokenStore(common.auth_tokens, common.auth_tokens_file)
+    tokens = tokens or projected_tokens(common, name="web")  # no database: kept in memory
     app = FastAPI(
-        title="LAPOR! Banjarmasin", docs_url=None, redoc_url=None, lifespan=closing(backends)
+        title="LAPOR! Banjarmasin",
+        docs_url=None,
+        redoc_url=None,
+        lifespan=following(tokens, closing(backends)),
     )
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
-    app.include_router(health_router(backends, ("intake", "tracking")))
+    app.include_router(health_router(backends, ("intake", "tracking"), tokens))
     down = pages(503)  # any page whose service does not answer (the handler below)
     app.include_router(citizen.router(backends, settings, templates), responses=down)
     app.include_router(public.router(backends, settings, tokens, templates), responses=down)

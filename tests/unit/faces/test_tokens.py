@@ -1,4 +1,7 @@
-"""Per-person tokens: issued with a name, stored hashed, revoked at once, old form still read."""
+"""Per-person tokens: named entries, the legacy file, and the command line's refusals.
+
+Issue, revoke and list on the real broker: tests/e2e/test_tokens_as_events.py.
+"""
 
 from __future__ import annotations
 
@@ -21,22 +24,21 @@ def test_a_role_string_and_a_named_entry_both_authenticate() -> None:
         TokenStore({digest("c"): {"role": "root", "name": "x"}})
 
 
-def test_issue_and_revoke_through_the_cli(tmp_path: Path) -> None:
+def test_the_legacy_tokens_file_is_still_read_and_re_read_on_change(tmp_path: Path) -> None:
     path = tmp_path / "tokens.json"
     store = TokenStore({}, path)
-    runner = CliRunner()
-    env = {"LAPOR_AUTH_TOKENS_FILE": str(path)}
-    issued = runner.invoke(app, ["tokens", "issue", "skpd:DLH", "--name", "Dewi"], env=env)
-    assert issued.exit_code == 0, issued.output
-    token = issued.output.strip()
-    assert token not in path.read_text() and digest(token) in json.loads(path.read_text())
-    assert oct(path.stat().st_mode & 0o777) == "0o600"
-    assert store.authenticate(token) == Principal("skpd:DLH", "Dewi")
-    revoked = runner.invoke(app, ["tokens", "revoke", "Dewi"], env=env)
-    assert revoked.exit_code == 0, revoked.output
+    path.write_text(json.dumps({digest("t"): {"role": "skpd:DLH", "name": "Dewi"}}))
+    assert store.authenticate("t") == Principal("skpd:DLH", "Dewi")
+    path.write_text("{}")
     os.utime(path, (0, path.stat().st_mtime + 1))  # a second change within the same tick
     with pytest.raises(Unauthenticated):
-        store.authenticate(token)
-    assert runner.invoke(app, ["tokens", "revoke", "Dewi"], env=env).exit_code == 1
-    refused = runner.invoke(app, ["tokens", "issue", "root", "--name", "x"], env=env)
-    assert refused.exit_code == 1
+        store.authenticate("t")
+
+
+def test_the_cli_refuses_an_unknown_role_or_no_name_before_reaching_the_broker() -> None:
+    runner = CliRunner()
+    nowhere = {"LAPOR_KAFKA_BOOTSTRAP_SERVERS": "127.0.0.1:9"}
+    refused = runner.invoke(app, ["tokens", "issue", "root", "--name", "x"], env=nowhere)
+    assert refused.exit_code == 1 and "unknown role" in refused.output
+    nameless = runner.invoke(app, ["tokens", "issue", "admin", "--name", " "], env=nowhere)
+    assert nameless.exit_code == 1 and "name is required" in nameless.output

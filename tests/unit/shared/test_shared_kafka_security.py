@@ -25,11 +25,14 @@ from shared.contracts.intake import Channel
 from shared.directory import body_codes
 from shared.messaging.kafka_auth import broker_security, client_options, security_options
 from shared.messaging.principals import (
+    FACES_READING_TOKENS,
+    Grant,
     Principal,
     adapter_principal,
     all_principals,
     body_group_prefix,
     body_principal,
+    face_principal,
     service_principals,
 )
 from shared.runtime import ServiceSpec, build_app
@@ -147,7 +150,8 @@ def test_a_channel_adapter_reads_only_its_own_outbound_topic() -> None:
 
 def test_every_principal_has_its_own_name() -> None:
     names = [p.name for p in all_principals("lapor", body_codes())]
-    assert len(names) == len(set(names)) == len(SERVICES) + len(Channel) + len(body_codes())
+    expected = len(SERVICES) + len(FACES_READING_TOKENS) + len(Channel) + len(body_codes())
+    assert len(names) == len(set(names)) == expected
     assert "admin" not in names  # the super user is made by the broker's format, not here
     assert {p.name for p in service_principals("lapor", body_codes())} == set(SERVICES)
 
@@ -224,3 +228,11 @@ def test_dev_up_secure_starts_each_service_as_its_own_principal(
         assert env["LAPOR_KAFKA_SECURITY_PROTOCOL"] == "SASL_PLAINTEXT"
         assert (env["LAPOR_KAFKA_USERNAME"], env["LAPOR_KAFKA_PASSWORD"]) == (name, passwords[name])
         assert env["LAPOR_KAFKA_BOOTSTRAP_SERVERS"] == "127.0.0.1:19092"
+
+
+def test_every_service_and_the_web_face_read_the_token_topic_and_none_writes_it() -> None:
+    readers = [*service_principals("lapor", body_codes()), face_principal("web")]
+    assert all(p.may("Read", topics.TOKENS) for p in readers)
+    assert face_principal("web").grants == (Grant("topic", topics.TOKENS, ("Read",)),)
+    everyone = all_principals("lapor", body_codes())
+    assert not any(p.may("Write", topics.TOKENS) for p in everyone)  # the admin's tools only

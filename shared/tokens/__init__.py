@@ -1,0 +1,1 @@
+"""Tokens as events: the registry each process projects from `lapor.tokens.v1`."""
