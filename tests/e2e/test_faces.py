@@ -220,7 +220,7 @@ def _act(browser: Any, web: str, skpd: str, tracking_id: str, action: str, text:
     if text:
         browser.find_element(By.ID, f"teks-{tracking_id}").send_keys(text)
     card = browser.find_element(By.ID, f"laporan-{tracking_id}")
-    card.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
+    card.find_element(By.CSS_SELECTOR, "form.aksi button[type=submit]").click()
     # read the answer only on the page the action led to (its URL carries the message)
     _until(lambda: "pesan=" in browser.current_url or "galat=" in browser.current_url, 30)
     shown = _until(lambda: browser.find_elements(By.CSS_SELECTOR, ".berhasil, .galat"), 30)

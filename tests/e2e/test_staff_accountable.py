@@ -1,6 +1,7 @@
 """Staff who answer for what they do, on the real stack: two named PDAM officers.
 
-Tokens come from `lapor tokens issue` (the file the services re-read); a report is assigned,
+Tokens come from `lapor tokens issue` (published on `lapor.tokens.v1`, projected by every
+service); a report is assigned,
 reassigned and resolved over the desk; the case file names who took each step, the case
 event on `lapor.cases.v1` names the person, and the public status names none of them.
 """
@@ -27,13 +28,19 @@ pytestmark = pytest.mark.e2e
 
 
 def _issue(system: System, name: str) -> str:
+    """A personal PDAM token from the command line, once tracking accepts it."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("LAPOR_")}
-    env["LAPOR_AUTH_TOKENS_FILE"] = str(system.folder / "tokens.json")
+    env |= {"LAPOR_KAFKA_BOOTSTRAP_SERVERS": system.kafka, "LAPOR_ACTOR": "Operator Uji"}
     done = subprocess.run(
         [sys.executable, "-m", "services.cli.main", "tokens", "issue", "skpd:PDAM", "--name", name],
-        env=env, capture_output=True, text=True, timeout=60, check=True,
+        env=env, capture_output=True, text=True, timeout=60, cwd=system.folder,
     )  # fmt: skip
-    return done.stdout.strip()
+    assert done.returncode == 0, done.stderr
+    token = done.stdout.strip()
+    desk = f"{system.url('tracking')}/v1/skpd/PDAM/reports"
+    headers = {"Authorization": f"Bearer {token}"}
+    _until(lambda: httpx.get(desk, headers=headers, timeout=10).status_code == 200)
+    return token
 
 
 def _until(check: Callable[[], Any], timeout: float = 60.0) -> Any:
