@@ -24,6 +24,7 @@ from intake.adapters.books import SqlBooks
 from intake.application.ports import Books
 from intake.domain.photos import CleanPhoto
 from shared.processing import Statement
+from shared.tables import PostgresDatabase
 
 FULL, THUMB = "full", "thumb"
 SUFFIXES = {"image/jpeg": ".jpg", "image/png": ".png", "image/webp": ".webp"}
@@ -148,6 +149,18 @@ LINK_TABLES = (
     "report_id))",
     "CREATE INDEX IF NOT EXISTS intake_report_media_report ON intake_report_media (report_id)",
 )
+# Moderation (hidden, and the moment of the act that set it) came later: added once, old rows
+# read as not hidden. SQLite has no `ADD COLUMN IF NOT EXISTS`; the migration mark guards it.
+MODERATION = "photo-moderation-columns"
+MODERATION_COLUMNS = (
+    "ALTER TABLE intake_report_media ADD COLUMN {} hidden INTEGER NOT NULL DEFAULT 0",
+    "ALTER TABLE intake_report_media ADD COLUMN {} moderated_at DOUBLE PRECISION",
+)
+
+
+def _owner_flags(row: dict[str, Any]) -> tuple[bool, bool, bool]:
+    """rahasia, looked at, hidden."""
+    return bool(row["rahasia"]), row["looked_at"] is not None, bool(row["hidden"])
 
 
 class SqlMediaLinks:
@@ -158,6 +171,10 @@ class SqlMediaLinks:
             raise TypeError("the links table lives in the database of SqlBooks")
         self._db = books.db
         self._db.run([Statement(sql, {}) for sql in LINK_TABLES])
+        if not books.migrated(MODERATION):
+            guard = "IF NOT EXISTS" if isinstance(self._db, PostgresDatabase) else ""
+            added = [Statement(sql.format(guard), {}) for sql in MODERATION_COLUMNS]
+            books.run([*added, books.mark_migrated(MODERATION)])
 
     def link(self, media_id: str, report_id: UUID, rahasia: bool) -> Statement:
         return Statement(
@@ -173,11 +190,19 @@ class SqlMediaLinks:
             {"r": str(report_id), "at": at.timestamp()},
         )
 
-    def owners(self, media_id: str) -> list[tuple[UUID, bool, bool]]:
+    def moderated(self, report_id: UUID, hidden: bool, at: datetime) -> Statement:
+        """Hidden or shown again; an act older than the last one applied changes nothing, so a
+        replay (or a late re-delivery) cannot undo a newer act."""
+        return Statement(
+            "UPDATE intake_report_media SET hidden = :hidden, moderated_at = :at "
+            "WHERE report_id = :r AND (moderated_at IS NULL OR moderated_at <= :at)",
+            {"r": str(report_id), "hidden": int(hidden), "at": at.timestamp()},
+        )
+
+    def owners(self, media_id: str) -> list[tuple[UUID, bool, bool, bool]]:
         rows: list[dict[str, Any]] = self._db.read(
-            "SELECT report_id, rahasia, looked_at FROM intake_report_media WHERE media_id = :m",
+            "SELECT report_id, rahasia, looked_at, hidden FROM intake_report_media "
+            "WHERE media_id = :m",
             {"m": media_id},
         )
-        return [
-            (UUID(r["report_id"]), bool(r["rahasia"]), r["looked_at"] is not None) for r in rows
-        ]
+        return [(UUID(r["report_id"]), *_owner_flags(r)) for r in rows]

@@ -44,7 +44,9 @@ from shared.contracts import (
     CaseAcknowledged,
     CaseArchived,
     CaseClosed,
+    CaseHidden,
     CaseResolved,
+    CaseShown,
     IntakeMessage,
     ReportDisposed,
     ReportEscalated,
@@ -156,6 +158,12 @@ class IntakeApplication(BatchProcessApplication):
     @policy.register
     def _(self, acknowledged: CaseAcknowledged, processing_event: ProcessingEvent[UUID]) -> None:
         self.photos.looked_at(processing_event, acknowledged.report_id, acknowledged.occurred_at)
+
+    @policy.register(CaseHidden)
+    @policy.register(CaseShown)
+    def _(self, case: CaseHidden | CaseShown, processing_event: ProcessingEvent[UUID]) -> None:
+        hidden = isinstance(case, CaseHidden)
+        self.photos.moderated(processing_event, case.report_id, hidden, case.occurred_at)
 
     @policy.register(CaseResolved)
     @policy.register(CaseClosed)

@@ -98,6 +98,12 @@ class PhotoDesk:
         """A person looked at the report: its photos may be public (unless it is rahasia)."""
         _run(batch, self._links.looked_at(report_id, at))
 
+    def moderated(
+        self, batch: ProcessingEvent[UUID], report_id: UUID, hidden: bool, at: datetime
+    ) -> None:
+        """Moderation hid the report (staff only again) or showed it again."""
+        _run(batch, self._links.moderated(report_id, hidden, at))
+
     def open(self, media_id: str, role: str | None, thumb: bool = False) -> Served:
         """The photo for a caller of this role (None: the public); UnknownMedia otherwise."""
         owners = self._owners(media_id, wanted_bodies=bool(role and role.startswith("skpd:")))
@@ -114,8 +120,8 @@ class PhotoDesk:
         if not MEDIA_ID.match(media_id):
             return []
         return [
-            PhotoOwner(rahasia, looked_at, self._bodies(report_id) if wanted_bodies else ())
-            for report_id, rahasia, looked_at in self._links.owners(media_id)
+            PhotoOwner(rahasia, looked_at, self._bodies(report_id) if wanted_bodies else (), hidden)
+            for report_id, rahasia, looked_at, hidden in self._links.owners(media_id)
         ]
 
     def _bodies(self, report_id: UUID) -> tuple[str, ...]:

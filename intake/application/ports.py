@@ -174,13 +174,18 @@ class MediaStore(Protocol):
 
 
 class MediaLinks(Protocol):
-    """Which reports carry which photo, and whether a person has looked at each report; writes
+    """Which reports carry which photo, whether a person has looked at each report and whether
+    moderation hid it; writes
     are statements a batch runs with its events."""
 
     def link(self, media_id: str, report_id: UUID, rahasia: bool) -> Statement: ...
 
     def looked_at(self, report_id: UUID, at: datetime) -> Statement: ...
 
-    def owners(self, media_id: str) -> list[tuple[UUID, bool, bool]]:
-        """(report_id, rahasia, looked_at) of each report carrying the photo."""
+    def moderated(self, report_id: UUID, hidden: bool, at: datetime) -> Statement:
+        """The report was hidden from the public (or shown again) by an act at `at`."""
+        ...
+
+    def owners(self, media_id: str) -> list[tuple[UUID, bool, bool, bool]]:
+        """(report_id, rahasia, looked_at, hidden) of each report carrying the photo."""
         ...

@@ -94,9 +94,9 @@ class MessageRecorder:
         outcome = self._outcome(batch, verdict, entry)
         row = ReporterRow(handles.reporter_ref, str(report_id), handles.tracking_id,
                           key_id=handles.reporter_ref)  # fmt: skip
-        report = Report.record(
-            report_id, sub, self._keyring.seal(batch, row, sub.channel, sealed), handles, outcome
-        )
+        officer = message.recorded_by.model_dump(mode="json") if message.recorded_by else None
+        sealed_identity = self._keyring.seal(batch, row, sub.channel, sealed)
+        report = Report.record(report_id, sub, sealed_identity, handles, outcome, officer)
         batch.collect_events(report)
         self._photos.link(batch, report)
         if outcome.status == ACCEPTED:

@@ -99,11 +99,13 @@ def _outcome(recorded: Report.Recorded) -> ReportEvent:
     """The one event a recorded report publishes: its outcome, carrying its content.
 
     Its index stays 1 (ReportReceived had 0 before F3), so an outcome re-sent across the upgrade
-    keeps its event id.
+    keeps its event id. Its `actor` is the officer who entered a walk-in report (None when the
+    citizen sent it).
     """
     content = {
         **_envelope(recorded, recorded.tracking_id, 1),
         **_fields(Submission(**recorded.submission), recorded.reporter_ref),
+        "actor": Actor(**recorded.recorded_by) if recorded.recorded_by else None,
     }
     if recorded.status == ACCEPTED:
         return ReportAccepted(**content)

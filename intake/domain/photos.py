@@ -3,7 +3,10 @@
 A photo is stored once, named by the SHA-256 of its cleaned bytes (the media id); a report's
 `attachments` carry its URL, never its bytes. Until a person has looked at the report (the body
 acknowledged it, or the admin verified a held one) only staff see its photos: faces, ID cards
-and children are the usual problems. A `rahasia` report's photos are never public.
+and children are the usual problems. A `rahasia` report's photos are never public. A report the
+admin (or the public's flags) hid is back to staff only until it is shown again; a photo that a
+hidden report carries is not public through another report either (the hide is about what the
+public sees, and the bytes are the same).
 """
 
 from __future__ import annotations
@@ -85,16 +88,18 @@ class PhotoOwner:
     rahasia: bool
     looked_at: bool
     bodies: tuple[str, ...] = ()
+    hidden: bool = False  # moderation took the report off the public surfaces
 
     @property
     def public(self) -> bool:
-        """A person looked at a report that is not rahasia."""
-        return self.looked_at and not self.rahasia
+        """A person looked at a report that is not rahasia, and nobody hid it."""
+        return self.looked_at and not self.rahasia and not self.hidden
 
 
 def is_public(owners: Iterable[PhotoOwner]) -> bool:
-    """Anyone may see the photo: one of its reports is public and was looked at."""
-    return any(owner.public for owner in owners)
+    """Anyone may see the photo: one of its reports is public and was looked at, none hidden."""
+    owners = list(owners)
+    return any(owner.public for owner in owners) and not any(owner.hidden for owner in owners)
 
 
 def may_see(owners: Iterable[PhotoOwner], role: str | None) -> bool:

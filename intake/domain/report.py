@@ -74,8 +74,10 @@ class Report(Aggregate):
         sealed_identity: str,
         handles: Handles,
         outcome: Outcome,
+        recorded_by: dict[str, str] | None = None,
     ) -> Report:
-        """Record a new report with its outcome (one fact, one event)."""
+        """Record a new report with its outcome (one fact, one event); `recorded_by` is the
+        officer (`role`, `name`) who entered a walk-in report for a citizen."""
         return cls(
             id=report_id,
             submission=asdict(submission),
@@ -88,12 +90,14 @@ class Report(Aggregate):
             possible_duplicate_of=(
                 asdict(outcome.possible_duplicate_of) if outcome.possible_duplicate_of else None
             ),
+            recorded_by=recorded_by,
         )
 
     class Recorded(Aggregate.Created):
-        """Intake recorded a report with its outcome (version 2: identity sealed per reporter)."""
+        """Intake recorded a report with its outcome (version 2: identity sealed per reporter;
+        version 3: the officer who entered a walk-in report, `recorded_by`)."""
 
-        class_version = 2
+        class_version = 3
 
         submission: dict[str, Any]
         sealed_identity: str
@@ -103,6 +107,7 @@ class Report(Aggregate):
         reason: str | None
         duplicate_of: dict[str, str] | None
         possible_duplicate_of: dict[str, str] | None
+        recorded_by: dict[str, str] | None
 
         @staticmethod
         def upcast_v1_v2(state: dict[str, Any]) -> None:
@@ -111,6 +116,11 @@ class Report(Aggregate):
             state["sealed_identity"] = ""
             state["duplicate_of"] = None
             state["possible_duplicate_of"] = None
+
+        @staticmethod
+        def upcast_v2_v3(state: dict[str, Any]) -> None:
+            """Version 2 did not record who entered a report (every report was the citizen's)."""
+            state["recorded_by"] = None
 
     @event(Recorded)
     def __init__(
@@ -124,6 +134,7 @@ class Report(Aggregate):
         reason: str | None,
         duplicate_of: dict[str, str] | None,
         possible_duplicate_of: dict[str, str] | None,
+        recorded_by: dict[str, str] | None = None,
     ) -> None:
         self.submission = Submission(**submission)
         self.sealed_identity = sealed_identity
@@ -135,6 +146,7 @@ class Report(Aggregate):
         self.possible_duplicate_of = (
             DuplicateLink(**possible_duplicate_of) if possible_duplicate_of else None
         )
+        self.recorded_by = recorded_by
 
     def check_held(self) -> None:
         """Only a held report awaits the admin's decision."""

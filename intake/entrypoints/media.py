@@ -26,7 +26,9 @@ from shared.http import Credentials, errors
 
 FORM_OVERHEAD = 64 * 1024  # part headers and boundaries
 MAX_PARTS = 12
-MAX_AGE = 600  # seconds: a public photo may be hidden again (moderation)
+# Seconds a cache may keep a photo: moderation may hide a public one, and a cache then serves it
+# at most this long (a revalidation is a cheap 304 that checks who may see it again).
+MAX_AGE = 60
 
 
 def is_multipart(request: Request) -> bool:
@@ -123,9 +125,10 @@ def media_router(app: IntakeApplication, tokens: TokenStore) -> APIRouter:
         role = tokens.authenticate(credentials.credentials).role if credentials else None
         served = app.photos.open(media_id, role, thumb)
         tag = f'"{media_id}{"-thumb" if thumb else ""}"'
+        who = "public" if served.public else "private"
         headers = {
             "ETag": tag,
-            "Cache-Control": f"{'public' if served.public else 'private'}, max-age={MAX_AGE}",
+            "Cache-Control": f"{who}, max-age={MAX_AGE}, must-revalidate",
             "Vary": "Authorization",
             "X-Content-Type-Options": "nosniff",
             "Content-Security-Policy": "default-src 'none'; sandbox",

@@ -34,7 +34,8 @@ class ReportContent(ReportEvent):
     Version 2 adds `attachments` and `category`; version 3 adds `contact_kinds`, which kinds of
     contact the reporter left (never the contact), so notification chooses a channel without
     asking the vault; version 4 adds `actor`, the admin (`role`, `name` from their token) who
-    verified a held report (None when screening decided). All optional: older events still read.
+    verified a held report, or the officer who entered a walk-in report for a citizen (None when
+    screening decided on a citizen's own message). All optional: older events still read.
     An anonim report's `title` and `text` carry contact details masked (`shared/masking.py`).
     """
 

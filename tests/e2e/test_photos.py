@@ -1,5 +1,6 @@
 """A citizen's photo on the running system: posted with GPS EXIF, served clean, public only once
-the body acknowledged the report; a refused photo records no report."""
+the body acknowledged the report, staff only again while the admin hides the report; a refused
+photo records no report."""
 
 from __future__ import annotations
 
@@ -50,6 +51,21 @@ def _public(system: System, url: str) -> httpx.Response | None:
     return answer if answer.status_code == 200 else None
 
 
+def _not_public(system: System, url: str) -> httpx.Response | None:
+    answer = get(system, url)
+    return answer if answer.status_code in (401, 404) else None
+
+
+def moderate(system: System, tracking_id: str, act: str) -> None:
+    answer = httpx.post(
+        f"{system.url('tracking')}/v1/moderation/{tracking_id}/{act}",
+        json={"reason": "foto memperlihatkan wajah anak"},
+        headers=system.auth("admin"),
+        timeout=10,
+    )
+    assert answer.status_code == 200, answer.text
+
+
 def exif_of(content: bytes) -> dict[str, Any]:
     with Image.open(BytesIO(content)) as image:
         image.load()
@@ -57,7 +73,7 @@ def exif_of(content: bytes) -> dict[str, Any]:
 
 
 @pytest.mark.timeout(300)
-def test_a_photo_with_gps_is_served_clean_and_public_once_the_body_acknowledged(
+def test_a_photo_is_served_clean_public_once_acknowledged_and_staff_only_while_hidden(
     system: System,
 ) -> None:
     raw = phone_jpeg(size=(640, 480))
@@ -88,6 +104,14 @@ def test_a_photo_with_gps_is_served_clean_and_public_once_the_body_acknowledged(
     assert public.headers["cache-control"].startswith("public")
     assert public.content == staff.content and exif_of(public.content) == {}
     assert get(system, f"{url}/thumb").status_code == 200
+
+    moderate(system, tracking_id, "hide")  # the admin hides the report: staff only again
+    poll(lambda: _not_public(system, url), 90)
+    assert get(system, f"{url}/thumb").status_code in (401, 404)
+    assert get(system, url, "skpd:PDAM").status_code == 200
+    moderate(system, tracking_id, "show")
+    shown = poll(lambda: _public(system, url), 90)
+    assert shown.content == staff.content
 
 
 def stored_photos(system: System) -> int:

@@ -129,7 +129,9 @@ def _mine(system: System, token: str) -> list[str]:
 
 
 @pytest.mark.timeout(300)
-def test_intake_takes_a_walk_in_report_naming_the_officer(system: System) -> None:
+def test_a_walk_in_reports_case_file_names_the_officer_and_the_public_status_does_not(
+    system: System,
+) -> None:
     """What the walk-in desk sends (IntakeMessage version 3, `recorded_by`, no contact)."""
     message = {
         "channel": "walk-in", "message_id": f"loket-{time.time_ns()}",
@@ -149,3 +151,12 @@ def test_intake_takes_a_walk_in_report_naming_the_officer(system: System) -> Non
 
     tracking_id = _until(recorded)
     _until(lambda: _public(system, tracking_id).get("channel") == "walk-in")
+
+    def first_step() -> dict[str, Any] | None:
+        found = _case_file(system, tracking_id, system.auth("admin"))
+        return found.json()["timeline"][0] if found.status_code == 200 else None
+
+    step = _until(first_step)
+    assert (step["type"], step["actor"]) == ("CaseOpened", message["recorded_by"])
+    public = httpx.get(f"{system.url('tracking')}/v1/reports/{tracking_id}", timeout=10).text
+    assert "Siti" not in public and "Rahmah" not in public

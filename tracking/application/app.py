@@ -237,7 +237,8 @@ class TrackingApplication(BatchProcessApplication):
         if self.load(batch, message.report_id, Case) is not None:
             return
         cause = cause or cause_of(message)
-        case = Case.open(message.report_id, cause, report_of(message), self.deadlines)
+        opener = person_of(message)  # the officer who entered a walk-in report, else None
+        case = Case.open(message.report_id, cause, report_of(message), self.deadlines, opener)
         batch.collect_events(case)
         self._release(message.report_id, batch)
 

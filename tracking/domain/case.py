@@ -356,8 +356,16 @@ class Case(Aggregate):
         self.assignee: str | None = None
 
     @classmethod
-    def open(cls, report_id: UUID, cause: Cause, report: Report, deadlines: DeadlinePolicy) -> Case:
-        """Open the case of a received report; verification is due in working days."""
+    def open(
+        cls,
+        report_id: UUID,
+        cause: Cause,
+        report: Report,
+        deadlines: DeadlinePolicy,
+        actor: Person | None = None,
+    ) -> Case:
+        """Open the case of a received report; verification is due in working days (`actor`:
+        the officer who entered a walk-in report for a citizen, else None)."""
         verify = deadlines.deadline(Step.VERIFY, report.received_at)
         envelope = Envelope(
             tracking_id=report.tracking_id, channel=report.channel, kind=report.kind,
@@ -370,7 +378,7 @@ class Case(Aggregate):
             at=cause.at,
             envelope=envelope,
             standing=Standing(Status.BELUM_TERVERIFIKASI.value, due_at=verify.due_at),
-            actor=None,
+            actor=actor,
             deadline=verify,
             title=report.title,
             text=report.text,

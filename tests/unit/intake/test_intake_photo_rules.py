@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from io import BytesIO
+from uuid import uuid4
 
 import pytest
+from eventsourcing.popo import POPOProcessRecorder
 from PIL import Image
 
+from intake.adapters.books import SqlBooks
+from intake.adapters.media import LINK_TABLES, SqlMediaLinks
 from intake.adapters.photos import clean_photo
 from intake.domain.photos import (
     BrokenPhoto,
@@ -17,6 +22,7 @@ from intake.domain.photos import (
     may_see,
     media_ids,
 )
+from shared.processing import Statement
 from tests.photos import (
     PDF,
     SVG,
@@ -140,3 +146,27 @@ def test_once_looked_at_a_public_reports_photo_is_public() -> None:
 def test_a_rahasia_reports_photo_is_never_public_only_its_body_and_the_admin_see_it() -> None:
     assert not may_see([RAHASIA], None) and not may_see([RAHASIA], "skpd:PDAM")
     assert may_see([RAHASIA], "skpd:PUPR") and may_see([RAHASIA], "admin")
+
+
+def test_a_hidden_reports_photo_is_for_staff_only_as_before_anyone_looked_at_it() -> None:
+    hidden = PhotoOwner(rahasia=False, looked_at=True, bodies=("PUPR",), hidden=True)
+    assert not may_see([hidden], None) and not may_see([hidden], "skpd:PDAM")
+    assert may_see([hidden], "skpd:PUPR") and may_see([hidden], "admin")
+
+
+def test_a_photo_a_hidden_report_carries_is_not_public_through_another_report() -> None:
+    hidden = PhotoOwner(rahasia=False, looked_at=True, bodies=("PUPR",), hidden=True)
+    assert may_see([LOOKED_AT], None) and not may_see([LOOKED_AT, hidden], None)
+
+
+def test_links_written_before_moderation_read_as_not_hidden_and_moderate_after() -> None:
+    books = SqlBooks(POPOProcessRecorder())
+    books.run([Statement(sql, {}) for sql in LINK_TABLES])  # the table as it was before
+    report_id, media_id = uuid4(), "c" * 64
+    books.run([Statement("INSERT INTO intake_report_media VALUES (:m, :r, 0, 1.0)",
+                         {"m": media_id, "r": str(report_id)})])  # fmt: skip
+    links = SqlMediaLinks(books)
+    assert links.owners(media_id) == [(report_id, False, True, False)]
+    books.run([links.moderated(report_id, True, datetime(2026, 1, 2, tzinfo=UTC))])
+    assert links.owners(media_id) == [(report_id, False, True, True)]
+    SqlMediaLinks(books)  # a second start adds nothing twice

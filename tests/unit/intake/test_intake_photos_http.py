@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -15,6 +16,8 @@ from intake.bootstrap import bootstrap
 from intake.domain.report import Report
 from shared.contracts import (
     CaseAcknowledged,
+    CaseHidden,
+    CaseShown,
     DispositionMethod,
     ReportAccepted,
     ReportDisposed,
@@ -70,6 +73,14 @@ def acknowledged(found: Report) -> CaseAcknowledged:
     )  # fmt: skip
 
 
+def moderated(found: Report, act: type[CaseHidden | CaseShown], minutes: int) -> Any:
+    return act(
+        occurred_at=START + timedelta(minutes=minutes), report_id=found.id, reason="wajah anak",
+        tracking_id=found.tracking_id, channel="web", kind="pengaduan", status="Arsip",
+        reporter_ref=found.reporter_ref, actor={"role": "admin", "name": "Admin Kota"},
+    )  # fmt: skip
+
+
 def disposed(found: Report, code: str) -> ReportDisposed:
     return ReportDisposed(
         occurred_at=START, report_id=found.id, tracking_id=found.tracking_id, skpd_code=code,
@@ -106,6 +117,41 @@ def test_a_photo_is_for_staff_until_the_body_acknowledges_then_public(
     assert public.status_code == 200 and public.headers["cache-control"].startswith("public")
     again = client.get(url, headers={"If-None-Match": public.headers["etag"]})
     assert again.status_code == 304
+
+
+def public_photo(
+    client: TestClient, app: IntakeApplication, routing_feed: Feed, cases_feed: Feed
+) -> tuple[str, Report]:
+    """A report with a photo, disposed to DISPERKIM and acknowledged: its photo is public."""
+    post(client, report(), jpeg())
+    [url], found = accepted(app).attachments, the_report(app)
+    routing_feed(disposed(found, "DISPERKIM"))
+    cases_feed(acknowledged(found))
+    return url, found
+
+
+def test_a_hidden_reports_photo_is_for_staff_only_until_shown_again(
+    client: TestClient, app: IntakeApplication, routing_feed: Feed, cases_feed: Feed
+) -> None:
+    url, found = public_photo(client, app, routing_feed, cases_feed)
+    assert client.get(url).status_code == 200
+    cases_feed(moderated(found, CaseHidden, 1))
+    assert client.get(url).status_code == 401 and client.get(f"{url}/thumb").status_code == 401
+    assert client.get(url, headers=as_role("skpd:PDAM")).status_code == 404
+    staff = client.get(url, headers=as_role("skpd:DISPERKIM"))
+    assert staff.status_code == 200 and staff.headers["cache-control"].startswith("private")
+    assert client.get(url, headers=as_role("admin")).status_code == 200
+    cases_feed(moderated(found, CaseShown, 2))
+    assert client.get(url).status_code == 200
+
+
+def test_an_older_hide_delivered_again_does_not_undo_a_newer_show(
+    client: TestClient, app: IntakeApplication, routing_feed: Feed, cases_feed: Feed
+) -> None:
+    url, found = public_photo(client, app, routing_feed, cases_feed)
+    cases_feed(moderated(found, CaseShown, 2))
+    cases_feed(moderated(found, CaseHidden, 1))
+    assert client.get(url).status_code == 200
 
 
 def test_a_rahasia_reports_photo_stays_with_its_body_and_the_admin(

@@ -11,7 +11,17 @@ from typing import Any
 import httpx
 import pytest
 from fastapi.testclient import TestClient
-from intake_helpers import PHONE, START, TEXT, Feed, FixedClock, as_role, message, settings
+from intake_helpers import (
+    PHONE,
+    START,
+    TEXT,
+    Feed,
+    FixedClock,
+    as_role,
+    message,
+    published,
+    settings,
+)
 
 from intake.application.app import IntakeApplication
 from intake.bootstrap import bootstrap
@@ -216,3 +226,22 @@ def test_openapi_documents_the_message_body_without_dangling_references(
     schema = operation["requestBody"]["content"]["application/json"]["schema"]
     assert {"channel", "message_id", "text"} <= set(schema["required"])
     assert "$ref" not in json.dumps(schema)
+
+
+def test_the_walk_in_officer_an_adapter_posts_is_the_actor_of_the_published_report(
+    client: TestClient, app: IntakeApplication
+) -> None:
+    officer = {"role": "skpd:PDAM", "name": "Rudi Hartono"}
+    walk_in = body("loket-1", channel="walk-in", reporter={}, recorded_by=officer)
+    assert post(client, walk_in).status_code == 201
+    [accepted] = published(app)
+    assert accepted.event_type == "ReportAccepted" and accepted.wire()["actor"] == officer
+
+
+def test_a_staff_token_may_not_post_a_walk_in_report_naming_an_officer(
+    client: TestClient, app: IntakeApplication
+) -> None:
+    officer = {"role": "skpd:PDAM", "name": "Rudi Hartono"}
+    walk_in = body("loket-2", channel="walk-in", reporter={}, recorded_by=officer)
+    assert post(client, walk_in, role="skpd:PDAM").status_code == 403
+    assert published(app) == []

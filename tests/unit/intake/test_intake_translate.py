@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 
 from intake_helpers import EMAIL, HANDLE, NAME, NIK, PHONE, Feed, message
 
@@ -125,3 +126,31 @@ def test_a_new_outcome_says_it_carries_the_content(app: IntakeApplication, feed:
     feed(message("m-1", text="Petugas goblok tidak mau melayani warga"))
     [held] = (o.event for o in published(app))
     assert isinstance(held, ReportHeld) and held.has_content
+
+
+OFFICER = {"role": "skpd:PDAM", "name": "Rudi Hartono"}
+
+
+def test_a_walk_in_report_names_the_officer_who_entered_it_as_the_actor(
+    app: IntakeApplication, feed: Feed
+) -> None:
+    feed(message("w-1", channel="walk-in", reporter={}, recorded_by=OFFICER))
+    feed(message("m-2", text="Lampu jalan mati di Jl. Kayu Tangi"))
+    actors = [o.event.wire()["actor"] for o in published(app)]
+    assert actors == [OFFICER, None]
+
+
+def test_a_report_stored_before_walk_in_officers_were_recorded_reads_without_one(
+    app: IntakeApplication, feed: Feed
+) -> None:
+    feed(message("m-1"))
+    [notification] = app.recorder.select_notifications(1, 1)
+    state = app.mapper.transcoder.decode(notification.state)
+    del state["recorded_by"]
+    assert state["class_version"] == 3
+    state["class_version"] = 2  # as version 2 stored it
+    old = replace(notification, state=app.mapper.transcoder.encode(state))
+    recorded = app.mapper.to_domain_event(old)
+    assert recorded.recorded_by is None
+    [outcome] = Translator(app.repository)(recorded)
+    assert outcome.event.wire()["actor"] is None

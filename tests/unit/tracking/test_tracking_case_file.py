@@ -113,3 +113,20 @@ def test_the_desk_shows_the_officer_holding_each_report(
 ) -> None:
     page = client.get("/v1/skpd/PDAM/reports", headers=BUDI).json()
     assert [item["assignee"] for item in page["items"]] == ["Budi Santoso"]
+
+
+def test_a_walk_in_report_opens_its_case_naming_the_officer_who_entered_it(
+    client: TestClient, feed: Feed, parts: TrackingParts
+) -> None:
+    report, officer = Report("LPR-LOKET001"), c.Actor(role="skpd:PDAM", name="Rudi Hartono")
+    content = report.received().model_dump(exclude={"event_id", "event_type", "schema_version"})
+    walk_in = {**content, "channel": c.Channel("walk-in"), "actor": officer}
+    feed.send(REPORTS, c.ReportAccepted(**walk_in))
+    parts.projector.catch_up()
+    [opened] = [e for e in feed.published() if isinstance(e, c.CaseOpened)]
+    assert opened.actor == officer
+    found = client.get(f"/v1/cases/{report.tracking_id}", headers=auth("admin")).json()
+    assert found["timeline"][0]["type"] == "CaseOpened"
+    assert found["timeline"][0]["actor"] == officer.model_dump()
+    public = client.get(f"/v1/reports/{report.tracking_id}")
+    assert public.status_code == 200 and "Rudi" not in public.text
