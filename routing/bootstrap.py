@@ -5,10 +5,10 @@ from __future__ import annotations
 from routing.adapters.artefact import installed_router, load_router
 from routing.adapters.model_store import ModelStore
 from routing.adapters.tracking_ids import SqlTrackingIds
+from routing.adapters.triage import SqlTriage
 from routing.application.app import RoutingApplication
 from routing.application.bodies import BodyDirectory
 from routing.application.translate import translate
-from routing.application.triage import TriageQueue
 from routing.domain.router import Router
 from routing.entrypoints.http import admin_router, install_error_handlers
 from routing.settings import RoutingSettings
@@ -50,6 +50,7 @@ def bootstrap(
         bodies=bodies,
         env=store,
         tracking_ids=SqlTrackingIds,
+        triage=SqlTriage,
         escalate_after=settings.escalate_after_returns,
     )
     tokens = projected_tokens(
@@ -76,7 +77,7 @@ def bootstrap(
                 description="routing re-disposes every CaseReturned",
             ),
         ],
-        routers=[admin_router(app, TriageQueue(app), tokens)],
+        routers=[admin_router(app, tokens)],
         publishes=publishes(),
         install_handlers=[install_error_handlers],
         description="Disposes each accepted report to the competent body, or to triage.",

@@ -119,14 +119,23 @@ class SqlBooks:
 
     # -- the held queue --------------------------------------------------------------------
 
-    def held(self) -> list[Waiting]:
-        """Held reports waiting for the admin, oldest first."""
+    def held(self, limit: int | None = None, offset: int = 0) -> list[Waiting]:
+        """Held reports waiting for the admin, oldest first: `limit` of them (None: all) after
+        the first `offset`."""
+        page = "" if limit is None else " LIMIT :limit OFFSET :offset"
         rows = self.db.read(
             "SELECT report_id, tracking_id, since, reason, possible_duplicate_of FROM intake_held "
-            "ORDER BY since_at, tracking_id",
-            {},
+            "ORDER BY since_at, tracking_id" + page,
+            {"limit": limit, "offset": offset} if page else {},
         )
+        if not page:
+            rows = rows[offset:]
         return [Waiting(**{**row, "since": datetime.fromisoformat(row["since"])}) for row in rows]
+
+    def held_count(self) -> int:
+        """How many held reports wait for the admin."""
+        [row] = self.db.read("SELECT count(*) AS n FROM intake_held", {})
+        return int(row["n"])
 
     def hold(self, waiting: Waiting) -> Statement:
         """A report waits for the admin."""

@@ -37,9 +37,13 @@ class AdminDesk:
         self._books = books
         self._duplicates = duplicates
 
-    def held(self) -> list[Waiting]:
-        """Held reports waiting for a decision, oldest first."""
-        return self._books.books.held()
+    def held(self, limit: int | None = None, offset: int = 0) -> list[Waiting]:
+        """Held reports waiting for a decision, oldest first: one page (`limit` None: all)."""
+        return self._books.books.held(limit, offset)
+
+    def held_count(self) -> int:
+        """How many held reports wait for a decision."""
+        return self._books.books.held_count()
 
     def verify(self, tracking_id: str, note: str = "", actor: Staff | None = None) -> Decision:
         """The report is genuine: it goes on to routing as accepted."""

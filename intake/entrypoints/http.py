@@ -179,11 +179,10 @@ def _admin_routes(app: IntakeApplication, tokens: TokenStore) -> APIRouter:
 
         `limit`/`offset` give one page; `X-Total-Count` says how many wait in all.
         """
-        waiting = app.admin.held()
-        response.headers["X-Total-Count"] = str(len(waiting))
+        response.headers["X-Total-Count"] = str(app.admin.held_count())
         return [
             HeldPublic(**asdict(w), flag=POSSIBLE_DUPLICATE if w.possible_duplicate_of else None)
-            for w in page.of(waiting)
+            for w in app.admin.held(page.limit, page.offset)
         ]
 
     @router.post(

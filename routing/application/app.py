@@ -9,7 +9,7 @@ from typing import Any, ClassVar, NamedTuple
 from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError, ProcessingEvent
-from eventsourcing.persistence import ProcessRecorder
+from eventsourcing.persistence import ProcessRecorder, Recording
 from eventsourcing.utils import EnvType
 
 from routing.application.batch import BatchDecisions
@@ -20,13 +20,15 @@ from routing.application.tracking_ids import (
     TrackingIdTable,
     migrate_tracking_ids,
 )
+from routing.application.triage import TriageQueue, TriageTable, migrate_triage, triage_changes
 from routing.domain.disposition import Disposition
 from routing.domain.errors import DispositionError, ReportNotFound
 from routing.domain.router import RoutableReport, Router, RoutingDecision
 from shared.clock import Clock
 from shared.contracts import Actor, CaseReturned, ReportAccepted
 from shared.logging import get_logger
-from shared.processing import BatchProcessApplication
+from shared.processing import Batch, BatchProcessApplication
+from shared.tables import Database
 
 log = get_logger(__name__)
 
@@ -51,11 +53,15 @@ class RoutingApplication(BatchProcessApplication):
         env: EnvType | None = None,
         *,
         tracking_ids: Callable[[ProcessRecorder], TrackingIdTable],
+        triage: Callable[[Database], TriageTable],
         escalate_after: int = 2,
     ) -> None:
         super().__init__(env)
         self.tracking_ids = tracking_ids(self.recorder)
         migrate_tracking_ids(self, self.tracking_ids)
+        self.triage_table = triage(self.tracking_ids.db)  # the same database, one transaction
+        migrate_triage(self, self.triage_table, self.tracking_ids)
+        self.triage = TriageQueue(self.triage_table)
         self._tracking_ids = BatchTrackingIds(self.tracking_ids)
         self.router = router
         self.clock = clock
@@ -63,8 +69,24 @@ class RoutingApplication(BatchProcessApplication):
         self.escalate_after = escalate_after
         self._decisions = BatchDecisions(router)
 
+    def save(self, *objs: Any, **kwargs: Any) -> list[Recording[UUID]]:
+        """Record aggregates' events outside a consumed batch (the admin's hand disposition),
+        as a Batch, so the triage table changes in the same transaction."""
+        batch = Batch()
+        batch.collect_events(*objs, **kwargs)
+        recordings = self._record(batch)
+        self._take_snapshots(batch)
+        self._notify(recordings)
+        return recordings
+
     def _record(self, processing_event: ProcessingEvent[UUID]) -> Any:
-        """Record the batch; an in-memory store then runs the batch's table statements."""
+        """Record the batch with the triage table's changes for its events; an in-memory store
+        then runs the batch's table statements."""
+        changes = triage_changes(self.triage_table, processing_event.events)
+        if changes:
+            if not isinstance(processing_event, Batch):
+                raise TypeError("routing records triage changes only within a Batch")
+            processing_event.statements.extend(changes)
         recordings = super()._record(processing_event)
         self.tracking_ids.after_record(getattr(processing_event, "statements", ()))
         return recordings

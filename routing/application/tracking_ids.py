@@ -16,13 +16,15 @@ from eventsourcing.application import Application, ProcessingEvent
 
 from routing.domain.tracking_index import TrackingIdEntry
 from shared.processing import Batch, Rejection, Statement
-from shared.tables import stored_events
+from shared.tables import Database, stored_events
 
 MIGRATION = "f3-tracking-id-table"
 
 
 class TrackingIdTable(Protocol):
     """The stored index: reads, and statements a batch runs in its transaction."""
+
+    db: Database  # the event store's own database (routing's other tables live there too)
 
     def reports_with(self, tracking_ids: Iterable[str]) -> dict[str, UUID]: ...
 

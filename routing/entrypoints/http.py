@@ -7,7 +7,6 @@ from fastapi.responses import JSONResponse
 
 from routing.adapters.artefact import InstalledRouter
 from routing.application.app import RoutingApplication
-from routing.application.triage import TriageQueue
 from routing.domain.errors import ReportNotFound, UnknownBody
 from routing.entrypoints.schemas import (
     CandidatePublic,
@@ -21,7 +20,7 @@ from shared.contracts import Actor
 from shared.http import AUTH_ERRORS, Paging, errors, require
 
 
-def admin_router(app: RoutingApplication, triage: TriageQueue, tokens: TokenStore) -> APIRouter:
+def admin_router(app: RoutingApplication, tokens: TokenStore) -> APIRouter:
     """Routes for the admin (Tim LAPOR kota); every one needs the `admin` role."""
     admitted = require(tokens, "admin")
     router = APIRouter(
@@ -35,10 +34,10 @@ def admin_router(app: RoutingApplication, triage: TriageQueue, tokens: TokenStor
     def list_triage(response: Response, page: Paging) -> list[TriageItemPublic]:
         """Reports awaiting triage, oldest first, with the router's candidates.
 
-        `limit`/`offset` give one page; `X-Total-Count` says how many wait in all.
+        `limit`/`offset` give one page, read from the triage table; `X-Total-Count` says how
+        many wait in all.
         """
-        pending = triage.pending()
-        response.headers["X-Total-Count"] = str(len(pending))
+        response.headers["X-Total-Count"] = str(app.triage.count())
         return [
             TriageItemPublic(
                 tracking_id=item.tracking_id,
@@ -49,7 +48,7 @@ def admin_router(app: RoutingApplication, triage: TriageQueue, tokens: TokenStor
                 candidates=[CandidatePublic(code=c.code, score=c.score) for c in item.candidates],
                 since=item.since,
             )
-            for item in page.of(pending)
+            for item in app.triage.page(page.limit, page.offset)
         ]
 
     @router.get("/model", response_model=ModelPublic)

@@ -136,6 +136,7 @@ def _reader() -> tuple[Any, Any]:
     """The settings, and a routing application that only reads routing's store."""
     from routing.adapters.keyword_router import KeywordRouter
     from routing.adapters.tracking_ids import SqlTrackingIds
+    from routing.adapters.triage import SqlTriage
     from routing.application.app import RoutingApplication
     from routing.application.bodies import BodyDirectory
     from routing.bootstrap import SERVICE
@@ -150,6 +151,7 @@ def _reader() -> tuple[Any, Any]:
         bodies=BodyDirectory.from_shared(settings.triage_code),
         env=event_store_env(settings.common, SERVICE, None),
         tracking_ids=SqlTrackingIds,
+        triage=SqlTriage,
     )
     return settings, reader
 

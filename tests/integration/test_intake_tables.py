@@ -126,3 +126,19 @@ def test_a_store_written_before_f3_is_migrated_on_postgres(
     assert app.intake_status("sms", "flood-5").status == "held"
     app.close()
     keys.close()
+
+
+def test_the_held_queue_is_read_a_page_at_a_time_oldest_first(open_intake: Any) -> None:
+    app = open_intake()
+    rude = "Dasar goblok petugas jalan di Kayu Tangi rusak"
+    app.process_batch(
+        [_message(f"r-{n}", rude, f"08120000{n:04d}", minutes=10 - n) for n in range(5)],
+        Tracking("lapor.intake.v1:0", 5),
+    )
+    oldest_first = [app.intake_status("sms", f"r-{n}").tracking_id for n in range(4, -1, -1)]
+    again = open_intake()
+    assert again.admin.held_count() == 5
+    assert [w.tracking_id for w in again.admin.held(2, 1)] == oldest_first[1:3]
+    assert [w.tracking_id for w in again.admin.held(2, 4)] == oldest_first[4:]
+    assert again.admin.held(2, 5) == []
+    assert [w.tracking_id for w in again.admin.held()] == oldest_first

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import timedelta
+from typing import Any
 
+import pytest
 from fastapi.testclient import TestClient
 from intake_helpers import (
     START,
@@ -51,6 +54,32 @@ def test_the_queue_pages_and_says_how_many_wait(
     answer = client.get("/v1/held", params={"limit": 1, "offset": 1}, headers=as_role("admin"))
     assert [i["tracking_id"] for i in answer.json()] == [tracking_id_of(app, "m-2")]
     assert answer.headers["x-total-count"] == "2"
+
+
+def test_a_page_of_the_queue_is_read_from_the_table_not_cut_from_the_whole(
+    client: TestClient, app: IntakeApplication, feed: Feed, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for n in range(1, 5):
+        held(feed, f"m-{n}", minutes=n, n=n)
+    read = app.books.db.read
+    rows_read: list[int] = []
+
+    def counting(sql: str, params: Mapping[str, Any]) -> list[dict[str, Any]]:
+        rows = read(sql, params)
+        if "intake_held" in sql:
+            rows_read.append(len(rows))
+        return rows
+
+    monkeypatch.setattr(app.books.db, "read", counting)
+    answer = client.get("/v1/held", params={"limit": 2, "offset": 1}, headers=as_role("admin"))
+    assert [i["tracking_id"] for i in answer.json()] == [
+        tracking_id_of(app, "m-2"),
+        tracking_id_of(app, "m-3"),
+    ]
+    assert answer.headers["x-total-count"] == "4"
+    assert rows_read == [1, 2]  # the count's one row, then the page's two: never all four
+    beyond = client.get("/v1/held", params={"limit": 2, "offset": 4}, headers=as_role("admin"))
+    assert (beyond.json(), beyond.headers["x-total-count"]) == ([], "4")
 
 
 def test_verify_sends_the_report_on_to_routing_and_empties_the_queue(

@@ -5,7 +5,6 @@ from __future__ import annotations
 from routing_helpers import Feed, accepted, build, of_type, published, returned
 
 from routing.application.app import RoutingApplication
-from routing.application.triage import TriageQueue
 from shared import topics
 from shared.clock import FixedClock
 
@@ -57,7 +56,7 @@ def test_a_body_without_parent_escalates_to_the_admins_queue(clock: FixedClock) 
     refuse(feed, app, report)
     [escalated] = of_type(published(app), "ReportEscalated")
     assert (escalated.event.skpd_code, escalated.event.rejected_by) == ("SETDA-HUMAS", ("PDAM",))
-    [item] = TriageQueue(app).pending()
+    [item] = app.triage.pending()
     assert item.tracking_id == report.tracking_id and "dinaikkan" in item.reason
 
 

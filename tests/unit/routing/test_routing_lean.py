@@ -11,7 +11,6 @@ from routing.adapters.keyword_router import KeywordRouter
 from routing.application.app import RoutingApplication
 from routing.application.ids import disposition_id, tracking_entry_id
 from routing.application.labels import admin_labels
-from routing.application.triage import TriageQueue
 from routing.domain.disposition import Disposition
 from routing.domain.router import RoutableReport, RoutingDecision
 from routing.domain.tracking_index import TrackingIdEntry
@@ -43,7 +42,7 @@ def test_a_report_left_to_the_admin_is_one_stored_event_and_waits_in_triage(
     feed(report)
     [event] = stored(app, report)
     assert isinstance(event, Disposition.Triaged)
-    assert [item.tracking_id for item in TriageQueue(app).pending()] == [report.tracking_id]
+    assert [item.tracking_id for item in app.triage.pending()] == [report.tracking_id]
 
 
 def test_the_one_event_publishes_what_the_old_pair_published(
@@ -99,9 +98,9 @@ def test_histories_stored_the_old_way_still_read_publish_and_take_the_admins_cho
     assert [o.event.tracking_id for o in of_type(outgoing, "ReportDisposed")] == [
         routed.tracking_id
     ]
-    assert [i.tracking_id for i in TriageQueue(app).pending()] == [unsure.tracking_id]
+    assert [i.tracking_id for i in app.triage.pending()] == [unsure.tracking_id]
     app.dispose_by_hand(unsure.tracking_id, "DLH", "sampah")
-    assert TriageQueue(app).pending() == []
+    assert app.triage.pending() == []
     [label] = admin_labels(app)
     assert (label["text"], label["expected_skpd"]) == (UNCLEAR, "DLH")
     Feed(app)(routed)  # the same report again: already disposed, nothing new

@@ -8,8 +8,6 @@ from pathlib import Path
 
 from routing_helpers import STREET_LIGHT, Feed, accepted, on_sqlite
 
-from routing.application.triage import TriageQueue
-
 
 def test_dispositions_and_triage_survive_a_restart(tmp_path: Path) -> None:
     state_dir = tmp_path / "state"
@@ -20,7 +18,7 @@ def test_dispositions_and_triage_survive_a_restart(tmp_path: Path) -> None:
 
     again = on_sqlite(state_dir)
     assert again.application.by_tracking_id(clear.tracking_id).skpd_code == "DISPERKIM"
-    [item] = TriageQueue(again.application).pending()
+    [item] = again.application.triage.pending()
     assert item.tracking_id == unclear.tracking_id
     assert (state_dir / "routing-events.sqlite").exists()
 

@@ -6,7 +6,6 @@ import pytest
 from routing_helpers import STREET_LIGHT, Feed, accepted, of_type, published, returned
 
 from routing.application.app import RoutingApplication
-from routing.application.triage import TriageQueue
 from routing.domain.errors import ReportNotFound, UnknownBody
 from shared import topics
 from shared.contracts import DispositionMethod
@@ -23,7 +22,7 @@ def test_triage_queue_lists_reports_awaiting_triage(
         accepted(STREET_LIGHT),
     )
     keyword_feed(unclear, tied, clear)
-    items = TriageQueue(keyword_app).pending()
+    items = keyword_app.triage.pending()
     assert [item.tracking_id for item in items] == sorted([unclear.tracking_id, tied.tracking_id])
     [tied_item] = [item for item in items if item.tracking_id == tied.tracking_id]
     assert {c.code for c in tied_item.candidates} == {"DPUPR", "DISPERKIM"}
@@ -34,7 +33,7 @@ def test_unsure_report_waits_in_triage_with_the_best_guesses(
     app: RoutingApplication, feed: Feed
 ) -> None:
     feed(accepted(UNCLEAR), accepted(STREET_LIGHT))
-    [item] = TriageQueue(app).pending()
+    [item] = app.triage.pending()
     assert item.candidates and "ambang" in item.reason
     assert [c.score for c in item.candidates] == sorted(
         (c.score for c in item.candidates), reverse=True
@@ -44,7 +43,7 @@ def test_unsure_report_waits_in_triage_with_the_best_guesses(
 def test_disposed_report_leaves_the_triage_queue(app: RoutingApplication, feed: Feed) -> None:
     report = accepted(UNCLEAR)
     feed(report)
-    queue = TriageQueue(app)
+    queue = app.triage
     assert len(queue.pending()) == 1
     app.dispose_by_hand(report.tracking_id, "DPUPR", "jalan kota")
     assert queue.pending() == []
@@ -56,7 +55,7 @@ def test_report_refused_by_every_candidate_joins_the_triage_queue(
     report = accepted(STREET_LIGHT)
     keyword_feed(report)
     keyword_feed(returned(report, "DISPERKIM"), topic=topics.CASES)
-    [item] = TriageQueue(keyword_app).pending()
+    [item] = keyword_app.triage.pending()
     assert item.tracking_id == report.tracking_id
 
 
