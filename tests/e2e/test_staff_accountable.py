@@ -13,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import httpx
@@ -35,9 +36,12 @@ ADMIN_READS = {"intake": "/v1/held", "routing": "/v1/triage", "tracking": "/v1/s
 BODIES = ["DISPERKIM", "DPMPTSP", "PDAM"]  # where the held, triage and water reports end
 
 
-def _issue(system: System, role: str, name: str) -> str:
-    """A personal token from the command line (only the token is printed)."""
-    return lapor(system, "tokens", "issue", role, "--name", name).strip()
+def _issue(system: System, *people: tuple[str, str]) -> list[str]:
+    """Personal tokens from the command line (only the token is printed), issued side by side."""
+    with ThreadPoolExecutor(len(people)) as pool:
+        issued = [pool.submit(lapor, system, "tokens", "issue", role, "--name", name)
+                  for role, name in people]  # fmt: skip
+        return [future.result().strip() for future in issued]
 
 
 def _bearer(token: str) -> dict[str, str]:
@@ -101,8 +105,8 @@ def _named(people: list[Any]) -> list[Any]:
 def test_two_named_admins_and_two_named_officers_each_answer_for_their_step(
     system: System,
 ) -> None:
-    sari, budi = _issue(system, "admin", SARI), _issue(system, "admin", BUDI)
-    siti, rudi = _issue(system, "skpd:PDAM", SITI), _issue(system, "skpd:PDAM", RUDI)
+    people = [("admin", SARI), ("admin", BUDI), ("skpd:PDAM", SITI), ("skpd:PDAM", RUDI)]
+    sari, budi, siti, rudi = _issue(system, *people)
     for admin in (sari, budi):
         _until(lambda admin=admin: set(_admin_reads(system, admin).values()) == {200})
     desk = f"{system.url('tracking')}/v1/skpd/PDAM/reports"
