@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
-from tracking_helpers import DISPOSITIONS, PDAM, REPORTS, Feed, Report, auth
+from tracking_helpers import DISPOSITIONS, DLH, PDAM, REPORTS, START, Feed, Report, auth
 
 from shared import contracts as c
 from tracking.bootstrap import TrackingParts
@@ -79,6 +80,43 @@ def test_the_case_file_names_who_took_each_step(client: TestClient, handled: Rep
     ]
     assert found["assignee"] == "Budi Santoso"
     assert "Budi Santoso (sebelumnya Siti Rahmah)" in found["timeline"][3]["description"]
+
+
+def test_the_case_file_names_the_admin_who_verified_and_the_admin_who_disposed(
+    client: TestClient, feed: Feed, parts: TrackingParts
+) -> None:
+    """Intake's verify and routing's hand disposition carry the admin; the case file shows them."""
+    sari, budi = c.Actor(role="admin", name="Sari Rahmawati"), c.Actor(role="admin", name="Budi")
+    held, triaged = Report("LPR-HELD0001"), Report("LPR-TRIA0001")
+    later = START + timedelta(hours=1)
+    feed.send(REPORTS, held.received(), triaged.received())
+    feed.send(REPORTS, c.ReportHeld(**_ids(held, START), reason="Kata kasar"))
+    verified = held.received(later).model_dump(exclude={"event_id", "actor"})
+    feed.send(REPORTS, c.ReportAccepted(**verified, actor=sari))
+    feed.send(DISPOSITIONS, c.ReportAwaitingTriage(**_ids(triaged, START), reason="Ragu"))
+    by_hand = triaged.disposed(DLH, later).model_dump(exclude={"event_id", "method", "actor"})
+    feed.send(DISPOSITIONS, c.ReportDisposed(**by_hand, method="admin", actor=budi))
+    parts.projector.catch_up()
+
+    def steps(report: Report) -> list[tuple[str, Any]]:
+        answer = client.get(f"/v1/cases/{report.tracking_id}", headers=auth("admin"))
+        return [(s["type"], s["actor"]) for s in answer.json()["timeline"]]
+
+    assert steps(held) == [
+        ("CaseOpened", None),
+        ("CaseHeld", None),
+        ("CaseResumed", {"role": "admin", "name": "Sari Rahmawati"}),
+    ]
+    assert steps(triaged) == [
+        ("CaseOpened", None),
+        ("CaseAwaitingTriage", None),
+        ("CaseDisposed", {"role": "admin", "name": "Budi"}),
+    ]
+    assert [e.actor for e in feed.published() if isinstance(e, c.CaseDisposed)] == [budi]
+
+
+def _ids(report: Report, at: Any) -> dict[str, Any]:
+    return {"report_id": report.report_id, "tracking_id": report.tracking_id, "occurred_at": at}
 
 
 def test_the_body_reads_its_case_file(client: TestClient, handled: Report) -> None:
