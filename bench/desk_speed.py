@@ -85,7 +85,9 @@ def _case(n: int, rng: random.Random, codes: list[str]) -> dict[str, Any]:
         category=rng.choice(categories()).code, attachments="[]", escalations=0,
         deadline_escalated=False, reply_warned=False,
         assignee=rng.choice(OFFICERS) if rng.random() < 0.4 else None,
+        hidden=False, flags=0,
     )  # fmt: skip
+    row.update(public_title=row["title"], public_text=row["text"])  # nothing here to mask
     return row
 
 
