@@ -127,3 +127,23 @@ def stored_events(app: Application, cls: type[Any], name: str) -> Iterator[Any]:
         if len(page) < PAGE:
             return
         start = page[-1].id + 1
+
+
+class Migrations:
+    """A context's table of one-time migrations that ran (a name each, noted in the migration's
+    own transaction)."""
+
+    def __init__(self, db: Database, table: str) -> None:
+        self._db = db
+        self._table = table  # a table name of ours, never input
+
+    def ran(self, name: str) -> bool:
+        """Whether a migration of this name ran."""
+        rows = self._db.read(f"SELECT name FROM {self._table} WHERE name = :n", {"n": name})
+        return bool(rows)
+
+    def mark(self, name: str) -> Statement:
+        """The statement that notes a migration ran."""
+        return Statement(
+            f"INSERT INTO {self._table} (name) VALUES (:n) ON CONFLICT DO NOTHING", {"n": name}
+        )

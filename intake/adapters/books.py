@@ -20,7 +20,7 @@ from eventsourcing.persistence import ProcessRecorder
 from intake.domain.duplicates import Indexed
 from intake.domain.held import Waiting
 from shared.processing import Statement
-from shared.tables import database_of, in_list
+from shared.tables import Migrations, database_of, in_list
 
 OPEN_REPORTS_LIMIT = 50  # candidates read per report: the most recent in the window
 ENTRY_CACHE = 5000  # index entries whose words and trigrams are kept in memory (bounded)
@@ -243,14 +243,12 @@ class SqlBooks:
 
     def migrated(self, name: str) -> bool:
         """Whether a migration has run on this database."""
-        rows = self.db.read("SELECT name FROM intake_migrations WHERE name = :n", {"n": name})
-        return bool(rows)
+        return Migrations(self.db, "intake_migrations").ran(name)
+
 
     def mark_migrated(self, name: str) -> Statement:
         """Note that a migration has run."""
-        return Statement(
-            "INSERT INTO intake_migrations (name) VALUES (:n) ON CONFLICT DO NOTHING", {"n": name}
-        )
+        return Migrations(self.db, "intake_migrations").mark(name)
 
 
 def _indexed(row: Mapping[str, Any]) -> Indexed:

@@ -22,7 +22,7 @@ from eventsourcing.persistence import ProcessRecorder
 
 from notification.domain.indexes import Link, ReportRow, WaitingCase
 from shared.processing import Statement
-from shared.tables import database_of
+from shared.tables import Migrations, database_of
 
 TABLES = (
     "CREATE TABLE IF NOT EXISTS notification_agenda (notification_id TEXT PRIMARY KEY, "
@@ -276,12 +276,9 @@ class SqlIndexes:
 
     def migrated(self, name: str) -> bool:
         """Whether a migration has run on this database."""
-        rows = self.db.read("SELECT name FROM notification_migrations WHERE name = :n", {"n": name})
-        return bool(rows)
+        return Migrations(self.db, "notification_migrations").ran(name)
+
 
     def mark_migrated(self, name: str) -> Statement:
         """Note that a migration has run."""
-        return Statement(
-            "INSERT INTO notification_migrations (name) VALUES (:n) ON CONFLICT DO NOTHING",
-            {"n": name},
-        )
+        return Migrations(self.db, "notification_migrations").mark(name)

@@ -13,7 +13,7 @@ from uuid import UUID
 from eventsourcing.persistence import ProcessRecorder
 
 from shared.processing import Statement
-from shared.tables import database_of, in_list
+from shared.tables import Migrations, database_of, in_list
 
 TABLES = (
     "CREATE TABLE IF NOT EXISTS routing_tracking_ids (tracking_id TEXT PRIMARY KEY, "
@@ -61,11 +61,9 @@ class SqlTrackingIds:
 
     def migrated(self, name: str) -> bool:
         """Whether a migration of this name ran."""
-        rows = self.db.read("SELECT name FROM routing_migrations WHERE name = :n", {"n": name})
-        return bool(rows)
+        return Migrations(self.db, "routing_migrations").ran(name)
+
 
     def mark_migrated(self, name: str) -> Statement:
         """The statement that notes a migration ran."""
-        return Statement(
-            "INSERT INTO routing_migrations (name) VALUES (:n) ON CONFLICT DO NOTHING", {"n": name}
-        )
+        return Migrations(self.db, "routing_migrations").mark(name)
