@@ -51,6 +51,7 @@ class Profiler:
                         "--format",
                         "raw",
                         "--nonblocking",
+                        "--gil",  # CPU spent in Python, not waits on sockets
                         "--output",
                         str(out),
                     ],
