@@ -10,7 +10,6 @@ the error is reported as the IntegrityError eventsourcing raises in that case.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from typing import Any
 
@@ -29,15 +28,12 @@ from psycopg.rows import DictRow
 from psycopg.sql import SQL, Composed, Identifier
 
 from shared.messaging.outbox import OutboxRow, outbox_table_name, pack_headers, row_of
+from shared.statements import ColumnCache, grouped, pyformat, send_postgres
 
-_NAMED = re.compile(r"(?<![:\w]):(\w+)")
+__all__ = ["OneTripProcessRecorder", "pyformat"]
+
 BEGIN = SQL("BEGIN")
 COMMIT = SQL("COMMIT")
-
-
-def pyformat(sql: str) -> str:
-    """A statement with `:name` parameters (SQLite's style) in psycopg's `%(name)s` style."""
-    return _NAMED.sub(r"%(\1)s", sql)
 
 
 class OneTripProcessRecorder(PostgresProcessRecorder):
@@ -68,8 +64,17 @@ class OneTripProcessRecorder(PostgresProcessRecorder):
         )
         self.insert_outbox_statement = SQL(
             "INSERT INTO {0}.{1} (topic, key, headers, value) "
-            "SELECT * FROM unnest(%s::text[], %s::bytea[], %s::bytea[], %s::bytea[])"
+            "SELECT * FROM unnest(%b::text[], %b::bytea[], %b::bytea[], %b::bytea[])"
         ).format(schema, outbox)
+        # The events as four arrays in binary (eventsourcing sends one array of a composite
+        # type as text, every state hex-encoded and quoted twice); rows keep the arrays' order.
+        id_type = "uuid" if self.datastore.originator_id_type == "uuid" else "text"
+        self.insert_columns_statement = SQL(
+            "INSERT INTO {0}.{1} (originator_id, originator_version, topic, state) "
+            "SELECT * FROM unnest(%b::{2}[], %b::bigint[], %b::text[], %b::bytea[]) "
+            "RETURNING notification_id"
+        ).format(schema, Identifier(events_table_name), SQL(id_type))
+        self.columns = ColumnCache()
         self.select_outbox_statement = SQL(
             "SELECT id, topic, key, headers, value FROM {0}.{1} WHERE id > %s ORDER BY id LIMIT %s"
         ).format(schema, outbox)
@@ -89,13 +94,14 @@ class OneTripProcessRecorder(PostgresProcessRecorder):
                 )
             return super().insert_events(stored_events, **kwargs)
         tracking: Tracking | None = kwargs.get("tracking")
+        groups = grouped(kwargs.get("statements", ()))
         with self.datastore.get_connection() as conn:
             curs, inserted = conn.cursor(), conn.cursor()
             try:
+                self.columns.describe(conn, groups)  # once per table, before the pipeline
                 with conn.pipeline():  # sent as one; leaving it is the one sync
                     self._send(curs, inserted, stored_events, tracking, kwargs.get("outbox"))
-                    for statement in kwargs.get("statements", ()):
-                        curs.execute(pyformat(statement.sql), dict(statement.params))
+                    send_postgres(curs, groups, self.columns.known)
                     curs.execute(COMMIT)
                 rows = inserted.fetchall() if stored_events else []
                 return [row["notification_id"] for row in rows]
@@ -137,15 +143,16 @@ class OneTripProcessRecorder(PostgresProcessRecorder):
                 curs.execute(lock_statement, prepare=True)
             curs.execute(self.notify_statement)
         if stored_events:
-            rows = [
-                self.construct_pg_stored_event(
-                    e.originator_id, e.originator_version, e.topic, e.state
-                )
-                for e in stored_events
-            ]
-            inserted.execute(self.insert_events_statement, (rows,))
+            uuids = self.datastore.originator_id_type == "uuid"
+            events: tuple[list[Any], ...] = (
+                [e.originator_id if uuids else str(e.originator_id) for e in stored_events],
+                [e.originator_version for e in stored_events],
+                [e.topic for e in stored_events],
+                [e.state for e in stored_events],
+            )
+            inserted.execute(self.insert_columns_statement, events, prepare=True)
         if outbox:
-            columns = (
+            columns: tuple[list[Any], ...] = (
                 [r.topic for r in outbox],
                 [r.key for r in outbox],
                 [pack_headers(r.headers) for r in outbox],

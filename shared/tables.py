@@ -19,6 +19,7 @@ from eventsourcing.persistence import ProcessRecorder
 from eventsourcing.utils import get_topic
 
 from shared.processing import Statement
+from shared.statements import ColumnCache, grouped, pyformat, run_sqlite, send_postgres
 
 
 class Database(Protocol):
@@ -42,8 +43,7 @@ class SqliteDatabase:
 
     def run(self, statements: Sequence[Statement]) -> None:
         with self._datastore.transaction(commit=True) as c:
-            for statement in statements:
-                c.execute(statement.sql, dict(statement.params))
+            run_sqlite(c, statements)
 
 
 class PostgresDatabase:
@@ -51,20 +51,19 @@ class PostgresDatabase:
 
     def __init__(self, datastore: Any) -> None:
         self._datastore = datastore
+        self._columns = ColumnCache()
 
     def read(self, sql: str, params: Mapping[str, Any]) -> list[dict[str, Any]]:
-        from shared.pgstore import pyformat
-
         with self._datastore.get_connection() as conn, conn.cursor() as curs:
             curs.execute(pyformat(sql), dict(params))
             return [dict(row) for row in curs.fetchall()]
 
     def run(self, statements: Sequence[Statement]) -> None:
-        from shared.pgstore import pyformat
-
-        with self._datastore.get_connection() as conn, conn.transaction(), conn.cursor() as curs:
-            for statement in statements:
-                curs.execute(pyformat(statement.sql), dict(statement.params))
+        groups = grouped(statements)
+        with self._datastore.get_connection() as conn:
+            self._columns.describe(conn, groups)
+            with conn.transaction(), conn.cursor() as curs:
+                send_postgres(curs, groups, self._columns.known)
 
     def vacuum(self, table: str) -> None:
         """Rewrite a table's pages so deleted rows leave no copy (the pool's connections
@@ -87,8 +86,7 @@ class MemoryDatabase:
 
     def run(self, statements: Sequence[Statement]) -> None:
         with self._lock, self._conn:
-            for statement in statements:
-                self._conn.execute(statement.sql, dict(statement.params))
+            run_sqlite(self._conn.cursor(), statements)
 
 
 def database_of(recorder: ProcessRecorder) -> tuple[Database, bool]:

@@ -36,6 +36,7 @@ from shared.contracts import IntegrationEvent
 from shared.logging import get_logger
 from shared.messaging import codec
 from shared.messaging.deadletter import outgoing_dead_letter
+from shared.statements import run_sqlite
 
 log = get_logger(__name__)
 
@@ -161,8 +162,7 @@ class SQLiteOutboxRecorder(SQLiteProcessRecorder):
                 self.insert_outbox_statement,
                 [(r.topic, r.key, pack_headers(r.headers), r.value) for r in rows],
             )
-        for statement in kwargs.get("statements", ()):  # a batch's table rows (`Batch.also_run`)
-            c.execute(statement.sql, dict(statement.params))
+        run_sqlite(c, kwargs.get("statements", ()))  # a batch's table rows (`Batch.also_run`)
         return returning
 
     def select_outbox(self, after: int, limit: int) -> list[OutboxRow]:

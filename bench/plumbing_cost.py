@@ -1,0 +1,161 @@
+"""The shared plumbing's own cost per message: one batch written as every service writes it.
+
+    .venv/bin/python -m bench.plumbing_cost [--messages 4000] [--store sqlite|postgres]
+
+A stand-in application (no context's rules) takes batches of 200 messages as the consumer hands
+them over; per message it creates an aggregate with one event of a report's size, runs the table
+statements a context typically adds (`Batch.also_run`: an insert, an upsert, a delete), and its
+outbox translation publishes one integration event. What is measured is the plumbing alone:
+`process_batch`, the mapping of stored events, the outbox rows, the one-trip write. Prints JSON
+with CPU milliseconds per message. PostgreSQL needs `LAPOR_DATABASE_URL` (else one is started).
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import json
+import os
+import tempfile
+import time
+import uuid
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from functools import singledispatchmethod
+from pathlib import Path
+from typing import Any
+
+from eventsourcing.domain import Aggregate, event
+from eventsourcing.persistence import Tracking
+
+from services.local.infra import LocalPostgres
+from shared import topics
+from shared.contracts import Channel, ReportAccepted, ReportKind
+from shared.db import ensure_database
+from shared.messaging.outbox import Outgoing, install_outbox
+from shared.processing import Batch, BatchProcessApplication, Statement, derived_id
+from shared.settings import CommonSettings
+from shared.tables import database_of
+
+BATCH = 200
+AT = datetime(2026, 11, 27, 1, 0, tzinfo=UTC)
+TEXT = "Pipa PDAM bocor di depan masjid Al-Jihad, air menggenangi jalan sejak tiga hari. " * 4
+TABLES = (
+    "CREATE TABLE IF NOT EXISTS bench_claims (tracking_id TEXT PRIMARY KEY, report_id TEXT)",
+    "CREATE TABLE IF NOT EXISTS bench_activity (contact_key TEXT, report_id TEXT, at REAL, "
+    "PRIMARY KEY (contact_key, report_id))",
+    "CREATE TABLE IF NOT EXISTS bench_open (report_id TEXT PRIMARY KEY, kelurahan TEXT, at REAL)",
+)
+
+
+class Filed(Aggregate):
+    """A report as a context would keep it (one event of a report's size)."""
+
+    @event("Filed")
+    def __init__(self, tracking_id: str, text: str, kelurahan: str, received_at: datetime) -> None:
+        self.tracking_id = tracking_id
+        self.text = text
+        self.kelurahan = kelurahan
+        self.received_at = received_at
+
+
+class StandIn(BatchProcessApplication):
+    """Creates one aggregate and three table rows per message."""
+
+    @singledispatchmethod
+    def policy(self, domain_event: Any, processing_event: Any) -> None:
+        n: int = domain_event
+        assert isinstance(processing_event, Batch)
+        tracking_id = f"BNC-{n:08d}"
+        report = Filed(tracking_id, TEXT, f"Kelurahan {n % 52}", AT)
+        processing_event.collect_events(report)
+        rid = str(report.id)
+        batch = processing_event
+        batch.also_run(
+            "INSERT INTO bench_claims (tracking_id, report_id) VALUES (:t, :r)",
+            {"t": tracking_id, "r": rid},
+        )
+        batch.also_run(
+            "INSERT INTO bench_activity (contact_key, report_id, at) VALUES (:k, :r, :at) "
+            "ON CONFLICT DO NOTHING",
+            {"k": f"key-{n % 500}", "r": rid, "at": AT.timestamp()},
+        )
+        batch.also_run(
+            "INSERT INTO bench_open (report_id, kelurahan, at) VALUES (:r, :k, :at) "
+            "ON CONFLICT (report_id) DO UPDATE SET at = excluded.at",
+            {"r": rid, "k": report.kelurahan, "at": AT.timestamp()},
+        )
+        batch.also_run(
+            "DELETE FROM bench_activity WHERE contact_key = :k AND at < :horizon",
+            {"k": f"key-{n % 500}", "horizon": AT.timestamp() - 86400},
+        )
+
+
+def translate(domain_event: Any) -> list[Outgoing]:
+    """One integration event per filed report."""
+    if type(domain_event).__qualname__ != "Filed.Filed":
+        return []
+    accepted = ReportAccepted(
+        event_id=derived_id("bench-accepted", domain_event.originator_id),
+        occurred_at=AT,
+        report_id=domain_event.originator_id,
+        tracking_id=domain_event.tracking_id,
+        channel=Channel.WEB,
+        kind=ReportKind.PENGADUAN,
+        text=domain_event.text,
+        reporter_ref="rref-bench",
+        received_at=domain_event.received_at,
+    )
+    return [Outgoing(topics.REPORTS, str(domain_event.originator_id), accepted)]
+
+
+@contextlib.contextmanager
+def store_env(store: str) -> Iterator[dict[str, str]]:
+    """A fresh event store of the kind asked for."""
+    if store == "sqlite":
+        folder = Path(tempfile.mkdtemp(prefix="lapor-plumbing-cost-"))
+        yield {"PERSISTENCE_MODULE": "eventsourcing.sqlite", "SQLITE_DBNAME": str(folder / "e.db")}
+        return
+    with contextlib.ExitStack() as stack:
+        url = os.environ.get("LAPOR_DATABASE_URL") or stack.enter_context(LocalPostgres()).url
+        common = CommonSettings(database_url=url)
+        service = f"plumb{uuid.uuid4().hex[:8]}"
+        ensure_database(url, common.database_name(service))
+        yield common.eventsourcing_env(service)
+
+
+def measure(count: int, store: str) -> dict[str, object]:
+    with store_env(store) as env:
+        app = StandIn(env=env)
+        db, _ = database_of(app.recorder)
+        db.run([Statement(sql, {}) for sql in TABLES])
+        install_outbox(app, translate, legacy_relay="bench-relay")
+        cpu, wall = time.process_time(), time.perf_counter()
+        for n in range(0, count, BATCH):
+            app.process_batch(list(range(n, n + BATCH)), Tracking("bench:0", n + BATCH))
+        record_cpu, record_wall = time.process_time() - cpu, time.perf_counter() - wall
+        recorder: Any = app.recorder
+        rows = recorder.select_outbox(0, 10 * count)
+        stored = len(app.recorder.select_notifications(0, 10 * count))
+        app.close()
+    return {
+        "store": store,
+        "messages": count,
+        "stored_events": stored,
+        "outbox_rows": len(rows),
+        "cpu_ms_per_message": round(1000 * record_cpu / count, 4),
+        "wall_ms_per_message": round(1000 * record_wall / count, 4),
+        "load_average": os.getloadavg(),
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--messages", type=int, default=4000)
+    parser.add_argument("--store", choices=("sqlite", "postgres"), default="postgres")
+    args = parser.parse_args()
+    print(json.dumps(measure(args.messages, args.store), indent=1))
+
+
+if __name__ == "__main__":
+    main()
