@@ -84,7 +84,9 @@ class OutboxRelay:
     async def publish_pending(self) -> int:
         """Publish one batch of unpublished rows; returns how many."""
         started = time.perf_counter()
-        start = await asyncio.to_thread(self.position)
+        start = self._position
+        if start is None:  # read once per term (and after a failed write), then kept
+            start = await asyncio.to_thread(self.position)
         rows = await asyncio.to_thread(self._recorder.select_outbox, start, self._batch_size)
         if not rows:
             return 0

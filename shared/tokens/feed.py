@@ -29,6 +29,7 @@ from shared.tokens.table import Placed, TokenTable
 log = get_logger(__name__)
 
 FETCH_WAIT_MS = 1000
+FETCHER_TIMEOUT_MS = 1000  # the fetch routine's look-around when nothing wakes it (default 200)
 POLL_MS = 1000
 RETRY_SECONDS = 1.0
 MAX_BYTES = 16_384
@@ -120,6 +121,7 @@ class TokenFeed:
             enable_auto_commit=False,
             auto_offset_reset="earliest",
             fetch_max_wait_ms=FETCH_WAIT_MS,
+            consumer_timeout_ms=FETCHER_TIMEOUT_MS,
         )
         await consumer.start()
         try:
