@@ -56,7 +56,8 @@ class PostgresDatabase:
     def read(self, sql: str, params: Mapping[str, Any]) -> list[dict[str, Any]]:
         with self._datastore.get_connection() as conn, conn.cursor() as curs:
             curs.execute(pyformat(sql), dict(params))
-            return [dict(row) for row in curs.fetchall()]
+            rows: list[Any] = curs.fetchall()  # the pool's rows are dicts already
+            return rows if not rows or type(rows[0]) is dict else [dict(r) for r in rows]
 
     def run(self, statements: Sequence[Statement]) -> None:
         groups = grouped(statements)
