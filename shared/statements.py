@@ -6,7 +6,9 @@ grouped: a statement joins the last group of its SQL text unless a statement aft
 touches one of its tables (then it starts a group of its own), so every table still sees its
 statements in the order they were added and the outcome is the one of running them one by one.
 A statement whose tables cannot be read from its text (not a plain INSERT, UPDATE or DELETE)
-is a barrier nothing moves across.
+is a barrier nothing moves across. This holds because the tables kept beside the events have no
+foreign keys or triggers between them: a table whose statements reach another one by such means
+must not be written with `Batch.also_run`.
 
 A group runs as one `executemany`; on PostgreSQL a group of plain inserts (`INSERT INTO t (…)
 VALUES (:a, …)`, optionally `ON CONFLICT … DO NOTHING`) or of deletes by one column
@@ -173,10 +175,9 @@ def _array_type(values: Sequence[Any]) -> str | None:
 
 def _set_statement(group: Group, shape: SetBased, columns: Mapping[str, str]) -> Any:
     """The one statement and its arrays, or None when a value or a type does not allow it."""
-    from psycopg.sql import SQL, Identifier
-
     arrays: list[list[Any]] = []
-    casts = []
+    kinds: list[str] = []
+    targets: list[str] = []
     for column, name in zip(shape.columns, shape.names, strict=True):
         target = columns.get(column)
         if target is None or "(" in target:  # a length or precision: keep its checks
@@ -186,27 +187,32 @@ def _set_statement(group: Group, shape: SetBased, columns: Mapping[str, str]) ->
         if array is None or (array == "boolean") != (target == "boolean"):
             return None
         arrays.append(values)
-        casts.append(SQL("{0}::{1}[]").format(SQL("%b"), SQL(array)))
-    table = SQL(".").join(Identifier(part) for part in shape.table.split("."))
+        kinds.append(array)
+        targets.append(target)
+    return _set_sql(shape, tuple(kinds), tuple(targets)), arrays
+
+
+def _quoted(name: str) -> str:
+    return ".".join(f'"{part}"' for part in name.split("."))  # word characters only (regex)
+
+
+@functools.lru_cache(maxsize=1024)
+def _set_sql(shape: SetBased, kinds: tuple[str, ...], targets: tuple[str, ...]) -> str:
+    """The set-based statement's text (built once per shape and types)."""
+    arrays = [f"%b::{kind}[]" for kind in kinds]
     if shape.kind == "delete":
-        statement = SQL("DELETE FROM {0} WHERE {1} = ANY(CAST({2} AS {3}[]))").format(
-            table, Identifier(shape.columns[0]), casts[0], SQL(columns[shape.columns[0]])
+        column = _quoted(shape.columns[0])
+        return (
+            f"DELETE FROM {_quoted(shape.table)} "
+            f"WHERE {column} = ANY(CAST({arrays[0]} AS {targets[0]}[]))"
         )
-        return statement, arrays
-    aliases = [Identifier(f"p{i}") for i in range(len(arrays))]
-    selected = SQL(", ").join(
-        SQL("{0}::{1}").format(alias, SQL(columns[column]))
-        for alias, column in zip(aliases, shape.columns, strict=True)
+    aliases = [f"p{i}" for i in range(len(arrays))]
+    selected = ", ".join(f"{a}::{t}" for a, t in zip(aliases, targets, strict=True))
+    columns = ", ".join(_quoted(c) for c in shape.columns)
+    return (
+        f"INSERT INTO {_quoted(shape.table)} ({columns}) SELECT {selected} "
+        f"FROM unnest({', '.join(arrays)}) AS u({', '.join(aliases)}) {shape.tail}"
     )
-    statement = SQL("INSERT INTO {0} ({1}) SELECT {2} FROM unnest({3}) AS u({4}) {5}").format(
-        table,
-        SQL(", ").join(Identifier(c) for c in shape.columns),
-        selected,
-        SQL(", ").join(casts),
-        SQL(", ").join(aliases),
-        SQL(shape.tail),
-    )
-    return statement, arrays
 
 
 def send_postgres(cursor: Any, groups: Sequence[Group], known: ColumnTypes) -> None:
