@@ -21,6 +21,7 @@ class _Written:
 
     keys: dict[str, bytes] = field(default_factory=dict)
     reporters: dict[str, ReporterRow] = field(default_factory=dict)
+    stored_keys: dict[str, bytes | None] = field(default_factory=dict)  # read ahead; None: none
 
 
 class KeyRing:
@@ -34,6 +35,12 @@ class KeyRing:
 
     def _of(self, batch: ProcessingEvent[UUID] | None) -> _Written:
         return _Written() if batch is None else self._written.setdefault(batch, _Written())
+
+    def read_ahead(self, batch: ProcessingEvent[UUID], key_ids: list[str]) -> None:
+        """Read the keys a batch's reports will be sealed under, in one query."""
+        if key_ids:
+            found = self.rows.keys(key_ids)
+            self._of(batch).stored_keys.update((k, found.get(k)) for k in key_ids)
 
     def seal(
         self, batch: ProcessingEvent[UUID], row: ReporterRow, channel: str, sealed: Sealed
@@ -58,7 +65,12 @@ class KeyRing:
         return self._of(batch).reporters.get(reporter_ref) or self.rows.reporter(reporter_ref)
 
     def _key(self, batch: ProcessingEvent[UUID] | None, key_id: str) -> bytes | None:
-        return self._of(batch).keys.get(key_id) or self.rows.key(key_id)
+        written = self._of(batch)
+        if key_id in written.keys:
+            return written.keys[key_id]
+        if key_id in written.stored_keys:
+            return written.stored_keys[key_id]
+        return self.rows.key(key_id)
 
     def _live_key(self, batch: ProcessingEvent[UUID] | None, reporter_ref: str) -> bytes | None:
         row = self.reporter(batch, reporter_ref)
