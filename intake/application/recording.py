@@ -26,7 +26,7 @@ from intake.domain.identity import Identity
 from intake.domain.replies import read_command
 from intake.domain.report import DuplicateLink, Handles, Outcome, Report, Submission
 from intake.domain.screening import ACCEPTED, HELD, ScreeningRules, Verdict, screen
-from intake.domain.vault import ReporterRow, Sealed, person_of
+from intake.domain.vault import ReporterRow, Sealed, person_in
 from shared.clock import Clock
 from shared.contracts import IntakeMessage
 from shared.masking import mask_contacts
@@ -42,6 +42,8 @@ class _Prepared:
     sub: Submission
     identity: Identity
     probe: Indexed  # its index entry, its tracking id not drawn yet
+    counters: list[str]  # its flood counters
+    contacts: list[str]  # its contacts' digests (the first names the person)
 
 
 class MessageRecorder:
@@ -98,12 +100,12 @@ class MessageRecorder:
             except Exception:  # recording meets the same problem and names it
                 continue
             prepared[report_id] = ready
-            at, channel = ready.sub.received_at, ready.sub.channel
-            activity += [(c, at - flood, at) for c in _counters(ready.identity, channel)]
+            at = ready.sub.received_at
+            activity += [(c, at - flood, at) for c in ready.counters]
             searches += [
                 (k, at - span, at + span) for k in self._duplicates.search_keys(ready.probe)
             ]
-            person = person_of(ready.identity, channel, self._keyring.contact_secret)
+            person = person_in(ready.contacts)
             persons += [person] if person else []
         self._books.read_ahead(batch, activity, searches)
         self._keyring.read_ahead(batch, persons)
@@ -112,7 +114,9 @@ class MessageRecorder:
         sub = submission_of(message, self._clock.now(), self._sms_channels)
         identity = Identity.from_dict(message.reporter.model_dump(mode="json"))
         masked, _ = _masked(sub, identity)
-        return _Prepared(sub, identity, indexed(report_id, "", masked))
+        counters = _counters(identity, sub.channel)
+        contacts = self._keyring.contacts(identity, sub.channel)
+        return _Prepared(sub, identity, indexed(report_id, "", masked), counters, contacts)
 
     def record(self, message: IntakeMessage, batch: ProcessingEvent[UUID]) -> bool:
         """Record the message unless it was recorded before; True when recorded now."""
@@ -140,7 +144,7 @@ class MessageRecorder:
         ready: _Prepared,
     ) -> None:
         sub, identity = ready.sub, ready.identity
-        recent = self._note_activity(batch, _counters(identity, sub.channel), report_id, sub)
+        recent = self._note_activity(batch, ready.counters, report_id, sub)
         verdict = screen(f"{sub.title}\n{sub.text}", recent, self._rules)
         sub, sealed = _masked(sub, identity)
         handles = Handles(self._claim_tracking_id(batch, report_id), new_reporter_ref())
@@ -149,7 +153,7 @@ class MessageRecorder:
         row = ReporterRow(handles.reporter_ref, str(report_id), handles.tracking_id,
                           key_id=handles.reporter_ref)  # fmt: skip
         officer = message.recorded_by.model_dump(mode="json") if message.recorded_by else None
-        sealed_identity = self._keyring.seal(batch, row, sub.channel, sealed)
+        sealed_identity = self._keyring.seal(batch, row, sub.channel, sealed, ready.contacts)
         report = Report.record(report_id, sub, sealed_identity, handles, outcome, officer)
         batch.collect_events(report)
         self._photos.link(batch, report)

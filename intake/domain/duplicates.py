@@ -8,7 +8,7 @@ and its kelurahan. Thresholds are given (settings), never constants here.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 from uuid import UUID
@@ -75,10 +75,12 @@ class Indexed:
     longitude: float | None = None
     kelurahan: str | None = None
     grams: frozenset[str] = frozenset()  # the words' trigrams, kept so matching never rebuilds
+    kinds: frozenset[str] = field(init=False, repr=False, compare=False)  # problem kinds named
 
     def __post_init__(self) -> None:
         if self.words and not self.grams:  # made once, when the entry is made from its words
             object.__setattr__(self, "grams", frozenset(_grams(self.words)))
+        object.__setattr__(self, "kinds", frozenset(problem_kinds(self.words)))
 
 
 @dataclass(frozen=True)
@@ -99,8 +101,7 @@ def problem_kinds(found: tuple[str, ...]) -> set[str]:
     return {PROBLEM_WORDS[w] for w in found if w in PROBLEM_WORDS}
 
 
-def _different_problems(a: tuple[str, ...], b: tuple[str, ...]) -> bool:
-    kinds_a, kinds_b = problem_kinds(a), problem_kinds(b)
+def _different_problems(kinds_a: frozenset[str], kinds_b: frozenset[str]) -> bool:
     return bool(kinds_a and kinds_b and not kinds_a & kinds_b)
 
 
@@ -151,7 +152,7 @@ def find_matches(new: Indexed, candidates: list[Indexed], rules: DuplicateRules)
     for old in candidates:
         if old.report_id == new.report_id or abs(new.at - old.at) > rules.window:
             continue  # messages may arrive out of order: the window counts both ways
-        if _different_problems(new.words, old.words):
+        if _different_problems(new.kinds, old.kinds):
             continue
         score = jaccard(new.grams, old.grams)
         near = _near(new, old, rules.radius_m)
