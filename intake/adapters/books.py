@@ -17,6 +17,7 @@ from uuid import UUID
 
 from eventsourcing.persistence import ProcessRecorder
 
+from intake.adapters.compact import compact
 from intake.domain.duplicates import Indexed
 from intake.domain.held import Waiting
 from shared.processing import Statement
@@ -56,6 +57,10 @@ class SqlBooks:
         self.db, self.in_transaction = database_of(recorder)
         self.db.run([Statement(sql, {}) for sql in TABLES])
         self._entries: dict[str, Indexed] = {}  # index entries read or written, oldest first
+
+    def compact(self, statements: Sequence[Statement]) -> list[Statement]:
+        """A batch's statements, its single-row inserts merged (`compact.compact`)."""
+        return compact(statements)
 
     def run(self, statements: Sequence[Statement]) -> None:
         """Run statements in a transaction of their own (migrations)."""
@@ -115,6 +120,20 @@ class SqlBooks:
             {"key": key, "horizon": horizon.timestamp()},
         )
         return [noted, forget]
+
+    def forget_activity(self, keys: Sequence[str], horizon: datetime) -> list[Statement]:
+        """The keys' reports up to the horizon are forgotten (one statement for a batch)."""
+        found = []
+        for chunk in _chunks(keys):
+            names, params = in_list("k", chunk)
+            found.append(
+                Statement(
+                    f"DELETE FROM intake_reporter_activity WHERE contact_key IN ({names}) "
+                    "AND at <= :horizon",
+                    {**params, "horizon": horizon.timestamp()},
+                )
+            )
+        return found
 
     # -- tracking ids ----------------------------------------------------------------------
 

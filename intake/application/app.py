@@ -131,6 +131,9 @@ class IntakeApplication(BatchProcessApplication):
     def _record(self, processing_event: ProcessingEvent[UUID]) -> Any:
         """Store what contacts said first, then the events with their rows (keys included)."""
         self.vault.contacts.flush()
+        if isinstance(processing_event, Batch):
+            self._books.flush(processing_event)
+            processing_event.statements[:] = self.books.compact(processing_event.statements)
         recordings = super()._record(processing_event)
         self.books.after_record(getattr(processing_event, "statements", ()))
         return recordings

@@ -25,6 +25,7 @@ class _Written:
     """What one batch wrote so far."""
 
     activity: dict[str, list[datetime]] = field(default_factory=dict)
+    horizon: datetime | None = None  # the earliest horizon of the batch's counters
     claims: dict[str, UUID] = field(default_factory=dict)
     indexed: list[tuple[Indexed, frozenset[str]]] = field(default_factory=list)
     unindexed: set[str] = field(default_factory=set)
@@ -111,9 +112,20 @@ class BatchBooks:
         at: datetime,
         horizon: datetime,
     ) -> None:
-        """One more report from a contact key."""
-        self._of(batch).activity.setdefault(key, []).append(at)
-        run_in(batch, self.books.note_report(key, report_id, at, horizon))
+        """One more report from a contact key; the key's reports up to the horizon are forgotten
+        when the batch is recorded (`flush`: one statement for all the batch's keys, up to its
+        earliest horizon)."""
+        written = self._of(batch)
+        written.activity.setdefault(key, []).append(at)
+        written.horizon = horizon if written.horizon is None else min(written.horizon, horizon)
+        run_in(batch, self.books.note_report(key, report_id, at, None))
+
+    def flush(self, batch: ProcessingEvent[UUID]) -> None:
+        """The statements a batch runs once, at its end."""
+        written = self._of(batch)
+        if written.horizon is not None:
+            run_in(batch, self.books.forget_activity(list(written.activity), written.horizon))
+            written.horizon = None
 
     def report_with(self, batch: ProcessingEvent[UUID], tracking_id: str) -> UUID | None:
         """The report holding a tracking id (claimed before or in this batch)."""

@@ -1,0 +1,91 @@
+"""A batch's table statements, fewer: the single-row inserts of one SQL text become one insert.
+
+A batch of 200 reports writes a few thousand rows (claims, reporters, contacts, counters, index
+keys), each an `INSERT … VALUES (…)` of its own; sent one by one, each costs a statement's
+conversion and round of the driver. Inserts with the same text are merged into multi-row
+inserts (`VALUES (…), (…)`, which SQLite and PostgreSQL both take), at the place of the first
+of them, as long as no statement between them names their table: what the batch leaves in the
+tables is the same. Only plain inserts and `ON CONFLICT DO NOTHING` are merged (an upsert may not
+touch one row twice in one statement).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from functools import lru_cache
+from typing import Any, NamedTuple
+
+from shared.processing import Statement
+
+ROWS_AT_ONCE = 500  # rows per merged insert
+PARAMS_AT_ONCE = 30_000  # parameters per merged insert (SQLite takes 32,766)
+
+_INSERT = re.compile(
+    r"(INSERT INTO (\w+) \([^()]*\) VALUES )(\([^()]*\))((?: ON CONFLICT DO NOTHING)?)"
+)
+_NAME = re.compile(r":(\w+)")
+_WORD = re.compile(r"\w+")
+
+
+class _Shape(NamedTuple):
+    """What the compaction needs of a statement's SQL text."""
+
+    table: str | None  # the table of a mergeable insert; None for any other statement
+    names: frozenset[str]  # the words of the text (the tables it names among them)
+    head: str = ""  # `INSERT INTO t (…) VALUES `
+    row: str = ""  # the values, their parameters numbered per row: `(:a__{0}, :b__{0})`
+    tail: str = ""  # ` ON CONFLICT DO NOTHING` or nothing
+
+
+@lru_cache(maxsize=512)
+def _shape(sql: str) -> _Shape:
+    names = frozenset(_WORD.findall(sql))
+    found = _INSERT.fullmatch(sql)
+    if found is None:
+        return _Shape(None, names)
+    escaped = found.group(3).replace("{", "{{").replace("}", "}}")
+    row = _NAME.sub(r":\1__{0}", escaped)
+    return _Shape(found.group(2), names, found.group(1), row, found.group(4))
+
+
+def compact(statements: Sequence[Statement]) -> list[Statement]:
+    """The same writes in fewer statements (see the module's note)."""
+    merged: list[Statement | list[Statement]] = []
+    open_runs: dict[str, list[Statement]] = {}  # sql -> its run of inserts, still mergeable
+    tables: dict[str, str] = {}  # sql -> its table, for the open runs
+    for statement in statements:
+        shape = _shape(statement.sql)
+        run = open_runs.get(statement.sql)
+        if run is not None:
+            run.append(statement)
+            continue
+        for sql in [sql for sql, table in tables.items() if table in shape.names]:
+            del open_runs[sql], tables[sql]  # a statement on its table comes between
+        if shape.table is None:
+            merged.append(statement)
+            continue
+        open_runs[statement.sql], tables[statement.sql] = [statement], shape.table
+        merged.append(open_runs[statement.sql])
+    found: list[Statement] = []
+    for item in merged:
+        found.extend(_joined(item) if isinstance(item, list) else [item])
+    return found
+
+
+def _joined(run: list[Statement]) -> list[Statement]:
+    """One run of inserts of one text, as multi-row inserts."""
+    if len(run) == 1:
+        return run
+    shape = _shape(run[0].sql)
+    size = max(1, min(ROWS_AT_ONCE, PARAMS_AT_ONCE // max(1, len(run[0].params))))
+    return [
+        _rows(shape, [s.params for s in run[start : start + size]])
+        for start in range(0, len(run), size)
+    ]
+
+
+def _rows(shape: _Shape, rows: list[Mapping[str, Any]]) -> Statement:
+    values = ", ".join(shape.row.format(i) for i in range(len(rows)))
+    params = {f"{name}__{i}": value for i, row in enumerate(rows) for name, value in row.items()}
+    return Statement(f"{shape.head}{values}{shape.tail}", params)
