@@ -13,9 +13,7 @@ TABLES = (
 )
 INSERT_A = "INSERT INTO a (k, v) VALUES (:k, :v) ON CONFLICT DO NOTHING"
 INSERT_B = "INSERT INTO b (k, n) VALUES (:k, :n)"
-UPSERT_B = (
-    "INSERT INTO b (k, n) VALUES (:k, :n) ON CONFLICT (k) DO UPDATE SET n = excluded.n"
-)
+UPSERT_B = "INSERT INTO b (k, n) VALUES (:k, :n) ON CONFLICT (k) DO UPDATE SET n = excluded.n"
 
 
 def tables_after(statements: list[Statement]) -> list[list[tuple[object, ...]]]:
