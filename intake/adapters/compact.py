@@ -18,8 +18,10 @@ from typing import Any, NamedTuple
 
 from shared.processing import Statement
 
-ROWS_AT_ONCE = 500  # rows per merged insert
-PARAMS_AT_ONCE = 30_000  # parameters per merged insert (SQLite takes 32,766)
+# Parameters and length of one merged insert: psycopg keeps the parsed form of a statement of
+# at most 50 parameters and 4,096 characters, so texts of these sizes, repeated, are parsed once.
+PARAMS_AT_ONCE = 50
+LENGTH_AT_ONCE = 4096
 
 _INSERT = re.compile(
     r"(INSERT INTO (\w+) \([^()]*\) VALUES )(\([^()]*\))((?: ON CONFLICT DO NOTHING)?)"
@@ -78,11 +80,15 @@ def _joined(run: list[Statement]) -> list[Statement]:
     if len(run) == 1:
         return run
     shape = _shape(run[0].sql)
-    size = max(1, min(ROWS_AT_ONCE, PARAMS_AT_ONCE // max(1, len(run[0].params))))
-    return [
-        _rows(shape, [s.params for s in run[start : start + size]])
-        for start in range(0, len(run), size)
-    ]
+    room = (LENGTH_AT_ONCE - len(shape.head) - len(shape.tail)) // (len(shape.row) + 8)
+    size = max(1, min(PARAMS_AT_ONCE // max(1, len(run[0].params)), room))
+    found, start = [], 0
+    while start < len(run):
+        count = min(size, len(run) - start)
+        count = 1 << (count.bit_length() - 1)  # sizes repeat: 16, then 8, 4, 2, 1 for the rest
+        found.append(_rows(shape, [s.params for s in run[start : start + count]]))
+        start += count
+    return found
 
 
 def _rows(shape: _Shape, rows: list[Mapping[str, Any]]) -> Statement:

@@ -32,7 +32,7 @@ def test_inserts_of_one_text_become_one_statement_with_the_same_rows() -> None:
         *(Statement(INSERT_A, {"k": f"z{n}", "v": n}) for n in range(3)),
     ]
     merged = compact(statements)
-    assert len(merged) == 2
+    assert len(merged) <= 6  # 23 rows of a: 16 + 4 + 2 + 1; 5 of b: 4 + 1
     assert tables_after(merged) == tables_after(statements)
 
 
@@ -53,7 +53,8 @@ def test_a_statement_on_the_table_between_inserts_keeps_its_place() -> None:
 def test_upserts_are_not_merged_and_many_rows_are_split() -> None:
     upserts = [Statement(UPSERT_B, {"k": "y", "n": n}) for n in range(3)]
     assert compact(upserts) == upserts
-    many = [Statement(INSERT_B, {"k": f"y{n}", "n": n}) for n in range(1200)]
+    many = [Statement(INSERT_B, {"k": f"y{n}", "n": n}) for n in range(1203)]
     merged = compact(many)
-    assert len(merged) == 3
+    assert all(len(s.params) <= 50 for s in merged)  # a size psycopg parses once
+    assert len({s.sql for s in merged}) <= 6  # the same few texts, again and again
     assert tables_after(merged) == tables_after(many)
