@@ -10,14 +10,14 @@ an in-memory SQLite database and applies a batch's statements once its events ar
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any
 from uuid import UUID
 
 from eventsourcing.persistence import ProcessRecorder
 
-from intake.adapters.compact import compact
+from intake.adapters.compact import chunks, compact
 from intake.domain.duplicates import Indexed
 from intake.domain.held import Waiting
 from shared.processing import Statement
@@ -25,7 +25,8 @@ from shared.tables import Migrations, database_of, in_list
 
 OPEN_REPORTS_LIMIT = 50  # candidates read per report: the most recent in the window
 ENTRY_CACHE = 5000  # index entries whose words and trigrams are kept in memory (bounded)
-CHUNK = 500  # values per `IN (…)` list of one read
+CHUNK = 512  # values per `IN (…)` list of one read
+KEYED_AT_ONCE = 16  # keys per read of the index: a text psycopg parses once (< 4,096 chars)
 
 TABLES = (
     "CREATE TABLE IF NOT EXISTS intake_reporter_activity (contact_key TEXT NOT NULL, "
@@ -93,7 +94,7 @@ class SqlBooks:
     ) -> dict[str, list[float]]:
         """Each key's report moments (epoch seconds) in (since, until], one read for many keys."""
         found: dict[str, list[float]] = {}
-        for chunk in _chunks(keys):
+        for chunk in chunks(keys, CHUNK):
             names, params = in_list("k", chunk)
             rows = self.db.read(
                 "SELECT contact_key, at FROM intake_reporter_activity "
@@ -124,7 +125,7 @@ class SqlBooks:
     def forget_activity(self, keys: Sequence[str], horizon: datetime) -> list[Statement]:
         """The keys' reports up to the horizon are forgotten (one statement for a batch)."""
         found = []
-        for chunk in _chunks(keys):
+        for chunk in chunks(keys, CHUNK):
             names, params = in_list("k", chunk)
             found.append(
                 Statement(
@@ -234,7 +235,7 @@ class SqlBooks:
             "until": until.timestamp(),
             "limit": OPEN_REPORTS_LIMIT,
         }
-        for chunk in _chunks(keys, 100):
+        for chunk in chunks(keys, KEYED_AT_ONCE):
             params = {f"k{i}": key for i, key in enumerate(chunk)}
             per_key = " UNION ALL ".join(
                 "SELECT * FROM (SELECT key, report_id, at FROM intake_open_report_keys "
@@ -244,8 +245,8 @@ class SqlBooks:
             )
             for row in self.db.read(per_key, {**params, **bounds}):
                 found.setdefault(row["key"], []).append((float(row["at"]), row["report_id"]))
-        for rows in found.values():
-            rows.sort(reverse=True)
+        for key, rows in found.items():
+            found[key] = sorted(set(rows), reverse=True)  # a padded chunk repeats its last key
         return found
 
     def entries(self, ids: Sequence[str]) -> dict[str, Indexed]:
@@ -254,7 +255,7 @@ class SqlBooks:
         return {i: self._entries[i] for i in ids if i in self._entries}
 
     def _read_entries(self, ids: list[str]) -> None:
-        for chunk in _chunks(ids):
+        for chunk in chunks(ids, CHUNK):
             names, params = in_list("r", chunk)
             rows = self.db.read(
                 "SELECT report_id, tracking_id, at, latitude, longitude, kelurahan, words, grams "
@@ -318,12 +319,6 @@ class SqlBooks:
     def mark_migrated(self, name: str) -> Statement:
         """Note that a migration has run."""
         return Migrations(self.db, "intake_migrations").mark(name)
-
-
-def _chunks(values: Sequence[str], size: int = CHUNK) -> Iterator[Sequence[str]]:
-    """A long `IN (…)` list in parts SQLite and PostgreSQL both take."""
-    for start in range(0, len(values), size):
-        yield values[start : start + size]
 
 
 def _indexed(row: Mapping[str, Any]) -> Indexed:

@@ -12,7 +12,7 @@ touch one row twice in one statement).
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from functools import lru_cache
 from typing import Any, NamedTuple
 
@@ -49,6 +49,14 @@ def _shape(sql: str) -> _Shape:
     escaped = found.group(3).replace("{", "{{").replace("}", "}}")
     row = _NAME.sub(r":\1__{0}", escaped)
     return _Shape(found.group(2), names, found.group(1), row, found.group(4))
+
+
+def chunks(values: Sequence[str], size: int) -> Iterator[list[str]]:
+    """A long `IN (…)` list in parts of at most `size`, each padded to a power of two by
+    repeating its last value (the same rows): a few texts, again and again, parsed once."""
+    for start in range(0, len(values), size):
+        chunk = list(values[start : start + size])
+        yield chunk + chunk[-1:] * ((1 << (len(chunk) - 1).bit_length()) - len(chunk))
 
 
 def compact(statements: Sequence[Statement]) -> list[Statement]:

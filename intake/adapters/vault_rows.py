@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
+from intake.adapters.compact import chunks
 from intake.domain.vault import LookUp, ReporterRow
 from shared.processing import Statement
 from shared.tables import Database, PostgresDatabase, in_list
@@ -35,7 +36,7 @@ TABLES = (
     "TEXT NOT NULL)",
 )
 SEP = "|"
-KEYS_AT_ONCE = 500
+KEYS_AT_ONCE = 512
 
 
 class VaultRows:
@@ -56,9 +57,8 @@ class VaultRows:
     def keys(self, key_ids: Sequence[str]) -> dict[str, bytes]:
         """The keys among these ids that exist (one read for a batch's reporters)."""
         found: dict[str, bytes] = {}
-        ids = list(dict.fromkeys(key_ids))
-        for start in range(0, len(ids), KEYS_AT_ONCE):
-            names, params = in_list("k", ids[start : start + KEYS_AT_ONCE])
+        for chunk in chunks(list(dict.fromkeys(key_ids)), KEYS_AT_ONCE):
+            names, params = in_list("k", chunk)
             rows = self.db.read(
                 f"SELECT key_id, key FROM intake_keys WHERE key_id IN ({names})", params
             )
