@@ -17,6 +17,7 @@ from uuid import UUID
 
 from eventsourcing.persistence import ProcessRecorder
 
+from intake.adapters.compact import chunks, compact
 from intake.domain.duplicates import Indexed
 from intake.domain.held import Waiting
 from shared.processing import Statement
@@ -24,6 +25,8 @@ from shared.tables import Migrations, database_of, in_list
 
 OPEN_REPORTS_LIMIT = 50  # candidates read per report: the most recent in the window
 ENTRY_CACHE = 5000  # index entries whose words and trigrams are kept in memory (bounded)
+CHUNK = 512  # values per `IN (…)` list of one read
+KEYED_AT_ONCE = 16  # keys per read of the index: a text psycopg parses once (< 4,096 chars)
 
 TABLES = (
     "CREATE TABLE IF NOT EXISTS intake_reporter_activity (contact_key TEXT NOT NULL, "
@@ -56,6 +59,10 @@ class SqlBooks:
         self.db.run([Statement(sql, {}) for sql in TABLES])
         self._entries: dict[str, Indexed] = {}  # index entries read or written, oldest first
 
+    def compact(self, statements: Sequence[Statement]) -> list[Statement]:
+        """A batch's statements, its single-row inserts merged (`compact.compact`)."""
+        return compact(statements)
+
     def run(self, statements: Sequence[Statement]) -> None:
         """Run statements in a transaction of their own (migrations)."""
         self.db.run(statements)
@@ -82,6 +89,22 @@ class SqlBooks:
         )
         return {row["contact_key"]: int(row["n"]) for row in rows}
 
+    def activity_within(
+        self, keys: Sequence[str], since: datetime, until: datetime
+    ) -> dict[str, list[float]]:
+        """Each key's report moments (epoch seconds) in (since, until], one read for many keys."""
+        found: dict[str, list[float]] = {}
+        for chunk in chunks(keys, CHUNK):
+            names, params = in_list("k", chunk)
+            rows = self.db.read(
+                "SELECT contact_key, at FROM intake_reporter_activity "
+                f"WHERE contact_key IN ({names}) AND at > :since AND at <= :until",
+                {**params, "since": since.timestamp(), "until": until.timestamp()},
+            )
+            for row in rows:
+                found.setdefault(row["contact_key"], []).append(float(row["at"]))
+        return found
+
     def note_report(
         self, key: str, report_id: UUID, at: datetime, horizon: datetime | None
     ) -> list[Statement]:
@@ -98,6 +121,20 @@ class SqlBooks:
             {"key": key, "horizon": horizon.timestamp()},
         )
         return [noted, forget]
+
+    def forget_activity(self, keys: Sequence[str], horizon: datetime) -> list[Statement]:
+        """The keys' reports up to the horizon are forgotten (one statement for a batch)."""
+        found = []
+        for chunk in chunks(keys, CHUNK):
+            names, params = in_list("k", chunk)
+            found.append(
+                Statement(
+                    f"DELETE FROM intake_reporter_activity WHERE contact_key IN ({names}) "
+                    "AND at <= :horizon",
+                    {**params, "horizon": horizon.timestamp()},
+                )
+            )
+        return found
 
     # -- tracking ids ----------------------------------------------------------------------
 
@@ -182,17 +219,51 @@ class SqlBooks:
         self._read_entries([i for i in ids if i not in self._entries])
         return [self._entries[i] for i in ids if i in self._entries]
 
+    @property
+    def candidate_limit(self) -> int:
+        """How many candidates one report reads at most (the most recent in the window)."""
+        return OPEN_REPORTS_LIMIT
+
+    def keyed(
+        self, keys: Sequence[str], since: datetime, until: datetime
+    ) -> dict[str, list[tuple[float, str]]]:
+        """Each key's open reports in [since, until] as (at, report_id), the most recent first,
+        at most `candidate_limit` per key: one read for many keys (a batch's)."""
+        found: dict[str, list[tuple[float, str]]] = {}
+        bounds = {
+            "since": since.timestamp(),
+            "until": until.timestamp(),
+            "limit": OPEN_REPORTS_LIMIT,
+        }
+        for chunk in chunks(keys, KEYED_AT_ONCE):
+            params = {f"k{i}": key for i, key in enumerate(chunk)}
+            per_key = " UNION ALL ".join(
+                "SELECT * FROM (SELECT key, report_id, at FROM intake_open_report_keys "
+                f"WHERE key = :k{i} AND at >= :since AND at <= :until "
+                "ORDER BY at DESC LIMIT :limit) AS q" + str(i)
+                for i in range(len(chunk))
+            )
+            for row in self.db.read(per_key, {**params, **bounds}):
+                found.setdefault(row["key"], []).append((float(row["at"]), row["report_id"]))
+        for key, rows in found.items():
+            found[key] = sorted(set(rows), reverse=True)  # a padded chunk repeats its last key
+        return found
+
+    def entries(self, ids: Sequence[str]) -> dict[str, Indexed]:
+        """The index entries of these open reports (read once, then kept in a bounded cache)."""
+        self._read_entries([i for i in dict.fromkeys(ids) if i not in self._entries])
+        return {i: self._entries[i] for i in ids if i in self._entries}
+
     def _read_entries(self, ids: list[str]) -> None:
-        if not ids:
-            return
-        names, params = in_list("r", ids)
-        rows = self.db.read(
-            "SELECT report_id, tracking_id, at, latitude, longitude, kelurahan, words, grams "
-            f"FROM intake_open_reports WHERE report_id IN ({names})",
-            params,
-        )
-        for row in rows:
-            self._remember(_indexed(row))
+        for chunk in chunks(ids, CHUNK):
+            names, params = in_list("r", chunk)
+            rows = self.db.read(
+                "SELECT report_id, tracking_id, at, latitude, longitude, kelurahan, words, grams "
+                f"FROM intake_open_reports WHERE report_id IN ({names})",
+                params,
+            )
+            for row in rows:
+                self._remember(_indexed(row))
 
     def _remember(self, entry: Indexed) -> None:
         self._entries[entry.report_id] = entry
@@ -244,7 +315,6 @@ class SqlBooks:
     def migrated(self, name: str) -> bool:
         """Whether a migration has run on this database."""
         return Migrations(self.db, "intake_migrations").ran(name)
-
 
     def mark_migrated(self, name: str) -> Statement:
         """Note that a migration has run."""

@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
+from intake.adapters.compact import chunks
 from intake.domain.vault import LookUp, ReporterRow
 from shared.processing import Statement
 from shared.tables import Database, PostgresDatabase, in_list
@@ -35,6 +36,7 @@ TABLES = (
     "TEXT NOT NULL)",
 )
 SEP = "|"
+KEYS_AT_ONCE = 512
 
 
 class VaultRows:
@@ -51,6 +53,17 @@ class VaultRows:
         """The key, or None once destroyed."""
         rows = self.db.read("SELECT key FROM intake_keys WHERE key_id = :k", {"k": key_id})
         return base64.b64decode(rows[0]["key"]) if rows else None
+
+    def keys(self, key_ids: Sequence[str]) -> dict[str, bytes]:
+        """The keys among these ids that exist (one read for a batch's reporters)."""
+        found: dict[str, bytes] = {}
+        for chunk in chunks(list(dict.fromkeys(key_ids)), KEYS_AT_ONCE):
+            names, params = in_list("k", chunk)
+            rows = self.db.read(
+                f"SELECT key_id, key FROM intake_keys WHERE key_id IN ({names})", params
+            )
+            found.update((row["key_id"], base64.b64decode(row["key"])) for row in rows)
+        return found
 
     def put_key(self, key_id: str, key: bytes, *, if_new: bool = False) -> Statement:
         """A new key: a second one under the same id fails the transaction (unless `if_new`)."""

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Iterable
+import threading
+from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import replace
 from functools import singledispatchmethod
 from typing import Any, ClassVar, TypeVar
@@ -111,10 +112,28 @@ class IntakeApplication(BatchProcessApplication):
         self.vault = Vault(self, keyring, contacts, web_url)
         self.links = StatusLinks(self)
         self.submissions = SubmissionQueue(self)
+        self._ahead = threading.local()  # a batch's messages, from `_wanted_by` to `preload`
+
+    def _wanted_by(self, deliveries: Sequence[Delivery]) -> set[UUID]:
+        """What the batch reads by id; its adapter messages are kept to read ahead for them."""
+        self._ahead.messages = [
+            d.message for d in deliveries if isinstance(d.message, IntakeMessage) and not d.failure
+        ]
+        return super()._wanted_by(deliveries)
+
+    def preload(self, batch: Batch, ids: Iterable[UUID]) -> None:
+        """The aggregates by id, then the table rows the batch's messages will ask for."""
+        super().preload(batch, ids)
+        messages = self._ahead.__dict__.pop("messages", None)
+        if messages:
+            self._recorder.read_ahead(batch, messages)
 
     def _record(self, processing_event: ProcessingEvent[UUID]) -> Any:
         """Store what contacts said first, then the events with their rows (keys included)."""
         self.vault.contacts.flush()
+        if isinstance(processing_event, Batch):
+            self._books.flush(processing_event)
+            processing_event.statements[:] = self.books.compact(processing_event.statements)
         recordings = super()._record(processing_event)
         self.books.after_record(getattr(processing_event, "statements", ()))
         return recordings

@@ -67,10 +67,12 @@ class ContactDesk:
     def _digests(self, identity: Identity, channel: str) -> list[str]:
         return [contact_digest(self._key, key) for key in identity.flood_keys(channel)]
 
-    def heard_from(self, message: IntakeMessage, sub: Submission) -> None:
+    def heard_from(
+        self, message: IntakeMessage, sub: Submission, identity: Identity | None = None
+    ) -> None:
         """A message from the contact itself (SMS, WhatsApp) confirms it."""
         if sub.channel in self.rules.confirming_channels:
-            identity = Identity.from_dict(message.reporter.model_dump(mode="json"))
+            identity = identity or Identity.from_dict(message.reporter.model_dump(mode="json"))
             self._note(CONFIRM, self._digests(identity, sub.channel), sub.received_at)
 
     def confirm(self, identity: Identity, channel: str, at: datetime) -> None:

@@ -24,7 +24,6 @@ from intake.domain.duplicates import (
     content_words,
     find_matches,
     neighbourhood,
-    problem_kinds,
 )
 from intake.domain.report import Submission
 
@@ -48,7 +47,7 @@ def _located(entry: Indexed) -> bool:
 
 
 def _kinds(entry: Indexed) -> list[str]:
-    return sorted(problem_kinds(entry.words)) or ["-"]
+    return sorted(entry.kinds) or ["-"]
 
 
 def own_keys(entry: Indexed) -> list[str]:
@@ -66,7 +65,7 @@ def own_keys(entry: Indexed) -> list[str]:
 
 def _by_kind(place: str, entry: Indexed) -> list[str]:
     """The kind-split keys of a kelurahan key a new report reads."""
-    kinds = problem_kinds(entry.words)
+    kinds = entry.kinds
     return (
         [f"{place}#{kind}" for kind in sorted(kinds)] + [f"{place}#-"] if kinds else [f"{place}#*"]
     )

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
 from uuid import UUID
 
 from shared.processing import derived_id
 
 
+@lru_cache(maxsize=4096)  # a message's id is asked for several times while it is recorded
 def report_id(channel: str, message_id: str) -> UUID:
     """One adapter message, one report."""
     return derived_id("intake-report", channel, message_id)

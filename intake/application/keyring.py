@@ -12,7 +12,8 @@ from eventsourcing.application import ProcessingEvent
 
 from intake.application.bookkeeping import run_in
 from intake.application.ports import Cipher, VaultTables
-from intake.domain.vault import ReporterRow, Sealed, contact_keys, person_of
+from intake.domain.identity import Identity
+from intake.domain.vault import ReporterRow, Sealed, contact_keys, person_in
 
 
 @dataclass
@@ -21,6 +22,7 @@ class _Written:
 
     keys: dict[str, bytes] = field(default_factory=dict)
     reporters: dict[str, ReporterRow] = field(default_factory=dict)
+    stored_keys: dict[str, bytes | None] = field(default_factory=dict)  # read ahead; None: none
 
 
 class KeyRing:
@@ -35,11 +37,29 @@ class KeyRing:
     def _of(self, batch: ProcessingEvent[UUID] | None) -> _Written:
         return _Written() if batch is None else self._written.setdefault(batch, _Written())
 
+    def read_ahead(self, batch: ProcessingEvent[UUID], key_ids: list[str]) -> None:
+        """Read the keys a batch's reports will be sealed under, in one query."""
+        if key_ids:
+            found = self.rows.keys(key_ids)
+            self._of(batch).stored_keys.update((k, found.get(k)) for k in key_ids)
+
+    def contacts(self, identity: Identity, channel: str) -> list[str]:
+        """The digests of the contacts a reporter left on a channel; the first names the person."""
+        return contact_keys(identity, channel, self.contact_secret)
+
     def seal(
-        self, batch: ProcessingEvent[UUID], row: ReporterRow, channel: str, sealed: Sealed
+        self,
+        batch: ProcessingEvent[UUID],
+        row: ReporterRow,
+        channel: str,
+        sealed: Sealed,
+        contacts: list[str] | None = None,
     ) -> str:
-        """The payload sealed under the person's key (made now if the person has none)."""
-        person = person_of(sealed.identity, channel, self.contact_secret)
+        """The payload sealed under the person's key (made now if the person has none);
+        `contacts` are the reporter's (`contacts`), when already known."""
+        if contacts is None:
+            contacts = self.contacts(sealed.identity, channel)
+        person = person_in(contacts)
         row = ReporterRow(row.reporter_ref, row.report_id, row.tracking_id, person or row.key_id)
         written = self._of(batch)
         key = self._key(batch, row.key_id)
@@ -47,7 +67,6 @@ class KeyRing:
             key = written.keys[row.key_id] = self.cipher.new_key()
             run_in(batch, [self.rows.put_key(row.key_id, key)])
         written.reporters[row.reporter_ref] = row
-        contacts = contact_keys(sealed.identity, channel, self.contact_secret)
         run_in(batch, self.rows.add_reporter(row, contacts))
         return self.cipher.seal(key, row.reporter_ref, sealed.as_dict())
 
@@ -58,7 +77,12 @@ class KeyRing:
         return self._of(batch).reporters.get(reporter_ref) or self.rows.reporter(reporter_ref)
 
     def _key(self, batch: ProcessingEvent[UUID] | None, key_id: str) -> bytes | None:
-        return self._of(batch).keys.get(key_id) or self.rows.key(key_id)
+        written = self._of(batch)
+        if key_id in written.keys:
+            return written.keys[key_id]
+        if key_id in written.stored_keys:
+            return written.stored_keys[key_id]
+        return self.rows.key(key_id)
 
     def _live_key(self, batch: ProcessingEvent[UUID] | None, reporter_ref: str) -> bytes | None:
         row = self.reporter(batch, reporter_ref)

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterator
-from dataclasses import replace
+from collections.abc import Collection, Iterable, Iterator
+from dataclasses import dataclass, replace
+from datetime import datetime
 from uuid import UUID
+from weakref import WeakKeyDictionary
 
 from eventsourcing.application import ProcessingEvent
 
@@ -24,13 +26,24 @@ from intake.domain.identity import Identity
 from intake.domain.replies import read_command
 from intake.domain.report import DuplicateLink, Handles, Outcome, Report, Submission
 from intake.domain.screening import ACCEPTED, HELD, ScreeningRules, Verdict, screen
-from intake.domain.vault import ReporterRow, Sealed
+from intake.domain.vault import ReporterRow, Sealed, person_in
 from shared.clock import Clock
 from shared.contracts import IntakeMessage
 from shared.masking import mask_contacts
 from shared.processing import BatchProcessApplication
 
 TRACKING_ID_ATTEMPTS = 5
+
+
+@dataclass(frozen=True)
+class _Prepared:
+    """A message's submission as read ahead for its batch (made once, used when recorded)."""
+
+    sub: Submission
+    identity: Identity
+    probe: Indexed  # its index entry, its tracking id not drawn yet
+    counters: list[str]  # its flood counters
+    contacts: list[str]  # its contacts' digests (the first names the person)
 
 
 class MessageRecorder:
@@ -61,10 +74,49 @@ class MessageRecorder:
         self._replies = ReplyDesk(app, keyring, books)
         self._contacts = contacts
         self._photos = photos
+        self._prepared: WeakKeyDictionary[ProcessingEvent[UUID], dict[UUID, _Prepared]] = (
+            WeakKeyDictionary()
+        )
 
     def wanted(self, message: IntakeMessage) -> Iterator[UUID]:
         """What recording the message may read from the event store: the report itself."""
         yield ids.report_id(message.channel.value, message.message_id)
+
+    def read_ahead(self, batch: ProcessingEvent[UUID], messages: Iterable[IntakeMessage]) -> None:
+        """Read what the batch's new reports will ask the tables for, in one query per table
+        (contact keys' recent reports, duplicate candidates, reporters' keys), not one per
+        report; each message's submission is made here once."""
+        prepared = self._prepared.setdefault(batch, {})
+        flood, span = self._rules.flood_window, self._duplicates.rules.window
+        activity: list[tuple[str, datetime, datetime]] = []
+        searches: list[tuple[str, datetime, datetime]] = []
+        persons: list[str] = []
+        for message in messages:
+            report_id = ids.report_id(message.channel.value, message.message_id)
+            if report_id in prepared or self._app.exists(batch, report_id):
+                continue
+            try:
+                ready = self._prepare(report_id, message)
+            except Exception:  # recording meets the same problem and names it
+                continue
+            prepared[report_id] = ready
+            at = ready.sub.received_at
+            activity += [(c, at - flood, at) for c in ready.counters]
+            searches += [
+                (k, at - span, at + span) for k in self._duplicates.search_keys(ready.probe)
+            ]
+            person = person_in(ready.contacts)
+            persons += [person] if person else []
+        self._books.read_ahead(batch, activity, searches)
+        self._keyring.read_ahead(batch, persons)
+
+    def _prepare(self, report_id: UUID, message: IntakeMessage) -> _Prepared:
+        sub = submission_of(message, self._clock.now(), self._sms_channels)
+        identity = Identity.from_dict(message.reporter.model_dump(mode="json"))
+        masked, _ = _masked(sub, identity)
+        counters = _counters(identity, sub.channel)
+        contacts = self._keyring.contacts(identity, sub.channel)
+        return _Prepared(sub, identity, indexed(report_id, "", masked), counters, contacts)
 
     def record(self, message: IntakeMessage, batch: ProcessingEvent[UUID]) -> bool:
         """Record the message unless it was recorded before; True when recorded now."""
@@ -72,30 +124,36 @@ class MessageRecorder:
         if self._app.exists(batch, report_id):
             return False
         check_storable(message)
-        sub = submission_of(message, self._clock.now(), self._sms_channels)
-        self._contacts.heard_from(message, sub)
+        ready = self._prepared.get(batch, {}).pop(report_id, None)
+        ready = ready or self._prepare(report_id, message)
+        sub = ready.sub
+        self._contacts.heard_from(message, sub, ready.identity)
         if self._contacts.handle_opt(batch, report_id, message, sub):
             return True
         command = read_command(sub.text, self._format.prefix)
         if command and self._replies.handle(batch, report_id, message, command, sub):
             return True
-        self._record_report(batch, report_id, message, sub)
+        self._record_report(batch, report_id, message, ready)
         return True
 
     def _record_report(
-        self, batch: ProcessingEvent[UUID], report_id: UUID, message: IntakeMessage, sub: Submission
+        self,
+        batch: ProcessingEvent[UUID],
+        report_id: UUID,
+        message: IntakeMessage,
+        ready: _Prepared,
     ) -> None:
-        identity = Identity.from_dict(message.reporter.model_dump(mode="json"))
-        recent = self._note_activity(batch, identity.flood_keys(sub.channel), report_id, sub)
+        sub, identity = ready.sub, ready.identity
+        recent = self._note_activity(batch, ready.counters, report_id, sub)
         verdict = screen(f"{sub.title}\n{sub.text}", recent, self._rules)
         sub, sealed = _masked(sub, identity)
         handles = Handles(self._claim_tracking_id(batch, report_id), new_reporter_ref())
-        entry = indexed(report_id, handles.tracking_id, sub)
+        entry = replace(ready.probe, tracking_id=handles.tracking_id)
         outcome = self._outcome(batch, verdict, entry)
         row = ReporterRow(handles.reporter_ref, str(report_id), handles.tracking_id,
                           key_id=handles.reporter_ref)  # fmt: skip
         officer = message.recorded_by.model_dump(mode="json") if message.recorded_by else None
-        sealed_identity = self._keyring.seal(batch, row, sub.channel, sealed)
+        sealed_identity = self._keyring.seal(batch, row, sub.channel, sealed, ready.contacts)
         report = Report.record(report_id, sub, sealed_identity, handles, outcome, officer)
         batch.collect_events(report)
         self._photos.link(batch, report)
@@ -126,11 +184,10 @@ class MessageRecorder:
         self._books.hold(batch, waiting)
 
     def _note_activity(
-        self, batch: ProcessingEvent[UUID], keys: list[str], report_id: UUID, sub: Submission
+        self, batch: ProcessingEvent[UUID], counters: list[str], report_id: UUID, sub: Submission
     ) -> int:
         """Note the report on each contact key; the busiest key's count in the window."""
         at, window = sub.received_at, self._rules.flood_window
-        counters = [str(ids.activity_id(key)) for key in keys]  # never the contact in clear
         for counter in counters:
             self._books.note_report(batch, counter, report_id, at, horizon=at - window)
         return self._books.busiest(batch, counters, since=at - window, until=at)
@@ -143,6 +200,11 @@ class MessageRecorder:
                 self._books.claim(batch, tracking_id, report_id)
                 return tracking_id
         raise TrackingIdsExhausted(f"{TRACKING_ID_ATTEMPTS} random tracking ids were all taken")
+
+
+def _counters(identity: Identity, channel: str) -> list[str]:
+    """The reporter's flood counters: one per contact key, never the contact in clear."""
+    return [str(ids.activity_id(key)) for key in identity.flood_keys(channel)]
 
 
 def _link(entry: Indexed) -> DuplicateLink:

@@ -8,7 +8,8 @@ and its kelurahan. Thresholds are given (settings), never constants here.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+import threading
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 from uuid import UUID
@@ -63,6 +64,36 @@ class DuplicateRules:
     window: timedelta
 
 
+class _GramCodes:
+    """A bit per trigram, so two entries' shared trigrams are counted by one `&` of two ints
+    (the same count as their sets' intersection, many times cheaper). Bounded: once `limit`
+    trigrams have codes, an entry with a trigram without one has no bits (its sets are used)."""
+
+    def __init__(self, limit: int) -> None:
+        self._codes: dict[str, int] = {}
+        self._limit = limit
+        self._lock = threading.Lock()
+
+    def bits(self, grams: frozenset[str]) -> int | None:
+        codes = self._codes
+        missing = [g for g in grams if g not in codes]
+        if missing:
+            with self._lock:
+                for gram in missing:
+                    if gram not in codes and len(codes) < self._limit:
+                        codes[gram] = len(codes)
+        found = 0
+        for gram in grams:
+            code = codes.get(gram)
+            if code is None:
+                return None
+            found |= 1 << code
+        return found
+
+
+_CODES = _GramCodes(limit=1 << 15)
+
+
 @dataclass(frozen=True)
 class Indexed:
     """An open report as the index keeps it."""
@@ -75,10 +106,14 @@ class Indexed:
     longitude: float | None = None
     kelurahan: str | None = None
     grams: frozenset[str] = frozenset()  # the words' trigrams, kept so matching never rebuilds
+    kinds: frozenset[str] = field(init=False, repr=False, compare=False)  # problem kinds named
+    bits: int | None = field(init=False, repr=False, compare=False)  # the grams' codes (`_CODES`)
 
     def __post_init__(self) -> None:
         if self.words and not self.grams:  # made once, when the entry is made from its words
             object.__setattr__(self, "grams", frozenset(_grams(self.words)))
+        object.__setattr__(self, "kinds", frozenset(problem_kinds(self.words)))
+        object.__setattr__(self, "bits", _CODES.bits(self.grams))
 
 
 @dataclass(frozen=True)
@@ -99,8 +134,7 @@ def problem_kinds(found: tuple[str, ...]) -> set[str]:
     return {PROBLEM_WORDS[w] for w in found if w in PROBLEM_WORDS}
 
 
-def _different_problems(a: tuple[str, ...], b: tuple[str, ...]) -> bool:
-    kinds_a, kinds_b = problem_kinds(a), problem_kinds(b)
+def _different_problems(kinds_a: frozenset[str], kinds_b: frozenset[str]) -> bool:
     return bool(kinds_a and kinds_b and not kinds_a & kinds_b)
 
 
@@ -151,13 +185,15 @@ def find_matches(new: Indexed, candidates: list[Indexed], rules: DuplicateRules)
     for old in candidates:
         if old.report_id == new.report_id or abs(new.at - old.at) > rules.window:
             continue  # messages may arrive out of order: the window counts both ways
-        if _different_problems(new.words, old.words):
+        if _different_problems(new.kinds, old.kinds):
             continue
-        score = jaccard(new.grams, old.grams)
         near = _near(new, old, rules.radius_m)
+        if near is not True and not (near is None and _same_place(new, old)):
+            continue  # neither linked nor flagged, however alike
+        score = _similarity(new, old)
         if near is True and score >= rules.link_similarity:
             link = _better(link, score, old)
-        elif score >= rules.flag_similarity and (near is True or _same_kelurahan(new, old)):
+        elif score >= rules.flag_similarity:
             flag = _better(flag, score, old)
     return Matches(link[1] if link else None, None if link else (flag[1] if flag else None))
 
@@ -169,9 +205,19 @@ def _near(new: Indexed, old: Indexed, radius_m: float) -> bool | None:
     return distance_m(new.latitude, new.longitude, old.latitude, old.longitude) <= radius_m  # type: ignore[arg-type]
 
 
-def _same_kelurahan(new: Indexed, old: Indexed) -> bool:
-    """Same kelurahan, and one of the two has no coordinates to tell them apart."""
-    return bool(new.kelurahan) and new.kelurahan == old.kelurahan and _near(new, old, 0) is None
+def _same_place(new: Indexed, old: Indexed) -> bool:
+    """Same kelurahan (for two reports that cannot be told apart by coordinates)."""
+    return bool(new.kelurahan) and new.kelurahan == old.kelurahan
+
+
+def _similarity(new: Indexed, old: Indexed) -> float:
+    """`jaccard` of the two entries' trigrams, from their bits when both have them."""
+    if new.bits is None or old.bits is None:
+        return jaccard(new.grams, old.grams)
+    if not new.grams or not old.grams:
+        return 0.0
+    shared = (new.bits & old.bits).bit_count()
+    return shared / (len(new.grams) + len(old.grams) - shared)
 
 
 def _better(

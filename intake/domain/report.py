@@ -32,6 +32,12 @@ class Submission:
     category: str | None = None
     contact_kinds: tuple[str, ...] | list[str] = ()  # "email", "phone": kinds only, never contacts
 
+    def as_dict(self) -> dict[str, Any]:
+        """The stored form (what `dataclasses.asdict` gives, without its deep copies)."""
+        state = dict(self.__dict__)
+        state["location"] = dict(self.location)
+        return state
+
 
 @dataclass(frozen=True)
 class Handles:
@@ -80,7 +86,7 @@ class Report(Aggregate):
         officer (`role`, `name`) who entered a walk-in report for a citizen."""
         return cls(
             id=report_id,
-            submission=asdict(submission),
+            submission=submission.as_dict(),
             sealed_identity=sealed_identity,
             tracking_id=handles.tracking_id,
             reporter_ref=handles.reporter_ref,

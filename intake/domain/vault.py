@@ -74,8 +74,12 @@ def contact_keys(identity: Identity, channel: str, secret: bytes) -> list[str]:
 
 def person_of(identity: Identity, channel: str, secret: bytes) -> str | None:
     """The person whose key seals a report: its first contact on its channel (None: no contact)."""
-    found = contact_keys(identity, channel, secret)
-    return PERSON_PREFIX + found[0] if found else None
+    return person_in(contact_keys(identity, channel, secret))
+
+
+def person_in(contacts: list[str]) -> str | None:
+    """The person of a reporter's contact digests (`contact_keys`): the first (None: none)."""
+    return PERSON_PREFIX + contacts[0] if contacts else None
 
 
 def contact_keys_named(channel: str, contact: str, secret: bytes) -> list[str]:
