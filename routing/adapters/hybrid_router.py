@@ -13,33 +13,22 @@ A second body with its own certain phrase in a clause of its own is named in `al
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from itertools import islice
+from typing import Any
 
+from routing.adapters.blend import Blend, Blended, Blender
 from routing.adapters.duties import Duties, Duty
 from routing.adapters.keyword_router import Evidence, KeywordRouter
 from routing.adapters.lexicon import AREA
-from routing.adapters.location import area_body
 from routing.adapters.model import TextModel
+from routing.adapters.reading import Reading
 from routing.domain.router import Candidate, RoutableReport, RoutingDecision
-from shared import categories
 
 FALLBACK_AREA = "BAGIAN-PEMERINTAHAN"
 DUTY_CONFIDENCE = 0.97
 # Fewer known words than this share (in a report of MIN_WORDS words or more): out of scope.
 MIN_KNOWN = 0.3
 MIN_WORDS = 4
-
-
-@dataclass(frozen=True)
-class Blend:
-    """How much the rules and the category weigh beside the model (whose weight is 1)."""
-
-    rules: float = 1.0
-    decisive: float = 1.0
-    category: float = 0.6
-    pivot: float = 3.0
-    also_min: float = 0.05
-    max_also: int = 2
 
 
 class HybridRouter:
@@ -62,6 +51,7 @@ class HybridRouter:
         self.threshold = model.threshold if threshold is None else threshold
         self.blend = blend or Blend()
         self._max_candidates = max_candidates
+        self._blender = Blender(model.classes, self.blend, keep=max_candidates)
         self._excluded_also = excluded_also
 
     def route(self, report: RoutableReport) -> RoutingDecision:
@@ -69,53 +59,32 @@ class HybridRouter:
         return self.route_many([report])[0]
 
     def route_many(self, reports: Sequence[RoutableReport]) -> list[RoutingDecision]:
-        """Decisions for many reports (the model reads them in one batch)."""
-        texts = [f"{r.title}\n{r.text}" for r in reports]
-        probabilities = self.model.probabilities(texts) if reports else []
-        return [self._decide(r, p) for r, p in zip(reports, probabilities, strict=True)]
+        """Decisions for many reports (each read once; the model reads them in one batch)."""
+        readings = [Reading.of(r) for r in reports]
+        rows = self.model.calibrated([r.normalised for r in readings])
+        return [self._decide(r, row) for r, row in zip(readings, rows, strict=True)]
 
-    def scores(
-        self, report: RoutableReport, probabilities: Mapping[str, float]
-    ) -> tuple[dict[str, float], dict[str, Evidence]]:
-        """Each class's blended share (summing to 1), and the rules' evidence."""
-        evidence = self.keywords.evidence(report)
-        blend = self.blend
-        weights = {code: p for code, p in probabilities.items()}
-        norm = 1.0
-        total = sum(e.score for e in evidence.values())
-        if total > 0:
-            best = max(e.score for e in evidence.values())
-            strength = blend.rules * best / (best + blend.pivot)
-            for code, found in evidence.items():
-                weights[code] = weights.get(code, 0.0) + strength * found.score / total
-            norm += strength
-        decisive = [code for code, found in evidence.items() if found.decisive]
-        if len(decisive) == 1:
-            weights[decisive[0]] = weights.get(decisive[0], 0.0) + blend.decisive
-            norm += blend.decisive
-        hinted = categories.body_for(report.category)
-        if hinted is not None:
-            hinted = AREA if hinted.startswith("KEC-") else hinted
-            weights[hinted] = weights.get(hinted, 0.0) + blend.category
-            norm += blend.category
-        return {code: w / norm for code, w in weights.items()}, evidence
+    def blended(self, reading: Reading, row: Any) -> tuple[Blended, dict[str, Evidence]]:
+        """The best bodies by blended share, and the rules' evidence (`row`: the model's
+        probabilities in the order of its classes)."""
+        evidence = self.keywords.evidence_in(reading.title_clauses, reading.text_clauses)
+        return self._blender(row, evidence, reading.report.category), evidence
 
-    def _decide(
-        self, report: RoutableReport, probabilities: Mapping[str, float]
-    ) -> RoutingDecision:
-        shares, evidence = self.scores(report, probabilities)
-        ranked = sorted(shares.items(), key=lambda item: (-item[1], item[0]))
-        outside = self._out_of_scope(report)
+    def _decide(self, reading: Reading, row: Any) -> RoutingDecision:
+        blended, evidence = self.blended(reading, row)
+        ranked = blended.ranked
+        present = self.duties.present(reading.title_words, reading.text_words)
+        outside = self._out_of_scope(reading, present)
         if outside is not None:
-            return self._to_triage(report, ranked, f"out-of-scope: {outside}")
-        duty = self.duties.find(report)
+            return self._to_triage(reading, ranked, f"out-of-scope: {outside}")
+        duty = self.duties.find_among(present)
         if duty is not None:
-            return self._by_duty(report, duty, ranked)
+            return self._by_duty(reading, duty, ranked)
         best, confidence = ranked[0]
-        code, method, reason = self._body(report, best, evidence)
+        code, method, reason = self._body(reading, best, evidence)
         # The confidence is that of the primary body alone: which of two bodies a report needs
         # leads is itself uncertain, and a wrong primary must not be routed unseen.
-        also = self._also(best, shares, evidence)
+        also = self._also(best, blended.evidenced, evidence)
         triage = confidence < self.threshold or (code == FALLBACK_AREA and best == AREA)
         if triage:
             reason = f"keyakinan {confidence:.2f} di bawah ambang {self.threshold:.2f}; {reason}"
@@ -124,55 +93,57 @@ class HybridRouter:
             code,
             round(min(max(confidence, 0.0), 1.0), 4),
             reason,
-            self._candidates(report, ranked),
+            self._candidates(reading, ranked),
             method,
             also,
             triage,
         )
 
-    def _out_of_scope(self, report: RoutableReport) -> str | None:
+    def _out_of_scope(self, reading: Reading, present: frozenset[tuple[str, ...]]) -> str | None:
         """Why the report is far from anything the router knows, or None."""
-        share, words = self.model.known_share(f"{report.title}\n{report.text}")
+        share, words = self.model.known_share_of(reading.title_words + reading.text_words)
         if words >= MIN_WORDS and share < MIN_KNOWN:
             return f"hanya {share:.0%} kata yang dikenal model"
-        place = self.duties.elsewhere(report)
-        if place is not None and area_body(report) is None:
+        place = self.duties.elsewhere_among(present)
+        if place is not None and reading.area is None:
             return f"di luar Kota Banjarmasin ({place})"
         return None
 
     def _to_triage(
-        self, report: RoutableReport, ranked: Sequence[tuple[str, float]], reason: str
+        self, reading: Reading, ranked: Sequence[tuple[str, float]], reason: str
     ) -> RoutingDecision:
         """The admin decides; the best body is still named."""
         best, confidence = ranked[0]
-        code, share = self._resolve(report, best), round(min(max(confidence, 0.0), 1.0), 4)
+        code, share = self._resolve(reading, best), round(min(max(confidence, 0.0), 1.0), 4)
         return RoutingDecision(
-            code, share, reason, self._candidates(report, ranked), "model", (), True
+            code, share, reason, self._candidates(reading, ranked), "model", (), True
         )
 
     def _candidates(
-        self, report: RoutableReport, ranked: Sequence[tuple[str, float]]
+        self, reading: Reading, ranked: Sequence[tuple[str, float]]
     ) -> tuple[Candidate, ...]:
         top = ranked[: self._max_candidates]
-        return tuple(Candidate(self._resolve(report, c), round(s, 3)) for c, s in top)
+        return tuple(Candidate(self._resolve(reading, c), round(s, 3)) for c, s in top)
 
     def _by_duty(
-        self, report: RoutableReport, duty: Duty, ranked: Sequence[tuple[str, float]]
+        self, reading: Reading, duty: Duty, ranked: Sequence[tuple[str, float]]
     ) -> RoutingDecision:
         """The duty's body, sure as a rule; the blend's bodies follow as candidates."""
+        top = (item for item in ranked if item[0] != duty.code)
         others = [
-            Candidate(self._resolve(report, c), round(s, 3)) for c, s in ranked if c != duty.code
+            Candidate(self._resolve(reading, c), round(s, 3))
+            for c, s in islice(top, max(self._max_candidates - 1, 0))
         ]
         candidates = (Candidate(duty.code, DUTY_CONFIDENCE), *others)[: self._max_candidates]
         reason = f"kewajiban ({duty.rule}): {', '.join(duty.phrases)}"
         return RoutingDecision(duty.code, DUTY_CONFIDENCE, reason, candidates, "rule")
 
     def _body(
-        self, report: RoutableReport, best: str, evidence: Mapping[str, Evidence]
+        self, reading: Reading, best: str, evidence: Mapping[str, Evidence]
     ) -> tuple[str, str, str]:
         """The body, the method that carried it, and why."""
         if best == AREA:
-            area = area_body(report)
+            area = reading.area
             if area is None:
                 return (
                     FALLBACK_AREA,
@@ -188,8 +159,8 @@ class HybridRouter:
             return best, "rule", f"kata kunci: {', '.join(found.phrases)}"
         return best, "model", "model klasifikasi teks"
 
-    def _resolve(self, report: RoutableReport, code: str) -> str:
-        return (area_body(report) or FALLBACK_AREA) if code == AREA else code
+    def _resolve(self, reading: Reading, code: str) -> str:
+        return (reading.area or FALLBACK_AREA) if code == AREA else code
 
     def _also(
         self, best: str, shares: Mapping[str, float], evidence: Mapping[str, Evidence]

@@ -109,10 +109,16 @@ class KeywordRouter:
 
     def evidence(self, report: RoutableReport) -> dict[str, Evidence]:
         """What speaks for each body (`KECAMATAN` for the kecamatan's services)."""
+        return self.evidence_in(segments(report.title), segments(report.text))
+
+    def evidence_in(
+        self, title: Sequence[Sequence[str]], text: Sequence[Sequence[str]]
+    ) -> dict[str, Evidence]:
+        """What speaks for each body in a report's title and text, cut into clauses of words."""
         evidence: dict[str, Evidence] = {}
         clause = 0
-        for field_text, weight in ((report.title, self._title_weight), (report.text, 1.0)):
-            for words in segments(field_text):
+        for clauses, weight in ((title, self._title_weight), (text, 1.0)):
+            for words in clauses:
                 clause += 1
                 for start, rule in self._hits(words):
                     if rule.code is not None:

@@ -75,8 +75,10 @@ class Scorer(Protocol):
 class LinearScorer:
     """The exported SVM: per block a vocabulary and idf weights, then coefficients per class.
 
-    A batch of texts becomes one sparse matrix and one product with the coefficients. Each
-    distinct word's character n-grams are looked up once and kept (`_char_cache`), so a report
+    A batch of texts becomes one sparse matrix of n-gram counts (both blocks side by side),
+    weighted in place (sublinear tf times idf, l2 per block) and multiplied once with the
+    coefficients: a few array operations per batch, however many texts it holds. Each distinct
+    word's character n-grams are looked up once and kept as an array (`_char_cache`), so a report
     costs a dictionary look-up per word, not a rebuild of its n-grams.
     """
 
@@ -84,61 +86,78 @@ class LinearScorer:
     blocks: list[tuple[dict[str, int], Any]]
     coef: Any
     intercept: Any
-    _char_cache: dict[str, list[int]] = field(default_factory=dict, repr=False, compare=False)
+    _char_cache: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
+    _arrays: tuple[Any, Any] | None = field(default=None, repr=False, compare=False)
 
     def __setstate__(self, state: dict[str, Any]) -> None:
-        """Artefacts pickled before the cache existed load with an empty one."""
-        state.setdefault("_char_cache", {})
-        self.__dict__.update(state)
+        """Artefacts pickled before the caches existed load with empty ones."""
+        self.__dict__.update(state | {"_char_cache": {}, "_arrays": None})
 
     def __getstate__(self) -> dict[str, Any]:
-        return {k: v for k, v in self.__dict__.items() if k != "_char_cache"} | {"_char_cache": {}}
+        kept = {k: v for k, v in self.__dict__.items() if k not in ("_char_cache", "_arrays")}
+        return kept | {"_char_cache": {}, "_arrays": None}
 
     def decision_function(self, texts: Sequence[str]) -> Any:
         """The SVM's scores for each (normalised) text: an array of texts x classes."""
         import numpy as np
+        from scipy import sparse
 
         if not texts:
             return np.zeros((0, len(self.classes_)))
-        return np.asarray(self.features(texts) @ self.coef.T) + self.intercept
-
-    def features(self, texts: Sequence[str]) -> Any:
-        """The TF-IDF rows of the texts (sublinear tf, l2 per block), as one sparse matrix."""
-        from scipy import sparse
-
-        (words, word_idf), (_, char_idf) = self.blocks
-        word_rows = [[words[g] for g in word_ngrams(t) if g in words] for t in texts]
-        char_rows = [[i for w in t.split() for i in self._char_indices(w)] for t in texts]
-        return sparse.hstack(
-            [_tfidf(word_rows, word_idf), _tfidf(char_rows, char_idf)], format="csr"
+        idf, by_feature = self._weights()
+        words = self.blocks[0][0]
+        parts: list[Any] = []
+        lengths: list[int] = []
+        for text in texts:
+            word_indices = np.array([words[g] for g in word_ngrams(text) if g in words], np.int64)
+            chars = [self._char_indices(w) for w in text.split()]
+            parts += [word_indices, *chars]
+            lengths.append(len(word_indices) + sum(len(c) for c in chars))
+        columns = np.concatenate(parts)
+        pointers = np.concatenate(([0], np.cumsum(lengths)))
+        counts = sparse.csr_matrix(
+            (np.ones(len(columns)), columns, pointers), shape=(len(texts), len(idf))
         )
+        counts.sum_duplicates()  # tf per (text, feature), features in ascending order
+        _weigh(counts, idf, len(words))
+        return np.asarray(counts @ by_feature) + self.intercept
 
-    def _char_indices(self, word: str) -> list[int]:
+    def _weights(self) -> tuple[Any, Any]:
+        """Both blocks' idf in one array, and the coefficients feature by feature, made once."""
+        if self._arrays is None:
+            import numpy as np
+
+            idf = np.concatenate([np.asarray(weights, np.float64) for _, weights in self.blocks])
+            by_feature = np.ascontiguousarray(np.asarray(self.coef, np.float64).T)
+            self._arrays = (idf, by_feature)
+        return self._arrays
+
+    def _char_indices(self, word: str) -> Any:
+        """The word's character n-grams as columns of the matrix (after the word block's)."""
         found = self._char_cache.get(word)
         if found is None:
-            vocabulary = self.blocks[1][0]
-            found = [vocabulary[g] for g in char_ngrams(word) if g in vocabulary]
+            import numpy as np
+
+            words, (vocabulary, _) = self.blocks[0][0], self.blocks[1]
+            grams = [vocabulary[g] for g in char_ngrams(word) if g in vocabulary]
+            found = np.array(grams, np.int64) + len(words)
             if len(self._char_cache) < CACHE_WORDS:
                 self._char_cache[word] = found
         return found
 
 
-def _tfidf(rows: Sequence[Sequence[int]], idf: Any) -> Any:
-    """Rows of feature indices -> l2-normalised (1 + log tf) * idf, as a sparse matrix."""
+def _weigh(counts: Any, idf: Any, split: int) -> None:
+    """n-gram counts -> (1 + log tf) * idf, l2-normalised per text and block (columns < `split`
+    are the word block), in place: what scikit-learn's `TfidfVectorizer(sublinear_tf=True)`
+    makes of each block."""
     import numpy as np
-    from scipy import sparse
 
-    lengths = np.fromiter((len(r) for r in rows), dtype=np.int64, count=len(rows))
-    columns = np.fromiter((i for r in rows for i in r), dtype=np.int64, count=int(lengths.sum()))
-    pointers = np.concatenate(([0], np.cumsum(lengths)))
-    counts = sparse.csr_matrix(
-        (np.ones(len(columns)), columns, pointers), shape=(len(rows), len(idf))
-    )
-    counts.sum_duplicates()
-    counts.data = (1.0 + np.log(counts.data)) * idf[counts.indices]
-    norms = np.sqrt(np.asarray(counts.multiply(counts).sum(axis=1)).ravel())
+    rows = len(counts.indptr) - 1
+    weights = (1.0 + np.log(counts.data)) * idf[counts.indices]
+    groups = 2 * np.repeat(np.arange(rows), np.diff(counts.indptr)) + (counts.indices >= split)
+    norms = np.sqrt(np.bincount(groups, weights=weights * weights, minlength=2 * rows))
     norms[norms == 0] = 1.0
-    return sparse.diags(1.0 / norms) @ counts
+    counts.data = weights * (1.0 / norms)[groups]
 
 
 @dataclass
@@ -157,8 +176,12 @@ class TextModel:
 
     def known_share(self, text: str) -> tuple[float, int]:
         """The share of a text's words (3+ letters) the model has features for, and their count."""
+        return self.known_share_of(normalised(text).split())
+
+    def known_share_of(self, words: Sequence[str]) -> tuple[float, int]:
+        """`known_share` of a text's normalised words."""
         blocks = getattr(self.scorer, "blocks", None)
-        words = [w for w in normalised(text).split() if len(w) >= 3 and w.isalpha()]
+        words = [w for w in words if len(w) >= 3 and w.isalpha()]
         if not blocks or not words:
             return 1.0, len(words)
         vocabulary = blocks[0][0]
@@ -166,16 +189,19 @@ class TextModel:
 
     def probabilities(self, texts: Sequence[str]) -> list[dict[str, float]]:
         """Each text's calibrated probability per class."""
+        shares = self.calibrated([normalised(t) for t in texts])
+        return [dict(zip(self.classes, row.tolist(), strict=True)) for row in shares]
+
+    def calibrated(self, normalised_texts: Sequence[str]) -> Any:
+        """Each normalised text's calibrated probabilities, texts x classes (in `classes` order)."""
         import numpy as np
 
-        scores = np.asarray(self.scorer.decision_function([normalised(t) for t in texts]))
-        if not len(scores):
-            return []
+        if not normalised_texts:
+            return np.zeros((0, len(self.classes)))
+        scores = np.asarray(self.scorer.decision_function(normalised_texts), dtype=np.float64)
         scaled = self.temperature * (scores - scores.max(axis=1, keepdims=True))
         exps = np.exp(scaled)
-        shares = exps / exps.sum(axis=1, keepdims=True)
-        classes = self.classes
-        return [dict(zip(classes, row.tolist(), strict=True)) for row in shares]
+        return exps / exps.sum(axis=1, keepdims=True)
 
     def save(self, path: Path = DEFAULT_PATH) -> Path:
         """Write the model where `load` finds it."""

@@ -82,13 +82,22 @@ _BREAK = re.compile(r"[,;:!?()\n\[\]]|\.(?=\s|$)")
 _REDUPLICATION = re.compile(r"(?<=[a-z])2(?![0-9])")
 
 
+def _folded(text: str) -> str:
+    folded = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
+    return _REDUPLICATION.sub(" ", folded)
+
+
 def tokens(text: str) -> list[str]:
     """The words of a text, normalised for matching."""
-    folded = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
-    folded = _REDUPLICATION.sub(" ", folded)
-    return [INFORMAL.get(word, word) for word in _WORD.findall(folded)]
+    return [INFORMAL.get(word, word) for word in _WORD.findall(_folded(text))]
 
 
 def segments(text: str) -> list[list[str]]:
-    """The words of a text, cut at punctuation that ends a clause."""
-    return [words for words in (tokens(part) for part in _BREAK.split(text)) if words]
+    """The words of a text, cut at punctuation that ends a clause (`tokens` of each clause).
+
+    The clauses are folded in one pass, joined by a line break (itself a clause break, so no
+    clause holds one; folding and the reduplication rule never reach across it).
+    """
+    clauses = _folded("\n".join(_BREAK.split(text))).split("\n")
+    found = ([INFORMAL.get(w, w) for w in _WORD.findall(clause)] for clause in clauses)
+    return [words for words in found if words]

@@ -63,7 +63,6 @@ class SqlTrackingIds:
         """Whether a migration of this name ran."""
         return Migrations(self.db, "routing_migrations").ran(name)
 
-
     def mark_migrated(self, name: str) -> Statement:
         """The statement that notes a migration ran."""
         return Migrations(self.db, "routing_migrations").mark(name)

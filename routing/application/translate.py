@@ -3,16 +3,13 @@
 from __future__ import annotations
 
 from functools import singledispatch
-from typing import Any
+from typing import Any, TypeVar
 from uuid import UUID
 
 from routing.domain.disposition import Disposition
 from shared import topics
 from shared.contracts import (
-    Actor,
-    Candidate,
-    DispositionMethod,
-    Location,
+    IntegrationEvent,
     ReportAwaitingTriage,
     ReportDisposed,
     ReportEscalated,
@@ -21,6 +18,9 @@ from shared.contracts import (
 )
 from shared.messaging.relay import Outgoing
 from shared.processing import derived_id
+from shared.text import RULED
+
+E = TypeVar("E", bound=IntegrationEvent)
 
 
 @singledispatch
@@ -32,11 +32,12 @@ def translate(domain_event: object) -> list[Outgoing]:
 @translate.register(Disposition.Routed)
 @translate.register(Disposition.Disposed)
 def _disposed(event: Disposition.Disposed | Disposition.Routed) -> list[Outgoing]:
-    disposed = ReportDisposed(
+    disposed = _ruled(
+        ReportDisposed,
         **_header(event),
         skpd_code=event.skpd_code,
         skpd_name=event.skpd_name,
-        method=DispositionMethod(event.method),
+        method=event.method,
         confidence=event.confidence,
         reason=event.reason,
         also=tuple(event.also),
@@ -51,7 +52,8 @@ def _disposed(event: Disposition.Disposed | Disposition.Routed) -> list[Outgoing
 
 @translate.register
 def _(event: Disposition.Escalated) -> list[Outgoing]:
-    escalated = ReportEscalated(
+    escalated = _ruled(
+        ReportEscalated,
         **_header(event),
         reason=event.reason,
         skpd_code=event.skpd_code,
@@ -66,12 +68,13 @@ def _(event: Disposition.Escalated) -> list[Outgoing]:
 
 @translate.register
 def _(event: Disposition.Redisposed) -> list[Outgoing]:
-    redisposed = ReportRedisposed(
+    redisposed = _ruled(
+        ReportRedisposed,
         **_header(event),
         from_code=event.from_code,
         skpd_code=event.skpd_code,
         skpd_name=event.skpd_name,
-        method=DispositionMethod(event.method),
+        method=event.method,
         reason=event.reason,
         actor=_actor(event),
     )
@@ -84,20 +87,28 @@ def _(event: Disposition.Redisposed) -> list[Outgoing]:
 @translate.register(Disposition.Triaged)
 @translate.register(Disposition.SentToTriage)
 def _awaiting(event: Disposition.SentToTriage | Disposition.Triaged) -> list[Outgoing]:
-    awaiting = ReportAwaitingTriage(
+    awaiting = _ruled(
+        ReportAwaitingTriage,
         **_header(event),
         reason=event.reason,
-        candidates=tuple(Candidate(code=c["code"], score=c["score"]) for c in event.candidates),
+        candidates=[{"code": c["code"], "score": c["score"]} for c in event.candidates],
     )
     return [Outgoing(topics.DISPOSITIONS, str(event.report_id), awaiting)]
 
 
+def _ruled(contract: type[E], **fields: Any) -> E:
+    """A contract event of what this service recorded. Its texts kept the text rule where they
+    entered (intake's topic, the admin's API, a body's actions topic) or are the router's own,
+    so the rule is not run again on this hop (`shared.text.RULED`); every type is still checked."""
+    return contract.model_validate(fields, context=RULED)
+
+
 def _actor(
     event: Disposition.Disposed | Disposition.Routed | Disposition.Redisposed,
-) -> Actor | None:
+) -> dict[str, Any] | None:
     """The admin who disposed by hand (a `Routed` event is the router's own decision)."""
     stored = getattr(event, "actor", None)
-    return Actor(**stored) if stored else None
+    return dict(stored) if stored else None
 
 
 def _routed(
@@ -110,7 +121,8 @@ def _routed(
     index: int = 1,
 ) -> Outgoing:
     """What the body sees on its own topic: the report, never the reporter (rahasia or not)."""
-    routed = ReportRouted(
+    routed = _ruled(
+        ReportRouted,
         event_id=_event_id(event, index),
         occurred_at=event.at,
         report_id=event.report_id,
@@ -120,7 +132,7 @@ def _routed(
         text=content["text"],
         kind=content["kind"],
         channel=content["channel"],
-        location=Location.model_validate(content["location"]),
+        location=content["location"],
         anonim=content["anonim"],
         disposed_at=event.at,
         attachments=tuple(content.get("attachments") or ()),

@@ -1,0 +1,112 @@
+"""The blend: the model's probabilities, the rules' evidence and the citizen's category, as one
+share per body (summing to 1), and the bodies ranked by it.
+
+Only the few bodies the rules or the category speak for differ from the model's own share
+divided by the blend's norm, so the rest are divided as one array and only the best few are
+ranked and kept: the arithmetic of each share is the one the router always did.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from routing.adapters.keyword_router import Evidence
+from routing.adapters.lexicon import AREA
+from shared import categories
+
+
+@dataclass(frozen=True)
+class Blend:
+    """How much the rules and the category weigh beside the model (whose weight is 1)."""
+
+    rules: float = 1.0
+    decisive: float = 1.0
+    category: float = 0.6
+    pivot: float = 3.0
+    also_min: float = 0.05
+    max_also: int = 2
+
+
+@dataclass(frozen=True)
+class Blended:
+    """The best bodies as (code, share), best first (ties by code), and the share of each body
+    the rules found evidence for."""
+
+    ranked: list[tuple[str, float]]
+    evidenced: dict[str, float]
+
+
+class Blender:
+    """Blends for the model's classes; keeps the `keep` best of each report."""
+
+    def __init__(self, classes: Sequence[str], blend: Blend, keep: int) -> None:
+        import numpy as np
+
+        self.classes = [str(c) for c in classes]
+        self.blend = blend
+        self._keep = max(keep, 1)
+        self._index = {code: i for i, code in enumerate(self.classes)}
+        self._code_order = np.argsort(np.argsort(np.array(self.classes, dtype=object)))
+
+    def __call__(self, row: Any, evidence: Mapping[str, Evidence], category: str | None) -> Blended:
+        """The blend of one report: its row of model probabilities (in `classes` order)."""
+        added, norm = self._added(row, evidence, category)
+        values = row / norm
+        outside: dict[str, float] = {}
+        for code, weight in added.items():
+            where = self._index.get(code)
+            if where is None:
+                outside[code] = weight / norm
+            else:
+                values[where] = weight / norm
+        ranked = self._ranked(values, outside)
+        index = self._index
+
+        def share(code: str) -> float:
+            where = index.get(code)
+            return outside.get(code, 0.0) if where is None else float(values[where])
+
+        return Blended(ranked, {code: share(code) for code in evidence})
+
+    def _added(
+        self, row: Any, evidence: Mapping[str, Evidence], category: str | None
+    ) -> tuple[dict[str, float], float]:
+        """The weights the rules and the category change (before the norm), and the norm."""
+        blend, index = self.blend, self._index
+        added: dict[str, float] = {}
+
+        def add(code: str, weight: float) -> None:
+            where = index.get(code)
+            before = added.get(code, 0.0 if where is None else float(row[where]))
+            added[code] = before + weight
+
+        norm = 1.0
+        total = sum(e.score for e in evidence.values())
+        if total > 0:
+            best = max(e.score for e in evidence.values())
+            strength = blend.rules * best / (best + blend.pivot)
+            for code, found in evidence.items():
+                add(code, strength * found.score / total)
+            norm += strength
+        decisive = [code for code, found in evidence.items() if found.decisive]
+        if len(decisive) == 1:
+            add(decisive[0], blend.decisive)
+            norm += blend.decisive
+        hinted = categories.body_for(category)
+        if hinted is not None:
+            add(AREA if hinted.startswith("KEC-") else hinted, blend.category)
+            norm += blend.category
+        return added, norm
+
+    def _ranked(self, values: Any, outside: Mapping[str, float]) -> list[tuple[str, float]]:
+        import numpy as np
+
+        if outside:  # a body the model does not know: rank everything as one list
+            shares = dict(zip(self.classes, values.tolist(), strict=True)) | dict(outside)
+            return sorted(shares.items(), key=lambda item: (-item[1], item[0]))[: self._keep]
+        best = np.lexsort((self._code_order, -values))[: self._keep]
+        return [
+            (self.classes[i], share) for i, share in zip(best, values[best].tolist(), strict=True)
+        ]
