@@ -16,7 +16,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from eventsourcing.utils import get_topic
-from sqlalchemy import Connection, Engine, delete, insert, select, true, update
+from sqlalchemy import Connection, Engine, bindparam, delete, insert, select, true, update
 from sqlalchemy.exc import InterfaceError, OperationalError
 
 from shared.logging import get_logger
@@ -264,24 +264,28 @@ class CaseProjector:
         self._failing = None
 
     def _advance(self, conn: Connection, position: int) -> None:
-        conn.execute(
-            update(projection_position)
-            .where(projection_position.c.name == self.name)
-            .values(position=position)
-        )
+        conn.execute(_ADVANCE, {"projection": self.name, "position": position})
 
     def _claim_position(self, conn: Connection) -> int:
         """The position, locked for this transaction (replicas take turns on PostgreSQL)."""
-        query = (
-            select(projection_position.c.position)
-            .where(projection_position.c.name == self.name)
-            .with_for_update()
-        )
-        found = conn.scalar(query)
+        found = conn.scalar(_CLAIM, {"projection": self.name})
         if found is None:
             conn.execute(insert(projection_position).values(name=self.name, position=0))
             return 0
         return int(found)
+
+
+# Built once (SQLAlchemy reuses their compiled form): every batch runs both.
+_CLAIM = (
+    select(projection_position.c.position)
+    .where(projection_position.c.name == bindparam("projection"))
+    .with_for_update()
+)
+_ADVANCE = (
+    update(projection_position)
+    .where(projection_position.c.name == bindparam("projection"))
+    .values(position=bindparam("position"))
+)
 
 
 def _mine(table: Any, name: str) -> Any:
