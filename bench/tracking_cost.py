@@ -69,7 +69,7 @@ def messages(reports: int) -> tuple[list[Any], list[Any]]:
     for n in range(reports):
         sent = json.loads(generator.report(n).value)
         report_id = derived_id("cost-report", n)
-        ids = {"report_id": report_id, "tracking_id": f"LPR-C{n:07d}"}
+        ids: dict[str, Any] = {"report_id": report_id, "tracking_id": f"LPR-C{n:07d}"}
         accepted.append(
             c.ReportAccepted(
                 **ids,
@@ -131,7 +131,8 @@ def main() -> None:
         projected = parts.projector.catch_up(size * 2)
         projection = time.process_time() - cpu
         stored = parts.projector.head()
-        outbox = parts.app.recorder.max_outbox_id()
+        recorder: Any = parts.app.recorder  # the outbox recorder (`install_outbox` checked)
+        outbox = recorder.max_outbox_id()
         parts.engine.dispose()
         parts.app.close()
     per_report = 1000 / args.reports

@@ -77,7 +77,7 @@ class CaseProjector:
         engine: Engine,
         *,
         batch_size: int = 500,
-        idle_seconds: float = 0.2,
+        idle_seconds: float = 2.0,
         max_attempts: int = 3,
         rebuild_batch_size: int = 5000,
     ) -> None:

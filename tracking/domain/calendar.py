@@ -27,7 +27,7 @@ def add_working_days(
         raise NaiveDatetime(f"{moment.isoformat()} carries no time zone")
     local = moment.astimezone(zone)
     try:
-        day = _working_day_from(local.date(), days, holidays)
+        day = _working_day_from(local.date(), days, holidays)  # type: ignore[arg-type]
     except TypeError:  # an unhashable calendar (a plain set): counted each time
         day = _working_day_from.__wrapped__(local.date(), days, holidays)
     return datetime.combine(day, local.time(), tzinfo=zone)
