@@ -187,9 +187,10 @@ class CaseProjector:
         """Project until told to stop; a failed batch is rolled back and tried again.
 
         Idle, it waits for the next write of the case events (`shared.wakeup`), at most
-        `idle_seconds`. A pass that reached the end of the log does not look again until woken. After a pass that projected, it lets `settle_seconds` pass
-        first, so that the writes of that moment are projected as one batch (a pass costs the
-        same few statements whatever its size), not one pass per write.
+        `idle_seconds`. A pass that reached the end of the log does not look again until woken.
+        After a pass that projected, it lets `settle_seconds` pass first, so that the writes of
+        that moment are projected as one batch (a pass costs the same few statements whatever
+        its size), not one pass per write.
         """
         waiter = recorded(self._app).waiter()
         while not stopping.is_set():
