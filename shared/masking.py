@@ -77,8 +77,19 @@ class Span:
     end: int
 
 
+# What every contact detail needs: an "@" (or "[at]"), or eight digits (the shortest landline;
+# mobiles have nine, NIK sixteen). A text with neither is not scanned by the patterns above.
+_MAY_HOLD_CONTACT = re.compile(r"@|[\[(]\s?at\s?[\])]|(?:\d\D*){8}", re.IGNORECASE)
+
+
 def find_contacts(text: str) -> list[Span]:
     """Every contact detail in the text, in order, none overlapping."""
+    if _MAY_HOLD_CONTACT.search(text) is None:
+        return []
+    return _scan(text)
+
+
+def _scan(text: str) -> list[Span]:
     found: list[Span] = [Span(DetailKind.EMAIL, m.start(), m.end()) for m in _EMAIL.finditer(text)]
     for match in _NIK.finditer(text):
         if _plausible_nik(match.group()) and _names_a_contact(text, match.start()):

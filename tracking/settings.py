@@ -38,7 +38,9 @@ class TrackingSettings(BaseSettings):
     )
     deadline_check_seconds: float = Field(default=5.0, gt=0)
     projector_batch_size: int = Field(default=500, ge=1)
-    projector_idle_seconds: float = Field(default=0.2, gt=0)
+    projector_idle_seconds: float = Field(
+        default=2.0, gt=0, description="the longest wait for a write it was not woken for"
+    )
     projector_max_attempts: int = Field(
         default=3, ge=1, description="tries of one event before it is quarantined"
     )

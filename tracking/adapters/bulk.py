@@ -55,7 +55,8 @@ def write_rows(
         return
     dialect = conn.dialect
     plan = _plan(dialect, table, upsert_on)
-    columns = [list(column) for column in zip(*map(itemgetter(*plan.names), rows), strict=True)]
+    # Column by column (tuples; a converted column becomes a new list).
+    columns: list[Sequence[Any]] = list(zip(*map(itemgetter(*plan.names), rows), strict=True))
     for index, convert in plan.converted:
         columns[index] = [None if value is None else convert(value) for value in columns[index]]
     memo: Converted = {} if converted is None else converted
@@ -67,7 +68,8 @@ def write_rows(
                 done[value] = convert(value)
         columns[index] = list(map(done.get, column))
     if dialect.name == "postgresql":
-        conn.exec_driver_sql(plan.sql, tuple(columns))
+        arrays = tuple(c if isinstance(c, list) else list(c) for c in columns)  # not tuples
+        conn.exec_driver_sql(plan.sql, arrays)
     else:
         conn.exec_driver_sql(plan.sql, list(zip(*columns, strict=True)))
 

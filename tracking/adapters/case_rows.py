@@ -16,7 +16,7 @@ from operator import itemgetter
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection, bindparam, select
 
 from tracking.adapters.bulk import Converted, write_rows
 from tracking.adapters.moderation_rows import MODERATION_CHANGES, act_row, public_face
@@ -42,7 +42,9 @@ def project_all(conn: Connection, events: Sequence[Any]) -> None:
     mine: list[Case.Event] = [event for event in events if isinstance(event, Case.Event)]
     if not mine:
         return
-    rows = _load(conn, {event.originator_id for event in mine})
+    # A case opened in this batch gets a fresh row: only the others are read.
+    opened = {event.originator_id for event in mine if type(event) is Case.Opened}
+    rows = _load(conn, {event.originator_id for event in mine}.difference(opened))
     history: list[Row] = []
     lines: list[Row] = []
     acts: list[Row] = []
@@ -64,12 +66,17 @@ def project_all(conn: Connection, events: Sequence[Any]) -> None:
     write_rows(conn, moderation_acts, acts, converted=converted)
 
 
+# Built once: SQLAlchemy then reuses its compiled form (a new select per batch is compiled and
+# keyed again each time).
+_SELECT_CASES = select(cases).where(cases.c.report_id.in_(bindparam("ids", expanding=True)))
+
+
 def _load(conn: Connection, ids: set[UUID]) -> dict[UUID, Row]:
     found: dict[UUID, Row] = {}
     wanted = list(ids)
     for start in range(0, len(wanted), _IN_CHUNK):
         chunk = wanted[start : start + _IN_CHUNK]
-        for row in conn.execute(select(cases).where(cases.c.report_id.in_(chunk))):
+        for row in conn.execute(_SELECT_CASES, {"ids": chunk}):
             found[row.report_id] = dict(row._mapping)
     return found
 

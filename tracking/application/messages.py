@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Any
 from uuid import UUID
 
@@ -64,6 +65,7 @@ def report_of(message: c.ReportContent) -> Report:
     )
 
 
+@lru_cache(maxsize=4096)  # asked several times per message (a name-based UUID: costly)
 def early_arrivals_id(report_id: UUID) -> UUID:
     """The id of the place where one report's early messages wait."""
     return derived_id("early-arrivals", report_id)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Container
 from datetime import date, datetime, timedelta, tzinfo
+from functools import lru_cache
 
 # A calendar on which no working day is found within this many days is broken, not busy.
 _MAX_SCAN_DAYS = 3660
@@ -25,8 +26,19 @@ def add_working_days(
     if moment.tzinfo is None:
         raise NaiveDatetime(f"{moment.isoformat()} carries no time zone")
     local = moment.astimezone(zone)
+    try:
+        day = _working_day_from(local.date(), days, holidays)  # type: ignore[arg-type]
+    except TypeError:  # an unhashable calendar (a plain set): counted each time
+        day = _working_day_from.__wrapped__(local.date(), days, holidays)
+    return datetime.combine(day, local.time(), tzinfo=zone)
+
+
+@lru_cache(maxsize=4096)
+def _working_day_from(start: date, days: int, holidays: Container[date]) -> date:
+    """The day `days` working days after `start` (before it when negative): every case event
+    with a deadline asks, mostly for the same few days."""
     step = timedelta(days=1 if days >= 0 else -1)
-    day, remaining, scanned = local.date(), abs(days), 0
+    day, remaining, scanned = start, abs(days), 0
     while remaining:
         day += step
         scanned += 1
@@ -34,4 +46,4 @@ def add_working_days(
             raise ValueError("the holiday calendar leaves no working days")
         if is_working_day(day, holidays):
             remaining -= 1
-    return datetime.combine(day, local.time(), tzinfo=zone)
+    return day

@@ -188,7 +188,7 @@ def bulk_writes_store_what_plain_inserts_store(engine: Engine) -> bool:
 
 
 def batches_cost_the_same_statements(feed: Feed, parts: TrackingParts) -> list[str]:
-    """Project one group of lives, then ten; the statements of the second (equal in number)."""
+    """Project one group of lives, then ten; the statements of the second (as few)."""
     parts.projector.catch_up()  # the position's first row
     small = varied_lives(feed, parts, 1)
     with statements(parts.engine) as few:
@@ -197,7 +197,8 @@ def batches_cost_the_same_statements(feed: Feed, parts: TrackingParts) -> list[s
     with statements(parts.engine) as more:
         assert parts.projector.catch_up(10_000) == many
     assert many >= 5 * small
-    assert len(more) == len(few) <= 8
+    # A bound whatever the size (a batch whose cases all open in it reads no case row).
+    assert len(few) <= len(more) <= 8
     return more
 
 
