@@ -44,6 +44,8 @@ TABLES = (
     "CREATE TABLE IF NOT EXISTS notification_duplicates (original TEXT NOT NULL, tracking_id "
     "TEXT NOT NULL, report_id TEXT NOT NULL, channel TEXT NOT NULL, reporter_ref TEXT NOT NULL, "
     "seq INTEGER NOT NULL, PRIMARY KEY (original, tracking_id))",
+    "CREATE TABLE IF NOT EXISTS notification_problems (notification_id TEXT PRIMARY KEY, "
+    "status TEXT NOT NULL)",
     "CREATE TABLE IF NOT EXISTS notification_migrations (name TEXT PRIMARY KEY)",
 )
 
@@ -272,12 +274,35 @@ class SqlIndexes:
             },
         )
 
+    # -- delivery problems -----------------------------------------------------------------
+
+    def problems(self) -> list[UUID]:
+        """The notifications that failed (awaiting a retry) or were given up."""
+        rows = self.db.read(
+            "SELECT notification_id FROM notification_problems ORDER BY notification_id", {}
+        )
+        return [UUID(row["notification_id"]) for row in rows]
+
+    def note_problem(self, notification_id: UUID, status: str) -> Statement:
+        """A notification failed or was given up."""
+        return Statement(
+            "INSERT INTO notification_problems (notification_id, status) VALUES (:n, :s) "
+            "ON CONFLICT (notification_id) DO UPDATE SET status = excluded.status",
+            {"n": str(notification_id), "s": status},
+        )
+
+    def clear_problem(self, notification_id: UUID) -> Statement:
+        """A failed notification got through after all."""
+        return Statement(
+            "DELETE FROM notification_problems WHERE notification_id = :n",
+            {"n": str(notification_id)},
+        )
+
     # -- migrations ------------------------------------------------------------------------
 
     def migrated(self, name: str) -> bool:
         """Whether a migration has run on this database."""
         return Migrations(self.db, "notification_migrations").ran(name)
-
 
     def mark_migrated(self, name: str) -> Statement:
         """Note that a migration has run."""

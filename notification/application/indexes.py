@@ -52,7 +52,7 @@ class BatchIndexes:
     def _of(self, pe: PE) -> _Written:
         return self._written.setdefault(pe, _Written())
 
-    # -- the agenda and the waiting list: written, never read back within a batch ----------
+    # -- the agenda, the waiting list, delivery problems: never read back within a batch --
 
     def plan(self, pe: PE, notification_id: UUID, due_at: datetime) -> None:
         """Send a notification at `due_at` (a later plan replaces an earlier one)."""
@@ -77,6 +77,14 @@ class BatchIndexes:
     def digest_sent(self, pe: PE, day: str) -> None:
         """The day's digest went out."""
         _run(pe, self.tables.digest_sent(day))
+
+    def note_problem(self, pe: PE, notification_id: UUID, status: str) -> None:
+        """A notification failed or was given up: on the admin's list of delivery problems."""
+        _run(pe, self.tables.note_problem(notification_id, status))
+
+    def clear_problem(self, pe: PE, notification_id: UUID) -> None:
+        """A failed notification got through after all: off the list."""
+        _run(pe, self.tables.clear_problem(notification_id))
 
     # -- the report index ------------------------------------------------------------------
 

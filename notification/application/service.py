@@ -12,7 +12,7 @@ from eventsourcing.persistence import ProcessRecorder
 from eventsourcing.utils import EnvType
 
 from notification.application.composer import Composer, Draft, message_context
-from notification.application.policy import About, Delivery, notification_id, problems_id
+from notification.application.policy import About, Delivery, notification_id
 from notification.application.ports import Indexes
 from notification.application.rules import (
     ADMIN,
@@ -75,7 +75,7 @@ class NotificationApplication(NotificationStore):
 
     @wanted.register
     def _(self, event: DeliveryReported) -> Iterable[UUID]:
-        return [event.notification_id, problems_id()]
+        return [event.notification_id]
 
     @singledispatchmethod
     def policy(self, domain_event: Any, processing_event: PE) -> None:
@@ -126,9 +126,7 @@ class NotificationApplication(NotificationStore):
         )
         processing_event.collect_events(notification)
         if troubled:  # it got through after all: off the admin's list
-            problems = self.problems(processing_event)
-            problems.clear(notification.id)
-            processing_event.collect_events(problems)
+            self.indexes.clear_problem(processing_event, notification.id)
 
     def _waits_for_contacts(self, event: CaseEvent, row: ReportRow | None) -> bool:
         """A form reporter's message waits until the report's event said what they left."""
@@ -183,9 +181,8 @@ class NotificationApplication(NotificationStore):
         if retry_at is not None:
             retry_at = self.delivery.release(notification, retry_at) or retry_at
         gave_up = notification.fail(event.detail, at, retry_at)
-        problems = self.problems(pe)
-        problems.note(notification.id, GIVEN_UP if gave_up else FAILED)
-        pe.collect_events(notification, problems)
+        self.indexes.note_problem(pe, notification.id, GIVEN_UP if gave_up else FAILED)
+        pe.collect_events(notification)
         if retry_at is not None:
             self.indexes.plan(pe, notification.id, retry_at)
         if gave_up and notification.template != "admin_gave_up":
