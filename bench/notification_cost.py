@@ -157,8 +157,9 @@ def main() -> None:
                 tracking = Tracking(f"{topics.DELIVERY}:0", next(positions))
                 app.process_batch(_delivered(events), tracking)
     cpu = time.process_time() - started
-    stored = app.recorder.select_notifications(0, 10**9)
-    outbox = app.recorder.select_outbox(0, 10**9)
+    recorder: Any = app.recorder  # a recorder with an outbox
+    stored = recorder.select_notifications(0, 10**9)
+    outbox = recorder.select_outbox(0, 10**9)
     by_topic: dict[str, int] = {}
     for row in outbox:
         by_topic[row.topic] = by_topic.get(row.topic, 0) + 1

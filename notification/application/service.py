@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from functools import singledispatchmethod
 from typing import Any
 from uuid import UUID
 
 from eventsourcing.application import ProcessingEvent
-from eventsourcing.persistence import ProcessRecorder
+from eventsourcing.persistence import ProcessRecorder, Tracking
 from eventsourcing.utils import EnvType
 
 from notification.application.composer import Composer, Draft, message_context
+from notification.application.indexes import Expected, report_key
 from notification.application.policy import About, Delivery, notification_id
 from notification.application.ports import Indexes
 from notification.application.rules import (
@@ -37,6 +38,7 @@ from shared.contracts import (
     ReportContent,
 )
 from shared.processing import Batch, Rejection, derived_id
+from shared.processing import Delivery as Record
 
 PE = ProcessingEvent[UUID]
 
@@ -62,6 +64,34 @@ class NotificationApplication(NotificationStore):
         self.composer = composer
         self.clock = clock
         self.delivery = delivery or Delivery()
+
+    def process_batch(
+        self, messages: Sequence[Any], tracking: Tracking, *, service: str | None = None
+    ) -> list[tuple[Any, Rejection]]:
+        """A batch in one transaction; the index rows its messages read are read at its start,
+        in one query per table."""
+        self.indexes.expect(self.expected(messages))
+        try:
+            return super().process_batch(messages, tracking, service=service)
+        finally:
+            self.indexes.expect(None)
+
+    def expected(self, messages: Sequence[Any]) -> Expected:
+        """The report rows and duplicate links the policy will read for these messages."""
+        reports: set[str] = set()
+        originals: set[str] = set()
+        for item in messages:
+            message = item.message if isinstance(item, Record) else item
+            if isinstance(message, CaseEvent):
+                reports.add(report_key(message.tracking_id))
+                if message.event_type in ORIGINAL_MOVES:
+                    originals.add(message.tracking_id)
+            elif isinstance(message, ReportContent) and self._tells_by_contacts(message):
+                reports.add(report_key(message.tracking_id))
+        return Expected(frozenset(reports), frozenset(originals))
+
+    def _tells_by_contacts(self, event: ReportContent) -> bool:
+        return self.composer.rule.needs_contacts(event.channel)
 
     @singledispatchmethod
     def wanted(self, message: Any) -> Iterable[UUID]:
