@@ -20,6 +20,7 @@ from uuid import UUID
 
 from eventsourcing.persistence import ProcessRecorder
 
+from notification.adapters.statements import ADD, MOVE, compact
 from notification.domain.indexes import Link, ReportRow, WaitingCase
 from shared.processing import Statement
 from shared.tables import Migrations, database_of, in_list
@@ -72,6 +73,10 @@ class SqlIndexes:
     def run(self, statements: Sequence[Statement]) -> None:
         """Run statements in a transaction of their own (migrations)."""
         self.db.run(statements)
+
+    def compact(self, statements: Sequence[Statement]) -> list[Statement]:
+        """The same changes in fewer statements (see `notification.adapters.statements`)."""
+        return compact(statements)
 
     def after_record(self, statements: Sequence[Statement]) -> None:
         """An in-memory store cannot run them in its transaction: run them now."""
@@ -148,9 +153,7 @@ class SqlIndexes:
 
     def move(self, tracking_id: str) -> Statement:
         """The report left the admin's queues."""
-        return Statement(
-            "DELETE FROM notification_waiting WHERE tracking_id = :t", {"t": tracking_id}
-        )
+        return Statement(MOVE, {"t": tracking_id})
 
     def alerted(self, tracking_id: str) -> Statement:
         """The admin was told at once about this report."""
@@ -215,12 +218,7 @@ class SqlIndexes:
 
     def add(self, tracking_id: str, notification_id: UUID) -> Statement:
         """A notification of the report, once however often it is added."""
-        return Statement(
-            "INSERT INTO notification_report_messages (tracking_id, notification_id, seq) "
-            f"SELECT :t, :n, {_next_seq('notification_report_messages', 'tracking_id = :t')} "
-            "WHERE 1 = 1 ON CONFLICT DO NOTHING",
-            {"t": tracking_id, "n": str(notification_id)},
-        )
+        return Statement(ADD, {"t": tracking_id, "n": str(notification_id)})
 
     def parked(self, tracking_id: str) -> list[dict[str, Any]]:
         """The case events waiting for the report's event, in the order they came."""

@@ -1,4 +1,5 @@
-"""The list of delivery problems main kept as an aggregate moves into its table, on both stores.
+"""Notification's tables on both stores: the list of delivery problems main kept as an aggregate
+moves into its table; a batch's merged statements keep each report's messages in order.
 
 The fixture (`tests/fixtures/notification/stored_problems.json`, written by main 717a24b) is put
 into a fresh store of each backend as main left it; today's service opened on it lists the same
@@ -8,7 +9,7 @@ problems, and a recovery is a row deleted in the batch's transaction, not an eve
 from __future__ import annotations
 
 import json
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 from uuid import UUID
@@ -20,9 +21,17 @@ from notification.application.migration import PROBLEMS_MIGRATION, migrate_probl
 from notification.application.policy import problems_id
 from shared import topics
 from shared.clock import FixedClock
-from shared.contracts import Channel, DeliveryReported, DeliveryStatus
+from shared.contracts import (
+    CaseAwaitingTriage,
+    CaseDisposed,
+    CaseOpened,
+    Channel,
+    DeliveryReported,
+    DeliveryStatus,
+    StatusBucket,
+)
 from shared.processing import Statement
-from tests.integration.test_notification_tables import Open, open_notification
+from tests.integration.test_notification_tables import Open, case, open_notification
 
 pytestmark = pytest.mark.integration
 
@@ -59,3 +68,23 @@ def test_main_s_list_of_problems_moves_into_the_table(open_notification: Open) -
     assert [m.tracking_id for m in app.delivery_problems()] == ["LPR-SMS00002"]
     assert len(app.recorder.select_events(problems_id())) == old_list
     assert migrate_problems(app, app.tables) == 0
+
+
+def test_messages_added_in_one_batch_keep_their_order_on_each_store(
+    open_notification: Open,
+) -> None:
+    app = open_notification(FixedClock(datetime(2026, 11, 27, 1, 0, tzinfo=UTC)))
+    disposed = {"status": StatusBucket.BELUM_DITINDAKLANJUTI, "skpd_code": "PDAM"}
+    first = [case(CaseOpened, "LPR-SMS00001", Channel.SMS)]
+    assert app.process_batch(first, Tracking(f"{topics.CASES}:0", 1)) == []
+    batch = [
+        case(CaseAwaitingTriage, "LPR-SMS00002", Channel.SMS, reason="low-confidence"),
+        case(CaseDisposed, "LPR-SMS00001", Channel.SMS, **disposed),
+        case(CaseOpened, "LPR-SMS00002", Channel.SMS),
+        case(CaseDisposed, "LPR-SMS00002", Channel.SMS, **disposed),
+    ]
+    assert app.process_batch(batch, Tracking(f"{topics.CASES}:0", 2)) == []
+    expected = ["case_opened", "case_disposed", "skpd_new_report"]
+    for tracking_id in ("LPR-SMS00001", "LPR-SMS00002"):
+        assert [m.template for m in app.messages_for(tracking_id)] == expected
+    assert app.tables.waiting() == []
