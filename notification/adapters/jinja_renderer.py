@@ -40,6 +40,7 @@ def template_environment() -> Environment:
         undefined=StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
+        auto_reload=False,  # packaged templates: no file date checked per render and import
     )
     env.filters["tanggal"] = tanggal
     env.filters["pukul"] = pukul
@@ -55,7 +56,7 @@ class JinjaRenderer:
         self._compiled: dict[str, Template] = {}  # the packaged templates do not change
 
     def _template(self, name: str) -> Template:
-        """A template compiled once (Jinja's own cache checks the file's date at every use)."""
+        """A template compiled once, kept at hand (no look-up through Jinja's cache per use)."""
         found = self._compiled.get(name)
         if found is None:
             found = self._compiled[name] = self._env.get_template(name)
