@@ -2,7 +2,8 @@
 
 `python bench/notification_cost.py [--reports N] [--channel sms|web-email|mix] [--life
 full|bench]` feeds the notification service, assembled by its bootstrap with the outbox installed
-(as `lapor serve` runs it), the events of N reports in batches of 100 as the consumer would, and
+(as `lapor serve` runs it), the events of N reports in batches of 100 (`--batch`) as the consumer
+would, and
 prints stored events, outbox rows and CPU milliseconds per report (policy, rendering, the write
 with its outbox rows and table statements) as JSON. The store is SQLite in a temporary folder, or
 PostgreSQL when `LAPOR_DATABASE_URL` names a server (a fresh database each run).
@@ -136,22 +137,24 @@ def main() -> None:
     parser.add_argument("--reports", type=int, default=2000)
     parser.add_argument("--channel", default="sms", choices=["sms", "web-email", "mix"])
     parser.add_argument("--life", default="full", choices=["full", "bench"])
+    parser.add_argument("--batch", type=int, default=BATCH, help="messages per batch")
     args = parser.parse_args()
+    size = args.batch
     full = args.life == "full"
     app = _application(FixedClock(MORNING))
     positions = itertools.count(1)
     channels = _channels(args.channel)
     lives = [_life(n, next(channels), 5 if full else 2) for n in range(args.reports)]
     started = time.process_time()
-    for first in range(0, args.reports, BATCH):  # intake's report events: the contacts left
-        contents = [_content(life[0]) for life in lives[first : first + BATCH]]
+    for first in range(0, args.reports, size):  # intake's report events: the contacts left
+        contents = [_content(life[0]) for life in lives[first : first + size]]
         if full:
             contents = [c for c in contents if c.channel == Channel.WEB]
         if contents:
             app.process_batch(contents, Tracking(f"{topics.REPORTS}:0", next(positions)))
     for step in range(len(lives[0])):
-        for first in range(0, args.reports, BATCH):
-            events = [life[step] for life in lives[first : first + BATCH]]
+        for first in range(0, args.reports, size):
+            events = [life[step] for life in lives[first : first + size]]
             app.process_batch(events, Tracking(f"{topics.CASES}:0", next(positions)))
             if full:
                 tracking = Tracking(f"{topics.DELIVERY}:0", next(positions))
@@ -169,6 +172,7 @@ def main() -> None:
                 "reports": args.reports,
                 "channel": args.channel,
                 "life": args.life,
+                "batch": size,
                 "store": "postgres"
                 if app.recorder.__class__.__name__.startswith("One")
                 else "sqlite",
