@@ -1,10 +1,17 @@
 """Notification's own cost per report: stored events and CPU, without Kafka (issue F3).
 
-`python bench/notification_cost.py [--reports N] [--channel sms|web-email]` feeds the notification
-application, on a SQLite store in a temporary folder, the case events of N reports in batches of
-100 as the consumer would (opened, disposed, followed up, resolved, closed), and a delivery report
-for each reporter message; it prints stored events per report and CPU milliseconds per report
-(policy, rendering, encoding and the relay's translation of what it stored) as JSON.
+`python bench/notification_cost.py [--reports N] [--channel sms|web-email|mix] [--life
+full|bench]` feeds the notification service, assembled by its bootstrap with the outbox installed
+(as `lapor serve` runs it), the events of N reports in batches of 100 (`--batch`) as the consumer
+would, and
+prints stored events, outbox rows and CPU milliseconds per report (policy, rendering, the write
+with its outbox rows and table statements) as JSON. The store is SQLite in a temporary folder, or
+PostgreSQL when `LAPOR_DATABASE_URL` names a server (a fresh database each run).
+
+`--life full`: opened, disposed, followed up, resolved, closed, and a delivery report for each
+reporter message. `--life bench`: what `lapor bench` gives notification: the report's event from
+intake (contact kinds), opened and disposed, no delivery reports (the bench runs no adapters).
+`--channel mix` spreads the reports over the channels as the bench's load generator does.
 """
 
 from __future__ import annotations
@@ -13,19 +20,20 @@ import argparse
 import itertools
 import json
 import os
+import random
 import tempfile
 import time
+from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from eventsourcing.persistence import Tracking
 
-from notification.adapters.jinja_renderer import JinjaRenderer
-from notification.adapters.tables import SqlIndexes
-from notification.application.composer import Composer
+from bench.corpus import CHANNEL_WEIGHTS
 from notification.application.service import NotificationApplication, notification_id
 from notification.application.translate import translate
-from notification.bootstrap import mailboxes
+from notification.bootstrap import bootstrap
+from notification.settings import NotificationSettings
 from shared import topics
 from shared.clock import FixedClock
 from shared.contracts import (
@@ -38,19 +46,29 @@ from shared.contracts import (
     DeliveryReported,
     DeliveryStatus,
     FollowUpPosted,
+    ReportAccepted,
     ReportKind,
-    ReportReceived,
     StatusBucket,
 )
-from shared.directory import CITY_ADMIN
+from shared.messaging.outbox import install_outbox
 from shared.processing import derived_id
 
 MORNING = datetime(2026, 11, 27, 1, 0, tzinfo=UTC)  # 09.00 WITA
 BATCH = 100
+BODY = {"skpd_code": "PDAM", "skpd_name": "PDAM Bandarmasih"}
+STEPS: list[tuple[type, dict[str, Any]]] = [
+    (CaseOpened, {"status": StatusBucket.BELUM_TERVERIFIKASI}),
+    (CaseDisposed, {"status": StatusBucket.BELUM_DITINDAKLANJUTI, **BODY}),
+    (FollowUpPosted, {"status": StatusBucket.SEDANG_DIPROSES, "text": "Ke lokasi.", **BODY}),
+    (CaseResolved, {"status": StatusBucket.SELESAI, "text": "Pipa sudah diganti.", **BODY}),
+    (CaseClosed, {"status": StatusBucket.SELESAI, "reason": "resolved", **BODY}),
+]
+CONTACTS = {Channel.WEB: ContactKind.EMAIL, Channel.MOBILE: ContactKind.PHONE}
 
 
-def _content(opened: CaseOpened) -> ReportReceived:
-    return ReportReceived(
+def _content(opened: CaseOpened) -> ReportAccepted:
+    kind = CONTACTS.get(opened.channel, ContactKind.EMAIL)
+    return ReportAccepted(
         occurred_at=MORNING,
         report_id=opened.report_id,
         tracking_id=opened.tracking_id,
@@ -59,85 +77,114 @@ def _content(opened: CaseOpened) -> ReportReceived:
         text="Pipa PDAM bocor di depan masjid.",
         reporter_ref=opened.reporter_ref,
         received_at=MORNING,
-        contact_kinds=(ContactKind.EMAIL,),
+        contact_kinds=(kind,),
     )
 
 
-def _life(n: int, channel: Channel) -> list[Any]:
-    tid = f"LPR-{n:08d}"
+def _life(n: int, channel: Channel, steps: int) -> list[Any]:
     common: dict[str, Any] = {
         "report_id": derived_id("bench-report", n),
-        "tracking_id": tid,
+        "tracking_id": f"LPR-{n:08d}",
         "channel": channel,
         "kind": ReportKind.PENGADUAN,
         "reporter_ref": f"rref-{n}",
         "occurred_at": MORNING,
     }
-    body = {"skpd_code": "PDAM", "skpd_name": "PDAM Bandarmasih"}
-    steps: list[tuple[type, dict[str, Any]]] = [
-        (CaseOpened, {"status": StatusBucket.BELUM_TERVERIFIKASI}),
-        (CaseDisposed, {"status": StatusBucket.BELUM_DITINDAKLANJUTI, **body}),
-        (FollowUpPosted, {"status": StatusBucket.SEDANG_DIPROSES, "text": "Ke lokasi.", **body}),
-        (CaseResolved, {"status": StatusBucket.SELESAI, "text": "Pipa sudah diganti.", **body}),
-        (CaseClosed, {"status": StatusBucket.SELESAI, "reason": "resolved", **body}),
-    ]
     return [
         cls(event_id=derived_id("bench-event", n, i), **common, **fields)
-        for i, (cls, fields) in enumerate(steps)
+        for i, (cls, fields) in enumerate(STEPS[:steps])
+    ]
+
+
+def _channels(name: str) -> Iterator[Channel]:
+    if name != "mix":
+        while True:
+            yield Channel.SMS if name == "sms" else Channel.WEB
+    rnd = random.Random(7)
+    names, weights = list(CHANNEL_WEIGHTS), list(CHANNEL_WEIGHTS.values())
+    while True:
+        yield Channel(rnd.choices(names, weights)[0])
+
+
+def _application(clock: FixedClock) -> NotificationApplication:
+    settings = NotificationSettings()
+    env = None
+    if not settings.common.database_url:
+        folder = tempfile.mkdtemp(prefix="notification-cost-")
+        env = {"PERSISTENCE_MODULE": "eventsourcing.sqlite", "SQLITE_DBNAME": f"{folder}/n.db"}
+    else:
+        env = {"POSTGRES_DBNAME": f"notification_cost_{os.getpid()}_{time.time_ns() % 10**9}"}
+    app = bootstrap(settings, clock=clock, env=env).application
+    assert isinstance(app, NotificationApplication)
+    install_outbox(app, translate, legacy_relay="notification-cost")
+    return app
+
+
+def _delivered(events: list[Any]) -> list[DeliveryReported]:
+    return [
+        DeliveryReported(
+            occurred_at=MORNING + timedelta(seconds=5),
+            notification_id=notification_id(e.event_id),
+            channel=e.channel,
+            status=DeliveryStatus.DELIVERED,
+        )
+        for e in events
     ]
 
 
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--reports", type=int, default=2000)
-    parser.add_argument("--channel", default="sms", choices=["sms", "web-email"])
+    parser.add_argument("--channel", default="sms", choices=["sms", "web-email", "mix"])
+    parser.add_argument("--life", default="full", choices=["full", "bench"])
+    parser.add_argument("--batch", type=int, default=BATCH, help="messages per batch")
     args = parser.parse_args()
-    channel = Channel.SMS if args.channel == "sms" else Channel.WEB
-    folder = tempfile.mkdtemp(prefix="notification-cost-")
-    env = {"PERSISTENCE_MODULE": "eventsourcing.sqlite", "SQLITE_DBNAME": f"{folder}/n.db"}
-    composer = Composer(JinjaRenderer(), mailboxes(), CITY_ADMIN)
-    clock = FixedClock(MORNING)
-    app = NotificationApplication(env=env, composer=composer, clock=clock, indexes=SqlIndexes)
+    size = args.batch
+    full = args.life == "full"
+    app = _application(FixedClock(MORNING))
     positions = itertools.count(1)
-    lives = [_life(n, channel) for n in range(args.reports)]
+    channels = _channels(args.channel)
+    lives = [_life(n, next(channels), 5 if full else 2) for n in range(args.reports)]
     started = time.process_time()
-    if channel == Channel.WEB:  # intake's report events say the reporter left an e-mail
-        for first in range(0, args.reports, BATCH):
-            contents = [_content(life[0]) for life in lives[first : first + BATCH]]
+    for first in range(0, args.reports, size):  # intake's report events: the contacts left
+        contents = [_content(life[0]) for life in lives[first : first + size]]
+        if full:
+            contents = [c for c in contents if c.channel == Channel.WEB]
+        if contents:
             app.process_batch(contents, Tracking(f"{topics.REPORTS}:0", next(positions)))
-    for step in range(5):
-        for first in range(0, args.reports, BATCH):
-            events = [life[step] for life in lives[first : first + BATCH]]
+    for step in range(len(lives[0])):
+        for first in range(0, args.reports, size):
+            events = [life[step] for life in lives[first : first + size]]
             app.process_batch(events, Tracking(f"{topics.CASES}:0", next(positions)))
-            reports = [
-                DeliveryReported(
-                    occurred_at=MORNING + timedelta(seconds=5),
-                    notification_id=notification_id(e.event_id),
-                    channel=channel,
-                    status=DeliveryStatus.DELIVERED,
-                )
-                for e in events
-            ]
-            app.process_batch(reports, Tracking(f"{topics.DELIVERY}:0", next(positions)))
-    stored = app.recorder.select_notifications(0, 10**9)
-    outgoing = [out for item in stored for out in translate(app.mapper.to_domain_event(item))]
+            if full:
+                tracking = Tracking(f"{topics.DELIVERY}:0", next(positions))
+                app.process_batch(_delivered(events), tracking)
     cpu = time.process_time() - started
+    recorder: Any = app.recorder  # a recorder with an outbox
+    stored = recorder.select_notifications(0, 10**9)
+    outbox = recorder.select_outbox(0, 10**9)
     by_topic: dict[str, int] = {}
-    for out in outgoing:
-        by_topic[out.topic] = by_topic.get(out.topic, 0) + 1
+    for row in outbox:
+        by_topic[row.topic] = by_topic.get(row.topic, 0) + 1
     print(
         json.dumps(
             {
                 "reports": args.reports,
                 "channel": args.channel,
+                "life": args.life,
+                "batch": size,
+                "store": "postgres"
+                if app.recorder.__class__.__name__.startswith("One")
+                else "sqlite",
                 "stored_events_per_report": round(len(stored) / args.reports, 2),
-                "published_per_report": round(len(outgoing) / args.reports, 2),
+                "published_per_report": round(len(outbox) / args.reports, 2),
                 "published_by_topic": by_topic,
                 "cpu_ms_per_report": round(1000 * cpu / args.reports, 2),
                 "load_average": os.getloadavg(),
             }
         )
     )
+    app.close()
 
 
 if __name__ == "__main__":

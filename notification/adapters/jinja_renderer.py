@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import datetime
 
-from jinja2 import Environment, PackageLoader, StrictUndefined, TemplateError
+from jinja2 import Environment, PackageLoader, StrictUndefined, Template, TemplateError
 
 from notification.application.ports import Rendered
 from shared.clock import WITA
@@ -40,6 +40,7 @@ def template_environment() -> Environment:
         undefined=StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
+        auto_reload=False,  # packaged templates: no file date checked per render and import
     )
     env.filters["tanggal"] = tanggal
     env.filters["pukul"] = pukul
@@ -52,20 +53,28 @@ class JinjaRenderer:
 
     def __init__(self, env: Environment | None = None) -> None:
         self._env = env or template_environment()
+        self._compiled: dict[str, Template] = {}  # the packaged templates do not change
+
+    def _template(self, name: str) -> Template:
+        """A template compiled once, kept at hand (no look-up through Jinja's cache per use)."""
+        found = self._compiled.get(name)
+        if found is None:
+            found = self._compiled[name] = self._env.get_template(name)
+        return found
 
     def render(
         self, template: str, context: Mapping[str, object], *, html: bool = False
     ) -> Rendered:
         """The parts of one template, rendered with the given values; the HTML part only when
         asked (e-mail)."""
-        module = self._env.get_template(f"{template}.j2").make_module(dict(context))
+        module = self._template(f"{template}.j2").make_module(dict(context))
         missing = [part for part in REQUIRED if not hasattr(module, part)]
         if missing:
             raise TemplateError(f"template {template} does not set {', '.join(missing)}")
         parts = {p: str(getattr(module, p, "")).strip() for p in (*REQUIRED, *OPTIONAL)}
         if not html:
             return Rendered(**parts)
-        page = self._env.get_template(HTML_LAYOUT).render(
+        page = self._template(HTML_LAYOUT).render(
             subject=parts["subject"],
             paragraphs=[p.strip() for p in parts["body"].split("\n\n") if p.strip()],
             tracking_id=context.get("tracking_id", ""),

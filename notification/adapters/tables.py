@@ -20,9 +20,10 @@ from uuid import UUID
 
 from eventsourcing.persistence import ProcessRecorder
 
+from notification.adapters.statements import ADD, MOVE, compact
 from notification.domain.indexes import Link, ReportRow, WaitingCase
 from shared.processing import Statement
-from shared.tables import Migrations, database_of
+from shared.tables import Migrations, database_of, in_list
 
 TABLES = (
     "CREATE TABLE IF NOT EXISTS notification_agenda (notification_id TEXT PRIMARY KEY, "
@@ -44,8 +45,17 @@ TABLES = (
     "CREATE TABLE IF NOT EXISTS notification_duplicates (original TEXT NOT NULL, tracking_id "
     "TEXT NOT NULL, report_id TEXT NOT NULL, channel TEXT NOT NULL, reporter_ref TEXT NOT NULL, "
     "seq INTEGER NOT NULL, PRIMARY KEY (original, tracking_id))",
+    "CREATE TABLE IF NOT EXISTS notification_problems (notification_id TEXT PRIMARY KEY, "
+    "status TEXT NOT NULL)",
     "CREATE TABLE IF NOT EXISTS notification_migrations (name TEXT PRIMARY KEY)",
 )
+
+
+CHUNK = 500  # keys per query of a batch read (SQLite binds at most 999 on old builds)
+
+
+def _chunks(keys: Sequence[str]) -> list[Sequence[str]]:
+    return [keys[i : i + CHUNK] for i in range(0, len(keys), CHUNK)]
 
 
 def _next_seq(table: str, where: str) -> str:
@@ -63,6 +73,10 @@ class SqlIndexes:
     def run(self, statements: Sequence[Statement]) -> None:
         """Run statements in a transaction of their own (migrations)."""
         self.db.run(statements)
+
+    def compact(self, statements: Sequence[Statement]) -> list[Statement]:
+        """The same changes in fewer statements (see `notification.adapters.statements`)."""
+        return compact(statements)
 
     def after_record(self, statements: Sequence[Statement]) -> None:
         """An in-memory store cannot run them in its transaction: run them now."""
@@ -139,9 +153,7 @@ class SqlIndexes:
 
     def move(self, tracking_id: str) -> Statement:
         """The report left the admin's queues."""
-        return Statement(
-            "DELETE FROM notification_waiting WHERE tracking_id = :t", {"t": tracking_id}
-        )
+        return Statement(MOVE, {"t": tracking_id})
 
     def alerted(self, tracking_id: str) -> Statement:
         """The admin was told at once about this report."""
@@ -163,22 +175,13 @@ class SqlIndexes:
 
     def report(self, tracking_id: str) -> ReportRow | None:
         """What is known of a report: its contacts and index version (None: nothing yet)."""
-        rows = self.db.read(
-            "SELECT report_id, heard, contact_kinds, version FROM notification_reports "
-            "WHERE tracking_id = :t",
-            {"t": tracking_id},
-        )
-        if not rows:
-            return None
-        row = rows[0]
-        kinds = row["contact_kinds"]
-        return ReportRow(
-            tracking_id=tracking_id,
-            report_id=UUID(row["report_id"]),
-            heard=bool(row["heard"]),
-            contact_kinds=None if kinds is None else json.loads(kinds),
-            version=int(row["version"]),
-        )
+        return self.reports([tracking_id]).get(tracking_id)
+
+    def reports(self, tracking_ids: Sequence[str]) -> dict[str, ReportRow]:
+        """The rows of these reports, in one query per few hundred (absent: nothing yet)."""
+        select = "SELECT tracking_id, report_id, heard, contact_kinds, version FROM "
+        rows = self._rows_in(select + "notification_reports", "tracking_id", tracking_ids)
+        return {row["tracking_id"]: _report_row(row) for row in rows}
 
     def write_report(self, row: ReportRow) -> list[Statement]:
         """The report's row at its next version: a second writer of that version fails."""
@@ -215,12 +218,7 @@ class SqlIndexes:
 
     def add(self, tracking_id: str, notification_id: UUID) -> Statement:
         """A notification of the report, once however often it is added."""
-        return Statement(
-            "INSERT INTO notification_report_messages (tracking_id, notification_id, seq) "
-            f"SELECT :t, :n, {_next_seq('notification_report_messages', 'tracking_id = :t')} "
-            "WHERE 1 = 1 ON CONFLICT DO NOTHING",
-            {"t": tracking_id, "n": str(notification_id)},
-        )
+        return Statement(ADD, {"t": tracking_id, "n": str(notification_id)})
 
     def parked(self, tracking_id: str) -> list[dict[str, Any]]:
         """The case events waiting for the report's event, in the order they came."""
@@ -249,12 +247,29 @@ class SqlIndexes:
 
     def links(self, original: str) -> list[Link]:
         """The reports linked to an original as duplicates, in the order they were linked."""
-        rows = self.db.read(
-            "SELECT tracking_id, report_id, channel, reporter_ref FROM notification_duplicates "
-            "WHERE original = :o ORDER BY seq",
-            {"o": original},
-        )
-        return [Link(**{**row, "report_id": UUID(row["report_id"])}) for row in rows]
+        return self.links_of([original]).get(original, [])
+
+    def links_of(self, originals: Sequence[str]) -> dict[str, list[Link]]:
+        """The duplicates of each of these originals that has any, in the order linked."""
+        select = "SELECT original, tracking_id, report_id, channel, reporter_ref FROM "
+        found: dict[str, list[Link]] = {}
+        table = select + "notification_duplicates"
+        for row in self._rows_in(table, "original", originals, order="original, seq"):
+            link = Link(row["tracking_id"], UUID(row["report_id"]), row["channel"],
+                        row["reporter_ref"])  # fmt: skip
+            found.setdefault(row["original"], []).append(link)
+        return found
+
+    def _rows_in(
+        self, select: str, column: str, keys: Sequence[str], order: str = ""
+    ) -> list[dict[str, Any]]:
+        """The rows of `select` whose `column` is one of `keys`, a few hundred keys a query."""
+        rows: list[dict[str, Any]] = []
+        for chunk in _chunks(keys):
+            names, params = in_list("k", chunk)
+            sql = f"{select} WHERE {column} IN ({names})" + (f" ORDER BY {order}" if order else "")
+            rows += self.db.read(sql, params)
+        return rows
 
     def link(self, original: str, link: Link) -> Statement:
         """A report linked to the original (once, by its tracking id)."""
@@ -272,13 +287,47 @@ class SqlIndexes:
             },
         )
 
+    # -- delivery problems -----------------------------------------------------------------
+
+    def problems(self) -> list[UUID]:
+        """The notifications that failed (awaiting a retry) or were given up."""
+        rows = self.db.read(
+            "SELECT notification_id FROM notification_problems ORDER BY notification_id", {}
+        )
+        return [UUID(row["notification_id"]) for row in rows]
+
+    def note_problem(self, notification_id: UUID, status: str) -> Statement:
+        """A notification failed or was given up."""
+        return Statement(
+            "INSERT INTO notification_problems (notification_id, status) VALUES (:n, :s) "
+            "ON CONFLICT (notification_id) DO UPDATE SET status = excluded.status",
+            {"n": str(notification_id), "s": status},
+        )
+
+    def clear_problem(self, notification_id: UUID) -> Statement:
+        """A failed notification got through after all."""
+        return Statement(
+            "DELETE FROM notification_problems WHERE notification_id = :n",
+            {"n": str(notification_id)},
+        )
+
     # -- migrations ------------------------------------------------------------------------
 
     def migrated(self, name: str) -> bool:
         """Whether a migration has run on this database."""
         return Migrations(self.db, "notification_migrations").ran(name)
 
-
     def mark_migrated(self, name: str) -> Statement:
         """Note that a migration has run."""
         return Migrations(self.db, "notification_migrations").mark(name)
+
+
+def _report_row(row: dict[str, Any]) -> ReportRow:
+    kinds = row["contact_kinds"]
+    return ReportRow(
+        tracking_id=row["tracking_id"],
+        report_id=UUID(row["report_id"]),
+        heard=bool(row["heard"]),
+        contact_kinds=None if kinds is None else json.loads(kinds),
+        version=int(row["version"]),
+    )

@@ -184,19 +184,23 @@ class Composer:
         rendered = self._renderer.render(template, context, html=channel == Channel.EMAIL)
         subject, text, html = rendered.subject, rendered.body, rendered.html
         if channel == Channel.SMS:
-            text = self._fit(template, context, "short", self._sms_excess)
+            text = self._fit(template, context, "short", self._sms_excess, rendered.short)
         elif channel == Channel.TWITTER:
-            text = self._fit(template, context, "public", self._limits.x_chars)
+            text = self._fit(template, context, "public", self._limits.x_chars, rendered.public)
         elif channel == Channel.WHATSAPP and len(text) > self._limits.whatsapp_chars:
-            text = self._fit(template, context, "body", self._limits.whatsapp_chars)
+            text = self._fit(template, context, "body", self._limits.whatsapp_chars, text)
         return Draft(template, address, subject, text, html, immediate, dict(context))
 
     def _sms_excess(self, text: str) -> int:
         counted = text.replace(STATUS_LINK_MARK, "x" * STATUS_LINK_CHARS)
         return sms.excess(counted, self._limits.sms_segments)
 
-    def _fit(self, template: str, context: Mapping[str, Any], part: str, limit: Any) -> str:
+    def _fit(
+        self, template: str, context: Mapping[str, Any], part: str, limit: Any, first: str
+    ) -> str:
+        """The part, already rendered as `first`, shortened to the limit if it is over."""
+
         def render(values: Mapping[str, object]) -> str:
             return str(getattr(self._renderer.render(template, values), part))
 
-        return fit(render, context, limit)
+        return fit(render, context, limit, first)

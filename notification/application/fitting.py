@@ -36,11 +36,14 @@ def characters_over(limit: int) -> Excess:
     return lambda text: len(text) - limit
 
 
-def fit(render: Render, context: Mapping[str, object], limit: int | Excess) -> str:
-    """Render, then shorten the longest free-text value until the message fits the limit."""
+def fit(
+    render: Render, context: Mapping[str, object], limit: int | Excess, first: str | None = None
+) -> str:
+    """Render (unless `first` is the text already rendered from `context`), then shorten the
+    longest free-text value until the message fits the limit."""
     over = characters_over(limit) if isinstance(limit, int) else limit
     values = dict(context)
-    text = squeeze(render(values))
+    text = squeeze(render(values) if first is None else first)
     for _ in range(2 * len(SHRINKABLE)):
         extra = over(text)
         if extra <= 0:

@@ -2,11 +2,13 @@
 
 A batch's statements run in the transaction that records it, so a later message of the same batch
 cannot read them from the database yet; this view remembers what a later message reads back (a
-report's row, duplicate links) until the batch is recorded.
+report's row, duplicate links) until the batch is recorded. The rows a batch's messages will read
+are read at its start, in one query per table (`expect`), not one per message.
 """
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
@@ -28,6 +30,16 @@ class _Written:
 
     reports: dict[str, ReportRow] = field(default_factory=dict)
     links: dict[str, list[Link]] = field(default_factory=dict)
+    stored_reports: dict[str, ReportRow | None] = field(default_factory=dict)  # None: no row
+    stored_links: dict[str, list[Link]] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Expected:
+    """What a batch's messages will read: report rows (by key) and the links of originals."""
+
+    reports: frozenset[str] = frozenset()
+    originals: frozenset[str] = frozenset()
 
 
 def _run(pe: PE, *statements: Statement) -> None:
@@ -48,11 +60,35 @@ class BatchIndexes:
     def __init__(self, tables: Indexes) -> None:
         self.tables = tables
         self._written: WeakKeyDictionary[PE, _Written] = WeakKeyDictionary()
+        self._expected = threading.local()  # the next batch of this thread's reads
+
+    def expect(self, expected: Expected | None) -> None:
+        """The next batch this thread starts reads these: read them at its start, at once
+        (None: nothing known)."""
+        self._expected.value = expected
 
     def _of(self, pe: PE) -> _Written:
-        return self._written.setdefault(pe, _Written())
+        written = self._written.get(pe)
+        if written is None:
+            written = self._written[pe] = _Written()
+            expected: Expected | None = getattr(self._expected, "value", None)
+            self._expected.value = None
+            if expected is not None and isinstance(pe, Batch):
+                self._read_ahead(written, expected)
+        return written
 
-    # -- the agenda and the waiting list: written, never read back within a batch ----------
+    def _read_ahead(self, written: _Written, expected: Expected) -> None:
+        """The links of the moving originals, then the rows of the reports and of those
+        duplicates (their reporters are told)."""
+        originals = sorted(expected.originals)
+        found = self.tables.links_of(originals) if originals else {}
+        written.stored_links = {original: found.get(original, []) for original in originals}
+        duplicates = {report_key(x.tracking_id) for links in found.values() for x in links}
+        keys = sorted(expected.reports | duplicates)
+        stored = self.tables.reports(keys) if keys else {}
+        written.stored_reports = {key: stored.get(key) for key in keys}
+
+    # -- the agenda, the waiting list, delivery problems: never read back within a batch --
 
     def plan(self, pe: PE, notification_id: UUID, due_at: datetime) -> None:
         """Send a notification at `due_at` (a later plan replaces an earlier one)."""
@@ -78,12 +114,25 @@ class BatchIndexes:
         """The day's digest went out."""
         _run(pe, self.tables.digest_sent(day))
 
+    def note_problem(self, pe: PE, notification_id: UUID, status: str) -> None:
+        """A notification failed or was given up: on the admin's list of delivery problems."""
+        _run(pe, self.tables.note_problem(notification_id, status))
+
+    def clear_problem(self, pe: PE, notification_id: UUID) -> None:
+        """A failed notification got through after all: off the list."""
+        _run(pe, self.tables.clear_problem(notification_id))
+
     # -- the report index ------------------------------------------------------------------
 
     def report(self, pe: PE, tracking_id: str) -> ReportRow | None:
         """What is known of a report, this batch's writes included."""
         key = report_key(tracking_id)
-        return self._of(pe).reports.get(key) or self.tables.report(key)
+        written = self._of(pe)
+        if key in written.reports:
+            return written.reports[key]
+        if key in written.stored_reports:
+            return written.stored_reports[key]
+        return self.tables.report(key)
 
     def note_contacts(
         self, pe: PE, report_id: UUID, tracking_id: str, kinds: list[str] | None
@@ -121,9 +170,12 @@ class BatchIndexes:
 
     def links(self, pe: PE, original: str) -> list[Link]:
         """The reports linked to an original, this batch's links included."""
-        stored = self.tables.links(original)
+        written = self._of(pe)
+        stored = written.stored_links.get(original)
+        if stored is None:
+            stored = self.tables.links(original)
         known = {link.tracking_id for link in stored}
-        fresh = [x for x in self._of(pe).links.get(original, []) if x.tracking_id not in known]
+        fresh = [x for x in written.links.get(original, []) if x.tracking_id not in known]
         return stored + fresh
 
     def link(self, pe: PE, original: str, link: Link) -> None:

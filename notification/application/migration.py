@@ -1,8 +1,9 @@
 """Moves the index aggregates of a store written before the tables into them, once.
 
-Before, the agenda shards, the admin's waiting list, the report indexes and the duplicate links
-were event-sourced aggregates. Their events stay in the store (history is never rewritten); this
-reads them once, writes what they amount to as rows, and notes that it ran.
+Before, the agenda shards, the admin's waiting list, the report indexes, the duplicate links and
+(until main 717a24b) the list of delivery problems were event-sourced aggregates. Their events stay
+in the store (history is never rewritten); each migration reads them once, writes what they
+amount to as rows, and notes that it ran in the same transaction.
 """
 
 from __future__ import annotations
@@ -13,17 +14,19 @@ from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError, Application
 
-from notification.application.policy import agenda_ids, waiting_id
+from notification.application.policy import agenda_ids, problems_id, waiting_id
 from notification.application.ports import Indexes
 from notification.domain.agenda import Agenda
 from notification.domain.duplicates import Duplicates
 from notification.domain.indexes import Link, ReportRow, WaitingCase
+from notification.domain.problems import DeliveryProblems
 from notification.domain.report_index import ReportNotifications
 from notification.domain.waiting import Waiting
 from shared.processing import Statement
 from shared.tables import stored_events
 
 MIGRATION = "f3-index-tables"
+PROBLEMS_MIGRATION = "f3-problems-table"
 
 
 def migrate_indexes(app: Application, tables: Indexes) -> int:
@@ -33,6 +36,17 @@ def migrate_indexes(app: Application, tables: Indexes) -> int:
     statements = [*_agendas(app, tables), *_waiting(app, tables), *_reports(app, tables)]
     statements += _duplicates(app, tables)
     tables.run([*statements, tables.mark_migrated(MIGRATION)])
+    return len(statements)
+
+
+def migrate_problems(app: Application, tables: Indexes) -> int:
+    """Write the old list of delivery problems as rows, unless done before; how many."""
+    if tables.migrated(PROBLEMS_MIGRATION):
+        return 0
+    problems: DeliveryProblems | None = _get(app, problems_id())
+    noted = problems.statuses.items() if problems is not None else ()
+    statements = [tables.note_problem(UUID(nid), status) for nid, status in noted]
+    tables.run([*statements, tables.mark_migrated(PROBLEMS_MIGRATION)])
     return len(statements)
 
 

@@ -37,7 +37,7 @@ def waiting_id() -> UUID:
 
 
 def problems_id() -> UUID:
-    """The one list of delivery problems."""
+    """The list of delivery problems an older store may hold (moved into its table once)."""
     return derived_id("notification-problems")
 
 

@@ -11,6 +11,7 @@ from eventsourcing.application import ProcessingEvent
 from notification.application.policy import About
 from notification.application.ports import WorkingDays
 from notification.application.service import NotificationApplication
+from notification.application.store import collect
 from notification.domain.indexes import WaitingCase
 from notification.domain.notification import Notification
 from notification.domain.waiting import TRIAGE
@@ -49,7 +50,7 @@ class Scheduler:
                     app.indexes.plan(pe, nid, later)
                     continue
                 notification.dispatch(now)
-                pe.collect_events(notification)
+                collect(pe, notification)
             app.indexes.done(pe, nid)
 
     def _alert_waiting(

@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from functools import singledispatchmethod
 from typing import Any
 from uuid import UUID
 
 from eventsourcing.application import ProcessingEvent
-from eventsourcing.persistence import ProcessRecorder
+from eventsourcing.persistence import ProcessRecorder, Tracking
 from eventsourcing.utils import EnvType
 
 from notification.application.composer import Composer, Draft, message_context
-from notification.application.policy import About, Delivery, notification_id, problems_id
+from notification.application.indexes import Expected, report_key
+from notification.application.policy import About, Delivery, notification_id
 from notification.application.ports import Indexes
 from notification.application.rules import (
     ADMIN,
@@ -23,7 +24,7 @@ from notification.application.rules import (
     REPORTER,
     WAITS,
 )
-from notification.application.store import NotificationStore
+from notification.application.store import NotificationStore, collect
 from notification.domain.errors import UnknownDeliveryStatus
 from notification.domain.indexes import Link, ReportRow, WaitingCase
 from notification.domain.notification import FAILED, GIVEN_UP, Notification
@@ -37,6 +38,7 @@ from shared.contracts import (
     ReportContent,
 )
 from shared.processing import Batch, Rejection, derived_id
+from shared.processing import Delivery as Record
 
 PE = ProcessingEvent[UUID]
 
@@ -63,6 +65,34 @@ class NotificationApplication(NotificationStore):
         self.clock = clock
         self.delivery = delivery or Delivery()
 
+    def process_batch(
+        self, messages: Sequence[Any], tracking: Tracking, *, service: str | None = None
+    ) -> list[tuple[Any, Rejection]]:
+        """A batch in one transaction; the index rows its messages read are read at its start,
+        in one query per table."""
+        self.indexes.expect(self.expected(messages))
+        try:
+            return super().process_batch(messages, tracking, service=service)
+        finally:
+            self.indexes.expect(None)
+
+    def expected(self, messages: Sequence[Any]) -> Expected:
+        """The report rows and duplicate links the policy will read for these messages."""
+        reports: set[str] = set()
+        originals: set[str] = set()
+        for item in messages:
+            message = item.message if isinstance(item, Record) else item
+            if isinstance(message, CaseEvent):
+                reports.add(report_key(message.tracking_id))
+                if message.event_type in ORIGINAL_MOVES:
+                    originals.add(message.tracking_id)
+            elif isinstance(message, ReportContent) and self._tells_by_contacts(message):
+                reports.add(report_key(message.tracking_id))
+        return Expected(frozenset(reports), frozenset(originals))
+
+    def _tells_by_contacts(self, event: ReportContent) -> bool:
+        return self.composer.rule.needs_contacts(event.channel)
+
     @singledispatchmethod
     def wanted(self, message: Any) -> Iterable[UUID]:
         """Nothing is read for events this service has no use for."""
@@ -75,7 +105,7 @@ class NotificationApplication(NotificationStore):
 
     @wanted.register
     def _(self, event: DeliveryReported) -> Iterable[UUID]:
-        return [event.notification_id, problems_id()]
+        return [event.notification_id]
 
     @singledispatchmethod
     def policy(self, domain_event: Any, processing_event: PE) -> None:
@@ -124,11 +154,9 @@ class NotificationApplication(NotificationStore):
         notification.report_delivery(
             event.status.value, _detail(event), event.occurred_at, event.attempt
         )
-        processing_event.collect_events(notification)
+        collect(processing_event, notification)
         if troubled:  # it got through after all: off the admin's list
-            problems = self.problems(processing_event)
-            problems.clear(notification.id)
-            processing_event.collect_events(problems)
+            self.indexes.clear_problem(processing_event, notification.id)
 
     def _waits_for_contacts(self, event: CaseEvent, row: ReportRow | None) -> bool:
         """A form reporter's message waits until the report's event said what they left."""
@@ -171,7 +199,7 @@ class NotificationApplication(NotificationStore):
             notification = Notification(id=nid, **fields)
             self.indexes.plan(pe, nid, release)
         self.indexes.add(pe, about.tracking_id, nid)
-        pe.collect_events(notification)
+        collect(pe, notification)
 
     def _failed(self, notification: Notification, event: DeliveryReported, pe: PE) -> None:
         if not notification.current(event.attempt):
@@ -183,9 +211,8 @@ class NotificationApplication(NotificationStore):
         if retry_at is not None:
             retry_at = self.delivery.release(notification, retry_at) or retry_at
         gave_up = notification.fail(event.detail, at, retry_at)
-        problems = self.problems(pe)
-        problems.note(notification.id, GIVEN_UP if gave_up else FAILED)
-        pe.collect_events(notification, problems)
+        self.indexes.note_problem(pe, notification.id, GIVEN_UP if gave_up else FAILED)
+        collect(pe, notification)
         if retry_at is not None:
             self.indexes.plan(pe, notification.id, retry_at)
         if gave_up and notification.template != "admin_gave_up":

@@ -1,6 +1,7 @@
-"""The DeliveryProblems aggregate: notifications that failed or were given up, for the admin.
+"""The DeliveryProblems aggregate main (717a24b) kept: notifications that failed or were given up.
 
-Stored events embed this module path and class names: do not move or rename them.
+Today the list is a table (`notification_problems`); an older store's aggregate is read once, to
+move it there. Stored events embed this module path and class names: do not move or rename them.
 """
 
 from __future__ import annotations

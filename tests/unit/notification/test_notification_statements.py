@@ -1,0 +1,69 @@
+"""A batch's table statements run as a few merged ones, with the same rows in the same order."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+from uuid import uuid4
+
+from eventsourcing.persistence import Tracking
+
+from notification.adapters.statements import compact
+from notification.adapters.tables import SqlIndexes
+from notification.domain.indexes import WaitingCase
+from shared.contracts import CaseAwaitingTriage, CaseDisposed, CaseOpened
+from shared.processing import Batch
+from tests.unit.notification.test_notification_batch_reads import notification
+
+NOW = datetime(2026, 11, 27, 1, 0, tzinfo=UTC)  # 09.00 WITA
+
+
+def test_a_batchs_adds_and_moves_become_one_statement_each_the_rest_in_order(
+    tmp_path: Path,
+) -> None:
+    app = notification(tmp_path / "n.sqlite", None)
+    tables: SqlIndexes = app.tables  # type: ignore[assignment]
+    waiting = WaitingCase("LPR-2", uuid4(), "triage", "tidak jelas", NOW)
+    statements = [
+        tables.add("LPR-1", uuid4()),
+        tables.wait(waiting),
+        tables.add("LPR-1", uuid4()),
+        tables.move("LPR-2"),
+        tables.add("LPR-2", uuid4()),
+        tables.move("LPR-3"),
+        tables.move("LPR-4"),
+    ]
+    compacted = compact(statements)
+    assert len(compacted) == 3  # the adds; the wait, then the moves
+    assert len(compacted[0].params) == 9 and compacted[1] == statements[1]
+    assert list(compacted[2].params.values()) == ["LPR-2", "LPR-3", "LPR-4"]
+
+
+def test_messages_added_in_one_batch_keep_their_order_after_the_stored_ones(
+    tmp_path: Path, make_case: Any
+) -> None:
+    app = notification(tmp_path / "n.sqlite", None)
+    first = make_case(CaseOpened, tracking_id="LPR-00000001")
+    assert app.process_batch([first], Tracking("cases:0", 1)) == []
+    batch = [
+        make_case(CaseAwaitingTriage, tracking_id="LPR-00000002", reason="tidak jelas"),
+        make_case(CaseDisposed, tracking_id="LPR-00000001", skpd_code="PDAM"),
+        make_case(CaseOpened, tracking_id="LPR-00000002"),
+        make_case(CaseDisposed, tracking_id="LPR-00000002", skpd_code="PDAM"),
+    ]
+    assert app.process_batch(batch, Tracking("cases:0", 2)) == []
+    one = [m.template for m in app.messages_for("LPR-00000001")]
+    two = [m.template for m in app.messages_for("LPR-00000002")]
+    assert one == ["case_opened", "case_disposed", "skpd_new_report"]
+    assert two == ["case_opened", "case_disposed", "skpd_new_report"]
+    assert app.tables.waiting() == []  # waited, then left the queue: in that order
+
+
+def test_a_batch_of_many_reports_runs_a_few_statements(tmp_path: Path, make_case: Any) -> None:
+    app = notification(tmp_path / "n.sqlite", None)
+    batch = Batch(Tracking("cases:0", 1))
+    for n in range(100):
+        app.policy(make_case(CaseDisposed, tracking_id=f"LPR-{n:08d}", skpd_code="PDAM"), batch)
+    assert len(batch.statements) == 300  # two messages and a move per report
+    assert len(app.tables.compact(batch.statements)) == 2
