@@ -11,7 +11,7 @@ from uuid import UUID
 from sqlalchemy import Engine, Select, and_, case, false, func, or_, select, union_all
 
 from shared.directory import by_code
-from tracking.adapters.tables import case_history, cases, timeline
+from tracking.adapters.tables import SEARCHED_TEXT, case_history, cases, timeline
 from tracking.application.figures import OPEN_STATUSES, CaseFacts, Stats, StatsFilter, compute
 from tracking.application.views import (
     CaseView,
@@ -224,12 +224,12 @@ def desk_conditions(query: DeskFilter, now: datetime) -> list[Any]:
 
 
 def _search(words: str) -> Any:
-    """A tracking id, or text in the title or the report (trigram-indexed on PostgreSQL)."""
+    """A tracking id, or words anywhere in the title or the text, in any case (a substring, so
+    `bocor` finds `kebocoran`): the trigram index of `SEARCHED_TEXT` on PostgreSQL."""
     pattern = "%" + re.sub(r"([\\%_])", r"\\\1", words) + "%"
     return or_(
         cases.c.tracking_id == words.upper(),
-        cases.c.title.ilike(pattern, escape="\\"),
-        cases.c.text.ilike(pattern, escape="\\"),
+        SEARCHED_TEXT.like(func.lower(pattern), escape="\\"),
     )
 
 
