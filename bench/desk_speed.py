@@ -91,16 +91,21 @@ def _case(n: int, rng: random.Random, codes: list[str]) -> dict[str, Any]:
     return row
 
 
-def fill(engine: Engine, count: int, seed: int = 7) -> None:
-    """`count` cases, written in batches of 5,000 as the projector writes (one upsert each)."""
+def case_rows(count: int, seed: int = 7) -> list[dict[str, Any]]:
+    """The bench's `count` case rows (the same for the same seed)."""
     rng = random.Random(seed)
     codes = [body.code for body in bodies()]
+    return [_case(n, rng, codes) for n in range(count)]
+
+
+def fill(engine: Engine, count: int, seed: int = 7) -> None:
+    """`count` cases, written in batches of 5,000 as the projector writes (one upsert each)."""
+    rows = case_rows(count, seed)
     with engine.begin() as conn:
         conn.execute(cases.delete())
     for start in range(0, count, 5000):
-        rows = [_case(n, rng, codes) for n in range(start, min(count, start + 5000))]
         with engine.begin() as conn:
-            write_rows(conn, cases, rows, upsert_on=("report_id",))
+            write_rows(conn, cases, rows[start : start + 5000], upsert_on=("report_id",))
     if engine.dialect.name == "postgresql":
         with engine.begin() as conn:
             conn.execute(text("ANALYZE cases"))
