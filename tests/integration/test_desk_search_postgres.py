@@ -106,3 +106,15 @@ def test_q_is_served_by_the_trigram_index(engine: Engine) -> None:
         conn.execute(text("SET LOCAL enable_seqscan = off"))
         plan = "\n".join(conn.exec_driver_sql(f"EXPLAIN {sql}").scalars())
     assert "ix_cases_search_trgm" in plan, plan
+
+
+def test_q_pages_list_each_case_once_and_count_all_even_past_the_end(
+    engine: Engine, rows: list[dict[str, Any]]
+) -> None:
+    expected = _expected(rows, "air keruh")
+    views = SqlCaseViews(engine)
+    offsets = [*range(0, len(expected), 70), len(expected) + 5]
+    pages = [views.desk("PDAM", DeskFilter(q="air keruh"), NOW, 70, at) for at in offsets]
+    listed = [item.tracking_id for page in pages for item in page.items]
+    assert sorted(listed) == sorted(expected)
+    assert {page.total for page in pages} == {len(expected)}

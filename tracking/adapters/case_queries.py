@@ -94,8 +94,13 @@ class SqlCaseViews:
         order = (late, chosen.c.due_at.is_(None), chosen.c.due_at, chosen.c.received_at,
                  chosen.c.tracking_id)  # fmt: skip
         # Order and count on the desk index alone (it covers every column they read), then
-        # read the page's rows: the wide rows of the other cases are never touched.
-        ids, total = self._page(select(chosen.c.report_id).order_by(*order), limit, offset)
+        # read the page's rows: the wide rows of the other cases are never touched. A text
+        # search reads the rows it matches: once, counting them as it orders them.
+        ordered = select(chosen.c.report_id).order_by(*order)
+        if query.q and query.q.strip():
+            ids, total = self._counted_page(ordered, limit, offset)
+        else:
+            ids, total = self._page(ordered, limit, offset)
         wanted = [found.report_id for found in ids]
         with self._engine.connect() as conn:
             rows = {r.report_id: r for r in conn.execute(select(cases).where(
@@ -158,6 +163,15 @@ class SqlCaseViews:
             total = conn.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
             rows = list(conn.execute(query.limit(limit).offset(offset)).all())
         return rows, int(total or 0)
+
+    def _counted_page(self, query: Select[Any], limit: int, offset: int) -> tuple[list[Any], int]:
+        """A page and the total of one pass over the query (a window count over every row)."""
+        counted = query.add_columns(func.count().over().label("total"))
+        with self._engine.connect() as conn:
+            rows = list(conn.execute(counted.limit(limit).offset(offset)).all())
+        if not rows:  # past the end: no row carries the total
+            return self._page(query, limit, offset)
+        return rows, int(rows[0].total)
 
 
 def _history_at(as_of: datetime) -> Select[Any]:
