@@ -8,7 +8,7 @@ from datetime import datetime
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import Engine, Select, and_, case, false, func, or_, select, union_all
+from sqlalchemy import Engine, Select, and_, case, false, func, or_, select, true, union_all
 
 from shared.directory import by_code
 from tracking.adapters.tables import SEARCHED_TEXT, case_history, cases, timeline
@@ -225,7 +225,8 @@ def desk_conditions(query: DeskFilter, now: datetime) -> list[Any]:
     elif query.status:
         found.append(cases.c.status == query.status)
     if query.overdue is not None:
-        found.append(_overdue(now) if query.overdue else ~_overdue(now))
+        # Not overdue: also a case without a due moment or step (its NULL would hide it).
+        found.append(_overdue(now) if query.overdue else _overdue(now).is_not(true()))
     if query.assignee:
         found.append(cases.c.assignee == query.assignee)
     if query.kecamatan:
