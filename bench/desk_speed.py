@@ -4,13 +4,17 @@
     .venv/bin/python -m bench.desk_speed --cases 50000 --database-url postgresql://...
     .venv/bin/python -m bench.desk_speed --store sqlite
 
-The read model is migrated as tracking migrates it (indexes of `0004_desk_filters` included) and
-filled with cases spread over the directory's bodies (a third of them on PDAM's desk, the
-busiest), every status bucket, deadlines from a month ago to a month ahead, the five kecamatan,
-the categories, officers on a share of them. Each query is the desk route itself
-(`GET /v1/skpd/PDAM/reports` through tracking's FastAPI app in process, token checked, JSON
-built), run `--runs` times after a warm-up; the figures are p50 and p95 in milliseconds per
-filter and over all. Target: p95 <= 100 ms. Not part of the test suite.
+The read model is migrated as tracking migrates it (the indexes of `0004_desk_filters` and the
+text search's trigram index of `0006_desk_search` included) and filled with cases spread over
+the directory's bodies (a third of them on PDAM's desk, the busiest), every status bucket,
+deadlines from a month ago to a month ahead, the five kecamatan, the categories, officers on a
+share of them. Each query is the desk route itself (`GET /v1/skpd/PDAM/reports` through
+tracking's FastAPI app in process, token checked, JSON built), run `--runs` times after a
+warm-up; the figures are p50 and p95 in milliseconds per filter and over all, the CPU time a
+request costs (`cpu_ms`: this process and, on PostgreSQL, its server on this machine, parallel
+workers included; a busy machine stretches latency far more than this), and the 1-minute load
+average before and after the runs (the machine may be shared). Target: p95 <= 100 ms. Not part
+of the test suite.
 """
 
 from __future__ import annotations
@@ -18,13 +22,14 @@ from __future__ import annotations
 import argparse
 import contextlib
 import json
+import os
 import random
 import statistics
 import sys
 import tempfile
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -91,16 +96,21 @@ def _case(n: int, rng: random.Random, codes: list[str]) -> dict[str, Any]:
     return row
 
 
-def fill(engine: Engine, count: int, seed: int = 7) -> None:
-    """`count` cases, written in batches of 5,000 as the projector writes (one upsert each)."""
+def case_rows(count: int, seed: int = 7) -> list[dict[str, Any]]:
+    """The bench's `count` case rows (the same for the same seed)."""
     rng = random.Random(seed)
     codes = [body.code for body in bodies()]
+    return [_case(n, rng, codes) for n in range(count)]
+
+
+def fill(engine: Engine, count: int, seed: int = 7) -> None:
+    """`count` cases, written in batches of 5,000 as the projector writes (one upsert each)."""
+    rows = case_rows(count, seed)
     with engine.begin() as conn:
         conn.execute(cases.delete())
     for start in range(0, count, 5000):
-        rows = [_case(n, rng, codes) for n in range(start, min(count, start + 5000))]
         with engine.begin() as conn:
-            write_rows(conn, cases, rows, upsert_on=("report_id",))
+            write_rows(conn, cases, rows[start : start + 5000], upsert_on=("report_id",))
     if engine.dialect.name == "postgresql":
         with engine.begin() as conn:
             conn.execute(text("ANALYZE cases"))
@@ -115,8 +125,11 @@ def desk_app(engine: Engine) -> TestClient:
     return TestClient(app)
 
 
-def measure(client: TestClient, runs: int) -> dict[str, dict[str, float]]:
-    """p50/p95 (ms) per filter over `runs` requests each, after 5 unmeasured ones."""
+def measure(
+    client: TestClient, runs: int, cpu: Callable[[], float] = time.process_time
+) -> dict[str, dict[str, float]]:
+    """p50/p95 (ms) per filter over `runs` requests each, after 5 unmeasured ones, and the CPU
+    time (ms) a request costs on average (what a busy machine cannot inflate)."""
     headers = {"Authorization": f"Bearer {TOKEN}"}
     figures: dict[str, dict[str, float]] = {}
     every: list[float] = []
@@ -125,13 +138,15 @@ def measure(client: TestClient, runs: int) -> dict[str, dict[str, float]]:
         for _ in range(5):
             client.get("/v1/skpd/PDAM/reports", params=query, headers=headers).raise_for_status()
         times = []
+        spent = cpu()
         for _ in range(runs):
             start = time.perf_counter()
             answer = client.get("/v1/skpd/PDAM/reports", params=query, headers=headers)
             times.append((time.perf_counter() - start) * 1000)
             answer.raise_for_status()
+        spent = (cpu() - spent) * 1000 / runs
         total = answer.json()["total"]
-        figures[name] = {**_quantiles(times), "total": total}
+        figures[name] = {**_quantiles(times), "cpu_ms": round(spent, 1), "total": total}
         print(name, figures[name], file=sys.stderr, flush=True)
         every += times
     figures["all"] = _quantiles(every)
@@ -158,6 +173,38 @@ def read_model(options: argparse.Namespace) -> Iterator[Engine]:
         yield engine
 
 
+def cpu_clock(engine: Engine) -> Callable[[], float]:
+    """Seconds of CPU this process and the read model's server have used: on SQLite this process
+    alone; on PostgreSQL (a server on this machine, read from /proc, given to this bench alone)
+    also its pooled backends and the server's ended children (parallel workers)."""
+    if engine.dialect.name != "postgresql":
+        return time.process_time
+    with engine.connect() as conn:
+        database = conn.scalar(text("SELECT current_database()"))
+        server = _stat(conn.scalar(text("SELECT pg_backend_pid()")))[1]  # the postmaster
+    ticks = os.sysconf("SC_CLK_TCK")
+
+    def used() -> float:
+        with engine.connect() as conn:
+            pids = conn.scalars(
+                text("SELECT pid FROM pg_stat_activity WHERE datname = :db"), {"db": database}
+            ).all()
+        backends = sum(sum(_stat(pid)[11:13]) for pid in pids)  # utime, stime
+        ended = sum(_stat(server)[13:15])  # cutime, cstime: children it has reaped
+        return time.process_time() + (backends + ended) / ticks
+
+    return used
+
+
+def _stat(pid: int) -> list[int]:
+    """/proc/PID/stat's numbers after the command (state left out: field 4 is index 1)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:  # a backend that ended between the two readings
+        return [0] * 15
+    return [0, *(int(field) for field in fields[1:15])]
+
+
 def _own_postgres(stack: contextlib.ExitStack) -> str:
     from services.local.infra import LocalPostgres  # only when no server is given
 
@@ -176,9 +223,11 @@ def main() -> None:
         started = time.perf_counter()
         fill(engine, options.cases)
         filled = time.perf_counter() - started
-        figures = measure(desk_app(engine), options.runs)
+        load = os.getloadavg()[0]  # the machine is shared: say how busy it was
+        figures = measure(desk_app(engine), options.runs, cpu_clock(engine))
     result = {"cases": options.cases, "store": options.store, "runs": options.runs,
-              "fill_seconds": round(filled, 1), "filters": figures}  # fmt: skip
+              "fill_seconds": round(filled, 1), "load_1min": [round(load, 1),
+              round(os.getloadavg()[0], 1)], "filters": figures}  # fmt: skip
     out = json.dumps(result, indent=2)
     print(out)
     if options.json:

@@ -8,10 +8,10 @@ from datetime import datetime
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import Engine, Select, and_, case, false, func, or_, select, union_all
+from sqlalchemy import Engine, Select, and_, case, false, func, or_, select, true, union_all
 
 from shared.directory import by_code
-from tracking.adapters.tables import case_history, cases, timeline
+from tracking.adapters.tables import SEARCHED_TEXT, case_history, cases, timeline
 from tracking.application.figures import OPEN_STATUSES, CaseFacts, Stats, StatsFilter, compute
 from tracking.application.views import (
     CaseView,
@@ -94,8 +94,13 @@ class SqlCaseViews:
         order = (late, chosen.c.due_at.is_(None), chosen.c.due_at, chosen.c.received_at,
                  chosen.c.tracking_id)  # fmt: skip
         # Order and count on the desk index alone (it covers every column they read), then
-        # read the page's rows: the wide rows of the other cases are never touched.
-        ids, total = self._page(select(chosen.c.report_id).order_by(*order), limit, offset)
+        # read the page's rows: the wide rows of the other cases are never touched. A text
+        # search reads the rows it matches: once, counting them as it orders them.
+        ordered = select(chosen.c.report_id).order_by(*order)
+        if query.q and query.q.strip():
+            ids, total = self._counted_page(ordered, limit, offset)
+        else:
+            ids, total = self._page(ordered, limit, offset)
         wanted = [found.report_id for found in ids]
         with self._engine.connect() as conn:
             rows = {r.report_id: r for r in conn.execute(select(cases).where(
@@ -159,6 +164,15 @@ class SqlCaseViews:
             rows = list(conn.execute(query.limit(limit).offset(offset)).all())
         return rows, int(total or 0)
 
+    def _counted_page(self, query: Select[Any], limit: int, offset: int) -> tuple[list[Any], int]:
+        """A page and the total of one pass over the query (a window count over every row)."""
+        counted = query.add_columns(func.count().over().label("total"))
+        with self._engine.connect() as conn:
+            rows = list(conn.execute(counted.limit(limit).offset(offset)).all())
+        if not rows:  # past the end: no row carries the total
+            return self._page(query, limit, offset)
+        return rows, int(rows[0].total)
+
 
 def _history_at(as_of: datetime) -> Select[Any]:
     """Each case's last history row at or before `as_of`, with its constant facts."""
@@ -211,7 +225,8 @@ def desk_conditions(query: DeskFilter, now: datetime) -> list[Any]:
     elif query.status:
         found.append(cases.c.status == query.status)
     if query.overdue is not None:
-        found.append(_overdue(now) if query.overdue else ~_overdue(now))
+        # Not overdue: also a case without a due moment or step (its NULL would hide it).
+        found.append(_overdue(now) if query.overdue else _overdue(now).is_not(true()))
     if query.assignee:
         found.append(cases.c.assignee == query.assignee)
     if query.kecamatan:
@@ -224,12 +239,12 @@ def desk_conditions(query: DeskFilter, now: datetime) -> list[Any]:
 
 
 def _search(words: str) -> Any:
-    """A tracking id, or text in the title or the report (trigram-indexed on PostgreSQL)."""
+    """A tracking id, or words anywhere in the title or the text, in any case (a substring, so
+    `bocor` finds `kebocoran`): the trigram index of `SEARCHED_TEXT` on PostgreSQL."""
     pattern = "%" + re.sub(r"([\\%_])", r"\\\1", words) + "%"
     return or_(
         cases.c.tracking_id == words.upper(),
-        cases.c.title.ilike(pattern, escape="\\"),
-        cases.c.text.ilike(pattern, escape="\\"),
+        SEARCHED_TEXT.like(func.lower(pattern), escape="\\"),
     )
 
 
