@@ -8,7 +8,6 @@ from typing import Any, ClassVar
 from uuid import UUID
 
 from eventsourcing.application import ProcessingEvent
-from eventsourcing.domain import Aggregate
 from eventsourcing.persistence import JSONTranscoder
 
 from shared import contracts as c
@@ -240,7 +239,7 @@ class TrackingApplication(BatchProcessApplication):
         cause = cause or cause_of(message)
         opener = person_of(message)  # the officer who entered a walk-in report, else None
         case = Case.open(message.report_id, cause, report_of(message), self.deadlines, opener)
-        _collect(batch, case)
+        batch.collect_events(case)
         self._release(message.report_id, batch)
 
     def _act(self, message: c.SkpdAction, batch: Batch, command: Command) -> None:
@@ -269,7 +268,7 @@ class TrackingApplication(BatchProcessApplication):
             self._park(message, batch)
             return False
         command(case, cause)
-        _collect(batch, case)
+        batch.collect_events(case)
         return True
 
     def _park(self, message: c.ReportEvent, batch: Batch) -> None:
@@ -282,7 +281,7 @@ class TrackingApplication(BatchProcessApplication):
             early = EarlyArrivals.first(early_id, message.report_id, *parked)
         else:
             early.park(*parked)
-        _collect(batch, early)
+        batch.collect_events(early)
 
     def _release(self, report_id: UUID, batch: Batch) -> None:
         """Apply the messages that came early, intake's first, then routing's, then bodies'."""
@@ -290,7 +289,7 @@ class TrackingApplication(BatchProcessApplication):
         if early is None:
             return
         waiting = [(message_from(i["event_type"], i["payload"]), i) for i in early.release()]
-        _collect(batch, early)
+        batch.collect_events(early)
         current = _source(batch)
         for message, item in sorted(waiting, key=lambda pair: arrival_rank(pair[0])):
             source = SourceRecord.from_json(item["source"]) if item.get("source") else None
@@ -316,12 +315,6 @@ class TrackingApplication(BatchProcessApplication):
             event_type=message.event_type,
             error=str(error),
         )
-
-
-def _collect(batch: Batch, aggregate: Aggregate) -> None:
-    """`batch.collect_events(aggregate)` without its runtime Protocol checks (costly per call)."""
-    batch.events.extend(aggregate.collect_events())
-    batch.aggregates[aggregate.id] = aggregate
 
 
 def _source(batch: Batch) -> SourceRecord | None:
