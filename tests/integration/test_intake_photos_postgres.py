@@ -1,6 +1,6 @@
-"""The sweep of photos kept for no report, on the real PostgreSQL store replicas share: by the
-admin's call, by the leading replica on its own (real Kafka), and for a table made before
-sweeps existed."""
+"""Photos on the real PostgreSQL store replicas share (and the real Kafka): an iPhone's HEIC
+through the multipart front, and the sweep of photos kept for no report, by the admin's call, by
+the leading replica on its own, and for a table made before sweeps existed."""
 
 from __future__ import annotations
 
@@ -9,9 +9,12 @@ import hashlib
 import json
 import uuid
 from datetime import UTC, datetime, timedelta
+from io import BytesIO
 
+import httpx
 import pytest
 from fastapi.testclient import TestClient
+from PIL import Image
 from sqlalchemy import create_engine, text
 
 from intake.adapters.keys import MemoryKeys
@@ -21,12 +24,15 @@ from intake.application.app import IntakeApplication
 from intake.bootstrap import bootstrap
 from intake.domain.photos import PhotoRules
 from intake.settings import IntakeSettings
+from shared import topics
 from shared.auth import digest
 from shared.clock import FixedClock
 from shared.db import ensure_database
 from shared.runtime import ServiceSpec, build_app
 from shared.settings import CommonSettings
-from tests.photos import phone_jpeg
+from tests.kafka_helpers import read_topic
+from tests.photos import metadata_of, phone_jpeg
+from tests.photos_heic import CAMERA, iphone_heic
 
 pytestmark = pytest.mark.integration
 
@@ -53,6 +59,36 @@ def orphan_of(app: IntakeApplication) -> str:
     """A photo kept for a report that was never recorded (intake died in between)."""
     [url] = app.photos.keep([clean_photo(phone_jpeg((90, 60)), PhotoRules())])
     return url.rsplit("/", 1)[1]
+
+
+async def test_a_heic_report_travels_with_its_url_and_the_photo_is_a_clean_jpeg(
+    common: CommonSettings, kafka: str
+) -> None:
+    common = common.model_copy(update={"kafka_bootstrap_servers": kafka})
+    spec = bootstrap(IntakeSettings(common=common), keys=MemoryKeys())
+    service = build_app(spec)
+    body = json.dumps({"channel": "web", "message_id": f"heic-{common.instance}",
+                       "reporter": {"name": "Budi"}, "text": TEXT})  # fmt: skip
+    heic = ("IMG_4032.HEIC", iphone_heic(size=(640, 480), orientation=6), "image/heic")
+    async with (
+        service.router.lifespan_context(service),
+        httpx.AsyncClient(transport=httpx.ASGITransport(service), base_url="http://i") as client,
+    ):
+        posted = await client.post(
+            "/v1/reports", data={"report": body}, files=[("photo", heic)], headers=ADAPTER
+        )
+        assert posted.status_code == 201, posted.text
+        tracking_id = posted.json()["tracking_id"]
+        [record] = await read_topic(
+            kafka, topics.REPORTS, until=lambda found: len(found) >= 1, timeout=60,
+            where=lambda r: b"ReportAccepted" in r.value and tracking_id.encode() in r.value,
+        )  # fmt: skip
+        [url] = json.loads(record.value)["attachments"]
+        served = await client.get(url, headers=ADMIN)
+    assert served.status_code == 200 and served.headers["content-type"] == "image/jpeg"
+    found = metadata_of(served.content)
+    assert found["exif"] == {} and CAMERA.encode() not in served.content
+    assert Image.open(BytesIO(served.content)).size == (480, 640)  # upright
 
 
 def test_the_admins_sweep_forgets_an_orphan_and_keeps_a_reports_photo(
