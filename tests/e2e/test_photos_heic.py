@@ -26,7 +26,7 @@ def test_an_iphone_heic_is_served_as_a_clean_upright_jpeg_and_the_sweep_keeps_it
     system: System, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     raw = iphone_heic(size=(640, 480), orientation=6)
-    text = "Pipa PDAM bocor di depan sekolah Jl. Kuin Utara, air meluap ke jalan"
+    text = "Meteran air PDAM pecah di Jl. Belitung Darat, air menggenangi halaman musala"
     answer = post(system, text, ("IMG_4032.HEIC", raw, "image/heic"))
     assert answer.status_code == 201, answer.text
     [url] = public_status(system, answer.json()["tracking_id"], "PDAM")["attachments"]
