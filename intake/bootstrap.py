@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from functools import partial
 from pathlib import Path
 
@@ -23,6 +24,7 @@ from intake.application.ports import ContactBook, MediaStore
 from intake.application.translate import Translator
 from intake.entrypoints.errors import install_error_handlers
 from intake.entrypoints.http import intake_router
+from intake.entrypoints.media import sweeping
 from intake.settings import IntakeSettings
 from shared import topics
 from shared.clock import Clock, clock_for
@@ -94,6 +96,7 @@ def _photo_parts(settings: IntakeSettings, store: MediaStore) -> PhotoParts:
         links=SqlMediaLinks,
         base_url=settings.media_base_url,
         max_photos=rules.max_photos,
+        orphan_grace=timedelta(hours=settings.photo_orphan_grace_hours),
     )
 
 
@@ -162,6 +165,7 @@ def bootstrap(
         routers=[intake_router(app, tokens, settings)],
         publishes=[(topics.REPORTS, event) for event in PUBLISHED],
         install_handlers=[install_error_handlers],
+        singletons=[sweeping(app, settings.photo_sweep_minutes * 60)],
         on_close=[
             app.submissions.close,
             *(

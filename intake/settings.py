@@ -90,6 +90,12 @@ class IntakeSettings(BaseSettings):
     photo_max_mb: float = Field(default=10, gt=0, le=50, description="A photo as received")
     photo_max_megapixels: float = Field(default=25, gt=0, le=100, description="Decoded size")
     photo_max_count: int = Field(default=5, ge=1, le=5, description="Photos per report")
+    photo_orphan_grace_hours: float = Field(
+        default=24, ge=1, description="A photo kept this long for no report is swept away"
+    )
+    photo_sweep_minutes: float = Field(
+        default=60, gt=0, description="How often the leading replica sweeps such photos"
+    )
     common: CommonSettings = Field(default_factory=CommonSettings)
 
     @field_validator("abusive_words")

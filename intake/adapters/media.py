@@ -1,84 +1,111 @@
-"""Intake's media store (cleaned photos and thumbnails, once each by media id) and the table that
-links photos to reports.
+"""Intake's media store: cleaned photos and thumbnails, once each by media id, and the photos
+kept for no report swept after a grace period (`media_sweep`).
 
 By default the store is a folder under the state directory; with a PostgreSQL server the photos
-live in a `bytea` table of intake's database, so every replica serves every photo. The links
-table sits beside intake's bookkeeping tables and is written with the report's own events.
+live in a `bytea` table of intake's database (`media_sql`), so every replica serves every photo.
+The table linking photos to reports is `media_links`.
 """
 
 from __future__ import annotations
 
+import fcntl
 import os
 import tempfile
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
-from typing import Any
-from uuid import UUID
 
-from sqlalchemy import Column, LargeBinary, MetaData, String, Table, create_engine, delete, select
-from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.engine import Engine
+from intake.adapters.media_links import LINK_TABLES, SqlMediaLinks
+from intake.adapters.media_sql import SqlMediaStore
+from intake.adapters.media_sweep import FULL, SUFFIXES, THUMB, TYPES, Sweeping, parts
+from intake.domain.photos import MEDIA_ID, CleanPhoto
 
-from intake.adapters.books import SqlBooks
-from intake.application.ports import Books
-from intake.domain.photos import CleanPhoto
-from shared.processing import Statement
-from shared.tables import PostgresDatabase
-
-FULL, THUMB = "full", "thumb"
-SUFFIXES = {"image/jpeg": ".jpg", "image/png": ".png", "image/webp": ".webp"}
-TYPES = {suffix: content_type for content_type, suffix in SUFFIXES.items()}
+__all__ = ["LINK_TABLES", "FolderMediaStore", "MemoryMediaStore", "SqlMediaLinks", "SqlMediaStore"]
 
 
-def _parts(photo: CleanPhoto) -> dict[str, tuple[bytes, str]]:
-    return {FULL: (photo.content, photo.content_type), THUMB: (photo.thumb, photo.thumb_type)}
-
-
-class MemoryMediaStore:
+class MemoryMediaStore(Sweeping):
     """Photos in a dict (unit tests, in-memory persistence)."""
 
     def __init__(self) -> None:
         self._items: dict[tuple[str, str], tuple[bytes, str]] = {}
+        self._pending: dict[str, float] = {}
         self._lock = threading.Lock()
 
-    def put(self, media_id: str, photo: CleanPhoto) -> None:
+    def put(self, media_id: str, photo: CleanPhoto, at: datetime) -> None:
         with self._lock:
-            for kind, item in _parts(photo).items():
+            for kind, item in parts(photo).items():
                 self._items.setdefault((media_id, kind), item)
+            self._pending[media_id] = at.timestamp()
 
     def get(self, media_id: str, thumb: bool = False) -> tuple[bytes, str] | None:
         return self._items.get((media_id, THUMB if thumb else FULL))
 
     def delete(self, media_id: str) -> None:
         with self._lock:
-            for kind in (FULL, THUMB):
-                self._items.pop((media_id, kind), None)
+            self._drop(media_id)
+
+    def _drop(self, media_id: str) -> None:
+        for kind in (FULL, THUMB):
+            self._items.pop((media_id, kind), None)
+        self._pending.pop(media_id, None)
+
+    def _pending_before(self, moment: float, limit: int) -> list[str]:
+        with self._lock:
+            return [m for m, at in self._pending.items() if at < moment][:limit]
+
+    def _settle(self, media_ids: list[str]) -> None:
+        with self._lock:
+            for media_id in media_ids:
+                self._pending.pop(media_id, None)
+
+    def _forget_pending(self, media_ids: list[str], before: datetime) -> list[str]:
+        with self._lock:
+            moment = before.timestamp()
+            old = [m for m in media_ids if self._pending.get(m, moment) < moment]
+            for media_id in old:
+                self._drop(media_id)
+        return old
 
     def __len__(self) -> int:
         return len(self._items)
 
 
-class FolderMediaStore:
-    """Photos as files `<root>/<ab>/<media id>.<kind><suffix>`, each written atomically."""
+class FolderMediaStore(Sweeping):
+    """Photos as files `<root>/<ab>/<media id>.<kind><suffix>`, each written atomically.
+
+    A pending photo has an empty marker `<root>/.pending/<media id>` whose modification time is
+    when it was last kept. Keeping, forgetting and the sweep's last check hold an exclusive
+    `flock` on `<root>/.lock`, so `lapor media sweep` and the service never cross."""
 
     def __init__(self, root: Path) -> None:
         self.root = root
+        self._pending = root / ".pending"
+        if root.is_dir() and not self._pending.is_dir():
+            self._mark_kept_before_sweeps()
 
     def _folder(self, media_id: str) -> Path:
         return self.root / media_id[:2]
 
-    def put(self, media_id: str, photo: CleanPhoto) -> None:
+    @contextmanager
+    def _locked(self) -> Iterator[None]:
+        self._pending.mkdir(parents=True, exist_ok=True)
+        with open(self.root / ".lock", "a") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            yield  # the lock goes with the file's closing
+
+    def put(self, media_id: str, photo: CleanPhoto, at: datetime) -> None:
         folder = self._folder(media_id)
-        folder.mkdir(parents=True, exist_ok=True)
-        for kind, (content, content_type) in _parts(photo).items():
-            target = folder / f"{media_id}.{kind}{SUFFIXES[content_type]}"
-            if target.exists():
-                continue
-            handle, temporary = tempfile.mkstemp(dir=folder, prefix=".incoming-")
-            with os.fdopen(handle, "wb") as out:
-                out.write(content)
-            os.replace(temporary, target)
+        with self._locked():
+            folder.mkdir(parents=True, exist_ok=True)
+            for kind, (content, content_type) in parts(photo).items():
+                target = folder / f"{media_id}.{kind}{SUFFIXES[content_type]}"
+                if not target.exists():
+                    _write(folder, target, content)
+            marker = self._pending / media_id
+            marker.touch()
+            os.utime(marker, (at.timestamp(), at.timestamp()))
 
     def get(self, media_id: str, thumb: bool = False) -> tuple[bytes, str] | None:
         kind = THUMB if thumb else FULL
@@ -87,122 +114,58 @@ class FolderMediaStore:
         return None
 
     def delete(self, media_id: str) -> None:
+        with self._locked():
+            self._drop(media_id)
+
+    def _drop(self, media_id: str) -> None:
         for path in self._folder(media_id).glob(f"{media_id}.*"):
             path.unlink(missing_ok=True)
+        (self._pending / media_id).unlink(missing_ok=True)
+
+    def _pending_before(self, moment: float, limit: int) -> list[str]:
+        if not self._pending.is_dir():
+            return []
+        found = []
+        with os.scandir(self._pending) as entries:
+            for entry in entries:
+                if MEDIA_ID.match(entry.name) and entry.stat().st_mtime < moment:
+                    found.append(entry.name)
+                    if len(found) == limit:
+                        break
+        return found
+
+    def _settle(self, media_ids: list[str]) -> None:
+        for media_id in media_ids:
+            (self._pending / media_id).unlink(missing_ok=True)
+
+    def _forget_pending(self, media_ids: list[str], before: datetime) -> list[str]:
+        forgotten = []
+        with self._locked():
+            for media_id in media_ids:
+                marker = self._pending / media_id
+                if marker.exists() and marker.stat().st_mtime < before.timestamp():
+                    self._drop(media_id)
+                    forgotten.append(media_id)
+        return forgotten
+
+    def _mark_kept_before_sweeps(self) -> None:
+        """Photos kept before sweeps existed are pending since the epoch: the first sweep
+        settles those a report carries and forgets the others."""
+        with self._locked():
+            for path in self.root.glob(f"??/*.{FULL}.*"):
+                marker = self._pending / path.name.split(".", 1)[0]
+                if not marker.exists():  # another process, just started, may have kept it
+                    marker.touch()
+                    os.utime(marker, (0, 0))
 
     def files(self) -> list[Path]:
-        """Every stored file (tests: nothing of a refused photo stays)."""
-        return sorted(p for p in self.root.rglob("*") if p.is_file())
+        """Every stored photo file (tests: nothing of a refused photo stays)."""
+        found = (p for p in self.root.rglob("*") if p.is_file())
+        return sorted(p for p in found if not p.relative_to(self.root).parts[0].startswith("."))
 
 
-metadata = MetaData()
-media = Table(
-    "intake_media",
-    metadata,
-    Column("media_id", String(64), primary_key=True),
-    Column("kind", String(8), primary_key=True),
-    Column("content_type", String(40), nullable=False),
-    Column("content", LargeBinary, nullable=False),
-)
-
-
-class SqlMediaStore:
-    """Photos in a table of intake's database (PostgreSQL `bytea`): every replica sees them."""
-
-    def __init__(self, url: str) -> None:
-        self._engine: Engine = create_engine(url, pool_pre_ping=True)
-        metadata.create_all(self._engine)
-
-    def put(self, media_id: str, photo: CleanPhoto) -> None:
-        dialect = postgresql if self._engine.dialect.name == "postgresql" else sqlite
-        rows = [
-            {"media_id": media_id, "kind": kind, "content_type": content_type, "content": content}
-            for kind, (content, content_type) in _parts(photo).items()
-        ]
-        with self._engine.begin() as conn:
-            conn.execute(dialect.insert(media).on_conflict_do_nothing(), rows)
-
-    def get(self, media_id: str, thumb: bool = False) -> tuple[bytes, str] | None:
-        query = select(media.c.content, media.c.content_type).where(
-            media.c.media_id == media_id, media.c.kind == (THUMB if thumb else FULL)
-        )
-        with self._engine.connect() as conn:
-            row = conn.execute(query).first()
-        return None if row is None else (bytes(row.content), row.content_type)
-
-    def delete(self, media_id: str) -> None:
-        with self._engine.begin() as conn:
-            conn.execute(delete(media).where(media.c.media_id == media_id))
-
-    def count(self) -> int:
-        """How many photo parts are stored (tests: nothing of a refused photo stays)."""
-        with self._engine.connect() as conn:
-            return len(conn.execute(select(media.c.media_id)).all())
-
-    def close(self) -> None:
-        self._engine.dispose()
-
-
-LINK_TABLES = (
-    "CREATE TABLE IF NOT EXISTS intake_report_media (media_id TEXT NOT NULL, report_id TEXT NOT "
-    "NULL, rahasia INTEGER NOT NULL, looked_at DOUBLE PRECISION, PRIMARY KEY (media_id, "
-    "report_id))",
-    "CREATE INDEX IF NOT EXISTS intake_report_media_report ON intake_report_media (report_id)",
-)
-# Moderation (hidden, and the moment of the act that set it) came later: added once, old rows
-# read as not hidden. SQLite has no `ADD COLUMN IF NOT EXISTS`; the migration mark guards it.
-MODERATION = "photo-moderation-columns"
-MODERATION_COLUMNS = (
-    "ALTER TABLE intake_report_media ADD COLUMN {} hidden INTEGER NOT NULL DEFAULT 0",
-    "ALTER TABLE intake_report_media ADD COLUMN {} moderated_at DOUBLE PRECISION",
-)
-
-
-def _owner_flags(row: dict[str, Any]) -> tuple[bool, bool, bool]:
-    """rahasia, looked at, hidden."""
-    return bool(row["rahasia"]), row["looked_at"] is not None, bool(row["hidden"])
-
-
-class SqlMediaLinks:
-    """Which reports carry which photo, beside the bookkeeping tables (same database)."""
-
-    def __init__(self, books: Books) -> None:
-        if not isinstance(books, SqlBooks):
-            raise TypeError("the links table lives in the database of SqlBooks")
-        self._db = books.db
-        self._db.run([Statement(sql, {}) for sql in LINK_TABLES])
-        if not books.migrated(MODERATION):
-            guard = "IF NOT EXISTS" if isinstance(self._db, PostgresDatabase) else ""
-            added = [Statement(sql.format(guard), {}) for sql in MODERATION_COLUMNS]
-            books.run([*added, books.mark_migrated(MODERATION)])
-
-    def link(self, media_id: str, report_id: UUID, rahasia: bool) -> Statement:
-        return Statement(
-            "INSERT INTO intake_report_media (media_id, report_id, rahasia) "
-            "VALUES (:m, :r, :rahasia) ON CONFLICT DO NOTHING",
-            {"m": media_id, "r": str(report_id), "rahasia": int(rahasia)},
-        )
-
-    def looked_at(self, report_id: UUID, at: datetime) -> Statement:
-        return Statement(
-            "UPDATE intake_report_media SET looked_at = :at "
-            "WHERE report_id = :r AND looked_at IS NULL",
-            {"r": str(report_id), "at": at.timestamp()},
-        )
-
-    def moderated(self, report_id: UUID, hidden: bool, at: datetime) -> Statement:
-        """Hidden or shown again; an act older than the last one applied changes nothing, so a
-        replay (or a late re-delivery) cannot undo a newer act."""
-        return Statement(
-            "UPDATE intake_report_media SET hidden = :hidden, moderated_at = :at "
-            "WHERE report_id = :r AND (moderated_at IS NULL OR moderated_at <= :at)",
-            {"r": str(report_id), "hidden": int(hidden), "at": at.timestamp()},
-        )
-
-    def owners(self, media_id: str) -> list[tuple[UUID, bool, bool, bool]]:
-        rows: list[dict[str, Any]] = self._db.read(
-            "SELECT report_id, rahasia, looked_at, hidden FROM intake_report_media "
-            "WHERE media_id = :m",
-            {"m": media_id},
-        )
-        return [(UUID(r["report_id"]), *_owner_flags(r)) for r in rows]
+def _write(folder: Path, target: Path, content: bytes) -> None:
+    handle, temporary = tempfile.mkstemp(dir=folder, prefix=".incoming-")
+    with os.fdopen(handle, "wb") as out:
+        out.write(content)
+    os.replace(temporary, target)

@@ -7,7 +7,7 @@ import hashlib
 import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 from uuid import UUID
 
@@ -45,6 +45,15 @@ class PhotoParts:
     links: Callable[[Books], MediaLinks]
     base_url: str = ""
     max_photos: int = 5
+    orphan_grace: timedelta = timedelta(hours=24)  # kept for no report this long: swept
+
+
+@dataclass(frozen=True)
+class Swept:
+    """What a sweep forgot: photos kept before `kept_before` that no report carries."""
+
+    forgotten: list[str]
+    kept_before: datetime
 
 
 @dataclass(frozen=True)
@@ -78,7 +87,7 @@ class PhotoDesk:
         found = []
         for photo in photos:
             media_id = hashlib.sha256(photo.content).hexdigest()
-            self._parts.store.put(media_id, photo)
+            self._parts.store.put(media_id, photo, self._app.clock.now())
             found.append(media_id)
         return [media_url(self._parts.base_url, media_id) for media_id in found]
 
@@ -87,6 +96,12 @@ class PhotoDesk:
         for media_id in media_ids(urls):
             if not self._links.owners(media_id):
                 self._parts.store.delete(media_id)
+
+    def sweep(self) -> Swept:
+        """Forget the photos no report carries, kept longer ago than the grace period (a crash
+        or a refusal between keeping a photo and recording its report left them)."""
+        before = self._app.clock.now() - self._parts.orphan_grace
+        return Swept(self._parts.store.sweep(before, self._links.referenced), before)
 
     def link(self, batch: ProcessingEvent[UUID], report: Report) -> None:
         """The report's photos belong to it (written with its events)."""

@@ -3,7 +3,7 @@ contacts, the bookkeeping tables."""
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from datetime import datetime
 from typing import Any, Protocol
 from uuid import UUID
@@ -181,8 +181,9 @@ class Books(Protocol):
 class MediaStore(Protocol):
     """Where cleaned photos and their thumbnails are kept, each once by its media id."""
 
-    def put(self, media_id: str, photo: CleanPhoto) -> None:
-        """Keep a photo and its thumbnail (a photo already kept is left as it is)."""
+    def put(self, media_id: str, photo: CleanPhoto, at: datetime) -> None:
+        """Keep a photo and its thumbnail (a photo already kept is left as it is), pending a
+        report that carries it since `at`."""
         ...
 
     def get(self, media_id: str, thumb: bool = False) -> tuple[bytes, str] | None:
@@ -191,6 +192,11 @@ class MediaStore(Protocol):
 
     def delete(self, media_id: str) -> None:
         """Forget a photo and its thumbnail (idempotent)."""
+        ...
+
+    def sweep(self, before: datetime, referenced: Callable[[Sequence[str]], set[str]]) -> list[str]:
+        """Forget the photos pending since before `before` that `referenced` says no report
+        carries; the ids forgotten."""
         ...
 
 
@@ -209,4 +215,8 @@ class MediaLinks(Protocol):
 
     def owners(self, media_id: str) -> list[tuple[UUID, bool, bool, bool]]:
         """(report_id, rahasia, looked_at, hidden) of each report carrying the photo."""
+        ...
+
+    def referenced(self, media_ids: Sequence[str]) -> set[str]:
+        """Which of these photos a recorded report carries."""
         ...

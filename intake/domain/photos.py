@@ -31,7 +31,8 @@ class PhotoTooLarge(PhotoRefused):
 
 
 class NotAnImage(PhotoRefused):
-    """Not a JPEG, PNG or WebP image (an SVG, a PDF, a text, an image carrying a script)."""
+    """Not a JPEG, PNG, WebP or HEIC/HEIF image (an SVG, a PDF, a text, an image carrying a
+    script)."""
 
 
 class BrokenPhoto(PhotoRefused):

@@ -1,4 +1,5 @@
-"""Photos at intake's edge: the multipart `POST /v1/reports` and `GET /v1/media/{media_id}`.
+"""Photos at intake's edge: the multipart `POST /v1/reports`, `GET /v1/media/{media_id}`, and
+the sweep of photos kept for no report (`POST /v1/media/sweep`, and the leader's periodic job).
 
 A multipart body is a form field `report` (the JSON an adapter posts) and up to five file parts
 `photo`. Every photo is cleaned before any is stored, so a refused photo refuses the whole
@@ -9,20 +10,26 @@ dropped again.
 # No `from __future__ import annotations`: FastAPI must resolve the local Annotated aliases.
 
 import asyncio
+import contextlib
 from collections.abc import AsyncGenerator, AsyncIterator
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
+from pydantic import AwareDatetime, BaseModel
 from starlette.datastructures import UploadFile
 from starlette.formparsers import MultiPartException, MultiPartParser
 
 from intake.application.app import IntakeApplication
 from intake.domain.photos import PhotoRules, PhotoTooLarge, TooManyPhotos, media_ids
 from intake.entrypoints.body import BadBody, parse_message
-from shared.auth import TokenStore
+from shared.auth import Principal, TokenStore
 from shared.contracts import IntakeMessage
-from shared.http import Credentials, errors
+from shared.http import AUTH_ERRORS, Credentials, errors, require
+from shared.logging import get_logger
+from shared.runtime import Background
+
+log = get_logger(__name__)
 
 FORM_OVERHEAD = 64 * 1024  # part headers and boundaries
 MAX_PARTS = 12
@@ -138,6 +145,15 @@ def media_router(app: IntakeApplication, tokens: TokenStore) -> APIRouter:
             return Response(status_code=304, headers=headers)
         return Response(served.content, media_type=served.content_type, headers=headers)
 
+    Admin = Annotated[Principal, Depends(require(tokens, "admin"))]
+
+    @router.post("/v1/media/sweep", response_model=SweepPublic, responses=errors(*AUTH_ERRORS))
+    def sweep(_: Admin) -> SweepPublic:
+        """Forget the photos no report carries, kept longer ago than the grace period (what the
+        leading replica also does periodically); the ids forgotten."""
+        swept = app.photos.sweep()
+        return SweepPublic(forgotten=swept.forgotten, kept_before=swept.kept_before)
+
     @router.get("/v1/media/{media_id}", response_class=Response, responses=answers)
     def photo(media_id: str, request: Request, credentials: Credentials) -> Response:
         """A report's cleaned photo: public once the report is public and a person looked at
@@ -150,3 +166,27 @@ def media_router(app: IntakeApplication, tokens: TokenStore) -> APIRouter:
         return serve(media_id, request, credentials, thumb=True)
 
     return router
+
+
+class SweepPublic(BaseModel):
+    """The photos a sweep forgot: kept before `kept_before`, carried by no report."""
+
+    forgotten: list[str]
+    kept_before: AwareDatetime
+
+
+def sweeping(app: IntakeApplication, every: float) -> Background:
+    """The leader's job: sweep at once, then every `every` seconds until the term ends."""
+
+    async def run(over: asyncio.Event) -> None:
+        while not over.is_set():
+            try:
+                swept = await asyncio.to_thread(app.photos.sweep)
+                if swept.forgotten:
+                    log.info("photos-swept", count=len(swept.forgotten))
+            except Exception:  # a database away for a moment: the next round tries again
+                log.exception("photo-sweep-failed")
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(over.wait(), timeout=every)
+
+    return run

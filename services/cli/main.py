@@ -12,6 +12,7 @@ import typer
 
 from services.cli import client, deadletters, dev, faces, projections, routing, tokens
 from services.cli import email as email_cli
+from services.cli import media as media_cli
 from services.cli import sms as sms_cli
 from services.cli import whatsapp as whatsapp_cli
 from services.cli.kafka_access import kafka_access_app, secrets_path
@@ -29,6 +30,7 @@ app.add_typer(kafka_access_app, name="kafka-access")
 app.add_typer(deadletters.app, name="deadletters")
 app.add_typer(projections.app, name="projections")
 app.add_typer(vault_app, name="vault")
+app.add_typer(media_cli.app, name="media")
 app.command("bench")(importlib.import_module("services.cli.bench").bench)
 app.add_typer(routing.app, name="routing")
 app.command("route")(routing.route)

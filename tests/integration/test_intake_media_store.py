@@ -7,6 +7,7 @@ import hashlib
 import json
 import uuid
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -59,8 +60,8 @@ def intake(common: CommonSettings) -> ServiceSpec:
 
 def test_a_photo_is_kept_once_and_read_back_with_its_thumbnail(store: MediaStore) -> None:
     photo = clean_photo(phone_jpeg(), PhotoRules())
-    store.put(MEDIA_ID, photo)
-    store.put(MEDIA_ID, photo)
+    store.put(MEDIA_ID, photo, datetime.now(UTC))
+    store.put(MEDIA_ID, photo, datetime.now(UTC))
     assert store.get(MEDIA_ID) == (photo.content, "image/jpeg")
     assert store.get(MEDIA_ID, thumb=True) == (photo.thumb, "image/jpeg")
     store.delete(MEDIA_ID)

@@ -18,7 +18,7 @@ MAX_PHOTO_BYTES = 10 * 1024 * 1024  # intake's limit as received; checked here b
 FIELDS = 40  # the form has about twenty fields; more is not this form
 REFUSALS = {
     413: "Foto terlalu besar: paling besar 10 MB per foto.",
-    415: "Berkas yang dilampirkan bukan foto yang dapat diterima (JPEG, PNG atau WebP).",
+    415: "Berkas yang dilampirkan bukan foto yang dapat diterima (JPEG, PNG, WebP atau HEIC).",
     422: "Foto rusak atau tidak dapat dibaca. Coba foto lain.",
 }
 

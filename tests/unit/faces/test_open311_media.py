@@ -20,6 +20,7 @@ from shared.clock import FixedClock
 from shared.runtime import build_app
 from shared.settings import CommonSettings
 from tests.photos import SVG, metadata_of, phone_jpeg
+from tests.photos_heic import iphone_heic
 from tests.unit.faces.conftest import ADAPTER, NOW
 
 BASE = "/open311/v2"
@@ -58,11 +59,16 @@ def post(open311: TestClient, *media: tuple[str, bytes, str], **more: str) -> An
     return open311.post(f"{BASE}/requests.json", data={**FORM, **more}, files=files)
 
 
+@pytest.mark.parametrize(
+    "media",
+    [("foto.jpg", phone_jpeg(), "image/jpeg"), ("IMG_0042.HEIC", iphone_heic(), "image/heic")],
+    ids=["jpeg", "iphone-heic"],
+)
 def test_a_media_file_becomes_a_clean_photo_of_the_report(
-    open311: TestClient, intake: tuple[TestClient, IntakeApplication]
+    open311: TestClient, intake: tuple[TestClient, IntakeApplication], media: tuple[str, bytes, str]
 ) -> None:
     client, app = intake
-    answer = post(open311, ("foto.jpg", phone_jpeg(), "image/jpeg"))
+    answer = post(open311, media)
     assert answer.status_code == 200, answer.text
     tracking_id = answer.json()[0]["service_request_id"]
     [url] = app.report_by_tracking_id(tracking_id).submission.attachments

@@ -45,6 +45,8 @@ def test_the_form_has_a_camera_input_and_a_map_that_the_form_does_not_need(
     assert 'enctype="multipart/form-data"' in page
     camera = page.split('id="foto"', 1)[1].split(">", 1)[0]
     assert "multiple" in camera and 'capture="environment"' in camera and "image/jpeg" in camera
+    gallery = page.split('id="foto-galeri"', 1)[1].split(">", 1)[0]
+    assert all("image/heic" in found and ".heic" in found for found in (camera, gallery))
     assert 'name="lintang"' in page and 'name="bujur"' in page and 'id="peta-lapor"' in page
     assert '<div id="peta-pilih" hidden>' in page  # the map shows only when its script runs
     settings = json.loads(page.split('data-peta="', 1)[1].split('"', 1)[0].replace("&#34;", '"'))

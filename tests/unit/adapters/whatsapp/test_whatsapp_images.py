@@ -25,6 +25,7 @@ from shared.clock import FixedClock
 from shared.runtime import ServiceSpec, build_app
 from shared.settings import CommonSettings
 from tests.photos import SVG, metadata_of, phone_jpeg
+from tests.photos_heic import iphone_heic
 
 GRAPH_TOKEN, ADAPTER, ADMIN = "EAAL-test", "adapter-token", "admin-token"
 CAPTION = "Jalan berlubang besar di depan pasar Antasari"
@@ -67,29 +68,36 @@ def image_webhook(wamid: str, media_id: str) -> bytes:
                            mime_type="image/jpeg")  # fmt: skip
 
 
-async def receive(box: Inbox, stand_in: StandIn, image: bytes, wamid: str) -> Received:
-    media_id = stand_in.add_media(image, "image/jpeg")
+async def receive(
+    box: Inbox, stand_in: StandIn, image: bytes, wamid: str, mime: str = "image/jpeg"
+) -> Received:
+    media_id = stand_in.add_media(image, mime)
     return await box.receive(read_webhook(image_webhook(wamid, media_id)))
 
 
+@pytest.mark.parametrize(
+    ("image", "mime"), [(phone_jpeg(), "image/jpeg"), (iphone_heic(), "image/heic")],
+    ids=["jpeg", "iphone-heic"],
+)  # fmt: skip
 async def test_an_image_goes_to_intake_as_a_clean_photo_of_its_caption(
     store: WhatsAppStore,
     clock: FixedClock,
     stand_in: StandIn,
     spec: ServiceSpec,
     intake: IntakeApplication,
+    image: bytes,
+    mime: str,
 ) -> None:
     producer = Producer()
-    received = await receive(
-        inbox(store, clock, stand_in, spec, producer), stand_in, phone_jpeg(), "wamid.IMG1"
-    )
+    box = inbox(store, clock, stand_in, spec, producer)
+    received = await receive(box, stand_in, image, "wamid.IMG1", mime)
     assert received.published == ["wamid.IMG1"] and producer.sent == []
     status = intake.intake_status("whatsapp", "wamid.IMG1")
     found = intake.report_by_tracking_id(status.tracking_id or "")
     assert found.submission.text == CAPTION
     [url] = found.submission.attachments
     photo = intake.photos.open(url.rsplit("/", 1)[1], "admin")
-    assert metadata_of(photo.content)["exif"] == {}
+    assert photo.content_type == "image/jpeg" and metadata_of(photo.content)["exif"] == {}
 
 
 async def test_an_image_intake_refuses_is_reported_by_its_caption_alone(
