@@ -98,7 +98,7 @@ class System:
                     return
             except httpx.HTTPError:
                 pass
-            time.sleep(0.3)
+            time.sleep(0.1)
         raise AssertionError(f"{name} not ready in {timeout} s: {self.log_tail(name)}")
 
     def stop(self, name: str, timeout: float = 30.0) -> None:
