@@ -245,7 +245,7 @@ def spawn(
     )
 
 
-def wait_ready(url: str, process: subprocess.Popen[bytes], timeout: float = 60) -> None:
+def wait_ready(url: str, process: subprocess.Popen[bytes], timeout: float = 90) -> None:
     """Until the process at `url` says it is ready (fails at once if it exits)."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
