@@ -42,6 +42,8 @@ def _start(kind: str) -> infra.LocalKafka | infra.LocalPostgres:
 
 def pytest_collection_finish(session: pytest.Session) -> None:
     """Start the local servers the collected tests will ask for, both at once, in threads."""
+    if session.config.option.collectonly:
+        return
     wanted = {
         kind
         for item in session.items
