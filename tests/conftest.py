@@ -4,66 +4,109 @@
 2. else testcontainers, where a Docker engine answers;
 3. else the project's own scripts (deploy/kafka.sh, deploy/postgres.sh) on free ports.
 Missing infrastructure fails the run under CI and skips it elsewhere; it never passes silently.
+
+On the third path the two servers start side by side as soon as the collected tests are known to
+need them (a broker's start takes the longest; PostgreSQL's runs beside it at no wait).
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
 from collections.abc import Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
+from typing import NoReturn
 
 import pytest
 
 from tests import infra
 
 CI = bool(os.environ.get("CI"))
+FIXTURES = {"kafka": "kafka_bootstrap", "postgres": "postgres_url"}
+CONFIGURED = {"kafka": "LAPOR_KAFKA_BOOTSTRAP_SERVERS", "postgres": "LAPOR_DATABASE_URL"}
+
+_starting: dict[str, Future[infra.LocalKafka | infra.LocalPostgres]] = {}
 
 
-def _unavailable(what: str, error: BaseException) -> None:
+def _unavailable(what: str, error: BaseException) -> NoReturn:
     message = f"{what} is not available: {error}"
     if CI:
         pytest.fail(message, pytrace=False)
     pytest.skip(message)
 
 
+def _start(kind: str) -> infra.LocalKafka | infra.LocalPostgres:
+    server = infra.LocalKafka() if kind == "kafka" else infra.LocalPostgres()
+    return server.start()
+
+
+def pytest_collection_finish(session: pytest.Session) -> None:
+    """Start the local servers the collected tests will ask for, both at once, in threads."""
+    if session.config.option.collectonly:
+        return
+    wanted = {
+        kind
+        for item in session.items
+        for kind, fixture in FIXTURES.items()
+        if fixture in getattr(item, "fixturenames", ()) and not os.environ.get(CONFIGURED[kind])
+    }
+    if not wanted or infra.docker_available():
+        return
+    pool = ThreadPoolExecutor(max_workers=len(wanted), thread_name_prefix="infra")
+    for kind in sorted(wanted):
+        _starting[kind] = pool.submit(_start, kind)
+    pool.shutdown(wait=False)
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    """Stop a server started ahead whose fixture no test asked for after all."""
+    for future in _starting.values():
+        with contextlib.suppress(Exception):
+            future.result().stop()
+    _starting.clear()
+
+
+@contextlib.contextmanager
+def _local(kind: str, what: str) -> Iterator[infra.LocalKafka | infra.LocalPostgres]:
+    """The server started ahead for `kind` (or started now), stopped after the session."""
+    future = _starting.pop(kind, None)
+    try:
+        local = future.result() if future is not None else _start(kind)
+    except Exception as error:
+        _unavailable(what, error)
+    try:
+        yield local
+    finally:
+        local.stop()
+
+
 @pytest.fixture(scope="session")
 def kafka_bootstrap() -> Iterator[str]:
     """A real Apache Kafka broker for the whole session."""
-    configured = os.environ.get("LAPOR_KAFKA_BOOTSTRAP_SERVERS")
+    configured = os.environ.get(CONFIGURED["kafka"])
     if configured:
         yield configured
         return
-    if infra.docker_available():
+    if "kafka" not in _starting and infra.docker_available():
         with infra.kafka_from_testcontainers() as servers:
             yield servers
         return
-    local = infra.LocalKafka()
-    try:
-        local.start()
-    except Exception as error:
-        _unavailable("Kafka", error)
-    try:
+    with _local("kafka", "Kafka") as local:
+        assert isinstance(local, infra.LocalKafka)
         yield local.bootstrap_servers
-    finally:
-        local.stop()
 
 
 @pytest.fixture(scope="session")
 def postgres_url() -> Iterator[str]:
     """A real PostgreSQL server for the whole session."""
-    configured = os.environ.get("LAPOR_DATABASE_URL")
+    configured = os.environ.get(CONFIGURED["postgres"])
     if configured:
         yield configured
         return
-    if infra.docker_available():
+    if "postgres" not in _starting and infra.docker_available():
         with infra.postgres_from_testcontainers() as url:
             yield url
         return
-    local = infra.LocalPostgres()
-    try:
-        local.start()
-    except Exception as error:
-        _unavailable("PostgreSQL", error)
-    try:
+    with _local("postgres", "PostgreSQL") as local:
+        assert isinstance(local, infra.LocalPostgres)
         yield local.url
-    finally:
-        local.stop()

@@ -6,28 +6,21 @@ Screenshots go to `$LAPOR_SCREENSHOT_DIR` (default `.lapor/screenshots/` in the 
 from __future__ import annotations
 
 import asyncio
-import os
-import subprocess
-import sys
 import time
 import uuid
-from collections.abc import Callable, Iterator
-from pathlib import Path
+from collections.abc import Callable
 from typing import Any
 
 import httpx
 import pytest
 
-from tests.e2e.conftest import ROOT, System
-from tests.infra import free_ports
+from tests.e2e.conftest import SHOTS, System
 from tests.open311_schemas import check, check_each
 
 pytestmark = pytest.mark.e2e
 
-FACES = ("open311", "web")
 GENERATED = 335
 PERSONAL = {"first_name", "last_name", "email", "phone", "device_id", "account_id", "name"}
-SHOTS = Path(os.environ.get("LAPOR_SCREENSHOT_DIR", ROOT / ".lapor" / "screenshots"))
 
 
 def _until(check_: Callable[[], Any], timeout: float = 120.0, pause: float = 0.3) -> Any:
@@ -39,35 +32,6 @@ def _until(check_: Callable[[], Any], timeout: float = 120.0, pause: float = 0.3
             return last
         time.sleep(pause)
     raise AssertionError(f"condition not met in {timeout} s (last: {last!r})")
-
-
-@pytest.fixture(scope="module")
-def faces(system: System) -> Iterator[dict[str, str]]:
-    """`lapor serve open311` and `lapor serve web` as processes, pointed at the system."""
-    for name, port in zip(FACES, free_ports(len(FACES)), strict=True):
-        system.ports[name] = port
-    extra = {
-        **{f"LAPOR_{n.upper()}_URL": system.url(n) for n in ("intake", "routing", "tracking")},
-        "LAPOR_WEB_ADAPTER_TOKEN": system.tokens["adapter"],
-        "LAPOR_WEB_ANALYST_TOKEN": system.tokens["analyst"],
-        "LAPOR_OPEN311_ADAPTER_TOKEN": system.tokens["adapter"],
-    }
-    processes = {}
-    for name in FACES:
-        log = open(system.folder / f"{name}.log", "ab")  # noqa: SIM115 - closed with the process
-        processes[name] = subprocess.Popen(
-            [sys.executable, "-m", "services.cli.main", "serve", name],
-            cwd=system.folder, env={**system.env(name), **extra},
-            stdin=subprocess.DEVNULL, stdout=log, stderr=log,
-        )  # fmt: skip
-        system.processes[name] = processes[name]
-    try:
-        for name in FACES:
-            system.wait_ready(name)
-        yield {name: system.url(name) for name in FACES}
-    finally:
-        for name in FACES:
-            system.stop(name)
 
 
 def test_open311_post_then_poll_reaches_the_request_and_every_answer_validates(
@@ -114,26 +78,6 @@ def test_open311_post_then_poll_reaches_the_request_and_every_answer_validates(
 
 
 # --- pages in a real browser ----------------------------------------------------------------
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    """Debian's Chromium, headless, driven through Debian's chromedriver."""
-    from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service
-
-    options = webdriver.ChromeOptions()
-    options.binary_location = "/usr/bin/chromium"
-    for flag in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu",
-                 "--window-size=412,1400"):  # fmt: skip
-        options.add_argument(flag)
-    driver = webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
-    driver.set_page_load_timeout(60)
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    try:
-        yield driver
-    finally:
-        driver.quit()
 
 
 def _shot(driver: Any, name: str) -> None:

@@ -13,6 +13,7 @@ import asyncio
 import json
 import os
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -31,8 +32,9 @@ def infrastructure() -> Iterator[tuple[LocalKafka, LocalPostgres]]:
     kafka, postgres = LocalKafka(), LocalPostgres()
     try:
         try:
-            kafka.start()
-            postgres.start()
+            with ThreadPoolExecutor(2) as pool:  # side by side: the broker takes the longest
+                for started in [pool.submit(kafka.start), pool.submit(postgres.start)]:
+                    started.result()
         except Exception as error:
             message = f"Kafka or PostgreSQL is not available: {error}"
             if os.environ.get("CI"):

@@ -4,19 +4,11 @@ processes, on the real broker, beside the four services."""
 from __future__ import annotations
 
 import asyncio
-import email
-import email.policy
 import json
-import os
-import subprocess
-import sys
-import time
 import uuid
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.message import EmailMessage
-from pathlib import Path
 from typing import Any
 
 import httpx
@@ -34,9 +26,8 @@ from shared.contracts import (
     Resolve,
 )
 from shared.messaging import codec
-from tests.e2e.conftest import ROOT, System
+from tests.e2e.conftest import Mailroom, System
 from tests.e2e.test_report_path import poll, public_status, records_about, submit
-from tests.infra import free_ports
 from tests.kafka_helpers import produce, read_topic
 
 pytestmark = pytest.mark.e2e
@@ -44,31 +35,6 @@ pytestmark = pytest.mark.e2e
 PDAM_MAILBOX = "pdam@banjarmasinkota.go.id"
 ADMIN_MAILBOX = "setda-humas@banjarmasinkota.go.id"
 WATER = "Air PDAM mati sejak kemarin di Jl. Sultan Adam, mohon segera diperbaiki"
-
-
-@dataclass
-class Mailroom:
-    """The SMTP sink's folder: one .eml per message, names in arrival order."""
-
-    folder: Path
-
-    def received(self) -> list[EmailMessage]:
-        files = sorted(self.folder.glob("*.eml"))
-        parsed = [
-            email.message_from_bytes(f.read_bytes(), policy=email.policy.default) for f in files
-        ]
-        return [m for m in parsed if isinstance(m, EmailMessage)]
-
-    def wait(
-        self, wanted: Callable[[EmailMessage], bool], count: int, timeout: float = 90
-    ) -> list[EmailMessage]:
-        deadline = time.monotonic() + timeout
-        while True:
-            found = [m for m in self.received() if wanted(m)]
-            if len(found) >= count or time.monotonic() > deadline:
-                assert len(found) >= count, [m["Subject"] for m in found]
-                return found
-            time.sleep(0.3)
 
 
 def to(address: str, tracking_id: str) -> Callable[[EmailMessage], bool]:
@@ -79,65 +45,6 @@ def body_text(message: EmailMessage) -> str:
     part = message.get_body(("plain",))
     assert part is not None
     return str(part.get_content())
-
-
-def spawn(
-    system: System, name: str, args: list[str], env: dict[str, str]
-) -> subprocess.Popen[bytes]:
-    log = open(system.folder / f"{name}.log", "ab")  # noqa: SIM115 - closed with the process
-    base = {k: v for k, v in os.environ.items() if not k.startswith("LAPOR_")}
-    return subprocess.Popen(
-        [sys.executable, "-m", "services.cli.main", *args],
-        cwd=system.folder,
-        env={**base, "PYTHONPATH": str(ROOT), **env},
-        stdin=subprocess.DEVNULL,
-        stdout=log,
-        stderr=log,
-    )
-
-
-@pytest.fixture(scope="module")
-def mailroom(system: System) -> Iterator[Mailroom]:
-    """`lapor smtp-sink` and `lapor serve email-adapter` as processes, pointed at each other."""
-    smtp_port, adapter_port = free_ports(2)
-    folder = system.folder / "mail"
-    sink = spawn(
-        system, "smtp-sink", ["smtp-sink", "--port", str(smtp_port), "--mail-dir", str(folder)], {}
-    )
-    adapter = spawn(
-        system,
-        "email-adapter",
-        ["serve", "email-adapter"],
-        {
-            "LAPOR_KAFKA_BOOTSTRAP_SERVERS": system.kafka,
-            "LAPOR_INSTANCE": system.prefix,
-            "LAPOR_STATE_DIR": str(system.folder),
-            "LAPOR_EMAIL_PORT": str(adapter_port),
-            "LAPOR_EMAIL_SMTP_PORT": str(smtp_port),
-            "LAPOR_EMAIL_INTAKE_URL": system.url("intake"),
-            "LAPOR_EMAIL_VAULT_TOKEN": system.tokens["adapter"],
-        },
-    )
-    try:
-        wait_ready(f"http://127.0.0.1:{adapter_port}", adapter)
-        yield Mailroom(folder)
-    finally:
-        for process in (adapter, sink):
-            process.terminate()
-            process.wait(30)
-
-
-def wait_ready(url: str, process: subprocess.Popen[bytes], timeout: float = 60) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        assert process.poll() is None, "the e-mail adapter exited"
-        try:
-            if httpx.get(f"{url}/health/ready", timeout=2).status_code == 200:
-                return
-        except httpx.HTTPError:
-            pass
-        time.sleep(0.3)
-    raise AssertionError("the e-mail adapter is not ready")
 
 
 def email_report(text: str, address: str, *, anonim: bool = False) -> IntakeMessage:

@@ -17,7 +17,6 @@ from services.faces.open311.app import build
 from services.faces.open311.given import NOTICE
 from tests.e2e.conftest import System
 from tests.e2e.test_faces import _until
-from tests.e2e.test_faces import faces as faces  # the module's Open311 process
 from tests.e2e.test_tracking_flow import _desk, _disposed_to
 from tests.open311_schemas import check, check_updates, check_updates_xml
 

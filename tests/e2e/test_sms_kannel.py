@@ -23,8 +23,7 @@ from services.cli.sms import adapter_env
 from services.local import kannel
 from shared import topics
 from shared.contracts.outbound import STATUS_LINK_MARK
-from tests.e2e.conftest import ROOT, System
-from tests.e2e.test_notification_email import spawn, wait_ready
+from tests.e2e.conftest import ROOT, System, spawn, wait_ready
 from tests.e2e.test_report_path import poll, public_status, records_about
 from tests.infra import free_ports
 from tests.kafka_helpers import read_topic

@@ -3,8 +3,6 @@ in Chromium, a reply and a rating through it become `ReporterReplied` and `CaseR
 stranger holding only the tracking id sees no form. And the vault's contact rules on PostgreSQL:
 a contact typed into a form gets its few messages a day; STOP and MULAI by SMS."""
 
-# ruff: noqa: F811 - the fixtures are imported from the modules that define them
-
 from __future__ import annotations
 
 import asyncio
@@ -19,16 +17,9 @@ import pytest
 
 from shared import topics
 from shared.contracts import Channel, IntakeMessage, Location, PostFollowUp, Reporter, Resolve
-from tests.e2e.conftest import System
-from tests.e2e.test_faces import _until, browser, faces  # noqa: F401 - fixtures
-from tests.e2e.test_notification_email import (  # noqa: F401 - the mailroom fixture
-    WATER,
-    Mailroom,
-    act,
-    body_text,
-    mailroom,
-    to,
-)
+from tests.e2e.conftest import Mailroom, System
+from tests.e2e.test_faces import _until
+from tests.e2e.test_notification_email import WATER, act, body_text, to
 from tests.e2e.test_report_path import submit
 from tests.kafka_helpers import read_topic
 

@@ -26,7 +26,6 @@ import pytest
 from shared import topics
 from shared.auth import digest
 from tests.e2e.conftest import ROOT, System
-from tests.e2e.test_faces import faces  # noqa: F401 - the fixture starting open311 and web
 from tests.e2e.test_report_path import intake_message, records_about, submit
 
 pytestmark = [pytest.mark.e2e, pytest.mark.timeout(600)]  # the system and faces start first

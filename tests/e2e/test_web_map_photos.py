@@ -4,8 +4,6 @@ carry no EXIF at all) and the pin, rounded; a second web report 20 m away with s
 linked as its duplicate. The pin-and-duplicate half needs only what main has; the photo half
 needs intake's media store and tracking's public query (issue I, built alongside)."""
 
-# ruff: noqa: F811 - the fixtures are imported from the module that defines them
-
 from __future__ import annotations
 
 import io
@@ -19,7 +17,7 @@ import pytest
 from PIL import ExifTags, Image
 
 from tests.e2e.conftest import System
-from tests.e2e.test_faces import _shot, _text, _until, browser, faces  # noqa: F401 - fixtures
+from tests.e2e.test_faces import _shot, _text, _until
 
 pytestmark = pytest.mark.e2e
 

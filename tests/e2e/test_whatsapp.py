@@ -20,8 +20,8 @@ from aiokafka import AIOKafkaConsumer, TopicPartition
 
 from services.adapters.whatsapp.signature import sign
 from shared import topics
-from tests.e2e.conftest import System
-from tests.e2e.test_notification_email import audit, spawn, wait_ready
+from tests.e2e.conftest import System, spawn, wait_ready
+from tests.e2e.test_notification_email import audit
 from tests.e2e.test_report_path import poll, public_status
 from tests.infra import free_ports
 from tests.photos import metadata_of, phone_jpeg
