@@ -163,7 +163,8 @@ def test_a_flood_of_bad_records_is_dead_lettered_once_per_reader_and_a_good_repo
         for service in readers[topic]
     }
 
-    message = intake_message("Air PDAM mati sejak subuh di Jl. Pramuka", "+6281255507777")
+    # its own sender: the session's other reports from a shared number could trip the flood rule
+    message = intake_message("Air PDAM mati sejak subuh di Jl. Pramuka", "+6281255506543")
     tracking_id = submit(system, message)
     outbound = records_about(system, topics.outbound_topic("sms"), tracking_id, 1)
     assert outbound, "the good report did not reach the reporter"
