@@ -50,8 +50,11 @@ def digest(token: str) -> str:
 
 
 def new_token() -> str:
-    """A fresh opaque token."""
-    return secrets.token_urlsafe(32)
+    """A fresh opaque token, never starting with "-" (a command line would read it as an option:
+    `lapor tokens revoke -kMh…` fails)."""
+    while (token := secrets.token_urlsafe(32)).startswith("-"):
+        pass
+    return token
 
 
 @dataclass(frozen=True)

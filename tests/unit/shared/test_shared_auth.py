@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from shared import auth
 from shared.auth import Forbidden, TokenStore, Unauthenticated, digest, is_role
 
 
@@ -52,3 +53,10 @@ def test_the_design_roles_are_known(role: str) -> None:
 
 def test_an_skpd_role_needs_a_body_code() -> None:
     assert not is_role("skpd:")
+
+
+def test_a_new_token_never_starts_with_a_dash(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A token pasted into `lapor tokens revoke` must not be read as an option."""
+    drawn = iter(["-kMh7Ig8WbGIzHRG4ZT5vcZ", "kMh7Ig8WbGIzHRG4ZT5vcZ"])
+    monkeypatch.setattr(auth.secrets, "token_urlsafe", lambda _: next(drawn))
+    assert auth.new_token() == "kMh7Ig8WbGIzHRG4ZT5vcZ"
