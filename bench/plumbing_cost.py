@@ -1,13 +1,17 @@
 """The shared plumbing's own cost per message: one batch written as every service writes it.
 
     .venv/bin/python -m bench.plumbing_cost [--messages 4000] [--store sqlite|postgres]
+        [--batch 200] [--prefill 0]
 
-A stand-in application (no context's rules) takes batches of 200 messages as the consumer hands
-them over; per message it creates an aggregate with one event of a report's size, runs the table
-statements a context typically adds (`Batch.also_run`: an insert, an upsert, a delete), and its
-outbox translation publishes one integration event. What is measured is the plumbing alone:
+A stand-in application (no context's rules) takes batches of `--batch` messages as the consumer
+hands them over (a busy consumer gets up to 200; at a steady rate most batches hold a few); per
+message it creates an aggregate with one event of a report's size, runs the table statements a
+context typically adds (`Batch.also_run`: an insert, an upsert, a delete), and its outbox
+translation publishes one integration event. What is measured is the plumbing alone:
 `process_batch`, the mapping of stored events, the outbox rows, the one-trip write. Prints JSON
-with CPU milliseconds per message. PostgreSQL needs `LAPOR_DATABASE_URL` (else one is started).
+with CPU milliseconds per message, measured after `--prefill` messages were recorded the same
+way (a store that already holds many reports). PostgreSQL needs `LAPOR_DATABASE_URL` (else one
+is started).
 """
 
 from __future__ import annotations
@@ -124,23 +128,32 @@ def store_env(store: str) -> Iterator[dict[str, str]]:
         yield common.eventsourcing_env(service)
 
 
-def measure(count: int, store: str) -> dict[str, object]:
+def run_batches(app: StandIn, start: int, count: int, batch: int) -> None:
+    """Messages start..start+count, `batch` at a time, each batch with its position."""
+    for n in range(start, start + count, batch):
+        size = min(batch, start + count - n)
+        app.process_batch(list(range(n, n + size)), Tracking("bench:0", n + size))
+
+
+def measure(count: int, store: str, batch: int = BATCH, prefill: int = 0) -> dict[str, object]:
     with store_env(store) as env:
         app = StandIn(env=env)
         db, _ = database_of(app.recorder)
         db.run([Statement(sql, {}) for sql in TABLES])
         install_outbox(app, translate, legacy_relay="bench-relay")
+        run_batches(app, 0, prefill, BATCH)
         cpu, wall = time.process_time(), time.perf_counter()
-        for n in range(0, count, BATCH):
-            app.process_batch(list(range(n, n + BATCH)), Tracking("bench:0", n + BATCH))
+        run_batches(app, prefill, count, batch)
         record_cpu, record_wall = time.process_time() - cpu, time.perf_counter() - wall
         recorder: Any = app.recorder
-        rows = recorder.select_outbox(0, 10 * count)
-        stored = len(app.recorder.select_notifications(0, 10 * count))
+        rows = recorder.select_outbox(prefill, 10 * count)
+        stored = len(app.recorder.select_notifications(prefill + 1, 10 * count))
         app.close()
     return {
         "store": store,
         "messages": count,
+        "batch": batch,
+        "prefill": prefill,
         "stored_events": stored,
         "outbox_rows": len(rows),
         "cpu_ms_per_message": round(1000 * record_cpu / count, 4),
@@ -153,8 +166,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--messages", type=int, default=4000)
     parser.add_argument("--store", choices=("sqlite", "postgres"), default="postgres")
+    parser.add_argument("--batch", type=int, default=BATCH, help="messages per batch")
+    parser.add_argument("--prefill", type=int, default=0, help="messages recorded beforehand")
     args = parser.parse_args()
-    print(json.dumps(measure(args.messages, args.store), indent=1))
+    result = measure(args.messages, args.store, args.batch, args.prefill)
+    print(json.dumps(result, indent=1))
 
 
 if __name__ == "__main__":

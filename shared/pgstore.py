@@ -2,16 +2,19 @@
 
 eventsourcing's recorder waits four times per write: to begin the transaction, to read the
 tracking row back, after the events' insert, and to commit. This one sends BEGIN, the tracking
-upsert, the table lock, NOTIFY, the events' insert and COMMIT in one pipeline and syncs once. The
-tracking upsert that changes no row (the position did not advance) must still fail the transaction
-before COMMIT, so it divides by the number of rows it changed: zero aborts the transaction, and
-the error is reported as the IntegrityError eventsourcing raises in that case.
+upsert, the table lock, NOTIFY, the events' insert, the outbox rows, the batch's own statements
+and COMMIT as one query text (`shared.sqltext`: values written in as psycopg's literals, one
+send, one wait; a pipeline would send and flush each statement on its own). The tracking upsert
+that changes no row (the position did not advance) must still fail the transaction before
+COMMIT, so it divides by the number of rows it changed: zero aborts the transaction (the
+statements after it do not run), and the error is reported as the IntegrityError eventsourcing
+raises in that case.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, NamedTuple
 
 import psycopg
 from eventsourcing.persistence import (
@@ -24,16 +27,26 @@ from eventsourcing.persistence import (
 )
 from eventsourcing.postgres import PostgresDatastore, PostgresProcessRecorder
 from eventsourcing.utils import retry
-from psycopg.rows import DictRow
-from psycopg.sql import SQL, Composed, Identifier
+from psycopg.rows import DictRow, tuple_row
+from psycopg.sql import SQL, Composable, Identifier
 
 from shared.messaging.outbox import OutboxRow, outbox_table_name, pack_headers, row_of
-from shared.statements import ColumnCache, grouped, pyformat, send_postgres
+from shared.sqltext import Literals
+from shared.statements import grouped, pyformat
 
 __all__ = ["OneTripProcessRecorder", "pyformat"]
 
-BEGIN = SQL("BEGIN")
-COMMIT = SQL("COMMIT")
+
+class FixedText(NamedTuple):
+    """The parts of a write's text that do not change (names quoted for the store)."""
+
+    begin: bytes
+    commit: bytes
+    track_once: bytes  # `% (application name literal, position)`
+    lock: tuple[bytes, ...]
+    notify: bytes
+    insert_events: bytes  # followed by the rows
+    insert_outbox: bytes  # followed by the rows
 
 
 class OneTripProcessRecorder(PostgresProcessRecorder):
@@ -49,9 +62,6 @@ class OneTripProcessRecorder(PostgresProcessRecorder):
         super().__init__(
             datastore, events_table_name=events_table_name, tracking_table_name=tracking_table_name
         )
-        self.track_once_statement: Composed = SQL(
-            "WITH t AS ({0}) SELECT 1 / count(*) AS recorded FROM t"
-        ).format(self.insert_tracking_statement)
         self.notify_statement = SQL("NOTIFY {0}").format(Identifier(self.channel_name))
         schema = Identifier(self.datastore.schema)
         outbox = Identifier(outbox_table_name(events_table_name))
@@ -62,19 +72,7 @@ class OneTripProcessRecorder(PostgresProcessRecorder):
                 "topic text NOT NULL, key bytea, headers bytea NOT NULL, value bytea)"
             ).format(schema, outbox)
         )
-        self.insert_outbox_statement = SQL(
-            "INSERT INTO {0}.{1} (topic, key, headers, value) "
-            "SELECT * FROM unnest(%b::text[], %b::bytea[], %b::bytea[], %b::bytea[])"
-        ).format(schema, outbox)
-        # The events as four arrays in binary (eventsourcing sends one array of a composite
-        # type as text, every state hex-encoded and quoted twice); rows keep the arrays' order.
-        id_type = "uuid" if self.datastore.originator_id_type == "uuid" else "text"
-        self.insert_columns_statement = SQL(
-            "INSERT INTO {0}.{1} (originator_id, originator_version, topic, state) "
-            "SELECT * FROM unnest(%b::{2}[], %b::bigint[], %b::text[], %b::bytea[]) "
-            "RETURNING notification_id"
-        ).format(schema, Identifier(events_table_name), SQL(id_type))
-        self.columns = ColumnCache()
+        self._fixed_text: FixedText | None = None
         self.select_outbox_statement = SQL(
             "SELECT id, topic, key, headers, value FROM {0}.{1} WHERE id > %s ORDER BY id LIMIT %s"
         ).format(schema, outbox)
@@ -94,17 +92,16 @@ class OneTripProcessRecorder(PostgresProcessRecorder):
                 )
             return super().insert_events(stored_events, **kwargs)
         tracking: Tracking | None = kwargs.get("tracking")
-        groups = grouped(kwargs.get("statements", ()))
-        with self.datastore.get_connection() as conn:
-            curs, inserted = conn.cursor(), conn.cursor()
+        with self.datastore.get_connection() as conn, conn.cursor(row_factory=tuple_row) as curs:
             try:
-                self.columns.describe(conn, groups)  # once per table, before the pipeline
-                with conn.pipeline():  # sent as one; leaving it is the one sync
-                    self._send(curs, inserted, stored_events, tracking, kwargs.get("outbox"))
-                    send_postgres(curs, groups, self.columns.known)
-                    curs.execute(COMMIT)
-                rows = inserted.fetchall() if stored_events else []
-                return [row["notification_id"] for row in rows]
+                text, returning = self._text(conn, stored_events, tracking, kwargs)
+                # No parameters: the simple protocol, several statements in one text.
+                curs.execute(text, prepare=False)
+                if returning is None:
+                    return []
+                for _ in range(returning):
+                    curs.nextset()
+                return [row[0] for row in curs.fetchall()]
             except psycopg.Error as error:
                 conn.rollback()
                 if isinstance(error, psycopg.IntegrityError):  # a batch statement's constraint
@@ -115,50 +112,88 @@ class OneTripProcessRecorder(PostgresProcessRecorder):
                         f"{tracking.notification_id}"
                     ) from error
                 raise
-            finally:
-                curs.close()
-                inserted.close()
 
     def insert_tracking(self, tracking: Tracking) -> None:
         """Record a position alone (the relay's), in the same one round trip."""
         self.insert_events([], tracking=tracking)
 
-    def _send(
+    def _text(
         self,
-        curs: psycopg.Cursor[Any],
-        inserted: psycopg.Cursor[Any],
+        conn: psycopg.Connection[Any],
         stored_events: Sequence[StoredEvent],
         tracking: Tracking | None,
-        outbox: Sequence[OutboxRow] | None = None,
-    ) -> None:
-        curs.execute(BEGIN)
+        kwargs: dict[str, Any],
+    ) -> tuple[bytes, int | None]:
+        """The write as one query text, and which of its statements returns the events' ids."""
+        fixed = self._fixed(conn)
+        literals = Literals(conn)
+        outbox: Sequence[OutboxRow] = kwargs.get("outbox") or ()
+        statements = [fixed.begin]
         if tracking is not None:
-            params = {
-                "application_name": tracking.application_name,
-                "notification_id": tracking.notification_id,
-            }
-            curs.execute(self.track_once_statement, params, prepare=True)
+            statements.append(
+                fixed.track_once
+                % (literals.value(tracking.application_name), tracking.notification_id)
+            )
         if stored_events or outbox:  # rows get ids in commit order: after the lock
-            for lock_statement in self.lock_table_statements:
-                curs.execute(lock_statement, prepare=True)
-            curs.execute(self.notify_statement)
+            statements.extend(fixed.lock)
+            statements.append(fixed.notify)
+        returning = None
         if stored_events:
-            uuids = self.datastore.originator_id_type == "uuid"
-            events: tuple[list[Any], ...] = (
-                [e.originator_id if uuids else str(e.originator_id) for e in stored_events],
-                [e.originator_version for e in stored_events],
-                [e.topic for e in stored_events],
-                [e.state for e in stored_events],
-            )
-            inserted.execute(self.insert_columns_statement, events, prepare=True)
+            returning = len(statements)
+            statements.append(fixed.insert_events + self._event_rows(literals, stored_events))
         if outbox:
-            columns: tuple[list[Any], ...] = (
-                [r.topic for r in outbox],
-                [r.key for r in outbox],
-                [pack_headers(r.headers) for r in outbox],
-                [r.value for r in outbox],
+            rows = (
+                literals.row((r.topic, r.key, pack_headers(r.headers), r.value)) for r in outbox
             )
-            curs.execute(self.insert_outbox_statement, columns, prepare=True)
+            statements.append(fixed.insert_outbox + b", ".join(rows))
+        statements.extend(literals.groups(grouped(kwargs.get("statements", ()))))
+        statements.append(fixed.commit)
+        return b";\n".join(statements), returning
+
+    def _event_rows(self, literals: Literals, stored_events: Sequence[StoredEvent]) -> bytes:
+        uuids = self.datastore.originator_id_type == "uuid"
+        rows = []
+        for e in stored_events:
+            oid = b"'%s'::uuid" % str(e.originator_id).encode() if uuids else None
+            rows.append(
+                b"(%s, %d, %s, %s)"
+                % (
+                    oid or literals.value(str(e.originator_id)),
+                    e.originator_version,
+                    literals.value(e.topic),
+                    literals.value(e.state),
+                )
+            )
+        return b", ".join(rows) + b" RETURNING notification_id"
+
+    def _fixed(self, conn: psycopg.Connection[Any]) -> FixedText:
+        """The statements' fixed texts, rendered once (names quoted for the connection)."""
+        if self._fixed_text is None:
+            schema = Identifier(self.datastore.schema)
+            events = Identifier(self.events_table_name)
+            outbox = Identifier(outbox_table_name(self.events_table_name))
+            tracking = SQL(
+                "WITH t AS (INSERT INTO {0}.{1} VALUES (%s, %d) ON CONFLICT (application_name) "
+                "DO UPDATE SET notification_id = excluded.notification_id "
+                "WHERE {0}.{1}.notification_id < excluded.notification_id RETURNING 1) "
+                "SELECT 1 / count(*) AS recorded FROM t"
+            ).format(schema, Identifier(self.tracking_table_name))
+            self._fixed_text = FixedText(
+                begin=b"BEGIN",
+                commit=b"COMMIT",
+                track_once=tracking.as_bytes(conn),
+                lock=tuple(_as_bytes(s, conn) for s in self.lock_table_statements),
+                notify=self.notify_statement.as_bytes(conn),
+                insert_events=SQL(
+                    "INSERT INTO {0}.{1} (originator_id, originator_version, topic, state) VALUES "
+                )
+                .format(schema, events)
+                .as_bytes(conn),
+                insert_outbox=SQL("INSERT INTO {0}.{1} (topic, key, headers, value) VALUES ")
+                .format(schema, outbox)
+                .as_bytes(conn),
+            )
+        return self._fixed_text
 
     @retry((InterfaceError, OperationalError), max_attempts=10, wait=0.2)
     def select_outbox(self, after: int, limit: int) -> list[OutboxRow]:
@@ -175,3 +210,10 @@ class OneTripProcessRecorder(PostgresProcessRecorder):
             curs.execute(self.max_outbox_id_statement)
             found = curs.fetchone()
             return int(found["head"] or 0) if found else 0
+
+
+def _as_bytes(query: Any, conn: psycopg.Connection[Any]) -> bytes:
+    """A statement's text as sent on this connection."""
+    if isinstance(query, Composable):
+        return query.as_bytes(conn)
+    return query if isinstance(query, bytes) else str(query).encode()
