@@ -39,6 +39,10 @@ def _unobserved(rows: Sequence[OutboxRow], seconds: float) -> None:
     return None
 
 
+def _nothing() -> None:
+    return None
+
+
 def position_name(relay: str) -> str:
     """Where a relay stores its position in the outbox (`relay` alone: the old log position)."""
     return f"{relay}:outbox"
@@ -73,6 +77,7 @@ class OutboxRelay:
         self._idle_seconds = idle_seconds
         self.published = 0
         self._position: int | None = None
+        self._ahead: list[OutboxRow] | None = None  # the rows after the position, read ahead
         self.failing_since: float | None = None
 
     def position(self) -> int:
@@ -83,11 +88,21 @@ class OutboxRelay:
 
     async def publish_pending(self) -> int:
         """Publish one batch of unpublished rows; returns how many."""
+        if self._ahead == []:  # read before the caller's last write, maybe: read again
+            self._ahead = None
+        return await self._publish(_nothing)
+
+    async def _publish(self, before_read: Callable[[], None]) -> int:
+        """Publish the rows read ahead, or read them; then store the position and read ahead.
+
+        Storing the position and reading the next rows share one worker call (one thread hop per
+        batch sent, not two). `before_read` is called before each read of the outbox.
+        """
         started = time.perf_counter()
-        start = self._position
-        if start is None:  # read once per term (and after a failed write), then kept
-            start = await asyncio.to_thread(self.position)
-        rows = await asyncio.to_thread(self._recorder.select_outbox, start, self._batch_size)
+        rows, self._ahead = self._ahead, None
+        if rows is None:
+            before_read()
+            rows = await asyncio.to_thread(self._read)
         if not rows:
             return 0
         send = self._producer.send
@@ -95,17 +110,29 @@ class OutboxRelay:
             await send(r.topic, value=r.value, key=r.key, headers=r.record_headers()) for r in rows
         ]
         await asyncio.gather(*pending)
-        last = rows[-1].id
+        before_read()
         try:
-            tracking = Tracking(self.position_name, last)
-            await asyncio.to_thread(self._app.recorder.insert_tracking, tracking)
+            self._ahead = await asyncio.to_thread(self._advance, rows[-1].id)
         except Exception:
             self._position = None  # re-read: another relay may have moved it
             raise
-        self._position = last
         self.published += len(rows)
         self._observe(rows, time.perf_counter() - started)
         return len(rows)
+
+    def _read(self) -> list[OutboxRow]:
+        """In the worker thread: the rows after the position (read once per term)."""
+        return self._recorder.select_outbox(self.position(), self._batch_size)
+
+    def _advance(self, last: int) -> list[OutboxRow] | None:
+        """In the worker thread: store the position, then read the rows after it (None: unread)."""
+        self._app.recorder.insert_tracking(Tracking(self.position_name, last))
+        self._position = last
+        try:
+            return self._recorder.select_outbox(last, self._batch_size)
+        except Exception as error:  # the next round reads again, and says so if it fails
+            log.warning("relay-read-ahead-failed", relay=self.name, error=repr(error)[:300])
+            return None
 
     async def run(self, stopping: asyncio.Event) -> None:
         """Publish until told to stop; on a broker error wait and try again.
@@ -116,11 +143,10 @@ class OutboxRelay:
         """
         loop = asyncio.get_running_loop()
         waiter = recorded(self._app).waiter()
-        self._position = None
+        self._position, self._ahead = None, None
         while not stopping.is_set():
-            waiter.clear()  # before reading: a write after this point wakes the next wait
-            try:
-                count = await self.publish_pending()
+            try:  # the waiter is cleared before each read: a write after it wakes the next wait
+                count = await self._publish(waiter.clear)
                 self.failing_since = None
             except Exception as error:  # the broker or database is away: retry, never skip
                 log.error("relay-failed", relay=self.name, error=repr(error))
