@@ -5,6 +5,10 @@ event was recorded, `shared.messaging.outbox`), and the position is stored only 
 acknowledged every row up to it; after a crash the rows after the stored position are sent
 again, byte for byte, so a consumer sees the same `event_id` (and a dead letter the same copy).
 The sends of a batch are in flight together; the relay awaits their acknowledgements at once.
+
+One thread hop per batch: the position a batch reached is stored in the worker call that reads
+the next rows (the relay's next round: at once after a full batch, else on the next write or
+after `idle_seconds`, and when the relay stops). A crash can so resend one round more; never skip.
 """
 
 from __future__ import annotations
@@ -76,33 +80,35 @@ class OutboxRelay:
         self._batch_size = batch_size
         self._idle_seconds = idle_seconds
         self.published = 0
-        self._position: int | None = None
-        self._ahead: list[OutboxRow] | None = None  # the rows after the position, read ahead
+        self._position: int | None = None  # the last row the broker acknowledged
+        self._stored: int | None = None  # the last position stored
         self.failing_since: float | None = None
 
     def position(self) -> int:
-        """The last outbox row published and acknowledged."""
+        """The last outbox row published and acknowledged (stored, or about to be)."""
         if self._position is None:
-            self._position = self._app.recorder.max_tracking_id(self.position_name) or 0
+            self._position = self._stored = (
+                self._app.recorder.max_tracking_id(self.position_name) or 0
+            )
         return self._position
 
     async def publish_pending(self) -> int:
-        """Publish one batch of unpublished rows; returns how many."""
-        if self._ahead == []:  # read before the caller's last write, maybe: read again
-            self._ahead = None
+        """Store the position reached, then publish one batch of unpublished rows; how many."""
         return await self._publish(_nothing)
 
     async def _publish(self, before_read: Callable[[], None]) -> int:
-        """Publish the rows read ahead, or read them; then store the position and read ahead.
+        """One round: store the position reached and read the rows after it (one worker call),
+        send them, and keep the position they reach for the next round to store.
 
-        Storing the position and reading the next rows share one worker call (one thread hop per
-        batch sent, not two). `before_read` is called before each read of the outbox.
+        `before_read` is called just before the outbox is read.
         """
         started = time.perf_counter()
-        rows, self._ahead = self._ahead, None
-        if rows is None:
-            before_read()
+        before_read()
+        try:
             rows = await asyncio.to_thread(self._read)
+        except Exception:
+            self._position = self._stored = None  # re-read: another relay may have moved it
+            raise
         if not rows:
             return 0
         send = self._producer.send
@@ -110,40 +116,34 @@ class OutboxRelay:
             await send(r.topic, value=r.value, key=r.key, headers=r.record_headers()) for r in rows
         ]
         await asyncio.gather(*pending)
-        before_read()
-        try:
-            self._ahead = await asyncio.to_thread(self._advance, rows[-1].id)
-        except Exception:
-            self._position = None  # re-read: another relay may have moved it
-            raise
+        self._position = rows[-1].id  # acknowledged: the next round stores it
         self.published += len(rows)
         self._observe(rows, time.perf_counter() - started)
         return len(rows)
 
     def _read(self) -> list[OutboxRow]:
-        """In the worker thread: the rows after the position (read once per term)."""
+        """In the worker thread: store the position reached, then read the rows after it."""
+        self._save()
         return self._recorder.select_outbox(self.position(), self._batch_size)
 
-    def _advance(self, last: int) -> list[OutboxRow] | None:
-        """In the worker thread: store the position, then read the rows after it (None: unread)."""
-        self._app.recorder.insert_tracking(Tracking(self.position_name, last))
-        self._position = last
-        try:
-            return self._recorder.select_outbox(last, self._batch_size)
-        except Exception as error:  # the next round reads again, and says so if it fails
-            log.warning("relay-read-ahead-failed", relay=self.name, error=repr(error)[:300])
-            return None
+    def _save(self) -> None:
+        """In the worker thread: store the position if the broker acknowledged rows past it."""
+        position = self.position()
+        if position != self._stored:
+            self._app.recorder.insert_tracking(Tracking(self.position_name, position))
+            self._stored = position
 
     async def run(self, stopping: asyncio.Event) -> None:
         """Publish until told to stop; on a broker error wait and try again.
 
-        Idle, it waits for a write (`shared.wakeup`: in process, and on PostgreSQL by LISTEN, so
-        another replica's write wakes it too), at most `idle_seconds`. Run again (a replica's
-        new term as leader), it starts from the stored position.
+        After a batch shorter than `batch_size` (everything written before its read is sent) it
+        waits for a write (`shared.wakeup`: in process, and on PostgreSQL by LISTEN, so another
+        replica's write wakes it too), at most `idle_seconds`. Run again (a replica's new term
+        as leader), it starts from the stored position; stopped, it stores the one it reached.
         """
         loop = asyncio.get_running_loop()
         waiter = recorded(self._app).waiter()
-        self._position, self._ahead = None, None
+        self._position = self._stored = None
         while not stopping.is_set():
             try:  # the waiter is cleared before each read: a write after it wakes the next wait
                 count = await self._publish(waiter.clear)
@@ -153,8 +153,12 @@ class OutboxRelay:
                 self.failing_since = self.failing_since or loop.time()
                 count = 0
                 await _wait(stopping, 1.0)
-            if count == 0:
+            if count < self._batch_size:
                 await waiter.wait(stopping, self._idle_seconds)
+        try:
+            await asyncio.to_thread(self._save)
+        except Exception as error:  # the next relay sends the last round again: at least once
+            log.warning("relay-position-not-stored", relay=self.name, error=repr(error)[:300])
 
     def stuck(self, grace_seconds: float) -> bool:
         """Whether publishing has failed for longer than the grace period."""
