@@ -20,7 +20,7 @@ from __future__ import annotations
 import asyncio
 import random
 import time
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -35,6 +35,8 @@ log = get_logger(__name__)
 
 Sleep = Callable[[float], Awaitable[None]]
 Observe = Callable[[int, float], None]  # a partition batch's records and seconds (metrics)
+Key = tuple[str, int]  # a topic partition
+UNTRIED: Any = object()  # the worker could not even read the partition's position
 
 
 def _unobserved(records: int, seconds: float) -> None:
@@ -104,6 +106,23 @@ class ConsumerHealth:
         self.failures, self.reason = 0, None
 
 
+@dataclass(frozen=True)
+class _Plan:
+    """One partition's records of a fetch, decoded (None: skipped), and its tracking name."""
+
+    name: str
+    decoded: list[tuple[Any, Delivery | None]]
+
+
+@dataclass(frozen=True)
+class _Outcome:
+    """What the worker did with a plan: the position now known, and the rejections or error."""
+
+    position: int | None
+    result: Any  # rejections, None (nothing fresh), an Exception, or UNTRIED
+    seconds: float
+
+
 def _header(record: Any, name: str) -> bytes | None:
     for key, value in record.headers or ():
         if key == name:
@@ -152,35 +171,106 @@ class IdempotentConsumer:
         self._positions.clear()
 
     async def handle(self, records: Sequence[Any]) -> None:
-        """Process one poll's records, partition by partition, in offset order."""
+        """Process one poll's records, partition by partition, in offset order.
+
+        Every partition is tried, whatever happens to another; then the first failure is raised.
+        """
         groups: dict[tuple[str, int], list[Any]] = {}
         for record in records:
             groups.setdefault((record.topic, record.partition), []).append(record)
-        for (topic, partition), group in groups.items():
-            await self.handle_partition(topic, partition, sorted(group, key=lambda r: r.offset))
+        batches = {key: sorted(group, key=lambda r: r.offset) for key, group in groups.items()}
+        failed = await self.handle_fetch(batches)
+        for error in failed.values():
+            raise error
 
     async def handle_partition(self, topic: str, partition: int, records: Sequence[Any]) -> None:
         """Process one partition's records (in offset order, as a fetch returns them)."""
-        started = time.perf_counter()
-        try:
-            await self._handle_partition(topic, partition, records)
-        except BaseException:
-            self._positions.pop(tracking_name(topic, partition), None)
-            raise
-        self._observe(len(records), time.perf_counter() - started)
+        failed = await self.handle_fetch({(topic, partition): records})
+        for error in failed.values():
+            raise error
 
-    async def _handle_partition(self, topic: str, partition: int, records: Sequence[Any]) -> None:
-        name = tracking_name(topic, partition)
-        decoded = [(r, self._decode(topic, r)) for r in records]
+    async def handle_fetch(self, batches: Mapping[Key, Sequence[Any]]) -> dict[Key, Exception]:
+        """Process one fetch: each partition's records (in offset order) in its own transaction.
+
+        The partitions go to the store in one worker call (one thread hop per fetch, not one per
+        partition); a partition whose batch failed there takes the careful way alone (conflict
+        retries, records isolated, waiting for the store), so it holds no other back. Returns the
+        partitions that could not be done (the store is away): fetch them again.
+        """
+        plans = [
+            _Plan(tracking_name(topic, partition), [(r, self._decode(topic, r)) for r in records])
+            for (topic, partition), records in batches.items()
+        ]
+        if not plans:
+            return {}
+        try:
+            outcomes = await asyncio.to_thread(self._run_plans, plans)
+        except BaseException:  # cancelled: what the worker did is unknown, read it again
+            for plan in plans:
+                self._positions.pop(plan.name, None)
+            raise
+        failed: dict[Key, Exception] = {}
+        for key, plan, outcome in zip(batches, plans, outcomes, strict=True):
+            try:
+                await self._settle(plan, outcome)
+            except Exception as error:
+                self._positions.pop(plan.name, None)
+                failed[key] = error
+            else:
+                self._observe(len(plan.decoded), outcome.seconds)
+        return failed
+
+    def _run_plans(self, plans: Sequence[_Plan]) -> list[_Outcome]:
+        """In the worker thread: each partition's fresh records in one transaction of its own."""
+        return [self._run_plan(plan) for plan in plans]
+
+    def _run_plan(self, plan: _Plan) -> _Outcome:
+        started = time.perf_counter()
+        done = self._positions.get(plan.name)
+        if done is None:
+            try:
+                done = self._processor.position(plan.name) or 0
+            except Exception:  # the careful way reads it again, and waits if it must
+                return _Outcome(None, UNTRIED, time.perf_counter() - started)
+        fresh = [(r, d) for r, d in plan.decoded if r.offset + 1 > done]
+        if not fresh:
+            return _Outcome(done, None, time.perf_counter() - started)
+        deliveries = [d for _, d in fresh if d is not None]
+        tracking = Tracking(plan.name, fresh[-1][0].offset + 1)
+        try:
+            rejected = self._processor.process_batch(deliveries, tracking, service=self._service)
+        except Exception as error:
+            return _Outcome(done, error, time.perf_counter() - started)
+        return _Outcome(tracking.notification_id, rejected, time.perf_counter() - started)
+
+    async def _settle(self, plan: _Plan, outcome: _Outcome) -> None:
+        """Keep what the worker did; a failed partition goes on the careful way."""
+        result = outcome.result
+        if result is UNTRIED or isinstance(result, Exception):
+            if outcome.position is not None:
+                self._positions[plan.name] = outcome.position
+            await self._handle_partition(plan, result)
+            return
+        assert outcome.position is not None
+        self._positions[plan.name] = outcome.position
+        if result is not None:
+            self._done(result)
+
+    async def _handle_partition(self, plan: _Plan, first: object = UNTRIED) -> None:
+        """The careful way; `first` is the outcome of the worker's try of this very batch."""
+        name = plan.name
         conflicts = 0
         while True:
             done = await self._position(name)
-            fresh = [(r, d) for r, d in decoded if r.offset + 1 > done]
+            fresh = [(r, d) for r, d in plan.decoded if r.offset + 1 > done]
             if not fresh:
                 return
             deliveries = [d for _, d in fresh if d is not None]
             tracking = Tracking(name, fresh[-1][0].offset + 1)
-            error = await self._try(deliveries, tracking)
+            if isinstance(first, Exception):
+                error, first = await self._failed(first, tracking), UNTRIED
+            else:
+                error = await self._try(deliveries, tracking)
             if not isinstance(error, Conflict) or conflicts >= self.retry.conflict_batch_tries:
                 break
             conflicts += 1  # the whole batch again, re-reading what the other writer recorded
@@ -255,19 +345,29 @@ class IdempotentConsumer:
                 self._processor.process_batch, deliveries, tracking, service=self._service
             )
         except Exception as error:
-            self._positions.pop(tracking.application_name, None)  # read it again
-            if isinstance(error, IntegrityError):
-                if await self._already_done(tracking):
-                    return None
-                log.info("conflict", tracking=tracking.application_name, error=describe(error))
-                return Conflict(describe(error))
-            await self._position(tracking.application_name)  # raises if the store is away
-            return error
-        self.health.recovered()
+            return await self._failed(error, tracking)
         self._positions[tracking.application_name] = tracking.notification_id
+        self._done(rejected)
+        return None
+
+    def _done(self, rejected: Sequence[tuple[Any, Rejection]]) -> None:
+        self.health.recovered()
         for _, rejection in rejected:
             log.warning("dead-lettered", reason=rejection.reason, error=rejection.detail[:300])
-        return None
+
+    async def _failed(self, error: Exception, tracking: Tracking) -> Exception | None:
+        """Classify a failed transaction: None (already done), a Conflict, or the record's fault.
+
+        Raises StoreUnavailable if the store does not answer.
+        """
+        self._positions.pop(tracking.application_name, None)  # read it again
+        if isinstance(error, IntegrityError):
+            if await self._already_done(tracking):
+                return None
+            log.info("conflict", tracking=tracking.application_name, error=describe(error))
+            return Conflict(describe(error))
+        await self._position(tracking.application_name)  # raises if the store is away
+        return error
 
     async def _already_done(self, tracking: Tracking) -> bool:
         """An IntegrityError on the tracking row: did another consumer record this batch?"""

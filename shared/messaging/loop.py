@@ -99,23 +99,27 @@ class BatchLoop:
                 fetched = await self.consumer.getmany(
                     timeout_ms=self.poll_ms, max_records=self.max_records
                 )
-                done: dict[TopicPartition, OffsetAndMetadata] = {}
-                for tp, records in fetched.items():
-                    if records and not stopping.is_set() and await self._partition(tp, records):
-                        done[tp] = OffsetAndMetadata(records[-1].offset + 1, "")
-                if done:
-                    await self._commit(done)
+                if fetched and not stopping.is_set():
+                    await self._fetched(fetched)
         finally:
             await self.consumer.stop()
 
-    async def _partition(self, tp: TopicPartition, records: Sequence[Any]) -> bool:
-        try:
-            await self.handler.handle_partition(tp.topic, tp.partition, records)
-        except Exception as error:  # the store is away (the consumer waited): fetch them again
-            log.warning("partition-batch-retried", topic=tp.topic, error=describe(error))
-            self.consumer.seek(tp, records[0].offset)
-            return False
-        return True
+    async def _fetched(self, fetched: dict[TopicPartition, list[Any]]) -> None:
+        """Process a fetch's partitions; commit those done, fetch the others again."""
+        batches = {(tp.topic, tp.partition): records for tp, records in fetched.items() if records}
+        failed = await self.handler.handle_fetch(batches)
+        done: dict[TopicPartition, OffsetAndMetadata] = {}
+        for tp, records in fetched.items():
+            if not records:
+                continue
+            error = failed.get((tp.topic, tp.partition))
+            if error is None:
+                done[tp] = OffsetAndMetadata(records[-1].offset + 1, "")
+            else:  # the store is away (the consumer waited): fetch them again
+                log.warning("partition-batch-retried", topic=tp.topic, error=describe(error))
+                self.consumer.seek(tp, records[0].offset)
+        if done:
+            await self._commit(done)
 
     async def _commit(self, offsets: dict[TopicPartition, OffsetAndMetadata]) -> None:
         try:

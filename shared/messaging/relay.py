@@ -5,6 +5,10 @@ event was recorded, `shared.messaging.outbox`), and the position is stored only 
 acknowledged every row up to it; after a crash the rows after the stored position are sent
 again, byte for byte, so a consumer sees the same `event_id` (and a dead letter the same copy).
 The sends of a batch are in flight together; the relay awaits their acknowledgements at once.
+
+One thread hop per batch: the position a batch reached is stored in the worker call that reads
+the next rows (the relay's next round: at once after a full batch, else on the next write or
+after `idle_seconds`, and when the relay stops). A crash can so resend one round more; never skip.
 """
 
 from __future__ import annotations
@@ -36,6 +40,10 @@ Observe = Callable[[Sequence[OutboxRow], float], None]  # a published batch's ro
 
 
 def _unobserved(rows: Sequence[OutboxRow], seconds: float) -> None:
+    return None
+
+
+def _nothing() -> None:
     return None
 
 
@@ -72,22 +80,35 @@ class OutboxRelay:
         self._batch_size = batch_size
         self._idle_seconds = idle_seconds
         self.published = 0
-        self._position: int | None = None
+        self._position: int | None = None  # the last row the broker acknowledged
+        self._stored: int | None = None  # the last position stored
         self.failing_since: float | None = None
 
     def position(self) -> int:
-        """The last outbox row published and acknowledged."""
+        """The last outbox row published and acknowledged (stored, or about to be)."""
         if self._position is None:
-            self._position = self._app.recorder.max_tracking_id(self.position_name) or 0
+            self._position = self._stored = (
+                self._app.recorder.max_tracking_id(self.position_name) or 0
+            )
         return self._position
 
     async def publish_pending(self) -> int:
-        """Publish one batch of unpublished rows; returns how many."""
+        """Store the position reached, then publish one batch of unpublished rows; how many."""
+        return await self._publish(_nothing)
+
+    async def _publish(self, before_read: Callable[[], None]) -> int:
+        """One round: store the position reached and read the rows after it (one worker call),
+        send them, and keep the position they reach for the next round to store.
+
+        `before_read` is called just before the outbox is read.
+        """
         started = time.perf_counter()
-        start = self._position
-        if start is None:  # read once per term (and after a failed write), then kept
-            start = await asyncio.to_thread(self.position)
-        rows = await asyncio.to_thread(self._recorder.select_outbox, start, self._batch_size)
+        before_read()
+        try:
+            rows = await asyncio.to_thread(self._read)
+        except Exception:
+            self._position = self._stored = None  # re-read: another relay may have moved it
+            raise
         if not rows:
             return 0
         send = self._producer.send
@@ -95,40 +116,49 @@ class OutboxRelay:
             await send(r.topic, value=r.value, key=r.key, headers=r.record_headers()) for r in rows
         ]
         await asyncio.gather(*pending)
-        last = rows[-1].id
-        try:
-            tracking = Tracking(self.position_name, last)
-            await asyncio.to_thread(self._app.recorder.insert_tracking, tracking)
-        except Exception:
-            self._position = None  # re-read: another relay may have moved it
-            raise
-        self._position = last
+        self._position = rows[-1].id  # acknowledged: the next round stores it
         self.published += len(rows)
         self._observe(rows, time.perf_counter() - started)
         return len(rows)
 
+    def _read(self) -> list[OutboxRow]:
+        """In the worker thread: store the position reached, then read the rows after it."""
+        self._save()
+        return self._recorder.select_outbox(self.position(), self._batch_size)
+
+    def _save(self) -> None:
+        """In the worker thread: store the position if the broker acknowledged rows past it."""
+        position = self.position()
+        if position != self._stored:
+            self._app.recorder.insert_tracking(Tracking(self.position_name, position))
+            self._stored = position
+
     async def run(self, stopping: asyncio.Event) -> None:
         """Publish until told to stop; on a broker error wait and try again.
 
-        Idle, it waits for a write (`shared.wakeup`: in process, and on PostgreSQL by LISTEN, so
-        another replica's write wakes it too), at most `idle_seconds`. Run again (a replica's
-        new term as leader), it starts from the stored position.
+        After a batch shorter than `batch_size` (everything written before its read is sent) it
+        waits for a write (`shared.wakeup`: in process, and on PostgreSQL by LISTEN, so another
+        replica's write wakes it too), at most `idle_seconds`. Run again (a replica's new term
+        as leader), it starts from the stored position; stopped, it stores the one it reached.
         """
         loop = asyncio.get_running_loop()
         waiter = recorded(self._app).waiter()
-        self._position = None
+        self._position = self._stored = None
         while not stopping.is_set():
-            waiter.clear()  # before reading: a write after this point wakes the next wait
-            try:
-                count = await self.publish_pending()
+            try:  # the waiter is cleared before each read: a write after it wakes the next wait
+                count = await self._publish(waiter.clear)
                 self.failing_since = None
             except Exception as error:  # the broker or database is away: retry, never skip
                 log.error("relay-failed", relay=self.name, error=repr(error))
                 self.failing_since = self.failing_since or loop.time()
                 count = 0
                 await _wait(stopping, 1.0)
-            if count == 0:
+            if count < self._batch_size:
                 await waiter.wait(stopping, self._idle_seconds)
+        try:
+            await asyncio.to_thread(self._save)
+        except Exception as error:  # the next relay sends the last round again: at least once
+            log.warning("relay-position-not-stored", relay=self.name, error=repr(error)[:300])
 
     def stuck(self, grace_seconds: float) -> bool:
         """Whether publishing has failed for longer than the grace period."""
