@@ -17,15 +17,18 @@ from uuid import UUID
 
 from eventsourcing.persistence import ProcessRecorder
 
-from intake.adapters.compact import chunks, compact
+from intake.adapters.chunks import chunks
 from intake.domain.duplicates import Indexed
 from intake.domain.held import Waiting
 from shared.processing import Statement
 from shared.tables import Migrations, database_of, in_list
 
 OPEN_REPORTS_LIMIT = 50  # candidates read per report: the most recent in the window
-ENTRY_CACHE = 5000  # index entries whose words and trigrams are kept in memory (bounded)
-CHUNK = 512  # values per `IN (…)` list of one read
+# Index entries kept in memory, slim (`Indexed.slim`: about 0.4 KB each with the city's
+# vocabulary): every open report of a busy window, so a batch never reads and rebuilds an entry
+# it met before; past the bound the oldest quarter is forgotten (and read again if asked for).
+ENTRY_CACHE = 100_000
+CHUNK = 256  # values per `IN (…)` list of one read: a text psycopg parses once (< 4,096 chars)
 KEYED_AT_ONCE = 16  # keys per read of the index: a text psycopg parses once (< 4,096 chars)
 
 TABLES = (
@@ -58,10 +61,6 @@ class SqlBooks:
         self.db, self.in_transaction = database_of(recorder)
         self.db.run([Statement(sql, {}) for sql in TABLES])
         self._entries: dict[str, Indexed] = {}  # index entries read or written, oldest first
-
-    def compact(self, statements: Sequence[Statement]) -> list[Statement]:
-        """A batch's statements, its single-row inserts merged (`compact.compact`)."""
-        return compact(statements)
 
     def run(self, statements: Sequence[Statement]) -> None:
         """Run statements in a transaction of their own (migrations)."""
@@ -266,9 +265,10 @@ class SqlBooks:
                 self._remember(_indexed(row))
 
     def _remember(self, entry: Indexed) -> None:
-        self._entries[entry.report_id] = entry
-        while len(self._entries) > ENTRY_CACHE:
-            self._entries.pop(next(iter(self._entries)))
+        self._entries[entry.report_id] = entry.slim()
+        if len(self._entries) > ENTRY_CACHE:  # at once, not one by one: a dict's oldest key
+            kept = list(self._entries.items())[ENTRY_CACHE // 4 :]  # is slow to find again
+            self._entries = dict(kept)
 
     def index(self, entry: Indexed, keys: Iterable[str]) -> list[Statement]:
         """An open report, under each of its keys."""
