@@ -127,16 +127,17 @@ class Indexed:
         when its trigrams have no codes (matching needs their set)."""
         if self.bits is None or not self.words:
             return self
-        slim = object.__new__(Indexed)
-        for name in _SLIM:
-            object.__setattr__(slim, name, getattr(self, name))
-        object.__setattr__(slim, "words", ())
-        object.__setattr__(slim, "grams", frozenset())
-        return slim
+        return self._copy(words=(), grams=frozenset())
 
+    def tracked(self, tracking_id: str) -> Indexed:
+        """The same entry with its report's tracking id (nothing derived is made again)."""
+        return self._copy(tracking_id=tracking_id)
 
-_SLIM = ("report_id", "tracking_id", "at", "latitude", "longitude", "kelurahan", "kinds", "bits",
-         "size")  # fmt: skip
+    def _copy(self, **changes: Any) -> Indexed:
+        copy = object.__new__(Indexed)
+        for name in Indexed.__slots__:
+            object.__setattr__(copy, name, changes.get(name, getattr(self, name)))
+        return copy
 
 
 @dataclass(frozen=True)

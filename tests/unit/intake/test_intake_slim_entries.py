@@ -38,6 +38,14 @@ def test_a_slim_entry_keeps_what_matching_reads_and_drops_its_words_and_trigrams
     )  # fmt: skip
 
 
+def test_an_entry_given_its_tracking_id_is_the_entry_made_with_it() -> None:
+    probe = entry(TEXTS[0])
+    made = Indexed("r", "LPR-9", AT, probe.words, kelurahan="Kuin")
+    tracked = probe.tracked("LPR-9")
+    assert tracked == made and tracked.tracking_id == "LPR-9"
+    assert (tracked.kinds, tracked.bits, tracked.size) == (made.kinds, made.bits, made.size)
+
+
 def test_a_slim_entry_is_as_similar_to_any_other_as_its_full_entry() -> None:
     entries = [entry(t) for t in TEXTS]
     for a in entries:
