@@ -251,8 +251,11 @@ class SqlBooks:
 
     def entries(self, ids: Sequence[str]) -> dict[str, Indexed]:
         """The index entries of these open reports (read once, then kept in a bounded cache)."""
-        self._read_entries([i for i in dict.fromkeys(ids) if i not in self._entries])
-        return {i: self._entries[i] for i in ids if i in self._entries}
+        missing = [i for i in ids if i not in self._entries]  # none, once the cache is warm
+        if missing:
+            self._read_entries(list(dict.fromkeys(missing)))
+        cache = self._entries  # after the read: a full cache is a new dict
+        return {i: cache[i] for i in ids if i in cache}
 
     def _read_entries(self, ids: list[str]) -> None:
         for chunk in chunks(ids, CHUNK):
