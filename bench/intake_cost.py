@@ -1,11 +1,14 @@
 """Intake's own cost per report, without the broker: stored events, CPU and peak memory.
 
-    .venv/bin/python -m bench.intake_cost --reports 2000 [--store sqlite|postgres]
+    .venv/bin/python -m bench.intake_cost --reports 2000 [--store sqlite|postgres] [--segment N]
 
 Feeds the load generator's well-formed reports (own contact, own address, kelurahan named, no
 coordinates) to intake's batch path in batches of 200, as the consumer would, then translates and
 encodes every stored event as the relay would. Prints JSON: stored domain events per accepted
 report, CPU milliseconds per report (recording, and relay translation), the process's peak RSS.
+With `--segment N` it also gives the recording CPU per report of each run of N reports, and the
+peak RSS after each, so a long life (`--reports 20000 --segment 2000`) shows whether the cost per
+report grows as the store fills.
 """
 
 from __future__ import annotations
@@ -53,15 +56,33 @@ def store_env(store: str) -> Iterator[dict[str, str]]:
         yield common.eventsourcing_env(service)
 
 
-def measure(count: int, store: str) -> dict[str, object]:
+def measure(count: int, store: str, segment: int = 0) -> dict[str, object]:
     generator = Generator(f"cost{uuid.uuid4().hex[:6]}", malformed_share=0)
-    messages = [IntakeMessage.model_validate_json(r.value) for r in generator.records(count)]
     with store_env(store) as env:
         app = bootstrap(IntakeSettings(), env=env, keys=MemoryKeys()).application
-        cpu, wall = time.process_time(), time.perf_counter()
+        segments: list[dict[str, float]] = []
+        record_cpu = record_wall = segment_cpu = 0.0
         for n in range(0, count, BATCH):
-            app.process_batch(messages[n : n + BATCH], Tracking("lapor.intake.v1:0", n + BATCH))
-        record_cpu, record_wall = time.process_time() - cpu, time.perf_counter() - wall
+            # made batch by batch, outside the measure: the process holds one batch, as the
+            # service does
+            batch = [
+                IntakeMessage.model_validate_json(r.value)
+                for r in generator.records(min(BATCH, count - n), n)
+            ]
+            cpu, wall = time.process_time(), time.perf_counter()
+            app.process_batch(batch, Tracking("lapor.intake.v1:0", n + BATCH))
+            spent = time.process_time() - cpu
+            record_cpu, segment_cpu = record_cpu + spent, segment_cpu + spent
+            record_wall += time.perf_counter() - wall
+            if segment and (n + BATCH) % segment == 0:
+                segments.append(
+                    {
+                        "reports": n + BATCH,
+                        "cpu_ms_per_report": round(1000 * segment_cpu / segment, 3),
+                        "peak_rss_mb": _peak_rss_mb(),
+                    }
+                )
+                segment_cpu = 0.0
         translate, stored, published = Translator(app.repository), Counter[str](), Counter[str]()
         cpu = time.process_time()
         start = 1
@@ -85,17 +106,23 @@ def measure(count: int, store: str) -> dict[str, object]:
         "record_cpu_ms_per_report": round(1000 * record_cpu / count, 3),
         "record_wall_ms_per_report": round(1000 * record_wall / count, 3),
         "relay_cpu_ms_per_report": round(1000 * relay_cpu / count, 3),
-        "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+        "peak_rss_mb": _peak_rss_mb(),
+        "segments": segments,
         "load_average": os.getloadavg(),
     }
+
+
+def _peak_rss_mb() -> float:
+    return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--reports", type=int, default=2000)
     parser.add_argument("--store", choices=("sqlite", "postgres"), default="sqlite")
+    parser.add_argument("--segment", type=int, default=0, help="reports per segment (x 200)")
     args = parser.parse_args()
-    print(json.dumps(measure(args.reports, args.store), indent=1))
+    print(json.dumps(measure(args.reports, args.store, args.segment), indent=1))
 
 
 if __name__ == "__main__":

@@ -17,15 +17,19 @@ from uuid import UUID
 
 from eventsourcing.persistence import ProcessRecorder
 
-from intake.adapters.compact import chunks, compact
+from intake.adapters.chunks import chunks
 from intake.domain.duplicates import Indexed
 from intake.domain.held import Waiting
 from shared.processing import Statement
 from shared.tables import Migrations, database_of, in_list
 
 OPEN_REPORTS_LIMIT = 50  # candidates read per report: the most recent in the window
-ENTRY_CACHE = 5000  # index entries whose words and trigrams are kept in memory (bounded)
-CHUNK = 512  # values per `IN (…)` list of one read
+# Index entries kept in memory, slim (`Indexed.slim`: about 0.65 KB each for the load
+# generator's reports, against 10 KB whole): every open report of a busy window, so a batch
+# never reads and rebuilds an entry it met before (at most about 65 MB); past the bound the
+# oldest quarter is forgotten (and read again when asked for).
+ENTRY_CACHE = 100_000
+CHUNK = 256  # values per `IN (…)` list of one read: a text psycopg parses once (< 4,096 chars)
 KEYED_AT_ONCE = 16  # keys per read of the index: a text psycopg parses once (< 4,096 chars)
 
 TABLES = (
@@ -58,10 +62,6 @@ class SqlBooks:
         self.db, self.in_transaction = database_of(recorder)
         self.db.run([Statement(sql, {}) for sql in TABLES])
         self._entries: dict[str, Indexed] = {}  # index entries read or written, oldest first
-
-    def compact(self, statements: Sequence[Statement]) -> list[Statement]:
-        """A batch's statements, its single-row inserts merged (`compact.compact`)."""
-        return compact(statements)
 
     def run(self, statements: Sequence[Statement]) -> None:
         """Run statements in a transaction of their own (migrations)."""
@@ -251,8 +251,11 @@ class SqlBooks:
 
     def entries(self, ids: Sequence[str]) -> dict[str, Indexed]:
         """The index entries of these open reports (read once, then kept in a bounded cache)."""
-        self._read_entries([i for i in dict.fromkeys(ids) if i not in self._entries])
-        return {i: self._entries[i] for i in ids if i in self._entries}
+        missing = [i for i in ids if i not in self._entries]  # none, once the cache is warm
+        if missing:
+            self._read_entries(list(dict.fromkeys(missing)))
+        cache = self._entries  # after the read: a full cache is a new dict
+        return {i: cache[i] for i in ids if i in cache}
 
     def _read_entries(self, ids: list[str]) -> None:
         for chunk in chunks(ids, CHUNK):
@@ -266,9 +269,10 @@ class SqlBooks:
                 self._remember(_indexed(row))
 
     def _remember(self, entry: Indexed) -> None:
-        self._entries[entry.report_id] = entry
-        while len(self._entries) > ENTRY_CACHE:
-            self._entries.pop(next(iter(self._entries)))
+        self._entries[entry.report_id] = entry.slim()
+        if len(self._entries) > ENTRY_CACHE:  # at once, not one by one: a dict's oldest key
+            kept = list(self._entries.items())[ENTRY_CACHE // 4 :]  # is slow to find again
+            self._entries = dict(kept)
 
     def index(self, entry: Indexed, keys: Iterable[str]) -> list[Statement]:
         """An open report, under each of its keys."""

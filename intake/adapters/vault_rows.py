@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from intake.adapters.compact import chunks
+from intake.adapters.chunks import chunks
 from intake.domain.vault import LookUp, ReporterRow
 from shared.processing import Statement
 from shared.tables import Database, PostgresDatabase, in_list

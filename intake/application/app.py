@@ -133,7 +133,6 @@ class IntakeApplication(BatchProcessApplication):
         self.vault.contacts.flush()
         if isinstance(processing_event, Batch):
             self._books.flush(processing_event)
-            processing_event.statements[:] = self.books.compact(processing_event.statements)
         recordings = super()._record(processing_event)
         self.books.after_record(getattr(processing_event, "statements", ()))
         return recordings

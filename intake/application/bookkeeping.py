@@ -27,7 +27,8 @@ class _Written:
     activity: dict[str, list[datetime]] = field(default_factory=dict)
     horizon: datetime | None = None  # the earliest horizon of the batch's counters
     claims: dict[str, UUID] = field(default_factory=dict)
-    indexed: list[tuple[Indexed, frozenset[str]]] = field(default_factory=list)
+    indexed: dict[str, list[tuple[int, Indexed]]] = field(default_factory=dict)  # by key
+    entries: int = 0  # how many the batch indexed (their order, across keys)
     unindexed: set[str] = field(default_factory=set)
     # read ahead for the whole batch (see `read_ahead`): the stored rows, as of the batch's start
     stored_activity: dict[str, list[float]] = field(default_factory=dict)
@@ -156,8 +157,21 @@ class BatchBooks:
         found = self._stored_candidates(written, keys, since, until)
         if found is None:
             found = self.books.candidates(keys, since, until)
-        found += [e for e, own in written.indexed if own & set(keys) and since <= e.at <= until]
+        found += self._indexed_within(written, keys, since, until)
         return [c for c in found if c.report_id not in written.unindexed]
+
+    @staticmethod
+    def _indexed_within(
+        written: _Written, keys: list[str], since: datetime, until: datetime
+    ) -> list[Indexed]:
+        """The batch's own entries under these keys in [since, until], in the order indexed."""
+        own = {
+            n: entry
+            for key in keys
+            for n, entry in written.indexed.get(key, ())
+            if since <= entry.at <= until
+        }
+        return [own[n] for n in sorted(own)]
 
     def _stored_candidates(
         self, written: _Written, keys: list[str], since: datetime, until: datetime
@@ -185,7 +199,9 @@ class BatchBooks:
     def index(self, batch: ProcessingEvent[UUID], entry: Indexed, keys: list[str]) -> None:
         """An open report, a candidate under its keys."""
         written = self._of(batch)
-        written.indexed.append((entry, frozenset(keys)))
+        for key in keys:
+            written.indexed.setdefault(key, []).append((written.entries, entry))
+        written.entries += 1
         written.unindexed.discard(entry.report_id)
         run_in(batch, self.books.index(entry, keys))
 

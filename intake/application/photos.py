@@ -106,7 +106,7 @@ class PhotoDesk:
     def link(self, batch: ProcessingEvent[UUID], report: Report) -> None:
         """The report's photos belong to it (written with its events)."""
         sub = report.submission
-        for media_id in media_ids(sub.attachments):
+        for media_id in media_ids(sub.attachments) if sub.attachments else ():
             _run(batch, self._links.link(media_id, report.id, sub.rahasia))
 
     def looked_at(self, batch: ProcessingEvent[UUID], report_id: UUID, at: datetime) -> None:

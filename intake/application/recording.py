@@ -148,7 +148,7 @@ class MessageRecorder:
         verdict = screen(f"{sub.title}\n{sub.text}", recent, self._rules)
         sub, sealed = _masked(sub, identity)
         handles = Handles(self._claim_tracking_id(batch, report_id), new_reporter_ref())
-        entry = replace(ready.probe, tracking_id=handles.tracking_id)
+        entry = ready.probe.tracked(handles.tracking_id)
         outcome = self._outcome(batch, verdict, entry)
         row = ReporterRow(handles.reporter_ref, str(report_id), handles.tracking_id,
                           key_id=handles.reporter_ref)  # fmt: skip

@@ -70,12 +70,12 @@ class _GramCodes:
     trigrams have codes, an entry with a trigram without one has no bits (its sets are used)."""
 
     def __init__(self, limit: int) -> None:
-        self._codes: dict[str, int] = {}
+        self.codes: dict[str, int] = {}
         self._limit = limit
         self._lock = threading.Lock()
 
     def bits(self, grams: frozenset[str]) -> int | None:
-        codes = self._codes
+        codes = self.codes
         missing = [g for g in grams if g not in codes]
         if missing:
             with self._lock:
@@ -94,7 +94,10 @@ class _GramCodes:
 _CODES = _GramCodes(limit=1 << 15)
 
 
-@dataclass(frozen=True)
+_KINDS: dict[frozenset[str], frozenset[str]] = {}  # one copy of each set of kinds
+
+
+@dataclass(frozen=True, slots=True)
 class Indexed:
     """An open report as the index keeps it."""
 
@@ -108,12 +111,33 @@ class Indexed:
     grams: frozenset[str] = frozenset()  # the words' trigrams, kept so matching never rebuilds
     kinds: frozenset[str] = field(init=False, repr=False, compare=False)  # problem kinds named
     bits: int | None = field(init=False, repr=False, compare=False)  # the grams' codes (`_CODES`)
+    size: int = field(init=False, repr=False, compare=False)  # how many trigrams
 
     def __post_init__(self) -> None:
         if self.words and not self.grams:  # made once, when the entry is made from its words
             object.__setattr__(self, "grams", frozenset(_grams(self.words)))
-        object.__setattr__(self, "kinds", frozenset(problem_kinds(self.words)))
+        kinds = frozenset(problem_kinds(self.words))
+        object.__setattr__(self, "kinds", _KINDS.setdefault(kinds, kinds))
         object.__setattr__(self, "bits", _CODES.bits(self.grams))
+        object.__setattr__(self, "size", len(self.grams))
+
+    def slim(self) -> Indexed:
+        """The entry as a long-lived cache keeps it: what matching reads (its trigrams as
+        bits and their count), not its words and trigram set (a tenth of the memory). Itself
+        when its trigrams have no codes (matching needs their set)."""
+        if self.bits is None or not self.words:
+            return self
+        return self._copy(words=(), grams=frozenset())
+
+    def tracked(self, tracking_id: str) -> Indexed:
+        """The same entry with its report's tracking id (nothing derived is made again)."""
+        return self._copy(tracking_id=tracking_id)
+
+    def _copy(self, **changes: Any) -> Indexed:
+        copy = object.__new__(Indexed)
+        for name in Indexed.__slots__:
+            object.__setattr__(copy, name, changes.get(name, getattr(self, name)))
+        return copy
 
 
 @dataclass(frozen=True)
@@ -211,13 +235,24 @@ def _same_place(new: Indexed, old: Indexed) -> bool:
 
 
 def _similarity(new: Indexed, old: Indexed) -> float:
-    """`jaccard` of the two entries' trigrams, from their bits when both have them."""
-    if new.bits is None or old.bits is None:
-        return jaccard(new.grams, old.grams)
-    if not new.grams or not old.grams:
+    """`jaccard` of the two entries' trigrams, from their bits when both have them (a slim
+    entry has only its bits: the other's trigrams are looked up in them)."""
+    if not new.size or not old.size:
         return 0.0
-    shared = (new.bits & old.bits).bit_count()
-    return shared / (len(new.grams) + len(old.grams) - shared)
+    if new.bits is not None and old.bits is not None:
+        shared = (new.bits & old.bits).bit_count()
+    elif old.bits is None and new.bits is None:
+        return jaccard(new.grams, old.grams)
+    else:
+        shared = _shared(*((new, old) if old.bits is not None else (old, new)))
+    return shared / (new.size + old.size - shared)
+
+
+def _shared(whole: Indexed, coded: Indexed) -> int:
+    """How many of `whole`'s trigrams `coded` has: a trigram without a code is in no bits."""
+    bits = coded.bits or 0
+    codes = _CODES.codes
+    return sum(1 for g in whole.grams if (c := codes.get(g)) is not None and bits >> c & 1)
 
 
 def _better(

@@ -38,3 +38,7 @@ def test_once_the_codes_run_out_an_entry_is_compared_by_its_sets(
     first, second = entry(TEXTS[0]), entry(TEXTS[1])
     assert first.bits is not None and second.bits is None  # its trigrams beyond the 40 codes
     assert duplicates._similarity(first, second) == jaccard(first.grams, second.grams) > 0.5
+    # a slim entry (bits only) is compared with one without codes through the codes it has
+    assert duplicates._similarity(second, first.slim()) == jaccard(first.grams, second.grams)
+    assert duplicates._similarity(first.slim(), second) == jaccard(first.grams, second.grams)
+    assert second.slim() is second  # without codes an entry keeps its set
