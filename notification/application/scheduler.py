@@ -11,7 +11,6 @@ from eventsourcing.application import ProcessingEvent
 from notification.application.policy import About
 from notification.application.ports import WorkingDays
 from notification.application.service import NotificationApplication
-from notification.application.store import collect
 from notification.domain.indexes import WaitingCase
 from notification.domain.notification import Notification
 from notification.domain.waiting import TRIAGE
@@ -50,7 +49,7 @@ class Scheduler:
                     app.indexes.plan(pe, nid, later)
                     continue
                 notification.dispatch(now)
-                collect(pe, notification)
+                pe.collect_events(notification)
             app.indexes.done(pe, nid)
 
     def _alert_waiting(

@@ -24,7 +24,7 @@ from notification.application.rules import (
     REPORTER,
     WAITS,
 )
-from notification.application.store import NotificationStore, collect
+from notification.application.store import NotificationStore
 from notification.domain.errors import UnknownDeliveryStatus
 from notification.domain.indexes import Link, ReportRow, WaitingCase
 from notification.domain.notification import FAILED, GIVEN_UP, Notification
@@ -154,7 +154,7 @@ class NotificationApplication(NotificationStore):
         notification.report_delivery(
             event.status.value, _detail(event), event.occurred_at, event.attempt
         )
-        collect(processing_event, notification)
+        processing_event.collect_events(notification)
         if troubled:  # it got through after all: off the admin's list
             self.indexes.clear_problem(processing_event, notification.id)
 
@@ -199,7 +199,7 @@ class NotificationApplication(NotificationStore):
             notification = Notification(id=nid, **fields)
             self.indexes.plan(pe, nid, release)
         self.indexes.add(pe, about.tracking_id, nid)
-        collect(pe, notification)
+        pe.collect_events(notification)
 
     def _failed(self, notification: Notification, event: DeliveryReported, pe: PE) -> None:
         if not notification.current(event.attempt):
@@ -212,7 +212,7 @@ class NotificationApplication(NotificationStore):
             retry_at = self.delivery.release(notification, retry_at) or retry_at
         gave_up = notification.fail(event.detail, at, retry_at)
         self.indexes.note_problem(pe, notification.id, GIVEN_UP if gave_up else FAILED)
-        collect(pe, notification)
+        pe.collect_events(notification)
         if retry_at is not None:
             self.indexes.plan(pe, notification.id, retry_at)
         if gave_up and notification.template != "admin_gave_up":
