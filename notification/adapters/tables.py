@@ -8,6 +8,10 @@ its position (`Batch.also_run`). A claim on a report's next index version (a uni
 settles a race between a replica parking a case event and one noting the report's contacts.
 Reads go to the same database directly; an in-memory event store (unit tests) keeps the tables in
 an in-memory SQLite database and applies a batch's statements once its events are recorded.
+
+Every statement keeps one SQL text whatever the batch: the write path (`shared.statements`) runs a
+batch's statements of one text together (one `executemany`, or one statement over arrays where
+the shape allows), and the driver parses each text once, not a text per batch.
 """
 
 from __future__ import annotations
@@ -20,7 +24,6 @@ from uuid import UUID
 
 from eventsourcing.persistence import ProcessRecorder
 
-from notification.adapters.statements import ADD, MOVE, compact
 from notification.domain.indexes import Link, ReportRow, WaitingCase
 from shared.processing import Statement
 from shared.tables import Migrations, database_of, in_list
@@ -51,6 +54,12 @@ TABLES = (
 )
 
 
+ADD = (
+    "INSERT INTO notification_report_messages (tracking_id, notification_id, seq) "
+    "SELECT :t, :n, (SELECT COALESCE(MAX(seq), 0) + 1 FROM notification_report_messages "
+    "WHERE tracking_id = :t) WHERE 1 = 1 ON CONFLICT DO NOTHING"
+)
+MOVE = "DELETE FROM notification_waiting WHERE tracking_id = :t"
 CHUNK = 500  # keys per query of a batch read (SQLite binds at most 999 on old builds)
 
 
@@ -73,10 +82,6 @@ class SqlIndexes:
     def run(self, statements: Sequence[Statement]) -> None:
         """Run statements in a transaction of their own (migrations)."""
         self.db.run(statements)
-
-    def compact(self, statements: Sequence[Statement]) -> list[Statement]:
-        """The same changes in fewer statements (see `notification.adapters.statements`)."""
-        return compact(statements)
 
     def after_record(self, statements: Sequence[Statement]) -> None:
         """An in-memory store cannot run them in its transaction: run them now."""

@@ -34,11 +34,7 @@ class NotificationStore(BatchProcessApplication):
         self.indexes = BatchIndexes(self.tables)
 
     def _record(self, processing_event: PE) -> Any:
-        """Record the events with the batch's table statements, compacted (in memory: the rows
-        after)."""
-        statements = getattr(processing_event, "statements", None)
-        if statements:
-            statements[:] = self.tables.compact(statements)
+        """Record the events with the batch's table statements (in memory: the rows after)."""
         recordings = super()._record(processing_event)
         self.tables.after_record(getattr(processing_event, "statements", ()))
         return recordings
