@@ -12,6 +12,9 @@ PostgreSQL when `LAPOR_DATABASE_URL` names a server (a fresh database each run).
 reporter message. `--life bench`: what `lapor bench` gives notification: the report's event from
 intake (contact kinds), opened and disposed, no delivery reports (the bench runs no adapters).
 `--channel mix` spreads the reports over the channels as the bench's load generator does.
+`--contents-last`: the reports' events come after their case events (a consumer of the reports topic
+lagging behind the cases topic's), so a form reporter's messages wait for the contacts and are
+told when they come.
 `--window W` (with at least 2W reports) also prints the CPU per report of the first W and of the
 last W reports' batches: a cost that grows with the stores shows as the second above the first.
 """
@@ -140,6 +143,7 @@ def main() -> None:
     parser.add_argument("--channel", default="sms", choices=["sms", "web-email", "mix"])
     parser.add_argument("--life", default="full", choices=["full", "bench"])
     parser.add_argument("--batch", type=int, default=BATCH, help="messages per batch")
+    parser.add_argument("--contents-last", action="store_true", help="case events first")
     parser.add_argument("--window", type=int, default=2000, help="reports in first/last window")
     args = parser.parse_args()
     size = args.batch
@@ -159,13 +163,17 @@ def main() -> None:
         elif first >= args.reports - args.window:
             windows[1] += spent
 
+    def tell_contents() -> None:  # intake's report events: the contacts left
+        for first in range(0, args.reports, size):
+            contents = [_content(life[0]) for life in lives[first : first + size]]
+            if full:
+                contents = [c for c in contents if c.channel == Channel.WEB]
+            if contents:
+                timed(first, contents, Tracking(f"{topics.REPORTS}:0", next(positions)))
+
     started = time.process_time()
-    for first in range(0, args.reports, size):  # intake's report events: the contacts left
-        contents = [_content(life[0]) for life in lives[first : first + size]]
-        if full:
-            contents = [c for c in contents if c.channel == Channel.WEB]
-        if contents:
-            timed(first, contents, Tracking(f"{topics.REPORTS}:0", next(positions)))
+    if not args.contents_last:
+        tell_contents()
     for step in range(len(lives[0])):
         for first in range(0, args.reports, size):
             events = [life[step] for life in lives[first : first + size]]
@@ -173,6 +181,8 @@ def main() -> None:
             if full:
                 tracking = Tracking(f"{topics.DELIVERY}:0", next(positions))
                 timed(first, _delivered(events), tracking)
+    if args.contents_last:
+        tell_contents()
     cpu = time.process_time() - started
     split = {}
     if args.reports >= 2 * args.window:
@@ -192,6 +202,7 @@ def main() -> None:
                 "reports": args.reports,
                 "channel": args.channel,
                 "life": args.life,
+                "contents_last": args.contents_last,
                 "batch": size,
                 "store": "postgres"
                 if app.recorder.__class__.__name__.startswith("One")

@@ -227,11 +227,16 @@ class SqlIndexes:
 
     def parked(self, tracking_id: str) -> list[dict[str, Any]]:
         """The case events waiting for the report's event, in the order they came."""
-        rows = self.db.read(
-            "SELECT payload FROM notification_parked WHERE tracking_id = :t ORDER BY seq",
-            {"t": tracking_id},
-        )
-        return [dict(json.loads(row["payload"])) for row in rows]
+        return self.parked_of([tracking_id]).get(tracking_id, [])
+
+    def parked_of(self, tracking_ids: Sequence[str]) -> dict[str, list[dict[str, Any]]]:
+        """The case events waiting for each of these reports that has any, in the order they
+        came (one query per few hundred reports)."""
+        select = "SELECT tracking_id, payload FROM notification_parked"
+        found: dict[str, list[dict[str, Any]]] = {}
+        for row in self._rows_in(select, "tracking_id", tracking_ids, order="tracking_id, seq"):
+            found.setdefault(row["tracking_id"], []).append(dict(json.loads(row["payload"])))
+        return found
 
     def park(self, tracking_id: str, payload: dict[str, Any]) -> Statement:
         """A case event waits for the report's event (once, by its event id)."""

@@ -80,6 +80,7 @@ class NotificationApplication(NotificationStore):
         """The report rows and duplicate links the policy will read for these messages."""
         reports: set[str] = set()
         originals: set[str] = set()
+        contacts: set[str] = set()
         for item in messages:
             message = item.message if isinstance(item, Record) else item
             if isinstance(message, CaseEvent):
@@ -87,8 +88,8 @@ class NotificationApplication(NotificationStore):
                 if message.event_type in ORIGINAL_MOVES:
                     originals.add(message.tracking_id)
             elif isinstance(message, ReportContent) and self._tells_by_contacts(message):
-                reports.add(report_key(message.tracking_id))
-        return Expected(frozenset(reports), frozenset(originals))
+                contacts.add(report_key(message.tracking_id))
+        return Expected(frozenset(reports | contacts), frozenset(originals), frozenset(contacts))
 
     def _tells_by_contacts(self, event: ReportContent) -> bool:
         return self.composer.rule.needs_contacts(event.channel)
@@ -120,6 +121,9 @@ class NotificationApplication(NotificationStore):
         said = "contact_kinds" in event.model_fields_set  # not said: an event older than v3
         kinds = [kind.value for kind in event.contact_kinds] if said else None
         pe = processing_event
+        if isinstance(pe, Batch):  # the notifications of the batch's parked events in one read
+            parked = [case_event(payload) for payload in self.indexes.parked_ahead(pe)]
+            self.preload(pe, [nid for case in parked if case for nid in self.wanted(case)])
         released = self.indexes.note_contacts(pe, event.report_id, event.tracking_id, kinds)
         left = None if kinds is None else tuple(kinds)
         for payload in released:
