@@ -5,63 +5,44 @@ waited for them with a batch's reads (report rows, parked events, the messages),
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from uuid import UUID
 
 import pytest
 from eventsourcing.persistence import Tracking
 
 from shared import topics
 from shared.clock import FixedClock
-from shared.contracts import (
-    CaseDisposed,
-    CaseOpened,
-    Channel,
-    ContactKind,
-    ReportAccepted,
-    ReportKind,
-    StatusBucket,
-)
+from shared.contracts import CaseDisposed, CaseOpened, Channel, StatusBucket
 from tests.integration.test_notification_tables import Open, case, open_notification
 from tests.preload_app import counting_reads
-from tests.unit.notification.test_notification_index_reads import counting_table_reads
+from tests.unit.notification.test_notification_index_reads import (
+    _report_id,
+    accepted,
+    counting_table_reads,
+)
 
 pytestmark = pytest.mark.integration
 __all__ = ["open_notification"]  # the store of each backend, opened as the service opens it
-MORNING = datetime(2026, 11, 27, 1, 0, tzinfo=UTC)  # 09.00 WITA
+MORNING = datetime(2026, 11, 27, 1, 0, tzinfo=UTC)  # 09.00 WITA: no quiet hours
 REPORTS = 40
-
-
-def accepted(tracking_id: str) -> ReportAccepted:
-    return ReportAccepted(
-        occurred_at=MORNING,
-        report_id=UUID(int=int(tracking_id[-4:])),
-        tracking_id=tracking_id,
-        channel=Channel.WEB,
-        kind=ReportKind.PENGADUAN,
-        text="Jalan berlubang di depan pasar.",
-        reporter_ref=f"rref-{tracking_id}",
-        received_at=MORNING,
-        contact_kinds=(ContactKind.EMAIL,),
-    )
 
 
 def test_parked_case_events_are_told_in_order_once_with_a_batchs_reads(
     open_notification: Open, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     app = open_notification(FixedClock(MORNING))
-    ids = [f"LPR-WEB{n:05d}" for n in range(REPORTS)]
+    ids = [f"LPR-{n:08d}" for n in range(REPORTS)]
     disposed = {"status": StatusBucket.BELUM_DITINDAKLANJUTI, "skpd_code": "PDAM"}
     waiting = [
         event
-        for tracking_id in ids
+        for n, tracking_id in enumerate(ids)
         for event in (
-            case(CaseOpened, tracking_id, Channel.WEB),
-            case(CaseDisposed, tracking_id, Channel.WEB, **disposed),
+            case(CaseOpened, tracking_id, Channel.WEB, report_id=_report_id(n)),
+            case(CaseDisposed, tracking_id, Channel.WEB, report_id=_report_id(n), **disposed),
         )
     ]
     assert app.process_batch(waiting, Tracking(f"{topics.CASES}:0", 1)) == []
     assert [m.template for m in app.messages_for(ids[0])] == ["skpd_new_report"]
-    contents = [accepted(tracking_id) for tracking_id in ids]
+    contents = [accepted(n) for n in range(REPORTS)]  # the reporters left a phone number
     with (
         counting_table_reads(app, monkeypatch) as queries,
         counting_reads(app, monkeypatch) as reads,
@@ -73,7 +54,7 @@ def test_parked_case_events_are_told_in_order_once_with_a_batchs_reads(
     for tracking_id in ids:
         messages = app.messages_for(tracking_id)
         assert [m.template for m in messages] == told
-        assert [m.channel for m in messages] == ["email", "email", "email"]
+        assert [m.channel for m in messages] == ["email", "sms", "sms"]
     assert app.tables.parked_of(ids) == {}
     assert app.process_batch(contents, Tracking(f"{topics.REPORTS}:0", 2)) == []  # heard again
     assert all(len(app.messages_for(tracking_id)) == 3 for tracking_id in ids)
