@@ -118,11 +118,13 @@ class SqlIndexes:
 
     def waiting(self) -> list[WaitingCase]:
         """The reports waiting for the admin."""
+        return self._waiting("", None)
+
+    def _waiting(self, where: str, cutoff: float | None) -> list[WaitingCase]:
         rows = self.db.read(
             "SELECT tracking_id, report_id, queue, reason, since, alerted "
-            "FROM notification_waiting "
-            "ORDER BY tracking_id",
-            {},
+            f"FROM notification_waiting {where}ORDER BY tracking_id",
+            {} if cutoff is None else {"cutoff": cutoff},
         )
         return [
             WaitingCase(
@@ -135,6 +137,10 @@ class SqlIndexes:
             )
             for row in rows
         ]
+
+    def waiting_since(self, cutoff: datetime) -> list[WaitingCase]:
+        """The reports waiting since `cutoff` or before whose admin was not alerted yet."""
+        return self._waiting("WHERE alerted = 0 AND since_at <= :cutoff ", cutoff.timestamp())
 
     def wait(self, case: WaitingCase) -> Statement:
         """A report now waits in a queue (the same queue again changes nothing)."""
