@@ -84,14 +84,15 @@ class NotificationApplication(NotificationStore):
         for item in messages:
             message = item.message if isinstance(item, Record) else item
             if isinstance(message, CaseEvent):
-                reports.add(report_key(message.tracking_id))
+                if self._tells_by_contacts(message):  # elsewhere the contacts change nothing
+                    reports.add(report_key(message.tracking_id))
                 if message.event_type in ORIGINAL_MOVES:
                     originals.add(message.tracking_id)
             elif isinstance(message, ReportContent) and self._tells_by_contacts(message):
                 contacts.add(report_key(message.tracking_id))
         return Expected(frozenset(reports | contacts), frozenset(originals), frozenset(contacts))
 
-    def _tells_by_contacts(self, event: ReportContent) -> bool:
+    def _tells_by_contacts(self, event: ReportContent | CaseEvent) -> bool:
         return self.composer.rule.needs_contacts(event.channel)
 
     @singledispatchmethod
@@ -136,7 +137,9 @@ class NotificationApplication(NotificationStore):
     @policy.register
     def _(self, event: CaseEvent, processing_event: PE) -> None:
         about = About.of(event)
-        row = self.indexes.report(processing_event, event.tracking_id)
+        row = None
+        if self._tells_by_contacts(event):  # a form reporter: where they hear back depends on it
+            row = self.indexes.report(processing_event, event.tracking_id)
         left = None if row is None or row.contact_kinds is None else tuple(row.contact_kinds)
         waits = self._waits_for_contacts(event, row)
         for draft in self.composer.compose(event, left, reporter=not waits):
