@@ -12,6 +12,11 @@ PostgreSQL when `LAPOR_DATABASE_URL` names a server (a fresh database each run).
 reporter message. `--life bench`: what `lapor bench` gives notification: the report's event from
 intake (contact kinds), opened and disposed, no delivery reports (the bench runs no adapters).
 `--channel mix` spreads the reports over the channels as the bench's load generator does.
+`--contents-last`: the reports' events come after their case events (a consumer of the reports topic
+lagging behind the cases topic's), so a form reporter's messages wait for the contacts and are
+told when they come.
+`--window W` (with at least 2W reports) also prints the CPU per report of the first W and of the
+last W reports' batches: a cost that grows with the stores shows as the second above the first.
 """
 
 from __future__ import annotations
@@ -138,6 +143,8 @@ def main() -> None:
     parser.add_argument("--channel", default="sms", choices=["sms", "web-email", "mix"])
     parser.add_argument("--life", default="full", choices=["full", "bench"])
     parser.add_argument("--batch", type=int, default=BATCH, help="messages per batch")
+    parser.add_argument("--contents-last", action="store_true", help="case events first")
+    parser.add_argument("--window", type=int, default=2000, help="reports in first/last window")
     args = parser.parse_args()
     size = args.batch
     full = args.life == "full"
@@ -145,21 +152,44 @@ def main() -> None:
     positions = itertools.count(1)
     channels = _channels(args.channel)
     lives = [_life(n, next(channels), 5 if full else 2) for n in range(args.reports)]
+    windows = [0.0, 0.0]  # CPU of the first and of the last `--window` reports' batches
+
+    def timed(first: int, batch: Any, tracking: Tracking) -> None:
+        began = time.process_time()
+        app.process_batch(batch, tracking)
+        spent = time.process_time() - began
+        if first < args.window:
+            windows[0] += spent
+        elif first >= args.reports - args.window:
+            windows[1] += spent
+
+    def tell_contents() -> None:  # intake's report events: the contacts left
+        for first in range(0, args.reports, size):
+            contents = [_content(life[0]) for life in lives[first : first + size]]
+            if full:
+                contents = [c for c in contents if c.channel == Channel.WEB]
+            if contents:
+                timed(first, contents, Tracking(f"{topics.REPORTS}:0", next(positions)))
+
     started = time.process_time()
-    for first in range(0, args.reports, size):  # intake's report events: the contacts left
-        contents = [_content(life[0]) for life in lives[first : first + size]]
-        if full:
-            contents = [c for c in contents if c.channel == Channel.WEB]
-        if contents:
-            app.process_batch(contents, Tracking(f"{topics.REPORTS}:0", next(positions)))
+    if not args.contents_last:
+        tell_contents()
     for step in range(len(lives[0])):
         for first in range(0, args.reports, size):
             events = [life[step] for life in lives[first : first + size]]
-            app.process_batch(events, Tracking(f"{topics.CASES}:0", next(positions)))
+            timed(first, events, Tracking(f"{topics.CASES}:0", next(positions)))
             if full:
                 tracking = Tracking(f"{topics.DELIVERY}:0", next(positions))
-                app.process_batch(_delivered(events), tracking)
+                timed(first, _delivered(events), tracking)
+    if args.contents_last:
+        tell_contents()
     cpu = time.process_time() - started
+    split = {}
+    if args.reports >= 2 * args.window:
+        split = {
+            "cpu_ms_per_report_first": round(1000 * windows[0] / args.window, 2),
+            "cpu_ms_per_report_last": round(1000 * windows[1] / args.window, 2),
+        }
     recorder: Any = app.recorder  # a recorder with an outbox
     stored = recorder.select_notifications(0, 10**9)
     outbox = recorder.select_outbox(0, 10**9)
@@ -172,6 +202,7 @@ def main() -> None:
                 "reports": args.reports,
                 "channel": args.channel,
                 "life": args.life,
+                "contents_last": args.contents_last,
                 "batch": size,
                 "store": "postgres"
                 if app.recorder.__class__.__name__.startswith("One")
@@ -180,6 +211,7 @@ def main() -> None:
                 "published_per_report": round(len(outbox) / args.reports, 2),
                 "published_by_topic": by_topic,
                 "cpu_ms_per_report": round(1000 * cpu / args.reports, 2),
+                **split,
                 "load_average": os.getloadavg(),
             }
         )

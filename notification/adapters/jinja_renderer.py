@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, MutableMapping
 from datetime import datetime
+from typing import Any
 
 from jinja2 import Environment, PackageLoader, StrictUndefined, Template, TemplateError
 
@@ -32,9 +33,23 @@ def pukul(moment: datetime) -> str:
     return f"{tanggal(moment)} pukul {local:%H.%M} WITA"
 
 
+class _FlatGlobals(Environment):
+    """Jinja's environment, each template's globals one plain dict taken when it is loaded.
+
+    Jinja chains a template's globals to the environment's (a `ChainMap`), and every render
+    walks that chain in Python three times: copying it into the context, listing its keys, and
+    comparing them with an imported macro file's on each `{% from ... import %}`. The globals
+    and filters are set before any template is loaded and never change after, so one dict per
+    template says the same.
+    """
+
+    def make_globals(self, d: MutableMapping[str, Any] | None) -> MutableMapping[str, Any]:
+        return {**self.globals, **(d or {})}
+
+
 def template_environment() -> Environment:
     """The Jinja2 environment of the message templates (HTML escaped only in `.html.j2`)."""
-    env = Environment(
+    env = _FlatGlobals(
         loader=PackageLoader("notification", "templates"),
         autoescape=lambda name: bool(name and name.endswith(".html.j2")),
         undefined=StrictUndefined,

@@ -8,6 +8,10 @@ its position (`Batch.also_run`). A claim on a report's next index version (a uni
 settles a race between a replica parking a case event and one noting the report's contacts.
 Reads go to the same database directly; an in-memory event store (unit tests) keeps the tables in
 an in-memory SQLite database and applies a batch's statements once its events are recorded.
+
+Every statement keeps one SQL text whatever the batch: the write path (`shared.statements`) runs a
+batch's statements of one text together (one `executemany`, or one statement over arrays where
+the shape allows), and the driver parses each text once, not a text per batch.
 """
 
 from __future__ import annotations
@@ -20,10 +24,9 @@ from uuid import UUID
 
 from eventsourcing.persistence import ProcessRecorder
 
-from notification.adapters.statements import ADD, MOVE, compact
 from notification.domain.indexes import Link, ReportRow, WaitingCase
 from shared.processing import Statement
-from shared.tables import Migrations, database_of, in_list
+from shared.tables import Migrations, PostgresDatabase, database_of, in_list
 
 TABLES = (
     "CREATE TABLE IF NOT EXISTS notification_agenda (notification_id TEXT PRIMARY KEY, "
@@ -51,6 +54,12 @@ TABLES = (
 )
 
 
+ADD = (
+    "INSERT INTO notification_report_messages (tracking_id, notification_id, seq) "
+    "SELECT :t, :n, (SELECT COALESCE(MAX(seq), 0) + 1 FROM notification_report_messages "
+    "WHERE tracking_id = :t) WHERE 1 = 1 ON CONFLICT DO NOTHING"
+)
+MOVE = "DELETE FROM notification_waiting WHERE tracking_id = :t"
 CHUNK = 500  # keys per query of a batch read (SQLite binds at most 999 on old builds)
 
 
@@ -73,10 +82,6 @@ class SqlIndexes:
     def run(self, statements: Sequence[Statement]) -> None:
         """Run statements in a transaction of their own (migrations)."""
         self.db.run(statements)
-
-    def compact(self, statements: Sequence[Statement]) -> list[Statement]:
-        """The same changes in fewer statements (see `notification.adapters.statements`)."""
-        return compact(statements)
 
     def after_record(self, statements: Sequence[Statement]) -> None:
         """An in-memory store cannot run them in its transaction: run them now."""
@@ -113,11 +118,13 @@ class SqlIndexes:
 
     def waiting(self) -> list[WaitingCase]:
         """The reports waiting for the admin."""
+        return self._waiting("", None)
+
+    def _waiting(self, where: str, cutoff: float | None) -> list[WaitingCase]:
         rows = self.db.read(
             "SELECT tracking_id, report_id, queue, reason, since, alerted "
-            "FROM notification_waiting "
-            "ORDER BY tracking_id",
-            {},
+            f"FROM notification_waiting {where}ORDER BY tracking_id",
+            {} if cutoff is None else {"cutoff": cutoff},
         )
         return [
             WaitingCase(
@@ -130,6 +137,10 @@ class SqlIndexes:
             )
             for row in rows
         ]
+
+    def waiting_since(self, cutoff: datetime) -> list[WaitingCase]:
+        """The reports waiting since `cutoff` or before whose admin was not alerted yet."""
+        return self._waiting("WHERE alerted = 0 AND since_at <= :cutoff ", cutoff.timestamp())
 
     def wait(self, case: WaitingCase) -> Statement:
         """A report now waits in a queue (the same queue again changes nothing)."""
@@ -222,11 +233,16 @@ class SqlIndexes:
 
     def parked(self, tracking_id: str) -> list[dict[str, Any]]:
         """The case events waiting for the report's event, in the order they came."""
-        rows = self.db.read(
-            "SELECT payload FROM notification_parked WHERE tracking_id = :t ORDER BY seq",
-            {"t": tracking_id},
-        )
-        return [dict(json.loads(row["payload"])) for row in rows]
+        return self.parked_of([tracking_id]).get(tracking_id, [])
+
+    def parked_of(self, tracking_ids: Sequence[str]) -> dict[str, list[dict[str, Any]]]:
+        """The case events waiting for each of these reports that has any, in the order they
+        came (one query per few hundred reports)."""
+        select = "SELECT tracking_id, payload FROM notification_parked"
+        found: dict[str, list[dict[str, Any]]] = {}
+        for row in self._rows_in(select, "tracking_id", tracking_ids, order="tracking_id, seq"):
+            found.setdefault(row["tracking_id"], []).append(dict(json.loads(row["payload"])))
+        return found
 
     def park(self, tracking_id: str, payload: dict[str, Any]) -> Statement:
         """A case event waits for the report's event (once, by its event id)."""
@@ -263,11 +279,18 @@ class SqlIndexes:
     def _rows_in(
         self, select: str, column: str, keys: Sequence[str], order: str = ""
     ) -> list[dict[str, Any]]:
-        """The rows of `select` whose `column` is one of `keys`, a few hundred keys a query."""
+        """The rows of `select` whose `column` is one of `keys`: on PostgreSQL in one query over an
+        array (one SQL text whatever the number of keys, parsed once by the driver), elsewhere a
+        few hundred keys a query."""
+        ordered = f" ORDER BY {order}" if order else ""
+        if isinstance(self.db, PostgresDatabase):
+            return self.db.read(
+                f"{select} WHERE {column} = ANY(:keys){ordered}", {"keys": list(keys)}
+            )
         rows: list[dict[str, Any]] = []
         for chunk in _chunks(keys):
             names, params = in_list("k", chunk)
-            sql = f"{select} WHERE {column} IN ({names})" + (f" ORDER BY {order}" if order else "")
+            sql = f"{select} WHERE {column} IN ({names}){ordered}"
             rows += self.db.read(sql, params)
         return rows
 

@@ -55,6 +55,7 @@ class ChannelRule:
         missing = [c.value for c in Channel if not any(r.came_by == c for r in self.rows)]
         if missing:
             raise ChannelRuleError(f"no row for reports that came by {', '.join(missing)}")
+        self._needs = {c: any(r.came_by == c and r.left != ANY for r in self.rows) for c in Channel}
 
     @classmethod
     def parse(cls, text: str) -> ChannelRule:
@@ -80,7 +81,7 @@ class ChannelRule:
 
     def needs_contacts(self, came_by: Channel) -> bool:
         """Whether the answer depends on the contacts left (the form channels)."""
-        return any(r.came_by == came_by and r.left != ANY for r in self.rows)
+        return self._needs[came_by]
 
     def answer_channels(self) -> list[Channel]:
         """Every channel a reporter may hear back on, in the order of the channel list."""

@@ -32,14 +32,18 @@ class _Written:
     links: dict[str, list[Link]] = field(default_factory=dict)
     stored_reports: dict[str, ReportRow | None] = field(default_factory=dict)  # None: no row
     stored_links: dict[str, list[Link]] = field(default_factory=dict)
+    stored_parked: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    parked_taken: bool = False
 
 
 @dataclass(frozen=True)
 class Expected:
-    """What a batch's messages will read: report rows (by key) and the links of originals."""
+    """What a batch's messages will read: report rows (by key), the links of originals, and the
+    case events parked for reports whose contacts the batch hears of."""
 
     reports: frozenset[str] = frozenset()
     originals: frozenset[str] = frozenset()
+    contacts: frozenset[str] = frozenset()
 
 
 def _run(pe: PE, *statements: Statement) -> None:
@@ -87,6 +91,19 @@ class BatchIndexes:
         keys = sorted(expected.reports | duplicates)
         stored = self.tables.reports(keys) if keys else {}
         written.stored_reports = {key: stored.get(key) for key in keys}
+        contacts = sorted(expected.contacts)
+        waited = [key for key in contacts if (row := stored.get(key)) is not None and row.version]
+        parked = self.tables.parked_of(waited) if waited else {}
+        written.stored_parked = {key: parked.get(key, []) for key in waited}
+
+    def parked_ahead(self, pe: PE) -> list[dict[str, Any]]:
+        """The case events parked for the reports whose contacts this batch hears of, read at its
+        start; given once per batch (to read what telling them needs in one go), then empty."""
+        written = self._of(pe)
+        if written.parked_taken:
+            return []
+        written.parked_taken = True
+        return [payload for payloads in written.stored_parked.values() for payload in payloads]
 
     # -- the agenda, the waiting list, delivery problems: never read back within a batch --
 
@@ -143,11 +160,15 @@ class BatchIndexes:
         row = self.report(pe, key) or ReportRow(key, report_id)
         if row.heard and row.contact_kinds == kinds:
             return []
-        released = self.tables.parked(key) if row.version else []
+        released = self._parked(pe, key) if row.version else []
         self._write(pe, replace(row, heard=True, contact_kinds=kinds))
         if released:
             _run(pe, self.tables.release(key))
         return released
+
+    def _parked(self, pe: PE, key: str) -> list[dict[str, Any]]:
+        stored = self._of(pe).stored_parked.get(key)
+        return self.tables.parked(key) if stored is None else stored
 
     def park(self, pe: PE, report_id: UUID, tracking_id: str, payload: dict[str, Any]) -> None:
         """A case event waits for the report's event."""

@@ -11,7 +11,6 @@ from eventsourcing.application import ProcessingEvent
 from notification.application.policy import About
 from notification.application.ports import WorkingDays
 from notification.application.service import NotificationApplication
-from notification.application.store import collect
 from notification.domain.indexes import WaitingCase
 from notification.domain.notification import Notification
 from notification.domain.waiting import TRIAGE
@@ -27,15 +26,17 @@ class Scheduler:
         self._calendar = calendar
 
     def tick(self) -> None:
-        """Send what is due, alert on reports waiting too long, send today's digest once."""
+        """Send what is due, alert on reports waiting too long, send today's digest once.
+
+        A tick reads the due rows of the agenda and the reports waiting too long, not the whole
+        waiting list: that is read once a day, for the digest."""
         app = self._app
         with app.processing_lock:
             pe = Batch()
             now = app.clock.now()
-            waiting = app.tables.waiting()  # the agenda's due rows and the list: one read each
             self._send_due(pe, now)
-            self._alert_waiting(pe, waiting, now)
-            self._digest(pe, waiting, now)
+            self._alert_waiting(pe, app.tables.waiting_since(now - app.delivery.patience), now)
+            self._digest(pe, now)
             app.record_collected(pe)
 
     def _send_due(self, pe: Batch, now: datetime) -> None:
@@ -50,7 +51,7 @@ class Scheduler:
                     app.indexes.plan(pe, nid, later)
                     continue
                 notification.dispatch(now)
-                collect(pe, notification)
+                pe.collect_events(notification)
             app.indexes.done(pe, nid)
 
     def _alert_waiting(
@@ -68,13 +69,16 @@ class Scheduler:
             app.request(pe, trigger, draft, about)
             app.indexes.alerted(pe, case.tracking_id)
 
-    def _digest(self, pe: ProcessingEvent[UUID], waiting: list[WaitingCase], now: datetime) -> None:
+    def _digest(self, pe: ProcessingEvent[UUID], now: datetime) -> None:
         app = self._app
         local = now.astimezone(WITA)
         if local.time() < app.delivery.digest_at or not self._calendar.is_working_day(local.date()):
             return
         day = local.date().isoformat()
-        if not waiting or app.tables.digest_sent_on(day):
+        if app.tables.digest_sent_on(day):
+            return
+        waiting = app.tables.waiting()
+        if not waiting:
             return
         cases = digest_lines(waiting)
         first = cases[0]

@@ -24,7 +24,7 @@ from notification.application.rules import (
     REPORTER,
     WAITS,
 )
-from notification.application.store import NotificationStore, collect
+from notification.application.store import NotificationStore
 from notification.domain.errors import UnknownDeliveryStatus
 from notification.domain.indexes import Link, ReportRow, WaitingCase
 from notification.domain.notification import FAILED, GIVEN_UP, Notification
@@ -80,17 +80,19 @@ class NotificationApplication(NotificationStore):
         """The report rows and duplicate links the policy will read for these messages."""
         reports: set[str] = set()
         originals: set[str] = set()
+        contacts: set[str] = set()
         for item in messages:
             message = item.message if isinstance(item, Record) else item
             if isinstance(message, CaseEvent):
-                reports.add(report_key(message.tracking_id))
+                if self._tells_by_contacts(message):  # elsewhere the contacts change nothing
+                    reports.add(report_key(message.tracking_id))
                 if message.event_type in ORIGINAL_MOVES:
                     originals.add(message.tracking_id)
             elif isinstance(message, ReportContent) and self._tells_by_contacts(message):
-                reports.add(report_key(message.tracking_id))
-        return Expected(frozenset(reports), frozenset(originals))
+                contacts.add(report_key(message.tracking_id))
+        return Expected(frozenset(reports | contacts), frozenset(originals), frozenset(contacts))
 
-    def _tells_by_contacts(self, event: ReportContent) -> bool:
+    def _tells_by_contacts(self, event: ReportContent | CaseEvent) -> bool:
         return self.composer.rule.needs_contacts(event.channel)
 
     @singledispatchmethod
@@ -120,6 +122,9 @@ class NotificationApplication(NotificationStore):
         said = "contact_kinds" in event.model_fields_set  # not said: an event older than v3
         kinds = [kind.value for kind in event.contact_kinds] if said else None
         pe = processing_event
+        if isinstance(pe, Batch):  # the notifications of the batch's parked events in one read
+            parked = [case_event(payload) for payload in self.indexes.parked_ahead(pe)]
+            self.preload(pe, [nid for case in parked if case for nid in self.wanted(case)])
         released = self.indexes.note_contacts(pe, event.report_id, event.tracking_id, kinds)
         left = None if kinds is None else tuple(kinds)
         for payload in released:
@@ -132,7 +137,9 @@ class NotificationApplication(NotificationStore):
     @policy.register
     def _(self, event: CaseEvent, processing_event: PE) -> None:
         about = About.of(event)
-        row = self.indexes.report(processing_event, event.tracking_id)
+        row = None
+        if self._tells_by_contacts(event):  # a form reporter: where they hear back depends on it
+            row = self.indexes.report(processing_event, event.tracking_id)
         left = None if row is None or row.contact_kinds is None else tuple(row.contact_kinds)
         waits = self._waits_for_contacts(event, row)
         for draft in self.composer.compose(event, left, reporter=not waits):
@@ -154,7 +161,7 @@ class NotificationApplication(NotificationStore):
         notification.report_delivery(
             event.status.value, _detail(event), event.occurred_at, event.attempt
         )
-        collect(processing_event, notification)
+        processing_event.collect_events(notification)
         if troubled:  # it got through after all: off the admin's list
             self.indexes.clear_problem(processing_event, notification.id)
 
@@ -199,7 +206,7 @@ class NotificationApplication(NotificationStore):
             notification = Notification(id=nid, **fields)
             self.indexes.plan(pe, nid, release)
         self.indexes.add(pe, about.tracking_id, nid)
-        collect(pe, notification)
+        pe.collect_events(notification)
 
     def _failed(self, notification: Notification, event: DeliveryReported, pe: PE) -> None:
         if not notification.current(event.attempt):
@@ -212,7 +219,7 @@ class NotificationApplication(NotificationStore):
             retry_at = self.delivery.release(notification, retry_at) or retry_at
         gave_up = notification.fail(event.detail, at, retry_at)
         self.indexes.note_problem(pe, notification.id, GIVEN_UP if gave_up else FAILED)
-        collect(pe, notification)
+        pe.collect_events(notification)
         if retry_at is not None:
             self.indexes.plan(pe, notification.id, retry_at)
         if gave_up and notification.template != "admin_gave_up":

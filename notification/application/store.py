@@ -22,13 +22,6 @@ A = TypeVar("A", bound=Aggregate)
 PE = ProcessingEvent[UUID]
 
 
-def collect(pe: PE, aggregate: Aggregate) -> None:
-    """`pe.collect_events(aggregate)` without its two runtime-Protocol `isinstance` checks, which
-    cost more than the rest of it (one call per message)."""
-    pe.events.extend(aggregate.collect_events())
-    pe.aggregates[aggregate.id] = aggregate
-
-
 class NotificationStore(BatchProcessApplication):
     """The aggregates and tables every use case of the service shares, and the queries over
     them."""
@@ -41,11 +34,7 @@ class NotificationStore(BatchProcessApplication):
         self.indexes = BatchIndexes(self.tables)
 
     def _record(self, processing_event: PE) -> Any:
-        """Record the events with the batch's table statements, compacted (in memory: the rows
-        after)."""
-        statements = getattr(processing_event, "statements", None)
-        if statements:
-            statements[:] = self.tables.compact(statements)
+        """Record the events with the batch's table statements (in memory: the rows after)."""
         recordings = super()._record(processing_event)
         self.tables.after_record(getattr(processing_event, "statements", ()))
         return recordings

@@ -1,4 +1,5 @@
-"""A batch's table statements run as a few merged ones, with the same rows in the same order."""
+"""A batch's table statements keep one SQL text each, so the write path runs them as a few groups
+(the driver parsing each text once), with the same rows in the same order."""
 
 from __future__ import annotations
 
@@ -9,17 +10,17 @@ from uuid import uuid4
 
 from eventsourcing.persistence import Tracking
 
-from notification.adapters.statements import compact
 from notification.adapters.tables import SqlIndexes
 from notification.domain.indexes import WaitingCase
 from shared.contracts import CaseAwaitingTriage, CaseDisposed, CaseOpened
 from shared.processing import Batch
+from shared.statements import grouped, set_based
 from tests.unit.notification.test_notification_batch_reads import notification
 
 NOW = datetime(2026, 11, 27, 1, 0, tzinfo=UTC)  # 09.00 WITA
 
 
-def test_a_batchs_adds_and_moves_become_one_statement_each_the_rest_in_order(
+def test_a_batchs_adds_and_moves_run_as_one_group_each_the_rest_in_order(
     tmp_path: Path,
 ) -> None:
     app = notification(tmp_path / "n.sqlite", None)
@@ -34,10 +35,12 @@ def test_a_batchs_adds_and_moves_become_one_statement_each_the_rest_in_order(
         tables.move("LPR-3"),
         tables.move("LPR-4"),
     ]
-    compacted = compact(statements)
-    assert len(compacted) == 3  # the adds; the wait, then the moves
-    assert len(compacted[0].params) == 9 and compacted[1] == statements[1]
-    assert list(compacted[2].params.values()) == ["LPR-2", "LPR-3", "LPR-4"]
+    groups = grouped(statements)
+    assert len(groups) == 3  # the adds; the wait, then the moves
+    assert [p["t"] for p in groups[0].params] == ["LPR-1", "LPR-1", "LPR-2"]
+    assert groups[1].sql == statements[1].sql
+    assert [p["t"] for p in groups[2].params] == ["LPR-2", "LPR-3", "LPR-4"]
+    assert set_based(groups[2].sql) is not None  # on PostgreSQL: one delete over an array
 
 
 def test_messages_added_in_one_batch_keep_their_order_after_the_stored_ones(
@@ -66,4 +69,5 @@ def test_a_batch_of_many_reports_runs_a_few_statements(tmp_path: Path, make_case
     for n in range(100):
         app.policy(make_case(CaseDisposed, tracking_id=f"LPR-{n:08d}", skpd_code="PDAM"), batch)
     assert len(batch.statements) == 300  # two messages and a move per report
-    assert len(app.tables.compact(batch.statements)) == 2
+    assert len({statement.sql for statement in batch.statements}) == 2  # a text per kind
+    assert len(grouped(batch.statements)) == 2
