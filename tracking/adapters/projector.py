@@ -19,7 +19,8 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import Sequence
+import gc
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -169,11 +170,18 @@ class CaseProjector:
                 fresh[notification.id] = recording.domain_event
 
     def project_once(self, limit: int | None = None) -> int:
-        """Project one batch of new notifications; returns how many."""
+        """Project one batch of new notifications; returns how many.
+
+        The cyclic garbage collector waits while a batch is projected: a batch makes many
+        objects (notifications, events, rows) that live until its end and hold no cycles, and
+        collecting during it traced them again and again (a third of a rebuild's CPU on
+        PostgreSQL). What a batch leaves is collected after it, as before.
+        """
         limit = limit or self._batch_size
         self._at_end = False
         try:
-            count = self._project(limit)
+            with _collector_paused():
+                count = self._project(limit)
         except TRANSIENT:
             raise
         except Exception:  # one event in the batch is bad: find it, one at a time
@@ -359,6 +367,19 @@ def _mine(table: Any, name: str) -> Any:
         if column in table.c and table.name in ("projection_quarantine", "projection_position"):
             return table.c[column] == name
     return true()
+
+
+@contextlib.contextmanager
+def _collector_paused() -> Iterator[None]:
+    """No cyclic garbage collection in the block; it resumes after (if it ran before: whoever
+    turned it off keeps it off)."""
+    running = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if running:
+            gc.enable()
 
 
 async def _wait(stopping: asyncio.Event, seconds: float) -> None:

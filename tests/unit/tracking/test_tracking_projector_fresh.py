@@ -3,12 +3,14 @@ again, and the read model is the one the stored events give (issue F3)."""
 
 from __future__ import annotations
 
+import gc
 from typing import Any
 
 import pytest
 from tracking_helpers import REPORTS, Feed, Report
 from tracking_lives import dump, every_kind_of_life
 
+from tracking.adapters import projector as projector_module
 from tracking.adapters.projector import CASE_EVENTS, CaseProjector
 from tracking.bootstrap import TrackingParts
 
@@ -91,3 +93,29 @@ def test_events_are_kept_up_to_a_bound_and_dropped_once_projected(
     assert parts.projector._fresh == {}  # what it kept is dropped
     for report in reports:
         assert parts.views.by_tracking_id(report.tracking_id) is not None
+
+
+def test_the_garbage_collector_waits_while_a_batch_is_projected_and_resumes_after(
+    feed: Feed, parts: TrackingParts, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    seen: list[bool] = []
+    project_all = projector_module.project_all
+
+    def spied(conn: Any, events: Any) -> None:
+        seen.append(gc.isenabled())
+        project_all(conn, events)
+
+    monkeypatch.setattr(projector_module, "project_all", spied)
+    feed.send(REPORTS, Report("LPR-GCRUNSAAA").received())
+    assert gc.isenabled()
+    assert parts.projector.project_once() > 0
+    assert seen == [False]
+    assert gc.isenabled()  # collecting again
+    gc.disable()  # whoever turned it off keeps it off
+    try:
+        feed.send(REPORTS, Report("LPR-GCKEPTAAA").received())
+        assert parts.projector.project_once() > 0
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
+    assert seen == [False, False]
