@@ -19,8 +19,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import gc
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -40,6 +39,7 @@ from tracking.adapters.tables import (
     projection_quarantine,
     timeline,
 )
+from tracking.application.collector import collector_paused
 from tracking.domain.case import Case
 
 log = get_logger(__name__)
@@ -172,15 +172,14 @@ class CaseProjector:
     def project_once(self, limit: int | None = None) -> int:
         """Project one batch of new notifications; returns how many.
 
-        The cyclic garbage collector waits while a batch is projected: a batch makes many
-        objects (notifications, events, rows) that live until its end and hold no cycles, and
-        collecting during it traced them again and again (a third of a rebuild's CPU on
-        PostgreSQL). What a batch leaves is collected after it, as before.
+        The cyclic garbage collector waits while a batch is projected (`collector_paused`):
+        collecting during a rebuild's pages traced their objects again and again, a third of
+        its CPU on PostgreSQL.
         """
         limit = limit or self._batch_size
         self._at_end = False
         try:
-            with _collector_paused():
+            with collector_paused():
                 count = self._project(limit)
         except TRANSIENT:
             raise
@@ -367,19 +366,6 @@ def _mine(table: Any, name: str) -> Any:
         if column in table.c and table.name in ("projection_quarantine", "projection_position"):
             return table.c[column] == name
     return true()
-
-
-@contextlib.contextmanager
-def _collector_paused() -> Iterator[None]:
-    """No cyclic garbage collection in the block; it resumes after (if it ran before: whoever
-    turned it off keeps it off)."""
-    running = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if running:
-            gc.enable()
 
 
 async def _wait(stopping: asyncio.Event, seconds: float) -> None:
