@@ -8,7 +8,7 @@ from typing import Any, ClassVar
 from uuid import UUID
 
 from eventsourcing.application import ProcessingEvent
-from eventsourcing.persistence import JSONTranscoder, Recording, Tracking
+from eventsourcing.persistence import JSONTranscoder, Recording
 
 from shared import contracts as c
 from shared import topics
@@ -16,7 +16,6 @@ from shared.logging import get_logger
 from shared.messaging.deadletter import SourceRecord
 from shared.processing import Batch as Delivered
 from shared.processing import BatchProcessApplication, Rejection, derived_id
-from tracking.application.collector import collector_paused
 from tracking.application.messages import (
     arrival_rank,
     cause_of,
@@ -77,14 +76,6 @@ class TrackingApplication(BatchProcessApplication):
         """The event store also keeps the case events' value objects."""
         super().register_transcodings(transcoder)
         register_value_objects(transcoder)
-
-    def process_batch(
-        self, messages: Sequence[Any], tracking: Tracking, *, service: str | None = None
-    ) -> list[tuple[Any, Rejection]]:
-        """The batch plumbing's `process_batch`, without the cyclic garbage collector tracing
-        the batch's objects while it runs (`collector_paused`)."""
-        with collector_paused():
-            return super().process_batch(messages, tracking, service=service)
 
     def wanted(self, message: Any) -> Iterable[UUID]:
         """Every aggregate a policy may load for this message: its case and its parked messages.

@@ -119,21 +119,3 @@ def test_the_garbage_collector_waits_while_a_batch_is_projected_and_resumes_afte
     finally:
         gc.enable()
     assert seen == [False, False]
-
-
-def test_the_garbage_collector_waits_while_the_policy_applies_a_batch(
-    feed: Feed, parts: TrackingParts, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    seen: list[bool] = []
-    open_case = parts.app._open
-
-    def spied(*args: Any, **kwargs: Any) -> None:
-        seen.append(gc.isenabled())
-        open_case(*args, **kwargs)
-
-    monkeypatch.setattr(parts.app, "_open", spied)
-    feed.send(REPORTS, Report("LPR-GCPOLICYA").received())
-    assert seen == [False]
-    assert gc.isenabled()
-    assert parts.projector.catch_up() > 0
-    assert parts.views.by_tracking_id("LPR-GCPOLICYA") is not None
