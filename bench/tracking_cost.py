@@ -8,8 +8,9 @@ position each), what `lapor bench` makes it see: each generated report's `Report
 (the load generator's texts and places), then its `ReportDisposed`. The outbox is installed as
 the runtime installs it, so the policy, the events' encoding and their outbox rows are counted;
 then the projector writes the read model. Prints stored events per report and CPU milliseconds
-per report for the policy (`process_batch`) and the projection, as JSON. Not part of the test
-suite.
+per report for the policy (`process_batch`) and the projection, as JSON; `growth` gives the CPU
+of the first and of the last tenth of each topic's batches and of the projector's passes (does a
+report cost more once the stores hold many?). Not part of the test suite.
 """
 
 from __future__ import annotations
@@ -123,13 +124,21 @@ def main() -> None:
             for topic, found in ((topics.REPORTS, accepted), (topics.DISPOSITIONS, disposed))
             for i in range(0, args.reports, size)
         ]
-        cpu = time.process_time()
+        spent: dict[str, list[float]] = {}  # CPU per batch, in order, per topic
         for topic, batch, offset in batches:
+            cpu = time.process_time()
             parts.app.process_batch(batch, Tracking(f"{topic}:0", offset))
-        policy = time.process_time() - cpu
-        cpu = time.process_time()
-        projected = parts.projector.catch_up(size * 2)
-        projection = time.process_time() - cpu
+            spent.setdefault(topic, []).append(time.process_time() - cpu)
+        policy = sum(map(sum, spent.values()))
+        projected, steps = 0, []  # CPU per projector pass, in order
+        while True:
+            cpu = time.process_time()
+            count = parts.projector.project_once(size * 2)
+            steps.append(time.process_time() - cpu)
+            if not count:
+                break
+            projected += count
+        projection = sum(steps)
         stored = parts.projector.head()
         recorder: Any = parts.app.recorder  # the outbox recorder (`install_outbox` checked)
         outbox = recorder.max_outbox_id()
@@ -148,10 +157,27 @@ def main() -> None:
                 "policy_cpu_ms_per_report": round(policy * per_report, 3),
                 "projection_cpu_ms_per_report": round(projection * per_report, 3),
                 "cpu_ms_per_report": round((policy + projection) * per_report, 3),
+                # Growth: CPU ms per report over the first and the last tenth of each part.
+                "growth": {
+                    **{
+                        f"{topic}_{end}_tenth": _tenth(found, args.reports, first=end == "first")
+                        for topic, found in spent.items()
+                        for end in ("first", "last")
+                    },
+                    "projection_first_tenth": _tenth(steps[:-1], args.reports * 2, first=True),
+                    "projection_last_tenth": _tenth(steps[:-1], args.reports * 2, first=False),
+                },
                 "load_average": os.getloadavg(),
             }
         )
     )
+
+
+def _tenth(spent: list[float], work: int, *, first: bool) -> float:
+    """CPU ms per unit of work over the first (or the last) tenth of equal passes."""
+    count = max(1, len(spent) // 10)
+    part = spent[:count] if first else spent[-count:]
+    return round(sum(part) * 1000 / (work * count / max(1, len(spent))), 3)
 
 
 if __name__ == "__main__":

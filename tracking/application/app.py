@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from functools import singledispatchmethod
 from typing import Any, ClassVar
 from uuid import UUID
 
 from eventsourcing.application import ProcessingEvent
-from eventsourcing.persistence import JSONTranscoder
+from eventsourcing.persistence import JSONTranscoder, Recording
 
 from shared import contracts as c
 from shared import topics
@@ -61,6 +61,16 @@ class TrackingApplication(BatchProcessApplication):
         self.deadlines = deadlines
         # Seam: the token registry's `email_of(role, name)` once tokens travel as events.
         self.officer_email = officer_email
+        # Told of every committed write's recordings (the events with their notification ids):
+        # the projector projects them as they are, without reading them back and decoding.
+        self.recordings_listeners: list[Callable[[Sequence[Recording[UUID]]], None]] = []
+
+    def _notify(self, recordings: list[Recording[UUID]]) -> None:
+        """After every committed write: hand the recordings to whoever keeps them."""
+        super()._notify(recordings)
+        if recordings:
+            for listener in self.recordings_listeners:
+                listener(recordings)
 
     def register_transcodings(self, transcoder: JSONTranscoder) -> None:
         """The event store also keeps the case events' value objects."""
