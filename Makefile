@@ -43,7 +43,8 @@ unit: install
 
 # Unit tests need nothing running and use both cores. The real-stack tests mostly wait on the
 # broker and the services: two workers, each with its own Kafka and PostgreSQL, take whole files,
-# the slowest first (tests/conftest.py names the groups and the order).
+# the slowest first (tests/conftest.py names the groups and the order). Not yet in `test`: its
+# one run on two workers failed two e2e waits of 60 s (sms_kannel, text_edge) while test_faults ran.
 REAL_STACK := -n 2 --dist loadfile --no-loadscope-reorder
 
 integration: infra
@@ -54,7 +55,7 @@ e2e: infra
 
 test: infra lint
 	$(BIN)/pytest -q -p no:cacheprovider -n 2 tests/unit
-	$(BIN)/pytest -q -p no:cacheprovider $(REAL_STACK) tests/integration tests/e2e
+	$(BIN)/pytest -q -p no:cacheprovider tests/integration tests/e2e
 
 clean:
 	rm -rf $(VENV) .lapor .pytest_cache .mypy_cache .ruff_cache
