@@ -15,7 +15,7 @@ import contextlib
 import os
 from collections.abc import Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
-from typing import NoReturn
+from typing import Any, NoReturn
 
 import pytest
 
@@ -24,6 +24,26 @@ from tests import infra
 CI = bool(os.environ.get("CI"))
 FIXTURES = {"kafka": "kafka_bootstrap", "postgres": "postgres_url"}
 CONFIGURED = {"kafka": "LAPOR_KAFKA_BOOTSTRAP_SERVERS", "postgres": "LAPOR_DATABASE_URL"}
+
+# The real-stack files that take longest (summed --durations of a serial run, 2026-12-07),
+# longest first; the rest keep their collection order behind them.
+SLOW_FIRST = tuple(
+    f"tests/e2e/test_{name}.py"
+    for name in (
+        "faults",
+        "notification_email",
+        "replicas",
+        "bench_smoke",
+        "routing_learning",
+        "tracking_flow",
+        "whatsapp",
+        "tokens_as_events",
+        "cli",
+        "openapi_fuzz",
+        "faces",
+        "sms_kannel",
+    )
+)
 
 _starting: dict[str, Future[infra.LocalKafka | infra.LocalPostgres]] = {}
 
@@ -38,6 +58,32 @@ def _unavailable(what: str, error: BaseException) -> NoReturn:
 def _start(kind: str) -> infra.LocalKafka | infra.LocalPostgres:
     server = infra.LocalKafka() if kind == "kafka" else infra.LocalPostgres()
     return server.start()
+
+
+def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> Any:
+    """With `--dist loadfile` (`make test`'s real-stack run), a file goes whole to one worker (its
+    module fixtures run once) and each worker starts its own Kafka and PostgreSQL. A broker given
+    by the environment is shared by the workers and the e2e systems' topic names are fixed, so
+    then all e2e files go to one worker. (`--dist loadgroup` cannot say this under pytest 9: xdist
+    3.8 renames node ids through an attribute pytest 9 no longer reads.)"""
+    if config.getvalue("dist") != "loadfile":
+        return None
+    from xdist.scheduler import LoadFileScheduling
+
+    class Files(LoadFileScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            path = nodeid.split("::", 1)[0]
+            shared = path.startswith("tests/e2e/") and os.environ.get(CONFIGURED["kafka"])
+            return "tests/e2e" if shared else path
+
+    return Files(config, log)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """The slowest files first: with `--no-loadscope-reorder` xdist hands out the groups in this
+    order, so the longest start first and the two workers end together."""
+    rank = {path: n for n, path in enumerate(SLOW_FIRST)}
+    items.sort(key=lambda item: rank.get(item.nodeid.split("::", 1)[0], len(rank)))
 
 
 def pytest_collection_finish(session: pytest.Session) -> None:

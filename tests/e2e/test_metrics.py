@@ -42,7 +42,7 @@ def test_metrics_show_batches_lag_backlog_latency_and_a_dead_letter_by_reason(
     system: System,
 ) -> None:
     before = {name: dead_letters(system, name) for name in ("routing", "tracking")}
-    submit(system, intake_message("Lampu jalan mati di Jl. Pramuka", "+6281255507777"))
+    submit(system, intake_message("Lampu jalan mati di Jl. Pramuka", "+6281255507701"))
     asyncio.run(produce(system.kafka, topics.REPORTS, [(b"metrics-e2e", b"bukan json")]))
     for name in ("routing", "tracking"):  # both read the reports topic: one dead letter each
         poll(lambda n=name: True if dead_letters(system, n) >= before[n] + 1 else None)

@@ -31,7 +31,7 @@ ROLES = ("adapter", "admin", "analyst", "notification", f"skpd:{BODY}")
 @pytest.fixture(scope="module")
 def known(system: System) -> dict[str, list[str]]:
     """This module's own report, disposed to its body, as the values path parameters may take."""
-    message = intake_message("Air PDAM keruh dan berbau di Jl. Pramuka 12", "+6281255507777")
+    message = intake_message("Air PDAM keruh dan berbau di Jl. Pramuka 12", "+6281255507702")
     tracking_id = submit(system, message)
     public_status(system, tracking_id, BODY)
     return {

@@ -107,7 +107,7 @@ def test_an_anonim_reports_contacts_show_on_no_public_surface(system: System) ->
 def test_three_flags_hide_a_report_and_the_admin_shows_it_again(system: System) -> None:
     run = f"uji{uuid.uuid4().hex[:8]}"
     text = f"Sampah menumpuk di pinggir Jl. Kelayan A gang {run}, bau sekali"
-    tracking_id = submit(system, intake_message(text, "+6281255508888"))
+    tracking_id = submit(system, intake_message(text, "+6281255504322"))
     poll(lambda: _listed(system, run) or None)
 
     flags = [_flag(system, tracking_id, f"203.0.113.{n}") for n in (11, 12, 13)]

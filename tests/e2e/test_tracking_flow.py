@@ -97,7 +97,10 @@ def _until(check: Callable[[], Any], timeout: float = 240.0) -> Any:
 
 def _stats(system: System, **params: str) -> dict[str, Any]:
     answer = httpx.get(
-        f"{system.url('tracking')}/v1/stats", params=params, headers=system.auth("analyst")
+        f"{system.url('tracking')}/v1/stats",
+        params=params,
+        headers=system.auth("analyst"),
+        timeout=60,  # httpx's 5 s default ran out once at load average 20 while 335 reports landed
     )
     answer.raise_for_status()
     body: dict[str, Any] = answer.json()
@@ -172,7 +175,10 @@ def test_335_reports_flow_in_and_the_bodies_systems_resolve_331(system: System) 
         REPORTS - RESOLVED,
     )
     answer = httpx.get(
-        f"{system.url('tracking')}/v1/stats.csv", params=WALK_IN, headers=system.auth("analyst")
+        f"{system.url('tracking')}/v1/stats.csv",
+        params=WALK_IN,
+        headers=system.auth("analyst"),
+        timeout=60,
     )
     rows = list(csv.DictReader(io.StringIO(answer.text)))
     assert [sum(int(row[k]) for row in rows) for k in ("received", "resolved", "in_progress")] == [

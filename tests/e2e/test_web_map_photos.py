@@ -48,7 +48,7 @@ def _open_form(browser: Any, web: str, text: str) -> None:
     browser.find_element(By.ID, "judul").send_keys("Lampu jalan mati")
     browser.find_element(By.ID, "isi").send_keys(text)
     Select(browser.find_element(By.ID, "kecamatan")).select_by_value("Banjarmasin Tengah")
-    browser.find_element(By.ID, "telepon").send_keys("081298765432")
+    browser.find_element(By.ID, "telepon").send_keys("081298765403")
     _until(lambda: browser.execute_script("return !!window.petaLapor"), 30)
 
 
