@@ -26,7 +26,10 @@ FIXTURES = {"kafka": "kafka_bootstrap", "postgres": "postgres_url"}
 CONFIGURED = {"kafka": "LAPOR_KAFKA_BOOTSTRAP_SERVERS", "postgres": "LAPOR_DATABASE_URL"}
 
 # The real-stack files that take longest (summed --durations of a serial run, 2026-12-07),
-# longest first; the rest keep their collection order behind them.
+# longest first; the rest keep their collection order behind them. test_tracking_flow is left
+# in its place near the end on purpose: it moves its system's clock three weeks ahead (never
+# back), and the e2e files that follow it on one system would meet reports already overdue.
+# `make test` runs test_faults on its own, after the others: it loads the machine.
 SLOW_FIRST = tuple(
     f"tests/e2e/test_{name}.py"
     for name in (
@@ -35,7 +38,6 @@ SLOW_FIRST = tuple(
         "replicas",
         "bench_smoke",
         "routing_learning",
-        "tracking_flow",
         "whatsapp",
         "tokens_as_events",
         "cli",
