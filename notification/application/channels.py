@@ -79,9 +79,10 @@ class ChannelRule:
                 return Answer(row.answer_on, row.typed and row.answer_on is not None)
         return Answer(None)
 
-    def needs_contacts(self, came_by: Channel) -> bool:
-        """Whether the answer depends on the contacts left (the form channels)."""
-        return self._needs[came_by]
+    def needs_contacts(self, came_by: Channel | None) -> bool:
+        """Whether the answer depends on the contacts left (the form channels); an event that
+        does not say how its report came (an older schema) cannot depend on them."""
+        return self._needs.get(came_by, False) if came_by is not None else False
 
     def answer_channels(self) -> list[Channel]:
         """Every channel a reporter may hear back on, in the order of the channel list."""

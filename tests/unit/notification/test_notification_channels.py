@@ -226,3 +226,10 @@ def test_quiet_hours_can_be_turned_off_by_the_setting_design_names(
     monkeypatch.setenv("LAPOR_NOTIFICATION_QUIET_CHANNELS", "[]")
     quiet = NotificationSettings().delivery().quiet
     assert quiet.release("sms", datetime(2026, 11, 27, 14, 0, tzinfo=UTC)) is None
+
+
+@pytest.mark.parametrize("came_by", [None, *Channel])
+def test_only_form_channels_make_the_answer_wait_for_the_contacts_left(
+    came_by: Channel | None,
+) -> None:
+    assert ChannelRule.packaged().needs_contacts(came_by) is (came_by in FORMS)
