@@ -50,7 +50,7 @@ class FixedText(NamedTuple):
 
 
 class OneTripProcessRecorder(PostgresProcessRecorder):
-    """eventsourcing's process recorder, its writes pipelined into a single round trip."""
+    """eventsourcing's process recorder, a batch's write sent as one query text (one round trip)."""
 
     def __init__(
         self,

@@ -183,12 +183,6 @@ class IdempotentConsumer:
         for error in failed.values():
             raise error
 
-    async def handle_partition(self, topic: str, partition: int, records: Sequence[Any]) -> None:
-        """Process one partition's records (in offset order, as a fetch returns them)."""
-        failed = await self.handle_fetch({(topic, partition): records})
-        for error in failed.values():
-            raise error
-
     async def handle_fetch(self, batches: Mapping[Key, Sequence[Any]]) -> dict[Key, Exception]:
         """Process one fetch: each partition's records (in offset order) in its own transaction.
 
