@@ -12,6 +12,7 @@ from __future__ import annotations
 import base64
 import dataclasses
 import uuid
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any, Protocol
 from uuid import UUID
@@ -48,22 +49,95 @@ def _unb64(text: str | None) -> bytes | None:
     return None if text is None else base64.b64decode(text)
 
 
-@dataclass(frozen=True)
+_new = object.__new__
+_set = object.__setattr__
+
+
+def _fields(*values: Any) -> dict[str, Any]:
+    names = ("topic", "partition", "offset", "key", "value", "_raw")
+    return {**dict(zip(names, values, strict=True)), "_headers": None}
+
+
 class SourceRecord:
-    """A Kafka record as it arrived: where from, and its key, value and headers unchanged."""
+    """A Kafka record as it arrived: where from, and its key, value and headers unchanged.
+
+    Immutable. Made for every record a consumer reads, and needed only for the few that are
+    dead-lettered: `of` keeps the record's headers as they came and converts them on first use.
+    """
 
     topic: str
     partition: int
     offset: int
     key: bytes | None
     value: bytes | None
-    headers: tuple[tuple[str, bytes], ...] = ()
+    _headers: tuple[tuple[str, bytes], ...] | None
+    _raw: Iterable[tuple[str, bytes | None]]
+
+    def __init__(
+        self,
+        topic: str,
+        partition: int,
+        offset: int,
+        key: bytes | None,
+        value: bytes | None,
+        headers: Iterable[tuple[str, bytes]] = (),
+    ) -> None:
+        _set(self, "__dict__", _fields(topic, partition, offset, key, value, headers))
 
     @classmethod
     def of(cls, record: Any) -> SourceRecord:
-        """From an aiokafka ConsumerRecord (or anything shaped like one)."""
-        headers = tuple((str(k), bytes(v or b"")) for k, v in record.headers or ())
-        return cls(record.topic, record.partition, record.offset, record.key, record.value, headers)
+        """From an aiokafka ConsumerRecord (or anything shaped like one); made for every record
+        read, so in one step, its headers converted only if they are ever asked for."""
+        source = _new(cls)
+        _set(
+            source,
+            "__dict__",
+            {
+                "topic": record.topic,
+                "partition": record.partition,
+                "offset": record.offset,
+                "key": record.key,
+                "value": record.value,
+                "_headers": None,
+                "_raw": record.headers or (),
+            },
+        )
+        return source
+
+    @property
+    def headers(self) -> tuple[tuple[str, bytes], ...]:
+        """The record's headers: names as text, values as bytes (a missing value as b"")."""
+        headers = self._headers
+        if headers is None:
+            headers = tuple((str(k), bytes(v or b"")) for k, v in self._raw)
+            object.__setattr__(self, "_headers", headers)
+        return headers
+
+    def with_value(self, value: bytes | None) -> SourceRecord:
+        """The same record with another value (a cut one)."""
+        return SourceRecord(self.topic, self.partition, self.offset, self.key, value, self.headers)
+
+    def _fields(self) -> tuple[Any, ...]:
+        return (self.topic, self.partition, self.offset, self.key, self.value, self.headers)
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, SourceRecord):
+            return NotImplemented
+        return self._fields() == other._fields()
+
+    def __hash__(self) -> int:
+        return hash(self._fields())
+
+    def __repr__(self) -> str:
+        names = ("topic", "partition", "offset", "key", "value", "headers")
+        shown = ", ".join(f"{n}={v!r}" for n, v in zip(names, self._fields(), strict=True))
+        return f"SourceRecord({shown})"
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        raise dataclasses.FrozenInstanceError(f"cannot assign to field {name!r}")
+
+    def __delattr__(self, name: str) -> None:
+        raise dataclasses.FrozenInstanceError(f"cannot delete field {name!r}")
 
     def to_json(self) -> dict[str, Any]:
         """A JSON-ready form (bytes as base64) to keep in an event."""
@@ -128,7 +202,7 @@ class DeadLetter(Aggregate):
         if source.value is not None and len(source.value) > KEPT_VALUE_BYTES:
             error = f"{error[:1000]} (value cut to its first {KEPT_VALUE_BYTES} bytes of "
             error += f"{len(source.value)})"
-            source = dataclasses.replace(source, value=source.value[:KEPT_VALUE_BYTES])
+            source = source.with_value(source.value[:KEPT_VALUE_BYTES])
         return cls(
             id=dead_letter_id(service, source),
             service=service,
