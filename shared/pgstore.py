@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from typing import Any, NamedTuple
+from uuid import UUID
 
 import psycopg
 from eventsourcing.persistence import (
@@ -154,11 +155,11 @@ class OneTripProcessRecorder(PostgresProcessRecorder):
         uuids = self.datastore.originator_id_type == "uuid"
         rows = []
         for e in stored_events:
-            oid = b"'%s'::uuid" % str(e.originator_id).encode() if uuids else None
+            oid = e.originator_id
             rows.append(
                 b"(%s, %d, %s, %s)"
                 % (
-                    oid or literals.value(str(e.originator_id)),
+                    literals.value(oid if uuids and type(oid) is UUID else str(oid)),
                     e.originator_version,
                     literals.value(e.topic),
                     literals.value(e.state),

@@ -18,8 +18,9 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
+from uuid import UUID
 
 from psycopg.adapt import Transformer
 
@@ -40,22 +41,24 @@ class Literals:
 
     def __init__(self, conn: Any) -> None:
         self._literal = Transformer.from_context(conn).as_literal
+        self._fast = _fast_forms(conn, self._literal)
 
     def value(self, value: Any) -> bytes:
         """One value as a literal (`NULL`, `42`, `'text'`, `'\\x…'::bytea`, `'…'::uuid`)."""
-        literal: bytes = self._literal(value)
-        return literal
+        fast = self._fast.get(type(value))
+        literal = fast(value) if fast is not None else None
+        return literal if literal is not None else self._literal(value)
 
     def row(self, values: Iterable[Any]) -> bytes:
         """`(v1, v2, …)`."""
-        return b"(" + b", ".join(map(self._literal, values)) + b")"
+        return b"(" + b", ".join(map(self.value, values)) + b")"
 
     def statement(self, sql: str, params: Mapping[str, Any]) -> bytes:
         """A statement with `:name` parameters, its values written in."""
         texts, names = _split(sql)
         out = [texts[0]]
         for name, text in zip(names, texts[1:], strict=True):
-            out.append(self._literal(params[name]))
+            out.append(self.value(params[name]))
             out.append(text)
         return b"".join(out)
 
@@ -75,11 +78,59 @@ class Literals:
         table = _quoted(shape.table)
         if shape.kind == "delete":
             name = shape.names[0]
-            values = b", ".join(self._literal(p[name]) for p in params)
+            values = b", ".join(self.value(p[name]) for p in params)
             return b"DELETE FROM %s WHERE %s IN (%s)" % (table, _quoted(shape.columns[0]), values)
         rows = b", ".join(self.row([p[n] for n in shape.names]) for p in params)
         columns = b", ".join(_quoted(c) for c in shape.columns)
         return b"INSERT INTO %s (%s) VALUES %s %s" % (table, columns, rows, shape.tail.encode())
+
+
+Form = Callable[[Any], bytes | None]  # None: a value the form does not cover
+_INT8 = range(-(2**63), 2**63)
+_forms: dict[tuple[Any, ...], dict[type, Form]] = {}
+
+
+def _fast_forms(conn: Any, literal: Callable[[Any], bytes]) -> dict[type, Form]:
+    """Literals of the commonest types written without psycopg's adapters (their lookups cost
+    more than the value), for a connection whose settings give the forms checked here: each
+    form is compared with psycopg's own literal of sample values once per kind of connection,
+    and a type whose form differs keeps psycopg's way. A value a form does not cover (text with
+    a backslash or a NUL, an integer past 64 bits) takes psycopg's way too."""
+    key: tuple[Any, ...] = (None,)  # no connection: psycopg's defaults
+    encoding = "utf-8"
+    if conn is not None:
+        status = conn.pgconn.parameter_status
+        encoding = conn.info.encoding
+        key = (status(b"standard_conforming_strings"), status(b"client_encoding"), encoding)
+    forms = _forms.get(key)
+    if forms is None:
+        forms = _forms[key] = _checked_forms(encoding, literal)
+    return forms
+
+
+def _checked_forms(encoding: str, literal: Callable[[Any], bytes]) -> dict[type, Form]:
+    def text(value: str) -> bytes | None:
+        if "\\" in value or "\x00" in value:
+            return None
+        return b"'" + value.encode(encoding).replace(b"'", b"''") + b"'"
+
+    def integer(value: int) -> bytes | None:
+        if value not in _INT8:
+            return None
+        return b"%d" % value if value >= 0 else b" %d" % value  # psycopg: no `--` comment
+
+    forms: dict[type, tuple[Form, tuple[Any, ...]]] = {
+        str: (text, ("", "Kelurahan Sungai Miai", "a'b é ''")),
+        int: (integer, (0, 42, -42, 2**63 - 1, -(2**63))),
+        bool: (lambda value: b"true" if value else b"false", (True, False)),
+        type(None): (lambda value: b"NULL", (None,)),
+        UUID: (lambda value: b"'%s'::uuid" % value.hex.encode(), (UUID(int=2**127 + 12345),)),
+    }
+    return {
+        kind: form
+        for kind, (form, samples) in forms.items()
+        if all(form(sample) == literal(sample) for sample in samples)
+    }
 
 
 @functools.lru_cache(maxsize=1024)
