@@ -135,9 +135,17 @@ def run_batches(app: StandIn, start: int, count: int, batch: int) -> None:
         app.process_batch(list(range(n, n + size)), Tracking("bench:0", n + size))
 
 
-def measure(count: int, store: str, batch: int = BATCH, prefill: int = 0) -> dict[str, object]:
+STOCK = {  # eventsourcing's own mapper and transcoder, for an A/B pair (`--ab`)
+    "MAPPER_TOPIC": "eventsourcing.persistence:Mapper",
+    "TRANSCODER_TOPIC": "eventsourcing.persistence:JSONTranscoder",
+}
+
+
+def measure(
+    count: int, store: str, batch: int = BATCH, prefill: int = 0, stock: bool = False
+) -> dict[str, object]:
     with store_env(store) as env:
-        app = StandIn(env=env)
+        app = StandIn(env={**env, **STOCK} if stock else env)
         db, _ = database_of(app.recorder)
         db.run([Statement(sql, {}) for sql in TABLES])
         install_outbox(app, translate, legacy_relay="bench-relay")
@@ -151,6 +159,7 @@ def measure(count: int, store: str, batch: int = BATCH, prefill: int = 0) -> dic
         app.close()
     return {
         "store": store,
+        "encoder": "eventsourcing" if stock else "shared.storedjson",
         "messages": count,
         "batch": batch,
         "prefill": prefill,
@@ -168,9 +177,23 @@ def main() -> None:
     parser.add_argument("--store", choices=("sqlite", "postgres"), default="postgres")
     parser.add_argument("--batch", type=int, default=BATCH, help="messages per batch")
     parser.add_argument("--prefill", type=int, default=0, help="messages recorded beforehand")
+    parser.add_argument(
+        "--ab", type=int, default=0, help="rounds of eventsourcing's encoder vs ours, alternated"
+    )
     args = parser.parse_args()
-    result = measure(args.messages, args.store, args.batch, args.prefill)
-    print(json.dumps(result, indent=1))
+    if not args.ab:
+        print(json.dumps(measure(args.messages, args.store, args.batch, args.prefill), indent=1))
+        return
+    runs = [
+        measure(args.messages, args.store, args.batch, args.prefill, stock=stock)
+        for _ in range(args.ab)
+        for stock in (True, False)
+    ]
+    cpu = {
+        name: sorted(float(str(r["cpu_ms_per_message"])) for r in runs if r["encoder"] == name)
+        for name in ("eventsourcing", "shared.storedjson")
+    }
+    print(json.dumps({"runs": runs, "cpu_ms_per_message_sorted": cpu}, indent=1))
 
 
 if __name__ == "__main__":
