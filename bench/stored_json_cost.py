@@ -34,17 +34,23 @@ CONTEXTS = [
 def captured_states(pytest_args: list[str]) -> list[Any]:
     """The states the tests' applications encoded (the tests run here, quietly)."""
     states: list[Any] = []
-    encode = JSONTranscoder.encode
+    originals = {cls: cls.__dict__["encode"] for cls in (JSONTranscoder, StoredJSONTranscoder)}
 
-    def watched(self: JSONTranscoder, obj: Any) -> bytes:
-        states.append(obj)
-        return encode(self, obj)
+    def watching(encode: Any) -> Any:
+        def watched(self: JSONTranscoder, obj: Any) -> bytes:
+            states.append(obj)
+            result: bytes = encode(self, obj)
+            return result
 
-    JSONTranscoder.encode = watched  # type: ignore[method-assign]
+        return watched
+
+    for cls, encode in originals.items():
+        cls.encode = watching(encode)  # type: ignore[method-assign]
     try:
         pytest.main(["-q", "-p", "no:cacheprovider", "--no-header", *pytest_args])
     finally:
-        JSONTranscoder.encode = encode  # type: ignore[method-assign]
+        for cls, encode in originals.items():
+            cls.encode = encode  # type: ignore[method-assign]
     return states
 
 
@@ -71,6 +77,8 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=5)
     args, rest = parser.parse_known_args()
     states = captured_states(rest or CONTEXTS)
+    if not states:
+        raise SystemExit("the tests recorded no event")
     stock, ours = taught(JSONTranscoder()), taught(StoredJSONTranscoder())
     assert all(stock.encode(s) == ours.encode(s) for s in states), "bytes differ"
     kinds = tuple(t.type for t in VALUE_OBJECTS)
