@@ -143,12 +143,17 @@ class KeywordRouter:
 
     def _hits(self, words: Sequence[str]) -> list[tuple[int, Rule]]:
         """(start, rule) of each phrase found once; a phrase inside a longer one found is hidden."""
+        by_first = self._by_first
+        if by_first.keys().isdisjoint(words):  # most clauses hold no phrase at all
+            return []
         hits: list[tuple[int, int, Rule]] = []
         for start, word in enumerate(words):
-            for rule in self._by_first.get(word, ()):
+            for rule in by_first.get(word, ()):
                 end = start + len(rule.words)
-                if tuple(words[start:end]) == rule.words:
+                if end == start + 1 or tuple(words[start:end]) == rule.words:
                     hits.append((start, end, rule))
+        if len(hits) == 1:
+            return [(hits[0][0], hits[0][2])]
         kept: list[tuple[int, Rule]] = []
         for start, end, rule in hits:
             hidden = any(s <= start and end <= e and e - s > end - start for s, e, _ in hits)

@@ -20,13 +20,13 @@ from routing.adapters.hybrid_router import (
     MIN_WORDS,
     HybridRouter,
 )
-from routing.adapters.keyword_router import Evidence
+from routing.adapters.keyword_router import Evidence, Rule
 from routing.adapters.lexicon import AREA
 from routing.adapters.model import LinearScorer, char_ngrams, normalised, word_ngrams
 from routing.adapters.reading import Reading
 from routing.adapters.text import _BREAK, tokens
 from routing.domain.router import Candidate, RoutableReport, RoutingDecision
-from shared import categories
+from shared import categories, geography
 
 
 def scores(scorer: LinearScorer, texts: Sequence[str]) -> Any:
@@ -88,6 +88,31 @@ def _tfidf(rows: Sequence[Sequence[int]], idf: Any) -> Any:
 def segments(text: str) -> list[list[str]]:
     """Each clause tokenised alone."""
     return [words for words in (tokens(part) for part in _BREAK.split(text)) if words]
+
+
+def hits(by_first: Mapping[str, Sequence[Rule]], words: Sequence[str]) -> list[tuple[int, Rule]]:
+    """The keyword rules found in a clause as main (4161f8d) found them: every word's rules
+    tried, a phrase inside a longer one hidden, each rule kept once."""
+    found: list[tuple[int, int, Rule]] = []
+    for start, word in enumerate(words):
+        for rule in by_first.get(word, ()):
+            end = start + len(rule.words)
+            if tuple(words[start:end]) == rule.words:
+                found.append((start, end, rule))
+    kept: list[tuple[int, Rule]] = []
+    for start, end, rule in found:
+        hidden = any(s <= start and end <= e and e - s > end - start for s, e, _ in found)
+        if not hidden and all(rule != r for _, r in kept):
+            kept.append((start, rule))
+    return kept
+
+
+def area(report: RoutableReport) -> str | None:
+    """The kecamatan office for a report's place as main found it, looked up every time."""
+    place = geography.canonical(report.kecamatan, report.kelurahan)
+    if place is None:
+        place = geography.find_place(f"{report.title} {report.text}")
+    return None if place is None else geography.kecamatan().get(place.kecamatan)
 
 
 def runs(place_words: frozenset[str], report: RoutableReport) -> frozenset[tuple[str, ...]]:
