@@ -146,12 +146,13 @@ class KeywordRouter:
         by_first = self._by_first
         if by_first.keys().isdisjoint(words):  # most clauses hold no phrase at all
             return []
-        hits: list[tuple[int, int, Rule]] = []
-        for start, word in enumerate(words):
-            for rule in by_first.get(word, ()):
-                end = start + len(rule.words)
-                if end == start + 1 or tuple(words[start:end]) == rule.words:
-                    hits.append((start, end, rule))
+        hits = [
+            (start, start + len(rule.words), rule)
+            for start, word in enumerate(words)
+            if word in by_first
+            for rule in by_first[word]
+            if len(rule.words) == 1 or tuple(words[start : start + len(rule.words)]) == rule.words
+        ]
         if len(hits) == 1:
             return [(hits[0][0], hits[0][2])]
         kept: list[tuple[int, Rule]] = []
