@@ -25,8 +25,9 @@ from routing.adapters.text import tokens
 DEFAULT_PATH = Path(__file__).resolve().parents[1] / "build" / "router-model.pkl"
 FORMAT = 2
 CHAR_RANGE = (2, 5)
-# Distinct words whose character n-grams a scorer keeps (a few MB at most).
-CACHE_WORDS = 200_000
+# Distinct words whose columns a scorer keeps (about 0.5 kB each, so 27 MB at most; the
+# reports of a city use a few thousand, the router's corpus about 3,000).
+CACHE_WORDS = 50_000
 _WORD = re.compile(r"\b\w\w+\b")
 
 
