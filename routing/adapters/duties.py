@@ -92,6 +92,8 @@ class Duties:
         present: set[tuple[str, ...]] = set()
         place_words, by_first = self.place_words, self._by_first
         for words in fields:
+            if by_first.keys().isdisjoint(words):  # most fields name no duty and no town
+                continue
             for start, word in enumerate(words):
                 if start and words[start - 1] in place_words:
                     continue

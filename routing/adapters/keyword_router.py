@@ -85,6 +85,18 @@ class KeywordRouter:
         self._by_first: dict[str, list[Rule]] = {}
         for rule in compile_rules() if rules is None else rules:
             self._by_first.setdefault(rule.words[0], []).append(rule)
+        # By first word: its one-word rules, and its longer ones by their second word, each with
+        # its place in the lexicon (a clause's hits at one word keep the lexicon's order).
+        self._starting: dict[str, _Starting] = {}
+        same: dict[Rule, Rule] = {}  # equal rules as one object: a clause keeps a rule once
+        for first, rules_of in self._by_first.items():
+            found = [same.setdefault(rule, rule) for rule in rules_of]
+            singles = tuple((n, r) for n, r in enumerate(found) if len(r.words) == 1)
+            longer: dict[str, list[tuple[int, Rule]]] = {}
+            for n, rule in enumerate(found):
+                if len(rule.words) > 1:
+                    longer.setdefault(rule.words[1], []).append((n, rule))
+            self._starting[first] = (singles, longer)
         self._place_words = Duties().place_words
         self._min_confidence = min_confidence
         self._title_weight = title_weight
@@ -143,17 +155,39 @@ class KeywordRouter:
 
     def _hits(self, words: Sequence[str]) -> list[tuple[int, Rule]]:
         """(start, rule) of each phrase found once; a phrase inside a longer one found is hidden."""
+        by_first = self._by_first
+        if by_first.keys().isdisjoint(words):  # most clauses hold no phrase at all
+            return []
         hits: list[tuple[int, int, Rule]] = []
+        starting, last = self._starting, len(words) - 1
         for start, word in enumerate(words):
-            for rule in self._by_first.get(word, ()):
-                end = start + len(rule.words)
-                if tuple(words[start:end]) == rule.words:
-                    hits.append((start, end, rule))
+            begun = starting.get(word)
+            if begun is None:
+                continue
+            singles, longer = begun
+            following = longer.get(words[start + 1]) if start < last else None
+            if following is None:
+                hits += [(start, start + 1, rule) for _, rule in singles]
+                continue
+            found = [*singles]
+            found += [
+                (n, rule)
+                for n, rule in following
+                if tuple(words[start : start + len(rule.words)]) == rule.words
+            ]
+            if singles:
+                found.sort(key=_first)
+            hits += [(start, start + len(rule.words), rule) for _, rule in found]
+        if len(hits) == 1:
+            return [(hits[0][0], hits[0][2])]
         kept: list[tuple[int, Rule]] = []
+        seen: set[int] = set()
         for start, end, rule in hits:
-            hidden = any(s <= start and end <= e and e - s > end - start for s, e, _ in hits)
-            if not hidden and all(rule != r for _, r in kept):
+            if id(rule) in seen:
+                continue
+            if not any(s <= start and end <= e and e - s > end - start for s, e, _ in hits):
                 kept.append((start, rule))
+                seen.add(id(rule))
         return kept
 
     def _decide(self, evidence: Mapping[str, Evidence]) -> RoutingDecision:
@@ -174,6 +208,13 @@ class KeywordRouter:
             return RoutingDecision(None, confidence, reason, candidates)
         reason = f"kata kunci: {', '.join(best.phrases)}"
         return RoutingDecision(best.code, confidence, reason, candidates)
+
+
+_Starting = tuple[tuple[tuple[int, Rule], ...], dict[str, list[tuple[int, Rule]]]]
+
+
+def _first(item: tuple[int, Rule]) -> int:
+    return item[0]
 
 
 def _rank(evidence: Evidence) -> tuple[float, int]:

@@ -25,8 +25,9 @@ from routing.adapters.text import tokens
 DEFAULT_PATH = Path(__file__).resolve().parents[1] / "build" / "router-model.pkl"
 FORMAT = 2
 CHAR_RANGE = (2, 5)
-# Distinct words whose character n-grams a scorer keeps (a few MB at most).
-CACHE_WORDS = 200_000
+# Distinct words whose columns a scorer keeps (about 0.5 kB each, so 27 MB at most; the
+# reports of a city use a few thousand, the router's corpus about 3,000).
+CACHE_WORDS = 50_000
 _WORD = re.compile(r"\b\w\w+\b")
 
 
@@ -71,6 +72,12 @@ class Scorer(Protocol):
     def decision_function(self, texts: Sequence[str]) -> Any: ...
 
 
+# A distinct word as a scorer reads it: its columns (its word n-gram and character n-grams,
+# both blocks side by side), how many, and each of its words with the columns of the word pairs
+# it begins ({next word: column}, None if it begins none).
+_Entry = tuple[Any, int, tuple[tuple[str, dict[str, int] | None], ...]]
+
+
 @dataclass
 class LinearScorer:
     """The exported SVM: per block a vocabulary and idf weights, then coefficients per class.
@@ -78,24 +85,27 @@ class LinearScorer:
     A batch of texts becomes one sparse matrix of n-gram counts (both blocks side by side),
     weighted in place (sublinear tf times idf, l2 per block) and multiplied once with the
     coefficients: a few array operations per batch, however many texts it holds. Each distinct
-    word's character n-grams are looked up once and kept as an array (`_char_cache`), so a report
-    costs a dictionary look-up per word, not a rebuild of its n-grams.
+    word's n-grams are looked up once and kept (`_word_cache`: its columns as an array and the
+    word pairs it begins), so a report costs a dictionary look-up or two per word, not a rebuild
+    of its n-grams.
     """
 
     classes_: list[str]
     blocks: list[tuple[dict[str, int], Any]]
     coef: Any
     intercept: Any
-    _char_cache: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
+    _word_cache: dict[str, _Entry] = field(default_factory=dict, repr=False, compare=False)
+    _pairs: dict[str, dict[str, int]] | None = field(default=None, repr=False, compare=False)
     _arrays: tuple[Any, Any] | None = field(default=None, repr=False, compare=False)
 
     def __setstate__(self, state: dict[str, Any]) -> None:
-        """Artefacts pickled before the caches existed load with empty ones."""
-        self.__dict__.update(state | {"_char_cache": {}, "_arrays": None})
+        """Artefacts pickled with other caches (or none) load with empty ones."""
+        kept = {k: v for k, v in state.items() if not k.startswith("_")}
+        self.__dict__.update(kept | {"_word_cache": {}, "_pairs": None, "_arrays": None})
 
     def __getstate__(self) -> dict[str, Any]:
-        kept = {k: v for k, v in self.__dict__.items() if k not in ("_char_cache", "_arrays")}
-        return kept | {"_char_cache": {}, "_arrays": None}
+        kept = {k: v for k, v in self.__dict__.items() if not k.startswith("_")}
+        return kept | {"_word_cache": {}, "_pairs": None, "_arrays": None}
 
     def decision_function(self, texts: Sequence[str]) -> Any:
         """The SVM's scores for each (normalised) text: an array of texts x classes."""
@@ -105,21 +115,30 @@ class LinearScorer:
         if not texts:
             return np.zeros((0, len(self.classes_)))
         idf, by_feature = self._weights()
-        words = self.blocks[0][0]
+        cached, entry_of = self._word_cache.get, self._entry
         parts: list[Any] = []
         lengths: list[int] = []
         for text in texts:
-            word_indices = np.array([words[g] for g in word_ngrams(text) if g in words], np.int64)
-            chars = [self._char_indices(w) for w in text.split()]
-            parts += [word_indices, *chars]
-            lengths.append(len(word_indices) + sum(len(c) for c in chars))
+            pairs: list[int] = []
+            following: dict[str, int] | None = None
+            length = 0
+            for word in text.split():
+                columns, count, matches = cached(word) or entry_of(word)
+                parts.append(columns)
+                length += count
+                for match, begins in matches:  # `word_ngrams`: neighbouring words as a pair
+                    if following is not None and match in following:
+                        pairs.append(following[match])
+                    following = begins
+            parts.append(np.array(pairs, np.int64))
+            lengths.append(length + len(pairs))
         columns = np.concatenate(parts)
         pointers = np.concatenate(([0], np.cumsum(lengths)))
         counts = sparse.csr_matrix(
             (np.ones(len(columns)), columns, pointers), shape=(len(texts), len(idf))
         )
         counts.sum_duplicates()  # tf per (text, feature), features in ascending order
-        _weigh(counts, idf, len(words))
+        _weigh(counts, idf, len(self.blocks[0][0]))
         return np.asarray(counts @ by_feature) + self.intercept
 
     def _weights(self) -> tuple[Any, Any]:
@@ -132,18 +151,28 @@ class LinearScorer:
             self._arrays = (idf, by_feature)
         return self._arrays
 
-    def _char_indices(self, word: str) -> Any:
-        """The word's character n-grams as columns of the matrix (after the word block's)."""
-        found = self._char_cache.get(word)
-        if found is None:
-            import numpy as np
+    def _entry(self, word: str) -> _Entry:
+        """A word's columns and pairs (one split word: `word_ngrams` and `char_ngrams` of it)."""
+        import numpy as np
 
-            words, (vocabulary, _) = self.blocks[0][0], self.blocks[1]
-            grams = [vocabulary[g] for g in char_ngrams(word) if g in vocabulary]
-            found = np.array(grams, np.int64) + len(words)
-            if len(self._char_cache) < CACHE_WORDS:
-                self._char_cache[word] = found
-        return found
+        (words, _), (chars, _) = self.blocks
+        if self._pairs is None:
+            self._pairs = {}
+            for gram, column in words.items():
+                first, space, second = gram.partition(" ")
+                if space:
+                    self._pairs.setdefault(first, {})[second] = column
+        matches = _WORD.findall(word)
+        found = [words[m] for m in matches if m in words]
+        found += [chars[g] + len(words) for g in char_ngrams(word) if g in chars]
+        entry = (
+            np.array(found, np.int64),
+            len(found),
+            tuple((m, self._pairs.get(m)) for m in matches),
+        )
+        if len(self._word_cache) < CACHE_WORDS:
+            self._word_cache[word] = entry
+        return entry
 
 
 def _weigh(counts: Any, idf: Any, split: int) -> None:

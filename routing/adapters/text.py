@@ -84,7 +84,7 @@ _REDUPLICATION = re.compile(r"(?<=[a-z])2(?![0-9])")
 
 def _folded(text: str) -> str:
     folded = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
-    return _REDUPLICATION.sub(" ", folded)
+    return _REDUPLICATION.sub(" ", folded) if "2" in folded else folded
 
 
 def tokens(text: str) -> list[str]:

@@ -20,13 +20,13 @@ from routing.adapters.hybrid_router import (
     MIN_WORDS,
     HybridRouter,
 )
-from routing.adapters.keyword_router import Evidence
+from routing.adapters.keyword_router import Evidence, Rule
 from routing.adapters.lexicon import AREA
 from routing.adapters.model import LinearScorer, char_ngrams, normalised, word_ngrams
 from routing.adapters.reading import Reading
 from routing.adapters.text import _BREAK, tokens
 from routing.domain.router import Candidate, RoutableReport, RoutingDecision
-from shared import categories
+from shared import categories, geography
 
 
 def scores(scorer: LinearScorer, texts: Sequence[str]) -> Any:
@@ -39,6 +39,33 @@ def scores(scorer: LinearScorer, texts: Sequence[str]) -> Any:
     char_rows = [[chars[g] for g in char_ngrams(t) if g in chars] for t in texts]
     features = sparse.hstack([_tfidf(word_rows, word_idf), _tfidf(char_rows, char_idf)], "csr")
     return np.asarray(features @ np.asarray(scorer.coef).T) + scorer.intercept
+
+
+def per_text_scores(scorer: LinearScorer, texts: Sequence[str]) -> Any:
+    """The scores as main (4161f8d) made them: each text's word n-grams rebuilt and looked up,
+    each word's character n-grams looked up, one CSR matrix for the batch, weighed in place."""
+    import numpy as np
+    from scipy import sparse
+
+    from routing.adapters.model import _weigh
+
+    idf = np.concatenate([np.asarray(weights, np.float64) for _, weights in scorer.blocks])
+    (words, _), (chars, _) = scorer.blocks
+    parts: list[Any] = [np.zeros(0, np.int64)]
+    lengths: list[int] = []
+    for text in texts:
+        columns = [words[g] for g in word_ngrams(text) if g in words]
+        for word in text.split():
+            columns += [chars[g] + len(words) for g in char_ngrams(word) if g in chars]
+        parts.append(np.array(columns, np.int64))
+        lengths.append(len(columns))
+    counts = sparse.csr_matrix(
+        (np.ones(sum(lengths)), np.concatenate(parts), np.concatenate(([0], np.cumsum(lengths)))),
+        shape=(len(texts), len(idf)),
+    )
+    counts.sum_duplicates()
+    _weigh(counts, idf, len(words))
+    return np.asarray(counts @ np.ascontiguousarray(np.asarray(scorer.coef).T)) + scorer.intercept
 
 
 def _tfidf(rows: Sequence[Sequence[int]], idf: Any) -> Any:
@@ -61,6 +88,31 @@ def _tfidf(rows: Sequence[Sequence[int]], idf: Any) -> Any:
 def segments(text: str) -> list[list[str]]:
     """Each clause tokenised alone."""
     return [words for words in (tokens(part) for part in _BREAK.split(text)) if words]
+
+
+def hits(by_first: Mapping[str, Sequence[Rule]], words: Sequence[str]) -> list[tuple[int, Rule]]:
+    """The keyword rules found in a clause as main (4161f8d) found them: every word's rules
+    tried, a phrase inside a longer one hidden, each rule kept once."""
+    found: list[tuple[int, int, Rule]] = []
+    for start, word in enumerate(words):
+        for rule in by_first.get(word, ()):
+            end = start + len(rule.words)
+            if tuple(words[start:end]) == rule.words:
+                found.append((start, end, rule))
+    kept: list[tuple[int, Rule]] = []
+    for start, end, rule in found:
+        hidden = any(s <= start and end <= e and e - s > end - start for s, e, _ in found)
+        if not hidden and all(rule != r for _, r in kept):
+            kept.append((start, rule))
+    return kept
+
+
+def area(report: RoutableReport) -> str | None:
+    """The kecamatan office for a report's place as main found it, looked up every time."""
+    place = geography.canonical(report.kecamatan, report.kelurahan)
+    if place is None:
+        place = geography.find_place(f"{report.title} {report.text}")
+    return None if place is None else geography.kecamatan().get(place.kecamatan)
 
 
 def runs(place_words: frozenset[str], report: RoutableReport) -> frozenset[tuple[str, ...]]:
