@@ -1,4 +1,5 @@
-"""A reset empties the projection's own tables whole, and only its rows of the shared ones."""
+"""A reset empties the projection's own tables whole, and only its rows of the shared ones;
+the SQLite read model commits without a sync of its own (WAL, synced at checkpoints)."""
 
 from __future__ import annotations
 
@@ -34,3 +35,9 @@ def test_a_reset_empties_the_case_tables_and_keeps_other_projections_rows(
     assert held == ["other"]
     assert parts.projector.position() == 0
     assert parts.projector.catch_up() == 2  # replayed from zero
+
+
+def test_the_sqlite_read_model_writes_ahead_and_syncs_at_checkpoints(parts: TrackingParts) -> None:
+    with parts.engine.connect() as conn:
+        assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+        assert conn.exec_driver_sql("PRAGMA synchronous").scalar() == 1  # NORMAL
