@@ -1,22 +1,26 @@
 """Many rows into one table with one statement: the read model's bulk writes.
 
-On PostgreSQL the rows travel as one binary array per column (`INSERT .. SELECT * FROM unnest(..)`):
-one statement and one round trip whatever the number of rows. On SQLite (in process, no round
-trips) they go as one `executemany`. Either way each value (but None) is first converted by
-its column type's own SQLAlchemy bind processor: stored values are those plain inserts store.
-An `upsert_on` key overwrites the rows already there (`ON CONFLICT .. DO UPDATE`).
+On PostgreSQL new rows are copied in (`COPY .. FROM STDIN` in the binary format, each row
+formatted by psycopg's C code); rows that may be there already (an `upsert_on` key, which
+overwrites them with `ON CONFLICT .. DO UPDATE`) travel as one binary array per column
+(`INSERT .. SELECT * FROM unnest(..)`). Either is one statement whatever the number of rows.
+On SQLite (in process, no round trips) they go as one `executemany`. Each value (but None) is
+first converted by its column type's own SQLAlchemy bind processor: stored values are those
+plain inserts store.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from operator import itemgetter
 from typing import Any
 
-from sqlalchemy import Connection, DateTime, Dialect, Table
+import psycopg
+from sqlalchemy import Connection, DateTime, Dialect, Float, Table
+from sqlalchemy.exc import DBAPIError
 
 Row = dict[str, Any]
 # Moments converted in one batch, per column type: {repr of the type: {moment: bound value}}.
@@ -36,6 +40,7 @@ class _Plan:
     # Those holding moments (costly to convert, often repeated): with their type (as text).
     moments: tuple[tuple[int, Callable[[Any], Any], str], ...]
     sql: str
+    types: tuple[str, ...] = ()  # PostgreSQL's type of each column, for a COPY
 
 
 def write_rows(
@@ -67,11 +72,32 @@ def write_rows(
             if value is not None:
                 done[value] = convert(value)
         columns[index] = list(map(done.get, column))
-    if dialect.name == "postgresql":
+    if dialect.name != "postgresql":
+        conn.exec_driver_sql(plan.sql, list(zip(*columns, strict=True)))
+    elif upsert_on:
         arrays = tuple(c if isinstance(c, list) else list(c) for c in columns)  # not tuples
         conn.exec_driver_sql(plan.sql, arrays)
     else:
-        conn.exec_driver_sql(plan.sql, list(zip(*columns, strict=True)))
+        _copy(conn, plan, zip(*columns, strict=True))
+
+
+def _copy(conn: Connection, plan: _Plan, rows: Iterable[tuple[Any, ...]]) -> None:
+    """Copy the rows in; a failure is raised as SQLAlchemy raises its own statements' (a
+    database that went away is an `OperationalError`, a value it refuses a `DataError`)."""
+    raw: Any = conn.connection.driver_connection  # psycopg's own connection
+    try:
+        with raw.cursor() as cursor, cursor.copy(plan.sql) as copy:
+            copy.set_types(plan.types)
+            for row in rows:
+                copy.write_row(row)
+    except psycopg.Error as error:
+        raise DBAPIError.instance(
+            plan.sql,
+            None,
+            error,
+            psycopg.Error,
+            connection_invalidated=bool(raw.broken or raw.closed),  # as SQLAlchemy tells
+        ) from error
 
 
 @lru_cache(maxsize=64)
@@ -89,7 +115,12 @@ def _plan(dialect: Dialect, table: Table, upsert_on: tuple[str, ...]) -> _Plan:
         else:
             converted.append((index, processor))
     quote = dialect.identifier_preparer.quote
-    into = f"INSERT INTO {quote(table.name)} ({', '.join(map(quote, names))}) "
+    listed = f"{quote(table.name)} ({', '.join(map(quote, names))})"
+    into = f"INSERT INTO {listed} "
+    if dialect.name == "postgresql" and not upsert_on:
+        sql = f"COPY {listed} FROM STDIN (FORMAT BINARY)"
+        types = tuple(_copy_type(dialect, column) for column in table.c)
+        return _Plan(names, tuple(converted), tuple(moments), sql, types)
     if dialect.name == "postgresql":
         arrays = ", ".join(f"%b::{_array_type(dialect, column)}" for column in table.c)
         sql = f"{into}SELECT * FROM unnest({arrays})"
@@ -107,6 +138,13 @@ def _plan(dialect: Dialect, table: Table, upsert_on: tuple[str, ...]) -> _Plan:
 def _holds_moments(kind: Any) -> bool:
     """A datetime column, or a type decorating one (whose `python_type` SQLAlchemy cannot tell)."""
     return isinstance(kind, DateTime) or isinstance(getattr(kind, "impl", None), DateTime)
+
+
+def _copy_type(dialect: Dialect, column: Any) -> str:
+    """The name psycopg knows a column's type by (SQLAlchemy's FLOAT is PostgreSQL's float8)."""
+    if isinstance(column.type, Float):
+        return "float8"
+    return re.sub(r"\(\d+\)", "", column.type.compile(dialect=dialect)).lower()
 
 
 def _array_type(dialect: Dialect, column: Any) -> str:

@@ -2,9 +2,10 @@
 
 A batch is projected in memory: the rows it touches are read at once, every event changes its
 case's row as a dict (and adds a history row and a timeline line), and everything is written
-back with one statement per table (`bulk.write_rows`): the case rows as one upsert, history
-and timeline as one insert each. A batch costs the same few round trips whatever its size;
-rebuilds replay years of events this way.
+back with one statement per table (`bulk.write_rows`): the rows of cases opened in the batch
+as one insert, the other case rows as one upsert, history and timeline as one insert each. A
+batch costs the same few round trips whatever its size; rebuilds replay years of events this
+way.
 """
 
 from __future__ import annotations
@@ -60,7 +61,13 @@ def project_all(conn: Connection, events: Sequence[Any]) -> None:
         if act is not None:
             acts.append(act)
     converted: Converted = {}
-    write_rows(conn, cases, list(rows.values()), upsert_on=("report_id",), converted=converted)
+    # Cases opened in this batch are new rows (inserted); the others are there (overwritten).
+    new: list[Row] = []
+    known: list[Row] = []
+    for report_id, row in rows.items():
+        (new if report_id in opened else known).append(row)
+    write_rows(conn, cases, new, converted=converted)
+    write_rows(conn, cases, known, upsert_on=("report_id",), converted=converted)
     write_rows(conn, case_history, history, converted=converted)
     write_rows(conn, timeline, lines, converted=converted)
     write_rows(conn, moderation_acts, acts, converted=converted)

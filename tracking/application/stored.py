@@ -29,6 +29,9 @@ class ValueObject(Transcoding):
         self._moments = tuple(i for i, f in enumerate(fields) if "datetime" in str(f.type))
         self._defaults = tuple(f.default for f in fields)  # MISSING for the required ones
         self._build = _builder(cls, self._names)
+        # The transcoder calls `decode` per stored value: a generated function, no method.
+        fast = _decoder(cls, self._names, self._moments, self._decode_older)
+        self.decode = fast  # type: ignore[method-assign,assignment]
 
     def encode(self, obj: Any) -> list[Any]:
         data = [getattr(obj, name) for name in self._names]
@@ -39,6 +42,11 @@ class ValueObject(Transcoding):
         return data
 
     def decode(self, data: list[Any]) -> Any:
+        """(Replaced in each instance by `_decoder`'s function; this is its slow path.)"""
+        return self._decode_older(data)
+
+    def _decode_older(self, data: list[Any]) -> Any:
+        """Values stored before a field was added (or a wrong number of them)."""
         for index in self._moments:
             if index < len(data) and data[index] is not None:
                 data[index] = _moment(data[index])
@@ -69,6 +77,31 @@ def _builder(cls: type[Any], names: tuple[str, ...]) -> Callable[[list[Any]], An
     exec(source, scope)  # the source is made of the dataclass's own field names
     build: Callable[[list[Any]], Any] = scope["build"]
     return build
+
+
+def _decoder(
+    cls: type[Any],
+    names: tuple[str, ...],
+    moments: tuple[int, ...],
+    older: Callable[[list[Any]], Any],
+) -> Callable[[list[Any]], Any]:
+    """`decode` in one generated function for the usual case (one value per field): each
+    moment parsed in place, the value object built as `_builder` builds it, no loops."""
+    values = ", ".join(
+        f"{name!r}: None if (v{index} := data[{index}]) is None else moment(v{index})"
+        if index in moments
+        else f"{name!r}: data[{index}]"
+        for index, name in enumerate(names)
+    )
+    source = (
+        "def decode(data, new=object.__new__, set=object.__setattr__):\n"
+        f"    if len(data) != {len(names)}:\n        return older(data)\n"
+        f"    value = new(cls)\n    set(value, '__dict__', {{{values}}})\n    return value\n"
+    )
+    scope: dict[str, Any] = {"cls": cls, "moment": _moment, "older": older}
+    exec(source, scope)  # the source is made of the dataclass's own field names
+    decode: Callable[[list[Any]], Any] = scope["decode"]
+    return decode
 
 
 VALUE_OBJECTS = (

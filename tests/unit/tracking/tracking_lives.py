@@ -7,6 +7,7 @@ from contextlib import contextmanager
 from datetime import timedelta
 from typing import Any
 
+import psycopg
 from moderation_lives import moderated_lives
 from sqlalchemy import Connection, Engine, Table, delete, event, insert, select, text
 from tracking_helpers import (
@@ -150,16 +151,25 @@ def dump(engine: Engine) -> dict[str, list[tuple[Any, ...]]]:
 
 @contextmanager
 def statements(engine: Engine) -> Iterator[list[str]]:
-    """The SQL statements sent to the database while the block runs (one per DBAPI call)."""
+    """The SQL statements sent to the database while the block runs (one per DBAPI call, and
+    one per COPY, which psycopg runs beside SQLAlchemy)."""
     sent: list[str] = []
 
     def count(conn: Any, cursor: Any, statement: str, *rest: Any) -> None:
         sent.append(statement)
 
+    copy = psycopg.Cursor.copy
+
+    def copied(cursor: psycopg.Cursor[Any], statement: Any, *args: Any, **kwargs: Any) -> Any:
+        sent.append(str(statement))
+        return copy(cursor, statement, *args, **kwargs)
+
     event.listen(engine, "before_cursor_execute", count)
+    psycopg.Cursor.copy = copied  # type: ignore[assignment,method-assign]
     try:
         yield sent
     finally:
+        psycopg.Cursor.copy = copy  # type: ignore[method-assign]
         event.remove(engine, "before_cursor_execute", count)
 
 

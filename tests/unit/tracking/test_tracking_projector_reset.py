@@ -1,0 +1,43 @@
+"""A reset empties the projection's own tables whole, and only its rows of the shared ones;
+the SQLite read model commits without a sync of its own (WAL, synced at checkpoints)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from sqlalchemy import func, insert, select
+from tracking_helpers import REPORTS, Feed, Report
+from tracking_lives import TABLES
+
+from tracking.adapters.tables import projection_position, projection_quarantine
+from tracking.bootstrap import TrackingParts
+
+
+def test_a_reset_empties_the_case_tables_and_keeps_other_projections_rows(
+    feed: Feed, parts: TrackingParts
+) -> None:
+    feed.send(REPORTS, Report("LPR-RESET001").received(), Report("LPR-RESET002").received())
+    parts.projector.catch_up()
+    with parts.engine.begin() as conn:
+        conn.execute(insert(projection_position).values(name="other", position=7))
+        conn.execute(
+            insert(projection_quarantine).values(
+                projection="other", notification_id=3, event="x", error="y", at=datetime.now(UTC)
+            )
+        )
+    parts.projector.reset()
+    with parts.engine.connect() as conn:
+        counts = {t.name: conn.scalar(select(func.count()).select_from(t)) for t in TABLES}
+        positions = conn.execute(select(projection_position)).all()
+        held = conn.execute(select(projection_quarantine.c.projection)).scalars().all()
+    assert counts == dict.fromkeys(counts, 0)
+    assert [tuple(p) for p in positions] == [("other", 7)]
+    assert held == ["other"]
+    assert parts.projector.position() == 0
+    assert parts.projector.catch_up() == 2  # replayed from zero
+
+
+def test_the_sqlite_read_model_writes_ahead_and_syncs_at_checkpoints(parts: TrackingParts) -> None:
+    with parts.engine.connect() as conn:
+        assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+        assert conn.exec_driver_sql("PRAGMA synchronous").scalar() == 1  # NORMAL
