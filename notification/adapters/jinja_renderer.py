@@ -7,6 +7,7 @@ from datetime import datetime
 from typing import Any
 
 from jinja2 import Environment, PackageLoader, StrictUndefined, Template, TemplateError
+from markupsafe import Markup, escape
 
 from notification.application.ports import Rendered
 from shared.clock import WITA
@@ -31,6 +32,12 @@ def pukul(moment: datetime) -> str:
     """A date and time as Banjarmasin reads it: "5 Desember 2026 pukul 08.00 WITA"."""
     local = moment.astimezone(WITA)
     return f"{tanggal(moment)} pukul {local:%H.%M} WITA"
+
+
+def paragraf(text: str) -> Markup:
+    """A paragraph of the e-mail's HTML: escaped, its line breaks kept as `<br>` (what Jinja's
+    `replace("\\n", "<br>\\n" | safe)` gives, in one pass instead of one escape per piece)."""
+    return Markup(str(escape(text)).replace("\n", "<br>\n"))
 
 
 class _FlatGlobals(Environment):
@@ -59,6 +66,7 @@ def template_environment() -> Environment:
     )
     env.filters["tanggal"] = tanggal
     env.filters["pukul"] = pukul
+    env.filters["paragraf"] = paragraf
     env.globals["tautan_status"] = STATUS_LINK_MARK
     return env
 
