@@ -47,11 +47,30 @@ class _FlatGlobals(Environment):
     walks that chain in Python three times: copying it into the context, listing its keys, and
     comparing them with an imported macro file's on each `{% from ... import %}`. The globals
     and filters are set before any template is loaded and never change after, so one dict per
-    template says the same.
+    template says the same. The packaged templates never change either, so the macro file a
+    template imports on every render (`{% from "_perintah.j2" import ... %}`) is found in a plain
+    dict, not through Jinja's locked cache and its weak reference to the loader.
     """
+
+    def __init__(self, **options: Any) -> None:
+        super().__init__(**options)
+        self._loaded: dict[str, Template] = {}
 
     def make_globals(self, d: MutableMapping[str, Any] | None) -> MutableMapping[str, Any]:
         return {**self.globals, **(d or {})}
+
+    def get_template(
+        self,
+        name: str | Template,
+        parent: str | None = None,
+        globals: MutableMapping[str, Any] | None = None,
+    ) -> Template:
+        if globals is not None or not isinstance(name, str):
+            return super().get_template(name, parent, globals)
+        found = self._loaded.get(name)
+        if found is None:
+            found = self._loaded[name] = super().get_template(name, parent)
+        return found
 
 
 def template_environment() -> Environment:
