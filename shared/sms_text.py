@@ -52,11 +52,16 @@ def _segments(units: int, single: int, multi: int) -> int:
 
 def capacity(text: str, max_segments: int) -> int:
     """The most units a text of this encoding may have within `max_segments`."""
-    if is_gsm7(text):
+    return _capacity(is_gsm7(text), max_segments)
+
+
+def _capacity(gsm7: bool, max_segments: int) -> int:
+    if gsm7:
         return GSM7_SINGLE if max_segments == 1 else GSM7_MULTI * max_segments
     return UCS2_SINGLE if max_segments == 1 else UCS2_MULTI * max_segments
 
 
 def excess(text: str, max_segments: int) -> int:
     """Units over the limit (zero or less: it fits)."""
-    return measure(text).units - capacity(text, max_segments)
+    length = measure(text)  # its encoding says the capacity: the text is not read again
+    return length.units - _capacity(length.encoding == "GSM-7", max_segments)

@@ -22,3 +22,13 @@ def per_character(text: str) -> tuple[str, int]:
 def test_a_text_is_counted_as_one_character_at_a_time_counts_it(text: str) -> None:
     measured = sms.measure(text)
     assert (measured.encoding, measured.units) == per_character(text)
+
+
+@given(st.text(alphabet=ALPHABET, max_size=600), st.integers(min_value=1, max_value=4))
+def test_the_excess_is_the_units_over_what_the_texts_encoding_holds_in_its_segments(
+    text: str, segments: int
+) -> None:
+    encoding, units = per_character(text)
+    single, multi = (160, 153) if encoding == "GSM-7" else (70, 67)
+    holds = single if segments == 1 else multi * segments
+    assert sms.excess(text, segments) == units - holds
