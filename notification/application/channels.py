@@ -56,6 +56,8 @@ class ChannelRule:
         if missing:
             raise ChannelRuleError(f"no row for reports that came by {', '.join(missing)}")
         self._needs = {c: any(r.came_by == c and r.left != ANY for r in self.rows) for c in Channel}
+        # the rows never change: each kind of reporter (channel, kinds left) is looked up once
+        self._answers: dict[tuple[Channel, tuple[str, ...] | None], Answer] = {}
 
     @classmethod
     def parse(cls, text: str) -> ChannelRule:
@@ -74,6 +76,12 @@ class ChannelRule:
     def answer(self, came_by: Channel, left: tuple[str, ...] | None) -> Answer:
         """Where a reporter who came by `came_by` and left these kinds of contact (None: not
         known) hears back."""
+        found = self._answers.get((came_by, left))
+        if found is None:
+            found = self._answers[came_by, left] = self._first_answer(came_by, left)
+        return found
+
+    def _first_answer(self, came_by: Channel, left: tuple[str, ...] | None) -> Answer:
         for row in self.rows:
             if row.matches(came_by, left):
                 return Answer(row.answer_on, row.typed and row.answer_on is not None)

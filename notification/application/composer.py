@@ -67,8 +67,12 @@ class Draft:
 
 
 def message_context(event: CaseEvent) -> dict[str, object]:
-    """The values a template may use: the event's fields, plus `skpd` (the body's name)."""
-    context: dict[str, object] = {**DEFAULTS, **event.model_dump()}
+    """The values a template may use: the event's fields, plus `skpd` (the body's name).
+
+    The fields as the model holds them (`vars`: contracts keep no extra fields), not dumped: a
+    nested model stays a model, which a template reads the same way (no template reads one),
+    and nothing is converted."""
+    context: dict[str, object] = {**DEFAULTS, **vars(event)}
     context["skpd"] = event.skpd_name or event.skpd_code or UNNAMED_BODY
     context["kind"] = event.kind.value
     context["status"] = event.status.value

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from datetime import datetime
 from typing import Any
-from uuid import UUID
 
 from notification.domain.notification import Notification
 from shared import topics
-from shared.contracts import Channel, OutboundMessage, Recipient
+from shared.contracts import OutboundMessage
 from shared.messaging.relay import Outgoing
 from shared.processing import derived_id
+from shared.text import RULED
 
 
 def translate(domain_event: object) -> list[Outgoing]:
@@ -26,7 +26,7 @@ def translate(domain_event: object) -> list[Outgoing]:
 
 def _message_of(sent: Notification.Sent) -> dict[str, Any]:
     return {
-        "report_id": str(sent.report_id),
+        "report_id": sent.report_id,
         "tracking_id": sent.tracking_id,
         "channel": sent.channel,
         "reporter_ref": sent.reporter_ref,
@@ -41,24 +41,28 @@ def _message_of(sent: Notification.Sent) -> dict[str, Any]:
 def _outgoing(
     domain_event: Notification.Event, sent: dict[str, Any], attempt: int, at: datetime
 ) -> Outgoing:
-    channel = Channel(sent["channel"])
-    recipient = (
-        Recipient(address=sent["address"])
-        if sent["address"]
-        else Recipient(reporter_ref=sent["reporter_ref"])
-    )
-    message = OutboundMessage(
+    address = sent["address"]
+    message = _ruled(
         event_id=derived_id(domain_event.originator_id, domain_event.originator_version, 0),
         occurred_at=at,
-        report_id=UUID(sent["report_id"]),
+        report_id=sent["report_id"],
         tracking_id=sent["tracking_id"],
         notification_id=domain_event.originator_id,
-        channel=channel,
-        recipient=recipient,
+        channel=sent["channel"],
+        recipient={"address": address} if address else {"reporter_ref": sent["reporter_ref"]},
         subject=sent["subject"],
         text=sent["text"],
         html=sent["html"],
         template=sent["template"],
         attempt=attempt,
     )
-    return Outgoing(topics.outbound_topic(channel), str(message.report_id), message)
+    return Outgoing(topics.outbound_topic(message.channel), str(message.report_id), message)
+
+
+def _ruled(**fields: Any) -> OutboundMessage:
+    """The message as this service rendered it. Its texts are the templates' own words and
+    values that kept the text rule where they entered (intake's topic, the APIs, a body's
+    actions topic), so the rule is not run again on this hop (`shared.text.RULED`); every type
+    is still checked (a test over every template and channel proves the rule would change
+    nothing)."""
+    return OutboundMessage.model_validate(fields, context=RULED)
