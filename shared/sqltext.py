@@ -16,6 +16,7 @@ single statement's would be, so no column types need reading first.
 
 from __future__ import annotations
 
+import codecs
 import functools
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -126,6 +127,8 @@ def _checked_forms(encoding: str, literal: Callable[[Any], bytes]) -> dict[type,
         type(None): (lambda value: b"NULL", (None,)),
         UUID: (lambda value: b"'%s'::uuid" % value.hex.encode(), (UUID(int=2**127 + 12345),)),
     }
+    if codecs.lookup(encoding).name != "utf-8":
+        del forms[str]  # in some multi-byte client encodings a character's bytes hold a quote
     return {
         kind: form
         for kind, (form, samples) in forms.items()

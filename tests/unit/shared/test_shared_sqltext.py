@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import uuid
 
+from psycopg.adapt import Transformer
+
 from shared.processing import Statement
-from shared.sqltext import Literals
+from shared.sqltext import Literals, _checked_forms
 from shared.statements import grouped
 
 INSERT = "INSERT INTO rows (k, ref) VALUES (:k, :ref) ON CONFLICT DO NOTHING"
@@ -51,3 +53,10 @@ def test_values_keep_their_kind() -> None:
     literals = Literals(None)
     assert literals.row([None, True, 7, 1.5, "x"]) == b"(NULL, true, 7, 1.5, 'x')"
     assert literals.statement("SELECT :a::text, :a", {"a": "x"}) == b"SELECT 'x'::text, 'x'"
+
+
+def test_text_in_a_client_encoding_other_than_utf8_is_left_to_psycopg() -> None:
+    literal = Transformer.from_context(None).as_literal
+    assert str in _checked_forms("utf-8", literal)
+    assert str not in _checked_forms("shift_jis", literal)
+    assert int in _checked_forms("shift_jis", literal)
