@@ -23,6 +23,7 @@ from intake.domain.duplicates import (
     cell_of,
     content_words,
     find_matches,
+    kind_names,
     neighbourhood,
 )
 from intake.domain.report import Submission
@@ -47,7 +48,7 @@ def _located(entry: Indexed) -> bool:
 
 
 def _kinds(entry: Indexed) -> list[str]:
-    return sorted(entry.kinds) or ["-"]
+    return kind_names(entry.kinds) or ["-"]
 
 
 def own_keys(entry: Indexed) -> list[str]:
@@ -65,10 +66,8 @@ def own_keys(entry: Indexed) -> list[str]:
 
 def _by_kind(place: str, entry: Indexed) -> list[str]:
     """The kind-split keys of a kelurahan key a new report reads."""
-    kinds = entry.kinds
-    return (
-        [f"{place}#{kind}" for kind in sorted(kinds)] + [f"{place}#-"] if kinds else [f"{place}#*"]
-    )
+    kinds = kind_names(entry.kinds)
+    return [f"{place}#{kind}" for kind in kinds] + [f"{place}#-"] if kinds else [f"{place}#*"]
 
 
 class DuplicateIndex:
