@@ -21,6 +21,7 @@ from intake.domain.duplicates import (
     Indexed,
     Matches,
     cell_of,
+    content_of,
     content_words,
     find_matches,
     kind_names,
@@ -29,18 +30,26 @@ from intake.domain.duplicates import (
 from intake.domain.report import Submission
 
 
-def indexed(report_id: UUID, tracking_id: str, sub: Submission) -> Indexed:
-    """A report as the index keeps it: where, when, its content words and their trigrams."""
+def indexed(
+    report_id: UUID, tracking_id: str, sub: Submission, found: list[str] | None = None
+) -> Indexed:
+    """A report as the index keeps it: where, when, its content words and their trigrams
+    (`found`: the `words` of its title and text, when they were read already)."""
     where = sub.location
     return Indexed(
         report_id=str(report_id),
         tracking_id=tracking_id,
         at=sub.received_at,
-        words=content_words(f"{sub.title}\n{sub.text}"),
+        words=content_words(text_of(sub)) if found is None else content_of(found),
         latitude=where.get("latitude"),
         longitude=where.get("longitude"),
         kelurahan=where.get("kelurahan"),
     )
+
+
+def text_of(sub: Submission) -> str:
+    """What screening and matching read of a report: its title and its text."""
+    return f"{sub.title}\n{sub.text}"
 
 
 def _located(entry: Indexed) -> bool:

@@ -157,7 +157,12 @@ class Matches:
 
 def content_words(text: str) -> tuple[str, ...]:
     """The words that say what the problem is, sorted and unique."""
-    return tuple(sorted({w for w in words(text) if len(w) > 2 and w not in STOPWORDS}))
+    return content_of(words(text))
+
+
+def content_of(found: list[str]) -> tuple[str, ...]:
+    """`content_words` of a text's `words`, when they were read already."""
+    return tuple(sorted({w for w in found if len(w) > 2 and w not in STOPWORDS}))
 
 
 def problem_kinds(found: tuple[str, ...]) -> set[str]:
