@@ -24,11 +24,13 @@ from shared.processing import Statement
 from shared.tables import Migrations, database_of, in_list
 
 OPEN_REPORTS_LIMIT = 50  # candidates read per report: the most recent in the window
-# Index entries kept in memory, slim (`Indexed.slim`: about 0.65 KB each for the load
-# generator's reports, against 10 KB whole): every open report of a busy window, so a batch
-# never reads and rebuilds an entry it met before (at most about 65 MB); past the bound the
-# oldest quarter is forgotten (and read again when asked for).
-ENTRY_CACHE = 100_000
+# Index entries kept in memory, slim (`Indexed.slim`: about 0.45 KB each for the load
+# generator's reports, against 10 KB whole): the open reports a city's duplicate window holds
+# (a city of a million files a few hundred reports a day: about 10,000 in 30 days), so a batch
+# never reads and rebuilds an entry it met before, at most about 7 MB however many reports the
+# store holds; past the bound the oldest quarter (by when they were met, mostly the window's
+# oldest reports) is forgotten, and read again from the table when asked for.
+ENTRY_CACHE = 16_384
 CHUNK = 256  # values per `IN (…)` list of one read: a text psycopg parses once (< 4,096 chars)
 KEYED_AT_ONCE = 16  # keys per read of the index: a text psycopg parses once (< 4,096 chars)
 

@@ -30,17 +30,22 @@ class Access:
     def dispose(
         self, batch: ProcessingEvent[UUID], report_id: UUID, primary: str, also: tuple[str, ...]
     ) -> None:
-        """The report went to a body (and the `also` bodies of a cross-sector report)."""
-        self._set(batch, report_id, disposed(primary, also))
+        """The report went to a body (and the `also` bodies of a cross-sector report): its
+        bodies are these, whatever they were, so nothing is read (an upsert of the same row is
+        harmless; a read per report was a round trip per disposition)."""
+        self._write(batch, report_id, disposed(primary, also))
 
     def redispose(
         self, batch: ProcessingEvent[UUID], report_id: UUID, from_code: str, to_code: str
     ) -> None:
         """A body said "bukan wewenang": it loses access, the new body gains it."""
-        self._set(batch, report_id, redisposed(self.bodies(batch, report_id), from_code, to_code))
+        current = self.bodies(batch, report_id)
+        bodies = redisposed(current, from_code, to_code)
+        if bodies != current:
+            self._write(batch, report_id, bodies)
 
-    def _set(self, batch: ProcessingEvent[UUID], report_id: UUID, bodies: tuple[str, ...]) -> None:
-        if bodies == self.bodies(batch, report_id):
-            return
+    def _write(
+        self, batch: ProcessingEvent[UUID], report_id: UUID, bodies: tuple[str, ...]
+    ) -> None:
         self._written.setdefault(batch, {})[str(report_id)] = bodies
         run_in(batch, [self._rows.set_bodies(str(report_id), bodies)])

@@ -184,9 +184,15 @@ class BatchBooks:
         if span is None or low < span[0] or high > span[1] or not all(k in stored for k in keys):
             return None
         limit = self.books.candidate_limit
-        rows = sorted(
-            (row for key in keys for row in stored[key] if low <= row[0] <= high), reverse=True
-        )[:limit]
+        rows: list[tuple[float, str]] = []
+        for key in keys:
+            kept = stored[key]  # the most recent first: mostly all within the bounds
+            if not kept or (low <= kept[-1][0] and kept[0][0] <= high):
+                rows += kept
+            else:
+                rows += [row for row in kept if low <= row[0] <= high]
+        rows.sort(reverse=True)
+        del rows[limit:]
         for key in keys:
             kept = stored[key]
             full = len(kept) >= limit and low <= kept[-1][0]

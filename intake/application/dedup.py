@@ -21,25 +21,35 @@ from intake.domain.duplicates import (
     Indexed,
     Matches,
     cell_of,
+    content_of,
     content_words,
     find_matches,
+    kind_names,
     neighbourhood,
 )
 from intake.domain.report import Submission
 
 
-def indexed(report_id: UUID, tracking_id: str, sub: Submission) -> Indexed:
-    """A report as the index keeps it: where, when, its content words and their trigrams."""
+def indexed(
+    report_id: UUID, tracking_id: str, sub: Submission, found: list[str] | None = None
+) -> Indexed:
+    """A report as the index keeps it: where, when, its content words and their trigrams
+    (`found`: the `words` of its title and text, when they were read already)."""
     where = sub.location
     return Indexed(
         report_id=str(report_id),
         tracking_id=tracking_id,
         at=sub.received_at,
-        words=content_words(f"{sub.title}\n{sub.text}"),
+        words=content_words(text_of(sub)) if found is None else content_of(found),
         latitude=where.get("latitude"),
         longitude=where.get("longitude"),
         kelurahan=where.get("kelurahan"),
     )
+
+
+def text_of(sub: Submission) -> str:
+    """What screening and matching read of a report: its title and its text."""
+    return f"{sub.title}\n{sub.text}"
 
 
 def _located(entry: Indexed) -> bool:
@@ -47,7 +57,7 @@ def _located(entry: Indexed) -> bool:
 
 
 def _kinds(entry: Indexed) -> list[str]:
-    return sorted(entry.kinds) or ["-"]
+    return kind_names(entry.kinds) or ["-"]
 
 
 def own_keys(entry: Indexed) -> list[str]:
@@ -65,10 +75,8 @@ def own_keys(entry: Indexed) -> list[str]:
 
 def _by_kind(place: str, entry: Indexed) -> list[str]:
     """The kind-split keys of a kelurahan key a new report reads."""
-    kinds = entry.kinds
-    return (
-        [f"{place}#{kind}" for kind in sorted(kinds)] + [f"{place}#-"] if kinds else [f"{place}#*"]
-    )
+    kinds = kind_names(entry.kinds)
+    return [f"{place}#{kind}" for kind in kinds] + [f"{place}#-"] if kinds else [f"{place}#*"]
 
 
 class DuplicateIndex:

@@ -13,7 +13,7 @@ from eventsourcing.application import ProcessingEvent
 from intake.application import ids
 from intake.application.bookkeeping import BatchBooks
 from intake.application.contacts import ContactDesk
-from intake.application.dedup import DuplicateIndex, indexed
+from intake.application.dedup import DuplicateIndex, indexed, text_of
 from intake.application.keyring import KeyRing
 from intake.application.photos import PhotoDesk
 from intake.application.replies import ReplyDesk
@@ -25,7 +25,7 @@ from intake.domain.identifiers import TrackingIdFormat, new_reporter_ref
 from intake.domain.identity import Identity
 from intake.domain.replies import read_command
 from intake.domain.report import DuplicateLink, Handles, Outcome, Report, Submission
-from intake.domain.screening import ACCEPTED, HELD, ScreeningRules, Verdict, screen
+from intake.domain.screening import ACCEPTED, HELD, ScreeningRules, Verdict, screen_words, words
 from intake.domain.vault import ReporterRow, Sealed, person_in
 from shared.clock import Clock
 from shared.contracts import IntakeMessage
@@ -42,6 +42,7 @@ class _Prepared:
     sub: Submission
     identity: Identity
     probe: Indexed  # its index entry, its tracking id not drawn yet
+    words: list[str]  # the words of its title and text, as screening reads them
     counters: list[str]  # its flood counters
     contacts: list[str]  # its contacts' digests (the first names the person)
 
@@ -116,7 +117,9 @@ class MessageRecorder:
         masked, _ = _masked(sub, identity)
         counters = _counters(identity, sub.channel)
         contacts = self._keyring.contacts(identity, sub.channel)
-        return _Prepared(sub, identity, indexed(report_id, "", masked), counters, contacts)
+        found = words(text_of(sub))  # read once: masking mostly leaves the text as it was
+        probe = indexed(report_id, "", masked, found if masked is sub else None)
+        return _Prepared(sub, identity, probe, found, counters, contacts)
 
     def record(self, message: IntakeMessage, batch: ProcessingEvent[UUID]) -> bool:
         """Record the message unless it was recorded before; True when recorded now."""
@@ -145,7 +148,7 @@ class MessageRecorder:
     ) -> None:
         sub, identity = ready.sub, ready.identity
         recent = self._note_activity(batch, ready.counters, report_id, sub)
-        verdict = screen(f"{sub.title}\n{sub.text}", recent, self._rules)
+        verdict = screen_words(ready.words, recent, self._rules)
         sub, sealed = _masked(sub, identity)
         handles = Handles(self._claim_tracking_id(batch, report_id), new_reporter_ref())
         entry = ready.probe.tracked(handles.tracking_id)

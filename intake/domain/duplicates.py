@@ -8,6 +8,7 @@ and its kelurahan. Thresholds are given (settings), never constants here.
 from __future__ import annotations
 
 import math
+import sys
 import threading
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -52,6 +53,11 @@ PROBLEM_WORDS = {
     for kind, words_ in [line.split(":", 1)]
     for word in words_.split()
 }
+# Each kind is a bit: an entry's kinds are one small int (shared by every entry naming them,
+# and untracked by the garbage collector), two entries' shared kinds one `&`.
+KIND_NAMES = tuple(sorted(set(PROBLEM_WORDS.values())))
+_KIND_BITS = {kind: 1 << n for n, kind in enumerate(KIND_NAMES)}
+_WORD_KINDS = {word: _KIND_BITS[kind] for word, kind in PROBLEM_WORDS.items()}
 
 
 @dataclass(frozen=True)
@@ -94,7 +100,7 @@ class _GramCodes:
 _CODES = _GramCodes(limit=1 << 15)
 
 
-_KINDS: dict[frozenset[str], frozenset[str]] = {}  # one copy of each set of kinds
+_NO_GRAMS: frozenset[str] = frozenset()  # one empty set for every slim entry
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,25 +115,26 @@ class Indexed:
     longitude: float | None = None
     kelurahan: str | None = None
     grams: frozenset[str] = frozenset()  # the words' trigrams, kept so matching never rebuilds
-    kinds: frozenset[str] = field(init=False, repr=False, compare=False)  # problem kinds named
+    kinds: int = field(init=False, repr=False, compare=False)  # problem kinds named, as bits
     bits: int | None = field(init=False, repr=False, compare=False)  # the grams' codes (`_CODES`)
     size: int = field(init=False, repr=False, compare=False)  # how many trigrams
 
     def __post_init__(self) -> None:
         if self.words and not self.grams:  # made once, when the entry is made from its words
             object.__setattr__(self, "grams", frozenset(_grams(self.words)))
-        kinds = frozenset(problem_kinds(self.words))
-        object.__setattr__(self, "kinds", _KINDS.setdefault(kinds, kinds))
+        object.__setattr__(self, "kinds", kinds_of(self.words))
         object.__setattr__(self, "bits", _CODES.bits(self.grams))
         object.__setattr__(self, "size", len(self.grams))
 
     def slim(self) -> Indexed:
         """The entry as a long-lived cache keeps it: what matching reads (its trigrams as
-        bits and their count), not its words and trigram set (a tenth of the memory). Itself
-        when its trigrams have no codes (matching needs their set)."""
+        bits and their count), not its words and trigram set (a tenth of the memory), its
+        kelurahan's name one string for all. Itself when its trigrams have no codes (matching
+        needs their set)."""
         if self.bits is None or not self.words:
             return self
-        return self._copy(words=(), grams=frozenset())
+        kelurahan = sys.intern(self.kelurahan) if self.kelurahan else self.kelurahan
+        return self._copy(words=(), grams=_NO_GRAMS, kelurahan=kelurahan)
 
     def tracked(self, tracking_id: str) -> Indexed:
         """The same entry with its report's tracking id (nothing derived is made again)."""
@@ -150,7 +157,12 @@ class Matches:
 
 def content_words(text: str) -> tuple[str, ...]:
     """The words that say what the problem is, sorted and unique."""
-    return tuple(sorted({w for w in words(text) if len(w) > 2 and w not in STOPWORDS}))
+    return content_of(words(text))
+
+
+def content_of(found: list[str]) -> tuple[str, ...]:
+    """`content_words` of a text's `words`, when they were read already."""
+    return tuple(sorted({w for w in found if len(w) > 2 and w not in STOPWORDS}))
 
 
 def problem_kinds(found: tuple[str, ...]) -> set[str]:
@@ -158,7 +170,20 @@ def problem_kinds(found: tuple[str, ...]) -> set[str]:
     return {PROBLEM_WORDS[w] for w in found if w in PROBLEM_WORDS}
 
 
-def _different_problems(kinds_a: frozenset[str], kinds_b: frozenset[str]) -> bool:
+def kinds_of(found: tuple[str, ...]) -> int:
+    """The kinds of problem the words name, a bit each (`KIND_NAMES`)."""
+    mask = 0
+    for word in found:
+        mask |= _WORD_KINDS.get(word, 0)
+    return mask
+
+
+def kind_names(kinds: int) -> list[str]:
+    """The names of the kinds in `kinds_of`'s bits, sorted."""
+    return [name for name, bit in _KIND_BITS.items() if kinds & bit]
+
+
+def _different_problems(kinds_a: int, kinds_b: int) -> bool:
     return bool(kinds_a and kinds_b and not kinds_a & kinds_b)
 
 
@@ -206,7 +231,18 @@ def find_matches(new: Indexed, candidates: list[Indexed], rules: DuplicateRules)
     """Link to the most similar open report within the radius; else flag a weaker match."""
     link: tuple[float, Indexed] | None = None
     flag: tuple[float, Indexed] | None = None
+    # the text first: most candidates are not alike at all, and two entries' bits tell it in
+    # one `&` (a candidate less similar than both thresholds is neither linked nor flagged)
+    floor = min(rules.link_similarity, rules.flag_similarity)
+    bits, size = new.bits, new.size
     for old in candidates:
+        if bits is not None and old.bits is not None:
+            shared = (bits & old.bits).bit_count()
+            score = shared / (size + old.size - shared) if shared else 0.0
+        else:
+            score = _similarity(new, old)
+        if score < floor:
+            continue
         if old.report_id == new.report_id or abs(new.at - old.at) > rules.window:
             continue  # messages may arrive out of order: the window counts both ways
         if _different_problems(new.kinds, old.kinds):
@@ -214,7 +250,6 @@ def find_matches(new: Indexed, candidates: list[Indexed], rules: DuplicateRules)
         near = _near(new, old, rules.radius_m)
         if near is not True and not (near is None and _same_place(new, old)):
             continue  # neither linked nor flagged, however alike
-        score = _similarity(new, old)
         if near is True and score >= rules.link_similarity:
             link = _better(link, score, old)
         elif score >= rules.flag_similarity:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from typing import Any
 
 _NOT_DIGIT = re.compile(r"\D")
@@ -25,8 +25,15 @@ class Identity:
         return cls(**{k: data.get(k) for k in ("name", "phone", "email", "handle", "nik")})
 
     def as_dict(self) -> dict[str, str | None]:
-        """The stored form (a plain dict the event store can transcode)."""
-        return asdict(self)
+        """The stored form (a plain dict the event store can transcode); spelt out, since
+        `dataclasses.asdict` deep-copies each value (sealing a report costs it twice)."""
+        return {
+            "name": self.name,
+            "phone": self.phone,
+            "email": self.email,
+            "handle": self.handle,
+            "nik": self.nik,
+        }
 
     def flood_keys(self, channel: str) -> list[str]:
         """Normalised contact keys: the same phone, e-mail or handle counts as one reporter."""

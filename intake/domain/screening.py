@@ -63,7 +63,11 @@ def screen(text: str, reports_in_window: int, rules: ScreeningRules) -> Verdict:
     `reports_in_window` counts this reporter's reports in the flood window, this one included
     (0 for a reporter without contact data: anonymity is never a reason to refuse).
     """
-    found = words(text)
+    return screen_words(words(text), reports_in_window, rules)
+
+
+def screen_words(found: list[str], reports_in_window: int, rules: ScreeningRules) -> Verdict:
+    """`screen` of a text's `words`, when they were read already."""
     if not found:
         return Verdict.archive("spam: laporan tidak berisi kata yang dapat dibaca")
     if len(found) < rules.min_words:
