@@ -3,9 +3,10 @@
 from fastapi import FastAPI
 
 from notification.bootstrap import bootstrap
+from services.roots import settled
 from shared.runtime import build_app
 
 
 def create_app() -> FastAPI:
     """The notification service's ASGI application."""
-    return build_app(bootstrap())
+    return settled(build_app(bootstrap()))

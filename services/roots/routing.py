@@ -3,9 +3,10 @@
 from fastapi import FastAPI
 
 from routing.bootstrap import bootstrap
+from services.roots import settled
 from shared.runtime import build_app
 
 
 def create_app() -> FastAPI:
     """The routing service as an ASGI application."""
-    return build_app(bootstrap())
+    return settled(build_app(bootstrap()))

@@ -2,10 +2,11 @@
 
 from fastapi import FastAPI
 
+from services.roots import settled
 from shared.runtime import build_app
 from tracking.bootstrap import bootstrap
 
 
 def create_app() -> FastAPI:
     """The tracking service's ASGI application."""
-    return build_app(bootstrap())
+    return settled(build_app(bootstrap()))
