@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 import uuid
 from typing import Any
 
@@ -23,6 +24,7 @@ PHONE, EMAIL, NIK = "0813-5577-2468", "warga.anonim@yahoo.co.id", "6371045508900
 # A sender of its own: other modules' reports from a shared number would trip the flood rule.
 SENDER = "+6281255504321"
 ADMIN_NAME = "Sari Rahmawati"
+MOMENT = re.compile(r"\d{4}-\d\d-\d\d[T ]\d\d:\d\d:\d\d(?:\.\d+)?(?:Z|[+-]\d\d:?\d\d)?")
 
 
 def _anonim_report(run: str) -> IntakeMessage:
@@ -93,8 +95,9 @@ def test_an_anonim_reports_contacts_show_on_no_public_surface(system: System) ->
     }
     for name, text in surfaces.items():
         assert tracking_id in text, name
+        shown = MOMENT.sub("<moment>", text)  # a moment's microseconds may hold any digits
         for secret in (PHONE, EMAIL, NIK, "5577", "Warga Anonim", SENDER.lstrip("+")):
-            assert secret not in text, (name, secret)
+            assert secret not in shown, (name, secret)
     [row] = csv.DictReader(io.StringIO(surfaces["csv"]))
     assert "[nomor telepon disamarkan]" in row["text"] and "[email disamarkan]" in row["text"]
     assert "[nomor identitas disamarkan]" in row["text"]
