@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel
 
 from services.faces.open311.xml import render
+from shared.clock import WITA
 
-WITA = timedelta(hours=8)
 MAX_PAGE_SIZE = 1000
 MAX_PAGE = 1_000_000
 
@@ -75,7 +75,7 @@ def moment(value: str | None, name: str) -> datetime | None:
             400, f"{name} bukan tanggal W3C (contoh 2026-11-01T00:00:00+08:00)"
         ) from error
     if found.tzinfo is None:
-        found = found.replace(tzinfo=UTC) - WITA
+        found = found.replace(tzinfo=WITA)
     return found
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import datetime
 from pathlib import Path
 
 from fastapi import FastAPI, Request
@@ -16,6 +16,7 @@ from services.faces.common.settings import EdgeSettings
 from services.faces.web import citizen, dashboard, moderation, personal, public, staff
 from services.faces.web.responses import pages
 from shared.auth import TokenStore
+from shared.clock import WITA
 from shared.metrics import HttpMetrics
 from shared.metrics.http import install_metrics
 from shared.settings import CommonSettings
@@ -23,7 +24,6 @@ from shared.tokens.wiring import following, projected_tokens
 
 HERE = Path(__file__).parent
 templates = Jinja2Templates(directory=HERE / "templates")
-WITA = timezone(timedelta(hours=8))
 MONTHS = ("Jan", "Feb", "Mar", "Apr", "Mei", "Jun", "Jul", "Agu", "Sep", "Okt", "Nov", "Des")
 
 
