@@ -6,10 +6,9 @@ The running intake does the work (its leading replica also sweeps on its own eve
 
 from __future__ import annotations
 
-import httpx
 import typer
 
-from services.cli.state import DevState
+from services.cli.state import Unreachable, admin_request
 
 app = typer.Typer(help="Intake's media store (citizens' photos)")
 
@@ -18,12 +17,10 @@ app = typer.Typer(help="Intake's media store (citizens' photos)")
 def sweep() -> None:
     """Forget the photos no report carries, kept longer ago than the grace period
     (LAPOR_INTAKE_PHOTO_ORPHAN_GRACE_HOURS): one media id per line."""
-    state = DevState.load()
-    headers = {"Authorization": f"Bearer {state.tokens.get('admin', '')}"}
     try:
-        answer = httpx.post(f"{state.url('intake')}/v1/media/sweep", headers=headers, timeout=300)
-    except httpx.HTTPError as error:
-        typer.echo(f"intake did not answer: {error}", err=True)
+        answer = admin_request("intake", "POST", "/v1/media/sweep", timeout=300)
+    except Unreachable as error:
+        typer.echo(str(error), err=True)
         raise typer.Exit(2) from error
     if answer.status_code != 200:
         typer.echo(f"not swept ({answer.status_code}): {answer.text[:300]}", err=True)

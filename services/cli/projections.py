@@ -10,32 +10,20 @@ from __future__ import annotations
 import time
 from typing import Annotated, Any, NoReturn
 
-import httpx
 import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
-from services.cli.state import DevState
+from services.cli.state import Unreachable, admin_request
 
 app = typer.Typer(help="Tracking's read model: rebuild, position and lag, quarantined events")
 console = Console()
 PROJECTIONS = ("cases",)
 
 
-class Unreachable(Exception):
-    """The tracking service does not answer."""
-
-
 def _call(method: str, path: str, timeout: float = 10.0) -> Any:
-    state = DevState.load()
-    headers = {"Authorization": f"Bearer {state.tokens.get('admin', '')}"}
-    try:
-        answer = httpx.request(
-            method, f"{state.url('tracking')}{path}", headers=headers, timeout=timeout
-        )
-    except httpx.HTTPError as error:
-        raise Unreachable(str(error)) from error
+    answer = admin_request("tracking", method, path, timeout=timeout)
     if answer.status_code >= 400:
         typer.echo(f"tracking answered {answer.status_code}: {answer.text[:300]}", err=True)
         raise typer.Exit(1)
@@ -43,7 +31,7 @@ def _call(method: str, path: str, timeout: float = 10.0) -> Any:
 
 
 def _fail_unreachable(error: Unreachable) -> NoReturn:
-    typer.echo(f"tracking does not answer ({error}); is it running? (lapor dev up)", err=True)
+    typer.echo(f"{error}; is it running? (lapor dev up)", err=True)
     raise typer.Exit(1)
 
 

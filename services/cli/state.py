@@ -7,6 +7,8 @@ import os
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+import httpx
+
 from shared.auth import ROLES, digest, new_token
 from shared.directory import body_codes
 
@@ -63,3 +65,20 @@ class DevState:
         """A service's base URL: the environment (`LAPOR_<NAME>_URL`) wins over dev.json."""
         env = os.environ.get(f"LAPOR_{service.upper()}_URL")
         return env or self.urls.get(service) or f"http://127.0.0.1:{DEFAULT_PORTS[service]}"
+
+
+class Unreachable(Exception):
+    """A service of the running system does not answer."""
+
+
+def admin_request(
+    service: str, method: str, path: str, *, json: object = None, timeout: float = 10.0
+) -> httpx.Response:
+    """A call to a running service's admin API with the development admin token."""
+    state = DevState.load()
+    headers = {"Authorization": f"Bearer {state.tokens.get('admin', '')}"}
+    url = f"{state.url(service)}{path}"
+    try:
+        return httpx.request(method, url, json=json, headers=headers, timeout=timeout)
+    except httpx.HTTPError as error:
+        raise Unreachable(f"{service} did not answer: {error}") from error

@@ -7,7 +7,7 @@ from typing import Annotated
 import httpx
 import typer
 
-from services.cli.state import DevState
+from services.cli.state import Unreachable, admin_request
 
 vault_app = typer.Typer(help="The identity vault of intake")
 
@@ -27,18 +27,15 @@ def erase(
     if (tracking_id is None) == (contact is None):
         typer.echo("name either a TRACKING_ID or --contact", err=True)
         raise typer.Exit(2)
-    state = DevState.load()
-    headers = {"Authorization": f"Bearer {state.tokens.get('admin', '')}"}
-    base = state.url("intake")
     try:
         if contact is not None:
             body = {"channel": channel, "contact": contact}
-            answer = httpx.post(f"{base}/v1/erasures", json=body, headers=headers, timeout=30)
+            answer = admin_request("intake", "POST", "/v1/erasures", json=body, timeout=30)
         else:
-            url = f"{base}/v1/reports/{tracking_id}/identity"
-            answer = httpx.delete(url, headers=headers, timeout=30)
-    except httpx.HTTPError as error:
-        typer.echo(f"intake did not answer: {error}", err=True)
+            path = f"/v1/reports/{tracking_id}/identity"
+            answer = admin_request("intake", "DELETE", path, timeout=30)
+    except Unreachable as error:
+        typer.echo(str(error), err=True)
         raise typer.Exit(2) from error
     if answer.status_code != 200:
         typer.echo(f"not erased ({answer.status_code}): {_detail(answer)}", err=True)

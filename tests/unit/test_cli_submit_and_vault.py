@@ -8,7 +8,7 @@ import httpx
 import pytest
 from typer.testing import CliRunner
 
-from services.cli import client, vault
+from services.cli import client, state
 from services.cli.main import app
 from services.cli.state import DevState
 
@@ -51,7 +51,7 @@ def test_a_refused_command_without_tracking_id_prints_only_the_reason(
 
 
 def erase_answering(monkeypatch: pytest.MonkeyPatch, answer: httpx.Response) -> Any:
-    monkeypatch.setattr(vault.httpx, "delete", lambda url, **_: answer)
+    monkeypatch.setattr(state.httpx, "request", lambda method, url, **_: answer)
     return CliRunner().invoke(app, ["vault", "erase", "LPR-ABCDEFGH"])
 
 
@@ -78,13 +78,16 @@ def test_vault_erase_by_contact_posts_the_person_and_lists_each_report(
         json={"channel": "sms", "tracking_ids": ["LPR-A", "LPR-B"], "erased_at": "2026-03-02"},
     )
 
-    def post(url: str, **kwargs: Any) -> httpx.Response:
-        sent.append({"url": url, **kwargs["json"]})
+    def request(method: str, url: str, **kwargs: Any) -> httpx.Response:
+        sent.append({"method": method, "url": url, **kwargs["json"]})
         return erased
 
-    monkeypatch.setattr(vault.httpx, "post", post)
+    monkeypatch.setattr(state.httpx, "request", request)
     ran = CliRunner().invoke(app, ["vault", "erase", "--contact", "0812 3456", "--channel", "sms"])
-    assert sent == [{"url": "http://intake/v1/erasures", "channel": "sms", "contact": "0812 3456"}]
+    assert sent == [
+        {"method": "POST", "url": "http://intake/v1/erasures", "channel": "sms",
+         "contact": "0812 3456"}
+    ]  # fmt: skip
     assert (ran.exit_code, ran.stdout) == (
         0,
         "LPR-A: identity erased at 2026-03-02\nLPR-B: identity erased at 2026-03-02\n",

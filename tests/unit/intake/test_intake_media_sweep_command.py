@@ -15,7 +15,7 @@ from typer.testing import CliRunner
 from intake.adapters.photos import clean_photo
 from intake.application.app import IntakeApplication
 from intake.domain.photos import PhotoRules
-from services.cli import media
+from services.cli import state as dev_state
 from services.cli.main import app as cli
 from services.cli.state import DevState
 from shared.clock import FixedClock
@@ -31,11 +31,12 @@ def state(token: str) -> DevState:
 def sweep_against(monkeypatch: pytest.MonkeyPatch, client: TestClient, token: str) -> Any:
     monkeypatch.setattr(DevState, "load", classmethod(lambda cls, folder=None: state(token)))
 
-    def post(url: str, **options: Any) -> httpx.Response:
-        answer = client.post(url.removeprefix("http://intake"), headers=options["headers"])
+    def request(method: str, url: str, **options: Any) -> httpx.Response:
+        path = url.removeprefix("http://intake")
+        answer = client.request(method, path, headers=options["headers"])
         return httpx.Response(answer.status_code, content=answer.content)
 
-    monkeypatch.setattr(media.httpx, "post", post)
+    monkeypatch.setattr(dev_state.httpx, "request", request)
     return CliRunner().invoke(cli, ["media", "sweep"])
 
 
@@ -58,9 +59,9 @@ def test_a_refused_sweep_exits_1(monkeypatch: pytest.MonkeyPatch) -> None:
 def test_an_intake_that_does_not_answer_exits_2(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(DevState, "load", classmethod(lambda cls, folder=None: state("x")))
 
-    def refused(url: str, **options: Any) -> httpx.Response:
+    def refused(method: str, url: str, **options: Any) -> httpx.Response:
         raise httpx.ConnectError("connection refused")
 
-    monkeypatch.setattr(media.httpx, "post", refused)
+    monkeypatch.setattr(dev_state.httpx, "request", refused)
     ran = CliRunner().invoke(cli, ["media", "sweep"])
     assert ran.exit_code == 2 and "intake did not answer" in ran.stderr
