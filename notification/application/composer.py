@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from notification.application.channels import ChannelRule
@@ -63,7 +63,6 @@ class Draft:
     text: str
     html: str = ""
     immediate: bool = False
-    context: Mapping[str, Any] = field(default_factory=dict, compare=False)
 
 
 def message_context(event: CaseEvent) -> dict[str, object]:
@@ -193,7 +192,7 @@ class Composer:
             text = self._fit(template, context, "public", self._limits.x_chars, rendered.public)
         elif channel == Channel.WHATSAPP and len(text) > self._limits.whatsapp_chars:
             text = self._fit(template, context, "body", self._limits.whatsapp_chars, text)
-        return Draft(template, address, subject, text, html, immediate, dict(context))
+        return Draft(template, address, subject, text, html, immediate)
 
     def _sms_excess(self, text: str) -> int:
         counted = text.replace(STATUS_LINK_MARK, "x" * STATUS_LINK_CHARS)

@@ -72,12 +72,13 @@ ADMIN_TEMPLATES = ("admin_waiting", "admin_digest", "admin_gave_up")
 
 def rules_for(event: CaseEvent) -> tuple[Rule, ...]:
     """Who hears of this event and with which template (empty: nobody)."""
-    step = getattr(event, "step", None)
-    if event.event_type in DEADLINE_EVENTS and isinstance(step, str):
-        known = DEADLINES.get((event.event_type, step))
+    kind = event.event_type
+    step = getattr(event, "step", None) if kind in DEADLINE_EVENTS else None  # (a miss is slow)
+    if isinstance(step, str):
+        known = DEADLINES.get((kind, step))
         rules = _unknown_step(event) if known is None else known
     else:
-        rules = RULES.get(event.event_type, ())
+        rules = RULES.get(kind, ())
     if event.skpd_code is None:  # a body's message needs a body
         rules = tuple(rule for rule in rules if rule[0] != SKPD)
     return rules

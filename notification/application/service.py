@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from functools import singledispatchmethod
 from typing import Any
 from uuid import UUID
@@ -95,19 +95,14 @@ class NotificationApplication(NotificationStore):
     def _tells_by_contacts(self, event: ReportContent | CaseEvent) -> bool:
         return self.composer.rule.needs_contacts(event.channel)
 
-    @singledispatchmethod
     def wanted(self, message: Any) -> Iterable[UUID]:
-        """Nothing is read for events this service has no use for."""
+        """The notifications a case event may make and the one a delivery report is about;
+        nothing for the rest. (Two cases: a plain test, not a dispatch per message.)"""
+        if isinstance(message, CaseEvent):
+            return [notification_id(message.event_id, key) for key in self.composer.keys(message)]
+        if isinstance(message, DeliveryReported):
+            return [message.notification_id]
         return ()
-
-    @wanted.register
-    def _(self, event: CaseEvent) -> Iterator[UUID]:
-        for key in self.composer.keys(event):
-            yield notification_id(event.event_id, key)
-
-    @wanted.register
-    def _(self, event: DeliveryReported) -> Iterable[UUID]:
-        return [event.notification_id]
 
     @singledispatchmethod
     def policy(self, domain_event: Any, processing_event: PE) -> None:

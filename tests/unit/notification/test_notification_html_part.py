@@ -6,12 +6,18 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
-from jinja2 import pass_eval_context
+from jinja2 import ChoiceLoader, DictLoader, pass_eval_context
 from jinja2.filters import do_replace
 from jinja2.nodes import EvalContext
 from markupsafe import Markup
 
-from notification.adapters.jinja_renderer import JinjaRenderer, paragraf, template_environment
+from notification.adapters.jinja_renderer import (
+    HTML_LAYOUT,
+    JinjaRenderer,
+    alinea,
+    paragraf,
+    template_environment,
+)
 from notification.application.channels import ChannelRule
 from notification.application.composer import Composer, Draft
 from notification.bootstrap import mailboxes
@@ -20,6 +26,7 @@ from shared.contracts import Channel
 from shared.directory import CITY_ADMIN
 from tests.unit.notification.test_notification_templates import every_case
 
+ALINEA = "{{ paragraphs | alinea }}"
 MARKUP = 'Pipa <b>"bocor"</b> & rembes\ndi Jl. A. Yani km 3 > 2\r\n\n\nbaris <br> sendiri\n'
 
 
@@ -30,7 +37,13 @@ def stock_paragraf(eval_ctx: EvalContext, text: str) -> str:
 
 
 def stock_renderer() -> JinjaRenderer:
+    """The layout as it was: a loop over the paragraphs, each through Jinja's own filter."""
     env = template_environment()
+    assert env.loader is not None
+    layout = env.loader.get_source(env, HTML_LAYOUT)[0]
+    loop = "{% for paragraph in paragraphs %}\n<p>{{ paragraph | paragraf }}</p>\n{% endfor %}\n"
+    assert ALINEA in layout
+    env.loader = ChoiceLoader([DictLoader({HTML_LAYOUT: layout.replace(ALINEA, loop)}), env.loader])
     env.filters["paragraf"] = stock_paragraf
     return JinjaRenderer(env)
 
@@ -42,6 +55,11 @@ def drafts(renderer: JinjaRenderer, events: list[Any]) -> list[Draft]:
 
 def test_a_paragraph_is_escaped_and_keeps_its_line_breaks() -> None:
     assert paragraf('a < "b"\nc & d') == Markup("a &lt; &#34;b&#34;<br>\nc &amp; d")
+
+
+def test_each_paragraph_is_its_own_escaped_html_paragraph() -> None:
+    expected = Markup("<p>a &lt; b<br>\nc</p>\n<p>&amp;</p>\n")
+    assert alinea(["a < b\nc", "&"]) == expected and alinea([]) == Markup("")
 
 
 @pytest.mark.parametrize("channel", ChannelRule.packaged().answer_channels())

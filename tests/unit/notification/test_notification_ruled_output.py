@@ -59,16 +59,16 @@ def retried(message: OutboundMessage) -> DeliveryReported:
     return given_up(message).model_copy(update={"final": False})
 
 
-@pytest.mark.parametrize("channel", ChannelRule.packaged().answer_channels())
-def test_every_message_already_keeps_the_text_rule_it_is_not_checked_against_again(
+def every_message(
     app: NotificationApplication,
-    make_case: Callable[..., Any],
+    make: Callable[..., Any],
     process: Callable[..., Any],
     published: Callable[[], list[Outgoing]],
     clock: FixedClock,
     channel: Channel,
-) -> None:
-    make = accented(make_case)
+) -> list[OutboundMessage]:
+    """Every message the service sends for one report channel: each case event's, a given-up
+    and a retried delivery's, the admin's waiting alerts and digest."""
     waiting = [
         make(contracts.CaseAwaitingTriage, tracking_id="LPR-TRIASE01", reason="low-confidence"),
         make(contracts.CaseHeld, tracking_id="LPR-DITAHAN1", reason="kata kasar"),
@@ -78,7 +78,19 @@ def test_every_message_already_keeps_the_text_rule_it_is_not_checked_against_aga
     process(given_up(first[0]), retried(first[1]), topic=topics.DELIVERY)  # the admin hears
     clock.advance(timedelta(hours=5))  # the retry is due; held and triaged reports waited long
     Scheduler(app, Weekdays()).tick()
-    messages = [out.event for out in published()]
+    return [out.event for out in published()]
+
+
+@pytest.mark.parametrize("channel", ChannelRule.packaged().answer_channels())
+def test_every_message_already_keeps_the_text_rule_it_is_not_checked_against_again(
+    app: NotificationApplication,
+    make_case: Callable[..., Any],
+    process: Callable[..., Any],
+    published: Callable[[], list[Outgoing]],
+    clock: FixedClock,
+    channel: Channel,
+) -> None:
+    messages = every_message(app, accented(make_case), process, published, clock, channel)
     templates = {m.template for m in messages}
     assert {"admin_gave_up", "admin_waiting", "admin_digest"} <= templates
     assert max(m.attempt for m in messages) == 2
