@@ -79,12 +79,26 @@ class Span:
 
 # What every contact detail needs: an "@" (or "[at]"), or eight digits (the shortest landline;
 # mobiles have nine, NIK sixteen). A text with neither is not scanned by the patterns above.
-_MAY_HOLD_CONTACT = re.compile(r"@|[\[(]\s?at\s?[\])]|(?:\d\D*){8}", re.IGNORECASE)
+_BRACKETED_AT = re.compile(r"[\[(]\s?at\s?[\])]", re.IGNORECASE)
+_DIGIT = re.compile(r"\d")
+_FEWEST_DIGITS = 8
+
+
+def _may_hold_contact(text: str) -> bool:
+    """An "@" (or "[at]") or eight digits, each looked for in passes as long as the text (a
+    pattern for "eight digits, anything between" started again from every digit: a long text
+    with seven digits cost its length times its digits, milliseconds for a long letter)."""
+    if "@" in text or (("[" in text or "(" in text) and _BRACKETED_AT.search(text)):
+        return True
+    if sum(map(text.count, "0123456789")) >= _FEWEST_DIGITS:
+        return True
+    # Digits of other scripts count too (as the patterns' \d): counted where there may be any.
+    return not text.isascii() and len(_DIGIT.findall(text)) >= _FEWEST_DIGITS
 
 
 def find_contacts(text: str) -> list[Span]:
     """Every contact detail in the text, in order, none overlapping."""
-    if _MAY_HOLD_CONTACT.search(text) is None:
+    if not _may_hold_contact(text):
         return []
     return _scan(text)
 

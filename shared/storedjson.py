@@ -12,15 +12,24 @@ Only the values whose output is known to be the same take this way: exactly `str
 encoder would hand to `default` (not a subclass of one of those). Anything else (a str
 subclass, a dict with non-text keys, an integer past 64 bits, a circular structure, text with
 a lone surrogate) is encoded by eventsourcing's own encoder, so it gives the bytes, or the
-error, it always gave. Decoding is eventsourcing's: stores written either way read the same.
+error, it always gave. Stores written either way read the same.
+
+Reading (`StoredJSONCodec`, `StoredEventCodec`: used by tracking, whose read model replays every
+stored case event) is orjson's too: it parses the state, then one walk turns each
+`{"_type_": name, "_data_": …}` object into its value, innermost first, as eventsourcing's
+object hook does. What orjson reads otherwise than the standard decoder (NaN and Infinity,
+numbers past a double, lone surrogates, integers past 64 bits, which it reads as floats) is
+read by eventsourcing's decoder, so it gives the objects, or the error, it always gave. One
+difference is left, in texts no encoder writes: an object naming a member twice, whose first
+value held a transcoded value that fails, fails there and not here (orjson keeps the last).
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Hashable
 from datetime import UTC, datetime, timezone, tzinfo
-from typing import Any
+from typing import Any, cast
 from uuid import UUID
 
 import orjson
@@ -29,11 +38,13 @@ from eventsourcing.persistence import (
     DatetimeAsISO,
     JSONTranscoder,
     Mapper,
+    MapperDeserialisationError,
     StoredEvent,
     Transcoding,
     UUIDAsHex,
+    find_id_convertor,
 )
-from eventsourcing.utils import get_topic
+from eventsourcing.utils import get_topic, resolve_topic
 
 _PLAIN = frozenset({str, int, bool, type(None)})
 _NATIVE = (str, int, float, list, tuple, dict)  # the standard encoder never calls `default`
@@ -151,3 +162,128 @@ _set_fields = object.__setattr__
 def _topic_of(cls: type) -> str:
     topic = _topics[cls] = get_topic(cls)
     return topic
+
+
+# -- reading --------------------------------------------------------------------------------
+
+_LARGEST_INT = 2**63  # orjson reads an integer past 64 bits as a float at least this large
+
+
+class _ReadOtherwise(Exception):
+    """orjson read a number the standard decoder reads otherwise (an integer past 64 bits)."""
+
+
+class StoredJSONCodec(StoredJSONTranscoder):
+    """The orjson encoder, and a decoder that gives what `JSONTranscoder.decode` gives."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._revive = _reviver(self.names, self._decode_obj)
+
+    def decode(self, data: bytes) -> Any:
+        """The objects `JSONTranscoder.decode` makes of `data`."""
+        try:
+            return self._revive(orjson.loads(data))
+        except (orjson.JSONDecodeError, _ReadOtherwise):
+            return super().decode(data)  # its objects, or its error
+
+
+def _reviver(names: dict[str, Transcoding], hook: Callable[[Any], Any]) -> Callable[[Any], Any]:
+    """A walk that does what the standard decoder's object hook does, innermost object first:
+    `{"_type_": name, "_data_": data}` becomes the named transcoding's value; any other
+    object of two members goes through the hook itself (its exact checks and errors)."""
+
+    def revive_dict(found: dict[str, Any]) -> Any:
+        for key, value in found.items():  # replacing values, never keys: the dict keeps its size
+            kind = type(value)
+            if kind is dict:
+                found[key] = revive_object(value)
+            elif kind is list:
+                revive_list(value)
+            elif kind is float and not -_LARGEST_INT < value < _LARGEST_INT:
+                raise _ReadOtherwise
+        return found
+
+    def revive_object(found: dict[str, Any]) -> Any:
+        """An object inside another: the usual one is a transcoded value, revived here in one
+        step (its `_data_` a text, or a list of plain values: nothing inside to revive)."""
+        if len(found) != 2:
+            return revive_dict(found)
+        name, data = found.get("_type_"), found.get("_data_", found)
+        if type(name) is not str or data is found:
+            return typed(revive_dict(found))  # not a transcoded value: as the hook sees it
+        kind = type(data)
+        if kind is list:
+            revive_list(data)
+        elif kind is dict or kind is float:
+            return typed(revive_dict(found))
+        transcoding = names.get(name)
+        if transcoding is None:
+            return hook(found)  # its error
+        return transcoding.decode(data)
+
+    def typed(found: dict[str, Any]) -> Any:
+        return hook(found) if len(found) == 2 else found
+
+    def revive_list(items: list[Any]) -> None:
+        for index, value in enumerate(items):
+            kind = type(value)
+            if kind is dict:
+                items[index] = revive_object(value)
+            elif kind is list:
+                revive_list(value)
+            elif kind is float and not -_LARGEST_INT < value < _LARGEST_INT:
+                raise _ReadOtherwise
+
+    def revive(value: Any) -> Any:
+        kind = type(value)
+        if kind is dict:
+            return typed(revive_dict(value))
+        if kind is list:
+            revive_list(value)
+        elif kind is float and not -_LARGEST_INT < value < _LARGEST_INT:
+            raise _ReadOtherwise
+        return value
+
+    return revive
+
+
+class StoredEventCodec(StoredEventMapper):
+    """The mapper that writes with `StoredEventMapper` and reads without eventsourcing's
+    per-event lookups (the class, its version, the id conversion: once per topic)."""
+
+    def to_domain_event(self, stored_event: StoredEvent) -> DomainEventProtocol[UUID]:
+        """The domain event eventsourcing's Mapper makes of `stored_event`."""
+        if self.compressor is not None or self.cipher is not None:
+            return super().to_domain_event(stored_event)
+        topic = stored_event.topic
+        known = _classes.get(topic) or _class_of(topic)
+        cls, class_version = known
+        try:
+            state: dict[str, Any] = self.transcoder.decode(stored_event.state)
+        except Exception as error:
+            raise MapperDeserialisationError(
+                f"Failed to deserialise state of stored event with topic '{topic}', "
+                f"originator_id '{stored_event.originator_id}' and "
+                f"originator_version {stored_event.originator_version}: {error}"
+            ) from error
+        originator_id = stored_event.originator_id
+        convert = find_id_convertor(cls, cast(Hashable, type(originator_id)))
+        state["originator_id"] = convert(originator_id)
+        state["originator_version"] = stored_event.originator_version
+        from_version = state.pop("class_version", 1)
+        while from_version < class_version:
+            getattr(cls, f"upcast_v{from_version}_v{from_version + 1}")(state)
+            from_version += 1
+        domain_event = _new_stored(cls)
+        _set_fields(domain_event, "__dict__", state)
+        return domain_event  # type: ignore[no-any-return]
+
+
+_classes: dict[str, tuple[Any, int]] = {}
+
+
+def _class_of(topic: str) -> tuple[Any, int]:
+    cls = resolve_topic(topic)
+    known = _classes[topic] = (cls, getattr(cls, "class_version", 1))
+    return known

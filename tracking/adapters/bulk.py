@@ -23,8 +23,9 @@ from sqlalchemy import Connection, DateTime, Dialect, Float, Table
 from sqlalchemy.exc import DBAPIError
 
 Row = dict[str, Any]
-# Moments converted in one batch, per column type: {repr of the type: {moment: bound value}}.
-Converted = dict[str, dict[Any, Any]]
+# Moments converted in one batch, per column type:
+# {repr of the type: {id of a moment: (the moment, its bound value)}}.
+Converted = dict[str, dict[int, tuple[Any, Any]]]
 
 
 class UnsupportedDialect(Exception):
@@ -58,20 +59,29 @@ def write_rows(
     """
     if not rows:
         return
+    names = _plan(conn.dialect, table, upsert_on).names
+    write_values(conn, table, list(map(itemgetter(*names), rows)), upsert_on, converted)
+
+
+def write_values(
+    conn: Connection,
+    table: Table,
+    rows: Sequence[Sequence[Any]],
+    upsert_on: tuple[str, ...] = (),
+    converted: Converted | None = None,
+) -> None:
+    """`write_rows` for rows given as values in the table's column order (none made a dict)."""
+    if not rows:
+        return
     dialect = conn.dialect
     plan = _plan(dialect, table, upsert_on)
     # Column by column (tuples; a converted column becomes a new list).
-    columns: list[Sequence[Any]] = list(zip(*map(itemgetter(*plan.names), rows), strict=True))
+    columns: list[Sequence[Any]] = list(zip(*rows, strict=True))
     for index, convert in plan.converted:
         columns[index] = [None if value is None else convert(value) for value in columns[index]]
     memo: Converted = {} if converted is None else converted
     for index, convert, kind in plan.moments:  # moments recur in a batch: each converted once
-        column = columns[index]
-        done = memo.setdefault(kind, {})
-        for value in set(column).difference(done):
-            if value is not None:
-                done[value] = convert(value)
-        columns[index] = list(map(done.get, column))
+        columns[index] = _moments(columns[index], convert, memo.setdefault(kind, {}))
     if dialect.name != "postgresql":
         conn.exec_driver_sql(plan.sql, list(zip(*columns, strict=True)))
     elif upsert_on:
@@ -79,6 +89,31 @@ def write_rows(
         conn.exec_driver_sql(plan.sql, arrays)
     else:
         _copy(conn, plan, zip(*columns, strict=True))
+
+
+def _moments(
+    column: Sequence[Any], convert: Callable[[Any], Any], done: dict[int, tuple[Any, Any]]
+) -> list[Any]:
+    """The column's moments converted, each moment object once (by identity).
+
+    A case's row, its history rows and its timeline lines hold the same moment objects; equal
+    moments that are different objects (each event read from the store has its own) are
+    converted again: cheaper than comparing them, as a lookup by value does (an aware
+    datetime's equality computes both offsets). `done` keeps each object with its converted
+    value, so its id cannot be reused while the batch lasts.
+    """
+    found = done.get
+    bound: list[Any] = []
+    add = bound.append
+    for value in column:
+        if value is None:
+            add(None)
+            continue
+        known = found(id(value))
+        if known is None:
+            known = done[id(value)] = (value, convert(value))
+        add(known[1])
+    return bound
 
 
 def _copy(conn: Connection, plan: _Plan, rows: Iterable[tuple[Any, ...]]) -> None:

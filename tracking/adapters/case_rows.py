@@ -19,7 +19,7 @@ from uuid import UUID
 
 from sqlalchemy import Connection, bindparam, select
 
-from tracking.adapters.bulk import Converted, write_rows
+from tracking.adapters.bulk import Converted, write_rows, write_values
 from tracking.adapters.moderation_rows import MODERATION_CHANGES, act_row, public_face
 from tracking.adapters.tables import (
     HISTORY_COLUMNS,
@@ -34,7 +34,10 @@ from tracking.domain.deadlines import Deadline, restarts
 from tracking.domain.status import Step
 
 Row = dict[str, Any]
-_history_values = itemgetter(*HISTORY_COLUMNS)
+# A history row, in its table's column order (written as values, no dict made per event): the
+# event's case, sequence and moment, then these of the case's row.
+HISTORY_ROW = ("report_id", "seq", "at", *HISTORY_COLUMNS)
+_history = itemgetter(*HISTORY_COLUMNS)
 _IN_CHUNK = 500  # ids per IN (...) list
 
 
@@ -46,14 +49,12 @@ def project_all(conn: Connection, events: Sequence[Any]) -> None:
     # A case opened in this batch gets a fresh row: only the others are read.
     opened = {event.originator_id for event in mine if type(event) is Case.Opened}
     rows = _load(conn, {event.originator_id for event in mine}.difference(opened))
-    history: list[Row] = []
-    lines: list[Row] = []
+    history: list[tuple[Any, ...]] = []
+    lines: list[tuple[Any, ...]] = []
     acts: list[Row] = []
     for event in mine:
         row = _apply(rows, event)
-        snapshot = dict(zip(HISTORY_COLUMNS, _history_values(row), strict=True))
-        snapshot.update(report_id=event.originator_id, seq=event.originator_version, at=event.at)
-        history.append(snapshot)
+        history.append((event.originator_id, event.originator_version, event.at, *_history(row)))
         line = _line(event)
         if line is not None:
             lines.append(line)
@@ -68,8 +69,8 @@ def project_all(conn: Connection, events: Sequence[Any]) -> None:
         (new if report_id in opened else known).append(row)
     write_rows(conn, cases, new, converted=converted)
     write_rows(conn, cases, known, upsert_on=("report_id",), converted=converted)
-    write_rows(conn, case_history, history, converted=converted)
-    write_rows(conn, timeline, lines, converted=converted)
+    write_values(conn, case_history, history, converted=converted)
+    write_values(conn, timeline, lines, converted=converted)
     write_rows(conn, moderation_acts, acts, converted=converted)
 
 
@@ -118,18 +119,17 @@ def _changes_of(kind: type[Case.Event]) -> tuple[Callable[[Row, Any], Row], ...]
     return tuple(changes)
 
 
-def _line(event: Any) -> Row | None:
+def _line(event: Any) -> tuple[Any, ...] | None:
+    """The event's timeline line, in its table's column order (`TIMELINE_ROW`)."""
     entry = describe(event)
     if entry is None:
         return None
-    return {
-        "report_id": event.originator_id,
-        "seq": event.originator_version,
-        "event_type": entry.type,
-        "at": event.at,
-        "text": entry.line.description,
-        "detail": entry.line.detail,
-    }
+    words = entry.line
+    seq = event.originator_version
+    return (event.originator_id, seq, entry.type, event.at, words.description, words.detail)
+
+
+TIMELINE_ROW = ("report_id", "seq", "event_type", "at", "text", "detail")
 
 
 def _standing(event: Case.Event) -> Row:
