@@ -273,7 +273,7 @@ class TextModel:
         if not blocks or not words:
             return 1.0, len(words)
         vocabulary = blocks[0][0]
-        return sum(w in vocabulary for w in words) / len(words), len(words)
+        return len([w for w in words if w in vocabulary]) / len(words), len(words)
 
     def probabilities(self, texts: Sequence[str]) -> list[dict[str, float]]:
         """Each text's calibrated probability per class."""
