@@ -2,8 +2,9 @@
 share per body (summing to 1), and the bodies ranked by it.
 
 Only the few bodies the rules or the category speak for differ from the model's own share
-divided by the blend's norm, so the rest are divided as one array and only the best few are
-ranked and kept: the arithmetic of each share is the one the router always did.
+divided by the blend's norm. A batch's probabilities become Python floats once; for a few dozen
+classes a list and one sort of small integers cost less than numpy's calls per report, and each
+share is the same IEEE division the router always did.
 """
 
 from __future__ import annotations
@@ -42,18 +43,34 @@ class Blender:
     """Blends for the model's classes; keeps the `keep` best of each report."""
 
     def __init__(self, classes: Sequence[str], blend: Blend, keep: int) -> None:
-        import numpy as np
-
         self.classes = [str(c) for c in classes]
         self.blend = blend
         self._keep = max(keep, 1)
         self._index = {code: i for i, code in enumerate(self.classes)}
-        self._code_order = np.argsort(np.argsort(np.array(self.classes, dtype=object)))
+        # The classes' places in code order: sorted by share from here (a stable sort, even
+        # reversed), equal shares stay in code order.
+        self._by_code = sorted(range(len(self.classes)), key=self.classes.__getitem__)
 
     def __call__(self, row: Any, evidence: Mapping[str, Evidence], category: str | None) -> Blended:
         """The blend of one report: its row of model probabilities (in `classes` order)."""
+        return self.many(row.reshape(1, -1), [evidence], [category])[0]
+
+    def many(
+        self,
+        rows: Any,
+        evidence: Sequence[Mapping[str, Evidence]],
+        categories: Sequence[str | None],
+    ) -> list[Blended]:
+        """The blends of a batch (`rows`: texts x classes, as one array): the array becomes
+        Python floats once, and each report is blended and ranked on those."""
+        found = zip(rows.tolist(), evidence, categories, strict=True)
+        return [self._one(*report) for report in found]
+
+    def _one(
+        self, row: list[float], evidence: Mapping[str, Evidence], category: str | None
+    ) -> Blended:
         added, norm = self._added(row, evidence, category)
-        values = row / norm
+        values = [share / norm for share in row]
         outside: dict[str, float] = {}
         for code, weight in added.items():
             where = self._index.get(code)
@@ -61,14 +78,13 @@ class Blender:
                 outside[code] = weight / norm
             else:
                 values[where] = weight / norm
-        ranked = self._ranked(values, outside)
         index = self._index
 
         def share(code: str) -> float:
             where = index.get(code)
-            return outside.get(code, 0.0) if where is None else float(values[where])
+            return outside.get(code, 0.0) if where is None else values[where]
 
-        return Blended(ranked, {code: share(code) for code in evidence})
+        return Blended(self._ranked(values, outside), {code: share(code) for code in evidence})
 
     def _added(
         self, row: Any, evidence: Mapping[str, Evidence], category: str | None
@@ -100,13 +116,16 @@ class Blender:
             norm += blend.category
         return added, norm
 
-    def _ranked(self, values: Any, outside: Mapping[str, float]) -> list[tuple[str, float]]:
-        import numpy as np
-
+    def _ranked(self, values: list[float], outside: Mapping[str, float]) -> list[tuple[str, float]]:
+        """The best bodies, best first, ties by code (a stable sort of the classes in code order,
+        by share)."""
         if outside:  # a body the model does not know: rank everything as one list
-            shares = dict(zip(self.classes, values.tolist(), strict=True)) | dict(outside)
-            return sorted(shares.items(), key=lambda item: (-item[1], item[0]))[: self._keep]
-        best = np.lexsort((self._code_order, -values))[: self._keep]
-        return [
-            (self.classes[i], share) for i, share in zip(best, values[best].tolist(), strict=True)
-        ]
+            shares = dict(zip(self.classes, values, strict=True)) | dict(outside)
+            return sorted(shares.items(), key=_by_share)[: self._keep]
+        best = sorted(self._by_code, key=values.__getitem__, reverse=True)[: self._keep]
+        classes = self.classes
+        return [(classes[i], values[i]) for i in best]
+
+
+def _by_share(item: tuple[str, float]) -> tuple[float, str]:
+    return (-item[1], item[0])

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from itertools import islice
-from typing import Any
 
 from routing.adapters.blend import Blend, Blended, Blender
 from routing.adapters.duties import Duties, Duty
@@ -59,19 +58,17 @@ class HybridRouter:
         return self.route_many([report])[0]
 
     def route_many(self, reports: Sequence[RoutableReport]) -> list[RoutingDecision]:
-        """Decisions for many reports (each read once; the model reads them in one batch)."""
+        """Decisions for many reports (each read once; the model reads them in one batch, and
+        their blends are divided and ranked as one array)."""
         readings = [Reading.of(r) for r in reports]
         rows = self.model.calibrated([r.normalised for r in readings])
-        return [self._decide(r, row) for r, row in zip(readings, rows, strict=True)]
+        evidence = [self.keywords.evidence_in(r.title_clauses, r.text_clauses) for r in readings]
+        blends = self._blender.many(rows, evidence, [r.report.category for r in readings])
+        return [self._decide(*each) for each in zip(readings, blends, evidence, strict=True)]
 
-    def blended(self, reading: Reading, row: Any) -> tuple[Blended, dict[str, Evidence]]:
-        """The best bodies by blended share, and the rules' evidence (`row`: the model's
-        probabilities in the order of its classes)."""
-        evidence = self.keywords.evidence_in(reading.title_clauses, reading.text_clauses)
-        return self._blender(row, evidence, reading.report.category), evidence
-
-    def _decide(self, reading: Reading, row: Any) -> RoutingDecision:
-        blended, evidence = self.blended(reading, row)
+    def _decide(
+        self, reading: Reading, blended: Blended, evidence: Mapping[str, Evidence]
+    ) -> RoutingDecision:
         ranked = blended.ranked
         present = self.duties.present(reading.title_words, reading.text_words)
         outside = self._out_of_scope(reading, present)

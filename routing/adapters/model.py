@@ -10,6 +10,7 @@ Kelurahan and kecamatan services are one class (`KECAMATAN`): the location says 
 
 from __future__ import annotations
 
+import functools
 import math
 import pickle
 import re
@@ -110,11 +111,21 @@ class LinearScorer:
     def decision_function(self, texts: Sequence[str]) -> Any:
         """The SVM's scores for each (normalised) text: an array of texts x classes."""
         import numpy as np
-        from scipy import sparse
 
         if not texts:
             return np.zeros((0, len(self.classes_)))
         idf, by_feature = self._weights()
+        columns, lengths = self._columns(texts)
+        rows, features, tf = _counted(columns, lengths, len(idf))
+        weights = _tfidf(rows, features, tf, idf, len(self.blocks[0][0]), len(texts))
+        pointers = np.searchsorted(rows, np.arange(len(texts) + 1))
+        return _product(pointers, features, weights, by_feature) + self.intercept
+
+    def _columns(self, texts: Sequence[str]) -> tuple[Any, list[int]]:
+        """Every text's feature columns, one after the other (a column once per occurrence),
+        and how many each text has."""
+        import numpy as np
+
         cached, entry_of = self._word_cache.get, self._entry
         parts: list[Any] = []
         lengths: list[int] = []
@@ -132,14 +143,7 @@ class LinearScorer:
                     following = begins
             parts.append(np.array(pairs, np.int64))
             lengths.append(length + len(pairs))
-        columns = np.concatenate(parts)
-        pointers = np.concatenate(([0], np.cumsum(lengths)))
-        counts = sparse.csr_matrix(
-            (np.ones(len(columns)), columns, pointers), shape=(len(texts), len(idf))
-        )
-        counts.sum_duplicates()  # tf per (text, feature), features in ascending order
-        _weigh(counts, idf, len(self.blocks[0][0]))
-        return np.asarray(counts @ by_feature) + self.intercept
+        return np.concatenate(parts), lengths
 
     def _weights(self) -> tuple[Any, Any]:
         """Both blocks' idf in one array, and the coefficients feature by feature, made once."""
@@ -175,18 +179,73 @@ class LinearScorer:
         return entry
 
 
-def _weigh(counts: Any, idf: Any, split: int) -> None:
-    """n-gram counts -> (1 + log tf) * idf, l2-normalised per text and block (columns < `split`
-    are the word block), in place: what scikit-learn's `TfidfVectorizer(sublinear_tf=True)`
-    makes of each block."""
+def _counted(columns: Any, lengths: Sequence[int], width: int) -> tuple[Any, Any, Any]:
+    """(text, feature) pairs with their counts, in text then feature order: the entries of the
+    batch's count matrix as `csr_matrix.sum_duplicates` leaves them, without building one."""
     import numpy as np
 
-    rows = len(counts.indptr) - 1
-    weights = (1.0 + np.log(counts.data)) * idf[counts.indices]
-    groups = 2 * np.repeat(np.arange(rows), np.diff(counts.indptr)) + (counts.indices >= split)
-    norms = np.sqrt(np.bincount(groups, weights=weights * weights, minlength=2 * rows))
+    keys = np.repeat(np.arange(len(lengths), dtype=np.int64) * width, lengths)
+    keys += columns
+    if not len(keys):  # texts without a known n-gram
+        return keys, keys, np.zeros(0)
+    keys.sort()
+    bounds = np.concatenate(([0], (keys[1:] != keys[:-1]).nonzero()[0] + 1, [len(keys)]))
+    tf = (bounds[1:] - bounds[:-1]).astype(np.float64)
+    rows, features = np.divmod(keys[bounds[:-1]], width)
+    return rows, features, tf
+
+
+def _tfidf(rows: Any, features: Any, tf: Any, idf: Any, split: int, texts: int) -> Any:
+    """Counts -> (1 + log tf) * idf, l2-normalised per text and block (features < `split` are
+    the word block): what scikit-learn's `TfidfVectorizer(sublinear_tf=True)` makes of each
+    block. `rows` and `features` in text then feature order."""
+    import numpy as np
+
+    weights = (1.0 + np.log(tf)) * idf[features]
+    groups = 2 * rows + (features >= split)
+    norms = np.sqrt(np.bincount(groups, weights=weights * weights, minlength=2 * texts))
     norms[norms == 0] = 1.0
-    counts.data = weights * (1.0 / norms)[groups]
+    return weights * (1.0 / norms)[groups]
+
+
+def _weigh(counts: Any, idf: Any, split: int) -> None:
+    """`_tfidf` of a summed CSR count matrix, in place."""
+    import numpy as np
+
+    rows = np.repeat(np.arange(len(counts.indptr) - 1), np.diff(counts.indptr))
+    counts.data = _tfidf(rows, counts.indices, counts.data, idf, split, len(counts.indptr) - 1)
+
+
+def _product(pointers: Any, features: Any, weights: Any, by_feature: Any) -> Any:
+    """The sparse rows (CSR parts) times the dense coefficients: scipy's own CSR kernel, called
+    without building a matrix object (its checks cost more than the product for a few texts).
+    Each score is summed in feature order from zero, as `csr_matrix @ dense` sums it."""
+    import numpy as np
+
+    texts, classes = len(pointers) - 1, by_feature.shape[1]
+    kernel = _csr_kernel()
+    if kernel is None:  # a scipy without the kernel under this name: the public way
+        from scipy import sparse
+
+        shape = (texts, by_feature.shape[0])
+        return np.asarray(sparse.csr_matrix((weights, features, pointers), shape) @ by_feature)
+    scores = np.zeros((texts, classes))
+    kernel(
+        texts, by_feature.shape[0], classes, pointers, features, weights,
+        by_feature.ravel(), scores.ravel(),
+    )  # fmt: skip
+    return scores
+
+
+@functools.cache
+def _csr_kernel() -> Any:
+    """scipy's compiled CSR-times-dense kernel (what `csr_matrix @ dense` calls), or None if this
+    scipy does not have it (pyproject pins scipy; the test compares both ways)."""
+    try:
+        from scipy.sparse import _sparsetools
+    except ImportError:
+        return None
+    return getattr(_sparsetools, "csr_matvecs", None)
 
 
 @dataclass
@@ -214,7 +273,7 @@ class TextModel:
         if not blocks or not words:
             return 1.0, len(words)
         vocabulary = blocks[0][0]
-        return sum(w in vocabulary for w in words) / len(words), len(words)
+        return len([w for w in words if w in vocabulary]) / len(words), len(words)
 
     def probabilities(self, texts: Sequence[str]) -> list[dict[str, float]]:
         """Each text's calibrated probability per class."""

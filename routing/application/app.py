@@ -113,7 +113,7 @@ class RoutingApplication(BatchProcessApplication):
     @policy.register
     def _(self, event: ReportAccepted, processing_event: ProcessingEvent[UUID]) -> None:
         """Dispose a report that passed screening, once however often it arrives."""
-        decision = self._decisions.take(event.report_id, routable(event))
+        decision = self._decisions.take(event.report_id, lambda: routable(event))
         if self.load(processing_event, disposition_id(event.report_id), Disposition) is not None:
             return
         disposition = self._decided(event, decision)

@@ -8,6 +8,7 @@ noted (a caller that skips `wanted`) is routed alone.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from uuid import UUID
 
 from routing.domain.router import RoutableReport, Router, RoutingDecision
@@ -28,14 +29,16 @@ class BatchDecisions:
         if report_id not in self._decided:
             self._waiting[report_id] = report
 
-    def take(self, report_id: UUID, report: RoutableReport) -> RoutingDecision:
-        """The decision for this report: every waiting report is routed with it, in one call."""
+    def take(self, report_id: UUID, read: Callable[[], RoutableReport]) -> RoutingDecision:
+        """The decision for this report: every waiting report is routed with it, in one call
+        (`read`: the report as the router reads it, asked for only if it was not noted)."""
         found = self._decided.pop(report_id, None)
         if found is not None:
             return found
         if len(self._decided) > KEPT:  # noted in a batch that never reached its policy
             self._decided.clear()
-        self._waiting.pop(report_id, None)
+        noted = self._waiting.pop(report_id, None)
+        report = read() if noted is None else noted
         ids, reports = [report_id, *self._waiting], [report, *self._waiting.values()]
         self._waiting.clear()
         decisions = self.router.route_many(reports)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from routing.domain.errors import UnknownBody
 from shared import directory
@@ -42,7 +43,7 @@ class BodyDirectory:
         except KeyError:
             raise UnknownBody(code) from None
 
-    @property
+    @cached_property
     def routable(self) -> frozenset[str]:
-        """The bodies routing may choose by itself: all but the admin."""
+        """The bodies routing may choose by itself: all but the admin (found once)."""
         return frozenset(code for code in self.names if code != self.triage_code)
