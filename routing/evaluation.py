@@ -12,8 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from routing.domain.router import RoutableReport, Router
-
-TRIAGE_CODE = "SETDA-HUMAS"
+from shared.directory import CITY_ADMIN
 
 
 @dataclass(frozen=True)
@@ -62,7 +61,7 @@ def load_examples(path: Path) -> list[Example]:
 
 
 def evaluate(
-    router: Router, examples: Iterable[Example], triage_code: str = TRIAGE_CODE
+    router: Router, examples: Iterable[Example], triage_code: str = CITY_ADMIN
 ) -> Evaluation:
     """Route every example and compare with its label."""
     result = Evaluation()

@@ -7,6 +7,7 @@ from pathlib import Path
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from shared.directory import CITY_ADMIN
 from shared.settings import CommonSettings
 
 
@@ -18,7 +19,7 @@ class RoutingSettings(BaseSettings):
     host: str = "127.0.0.1"
     port: int = 8102
     triage_code: str = Field(
-        default="SETDA-HUMAS",
+        default=CITY_ADMIN,
         description="Directory code of the admin (Tim LAPOR kota) who triages unsure reports",
     )
     min_confidence: float | None = Field(

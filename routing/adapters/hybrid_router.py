@@ -22,6 +22,7 @@ from routing.adapters.lexicon import AREA
 from routing.adapters.model import TextModel
 from routing.adapters.reading import Reading
 from routing.domain.router import Candidate, RoutableReport, RoutingDecision
+from shared.directory import CITY_ADMIN
 
 FALLBACK_AREA = "BAGIAN-PEMERINTAHAN"
 DUTY_CONFIDENCE = 0.97
@@ -41,7 +42,7 @@ class HybridRouter:
         threshold: float | None = None,
         blend: Blend | None = None,
         max_candidates: int = 5,
-        excluded_also: frozenset[str] = frozenset({"SETDA-HUMAS"}),
+        excluded_also: frozenset[str] = frozenset({CITY_ADMIN}),
         duties: Duties | None = None,
     ) -> None:
         self.model = model
