@@ -26,6 +26,7 @@ from faststream.kafka.prometheus import KafkaPrometheusMiddleware
 from faststream.specification import AsyncAPI
 from pydantic import BaseModel, Field
 
+from shared.allocator import pin_mmap_threshold
 from shared.auth import TokenStore
 from shared.clock import Clock, OffsetClock
 from shared.contracts import IntegrationEvent
@@ -277,6 +278,7 @@ def build_app(spec: ServiceSpec) -> FastAPI:
 
 async def _start(spec: ServiceSpec, runtime: Runtime, stopping: asyncio.Event) -> None:
     spec.common.ensure_state_dir()
+    pin_mmap_threshold()  # before the first fetch: its buffers must not fragment the heap
     runtime.producer = AIOKafkaProducer(
         **client_options(spec.common),
         client_id=f"lapor-{spec.name}-producer",
