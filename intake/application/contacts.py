@@ -6,7 +6,6 @@ from __future__ import annotations
 import threading
 from datetime import datetime
 from uuid import UUID
-from zoneinfo import ZoneInfo
 
 from eventsourcing.application import ProcessingEvent
 
@@ -23,11 +22,11 @@ from intake.domain.contacts import (
 from intake.domain.identity import Identity
 from intake.domain.replies import Correspondence
 from intake.domain.report import Submission
+from shared.clock import WITA
 from shared.contracts import IntakeMessage
 from shared.logging import get_logger
 
 log = get_logger(__name__)
-WITA = ZoneInfo("Asia/Makassar")
 CONFIRM = "confirm"
 
 
