@@ -28,11 +28,11 @@ from eventsourcing.persistence import (
 )
 from eventsourcing.postgres import PostgresDatastore, PostgresProcessRecorder
 from eventsourcing.utils import retry
-from psycopg.rows import DictRow, tuple_row
+from psycopg.rows import DictRow
 from psycopg.sql import SQL, Composable, Identifier
 
 from shared.messaging.outbox import OutboxRow, outbox_table_name, pack_headers, row_of
-from shared.sqltext import Literals
+from shared.sqltext import Literals, run_text
 from shared.statements import grouped, pyformat
 
 __all__ = ["OneTripProcessRecorder", "pyformat"]
@@ -93,16 +93,14 @@ class OneTripProcessRecorder(PostgresProcessRecorder):
                 )
             return super().insert_events(stored_events, **kwargs)
         tracking: Tracking | None = kwargs.get("tracking")
-        with self.datastore.get_connection() as conn, conn.cursor(row_factory=tuple_row) as curs:
+        with self.datastore.get_connection() as conn:
             try:
                 text, returning = self._text(conn, stored_events, tracking, kwargs)
-                # No parameters: the simple protocol, several statements in one text.
-                curs.execute(text, prepare=False)
+                results = run_text(conn, text)  # one statement, one result
                 if returning is None:
                     return []
-                for _ in range(returning):
-                    curs.nextset()
-                return [row[0] for row in curs.fetchall()]
+                ids = results[returning]
+                return [int(ids.get_value(row, 0)) for row in range(ids.ntuples)]
             except psycopg.Error as error:
                 conn.rollback()
                 if isinstance(error, psycopg.IntegrityError):  # a batch statement's constraint
