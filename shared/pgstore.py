@@ -28,7 +28,7 @@ from eventsourcing.persistence import (
 )
 from eventsourcing.postgres import PostgresDatastore, PostgresProcessRecorder
 from eventsourcing.utils import retry
-from psycopg.rows import DictRow
+from psycopg.rows import tuple_row
 from psycopg.sql import SQL, Composable, Identifier
 
 from shared.messaging.outbox import OutboxRow, outbox_table_name, pack_headers, row_of
@@ -197,10 +197,9 @@ class OneTripProcessRecorder(PostgresProcessRecorder):
     @retry((InterfaceError, OperationalError), max_attempts=10, wait=0.2)
     def select_outbox(self, after: int, limit: int) -> list[OutboxRow]:
         """Rows after id `after`, in id order."""
-        with self.datastore.get_connection() as conn, conn.cursor() as curs:
+        with self.datastore.get_connection() as conn, conn.cursor(row_factory=tuple_row) as curs:
             curs.execute(self.select_outbox_statement, (after, limit), prepare=True)
-            found: list[DictRow] = curs.fetchall()
-            return [row_of(r) for r in found]
+            return [row_of(r) for r in curs.fetchall()]
 
     @retry((InterfaceError, OperationalError), max_attempts=10, wait=0.2)
     def max_outbox_id(self) -> int:
