@@ -66,18 +66,13 @@ def _beside(snapshots: AggregateRecorder | None, events: Any, kind: type[Any]) -
 
 def _postgres(events: Any, snapshots: Any, ids: Collection[UUID]) -> list[tuple[bool, StoredEvent]]:
     """One query text (the ids written in as literals), its rows loaded by psycopg's loaders."""
-    from psycopg.adapt import Transformer
-
-    from shared.sqltext import Literals, run_text
+    from shared.sqltext import Literals, select_rows
 
     uuids = events.datastore.originator_id_type == "uuid"
     with events.datastore.get_connection() as conn:
         literals = Literals(conn)
         wanted = b", ".join([literals.value(i if uuids else str(i)) for i in ids])
-        [result] = run_text(conn, _statement(events, snapshots, conn).replace(_IDS, wanted))
-        loader = Transformer.from_context(conn)
-        loader.set_pgresult(result)
-        rows = loader.load_rows(0, result.ntuples, tuple)
+        rows = select_rows(conn, _statement(events, snapshots, conn).replace(_IDS, wanted))
     return [
         (snapshot, StoredEvent(originator_id, version, topic, bytes(state)))
         for snapshot, originator_id, version, topic, state in rows

@@ -51,6 +51,16 @@ def run_text(conn: Any, text: bytes) -> list[Any]:
     return results
 
 
+def select_rows(conn: Any, text: bytes) -> list[tuple[Any, ...]]:
+    """The rows of one query text (no parameters), as tuples of values loaded by the
+    connection's loaders (the types a cursor gives)."""
+    [result] = run_text(conn, text)
+    loader = Transformer.from_context(conn)
+    loader.set_pgresult(result)
+    rows: list[tuple[Any, ...]] = loader.load_rows(0, result.ntuples, tuple)
+    return rows
+
+
 @functools.lru_cache(maxsize=4096)
 def _split(sql: str) -> tuple[tuple[bytes, ...], tuple[str, ...]]:
     """A `:name` statement as its texts between the names, and the names (utf-8, as sent)."""
