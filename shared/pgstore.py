@@ -28,11 +28,10 @@ from eventsourcing.persistence import (
 )
 from eventsourcing.postgres import PostgresDatastore, PostgresProcessRecorder
 from eventsourcing.utils import retry
-from psycopg.rows import DictRow, tuple_row
 from psycopg.sql import SQL, Composable, Identifier
 
 from shared.messaging.outbox import OutboxRow, outbox_table_name, pack_headers, row_of
-from shared.sqltext import Literals
+from shared.sqltext import Literals, run_text, select_rows
 from shared.statements import grouped, pyformat
 
 __all__ = ["OneTripProcessRecorder", "pyformat"]
@@ -75,8 +74,9 @@ class OneTripProcessRecorder(PostgresProcessRecorder):
         )
         self._fixed_text: FixedText | None = None
         self.select_outbox_statement = SQL(
-            "SELECT id, topic, key, headers, value FROM {0}.{1} WHERE id > %s ORDER BY id LIMIT %s"
+            "SELECT id, topic, key, headers, value FROM {0}.{1} WHERE id > "
         ).format(schema, outbox)
+        self._select_outbox_text: bytes | None = None  # the statement as sent, rendered once
         self.max_outbox_id_statement = SQL("SELECT MAX(id) AS head FROM {0}.{1}").format(
             schema, outbox
         )
@@ -93,16 +93,14 @@ class OneTripProcessRecorder(PostgresProcessRecorder):
                 )
             return super().insert_events(stored_events, **kwargs)
         tracking: Tracking | None = kwargs.get("tracking")
-        with self.datastore.get_connection() as conn, conn.cursor(row_factory=tuple_row) as curs:
+        with self.datastore.get_connection() as conn:
             try:
                 text, returning = self._text(conn, stored_events, tracking, kwargs)
-                # No parameters: the simple protocol, several statements in one text.
-                curs.execute(text, prepare=False)
+                results = run_text(conn, text)  # one statement, one result
                 if returning is None:
                     return []
-                for _ in range(returning):
-                    curs.nextset()
-                return [row[0] for row in curs.fetchall()]
+                ids = results[returning]
+                return [int(ids.get_value(row, 0)) for row in range(ids.ntuples)]
             except psycopg.Error as error:
                 conn.rollback()
                 if isinstance(error, psycopg.IntegrityError):  # a batch statement's constraint
@@ -199,10 +197,11 @@ class OneTripProcessRecorder(PostgresProcessRecorder):
     @retry((InterfaceError, OperationalError), max_attempts=10, wait=0.2)
     def select_outbox(self, after: int, limit: int) -> list[OutboxRow]:
         """Rows after id `after`, in id order."""
-        with self.datastore.get_connection() as conn, conn.cursor() as curs:
-            curs.execute(self.select_outbox_statement, (after, limit), prepare=True)
-            found: list[DictRow] = curs.fetchall()
-            return [row_of(r) for r in found]
+        with self.datastore.get_connection() as conn:
+            if self._select_outbox_text is None:
+                self._select_outbox_text = self.select_outbox_statement.as_bytes(conn)
+            text = self._select_outbox_text + b"%d ORDER BY id LIMIT %d" % (after, limit)
+            return [row_of(r) for r in select_rows(conn, text)]
 
     @retry((InterfaceError, OperationalError), max_attempts=10, wait=0.2)
     def max_outbox_id(self) -> int:

@@ -1,8 +1,9 @@
 """Many aggregates' stored events in one query: the latest snapshot of each and the events after.
 
 The batch preload (`shared.processing`) reads every aggregate a batch's policies may load with one
-statement instead of one or two per aggregate. PostgreSQL binds the ids as one array
-(`originator_id = ANY(%s)`); SQLite binds them as one JSON text (`IN (SELECT value FROM
+statement instead of one or two per aggregate. On PostgreSQL the ids are written into the text
+as literals (`originator_id IN ('…'::uuid, …)`, `shared.sqltext`: no cursor, no parameter
+dumped element by element); SQLite binds them as one JSON text (`IN (SELECT value FROM
 json_each(?))`), so no batch can reach SQLite's limit on bound variables. Any other recorder (the
 in-memory one of the unit tests) is read aggregate by aggregate, which costs no round trip.
 """
@@ -64,42 +65,55 @@ def _beside(snapshots: AggregateRecorder | None, events: Any, kind: type[Any]) -
 
 
 def _postgres(events: Any, snapshots: Any, ids: Collection[UUID]) -> list[tuple[bool, StoredEvent]]:
+    """One query text (the ids written in as literals), its rows loaded by psycopg's loaders."""
+    from shared.sqltext import Literals, select_rows
+
+    uuids = events.datastore.originator_id_type == "uuid"
+    with events.datastore.get_connection() as conn:
+        literals = Literals(conn)
+        wanted = b", ".join([literals.value(i if uuids else str(i)) for i in ids])
+        rows = select_rows(conn, _statement(events, snapshots, conn).replace(_IDS, wanted))
+    return [
+        (snapshot, StoredEvent(originator_id, version, topic, bytes(state)))
+        for snapshot, originator_id, version, topic, state in rows
+    ]
+
+
+_IDS = b"/*ids*/"
+
+
+def _statement(events: Any, snapshots: Any, conn: Any) -> bytes:
+    """The select's text for these tables (rendered once), the ids' place marked `_IDS`."""
+    key = (events.events_table_name, snapshots.events_table_name if snapshots else None)
+    cache: dict[Any, bytes] = events.__dict__.setdefault("_preload_statements", {})
+    found = cache.get(key)
+    if found is None:
+        found = cache[key] = _render(events, snapshots).as_bytes(conn)
+    return found
+
+
+def _render(events: Any, snapshots: Any) -> Any:
     from psycopg.sql import SQL, Identifier
 
     schema = Identifier(events.datastore.schema)
     table = Identifier(events.events_table_name)
+    ids = SQL(_IDS.decode())
     if snapshots is None:
-        statement = SQL(
+        return SQL(
             "SELECT false AS snapshot, originator_id, originator_version, topic, state "
-            "FROM {schema}.{table} WHERE originator_id = ANY(%(ids)s)"
-        ).format(schema=schema, table=table)
-    else:
-        statement = SQL(
-            "WITH snap AS (SELECT DISTINCT ON (originator_id) originator_id, originator_version, "
-            "topic, state FROM {schema}.{snapshots} WHERE originator_id = ANY(%(ids)s) "
-            "ORDER BY originator_id, originator_version DESC) "
-            "SELECT true AS snapshot, originator_id, originator_version, topic, state FROM snap "
-            "UNION ALL "
-            "SELECT false, e.originator_id, e.originator_version, e.topic, e.state "
-            "FROM {schema}.{table} e LEFT JOIN snap s ON s.originator_id = e.originator_id "
-            "WHERE e.originator_id = ANY(%(ids)s) "
-            "AND e.originator_version > COALESCE(s.originator_version, 0)"
-        ).format(schema=schema, table=table, snapshots=Identifier(snapshots.events_table_name))
-    params = {"ids": [i if events.datastore.originator_id_type == "uuid" else str(i) for i in ids]}
-    with events.datastore.get_connection() as conn, conn.cursor() as curs:
-        curs.execute(statement, params, prepare=True)
-        return [
-            (
-                row["snapshot"],
-                StoredEvent(
-                    originator_id=row["originator_id"],
-                    originator_version=row["originator_version"],
-                    topic=row["topic"],
-                    state=bytes(row["state"]),
-                ),
-            )
-            for row in curs.fetchall()
-        ]
+            "FROM {schema}.{table} WHERE originator_id IN ({ids})"
+        ).format(schema=schema, table=table, ids=ids)
+    return SQL(
+        "WITH snap AS (SELECT DISTINCT ON (originator_id) originator_id, originator_version, "
+        "topic, state FROM {schema}.{snapshots} WHERE originator_id IN ({ids}) "
+        "ORDER BY originator_id, originator_version DESC) "
+        "SELECT true AS snapshot, originator_id, originator_version, topic, state FROM snap "
+        "UNION ALL "
+        "SELECT false, e.originator_id, e.originator_version, e.topic, e.state "
+        "FROM {schema}.{table} e LEFT JOIN snap s ON s.originator_id = e.originator_id "
+        "WHERE e.originator_id IN ({ids}) "
+        "AND e.originator_version > COALESCE(s.originator_version, 0)"
+    ).format(schema=schema, table=table, snapshots=Identifier(snapshots.events_table_name), ids=ids)
 
 
 def _sqlite(events: Any, snapshots: Any, ids: Collection[UUID]) -> list[tuple[bool, StoredEvent]]:

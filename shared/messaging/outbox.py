@@ -20,13 +20,15 @@ once.
 
 from __future__ import annotations
 
-import base64
+import functools
 import json
 import threading
+from binascii import a2b_base64, b2a_base64
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol, runtime_checkable
 
+import orjson
 from eventsourcing.persistence import IntegrityError, StoredEvent, Tracking
 from eventsourcing.popo import POPOProcessRecorder
 from eventsourcing.sqlite import SQLiteCursor, SQLiteProcessRecorder
@@ -86,13 +88,26 @@ def rows_of(domain_event: Any, translate: Translate) -> list[OutboxRow]:
 
 
 def pack_headers(headers: Sequence[tuple[str, bytes]]) -> bytes:
-    """Headers as stored: a JSON list of [name, base64 value] (values are any bytes)."""
-    return json.dumps([[k, base64.b64encode(v).decode()] for k, v in headers]).encode()
+    """Headers as stored: a JSON list of [name, base64 value] (values are any bytes).
+
+    The bytes `json.dumps([[name, base64], …])` writes (its separators, its escapes), the JSON
+    of each name looked up once and the base64 text written in as it is (it needs no escape).
+    """
+    return b"[" + b", ".join([_packed(k, v) for k, v in headers]) + b"]"
+
+
+def _packed(name: str, value: bytes) -> bytes:
+    return b"[" + _name_json(name) + b', "' + b2a_base64(value, newline=False) + b'"]'
+
+
+@functools.lru_cache(maxsize=1024)
+def _name_json(name: str) -> bytes:
+    return json.dumps(name).encode()
 
 
 def unpack_headers(data: bytes | memoryview) -> tuple[tuple[str, bytes], ...]:
     """Back from `pack_headers`."""
-    return tuple((str(k), base64.b64decode(v)) for k, v in json.loads(bytes(data)))
+    return tuple((str(k), a2b_base64(v)) for k, v in orjson.loads(data))
 
 
 @runtime_checkable
@@ -188,14 +203,15 @@ def _numbered(row: OutboxRow, id_: int) -> OutboxRow:
 
 
 def row_of(found: Any) -> OutboxRow:
-    """A stored row (SQLite or PostgreSQL: mapping-like) as an `OutboxRow`."""
-    key, value = found["key"], found["value"]
+    """A stored row as an `OutboxRow`: `found` holds (id, topic, key, headers, value) in that
+    order (a tuple, or SQLite's row)."""
+    id_, topic, key, headers, value = found
     return OutboxRow(
-        found["topic"],
+        topic,
         None if key is None else bytes(key),
         None if value is None else bytes(value),
-        unpack_headers(found["headers"]),
-        int(found["id"]),
+        unpack_headers(headers),
+        int(id_),
     )
 
 
