@@ -25,7 +25,7 @@ from shared.messaging import codec
 from shared.messaging.deadletter import DeadLetter, SourceRecord, dead_letter_id
 from shared.messaging.outbox import Pending, Translate, rows_of, with_outbox
 from shared.preload import Stored, select_many
-from shared.storedjson import StoredEventMapper, StoredJSONTranscoder
+from shared.storedjson import StoredEventCodec, StoredJSONCodec
 
 EVENT_ID_NAMESPACE = UUID("5b4b3e9e-8c0f-4a5e-9d7e-6c1f2a3b4c5d")
 _NAMESPACE = EVENT_ID_NAMESPACE.bytes
@@ -160,19 +160,20 @@ class BatchProcessApplication(ProcessApplication[UUID]):
         self.recorded_listeners: list[Callable[[], None]] = []
 
     def construct_transcoder(self) -> Any:
-        """eventsourcing's JSON transcoder, its encoding done by orjson (`shared.storedjson`:
-        the same bytes), unless the environment names a transcoder."""
+        """eventsourcing's JSON transcoder, done by orjson both ways (`shared.storedjson`: the
+        same bytes written, the same objects read), unless the environment names a transcoder."""
         if self.env.get(self.factory.TRANSCODER_TOPIC):
             return super().construct_transcoder()
-        transcoder = StoredJSONTranscoder()
+        transcoder = StoredJSONCodec()
         self.register_transcodings(transcoder)
         return transcoder
 
     def construct_mapper(self) -> Any:
-        """eventsourcing's mapper without its repeated lookups, unless the environment names one."""
+        """eventsourcing's mapper without its per-event lookups, writing and reading, unless the
+        environment names one."""
         if self.env.get(self.factory.MAPPER_TOPIC):
             return super().construct_mapper()
-        return self.factory.mapper(self.construct_transcoder(), StoredEventMapper)
+        return self.factory.mapper(self.construct_transcoder(), StoredEventCodec)
 
     def construct_recorder(self) -> Any:
         """The store's process recorder, with an outbox table beside the events."""

@@ -16,7 +16,6 @@ from shared.logging import get_logger
 from shared.messaging.deadletter import SourceRecord
 from shared.processing import Batch as Delivered
 from shared.processing import BatchProcessApplication, Rejection, derived_id
-from shared.storedjson import StoredEventCodec, StoredJSONCodec
 from tracking.application.messages import (
     arrival_rank,
     cause_of,
@@ -72,21 +71,6 @@ class TrackingApplication(BatchProcessApplication):
         if recordings:
             for listener in self.recordings_listeners:
                 listener(recordings)
-
-    def construct_transcoder(self) -> Any:
-        """The shared orjson transcoder, reading with orjson too (`StoredJSONCodec`: the same
-        objects as eventsourcing's): the read model's rebuild decodes every stored case event."""
-        if self.env.get(self.factory.TRANSCODER_TOPIC):
-            return super().construct_transcoder()
-        transcoder = StoredJSONCodec()
-        self.register_transcodings(transcoder)
-        return transcoder
-
-    def construct_mapper(self) -> Any:
-        """The shared mapper, reading without its per-event lookups (`StoredEventCodec`)."""
-        if self.env.get(self.factory.MAPPER_TOPIC):
-            return super().construct_mapper()
-        return self.factory.mapper(self.construct_transcoder(), StoredEventCodec)
 
     def register_transcodings(self, transcoder: JSONTranscoder) -> None:
         """The event store also keeps the case events' value objects."""
