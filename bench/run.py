@@ -14,13 +14,14 @@ from pathlib import Path
 
 from bench import baseline, stores
 from bench.generator import Generator, Record
+from bench.infra_cpu import Infra
 from bench.load import publish, require_loopback
 from bench.profile import Profiler, py_spy
 from bench.progress import Bars
 from bench.result import Measured, result
 from bench.system import System
 from bench.watch import Watch, follow
-from bench.work import Tally, per_report, tally
+from bench.work import Tally, infra_work, per_report, tally
 from services.local.infra import LocalKafka, LocalPostgres, install_system
 from shared import topics
 from shared.messaging.admin import ensure_topics
@@ -86,7 +87,9 @@ async def _measure(
     system.folder.mkdir()
     try:
         await asyncio.to_thread(system.start, options.replicas)
-        return await _drive(options, bars, kafka, system, raw)
+        # the servers this run started; a broker passed in may carry other work: not counted
+        infra = Infra.find({"kafka": None if options.kafka else kafka, "postgres": database})
+        return await _drive(options, bars, kafka, system, raw, infra)
     finally:
         await asyncio.to_thread(system.stop)
 
@@ -113,6 +116,7 @@ class _Live:
     system: System
     watch: Watch
     watching: asyncio.Task[None]
+    infra: Infra
     tallies: list[Tally] = field(default_factory=list)  # at the load's start and end
 
     def check_watcher(self) -> None:
@@ -122,7 +126,12 @@ class _Live:
 
 
 async def _drive(
-    options: Options, bars: Bars, kafka: str, system: System, raw: baseline.Baseline
+    options: Options,
+    bars: Bars,
+    kafka: str,
+    system: System,
+    raw: baseline.Baseline,
+    infra: Infra,
 ) -> Measured:
     generator = Generator(uuid.uuid4().hex[:6], malformed_share=options.malformed_share)
     warm = [generator.report(n) for n in range(WARM_UP_PER_REPLICA * options.replicas)]
@@ -131,7 +140,13 @@ async def _drive(
     watch.expect([*warm, *load])
     stop = asyncio.Event()
     live = _Live(
-        options, bars, kafka, system, watch, asyncio.create_task(follow(kafka, watch, stop))
+        options,
+        bars,
+        kafka,
+        system,
+        watch,
+        asyncio.create_task(follow(kafka, watch, stop)),
+        infra,
     )
     sampling = asyncio.create_task(_sample(system, stop))
     try:
@@ -146,6 +161,7 @@ async def _drive(
         accepted = measured.counts["through"]
         work = per_report(live.tallies[0], live.tallies[1], readers, system.cpu_s(), accepted)
         measured.figures.update(work)
+        measured.figures.update(infra_work(infra.cpu_s(), accepted))
     return measured
 
 
@@ -170,6 +186,7 @@ async def _load(live: _Live, load: list[Record]) -> None:
     profiler = Profiler(options.profile) if options.profile else None
     live.tallies.append(await _tally(live))
     live.system.mark()
+    live.infra.mark()
     if profiler:
         profiler.start(live.system)
     try:
@@ -187,6 +204,7 @@ async def _load(live: _Live, load: list[Record]) -> None:
         await _through(live, load, time.monotonic() + options.max_seconds)
         await publishing
         live.system.end()
+        live.infra.end()
         live.tallies.append(await _tally(live))
     finally:
         if profiler:

@@ -15,6 +15,7 @@ import sqlite3
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
 import psycopg
@@ -57,6 +58,16 @@ def per_report(
         },
         "kafka_records_per_report": round((produced + consumed) / accepted, 2),
         "cpu_ms_per_report": round(sum(cpu_s.values()) * 1000 / accepted, 2),
+    }
+
+
+def infra_work(cpu_s: Mapping[str, float], accepted: int) -> dict[str, Any]:
+    """The servers' CPU over the load, and per accepted report (ms), beside the services' own."""
+    if not cpu_s or accepted <= 0:
+        return {}
+    return {
+        "infra_cpu_s": dict(cpu_s),
+        "infra_cpu_ms_per_report": round(sum(cpu_s.values()) * 1000 / accepted, 2),
     }
 
 

@@ -28,6 +28,8 @@ KEYS = {
     "stored_events_per_report_by_service",
     "kafka_records_per_report",
     "cpu_ms_per_report",
+    "infra_cpu_s",
+    "infra_cpu_ms_per_report",
 }
 SERVICES = {"intake", "routing", "tracking", "notification"}
 LATENCIES = {"intake_to_skpd", "intake_to_case", "intake_to_outbound"}
@@ -85,6 +87,8 @@ def test_bench_figures_are_positive(figures: dict[str, Any]) -> None:
     assert all(figures[name] > 0 for name in rates)
     assert all(v > 0 for v in figures["rss_mb"].values())
     assert all(v > 0 for v in figures["cpu_s"].values())
+    assert set(figures["infra_cpu_s"]) == {"kafka"}  # SQLite stores: no database server
+    assert figures["infra_cpu_s"]["kafka"] > 0 and figures["infra_cpu_ms_per_report"] > 0
 
 
 def test_bench_percentiles_are_ordered_and_within_the_run(figures: dict[str, Any]) -> None:
