@@ -8,7 +8,8 @@ Each report's life is five case events (opened, disposed, acknowledged, follow-u
 The events go through tracking's own application (the consumer's batch path) into a SQLite
 event store in a temporary folder (or PostgreSQL with --database-url, which then holds the read
 model too); the rebuild is `CaseProjector.rebuild()`, the same code `lapor projections rebuild`
-runs. `--keep FOLDER` (SQLite) or `--instance NAME` (PostgreSQL) keeps the stored events, and a
+runs. With a local PostgreSQL server (its folder readable), the server's CPU is shown too.
+`--keep FOLDER` (SQLite) or `--instance NAME` (PostgreSQL) keeps the stored events, and a
 later run with the same option replays them without storing again (before/after comparisons).
 Not part of the test suite.
 """
@@ -16,6 +17,7 @@ Not part of the test suite.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import tempfile
 import time
@@ -23,6 +25,7 @@ from datetime import timedelta
 from pathlib import Path
 
 from eventsourcing.persistence import Tracking
+from sqlalchemy import Engine, text
 
 from shared import topics
 from shared.auth import digest
@@ -73,6 +76,29 @@ def store(parts: TrackingParts, reports: int) -> None:
             print(f"stored {done * EVENTS_PER_REPORT:,} events", file=sys.stderr, flush=True)
 
 
+def server_cpu(engine: Engine) -> float | None:
+    """CPU seconds of a local PostgreSQL server so far (all its processes: the backends'
+    inserts and index builds), or None (SQLite, or a server whose folder is not readable)."""
+    if engine.dialect.name != "postgresql":
+        return None
+    with engine.connect() as conn:
+        folder = conn.scalar(text("SELECT setting FROM pg_settings WHERE name = 'data_directory'"))
+    try:
+        root = Path(folder, "postmaster.pid").read_text().split()[0]
+    except OSError:
+        return None
+    tick, total = os.sysconf("SC_CLK_TCK"), 0.0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            pid, rest = stat.read_text().split(" ", 1)
+        except OSError:
+            continue  # ended meanwhile
+        fields = rest.rsplit(")", 1)[1].split()
+        if root in (pid, fields[1]):  # the server, or one of its processes
+            total += sum(map(int, fields[11:15])) / tick
+    return total
+
+
 def main() -> None:
     """Store the events, rebuild, and print events per second."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -92,12 +118,17 @@ def main() -> None:
             seconds = time.perf_counter() - started
             print(f"stored {parts.projector.head():,} events in {seconds:.0f} s")
         print(f"replaying the {parts.projector.head():,} stored events")
+        server = server_cpu(parts.engine)
         started, cpu = time.perf_counter(), time.process_time()
         replayed = parts.projector.rebuild()
         seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
         print(f"rebuilt {replayed:,} events in {seconds:.1f} s: {replayed / seconds:,.0f} events/s")
         # On a shared machine the wall clock counts other people's work; this process's CPU not.
         print(f"  this process's CPU: {cpu:.1f} s, {replayed / cpu:,.0f} events per CPU-second")
+        if server is not None:
+            server = (server_cpu(parts.engine) or 0.0) - server
+            rate = replayed / (cpu + server)
+            print(f"  PostgreSQL's CPU: {server:.1f} s; both: {rate:,.0f} events per CPU-second")
         parts.engine.dispose()
         parts.app.close()
 

@@ -9,7 +9,9 @@ from alembic.config import Config
 from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.pool import StaticPool
 
+from tracking.adapters import indexes
 from tracking.adapters.migrations import SCRIPT_LOCATION
+from tracking.adapters.tables import case_history, cases, moderation_acts, timeline
 
 # Any fixed number, the same in every replica: they queue on it while one of them migrates.
 _MIGRATION_LOCK = 7_270_001
@@ -28,7 +30,8 @@ def read_model_engine(url: str) -> Engine:
 
 
 def migrate(engine: Engine) -> None:
-    """Bring the read model to the newest migration (a no-op when it is there already)."""
+    """Bring the read model to the newest migration (a no-op when it is there already), with
+    the indexes a replay cut short by a crash left dropped."""
     config = Config()
     config.set_main_option("script_location", str(SCRIPT_LOCATION))
     with engine.begin() as connection:
@@ -37,6 +40,7 @@ def migrate(engine: Engine) -> None:
             connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _MIGRATION_LOCK})
         config.attributes["connection"] = connection
         command.upgrade(config, "head")
+        indexes.restore(connection, (cases, case_history, timeline, moderation_acts))
 
 
 def _sqlite_wal(dbapi_connection: object, _: object) -> None:

@@ -30,6 +30,7 @@ from sqlalchemy.exc import InterfaceError, OperationalError
 
 from shared.logging import get_logger
 from shared.wakeup import recorded
+from tracking.adapters import indexes
 from tracking.adapters.case_rows import project_all
 from tracking.adapters.tables import (
     case_history,
@@ -107,6 +108,7 @@ class CaseProjector:
         self._rebuild_requested = False
         self.rebuilding = False
         self._at_end = False  # the last pass read to the end of the log
+        self._indexes_dropped = False  # by a reset, until the replay reaches the end
         self._fresh: dict[int, Any] = {}  # case events just recorded here, by notification id
         self._fresh_limit = fresh_limit
         listeners = getattr(app, "recordings_listeners", None)
@@ -187,6 +189,8 @@ class CaseProjector:
             count = self._project_carefully(limit)
         if count:
             self._failing = None
+        if self._at_end and self._indexes_dropped:
+            self._restore_indexes()
         return count
 
     def catch_up(self, limit: int | None = None) -> int:
@@ -210,7 +214,9 @@ class CaseProjector:
 
         Its own tables are emptied whole: PostgreSQL truncates them (a DELETE leaves every row
         and index entry behind as dead, for the replay's inserts to wade through until a
-        vacuum); SQLite truncates on a DELETE without a WHERE.
+        vacuum); SQLite truncates on a DELETE without a WHERE. Their secondary indexes are
+        dropped with the rows, and built again when the replay reaches the end of the log
+        (`tracking.adapters.indexes`).
         """
         with self._engine.begin() as conn:
             if conn.dialect.name == "postgresql":
@@ -219,9 +225,17 @@ class CaseProjector:
             else:
                 for table in self.tables:
                     conn.execute(delete(table))
+            indexes.drop_secondary(conn, self.tables)
+            self._indexes_dropped = True
             for shared in (projection_quarantine, projection_position):
                 conn.execute(delete(shared).where(_mine(shared, self.name)))
         self._attempts.clear()
+
+    def _restore_indexes(self) -> None:
+        """Build the indexes a reset dropped, over the replayed tables."""
+        with self._engine.begin() as conn:
+            indexes.restore(conn, self.tables)
+        self._indexes_dropped = False
 
     def request_rebuild(self) -> None:
         """Ask the running projector to rebuild (it is the read model's only writer)."""

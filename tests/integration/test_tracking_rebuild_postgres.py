@@ -1,0 +1,30 @@
+"""A rebuild on PostgreSQL (event store and read model): every kind of case event, and events
+stored by older code, replay into the rows the live projection wrote, under the same indexes
+(dropped while the replay runs, built again at its end)."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).parents[1] / "unit" / "tracking"))
+from test_tracking_rebuild_indexes import a_rebuild_keeps_the_indexes_and_the_rows, secondary
+from test_tracking_rebuild_indexes import index_definitions as indexes
+from test_tracking_stored_v2 import _store
+from tracking_helpers import Feed
+
+from tests.integration.test_tracking_stored_events_postgres import parts  # noqa: F401 (the fixture)
+from tracking.bootstrap import TrackingParts
+
+pytestmark = pytest.mark.integration
+
+
+def test_a_rebuild_on_postgresql_writes_the_live_rows_under_the_same_indexes(
+    parts: TrackingParts,  # noqa: F811
+) -> None:
+    assert parts.app.factory.__module__ == "eventsourcing.postgres"
+    _store(parts.app)  # events stored by main at 3a5511c, projected live first
+    a_rebuild_keeps_the_indexes_and_the_rows(Feed(parts.app), parts)
+    assert "ix_cases_search_trgm" in secondary(indexes(parts.engine))
