@@ -118,25 +118,37 @@ class Notification(Aggregate):
     def send(cls, id: UUID, sent_at: datetime, **fields: Any) -> Notification:
         """A notification requested and handed to its adapter in one go (attempt 1).
 
-        What eventsourcing's `_create(cls.Sent, ...)` does, without its generic steps (an id
-        made or checked, the class's topic looked up, the arguments copied twice): the `Sent`
-        event made, and the aggregate built from the same values as the event's `mutate` builds
-        it (without copying the event's fields and filtering them twice by the methods'
-        signatures). Most messages are sent at once; a test proves the same event and the same
-        aggregate as `_create`."""
-        fields["sent_at"] = sent_at  # (passed in the mapping: mypy does not see event fields)
-        timestamp = cls.Sent.create_timestamp()
-        sent = cls.Sent(
+        What eventsourcing's `_create(cls.Sent, ...)` makes (see `_made`). Most messages are
+        sent at once; a test proves the same event and the same aggregate as `_create`."""
+        fields["sent_at"] = sent_at
+        return cls._made(cls.Sent, id, fields)
+
+    @classmethod
+    def queue(cls, id: UUID, **fields: Any) -> Notification:
+        """A notification requested, to be sent later (quiet hours, the digest).
+
+        What `Notification(id=id, **fields)` makes (see `_made`); a test proves the same event
+        and the same aggregate."""
+        return cls._made(cls.Queued, id, fields)
+
+    @classmethod
+    def _made(cls, created: type[Queued], id: UUID, fields: dict[str, Any]) -> Notification:
+        """The created event made, and the aggregate built from the same values as the event's
+        `mutate` builds it, without eventsourcing's generic steps (an id made or checked, the
+        class's topic looked up, the arguments copied, the event's fields filtered twice by
+        the methods' signatures)."""
+        timestamp = created.create_timestamp()
+        made = created(
             originator_topic=TOPIC,
             originator_id=id,
             originator_version=cls.INITIAL_VERSION,
             timestamp=timestamp,
-            **fields,
+            **fields,  # (passed in a mapping: mypy does not see event fields)
         )
         notification = cls.__new__(cls)
         notification.__base_init__(id, cls.INITIAL_VERSION, timestamp)
         cls.__init__(notification, id, **fields)
-        notification.pending_events.append(sent)
+        notification.pending_events.append(made)
         return notification
 
     @property
