@@ -51,6 +51,22 @@ class Notification(Aggregate):
         immediate: bool = False
         sent_at: datetime | None = None  # set on `Sent`: created and handed to the adapter at once
 
+        def mutate(self, aggregate: Any) -> Any:
+            """The notification this event makes (a `Sent` too): what eventsourcing's `mutate`
+            of a created event does (the class looked up by topic, the event's fields filtered
+            by `__base_init__`'s and `__init__`'s signatures), without its generic steps."""
+            if aggregate is not None or self.originator_topic != TOPIC:
+                return super().mutate(aggregate)
+            notification = Notification.__new__(Notification)
+            notification.__base_init__(self.originator_id, self.originator_version, self.timestamp)
+            Notification.__init__(
+                notification, self.originator_id, self.report_id, self.tracking_id,
+                self.case_event_type, self.channel, self.reporter_ref, self.template,
+                self.subject, self.text, self.queued_at, self.audience, self.address, self.html,
+                self.immediate, self.sent_at,
+            )  # fmt: skip
+            return notification
+
     class Sent(Queued):
         """Requested and sent at once (the first attempt): one stored event, not two (issue F3)."""
 
