@@ -10,7 +10,7 @@ from uuid import uuid4
 
 import pytest
 
-from bench.aggregate_cost import PAIRS
+from bench.aggregate_cost import PAIRS, generic_created
 from intake.domain.report import Report
 from notification.domain.notification import Notification
 from routing.domain.disposition import Disposition
@@ -51,7 +51,9 @@ def test_a_directly_made_aggregate_stores_and_reads_back_as_eventsourcing_made_i
 ) -> None:
     app = Store(env=pg_env)
     (before, now), ours_id, theirs_id = PAIRS[kind], uuid4(), uuid4()
-    ours, theirs = now(ours_id), before(theirs_id)
+    with generic_created():
+        theirs = before(theirs_id)
+    ours = now(ours_id)
     app.save(ours, theirs)
     assert _state(ours) == _state(theirs) and ours.version == 1
     (mine,), (made,) = app.recorder.select_events(ours_id), app.recorder.select_events(theirs_id)
