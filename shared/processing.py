@@ -10,12 +10,7 @@ from functools import singledispatchmethod
 from typing import Any, ClassVar, NamedTuple, TypeVar
 from uuid import UUID, SafeUUID
 
-from eventsourcing.application import (
-    AggregateNotFoundError,
-    ProcessingEvent,
-    Repository,
-    project_aggregate,
-)
+from eventsourcing.application import AggregateNotFoundError, ProcessingEvent, Repository
 from eventsourcing.domain import Aggregate, BaseAggregate
 from eventsourcing.persistence import Recording, Tracking
 from eventsourcing.system import ProcessApplication
@@ -120,6 +115,15 @@ def _dead_letter(service: str, source: SourceRecord, rejection: Rejection) -> De
     return DeadLetter.record(service, source, rejection.reason, rejection.detail)
 
 
+def project(aggregate: Any, events: Iterable[Any]) -> Any:
+    """eventsourcing's `project_aggregate` without its per-event check of the `CanMutateProtocol`
+    runtime protocol (an `isinstance` against a Protocol: it costs more than most `mutate`s);
+    an event without `mutate` fails here with an AttributeError naming it."""
+    for domain_event in events:
+        aggregate = domain_event.mutate(aggregate)
+    return aggregate
+
+
 class PendingRepository(Repository[UUID]):
     """A repository that also sees the events being recorded now (not yet stored).
 
@@ -131,14 +135,16 @@ class PendingRepository(Repository[UUID]):
     pending: Pending
 
     def get(self, aggregate_id: UUID, *, version: int | None = None, **kwargs: Any) -> Any:
+        """eventsourcing's `get` (its `projector_func` is `project` unless named), pending
+        events included."""
+        kwargs.setdefault("projector_func", project)
         events = self.pending.events(aggregate_id)
         if not events or (version is not None and version < events[0].originator_version):
             return super().get(aggregate_id, version=version, **kwargs)
         first = events[0].originator_version
         base = None if first == 1 else super().get(aggregate_id, version=first - 1, **kwargs)
         wanted = [e for e in events if version is None or e.originator_version <= version]
-        projector = kwargs.get("projector_func", project_aggregate)
-        return projector(base, wanted)
+        return kwargs["projector_func"](base, wanted)
 
 
 class BatchProcessApplication(ProcessApplication[UUID]):
@@ -360,4 +366,4 @@ class BatchProcessApplication(ProcessApplication[UUID]):
         if stored is None:
             return None
         first = [stored.snapshot] if stored.snapshot is not None else []
-        return project_aggregate(None, map(self.mapper.to_domain_event, first + stored.events))
+        return project(None, map(self.mapper.to_domain_event, first + stored.events))

@@ -198,7 +198,7 @@ class NotificationApplication(NotificationStore):
         if release is None:  # sent at once: recorded once, its sending the integration event
             notification = Notification.send(id=nid, sent_at=now, **fields)
         else:
-            notification = Notification(id=nid, **fields)
+            notification = Notification.queue(id=nid, **fields)
             self.indexes.plan(pe, nid, release)
         self.indexes.add(pe, about.tracking_id, nid)
         pe.collect_events(notification)

@@ -51,6 +51,22 @@ class Notification(Aggregate):
         immediate: bool = False
         sent_at: datetime | None = None  # set on `Sent`: created and handed to the adapter at once
 
+        def mutate(self, aggregate: Any) -> Any:
+            """The notification this event makes (a `Sent` too): what eventsourcing's `mutate`
+            of a created event does (the class looked up by topic, the event's fields filtered
+            by `__base_init__`'s and `__init__`'s signatures), without its generic steps."""
+            if aggregate is not None or self.originator_topic != TOPIC:
+                return super().mutate(aggregate)
+            notification = Notification.__new__(Notification)
+            notification.__base_init__(self.originator_id, self.originator_version, self.timestamp)
+            Notification.__init__(
+                notification, self.originator_id, self.report_id, self.tracking_id,
+                self.case_event_type, self.channel, self.reporter_ref, self.template,
+                self.subject, self.text, self.queued_at, self.audience, self.address, self.html,
+                self.immediate, self.sent_at,
+            )  # fmt: skip
+            return notification
+
     class Sent(Queued):
         """Requested and sent at once (the first attempt): one stored event, not two (issue F3)."""
 
@@ -118,25 +134,37 @@ class Notification(Aggregate):
     def send(cls, id: UUID, sent_at: datetime, **fields: Any) -> Notification:
         """A notification requested and handed to its adapter in one go (attempt 1).
 
-        What eventsourcing's `_create(cls.Sent, ...)` does, without its generic steps (an id
-        made or checked, the class's topic looked up, the arguments copied twice): the `Sent`
-        event made, and the aggregate built from the same values as the event's `mutate` builds
-        it (without copying the event's fields and filtering them twice by the methods'
-        signatures). Most messages are sent at once; a test proves the same event and the same
-        aggregate as `_create`."""
-        fields["sent_at"] = sent_at  # (passed in the mapping: mypy does not see event fields)
-        timestamp = cls.Sent.create_timestamp()
-        sent = cls.Sent(
+        What eventsourcing's `_create(cls.Sent, ...)` makes (see `_made`). Most messages are
+        sent at once; a test proves the same event and the same aggregate as `_create`."""
+        fields["sent_at"] = sent_at
+        return cls._made(cls.Sent, id, fields)
+
+    @classmethod
+    def queue(cls, id: UUID, **fields: Any) -> Notification:
+        """A notification requested, to be sent later (quiet hours, the digest).
+
+        What `Notification(id=id, **fields)` makes (see `_made`); a test proves the same event
+        and the same aggregate."""
+        return cls._made(cls.Queued, id, fields)
+
+    @classmethod
+    def _made(cls, created: type[Queued], id: UUID, fields: dict[str, Any]) -> Notification:
+        """The created event made, and the aggregate built from the same values as the event's
+        `mutate` builds it, without eventsourcing's generic steps (an id made or checked, the
+        class's topic looked up, the arguments copied, the event's fields filtered twice by
+        the methods' signatures)."""
+        timestamp = created.create_timestamp()
+        made = created(
             originator_topic=TOPIC,
             originator_id=id,
             originator_version=cls.INITIAL_VERSION,
             timestamp=timestamp,
-            **fields,
+            **fields,  # (passed in a mapping: mypy does not see event fields)
         )
         notification = cls.__new__(cls)
         notification.__base_init__(id, cls.INITIAL_VERSION, timestamp)
         cls.__init__(notification, id, **fields)
-        notification.pending_events.append(sent)
+        notification.pending_events.append(made)
         return notification
 
     @property
