@@ -4,7 +4,9 @@ Guarantee: at least once, in row order. A row is sent as stored (bytes encoded w
 event was recorded, `shared.messaging.outbox`), and the position is stored only after the broker
 acknowledged every row up to it; after a crash the rows after the stored position are sent
 again, byte for byte, so a consumer sees the same `event_id` (and a dead letter the same copy).
-The sends of a batch are in flight together; the relay awaits their acknowledgements at once.
+A round's rows go out as one record batch per partition (`shared.messaging.batches`: the
+default partitioner's partitions, row order within each), all in flight together; the relay
+awaits their acknowledgements at once.
 
 One thread hop per batch: the position a batch reached is stored in the worker call that reads
 the next rows (the relay's next round: at once after a full batch, else on the next write or
@@ -22,7 +24,7 @@ from typing import Any
 from eventsourcing.persistence import Tracking
 
 from shared.logging import get_logger
-from shared.messaging.deadletter import RecordProducer
+from shared.messaging.batches import BatchProducer, send_rows
 from shared.messaging.outbox import (
     OutboxRecorder,
     OutboxRow,
@@ -62,7 +64,7 @@ class OutboxRelay:
     def __init__(
         self,
         app: Any,
-        producer: RecordProducer,
+        producer: BatchProducer,
         translate: Translate,
         *,
         name: str = "outbox-relay",
@@ -111,11 +113,7 @@ class OutboxRelay:
             raise
         if not rows:
             return 0
-        send = self._producer.send
-        pending = [
-            await send(r.topic, value=r.value, key=r.key, headers=r.record_headers()) for r in rows
-        ]
-        await asyncio.gather(*pending)
+        await send_rows(self._producer, rows)
         self._position = rows[-1].id  # acknowledged: the next round stores it
         self.published += len(rows)
         self._observe(rows, time.perf_counter() - started)
