@@ -11,6 +11,10 @@ awaits their acknowledgements at once.
 One thread hop per batch: the position a batch reached is stored in the worker call that reads
 the next rows (the relay's next round: at once after a full batch, else on the next write or
 after `idle_seconds`, and when the relay stops). A crash can so resend one round more; never skip.
+
+While it runs, the relay deletes what every relay of its store has sent (`prune`: every
+`prune_seconds`, in chunks of `prune_chunk` rows, each its own transaction in a worker thread,
+beside the sending rounds): see `shared.messaging.outbox` for which rows.
 """
 
 from __future__ import annotations
@@ -26,6 +30,7 @@ from eventsourcing.persistence import Tracking
 from shared.logging import get_logger
 from shared.messaging.batches import BatchProducer, send_rows
 from shared.messaging.outbox import (
+    POSITION_SUFFIX,
     OutboxRecorder,
     OutboxRow,
     Outgoing,
@@ -51,7 +56,7 @@ def _nothing() -> None:
 
 def position_name(relay: str) -> str:
     """Where a relay stores its position in the outbox (`relay` alone: the old log position)."""
-    return f"{relay}:outbox"
+    return f"{relay}{POSITION_SUFFIX}"
 
 
 class OutboxRelay:
@@ -71,6 +76,8 @@ class OutboxRelay:
         batch_size: int = 500,
         idle_seconds: float = 1.0,
         observe: Observe = _unobserved,
+        prune_seconds: float = 30.0,
+        prune_chunk: int = 5000,
     ) -> None:
         install_outbox(app, translate, legacy_relay=name)
         self._observe = observe
@@ -85,6 +92,9 @@ class OutboxRelay:
         self._position: int | None = None  # the last row the broker acknowledged
         self._stored: int | None = None  # the last position stored
         self.failing_since: float | None = None
+        self._prune_seconds = prune_seconds
+        self._prune_chunk = prune_chunk
+        self.pruned = 0
 
     def position(self) -> int:
         """The last outbox row published and acknowledged (stored, or about to be)."""
@@ -142,21 +152,48 @@ class OutboxRelay:
         loop = asyncio.get_running_loop()
         waiter = recorded(self._app).waiter()
         self._position = self._stored = None
-        while not stopping.is_set():
-            try:  # the waiter is cleared before each read: a write after it wakes the next wait
-                count = await self._publish(waiter.clear)
-                self.failing_since = None
-            except Exception as error:  # the broker or database is away: retry, never skip
-                log.error("relay-failed", relay=self.name, error=repr(error))
-                self.failing_since = self.failing_since or loop.time()
-                count = 0
-                await _wait(stopping, 1.0)
-            if count < self._batch_size:
-                await waiter.wait(stopping, self._idle_seconds)
+        pruning = asyncio.create_task(self._prune_until(stopping))
+        try:
+            while not stopping.is_set():
+                try:  # the waiter is cleared before each read: a write after it wakes the next wait
+                    count = await self._publish(waiter.clear)
+                    self.failing_since = None
+                except Exception as error:  # the broker or database is away: retry, never skip
+                    log.error("relay-failed", relay=self.name, error=repr(error))
+                    self.failing_since = self.failing_since or loop.time()
+                    count = 0
+                    await _wait(stopping, 1.0)
+                if count < self._batch_size:
+                    await waiter.wait(stopping, self._idle_seconds)
+        finally:
+            pruning.cancel()  # a chunk being deleted finishes in its thread
         try:
             await asyncio.to_thread(self._save)
         except Exception as error:  # the next relay sends the last round again: at least once
             log.warning("relay-position-not-stored", relay=self.name, error=repr(error)[:300])
+
+    async def prune(self) -> int:
+        """Delete the rows every relay of the store has sent, a chunk per transaction; how many."""
+        deleted = 0
+        while True:
+            count = await asyncio.to_thread(self._recorder.prune_outbox, self._prune_chunk)
+            deleted += count
+            self.pruned += count
+            if count < self._prune_chunk:
+                return deleted
+
+    async def _prune_until(self, stopping: asyncio.Event) -> None:
+        while not stopping.is_set():
+            await _wait(stopping, self._prune_seconds)
+            if stopping.is_set():
+                return
+            try:
+                deleted = await self.prune()
+            except Exception as error:  # the rows stay until the next pass; sending goes on
+                log.warning("relay-prune-failed", relay=self.name, error=repr(error)[:300])
+                continue
+            if deleted:
+                log.info("relay-pruned", relay=self.name, rows=deleted)
 
     def stuck(self, grace_seconds: float) -> bool:
         """Whether publishing has failed for longer than the grace period."""
