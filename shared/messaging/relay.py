@@ -149,28 +149,31 @@ class OutboxRelay:
         replica's write wakes it too), at most `idle_seconds`. Run again (a replica's new term
         as leader), it starts from the stored position; stopped, it stores the one it reached.
         """
-        loop = asyncio.get_running_loop()
-        waiter = recorded(self._app).waiter()
         self._position = self._stored = None
         pruning = asyncio.create_task(self._prune_until(stopping))
         try:
-            while not stopping.is_set():
-                try:  # the waiter is cleared before each read: a write after it wakes the next wait
-                    count = await self._publish(waiter.clear)
-                    self.failing_since = None
-                except Exception as error:  # the broker or database is away: retry, never skip
-                    log.error("relay-failed", relay=self.name, error=repr(error))
-                    self.failing_since = self.failing_since or loop.time()
-                    count = 0
-                    await _wait(stopping, 1.0)
-                if count < self._batch_size:
-                    await waiter.wait(stopping, self._idle_seconds)
+            await self._publish_until(stopping)
         finally:
             pruning.cancel()  # a chunk being deleted finishes in its thread
         try:
             await asyncio.to_thread(self._save)
         except Exception as error:  # the next relay sends the last round again: at least once
             log.warning("relay-position-not-stored", relay=self.name, error=repr(error)[:300])
+
+    async def _publish_until(self, stopping: asyncio.Event) -> None:
+        loop = asyncio.get_running_loop()
+        waiter = recorded(self._app).waiter()
+        while not stopping.is_set():
+            try:  # the waiter is cleared before each read: a write after it wakes the next wait
+                count = await self._publish(waiter.clear)
+                self.failing_since = None
+            except Exception as error:  # the broker or database is away: retry, never skip
+                log.error("relay-failed", relay=self.name, error=repr(error))
+                self.failing_since = self.failing_since or loop.time()
+                count = 0
+                await _wait(stopping, 1.0)
+            if count < self._batch_size:
+                await waiter.wait(stopping, self._idle_seconds)
 
     async def prune(self) -> int:
         """Delete the rows every relay of the store has sent, a chunk per transaction; how many."""
