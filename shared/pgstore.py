@@ -30,7 +30,14 @@ from eventsourcing.postgres import PostgresDatastore, PostgresProcessRecorder
 from eventsourcing.utils import retry
 from psycopg.sql import SQL, Composable, Identifier
 
-from shared.messaging.outbox import OutboxRow, outbox_table_name, pack_headers, row_of
+from shared.messaging.outbox import (
+    POSITION_PATTERN,
+    OutboxRow,
+    outbox_table_name,
+    pack_headers,
+    prune_statement,
+    row_of,
+)
 from shared.sqltext import Literals, run_text, select_rows
 from shared.statements import grouped, pyformat
 
@@ -79,6 +86,9 @@ class OneTripProcessRecorder(PostgresProcessRecorder):
         self._select_outbox_text: bytes | None = None  # the statement as sent, rendered once
         self.max_outbox_id_statement = SQL("SELECT MAX(id) AS head FROM {0}.{1}").format(
             schema, outbox
+        )
+        self.prune_outbox_statement = SQL(prune_statement("{0}.{1}", "{0}.{2}", "%s")).format(
+            schema, outbox, Identifier(self.tracking_table_name)
         )
 
     @retry((InterfaceError, OperationalError), max_attempts=10, wait=0.2)
@@ -210,6 +220,13 @@ class OneTripProcessRecorder(PostgresProcessRecorder):
             curs.execute(self.max_outbox_id_statement)
             found = curs.fetchone()
             return int(found["head"] or 0) if found else 0
+
+    @retry((InterfaceError, OperationalError), max_attempts=3, wait=0.2)
+    def prune_outbox(self, limit: int) -> int:
+        """Delete at most `limit` rows every relay of the store sent (`shared.messaging.outbox`)."""
+        with self.datastore.transaction(commit=True) as curs:
+            curs.execute(self.prune_outbox_statement, (POSITION_PATTERN, limit))
+            return curs.rowcount
 
 
 def _as_bytes(query: Any, conn: psycopg.Connection[Any]) -> bytes:

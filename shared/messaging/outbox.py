@@ -12,6 +12,11 @@ Rows get ids in commit order: SQLite serialises its writers, PostgreSQL inserts 
 events table's exclusive lock (`shared.pgstore`), so a reader that has seen id n never sees a
 row below n appear later.
 
+Rows every relay of the store has sent are deleted by the relay (`prune_outbox`, in bounded
+chunks, off its sending path): those below the lowest position a relay stored (tracking names
+ending in `POSITION_SUFFIX`); the row at that position stays, so ids and the outbox's head
+(`max_outbox_id`) keep their meaning. A relay that never stored a position holds nothing back.
+
 Stores written before the outbox existed are moved over once (`install_outbox`): the events the
 old relay had not published yet (past its notification-log position) are translated into rows,
 in one transaction with a marker in the tracking table, so two replicas starting together do it
@@ -42,6 +47,8 @@ from shared.statements import run_sqlite
 
 log = get_logger(__name__)
 
+POSITION_SUFFIX = ":outbox"  # a relay's position in the tracking table: `<relay name>:outbox`
+POSITION_PATTERN = "%" + POSITION_SUFFIX  # SQL LIKE: every relay's position in one store
 SEQUENCE_HEADER = "notification_id"  # the row's id, set by the relay (dead letters keep theirs)
 MIGRATION_PAGE = 500
 
@@ -120,6 +127,21 @@ class OutboxRecorder(Protocol):
 
     def max_tracking_id(self, application_name: str) -> int | None: ...
 
+    def prune_outbox(self, limit: int) -> int:
+        """Delete at most `limit` rows below every relay's position (the oldest first)."""
+        ...
+
+
+def prune_statement(outbox: str, tracking: str, placeholder: str) -> str:
+    """The delete `prune_outbox` runs (SQL for both stores; `placeholder` binds the LIKE pattern
+    and the limit): the oldest rows below the lowest position any relay of the store stored."""
+    return (
+        f"DELETE FROM {outbox} WHERE id IN (SELECT id FROM {outbox} WHERE id < ("
+        f"SELECT MIN(position) FROM (SELECT MAX(notification_id) AS position FROM {tracking} "
+        f"WHERE application_name LIKE {placeholder} GROUP BY application_name) AS relays) "
+        f"ORDER BY id LIMIT {placeholder})"
+    )
+
 
 class POPOOutboxRecorder(POPOProcessRecorder):
     """The in-memory process recorder with an outbox (tests)."""
@@ -127,20 +149,35 @@ class POPOOutboxRecorder(POPOProcessRecorder):
     def __init__(self) -> None:
         super().__init__()
         self._outbox: list[OutboxRow] = []
+        self._pruned = 0  # rows deleted from the front: the first row kept has id _pruned + 1
 
     def _update_table(self, stored_events: Sequence[StoredEvent], **kwargs: Any) -> Any:
         ids = super()._update_table(stored_events, **kwargs)
         for row in kwargs.get("outbox") or ():
-            self._outbox.append(_numbered(row, len(self._outbox) + 1))
+            self._outbox.append(_numbered(row, self.max_outbox_id() + 1))
         return ids
 
     def select_outbox(self, after: int, limit: int) -> list[OutboxRow]:
         with self._database_lock:
-            return self._outbox[after : after + limit]
+            start = max(after - self._pruned, 0)
+            return self._outbox[start : start + limit]
 
     def max_outbox_id(self) -> int:
         with self._database_lock:
-            return len(self._outbox)
+            return self._pruned + len(self._outbox)
+
+    def prune_outbox(self, limit: int) -> int:
+        with self._database_lock:
+            positions = [
+                position or 0
+                for name, position in self._max_tracking_ids.items()
+                if name.endswith(POSITION_SUFFIX)
+            ]
+            below = min(positions, default=0)
+            count = max(0, min(limit, below - 1 - self._pruned))
+            del self._outbox[:count]
+            self._pruned += count
+            return count
 
 
 class SQLiteOutboxRecorder(SQLiteProcessRecorder):
@@ -157,6 +194,7 @@ class SQLiteOutboxRecorder(SQLiteProcessRecorder):
         self.select_outbox_statement = (
             f"SELECT id, topic, key, headers, value FROM {table} WHERE id > ? ORDER BY id LIMIT ?"
         )
+        self.prune_outbox_statement = prune_statement(table, "tracking", "?")
 
     def construct_create_table_statements(self) -> list[str]:
         statements = super().construct_create_table_statements()
@@ -190,6 +228,11 @@ class SQLiteOutboxRecorder(SQLiteProcessRecorder):
             c.execute(f"SELECT MAX(id) FROM {self.outbox_table_name}")
             found = c.fetchone()[0]
             return int(found or 0)
+
+    def prune_outbox(self, limit: int) -> int:
+        with self.datastore.transaction(commit=True) as c:
+            c.execute(self.prune_outbox_statement, (POSITION_PATTERN, limit))
+            return int(c.sqlite_cursor.rowcount)
 
 
 def outbox_table_name(events_table_name: str) -> str:

@@ -4,11 +4,17 @@ Guarantee: at least once, in row order. A row is sent as stored (bytes encoded w
 event was recorded, `shared.messaging.outbox`), and the position is stored only after the broker
 acknowledged every row up to it; after a crash the rows after the stored position are sent
 again, byte for byte, so a consumer sees the same `event_id` (and a dead letter the same copy).
-The sends of a batch are in flight together; the relay awaits their acknowledgements at once.
+A round's rows go out as one record batch per partition (`shared.messaging.batches`: the
+default partitioner's partitions, row order within each), all in flight together; the relay
+awaits their acknowledgements at once.
 
 One thread hop per batch: the position a batch reached is stored in the worker call that reads
 the next rows (the relay's next round: at once after a full batch, else on the next write or
 after `idle_seconds`, and when the relay stops). A crash can so resend one round more; never skip.
+
+While it runs, the relay deletes what every relay of its store has sent (`prune`: every
+`prune_seconds`, in chunks of `prune_chunk` rows, each its own transaction in a worker thread,
+beside the sending rounds): see `shared.messaging.outbox` for which rows.
 """
 
 from __future__ import annotations
@@ -22,8 +28,9 @@ from typing import Any
 from eventsourcing.persistence import Tracking
 
 from shared.logging import get_logger
-from shared.messaging.deadletter import RecordProducer
+from shared.messaging.batches import BatchProducer, send_rows
 from shared.messaging.outbox import (
+    POSITION_SUFFIX,
     OutboxRecorder,
     OutboxRow,
     Outgoing,
@@ -49,7 +56,7 @@ def _nothing() -> None:
 
 def position_name(relay: str) -> str:
     """Where a relay stores its position in the outbox (`relay` alone: the old log position)."""
-    return f"{relay}:outbox"
+    return f"{relay}{POSITION_SUFFIX}"
 
 
 class OutboxRelay:
@@ -62,13 +69,15 @@ class OutboxRelay:
     def __init__(
         self,
         app: Any,
-        producer: RecordProducer,
+        producer: BatchProducer,
         translate: Translate,
         *,
         name: str = "outbox-relay",
         batch_size: int = 500,
         idle_seconds: float = 1.0,
         observe: Observe = _unobserved,
+        prune_seconds: float = 30.0,
+        prune_chunk: int = 5000,
     ) -> None:
         install_outbox(app, translate, legacy_relay=name)
         self._observe = observe
@@ -83,6 +92,9 @@ class OutboxRelay:
         self._position: int | None = None  # the last row the broker acknowledged
         self._stored: int | None = None  # the last position stored
         self.failing_since: float | None = None
+        self._prune_seconds = prune_seconds
+        self._prune_chunk = prune_chunk
+        self.pruned = 0
 
     def position(self) -> int:
         """The last outbox row published and acknowledged (stored, or about to be)."""
@@ -111,11 +123,7 @@ class OutboxRelay:
             raise
         if not rows:
             return 0
-        send = self._producer.send
-        pending = [
-            await send(r.topic, value=r.value, key=r.key, headers=r.record_headers()) for r in rows
-        ]
-        await asyncio.gather(*pending)
+        await send_rows(self._producer, rows)
         self._position = rows[-1].id  # acknowledged: the next round stores it
         self.published += len(rows)
         self._observe(rows, time.perf_counter() - started)
@@ -141,9 +149,20 @@ class OutboxRelay:
         replica's write wakes it too), at most `idle_seconds`. Run again (a replica's new term
         as leader), it starts from the stored position; stopped, it stores the one it reached.
         """
+        self._position = self._stored = None
+        pruning = asyncio.create_task(self._prune_until(stopping))
+        try:
+            await self._publish_until(stopping)
+        finally:
+            pruning.cancel()  # a chunk being deleted finishes in its thread
+        try:
+            await asyncio.to_thread(self._save)
+        except Exception as error:  # the next relay sends the last round again: at least once
+            log.warning("relay-position-not-stored", relay=self.name, error=repr(error)[:300])
+
+    async def _publish_until(self, stopping: asyncio.Event) -> None:
         loop = asyncio.get_running_loop()
         waiter = recorded(self._app).waiter()
-        self._position = self._stored = None
         while not stopping.is_set():
             try:  # the waiter is cleared before each read: a write after it wakes the next wait
                 count = await self._publish(waiter.clear)
@@ -155,10 +174,29 @@ class OutboxRelay:
                 await _wait(stopping, 1.0)
             if count < self._batch_size:
                 await waiter.wait(stopping, self._idle_seconds)
-        try:
-            await asyncio.to_thread(self._save)
-        except Exception as error:  # the next relay sends the last round again: at least once
-            log.warning("relay-position-not-stored", relay=self.name, error=repr(error)[:300])
+
+    async def prune(self) -> int:
+        """Delete the rows every relay of the store has sent, a chunk per transaction; how many."""
+        deleted = 0
+        while True:
+            count = await asyncio.to_thread(self._recorder.prune_outbox, self._prune_chunk)
+            deleted += count
+            self.pruned += count
+            if count < self._prune_chunk:
+                return deleted
+
+    async def _prune_until(self, stopping: asyncio.Event) -> None:
+        while not stopping.is_set():
+            await _wait(stopping, self._prune_seconds)
+            if stopping.is_set():
+                return
+            try:
+                deleted = await self.prune()
+            except Exception as error:  # the rows stay until the next pass; sending goes on
+                log.warning("relay-prune-failed", relay=self.name, error=repr(error)[:300])
+                continue
+            if deleted:
+                log.info("relay-pruned", relay=self.name, rows=deleted)
 
     def stuck(self, grace_seconds: float) -> bool:
         """Whether publishing has failed for longer than the grace period."""

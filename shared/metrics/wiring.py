@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from shared.messaging.deadletter import RecordProducer
+from shared.messaging.batches import BatchProducer
 from shared.messaging.kafka_auth import client_options
 from shared.messaging.relay import OutboxRelay, position_name
 from shared.metrics.lag import LagReader
@@ -19,7 +19,7 @@ def relay_name(spec: ServiceSpec) -> str:
     return f"outbox-relay:{spec.name}"
 
 
-def relay_for(spec: ServiceSpec, producer: RecordProducer, metrics: ServiceMetrics) -> OutboxRelay:
+def relay_for(spec: ServiceSpec, producer: BatchProducer, metrics: ServiceMetrics) -> OutboxRelay:
     """The outbox relay of a service, reporting its batches and dead letters to the metrics."""
     return OutboxRelay(
         spec.application, producer, spec.translate, name=relay_name(spec),

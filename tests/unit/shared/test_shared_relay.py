@@ -17,17 +17,42 @@ from tests.plumbing_app import Note, NoteTaker, translator
 POPO = {"PERSISTENCE_MODULE": "eventsourcing.popo"}
 
 
-class Producer:
-    """Accepts records, or refuses them while `down`."""
+class Batch:
+    """A record batch as aiokafka's builder takes records (full after `room` of them)."""
 
-    def __init__(self) -> None:
+    def __init__(self, room: int) -> None:
+        self.records: list[dict[str, Any]] = []
+        self.room = room
+
+    def append(self, *, timestamp: int | None, **record: Any) -> Any:
+        if len(self.records) >= self.room:
+            return None
+        self.records.append(record)
+        return object()
+
+    def close(self) -> None:
+        self.room = len(self.records)
+
+
+class Producer:
+    """Accepts record batches, or refuses them while `down`; `partitions` per topic."""
+
+    def __init__(self, partitions: int = 1, batch_room: int = 1000) -> None:
         self.sent: list[dict[str, Any]] = []
         self.down = False
+        self.partitions = partitions
+        self.batch_room = batch_room
 
-    async def send(self, topic: str, **record: Any) -> Any:
+    def create_batch(self) -> Batch:
+        return Batch(self.batch_room)
+
+    async def partitions_for(self, topic: str) -> set[int]:
+        return set(range(self.partitions))
+
+    async def send_batch(self, batch: Batch, topic: str, *, partition: int) -> Any:
         if self.down:
             raise ConnectionError("broker away")
-        self.sent.append({"topic": topic, **record})
+        self.sent.extend({"topic": topic, "partition": partition, **r} for r in batch.records)
         done: asyncio.Future[None] = asyncio.get_running_loop().create_future()
         done.set_result(None)
         return done
