@@ -112,6 +112,7 @@ class BatchLoop:
                     await self._fetched(fetched)
         finally:
             await self.consumer.stop()
+            self.handler.close()
 
     async def _fetched(self, fetched: dict[TopicPartition, list[Any]]) -> None:
         """Process a fetch's partitions; commit those done, fetch the others again."""
