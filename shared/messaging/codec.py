@@ -132,12 +132,17 @@ def _head(cls: type[c.IntegrationEvent]) -> bytes:
 def headers(
     event: c.IntegrationEvent, notification_id: int | None = None
 ) -> list[tuple[str, bytes]]:
-    """The record headers every producer sets."""
+    """The record headers every producer sets, and the fields its contract names in
+    `header_fields` (left out when None)."""
     result = [
         ("event_type", event.event_type.encode()),
         ("schema_version", str(event.schema_version).encode()),
         ("event_id", str(event.event_id).encode()),
     ]
+    for name in event.header_fields:  # the contract's own, e.g. a report's `channel`
+        value = getattr(event, name)
+        if value is not None:
+            result.append((name, str(getattr(value, "value", value)).encode()))
     if notification_id is not None:
         result.append(("notification_id", str(notification_id).encode()))
     return result
