@@ -3,6 +3,7 @@ transaction per partition batch, and the relay publishing what the batches recor
 
     .venv/bin/python -m bench.consume_cost [--records 3000] [--rate 300] [--store postgres|sqlite]
                                            [--preload]
+    .venv/bin/python -m bench.consume_cost --dry [--records 60000] [--per-fetch 20]
 
 A producer process sends `ReportAccepted` records of a report's size (keys spread over the six
 partitions, the headers a lapor producer sets) at `--rate` records per second (0: as fast as it
@@ -14,6 +15,11 @@ record from the first record sent to the last one relayed, and the consumer's fe
 partition batches are as large as the consumer takes them (the same in every run: an A/B of the
 cost per record that the machine's load cannot skew by batching differently). Kafka and
 PostgreSQL are started unless `LAPOR_KAFKA_BOOTSTRAP_SERVERS` / `LAPOR_DATABASE_URL` are set.
+
+`--dry` measures the consumer's own part alone, in process, without broker or store: fetches of
+`--per-fetch` records over the six partitions (the records aiokafka would hand over, the same in
+every run) through `IdempotentConsumer.handle_fetch` to an application that records nothing:
+the headers read, the decoding, the bookkeeping and the hop to the worker thread, per record.
 """
 
 from __future__ import annotations
@@ -32,6 +38,7 @@ from functools import singledispatchmethod
 from typing import Any
 
 from aiokafka import AIOKafkaProducer
+from aiokafka.structs import ConsumerRecord
 from eventsourcing.domain import Aggregate, event
 
 from bench.plumbing_cost import store_env
@@ -181,6 +188,49 @@ async def consume(
     }
 
 
+class Nothing:
+    """An application that records nothing (the consumer's own cost alone)."""
+
+    def position(self, tracking_name: str) -> int | None:
+        return None
+
+    def process_batch(self, messages: Any, tracking: Any, *, service: str | None = None) -> Any:
+        return []
+
+
+def dry(records: int, per_fetch: int) -> dict[str, Any]:
+    """The consumer's own CPU per record: fetches handed over as aiokafka would."""
+    topic = "lapor.bench.dry.v1"
+    codec.register_topic(topic, (c.ReportAccepted,))
+    fetches = []
+    for start in range(0, records, per_fetch):
+        batches: dict[tuple[str, int], list[ConsumerRecord[bytes, bytes]]] = {}
+        for n in range(start, min(start + per_fetch, records)):
+            event = report(n)
+            value, headers = codec.encode(event), [*codec.headers(event), ("notification_id", b"7")]
+            partition = n % 6
+            record = ConsumerRecord(topic, partition, n, 0, 0, b"k", value, None, 1, len(value),
+                                    headers)  # fmt: skip
+            batches.setdefault((topic, partition), []).append(record)
+        fetches.append(batches)
+
+    async def run() -> float:
+        handler = IdempotentConsumer(Nothing(), service="bench", max_bytes=65536)
+        cpu = time.process_time()
+        for batches in fetches:
+            await handler.handle_fetch(batches)
+        return time.process_time() - cpu
+
+    cpu = asyncio.run(run())
+    return {
+        "records": records,
+        "per_fetch": per_fetch,
+        "cpu_us_per_record": round(1e6 * cpu / records, 2),
+        "cpu_us_per_fetch": round(1e6 * cpu / len(fetches), 1),
+        "load_average": os.getloadavg(),
+    }
+
+
 def measure(records: int, rate: float, store: str, preload: bool = False) -> dict[str, Any]:
     with contextlib.ExitStack() as stack:
         kafka = os.environ.get("LAPOR_KAFKA_BOOTSTRAP_SERVERS")
@@ -195,9 +245,14 @@ def main() -> None:
     parser.add_argument("--rate", type=float, default=300.0)
     parser.add_argument("--store", choices=("sqlite", "postgres"), default="postgres")
     parser.add_argument("--preload", action="store_true", help="send every record first")
+    parser.add_argument("--dry", action="store_true", help="the consumer's own part alone")
+    parser.add_argument("--per-fetch", type=int, default=20, help="records per fetch (--dry)")
     parser.add_argument("--produce-to", help=argparse.SUPPRESS)
     parser.add_argument("--kafka", help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.dry:
+        print(json.dumps(dry(args.records, args.per_fetch), indent=1))
+        return
     if args.produce_to:
         asyncio.run(produce(args.kafka, args.produce_to, args.records, args.rate))
         return
