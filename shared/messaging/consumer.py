@@ -154,7 +154,7 @@ class _Skips:
             return False
         for name, values in conditions:
             for key, value in headers:
-                if key == name and value in values:
+                if key == name and value is not None and bytes(value) in values:
                     return True
         return False
 

@@ -88,3 +88,14 @@ def test_the_asyncapi_document_names_the_headers_a_consumer_may_skip_by() -> Non
         "event_id",
         "notification_id",
     }
+
+
+async def test_a_header_value_of_another_bytes_like_type_or_none_is_read_too() -> None:
+    app = QuietOnSms(env=INMEMORY)
+    handler, _ = consumer(app)
+    odd = on(0, "sms", "satu")
+    odd.headers[:] = [(k, memoryview(v) if k == "channel" else v) for k, v in odd.headers]
+    empty = on(1, "web", "dua")
+    empty.headers[:] = [(k, None if k == "channel" else v) for k, v in empty.headers]
+    await handler.handle([odd, empty])
+    assert handler.skipped == 1 and noted(app) == ["dua"]
