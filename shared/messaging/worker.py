@@ -31,6 +31,10 @@ _STOP: Any = object()
 def _settle(future: asyncio.Future[Any], result: Any, error: BaseException | None) -> None:
     if future.cancelled():
         return
+    if isinstance(error, StopIteration):  # a future refuses it: the caller would wait forever
+        wrapped = RuntimeError(f"StopIteration raised in the worker: {error!r}")
+        wrapped.__cause__ = error
+        error = wrapped
     if error is not None:
         future.set_exception(error)
     else:

@@ -80,3 +80,10 @@ async def test_a_closed_or_idle_thread_ends_and_the_next_call_starts_another(
     assert not second.is_alive()
     assert await worker.run(str, "lagi") == "lagi"
     worker.close()
+
+
+async def test_a_stop_iteration_reaches_the_caller_as_an_error_not_a_wait_forever() -> None:
+    worker = Worker("consumer-test")
+    with pytest.raises(RuntimeError, match="StopIteration"):
+        await worker.run(next, iter(()))
+    worker.close()
