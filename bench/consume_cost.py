@@ -2,14 +2,24 @@
 transaction per partition batch, and the relay publishing what the batches recorded.
 
     .venv/bin/python -m bench.consume_cost [--records 3000] [--rate 300] [--store postgres|sqlite]
+                                           [--preload]
+    .venv/bin/python -m bench.consume_cost --dry [--records 60000] [--per-fetch 20]
 
 A producer process sends `ReportAccepted` records of a report's size (keys spread over the six
 partitions, the headers a lapor producer sets) at `--rate` records per second (0: as fast as it
 can); this process consumes them as a service does (`BatchLoop` feeding an `IdempotentConsumer`,
 the relay woken by writes), with a stand-in application that records one event and one outbox
 row per record and no rules of a context. Prints JSON: this process's CPU (every thread) per
-record from the first record sent to the last one relayed, and the consumer's fetches. Kafka and
+record from the first record sent to the last one relayed, and the consumer's fetches. With
+`--preload` every record is on the broker before the consumer starts, so that fetches and
+partition batches are as large as the consumer takes them (the same in every run: an A/B of the
+cost per record that the machine's load cannot skew by batching differently). Kafka and
 PostgreSQL are started unless `LAPOR_KAFKA_BOOTSTRAP_SERVERS` / `LAPOR_DATABASE_URL` are set.
+
+`--dry` measures the consumer's own part alone, in process, without broker or store: fetches of
+`--per-fetch` records over the six partitions (the records aiokafka would hand over, the same in
+every run) through `IdempotentConsumer.handle_fetch` to an application that records nothing:
+the headers read, the decoding, the bookkeeping and the hop to the worker thread, per record.
 """
 
 from __future__ import annotations
@@ -28,6 +38,7 @@ from functools import singledispatchmethod
 from typing import Any
 
 from aiokafka import AIOKafkaProducer
+from aiokafka.structs import ConsumerRecord
 from eventsourcing.domain import Aggregate, event
 
 from bench.plumbing_cost import store_env
@@ -126,7 +137,9 @@ class Counted(IdempotentConsumer):
         return await super().handle_fetch(batches)
 
 
-async def consume(kafka: str, env: dict[str, str], records: int, rate: float) -> dict[str, Any]:
+async def consume(
+    kafka: str, env: dict[str, str], records: int, rate: float, preload: bool = False
+) -> dict[str, Any]:
     name = uuid.uuid4().hex[:8]
     inbound, outbound = f"lapor.bench.{name}.in.v1", f"lapor.bench.{name}.out.v1"
     codec.register_topic(inbound, (c.ReportAccepted,))
@@ -141,26 +154,32 @@ async def consume(kafka: str, env: dict[str, str], records: int, rate: float) ->
     client = {"bootstrap_servers": kafka}
     loop = BatchLoop(handler, [inbound], group_id=f"bench-{name}", client=client,
                      client_id="bench", max_records=200)  # fmt: skip
+    args = [sys.executable, "-m", "bench.consume_cost", "--produce-to", inbound, "--kafka", kafka]
+    args += ["--records", str(records), "--rate", str(0 if preload else rate)]
+    if preload:
+        subprocess.run(args, check=True)
     await loop.start()
     stopping = asyncio.Event()
+    cpu, wall = time.process_time(), time.perf_counter()
     tasks = [asyncio.create_task(job(stopping)) for job in (loop.run, relay.run)]
     tasks.append(asyncio.create_task(listen_for_writes(app, stopping)))
-    while not loop.consumer.assignment():
-        await asyncio.sleep(0.05)
-    cpu, wall = time.process_time(), time.perf_counter()
-    args = [sys.executable, "-m", "bench.consume_cost", "--produce-to", inbound, "--kafka", kafka]
-    sender = subprocess.Popen([*args, "--records", str(records), "--rate", str(rate)])
+    if not preload:
+        while not loop.consumer.assignment():
+            await asyncio.sleep(0.05)
+        cpu, wall = time.process_time(), time.perf_counter()
+    sender = None if preload else subprocess.Popen(args)
     while relay.published < records:
         await asyncio.sleep(0.05)
     cpu, wall = time.process_time() - cpu, time.perf_counter() - wall
-    sender.wait()
+    if sender is not None:
+        sender.wait()
     stopping.set()
     await asyncio.gather(*tasks)
     await producer.stop()
     app.close()
     return {
         "records": records,
-        "rate": rate,
+        "rate": "preloaded" if preload else rate,
         "cpu_ms_per_record": round(1000 * cpu / records, 4),
         "wall_s": round(wall, 2),
         "fetches": handler.fetches,
@@ -169,12 +188,55 @@ async def consume(kafka: str, env: dict[str, str], records: int, rate: float) ->
     }
 
 
-def measure(records: int, rate: float, store: str) -> dict[str, Any]:
+class Nothing:
+    """An application that records nothing (the consumer's own cost alone)."""
+
+    def position(self, tracking_name: str) -> int | None:
+        return None
+
+    def process_batch(self, messages: Any, tracking: Any, *, service: str | None = None) -> Any:
+        return []
+
+
+def dry(records: int, per_fetch: int) -> dict[str, Any]:
+    """The consumer's own CPU per record: fetches handed over as aiokafka would."""
+    topic = "lapor.bench.dry.v1"
+    codec.register_topic(topic, (c.ReportAccepted,))
+    fetches = []
+    for start in range(0, records, per_fetch):
+        batches: dict[tuple[str, int], list[ConsumerRecord[bytes, bytes]]] = {}
+        for n in range(start, min(start + per_fetch, records)):
+            event = report(n)
+            value, headers = codec.encode(event), [*codec.headers(event), ("notification_id", b"7")]
+            partition = n % 6
+            record = ConsumerRecord(topic, partition, n, 0, 0, b"k", value, None, 1, len(value),
+                                    headers)  # fmt: skip
+            batches.setdefault((topic, partition), []).append(record)
+        fetches.append(batches)
+
+    async def run() -> float:
+        handler = IdempotentConsumer(Nothing(), service="bench", max_bytes=65536)
+        cpu = time.process_time()
+        for batches in fetches:
+            await handler.handle_fetch(batches)
+        return time.process_time() - cpu
+
+    cpu = asyncio.run(run())
+    return {
+        "records": records,
+        "per_fetch": per_fetch,
+        "cpu_us_per_record": round(1e6 * cpu / records, 2),
+        "cpu_us_per_fetch": round(1e6 * cpu / len(fetches), 1),
+        "load_average": os.getloadavg(),
+    }
+
+
+def measure(records: int, rate: float, store: str, preload: bool = False) -> dict[str, Any]:
     with contextlib.ExitStack() as stack:
         kafka = os.environ.get("LAPOR_KAFKA_BOOTSTRAP_SERVERS")
         kafka = kafka or stack.enter_context(LocalKafka()).bootstrap_servers
         env = stack.enter_context(store_env(store))
-        return {"store": store, **asyncio.run(consume(kafka, env, records, rate))}
+        return {"store": store, **asyncio.run(consume(kafka, env, records, rate, preload))}
 
 
 def main() -> None:
@@ -182,13 +244,19 @@ def main() -> None:
     parser.add_argument("--records", type=int, default=3000)
     parser.add_argument("--rate", type=float, default=300.0)
     parser.add_argument("--store", choices=("sqlite", "postgres"), default="postgres")
+    parser.add_argument("--preload", action="store_true", help="send every record first")
+    parser.add_argument("--dry", action="store_true", help="the consumer's own part alone")
+    parser.add_argument("--per-fetch", type=int, default=20, help="records per fetch (--dry)")
     parser.add_argument("--produce-to", help=argparse.SUPPRESS)
     parser.add_argument("--kafka", help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.dry:
+        print(json.dumps(dry(args.records, args.per_fetch), indent=1))
+        return
     if args.produce_to:
         asyncio.run(produce(args.kafka, args.produce_to, args.records, args.rate))
         return
-    print(json.dumps(measure(args.records, args.rate, args.store), indent=1))
+    print(json.dumps(measure(args.records, args.rate, args.store, args.preload), indent=1))
 
 
 if __name__ == "__main__":

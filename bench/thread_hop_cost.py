@@ -3,9 +3,10 @@
     .venv/bin/python -m bench.thread_hop_cost [--hops 20000] [--rounds 2]
 
 Prints JSON: CPU and wall microseconds per hop of a no-op call made with `asyncio.to_thread`
-(what `shared.messaging.consumer` uses), with `run_in_executor` (no context copy), with one
-dedicated worker thread fed by a queue, and inline (no thread: the floor). A hop is paid once
-per fetch of 19-88 records in the bench, so divide by that to get its share per record.
+(what `shared.messaging.consumer` used), with `run_in_executor` (no context copy), with the
+consumer's own worker thread (`shared.messaging.worker`, what it uses now), and inline (no
+thread: the floor). A hop is paid once per fetch of 19-88 records in the bench, so divide by
+that to get its share per record.
 """
 
 from __future__ import annotations
@@ -14,34 +15,15 @@ import argparse
 import asyncio
 import json
 import os
-import queue
-import threading
 import time
 from collections.abc import Callable, Coroutine
 from typing import Any
 
+from shared.messaging.worker import Worker
+
 
 def _noop(value: int) -> int:
     return value
-
-
-class _Worker:
-    """One long-lived thread taking calls from a queue, answering on the loop."""
-
-    def __init__(self, loop: asyncio.AbstractEventLoop) -> None:
-        self._calls: queue.SimpleQueue[Any] = queue.SimpleQueue()
-        self._loop = loop
-        threading.Thread(target=self._run, daemon=True).start()
-
-    def _run(self) -> None:
-        while True:
-            future, value = self._calls.get()
-            self._loop.call_soon_threadsafe(future.set_result, _noop(value))
-
-    def call(self, value: int) -> asyncio.Future[int]:
-        future = self._loop.create_future()
-        self._calls.put((future, value))
-        return future
 
 
 async def _to_thread(hops: int) -> None:
@@ -56,9 +38,10 @@ async def _executor(hops: int) -> None:
 
 
 async def _dedicated(hops: int) -> None:
-    worker = _Worker(asyncio.get_running_loop())
+    worker = Worker("hop-bench")
     for n in range(hops):
-        await worker.call(n)
+        await worker.run(_noop, n)
+    worker.close()
 
 
 async def _inline(hops: int) -> None:

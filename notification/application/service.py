@@ -37,6 +37,7 @@ from shared.contracts import (
     DeliveryStatus,
     ReportContent,
 )
+from shared.messaging import codec
 from shared.processing import Batch, Rejection, derived_id
 from shared.processing import Delivery as Record
 
@@ -103,6 +104,23 @@ class NotificationApplication(NotificationStore):
         if isinstance(message, DeliveryReported):
             return [message.notification_id]
         return ()
+
+    def ignored_by_header(self, topic: str) -> dict[str, dict[str, list[str]]]:
+        """A report's content changes nothing here unless the reporter's answer depends on the
+        contacts they left (the first test of the policy below): the report events of the other
+        channels are skipped undecoded by their `channel` header. A record without the header
+        (an older producer) is decoded and meets the same test."""
+        needs = self.composer.rule.needs_contacts
+        quiet = [channel.value for channel in Channel if not needs(channel)]
+        try:
+            events = codec.events_for(topic)
+        except KeyError:
+            return {}
+        return {
+            name: {"channel": quiet}
+            for name, cls in events.items()
+            if issubclass(cls, ReportContent) and quiet
+        }
 
     @singledispatchmethod
     def policy(self, domain_event: Any, processing_event: PE) -> None:

@@ -40,6 +40,10 @@ class IntegrationEvent(Contract):
 
     event_type: ClassVar[str] = ""
     schema_version: ClassVar[int] = 1
+    # Fields a producer copies into record headers too (as text), so that a consumer can tell
+    # by the headers, before decoding, whether its policy needs the record; a record without
+    # them (an older producer) is decoded as before.
+    header_fields: ClassVar[tuple[str, ...]] = ()
 
     event_id: UUID = Field(default_factory=uuid4)
     occurred_at: AwareDatetime

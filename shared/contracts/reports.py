@@ -40,6 +40,7 @@ class ReportContent(ReportEvent):
     """
 
     schema_version: ClassVar[int] = 4
+    header_fields: ClassVar[tuple[str, ...]] = ("channel",)  # a `channel` header: web, sms, ...
 
     channel: Channel
     kind: ReportKind

@@ -51,9 +51,37 @@ def describe_payloads(document: dict[str, Any]) -> dict[str, Any]:
         for event in events:
             if event.__name__ in schemas:
                 _add_schema(schemas, event)
+    contracts = {e.__name__: e for events in codec.TOPIC_EVENTS.values() for e in events}
+    for message in components.get("messages", {}).values():
+        payload = message.get("payload", {}).get("$ref", "")
+        contract = contracts.get(payload.removeprefix(SCHEMAS))
+        if contract is not None:
+            message["headers"] = record_headers(contract)
     if f'"{SCHEMAS}{EMPTY}"' not in json.dumps(_referrers(document)):
         schemas.pop(EMPTY, None)
     return document
+
+
+def record_headers(event: type[c.IntegrationEvent]) -> dict[str, Any]:
+    """The headers of a record of this event (`codec.headers`; the relay adds `notification_id`),
+    by which a consumer may skip a record before decoding it."""
+    properties: dict[str, Any] = {
+        "event_type": {"type": "string", "const": event.event_type},
+        "schema_version": {"type": "string", "const": str(event.schema_version)},
+        "event_id": {"type": "string", "format": "uuid"},
+        "notification_id": {"type": "string", "description": "The producer's outbox row id."},
+    }
+    for name in event.header_fields:
+        properties[name] = {
+            "type": "string",
+            "description": f"The event's `{name}` as text; absent when it is null, and on records "
+            "of producers older than this header (a consumer then decodes the record).",
+        }
+    return {
+        "type": "object",
+        "properties": properties,
+        "required": ["event_type", "schema_version", "event_id"],
+    }
 
 
 def _describe_channel(document: dict[str, Any], key: str) -> list[dict[str, str]]:

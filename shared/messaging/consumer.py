@@ -12,7 +12,12 @@ Decoding is a pure function of the bytes, so a record that cannot be decoded is 
 once. Dead letters are recorded in the same transaction as the position (see `deadletter`).
 
 A record whose `event_type` header names a type the application's policy ignores is skipped
-before anything is decoded; its offset still moves the position.
+before anything is decoded, and so is a record whose other headers say the policy ignores it
+(`ignored_by_header`); its offset still moves the position. A skipped record is left out of the
+batch at once: only the partition batch's first and last offsets are kept for it.
+
+The store calls leave the event loop through one worker thread of the consumer's own
+(`shared.messaging.worker`), once per fetch.
 """
 
 from __future__ import annotations
@@ -29,6 +34,7 @@ from eventsourcing.persistence import IntegrityError, Tracking
 from shared.logging import get_logger
 from shared.messaging import codec
 from shared.messaging.deadletter import SourceRecord, safe_text
+from shared.messaging.worker import Worker
 from shared.processing import Delivery, Rejection
 
 log = get_logger(__name__)
@@ -44,7 +50,12 @@ def _unobserved(records: int, seconds: float) -> None:
 
 
 class BatchProcessor(Protocol):
-    """What the consumer needs of an application (`ignored_types(topic)` too, if it has one)."""
+    """What the consumer needs of an application.
+
+    Optional too: `ignored_types(topic)`, the event types its policy ignores, and
+    `ignored_by_header(topic)`, for event types it ignores only sometimes, a header name and the
+    values of it that say so ({event type: {header: values}}).
+    """
 
     def position(self, tracking_name: str) -> int | None: ...
 
@@ -108,10 +119,44 @@ class ConsumerHealth:
 
 @dataclass(frozen=True)
 class _Plan:
-    """One partition's records of a fetch, decoded (None: skipped), and its tracking name."""
+    """One partition's records of a fetch: the decoded ones (the skipped left out), in offset
+    order, the offsets of its first and last record, and its tracking name."""
 
     name: str
-    decoded: list[tuple[Any, Delivery | None]]
+    deliveries: list[Delivery]
+    first: int
+    last: int
+    records: int
+
+    def fresh(self, done: int) -> tuple[list[Delivery], Tracking] | None:
+        """What is left to do above the stored position `done` (None: nothing, not even the
+        position), and the position that passes the batch."""
+        if self.last < done:
+            return None
+        deliveries = self.deliveries
+        if self.first < done:  # partly done before (a fetch delivered again)
+            deliveries = [d for d in deliveries if d.source is None or d.source.offset >= done]
+        return deliveries, Tracking(self.name, self.last + 1)
+
+
+@dataclass(frozen=True)
+class _Skips:
+    """What of a topic's records is skipped by header: event types always, others by value."""
+
+    types: frozenset[bytes]
+    by_header: dict[bytes, tuple[tuple[str, frozenset[bytes]], ...]]
+
+    def skipped(self, event_type: bytes, headers: Sequence[tuple[str, bytes]]) -> bool:
+        if event_type in self.types:
+            return True
+        conditions = self.by_header.get(event_type)
+        if conditions is None:
+            return False
+        for name, values in conditions:
+            for key, value in headers:
+                if key == name and value is not None and bytes(value) in values:
+                    return True
+        return False
 
 
 @dataclass(frozen=True)
@@ -123,10 +168,10 @@ class _Outcome:
     seconds: float
 
 
-def _header(record: Any, name: str) -> bytes | None:
-    for key, value in record.headers or ():
-        if key == name:
-            return bytes(value) if value is not None else None
+def _event_type(headers: Sequence[tuple[str, Any]]) -> bytes | None:
+    for key, value in headers:
+        if key == "event_type":
+            return value if value is None or type(value) is bytes else bytes(value)
     return None
 
 
@@ -160,8 +205,9 @@ class IdempotentConsumer:
         self.retry = retry or RetryPolicy()
         self._sleep = sleep
         self.health = ConsumerHealth()
-        self._ignored: dict[str, frozenset[bytes]] = {}
+        self._skips: dict[str, _Skips] = {}
         self.skipped = 0
+        self.worker = Worker(f"consumer-{service}")
         # Positions this consumer recorded itself, per partition: read from the store only when
         # unknown. Forget them whenever the assignment changes (another replica may move them).
         self._positions: dict[str, int] = {}
@@ -191,28 +237,47 @@ class IdempotentConsumer:
         retries, records isolated, waiting for the store), so it holds no other back. Returns the
         partitions that could not be done (the store is away): fetch them again.
         """
-        plans = [
-            _Plan(tracking_name(topic, partition), [(r, self._decode(topic, r)) for r in records])
-            for (topic, partition), records in batches.items()
-        ]
+        keys = [key for key, records in batches.items() if records]
+        plans = [self._plan(topic, part, batches[topic, part]) for topic, part in keys]
         if not plans:
             return {}
         try:
-            outcomes = await asyncio.to_thread(self._run_plans, plans)
+            outcomes = await self.worker.run(self._run_plans, plans)
         except BaseException:  # cancelled: what the worker did is unknown, read it again
             for plan in plans:
                 self._positions.pop(plan.name, None)
             raise
         failed: dict[Key, Exception] = {}
-        for key, plan, outcome in zip(batches, plans, outcomes, strict=True):
+        for key, plan, outcome in zip(keys, plans, outcomes, strict=True):
             try:
                 await self._settle(plan, outcome)
             except Exception as error:
                 self._positions.pop(plan.name, None)
                 failed[key] = error
             else:
-                self._observe(len(plan.decoded), outcome.seconds)
+                self._observe(plan.records, outcome.seconds)
         return failed
+
+    def close(self) -> None:
+        """The consumer is done: its worker thread may end."""
+        self.worker.close()
+
+    def _plan(self, topic: str, partition: int, records: Sequence[Any]) -> _Plan:
+        """A partition's records as handed to the worker: each decoded, or left out if its
+        headers say the policy ignores it."""
+        skips = self._skips.get(topic) or self._skips_of(topic)
+        deliveries = []
+        for record in records:
+            headers = record.headers or ()
+            event_type = _event_type(headers)
+            if event_type is not None and skips.skipped(event_type, headers):
+                self.skipped += 1
+                continue
+            delivery = self._decode(topic, record, event_type)
+            if delivery is not None:
+                deliveries.append(delivery)
+        first, last = records[0].offset, records[-1].offset
+        return _Plan(tracking_name(topic, partition), deliveries, first, last, len(records))
 
     def _run_plans(self, plans: Sequence[_Plan]) -> list[_Outcome]:
         """In the worker thread: each partition's fresh records in one transaction of its own."""
@@ -226,11 +291,10 @@ class IdempotentConsumer:
                 done = self._processor.position(plan.name) or 0
             except Exception:  # the careful way reads it again, and waits if it must
                 return _Outcome(None, UNTRIED, time.perf_counter() - started)
-        fresh = [(r, d) for r, d in plan.decoded if r.offset + 1 > done]
-        if not fresh:
+        fresh = plan.fresh(done)
+        if fresh is None:
             return _Outcome(done, None, time.perf_counter() - started)
-        deliveries = [d for _, d in fresh if d is not None]
-        tracking = Tracking(plan.name, fresh[-1][0].offset + 1)
+        deliveries, tracking = fresh
         try:
             rejected = self._processor.process_batch(deliveries, tracking, service=self._service)
         except Exception as error:
@@ -255,12 +319,10 @@ class IdempotentConsumer:
         name = plan.name
         conflicts = 0
         while True:
-            done = await self._position(name)
-            fresh = [(r, d) for r, d in plan.decoded if r.offset + 1 > done]
-            if not fresh:
+            fresh = plan.fresh(await self._position(name))
+            if fresh is None:
                 return
-            deliveries = [d for _, d in fresh if d is not None]
-            tracking = Tracking(name, fresh[-1][0].offset + 1)
+            deliveries, tracking = fresh
             if isinstance(first, Exception):
                 error, first = await self._failed(first, tracking), UNTRIED
             else:
@@ -282,18 +344,26 @@ class IdempotentConsumer:
 
     def ignored(self, topic: str) -> frozenset[bytes]:
         """The `event_type` header values of this topic the policy ignores."""
-        found = self._ignored.get(topic)
-        if found is None:
-            ignored_types = getattr(self._processor, "ignored_types", None)
-            names = ignored_types(topic) if ignored_types is not None else ()
-            found = self._ignored[topic] = frozenset(n.encode() for n in names)
+        return (self._skips.get(topic) or self._skips_of(topic)).types
+
+    def _skips_of(self, topic: str) -> _Skips:
+        ignored_types = getattr(self._processor, "ignored_types", None)
+        names = ignored_types(topic) if ignored_types is not None else ()
+        ignored_by_header = getattr(self._processor, "ignored_by_header", None)
+        by_header = ignored_by_header(topic) if ignored_by_header is not None else {}
+        found = self._skips[topic] = _Skips(
+            frozenset(n.encode() for n in names),
+            {
+                kind.encode(): tuple(
+                    (header, frozenset(v.encode() for v in values))
+                    for header, values in conditions.items()
+                )
+                for kind, conditions in by_header.items()
+            },
+        )
         return found
 
-    def _decode(self, topic: str, record: Any) -> Delivery | None:
-        event_type = _header(record, "event_type")
-        if event_type is not None and event_type in self.ignored(topic):
-            self.skipped += 1
-            return None
+    def _decode(self, topic: str, record: Any, event_type: bytes | None) -> Delivery | None:
         source = SourceRecord.of(record)
         try:
             message = codec.decode(topic, record.value, self._max_bytes, event_type)
@@ -335,14 +405,17 @@ class IdempotentConsumer:
     async def _try(self, deliveries: list[Delivery], tracking: Tracking) -> Exception | None:
         """One transaction; None when done, else the error (the store answers: a record's fault)."""
         try:
-            rejected = await asyncio.to_thread(
-                self._processor.process_batch, deliveries, tracking, service=self._service
-            )
+            rejected = await self.worker.run(self._process, deliveries, tracking)
         except Exception as error:
             return await self._failed(error, tracking)
         self._positions[tracking.application_name] = tracking.notification_id
         self._done(rejected)
         return None
+
+    def _process(
+        self, deliveries: list[Delivery], tracking: Tracking
+    ) -> list[tuple[Any, Rejection]]:
+        return self._processor.process_batch(deliveries, tracking, service=self._service)
 
     def _done(self, rejected: Sequence[tuple[Any, Rejection]]) -> None:
         self.health.recovered()
@@ -377,7 +450,7 @@ class IdempotentConsumer:
         if known is not None:
             return known
         try:
-            position = await asyncio.to_thread(self._processor.position, name)
+            position = await self.worker.run(self._processor.position, name)
         except Exception as error:
             failures = self.health.waiting(error)
             log.error("store-unavailable", tracking=name, error=describe(error), tries=failures)

@@ -16,6 +16,12 @@ For the same reason the consumer's background fetch routine looks around once a 
 nothing wakes it (aiokafka's default: five times a second); records, consumption and a new
 assignment wake it at once.
 
+Offsets are committed at most once a second (`COMMIT_SECONDS`), and whenever a poll comes back
+empty, before the partitions are given up in a rebalance, and when the loop stops, instead of
+after every fetch: a commit is a request to the broker, paid per fetch, and at low rates a fetch
+holds one or two records. A crash loses no more than the last second's commits: those records
+are fetched again and passed by the positions in the store, as after any crash.
+
 A fetch brings at most `FETCH_PARTITION_BYTES` of each partition (aiokafka's default: 1 MiB).
 A consumer that lags is answered in full every time, and holds what it fetched (the response,
 then a copy of each partition's records) until its batches are processed: with 1 MiB that was
@@ -27,7 +33,8 @@ a batch (`max_records`), and four times the largest record a service accepts.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Sequence
+import time
+from collections.abc import Awaitable, Callable, Sequence
 from typing import Any
 
 from aiokafka import AIOKafkaConsumer, ConsumerRebalanceListener, TopicPartition
@@ -41,16 +48,26 @@ log = get_logger(__name__)
 FETCH_WAIT_MS = 5000
 FETCHER_TIMEOUT_MS = 1000
 FETCH_PARTITION_BYTES = 256 * 1024
+COMMIT_SECONDS = 1.0
 
 
 class _Forget(ConsumerRebalanceListener):  # type: ignore[misc]
-    """On a rebalance the cached positions are forgotten, and the new assignment is logged."""
+    """On a rebalance the offsets done are committed and the cached positions forgotten, and the
+    new assignment is logged."""
 
-    def __init__(self, consumer: IdempotentConsumer, group_id: str) -> None:
+    def __init__(
+        self,
+        consumer: IdempotentConsumer,
+        group_id: str,
+        commit: Callable[[], Awaitable[None]] | None = None,
+    ) -> None:
         self._consumer = consumer
         self._group_id = group_id
+        self._commit = commit
 
     async def on_partitions_revoked(self, revoked: Any) -> None:
+        if self._commit is not None:
+            await self._commit()
         self._consumer.forget_positions()
 
     async def on_partitions_assigned(self, assigned: Any) -> None:
@@ -78,6 +95,8 @@ class BatchLoop:
         self.group_id = group_id
         self.max_records = max_records
         self.poll_ms = poll_ms
+        self._done: dict[TopicPartition, OffsetAndMetadata] = {}  # not committed yet
+        self._committed_at = 0.0
         self.consumer = AIOKafkaConsumer(
             **client,
             group_id=group_id,
@@ -91,7 +110,7 @@ class BatchLoop:
 
     async def start(self) -> None:
         """Join the group (the assignment follows on the first fetch)."""
-        listener = _Forget(self.handler, self.group_id)
+        listener = _Forget(self.handler, self.group_id, self._commit)
         patterns = [t for t in self.topics if t.startswith("^")]
         if patterns:
             names = [t.replace(".", r"\.") for t in self.topics if not t.startswith("^")]
@@ -110,27 +129,35 @@ class BatchLoop:
                 )
                 if fetched and not stopping.is_set():
                     await self._fetched(fetched)
+                if self._done and (
+                    not fetched or time.monotonic() - self._committed_at >= COMMIT_SECONDS
+                ):
+                    await self._commit()
+            await self._commit()
         finally:
             await self.consumer.stop()
+            self.handler.close()
 
     async def _fetched(self, fetched: dict[TopicPartition, list[Any]]) -> None:
         """Process a fetch's partitions; commit those done, fetch the others again."""
         batches = {(tp.topic, tp.partition): records for tp, records in fetched.items() if records}
         failed = await self.handler.handle_fetch(batches)
-        done: dict[TopicPartition, OffsetAndMetadata] = {}
         for tp, records in fetched.items():
             if not records:
                 continue
             error = failed.get((tp.topic, tp.partition))
             if error is None:
-                done[tp] = OffsetAndMetadata(records[-1].offset + 1, "")
+                self._done[tp] = OffsetAndMetadata(records[-1].offset + 1, "")
             else:  # the store is away (the consumer waited): fetch them again
                 log.warning("partition-batch-retried", topic=tp.topic, error=describe(error))
                 self.consumer.seek(tp, records[0].offset)
-        if done:
-            await self._commit(done)
 
-    async def _commit(self, offsets: dict[TopicPartition, OffsetAndMetadata]) -> None:
+    async def _commit(self) -> None:
+        """Commit the offsets done since the last commit."""
+        offsets, self._done = self._done, {}
+        self._committed_at = time.monotonic()
+        if not offsets:
+            return
         try:
             await self.consumer.commit(offsets)
         except Exception as error:  # a rebalance took a partition: its new owner goes on

@@ -32,6 +32,9 @@ class Fetches:
     def forget_positions(self) -> None:
         return None
 
+    def close(self) -> None:
+        return None
+
     def values(self) -> list[bytes]:
         return [record.value for batch in self.batches for record in batch]
 
