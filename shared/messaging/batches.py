@@ -70,7 +70,9 @@ async def send_rows(producer: BatchProducer, rows: Sequence[OutboxRow]) -> None:
         if batch.append(key=row.key, value=row.value, timestamp=None, headers=headers) is None:
             acknowledged.append(await _hand_over(producer, batch, where))
             batch = open_batches[where] = producer.create_batch()
-            batch.append(key=row.key, value=row.value, timestamp=None, headers=headers)
+            if batch.append(key=row.key, value=row.value, timestamp=None, headers=headers) is None:
+                # an empty builder takes any first record; never drop a row without a word
+                raise RuntimeError(f"outbox row {row.id} does not fit an empty record batch")
     for where, batch in open_batches.items():
         acknowledged.append(await _hand_over(producer, batch, where))
     await asyncio.gather(*acknowledged)

@@ -54,3 +54,9 @@ async def test_a_refused_batch_fails_the_whole_send() -> None:
     producer.down = True
     with pytest.raises(ConnectionError):
         await send_rows(producer, rows(10, keys=3))
+
+
+async def test_a_row_that_no_batch_takes_fails_the_send_instead_of_vanishing() -> None:
+    producer = Producer(partitions=6, batch_room=0)  # even an empty builder refuses it
+    with pytest.raises(RuntimeError, match="outbox row 1 does not fit"):
+        await send_rows(producer, rows(3, keys=1))
