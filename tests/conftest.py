@@ -15,13 +15,13 @@ import contextlib
 import os
 from collections.abc import Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
-from typing import Any, NoReturn
+from typing import Any
 
 import pytest
 
 from tests import infra
+from tests.required import unavailable
 
-CI = bool(os.environ.get("CI"))
 FIXTURES = {"kafka": "kafka_bootstrap", "postgres": "postgres_url"}
 CONFIGURED = {"kafka": "LAPOR_KAFKA_BOOTSTRAP_SERVERS", "postgres": "LAPOR_DATABASE_URL"}
 
@@ -48,13 +48,6 @@ SLOW_FIRST = tuple(
 )
 
 _starting: dict[str, Future[infra.LocalKafka | infra.LocalPostgres]] = {}
-
-
-def _unavailable(what: str, error: BaseException) -> NoReturn:
-    message = f"{what} is not available: {error}"
-    if CI:
-        pytest.fail(message, pytrace=False)
-    pytest.skip(message)
 
 
 def _start(kind: str) -> infra.LocalKafka | infra.LocalPostgres:
@@ -121,7 +114,7 @@ def _local(kind: str, what: str) -> Iterator[infra.LocalKafka | infra.LocalPostg
     try:
         local = future.result() if future is not None else _start(kind)
     except Exception as error:
-        _unavailable(what, error)
+        unavailable(what, error)
     try:
         yield local
     finally:

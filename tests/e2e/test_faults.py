@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import os
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -20,6 +19,7 @@ import pytest
 
 from bench.faults import FAULTS, FaultOptions, Outcome, scenario
 from tests.infra import LocalKafka, LocalPostgres
+from tests.required import unavailable
 
 pytestmark = [pytest.mark.e2e, pytest.mark.timeout(1500)]  # 13 min measured at load average 35
 
@@ -36,10 +36,7 @@ def infrastructure() -> Iterator[tuple[LocalKafka, LocalPostgres]]:
                 for started in [pool.submit(kafka.start), pool.submit(postgres.start)]:
                     started.result()
         except Exception as error:
-            message = f"Kafka or PostgreSQL is not available: {error}"
-            if os.environ.get("CI"):
-                pytest.fail(message, pytrace=False)
-            pytest.skip(message)
+            unavailable("Kafka or PostgreSQL", error)
         yield kafka, postgres
     finally:
         postgres.stop()

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import os
 import shutil
 from collections.abc import Callable, Iterator
 from typing import Any
@@ -21,6 +20,7 @@ from shared.messaging.relay import OutboxRelay
 from tests.infra import LocalKafka
 from tests.kafka_helpers import header, read_topic, unique
 from tests.plumbing_app import NoteTaker, translator
+from tests.required import unavailable
 
 pytestmark = pytest.mark.integration
 
@@ -113,10 +113,7 @@ def broker() -> Iterator[LocalKafka]:
         try:
             kafka.start()
         except Exception as error:
-            message = f"Kafka is not available: {error}"
-            if os.environ.get("CI"):
-                pytest.fail(message, pytrace=False)
-            pytest.skip(message)
+            unavailable("Kafka", error)
         yield kafka
     finally:
         kafka.stop()

@@ -10,7 +10,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
-import os
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from dataclasses import dataclass
@@ -38,6 +37,7 @@ from shared.messaging.admin import ensure_topics
 from shared.runtime import build_app
 from shared.settings import CommonSettings
 from tests.infra import LocalKafka
+from tests.required import unavailable
 from tracking.bootstrap import bootstrap as tracking_bootstrap
 from tracking.domain.status import Status
 from tracking.settings import TrackingSettings
@@ -92,10 +92,7 @@ def secure_kafka(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalKafk
     try:
         kafka.start()
     except Exception as error:
-        message = f"the secure Kafka profile is not available: {error}"
-        if os.environ.get("CI"):
-            pytest.fail(message, pytrace=False)
-        pytest.skip(message)
+        unavailable("the secure Kafka profile", error)
     try:
         yield kafka
     finally:
