@@ -6,6 +6,12 @@ end offsets: every record a service produced moved an end offset (the load itsel
 topic, is the bench's and is left out), and every record on a topic is consumed once by each
 service that reads it (from the services' AsyncAPI documents; a consumer that skips a record by
 its header has still fetched it).
+
+Store transactions are PostgreSQL's own count (`pg_stat_database`: commits and rollbacks of each
+service's database), so every write, read and relay round of the services counts, and nothing
+the services do not send. A server reports a backend's counts at most once a second and an idle
+backend's only after ten seconds, so a tally on PostgreSQL first waits `STATS_SETTLE_SECONDS`; the
+services' idle rounds in that wait (about one a second each) are counted too.
 """
 
 from __future__ import annotations
@@ -13,7 +19,7 @@ from __future__ import annotations
 import asyncio
 import sqlite3
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -27,6 +33,7 @@ from bench.system import SERVICES
 from shared import topics
 
 EVENT_TABLE_SUFFIX = "_events"
+STATS_SETTLE_SECONDS = 11.0  # PostgreSQL's PGSTAT_IDLE_INTERVAL (10 s) and a margin
 
 
 @dataclass(frozen=True)
@@ -35,6 +42,7 @@ class Tally:
 
     stored_events: dict[str, int]  # service -> rows in its event tables
     end_offsets: dict[str, int]  # topic -> sum of its partitions' end offsets
+    transactions: dict[str, int] = field(default_factory=dict)  # service -> PostgreSQL's count
 
 
 def per_report(
@@ -58,6 +66,20 @@ def per_report(
         },
         "kafka_records_per_report": round((produced + consumed) / accepted, 2),
         "cpu_ms_per_report": round(sum(cpu_s.values()) * 1000 / accepted, 2),
+        **_transactions(start, end, accepted),
+    }
+
+
+def _transactions(start: Tally, end: Tally, accepted: int) -> dict[str, Any]:
+    """Store transactions per report, in all and by service (PostgreSQL only)."""
+    if not end.transactions:
+        return {}
+    made = {s: n - start.transactions.get(s, 0) for s, n in end.transactions.items()}
+    return {
+        "store_transactions_per_report": round(sum(made.values()) / accepted, 2),
+        "store_transactions_per_report_by_service": {
+            s: round(n / accepted, 2) for s, n in made.items()
+        },
     }
 
 
@@ -80,7 +102,13 @@ async def tally(kafka: str, instance: str, database_url: str | None, state_dir: 
         return _sqlite_rows(state_dir / f"{service}-events.sqlite")
 
     stored = {service: await asyncio.to_thread(rows, service) for service in SERVICES}
-    return Tally(stored, await _end_offsets(kafka))
+    transactions: dict[str, int] = {}
+    if database_url:
+        await asyncio.sleep(STATS_SETTLE_SECONDS)
+        names = {f"{instance}_{service}": service for service in SERVICES}
+        found = await asyncio.to_thread(pg_transactions, database_url, list(names))
+        transactions = {names[d]: n for d, n in found.items()}
+    return Tally(stored, await _end_offsets(kafka), transactions)
 
 
 async def _end_offsets(kafka: str) -> dict[str, int]:
@@ -101,17 +129,33 @@ async def _end_offsets(kafka: str) -> dict[str, int]:
         await consumer.stop()
 
 
-def _pg_rows(server_url: str, database: str) -> int:
+def conninfo(server_url: str, database: str) -> str:
     url = urlsplit(server_url)
-    conninfo = psycopg.conninfo.make_conninfo(
-        host=url.hostname or "127.0.0.1",
-        port=url.port or 5432,
-        user=url.username or "postgres",
-        password=url.password or "",
-        dbname=database,
+    return str(
+        psycopg.conninfo.make_conninfo(
+            host=url.hostname or "127.0.0.1",
+            port=url.port or 5432,
+            user=url.username or "postgres",
+            password=url.password or "",
+            dbname=database,
+        )
     )
+
+
+def pg_transactions(server_url: str, databases: list[str]) -> dict[str, int]:
+    """Transactions committed and rolled back in each database so far (the server's count)."""
+    with psycopg.connect(conninfo(server_url, "postgres")) as conn:
+        rows = conn.execute(
+            "SELECT datname, xact_commit + xact_rollback FROM pg_stat_database "
+            "WHERE datname = ANY(%s)",
+            (databases,),
+        ).fetchall()
+    return {name: int(count) for name, count in rows}
+
+
+def _pg_rows(server_url: str, database: str) -> int:
     try:
-        conn = psycopg.connect(conninfo)
+        conn = psycopg.connect(conninfo(server_url, database))
     except psycopg.OperationalError:  # the service never created its database
         return 0
     with conn:

@@ -126,3 +126,18 @@ def test_work_per_report_counts_events_records_and_cpu_over_accepted_reports() -
     # 10 by intake, 20 twice by routing and tracking, the cases by nobody here
     assert work["kafka_records_per_report"] == (30 + 10 + 40) / 10
     assert work["cpu_ms_per_report"] == 80.0
+    assert "store_transactions_per_report" not in work  # SQLite: no server to count them
+
+
+def test_work_per_report_counts_store_transactions_over_accepted_reports() -> None:
+    from bench.work import Tally, per_report
+
+    start = Tally({}, {}, {"intake": 100, "routing": 50})
+    end = Tally({}, {}, {"intake": 130, "routing": 60, "tracking": 40})
+    work = per_report(start, end, {}, {}, accepted=10)
+    assert work["store_transactions_per_report"] == 8.0  # (30 + 10 + 40) / 10
+    assert work["store_transactions_per_report_by_service"] == {
+        "intake": 3.0,
+        "routing": 1.0,
+        "tracking": 4.0,
+    }
