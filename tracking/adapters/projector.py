@@ -31,6 +31,7 @@ from sqlalchemy.exc import InterfaceError, OperationalError
 from shared.logging import get_logger
 from shared.wakeup import recorded
 from tracking.adapters import indexes
+from tracking.adapters.case_decoding import case_decoder
 from tracking.adapters.case_rows import project_all
 from tracking.adapters.tables import (
     case_history,
@@ -111,6 +112,7 @@ class CaseProjector:
         self._indexes_dropped = False  # by a reset, until the replay reaches the end
         self._fresh: dict[int, Any] = {}  # case events just recorded here, by notification id
         self._fresh_limit = fresh_limit
+        self._decode = case_decoder(app.mapper)  # today's case events without the general walk
         listeners = getattr(app, "recordings_listeners", None)
         if listeners is not None:
             listeners.append(self.remember)
@@ -289,7 +291,7 @@ class CaseProjector:
 
     def _events(self, notifications: Sequence[Any]) -> list[Any]:
         """The domain events of these notifications: kept ones as they are, others decoded."""
-        to_event = self._app.mapper.to_domain_event
+        to_event = self._decode
         fresh = self._fresh
         if not fresh:
             return [to_event(notification) for notification in notifications]
