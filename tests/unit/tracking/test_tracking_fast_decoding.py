@@ -18,7 +18,9 @@ from tracking.adapters.projector import CASE_EVENTS
 from tracking.bootstrap import TrackingParts
 
 
-def _counting(parts: TrackingParts, monkeypatch: pytest.MonkeyPatch) -> tuple[Any, list[Any]]:
+def counting_decoder(
+    parts: TrackingParts, monkeypatch: pytest.MonkeyPatch
+) -> tuple[Any, list[Any]]:
     """The fast decoder of the app's mapper, and the stored events it left to the general path."""
     general, fell_back = parts.app.mapper.to_domain_event, []
 
@@ -30,7 +32,7 @@ def _counting(parts: TrackingParts, monkeypatch: pytest.MonkeyPatch) -> tuple[An
     return case_decoder(parts.app.mapper), fell_back
 
 
-def _case_records(parts: TrackingParts) -> list[Any]:
+def case_records(parts: TrackingParts) -> list[Any]:
     found = parts.app.recorder.select_notifications(0, 100_000)
     return [n for n in found if n.topic.startswith(CASE_EVENTS)]
 
@@ -44,8 +46,8 @@ def test_todays_case_events_decode_fast_into_the_events_the_general_path_builds(
 ) -> None:
     every_kind_of_life(feed, parts)
     general = parts.app.mapper.to_domain_event
-    records = _case_records(parts)
-    decode, fell_back = _counting(parts, monkeypatch)
+    records = case_records(parts)
+    decode, fell_back = counting_decoder(parts, monkeypatch)
     kinds = set()
     for record in records:
         event = decode(record)
@@ -60,8 +62,8 @@ def test_events_stored_by_old_code_go_the_general_way_and_are_upcast(
 ) -> None:
     _store(parts.app)  # class_version 2, as main stored them at 3a5511c
     general = parts.app.mapper.to_domain_event
-    records = _case_records(parts)
-    decode, fell_back = _counting(parts, monkeypatch)
+    records = case_records(parts)
+    decode, fell_back = counting_decoder(parts, monkeypatch)
     assert all(_same(decode(record), general(record)) for record in records)
     assert len(fell_back) == len(records) > 20
 
@@ -99,10 +101,10 @@ def test_a_stored_event_of_another_shape_goes_the_general_way(
     feed: Feed, parts: TrackingParts, monkeypatch: pytest.MonkeyPatch, change: Any
 ) -> None:
     feed.send(REPORTS, Report("LPR-SHAPE01").received())
-    [opened] = _case_records(parts)
+    [opened] = case_records(parts)
     odd = _changed(opened, change)
     general = parts.app.mapper.to_domain_event
-    decode, fell_back = _counting(parts, monkeypatch)
+    decode, fell_back = counting_decoder(parts, monkeypatch)
     try:
         expected: Any = general(odd)
     except Exception as error:  # the general path's error is then the expected outcome
@@ -118,9 +120,10 @@ def test_a_stored_event_of_another_shape_goes_the_general_way(
         assert _same(outcome, expected)
 
 
-def test_a_rebuild_writes_the_rows_the_general_path_writes_for_old_and_new_events(
+def both_ways_a_rebuild_writes_the_live_rows(
     feed: Feed, parts: TrackingParts, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    """Old and new stored events rebuilt fast, then the general way: the live rows each time."""
     _store(parts.app)  # events stored by old code first, then today's: pages mix both ways
     every_kind_of_life(feed, parts)
     live = dump(parts.engine)
@@ -131,3 +134,9 @@ def test_a_rebuild_writes_the_rows_the_general_path_writes_for_old_and_new_event
     parts.projector.rebuild()
     assert fast == dump(parts.engine) == live
     assert len(fast["cases"]) > 10 and len(fast["timeline"]) > 100
+
+
+def test_a_rebuild_writes_the_rows_the_general_path_writes_for_old_and_new_events(
+    feed: Feed, parts: TrackingParts, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    both_ways_a_rebuild_writes_the_live_rows(feed, parts, monkeypatch)
