@@ -28,6 +28,7 @@ import orjson
 from eventsourcing.persistence import DatetimeAsISO, Mapper, Transcoding
 from eventsourcing.utils import get_topic
 
+from tracking.application.stored import shared_moment
 from tracking.domain.case import Case
 
 Decode = Callable[[Any], Any]  # a notification (or stored event) -> its domain event
@@ -85,7 +86,8 @@ def _builder(cls: type[Case.Event], names: dict[str, Transcoding]) -> Build:
     scope: dict[str, Any] = {
         "cls": cls,
         "version": getattr(cls, "class_version", 1),
-        "moment": datetime.fromisoformat,
+        "moment": shared_moment,  # the same moment recurs (a clock check's, a batch's)
+        "fresh": datetime.fromisoformat,  # a timestamp is its event's own: not worth keeping
         "scalars": _SCALARS,
         "plain": _plain,
     }
@@ -117,7 +119,8 @@ def _field(
     kind, optional = _unwrap(hint)
     lines = [f"    {var} = state[{name!r}]"]
     if kind is datetime:
-        revive, shape = "moment(d)", "type(d := {v}['_data_']) is not str"
+        revive = "fresh(d)" if name == "timestamp" else "moment(d)"
+        shape = "type(d := {v}['_data_']) is not str"
         transcoding = "datetime_iso"
     elif kind in by_type:
         transcoding = by_type[kind]
