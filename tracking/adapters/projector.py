@@ -12,7 +12,8 @@ process has just recorded are kept (`remember`, told by the application after ea
 notification id, and a notification read back is projected from the event kept for it when
 there is one (same aggregate and version), else decoded. A crash loses only the kept events:
 the next pass decodes them from the store. Rebuilds, catch-up after a restart and the events
-another replica wrote are decoded as before.
+another replica wrote are decoded as before: today's case events in one generated step per
+class (`case_decoding`), anything else (older versions to upcast, odd shapes) the general way.
 """
 
 from __future__ import annotations
