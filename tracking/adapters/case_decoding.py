@@ -47,7 +47,12 @@ def case_decoder(mapper: Mapper[UUID]) -> Decode:
         return general
     if type(names.get("datetime_iso")) is not DatetimeAsISO:
         return general
-    builders = {get_topic(cls): _builder(cls, names) for cls in _case_events()}
+    builders: dict[str, Build] = {}
+    for cls in case_events():
+        try:
+            builders[get_topic(cls)] = _builder(cls, names)
+        except (NameError, TypeError):  # a hint it cannot resolve: that class the general way
+            continue
     loads = orjson.loads
 
     def decode(stored: Any) -> Any:
@@ -65,7 +70,7 @@ def case_decoder(mapper: Mapper[UUID]) -> Decode:
     return decode
 
 
-def _case_events() -> list[type[Case.Event]]:
+def case_events() -> list[type[Case.Event]]:
     """Every event class of the case (the abstract ones too: harmless, never stored)."""
     found: list[type[Case.Event]] = []
     waiting: list[type[Any]] = [Case.Event]
