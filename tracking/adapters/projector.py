@@ -12,7 +12,8 @@ process has just recorded are kept (`remember`, told by the application after ea
 notification id, and a notification read back is projected from the event kept for it when
 there is one (same aggregate and version), else decoded. A crash loses only the kept events:
 the next pass decodes them from the store. Rebuilds, catch-up after a restart and the events
-another replica wrote are decoded as before.
+another replica wrote are decoded as before: today's case events in one generated step per
+class (`case_decoding`), anything else (older versions to upcast, odd shapes) the general way.
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ from sqlalchemy.exc import InterfaceError, OperationalError
 from shared.logging import get_logger
 from shared.wakeup import recorded
 from tracking.adapters import indexes
+from tracking.adapters.case_decoding import case_decoder
 from tracking.adapters.case_rows import project_all
 from tracking.adapters.tables import (
     case_history,
@@ -111,6 +113,7 @@ class CaseProjector:
         self._indexes_dropped = False  # by a reset, until the replay reaches the end
         self._fresh: dict[int, Any] = {}  # case events just recorded here, by notification id
         self._fresh_limit = fresh_limit
+        self._decode = case_decoder(app.mapper)  # today's case events without the general walk
         listeners = getattr(app, "recordings_listeners", None)
         if listeners is not None:
             listeners.append(self.remember)
@@ -289,7 +292,7 @@ class CaseProjector:
 
     def _events(self, notifications: Sequence[Any]) -> list[Any]:
         """The domain events of these notifications: kept ones as they are, others decoded."""
-        to_event = self._app.mapper.to_domain_event
+        to_event = self._decode
         fresh = self._fresh
         if not fresh:
             return [to_event(notification) for notification in notifications]

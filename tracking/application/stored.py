@@ -49,7 +49,7 @@ class ValueObject(Transcoding):
         """Values stored before a field was added (or a wrong number of them)."""
         for index in self._moments:
             if index < len(data) and data[index] is not None:
-                data[index] = _moment(data[index])
+                data[index] = shared_moment(data[index])
         if len(data) < len(self._names):  # stored before a field was added: its default
             data += self._defaults[len(data) :]
         if len(data) != len(self._names):
@@ -58,8 +58,9 @@ class ValueObject(Transcoding):
 
 
 # Deadlines and standings repeat their moments (a case's due time in each of its events, a
-# day's deadlines in many cases); datetimes are immutable, so one parsed moment is shared.
-_moment = lru_cache(maxsize=16_384)(datetime.fromisoformat)
+# day's deadlines in many cases); datetimes are immutable, so one parsed moment is shared. The
+# projector's decoding shares the events' own moments the same way (`case_decoding`).
+shared_moment = lru_cache(maxsize=16_384)(datetime.fromisoformat)
 
 
 def _builder(cls: type[Any], names: tuple[str, ...]) -> Callable[[list[Any]], Any]:
@@ -98,7 +99,7 @@ def _decoder(
         f"    if len(data) != {len(names)}:\n        return older(data)\n"
         f"    value = new(cls)\n    set(value, '__dict__', {{{values}}})\n    return value\n"
     )
-    scope: dict[str, Any] = {"cls": cls, "moment": _moment, "older": older}
+    scope: dict[str, Any] = {"cls": cls, "moment": shared_moment, "older": older}
     exec(source, scope)  # the source is made of the dataclass's own field names
     decode: Callable[[list[Any]], Any] = scope["decode"]
     return decode

@@ -11,34 +11,26 @@ from tracking_helpers import REPORTS, Feed, Report
 from tracking_lives import dump, every_kind_of_life
 
 from tracking.adapters import projector as projector_module
-from tracking.adapters.projector import CASE_EVENTS, CaseProjector
+from tracking.adapters.projector import CaseProjector
 from tracking.bootstrap import TrackingParts
 
 
 class Decodes:
-    """Counts the case events projectors decode (the policy's own reads are not counted)."""
+    """Counts the case events projectors decode (theirs and those of projectors made later)."""
 
     def __init__(self, parts: TrackingParts, monkeypatch: pytest.MonkeyPatch) -> None:
         self.count = 0
-        self.projecting = False
-        mapper = parts.app.mapper
-        decode = mapper.to_domain_event
-        project = CaseProjector._project
+        decoder = projector_module.case_decoder
 
-        def counted(stored: Any) -> Any:
-            if self.projecting and stored.topic.startswith(CASE_EVENTS):
+        def counted(decode: Any) -> Any:
+            def counting(stored: Any) -> Any:
                 self.count += 1
-            return decode(stored)
+                return decode(stored)
 
-        def projecting(projector: CaseProjector, limit: int) -> int:
-            self.projecting = True
-            try:
-                return project(projector, limit)
-            finally:
-                self.projecting = False
+            return counting
 
-        monkeypatch.setattr(mapper, "to_domain_event", counted)
-        monkeypatch.setattr(CaseProjector, "_project", projecting)
+        monkeypatch.setattr(parts.projector, "_decode", counted(parts.projector._decode))
+        monkeypatch.setattr(projector_module, "case_decoder", lambda m: counted(decoder(m)))
 
 
 def test_events_just_recorded_are_projected_as_the_stored_ones_are(
