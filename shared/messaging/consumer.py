@@ -40,8 +40,9 @@ from shared.processing import Delivery, Rejection
 log = get_logger(__name__)
 
 Sleep = Callable[[float], Awaitable[None]]
-# One store transaction of the consumer (metrics): its kind ("batch": a fetch's records, or a
-# partition's alone; "isolated": the careful way's), the records it passed and its seconds.
+# One store transaction of the consumer (metrics; called in the worker thread or on the loop):
+# its kind ("batch": a fetch's records, or a partition's alone; "isolated": the careful way's
+# records one by one), the records it passed and its seconds.
 Observe = Callable[[str, int, float], None]
 Key = tuple[str, int]  # a topic partition
 UNTRIED: Any = object()  # the worker could not even read the partition's position
@@ -352,7 +353,10 @@ class IdempotentConsumer:
                 deliveries, first, service=self._service, more_tracking=more
             )
         except Exception as error:
-            log.info("fetch-batch-failed-alone", partitions=len(group), error=describe(error))
+            log.info("fetch-batch-failed", partitions=len(group), error=describe(error))
+            if not self._answers(first.application_name):  # each waits on the careful way
+                seconds = time.perf_counter() - started
+                return {f.index: _Outcome(None, UNTRIED, seconds) for f in group}
             return self._run_alone(group)
         seconds = time.perf_counter() - started
         self._transaction("batch", sum(f.records for f in group), seconds)
@@ -360,6 +364,14 @@ class IdempotentConsumer:
             f.index: _Outcome(f.tracking.notification_id, rejected if n == 0 else [], seconds)
             for n, f in enumerate(group)
         }
+
+    def _answers(self, name: str) -> bool:
+        """Whether the store answers a trivial read (else no partition alone would be done)."""
+        try:
+            self._processor.position(name)
+        except Exception:
+            return False
+        return True
 
     def _run_alone(self, group: Sequence[_Fresh]) -> dict[int, _Outcome]:
         """Each partition's records in a transaction of its own."""
@@ -384,6 +396,8 @@ class IdempotentConsumer:
         if result is UNTRIED or isinstance(result, Exception):
             if outcome.position is not None:
                 self._positions[plan.name] = outcome.position
+            else:  # the store did not answer: the careful way reads it first (and waits)
+                self._positions.pop(plan.name, None)
             await self._handle_partition(plan, result)
             return
         assert outcome.position is not None

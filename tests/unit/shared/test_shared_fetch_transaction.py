@@ -8,10 +8,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from eventsourcing.persistence import IntegrityError, Tracking
+from eventsourcing.persistence import IntegrityError, OperationalError, Tracking
 
 from shared import topics
-from shared.messaging.consumer import IdempotentConsumer, RetryPolicy
+from shared.messaging.consumer import IdempotentConsumer, RetryPolicy, StoreUnavailable
 from tests.plumbing_app import NoteTaker
 from tests.unit.shared.test_shared_consumer import INMEMORY, Sleeps, dead_letters, noted, reasons
 from tests.unit.shared.test_shared_fetch import good
@@ -125,6 +125,43 @@ async def test_a_fetch_past_the_joint_limit_is_split_between_whole_partitions(
     assert await handler.handle_fetch(fetch) == {}
     assert counted.kinds == [("batch", 3), ("batch", 1), ("batch", 4)]
     assert positions(app, 0, 3, 5, 1) == [2, 1, 1, 4]
+
+
+class Lost:
+    """The application behind a store lost while `down` is set; counts the writes tried."""
+
+    def __init__(self, app: NoteTaker) -> None:
+        self.app = app
+        self.down = False
+        self.tried = 0
+
+    def position(self, tracking_name: str) -> int | None:
+        if self.down:
+            raise OperationalError("connection refused")
+        return self.app.position(tracking_name)
+
+    def process_batch(self, messages: Any, tracking: Tracking, **options: Any) -> Any:
+        self.tried += 1
+        if self.down:
+            raise OperationalError("server closed the connection unexpectedly")
+        return self.app.process_batch(messages, tracking, **options)
+
+
+async def test_a_store_lost_under_a_fetch_returns_every_partition_tried_once_together(
+    app: NoteTaker,
+) -> None:
+    store = Lost(app)
+    handler = IdempotentConsumer(store, service="test", max_bytes=65536, sleep=Sleeps())
+    await handler.handle_fetch({P0: [good(0, "satu")], P3: [good(0, "dua", 3)]})
+    store.down, store.tried = True, 0
+    fetch = {P0: [good(1, "tiga")], P3: [good(1, "empat", 3)]}
+    failed = await handler.handle_fetch(fetch)
+    assert sorted(failed) == [P0, P3] and store.tried == 1  # not again alone: nobody answers
+    assert all(isinstance(error, StoreUnavailable) for error in failed.values())
+    store.down = False
+    assert await handler.handle_fetch(fetch) == {}
+    assert noted(app) == ["satu", "dua", "tiga", "empat"] and dead_letters(app) == []
+    assert positions(app, 0, 3) == [2, 2]
 
 
 def test_a_write_whose_other_position_does_not_advance_writes_nothing(app: NoteTaker) -> None:
