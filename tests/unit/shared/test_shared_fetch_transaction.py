@@ -3,17 +3,24 @@ together; a transaction that fails leaves each partition to its own (isolation a
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
 import pytest
-from eventsourcing.persistence import IntegrityError, OperationalError, Tracking
+from eventsourcing.persistence import IntegrityError, Tracking
 
 from shared import topics
 from shared.messaging.consumer import IdempotentConsumer, RetryPolicy, StoreUnavailable
 from tests.plumbing_app import NoteTaker
-from tests.unit.shared.test_shared_consumer import INMEMORY, Sleeps, dead_letters, noted, reasons
+from tests.unit.shared.test_shared_consumer import (
+    INMEMORY,
+    Sleeps,
+    Unreachable,
+    dead_letters,
+    noted,
+    reasons,
+)
 from tests.unit.shared.test_shared_fetch import good
 
 P0, P3, P5 = ((topics.INTAKE, p) for p in (0, 3, 5))
@@ -127,30 +134,21 @@ async def test_a_fetch_past_the_joint_limit_is_split_between_whole_partitions(
     assert positions(app, 0, 3, 5, 1) == [2, 1, 1, 4]
 
 
-class Lost:
+class Lost(Unreachable):
     """The application behind a store lost while `down` is set; counts the writes tried."""
 
-    def __init__(self, app: NoteTaker) -> None:
-        self.app = app
-        self.down = False
-        self.tried = 0
+    tried = 0
 
-    def position(self, tracking_name: str) -> int | None:
-        if self.down:
-            raise OperationalError("connection refused")
-        return self.app.position(tracking_name)
-
-    def process_batch(self, messages: Any, tracking: Tracking, **options: Any) -> Any:
+    def process_batch(self, messages: Sequence[Any], tracking: Tracking, **kw: Any) -> Any:
         self.tried += 1
-        if self.down:
-            raise OperationalError("server closed the connection unexpectedly")
-        return self.app.process_batch(messages, tracking, **options)
+        return super().process_batch(messages, tracking, **kw)
 
 
 async def test_a_store_lost_under_a_fetch_returns_every_partition_tried_once_together(
     app: NoteTaker,
 ) -> None:
     store = Lost(app)
+    store.down = False
     handler = IdempotentConsumer(store, service="test", max_bytes=65536, sleep=Sleeps())
     await handler.handle_fetch({P0: [good(0, "satu")], P3: [good(0, "dua", 3)]})
     store.down, store.tried = True, 0
