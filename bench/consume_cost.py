@@ -194,7 +194,7 @@ class Nothing:
     def position(self, tracking_name: str) -> int | None:
         return None
 
-    def process_batch(self, messages: Any, tracking: Any, *, service: str | None = None) -> Any:
+    def process_batch(self, messages: Any, tracking: Any, **options: Any) -> Any:
         return []
 
 

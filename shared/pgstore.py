@@ -5,10 +5,12 @@ tracking row back, after the events' insert, and to commit. This one sends BEGIN
 upsert, the table lock, NOTIFY, the events' insert, the outbox rows, the batch's own statements
 and COMMIT as one query text (`shared.sqltext`: values written in as psycopg's literals, one
 send, one wait; a pipeline would send and flush each statement on its own). The tracking upsert
-that changes no row (the position did not advance) must still fail the transaction before
-COMMIT, so it divides by the number of rows it changed: zero aborts the transaction (the
-statements after it do not run), and the error is reported as the IntegrityError eventsourcing
-raises in that case.
+writes every position of the write (one per partition of a fetch: `tracking` and
+`more_tracking`) in one statement; one that changes no row (the position did not advance) must
+still fail the transaction before COMMIT, so it divides by the number of rows changed divided by
+the number of positions: fewer changed than given is a division by zero, which aborts the
+transaction (the statements after it do not run), and the error is reported as the
+IntegrityError eventsourcing raises in that case.
 """
 
 from __future__ import annotations
@@ -33,6 +35,7 @@ from psycopg.sql import SQL, Composable, Identifier
 from shared.messaging.outbox import (
     POSITION_PATTERN,
     OutboxRow,
+    more_tracking,
     outbox_table_name,
     pack_headers,
     prune_statement,
@@ -49,7 +52,7 @@ class FixedText(NamedTuple):
 
     begin: bytes
     commit: bytes
-    track_once: bytes  # `% (application name literal, position)`
+    track: bytes  # `% (rows "(name literal, position)", number of rows)`
     lock: tuple[bytes, ...]
     notify: bytes
     insert_events: bytes  # followed by the rows
@@ -58,6 +61,8 @@ class FixedText(NamedTuple):
 
 class OneTripProcessRecorder(PostgresProcessRecorder):
     """eventsourcing's process recorder, a batch's write sent as one query text (one round trip)."""
+
+    records_more_tracking = True  # `insert_events(..., more_tracking=[...])`: same transaction
 
     def __init__(
         self,
@@ -97,15 +102,17 @@ class OneTripProcessRecorder(PostgresProcessRecorder):
     ) -> Sequence[int] | None:
         """Record the events, the outbox rows and the position in one transaction, one trip."""
         if not self.datastore.single_row_tracking or self.datastore.enable_db_functions:
-            if kwargs.get("outbox") or kwargs.get("statements"):
+            if kwargs.get("outbox") or kwargs.get("statements") or more_tracking(kwargs):
                 raise ProgrammingError(
-                    "the outbox and batch statements need single-row tracking, no db functions"
+                    "the outbox, batch statements and more_tracking need single-row tracking, "
+                    "no db functions"
                 )
             return super().insert_events(stored_events, **kwargs)
         tracking: Tracking | None = kwargs.get("tracking")
+        positions = [tracking, *more_tracking(kwargs)] if tracking is not None else []
         with self.datastore.get_connection() as conn:
             try:
-                text, returning = self._text(conn, stored_events, tracking, kwargs)
+                text, returning = self._text(conn, stored_events, positions, kwargs)
                 results = run_text(conn, text)  # one statement, one result
                 if returning is None:
                     return []
@@ -115,11 +122,11 @@ class OneTripProcessRecorder(PostgresProcessRecorder):
                 conn.rollback()
                 if isinstance(error, psycopg.IntegrityError):  # a batch statement's constraint
                     raise IntegrityError(str(error)) from error
-                if isinstance(error, psycopg.errors.DivisionByZero) and tracking is not None:
-                    raise IntegrityError(
-                        f"Failed to record tracking for {tracking.application_name} "
-                        f"{tracking.notification_id}"
-                    ) from error
+                if isinstance(error, psycopg.errors.DivisionByZero) and positions:
+                    named = ", ".join(
+                        f"{t.application_name} {t.notification_id}" for t in positions
+                    )
+                    raise IntegrityError(f"Failed to record tracking for {named}") from error
                 raise
 
     def insert_tracking(self, tracking: Tracking) -> None:
@@ -130,7 +137,7 @@ class OneTripProcessRecorder(PostgresProcessRecorder):
         self,
         conn: psycopg.Connection[Any],
         stored_events: Sequence[StoredEvent],
-        tracking: Tracking | None,
+        positions: Sequence[Tracking],
         kwargs: dict[str, Any],
     ) -> tuple[bytes, int | None]:
         """The write as one query text, and which of its statements returns the events' ids."""
@@ -138,11 +145,8 @@ class OneTripProcessRecorder(PostgresProcessRecorder):
         literals = Literals(conn)
         outbox: Sequence[OutboxRow] = kwargs.get("outbox") or ()
         statements = [fixed.begin]
-        if tracking is not None:
-            statements.append(
-                fixed.track_once
-                % (literals.value(tracking.application_name), tracking.notification_id)
-            )
+        if positions:
+            statements.append(fixed.track % (_tracking_rows(literals, positions), len(positions)))
         if stored_events or outbox:  # rows get ids in commit order: after the lock
             statements.extend(fixed.lock)
             statements.append(fixed.notify)
@@ -182,15 +186,15 @@ class OneTripProcessRecorder(PostgresProcessRecorder):
             events = Identifier(self.events_table_name)
             outbox = Identifier(outbox_table_name(self.events_table_name))
             tracking = SQL(
-                "WITH t AS (INSERT INTO {0}.{1} VALUES (%s, %d) ON CONFLICT (application_name) "
+                "WITH t AS (INSERT INTO {0}.{1} VALUES %s ON CONFLICT (application_name) "
                 "DO UPDATE SET notification_id = excluded.notification_id "
                 "WHERE {0}.{1}.notification_id < excluded.notification_id RETURNING 1) "
-                "SELECT 1 / count(*) AS recorded FROM t"
+                "SELECT 1 / (count(*) / %d) AS recorded FROM t"
             ).format(schema, Identifier(self.tracking_table_name))
             self._fixed_text = FixedText(
                 begin=b"BEGIN",
                 commit=b"COMMIT",
-                track_once=tracking.as_bytes(conn),
+                track=tracking.as_bytes(conn),
                 lock=tuple(_as_bytes(s, conn) for s in self.lock_table_statements),
                 notify=self.notify_statement.as_bytes(conn),
                 insert_events=SQL(
@@ -227,6 +231,14 @@ class OneTripProcessRecorder(PostgresProcessRecorder):
         with self.datastore.transaction(commit=True) as curs:
             curs.execute(self.prune_outbox_statement, (POSITION_PATTERN, limit))
             return curs.rowcount
+
+
+def _tracking_rows(literals: Literals, positions: Sequence[Tracking]) -> bytes:
+    """The positions as the upsert's rows, in name order (two writers lock them in one order)."""
+    ordered = sorted(positions, key=lambda t: t.application_name)
+    return b", ".join(
+        b"(%s, %d)" % (literals.value(t.application_name), t.notification_id) for t in ordered
+    )
 
 
 def _as_bytes(query: Any, conn: psycopg.Connection[Any]) -> bytes:

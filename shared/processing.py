@@ -12,7 +12,7 @@ from uuid import UUID, SafeUUID
 
 from eventsourcing.application import AggregateNotFoundError, ProcessingEvent, Repository
 from eventsourcing.domain import Aggregate, BaseAggregate
-from eventsourcing.persistence import Recording, Tracking
+from eventsourcing.persistence import ProgrammingError, Recording, Tracking
 from eventsourcing.system import ProcessApplication
 
 from shared.logging import get_logger
@@ -76,10 +76,17 @@ class Delivery:
 
 
 class Batch(ProcessingEvent[UUID]):
-    """One transaction's messages; knows the record now handled and the records refused."""
+    """One transaction's messages; knows the record now handled and the records refused.
 
-    def __init__(self, tracking: Tracking | None = None) -> None:
+    `tracking` is the position of the first partition; `more_tracking`, those of the other
+    partitions whose records the batch holds (one fetch, one transaction), recorded with it.
+    """
+
+    def __init__(
+        self, tracking: Tracking | None = None, more_tracking: Sequence[Tracking] = ()
+    ) -> None:
         super().__init__(tracking)
+        self.more_tracking = tuple(more_tracking)
         self.current: SourceRecord | None = None
         self.refused: list[tuple[SourceRecord, Rejection]] = []
         self.preloaded: dict[UUID, Stored | None] = {}  # read at the start; None: known absent
@@ -195,10 +202,15 @@ class BatchProcessApplication(ProcessApplication[UUID]):
 
     def _record(self, processing_event: ProcessingEvent[UUID]) -> list[Recording[UUID]]:
         """Record the events, their outbox rows, the batch's statements (`Batch.also_run`) and
-        the position in one transaction."""
+        the positions in one transaction."""
         statements = getattr(processing_event, "statements", None)
         if statements:
             processing_event.saved_kwargs["statements"] = statements
+        more_tracking = getattr(processing_event, "more_tracking", None)
+        if more_tracking:
+            if not getattr(self.recorder, "records_more_tracking", False):  # it would drop them
+                raise ProgrammingError(f"{type(self.recorder).__name__} records one position")
+            processing_event.saved_kwargs["more_tracking"] = more_tracking
         translate = self.outbox_translate
         if translate is not None and processing_event.events:
             self._pending.set(processing_event.events)
@@ -221,19 +233,26 @@ class BatchProcessApplication(ProcessApplication[UUID]):
         return self.recorder.max_tracking_id(tracking_name)
 
     def process_batch(
-        self, messages: Sequence[Any], tracking: Tracking, *, service: str | None = None
+        self,
+        messages: Sequence[Any],
+        tracking: Tracking,
+        *,
+        service: str | None = None,
+        more_tracking: Sequence[Tracking] = (),
     ) -> list[tuple[Any, Rejection]]:
         """Apply the policy to every message and record all new events with the position.
 
         `messages` are `Delivery`s (from the consumer) or bare messages (tests). A delivery that
         failed to decode, or whose message the policy rejects, becomes a `DeadLetter` recorded in
-        the same transaction as the position.
+        the same transaction as the position. `more_tracking`: the positions of other
+        partitions whose records follow the first's in `messages` (one row each, the same
+        transaction; any that does not advance fails it, as `tracking` does).
         """
         rejected: list[tuple[Any, Rejection]] = []
         service = service or self.name
         deliveries = [m if isinstance(m, Delivery) else Delivery(None, m) for m in messages]
         with self.processing_lock:
-            batch = Batch(tracking=tracking)
+            batch = Batch(tracking, more_tracking)
             self.preload(batch, self._wanted_by(deliveries))
             for delivery in deliveries:
                 rejection = delivery.failure or self._apply(delivery, batch)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import dataclasses
+import functools
 import logging
 from collections.abc import AsyncIterator, Callable, Coroutine, Sequence
 from dataclasses import dataclass, field
@@ -160,7 +161,7 @@ def consumer_for(
         service=spec.name,
         max_bytes=spec.common.max_message_bytes,
         retry=retry_policy(spec.common),
-        observe=lambda records, seconds: metrics.consumer_batch(sub.name, records, seconds),
+        observe=functools.partial(metrics.consumer_transaction, sub.name),
     )
 
 

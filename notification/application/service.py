@@ -67,13 +67,13 @@ class NotificationApplication(NotificationStore):
         self.delivery = delivery or Delivery()
 
     def process_batch(
-        self, messages: Sequence[Any], tracking: Tracking, *, service: str | None = None
+        self, messages: Sequence[Any], tracking: Tracking, **options: Any
     ) -> list[tuple[Any, Rejection]]:
         """A batch in one transaction; the index rows its messages read are read at its start,
         in one query per table."""
         self.indexes.expect(self.expected(messages))
         try:
-            return super().process_batch(messages, tracking, service=service)
+            return super().process_batch(messages, tracking, **options)
         finally:
             self.indexes.expect(None)
 

@@ -40,12 +40,16 @@ from shared.processing import Delivery, Rejection
 log = get_logger(__name__)
 
 Sleep = Callable[[float], Awaitable[None]]
-Observe = Callable[[int, float], None]  # a partition batch's records and seconds (metrics)
+# One store transaction of the consumer (metrics; called in the worker thread or on the loop):
+# its kind ("batch": a fetch's records, or a partition's alone; "isolated": the careful way's
+# records one by one), the records it passed and its seconds.
+Observe = Callable[[str, int, float], None]
 Key = tuple[str, int]  # a topic partition
 UNTRIED: Any = object()  # the worker could not even read the partition's position
+JOINT_RECORDS = 1000  # a fetch's records in one transaction up to this many (whole partitions)
 
 
-def _unobserved(records: int, seconds: float) -> None:
+def _unobserved(kind: str, records: int, seconds: float) -> None:
     return None
 
 
@@ -60,8 +64,16 @@ class BatchProcessor(Protocol):
     def position(self, tracking_name: str) -> int | None: ...
 
     def process_batch(
-        self, messages: Sequence[Any], tracking: Tracking, *, service: str | None = None
-    ) -> list[tuple[Any, Rejection]]: ...
+        self,
+        messages: Sequence[Any],
+        tracking: Tracking,
+        *,
+        service: str | None = None,
+        more_tracking: Sequence[Tracking] = (),
+    ) -> list[tuple[Any, Rejection]]:
+        """Messages of one or more partitions (in that order) and every partition's position
+        (`tracking` the first's, `more_tracking` the others') in one transaction."""
+        ...
 
 
 class StoreUnavailable(Exception):
@@ -140,6 +152,32 @@ class _Plan:
 
 
 @dataclass(frozen=True)
+class _Fresh:
+    """A partition's records left to do (the plan at index `index` of the fetch), above the
+    stored position `done`, and the position that passes them."""
+
+    index: int
+    done: int
+    deliveries: list[Delivery]
+    tracking: Tracking
+    records: int
+
+
+def _joint(fresh: Sequence[_Fresh], limit: int) -> list[list[_Fresh]]:
+    """The partitions grouped in order, one transaction each: a group's records stay within
+    `limit` (a partition above it alone; a partition is never split)."""
+    groups: list[list[_Fresh]] = []
+    size = 0
+    for f in fresh:
+        if not groups or size + len(f.deliveries) > limit:
+            groups.append([])
+            size = 0
+        groups[-1].append(f)
+        size += len(f.deliveries)
+    return groups
+
+
+@dataclass(frozen=True)
 class _Skips:
     """What of a topic's records is skipped by header: event types always, others by value."""
 
@@ -197,9 +235,11 @@ class IdempotentConsumer:
         retry: RetryPolicy | None = None,
         sleep: Sleep = asyncio.sleep,
         observe: Observe = _unobserved,
+        joint_records: int = JOINT_RECORDS,
     ) -> None:
         self._processor = processor
-        self._observe = observe
+        self._transaction = observe
+        self._joint_records = joint_records
         self._service = service
         self._max_bytes = max_bytes
         self.retry = retry or RetryPolicy()
@@ -230,12 +270,14 @@ class IdempotentConsumer:
             raise error
 
     async def handle_fetch(self, batches: Mapping[Key, Sequence[Any]]) -> dict[Key, Exception]:
-        """Process one fetch: each partition's records (in offset order) in its own transaction.
+        """Process one fetch: every partition's records (each in offset order, the partitions in
+        the fetch's order) in one transaction that records each partition's position.
 
         The partitions go to the store in one worker call (one thread hop per fetch, not one per
-        partition); a partition whose batch failed there takes the careful way alone (conflict
-        retries, records isolated, waiting for the store), so it holds no other back. Returns the
-        partitions that could not be done (the store is away): fetch them again.
+        partition). If that transaction fails, each partition is tried in a transaction of its
+        own, and one that fails again takes the careful way alone (conflict retries, records
+        isolated, waiting for the store), so it holds no other back. Returns the partitions that
+        could not be done (the store is away): fetch them again.
         """
         keys = [key for key, records in batches.items() if records]
         plans = [self._plan(topic, part, batches[topic, part]) for topic, part in keys]
@@ -254,8 +296,6 @@ class IdempotentConsumer:
             except Exception as error:
                 self._positions.pop(plan.name, None)
                 failed[key] = error
-            else:
-                self._observe(plan.records, outcome.seconds)
         return failed
 
     def close(self) -> None:
@@ -280,26 +320,75 @@ class IdempotentConsumer:
         return _Plan(tracking_name(topic, partition), deliveries, first, last, len(records))
 
     def _run_plans(self, plans: Sequence[_Plan]) -> list[_Outcome]:
-        """In the worker thread: each partition's fresh records in one transaction of its own."""
-        return [self._run_plan(plan) for plan in plans]
+        """In the worker thread: the partitions' fresh records in one transaction (a few if
+        they pass `joint_records`); if one fails, each partition in a transaction of its own."""
+        outcomes: dict[int, _Outcome] = {}
+        fresh: list[_Fresh] = []
+        for index, plan in enumerate(plans):
+            started = time.perf_counter()
+            done = self._positions.get(plan.name)
+            if done is None:
+                try:
+                    done = self._processor.position(plan.name) or 0
+                except Exception:  # the careful way reads it again, and waits if it must
+                    outcomes[index] = _Outcome(None, UNTRIED, time.perf_counter() - started)
+                    continue
+            found = plan.fresh(done)
+            if found is None:
+                outcomes[index] = _Outcome(done, None, time.perf_counter() - started)
+            else:
+                fresh.append(_Fresh(index, done, *found, records=plan.records))
+        for group in _joint(fresh, self._joint_records):
+            outcomes.update(self._run_joint(group) if len(group) > 1 else self._run_alone(group))
+        return [outcomes[index] for index in range(len(plans))]
 
-    def _run_plan(self, plan: _Plan) -> _Outcome:
+    def _run_joint(self, group: Sequence[_Fresh]) -> dict[int, _Outcome]:
+        """Several partitions' records and positions in one transaction; if it fails (a record,
+        a race, the store), each partition alone, as if they had never been together."""
         started = time.perf_counter()
-        done = self._positions.get(plan.name)
-        if done is None:
-            try:
-                done = self._processor.position(plan.name) or 0
-            except Exception:  # the careful way reads it again, and waits if it must
-                return _Outcome(None, UNTRIED, time.perf_counter() - started)
-        fresh = plan.fresh(done)
-        if fresh is None:
-            return _Outcome(done, None, time.perf_counter() - started)
-        deliveries, tracking = fresh
+        first, more = group[0].tracking, [f.tracking for f in group[1:]]
+        deliveries = [d for f in group for d in f.deliveries]
         try:
-            rejected = self._processor.process_batch(deliveries, tracking, service=self._service)
+            rejected = self._processor.process_batch(
+                deliveries, first, service=self._service, more_tracking=more
+            )
         except Exception as error:
-            return _Outcome(done, error, time.perf_counter() - started)
-        return _Outcome(tracking.notification_id, rejected, time.perf_counter() - started)
+            log.info("fetch-batch-failed", partitions=len(group), error=describe(error))
+            if not self._answers(first.application_name):  # each waits on the careful way
+                seconds = time.perf_counter() - started
+                return {f.index: _Outcome(None, UNTRIED, seconds) for f in group}
+            return self._run_alone(group)
+        seconds = time.perf_counter() - started
+        self._transaction("batch", sum(f.records for f in group), seconds)
+        return {  # the rejections are logged once, with the first partition
+            f.index: _Outcome(f.tracking.notification_id, rejected if n == 0 else [], seconds)
+            for n, f in enumerate(group)
+        }
+
+    def _answers(self, name: str) -> bool:
+        """Whether the store answers a trivial read (else no partition alone would be done)."""
+        try:
+            self._processor.position(name)
+        except Exception:
+            return False
+        return True
+
+    def _run_alone(self, group: Sequence[_Fresh]) -> dict[int, _Outcome]:
+        """Each partition's records in a transaction of its own."""
+        outcomes = {}
+        for f in group:
+            started = time.perf_counter()
+            try:
+                rejected = self._processor.process_batch(
+                    f.deliveries, f.tracking, service=self._service
+                )
+            except Exception as error:
+                outcomes[f.index] = _Outcome(f.done, error, time.perf_counter() - started)
+                continue
+            seconds = time.perf_counter() - started
+            self._transaction("batch", f.records, seconds)
+            outcomes[f.index] = _Outcome(f.tracking.notification_id, rejected, seconds)
+        return outcomes
 
     async def _settle(self, plan: _Plan, outcome: _Outcome) -> None:
         """Keep what the worker did; a failed partition goes on the careful way."""
@@ -307,6 +396,8 @@ class IdempotentConsumer:
         if result is UNTRIED or isinstance(result, Exception):
             if outcome.position is not None:
                 self._positions[plan.name] = outcome.position
+            else:  # the store did not answer: the careful way reads it first (and waits)
+                self._positions.pop(plan.name, None)
             await self._handle_partition(plan, result)
             return
         assert outcome.position is not None
@@ -326,7 +417,7 @@ class IdempotentConsumer:
             if isinstance(first, Exception):
                 error, first = await self._failed(first, tracking), UNTRIED
             else:
-                error = await self._try(deliveries, tracking)
+                error = await self._try(deliveries, tracking, "batch")
             if not isinstance(error, Conflict) or conflicts >= self.retry.conflict_batch_tries:
                 break
             conflicts += 1  # the whole batch again, re-reading what the other writer recorded
@@ -402,12 +493,18 @@ class IdempotentConsumer:
         if final is not None:
             raise final  # not even the dead letter can be stored: retry the batch later
 
-    async def _try(self, deliveries: list[Delivery], tracking: Tracking) -> Exception | None:
-        """One transaction; None when done, else the error (the store answers: a record's fault)."""
+    async def _try(
+        self, deliveries: list[Delivery], tracking: Tracking, kind: str = "isolated"
+    ) -> Exception | None:
+        """One transaction; None when done, else the error (the store answers: a record's fault).
+
+        `kind` names it to the metrics: a partition's batch, or records isolated."""
+        started = time.perf_counter()
         try:
             rejected = await self.worker.run(self._process, deliveries, tracking)
         except Exception as error:
             return await self._failed(error, tracking)
+        self._transaction(kind, len(deliveries), time.perf_counter() - started)
         self._positions[tracking.application_name] = tracking.notification_id
         self._done(rejected)
         return None

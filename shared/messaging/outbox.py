@@ -143,16 +143,32 @@ def prune_statement(outbox: str, tracking: str, placeholder: str) -> str:
     )
 
 
+def more_tracking(kwargs: dict[str, Any]) -> Sequence[Tracking]:
+    """The positions a write records besides eventsourcing's `tracking` (other partitions of
+    one fetch, `insert_events(..., more_tracking=[...])`): each must advance, as `tracking` must."""
+    found: Sequence[Tracking] = kwargs.get("more_tracking") or ()
+    return found
+
+
 class POPOOutboxRecorder(POPOProcessRecorder):
     """The in-memory process recorder with an outbox (tests)."""
+
+    records_more_tracking = True  # `insert_events(..., more_tracking=[...])`
 
     def __init__(self) -> None:
         super().__init__()
         self._outbox: list[OutboxRow] = []
         self._pruned = 0  # rows deleted from the front: the first row kept has id _pruned + 1
 
+    def _assert_uniqueness(self, stored_events: Sequence[StoredEvent], **kwargs: Any) -> None:
+        super()._assert_uniqueness(stored_events, **kwargs)
+        for tracking in more_tracking(kwargs):
+            self._assert_tracking_uniqueness(tracking)
+
     def _update_table(self, stored_events: Sequence[StoredEvent], **kwargs: Any) -> Any:
         ids = super()._update_table(stored_events, **kwargs)
+        for tracking in more_tracking(kwargs):
+            self._insert_tracking(tracking)
         for row in kwargs.get("outbox") or ():
             self._outbox.append(_numbered(row, self.max_outbox_id() + 1))
         return ids
@@ -182,7 +198,10 @@ class POPOOutboxRecorder(POPOProcessRecorder):
 
 class SQLiteOutboxRecorder(SQLiteProcessRecorder):
     """SQLite's process recorder with an outbox table beside the events; a batch's own
-    statements (plain tables, `Batch.also_run`) run in the same transaction."""
+    statements (plain tables, `Batch.also_run`) and other partitions' positions
+    (`more_tracking`) are written in the same transaction."""
+
+    records_more_tracking = True
 
     def __init__(self, datastore: Any, *, events_table_name: str = "stored_events") -> None:
         self.outbox_table_name = outbox_table_name(events_table_name)
@@ -209,6 +228,8 @@ class SQLiteOutboxRecorder(SQLiteProcessRecorder):
         self, c: SQLiteCursor, stored_events: Sequence[StoredEvent], **kwargs: Any
     ) -> Sequence[int] | None:
         returning = super()._insert_events(c, stored_events, **kwargs)
+        for tracking in more_tracking(kwargs):  # each fails the write if it does not advance
+            self._insert_tracking(c, tracking)
         rows = kwargs.get("outbox") or ()
         if rows:
             c.executemany(

@@ -92,12 +92,18 @@ class ServiceMetrics(ConsumerMetrics):
         super().__init__(sources)
         r = self.registry
         self.consumer_batch_records = Histogram(
-            "lapor_consumer_batch_records", "Records in one partition batch (one transaction)",
+            "lapor_consumer_batch_records",
+            "Records in one batch transaction (a fetch's partitions, or one partition's)",
             ["subscription"], buckets=BATCH_SIZES, registry=r,
         )  # fmt: skip
         self.consumer_batch_seconds = Histogram(
-            "lapor_consumer_batch_seconds", "Time to process one partition batch",
+            "lapor_consumer_batch_seconds", "Time to process one batch transaction",
             ["subscription"], registry=r,
+        )  # fmt: skip
+        self.store_transactions = Counter(
+            "lapor_store_transactions", "Store transactions committed by the consumers and the "
+            "relay, by kind: batch (a fetch's records), isolated (records one by one), relay",
+            ["kind"], registry=r,
         )  # fmt: skip
         self.relay_batch_notifications = Histogram(
             "lapor_relay_batch_notifications", "Outbox rows published in one relay batch",
@@ -108,16 +114,21 @@ class ServiceMetrics(ConsumerMetrics):
             registry=r,
         )  # fmt: skip
 
-    def consumer_batch(self, subscription: str, records: int, seconds: float) -> None:
-        """One partition batch of the idempotent consumer is done."""
-        self.consumer_batch_records.labels(subscription).observe(records)
-        self.consumer_batch_seconds.labels(subscription).observe(seconds)
+    def consumer_transaction(
+        self, subscription: str, kind: str, records: int, seconds: float
+    ) -> None:
+        """The idempotent consumer committed a transaction (`batch` ones are measured too)."""
+        self.store_transactions.labels(kind).inc()
+        if kind == "batch":
+            self.consumer_batch_records.labels(subscription).observe(records)
+            self.consumer_batch_seconds.labels(subscription).observe(seconds)
 
     def relay_batch(self, rows: Sequence[Any], seconds: float) -> None:
-        """The relay published outbox rows and stored its position.
+        """The relay published outbox rows; it stores their position (a transaction) next round.
 
         A dead letter's copy names its reason and source topic in its headers (nothing decoded).
         """
+        self.store_transactions.labels("relay").inc()
         self.relay_batch_notifications.observe(len(rows))
         self.relay_batch_seconds.observe(seconds)
         for row in rows:

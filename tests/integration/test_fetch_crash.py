@@ -1,6 +1,6 @@
 """A consumer killed mid-fetch on the real broker and PostgreSQL: a fetch's partitions are
-recorded in one worker call, each in its own transaction, and after a restart nothing is lost
-and nothing recorded is processed again."""
+recorded in one worker call and one transaction, and after a restart nothing is lost and nothing
+recorded is processed again."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
-"""One fetch, one thread hop: a fetch's partitions go to the store in one worker call, each in a
-transaction of its own, and a partition that fails holds no other back."""
+"""One fetch, one thread hop: a fetch's partitions go to the store in one worker call (one
+transaction: `test_shared_fetch_transaction`), and a partition that fails holds no other back."""
 
 from __future__ import annotations
 

@@ -98,6 +98,7 @@ async def test_a_consumed_batch_is_measured_and_what_it_recorded_waits_in_the_re
     samples = scrape(TestClient(app))
     assert value(samples, "lapor_consumer_batch_records_count", subscription="intake") == 1
     assert value(samples, "lapor_consumer_batch_seconds_count", subscription="intake") == 1
+    assert value(samples, "lapor_store_transactions_total", kind="batch") == 1
     assert value(samples, "lapor_relay_backlog") > 0
     received = {"app_name": "intake", "broker": "kafka", "handler": topics.INTAKE}
     assert value(samples, "faststream_received_messages_total", **received) == 1
