@@ -38,7 +38,7 @@ from shared.messaging.outbox import (
     prune_statement,
     row_of,
 )
-from shared.sqltext import Literals, run_text, select_rows
+from shared.sqltext import Literals, result_rows, run_text, select_rows
 from shared.statements import grouped, pyformat
 
 __all__ = ["OneTripProcessRecorder", "pyformat"]
@@ -208,10 +208,36 @@ class OneTripProcessRecorder(PostgresProcessRecorder):
     def select_outbox(self, after: int, limit: int) -> list[OutboxRow]:
         """Rows after id `after`, in id order."""
         with self.datastore.get_connection() as conn:
-            if self._select_outbox_text is None:
-                self._select_outbox_text = self.select_outbox_statement.as_bytes(conn)
-            text = self._select_outbox_text + b"%d ORDER BY id LIMIT %d" % (after, limit)
-            return [row_of(r) for r in select_rows(conn, text)]
+            return [row_of(r) for r in select_rows(conn, self._outbox_read(conn, after, limit))]
+
+    @retry((InterfaceError, OperationalError), max_attempts=10, wait=0.2)
+    def track_and_select_outbox(self, tracking: Tracking, limit: int) -> list[OutboxRow]:
+        """Store a relay's position and read the rows after it: one transaction, one trip.
+
+        The position must advance (as `insert_tracking`'s): a position another relay moved on
+        aborts the transaction, nothing read, as an IntegrityError.
+        """
+        with self.datastore.get_connection() as conn:
+            fixed = self._fixed(conn)
+            track = fixed.track_once % (
+                Literals(conn).value(tracking.application_name),
+                tracking.notification_id,
+            )
+            read = self._outbox_read(conn, tracking.notification_id, limit)
+            try:
+                results = run_text(conn, b";\n".join((fixed.begin, track, read, fixed.commit)))
+            except psycopg.Error as error:
+                conn.rollback()
+                if isinstance(error, psycopg.errors.DivisionByZero):
+                    raise IntegrityError(f"Failed to record tracking for {tracking}") from error
+                raise
+            return [row_of(r) for r in result_rows(conn, results[2])]
+
+    def _outbox_read(self, conn: psycopg.Connection[Any], after: int, limit: int) -> bytes:
+        """The outbox read's text: up to `limit` rows after id `after`, in id order."""
+        if self._select_outbox_text is None:
+            self._select_outbox_text = self.select_outbox_statement.as_bytes(conn)
+        return self._select_outbox_text + b"%d ORDER BY id LIMIT %d" % (after, limit)
 
     @retry((InterfaceError, OperationalError), max_attempts=10, wait=0.2)
     def max_outbox_id(self) -> int:
