@@ -41,10 +41,15 @@ from shared.messaging.outbox import (
     prune_statement,
     row_of,
 )
-from shared.sqltext import Literals, run_text, select_rows
+from shared.sqltext import Literals, result_rows, run_text, select_rows
 from shared.statements import grouped, pyformat
 
 __all__ = ["OneTripProcessRecorder", "pyformat"]
+
+# A relay's position need not be durable at its commit: lost in a server crash, the position
+# before it is read and the rows after that sent again (at least once), so its commit does not
+# wait for the WAL flush (the next write's commit flushes it anyway).
+NO_FLUSH_WAIT = b"SET LOCAL synchronous_commit TO OFF"
 
 
 class FixedText(NamedTuple):
@@ -89,6 +94,7 @@ class OneTripProcessRecorder(PostgresProcessRecorder):
             "SELECT id, topic, key, headers, value FROM {0}.{1} WHERE id > "
         ).format(schema, outbox)
         self._select_outbox_text: bytes | None = None  # the statement as sent, rendered once
+        self._position_upsert: bytes | None = None  # the relay position's upsert, rendered once
         self.max_outbox_id_statement = SQL("SELECT MAX(id) AS head FROM {0}.{1}").format(
             schema, outbox
         )
@@ -212,10 +218,50 @@ class OneTripProcessRecorder(PostgresProcessRecorder):
     def select_outbox(self, after: int, limit: int) -> list[OutboxRow]:
         """Rows after id `after`, in id order."""
         with self.datastore.get_connection() as conn:
-            if self._select_outbox_text is None:
-                self._select_outbox_text = self.select_outbox_statement.as_bytes(conn)
-            text = self._select_outbox_text + b"%d ORDER BY id LIMIT %d" % (after, limit)
-            return [row_of(r) for r in select_rows(conn, text)]
+            return [row_of(r) for r in select_rows(conn, self._outbox_read(conn, after, limit))]
+
+    @retry((InterfaceError, OperationalError), max_attempts=10, wait=0.2)
+    def track_and_select_outbox(self, tracking: Tracking, limit: int) -> list[OutboxRow]:
+        """Store a relay's position and read the rows after it: one transaction, one trip, its
+        commit not waiting for the WAL flush (`NO_FLUSH_WAIT`).
+
+        The position must advance (as `insert_tracking`'s): a position another relay moved on
+        aborts the transaction, nothing read, as an IntegrityError.
+        """
+        with self.datastore.get_connection() as conn:
+            name = Literals(conn).value(tracking.application_name)
+            track = self._position_text(conn) % (name, tracking.notification_id)
+            read = self._outbox_read(conn, tracking.notification_id, limit)
+            text = b";\n".join((b"BEGIN", NO_FLUSH_WAIT, track, read, b"COMMIT"))
+            try:
+                results = run_text(conn, text)
+            except psycopg.Error as error:
+                conn.rollback()
+                if isinstance(error, psycopg.errors.DivisionByZero):
+                    raise IntegrityError(f"Failed to record tracking for {tracking}") from error
+                raise
+            return [row_of(r) for r in result_rows(conn, results[3])]
+
+    def _position_text(self, conn: psycopg.Connection[Any]) -> bytes:
+        """A relay position's upsert, `% (name literal, position)`: it fails by dividing by zero
+        when it changes no row (the position did not advance), so the transaction aborts."""
+        if self._position_upsert is None:
+            upsert = SQL(
+                "WITH moved AS (INSERT INTO {0}.{1} (application_name, notification_id) "
+                "VALUES (%s, %d) ON CONFLICT (application_name) DO UPDATE "
+                "SET notification_id = excluded.notification_id "
+                "WHERE {0}.{1}.notification_id < excluded.notification_id RETURNING 1) "
+                "SELECT 1 / count(*) AS advanced FROM moved"
+            )
+            table = (Identifier(self.datastore.schema), Identifier(self.tracking_table_name))
+            self._position_upsert = upsert.format(*table).as_bytes(conn)
+        return self._position_upsert
+
+    def _outbox_read(self, conn: psycopg.Connection[Any], after: int, limit: int) -> bytes:
+        """The outbox read's text: up to `limit` rows after id `after`, in id order."""
+        if self._select_outbox_text is None:
+            self._select_outbox_text = self.select_outbox_statement.as_bytes(conn)
+        return self._select_outbox_text + b"%d ORDER BY id LIMIT %d" % (after, limit)
 
     @retry((InterfaceError, OperationalError), max_attempts=10, wait=0.2)
     def max_outbox_id(self) -> int:

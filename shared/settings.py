@@ -75,6 +75,13 @@ class CommonSettings(BaseSettings):
     unavailable_backoff_max_seconds: float = Field(
         default=30.0, gt=0, le=600, description="Longest wait for an unreachable event store"
     )
+    relay_gather_seconds: float = Field(
+        default=0.0,
+        ge=0,
+        le=0.1,
+        description="After a write wakes the outbox relay, how long it waits for more writes "
+        "to send with them (fewer rounds, later records)",
+    )
 
     def database_name(self, service: str) -> str:
         """The database (PostgreSQL) a service owns on the shared server."""

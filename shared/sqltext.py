@@ -55,6 +55,11 @@ def select_rows(conn: Any, text: bytes) -> list[tuple[Any, ...]]:
     """The rows of one query text (no parameters), as tuples of values loaded by the
     connection's loaders (the types a cursor gives)."""
     [result] = run_text(conn, text)
+    return result_rows(conn, result)
+
+
+def result_rows(conn: Any, result: Any) -> list[tuple[Any, ...]]:
+    """The rows of one of `run_text`'s results, as `select_rows` gives them."""
     loader = Transformer.from_context(conn)
     loader.set_pgresult(result)
     rows: list[tuple[Any, ...]] = loader.load_rows(0, result.ntuples, tuple)

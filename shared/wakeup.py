@@ -36,8 +36,9 @@ class Waiter:
         """Call before reading: a write after this point wakes the next `wait`."""
         self._event.clear()
 
-    async def wait(self, stopping: asyncio.Event, seconds: float) -> None:
-        """Until a write is recorded, the service stops, or `seconds` pass."""
+    async def wait(self, stopping: asyncio.Event, seconds: float) -> bool:
+        """Until a write is recorded, the service stops, or `seconds` pass; whether a write was
+        recorded (and the service goes on)."""
         waiters = [
             asyncio.ensure_future(stopping.wait()),
             asyncio.ensure_future(self._event.wait()),
@@ -47,6 +48,7 @@ class Waiter:
         finally:
             for waiter in waiters:
                 waiter.cancel()
+        return self._event.is_set() and not stopping.is_set()
 
 
 class Recorded:

@@ -123,6 +123,11 @@ class OutboxRecorder(Protocol):
 
     def select_outbox(self, after: int, limit: int) -> list[OutboxRow]: ...
 
+    def track_and_select_outbox(self, tracking: Tracking, limit: int) -> list[OutboxRow]:
+        """Store a relay's position (it must advance) and read up to `limit` rows after it, in
+        one transaction."""
+        ...
+
     def max_outbox_id(self) -> int: ...
 
     def max_tracking_id(self, application_name: str) -> int | None: ...
@@ -177,6 +182,11 @@ class POPOOutboxRecorder(POPOProcessRecorder):
         with self._database_lock:
             start = max(after - self._pruned, 0)
             return self._outbox[start : start + limit]
+
+    def track_and_select_outbox(self, tracking: Tracking, limit: int) -> list[OutboxRow]:
+        with self._database_lock:
+            self.insert_tracking(tracking)
+            return self.select_outbox(tracking.notification_id, limit)
 
     def max_outbox_id(self) -> int:
         with self._database_lock:
@@ -242,6 +252,12 @@ class SQLiteOutboxRecorder(SQLiteProcessRecorder):
     def select_outbox(self, after: int, limit: int) -> list[OutboxRow]:
         with self.datastore.transaction(commit=False) as c:
             c.execute(self.select_outbox_statement, (after, limit))
+            return [row_of(r) for r in c.fetchall()]
+
+    def track_and_select_outbox(self, tracking: Tracking, limit: int) -> list[OutboxRow]:
+        with self.datastore.transaction(commit=True) as c:
+            self._insert_tracking(c, tracking)
+            c.execute(self.select_outbox_statement, (tracking.notification_id, limit))
             return [row_of(r) for r in c.fetchall()]
 
     def max_outbox_id(self) -> int:

@@ -8,9 +8,12 @@ A round's rows go out as one record batch per partition (`shared.messaging.batch
 default partitioner's partitions, row order within each), all in flight together; the relay
 awaits their acknowledgements at once.
 
-One thread hop per batch: the position a batch reached is stored in the worker call that reads
-the next rows (the relay's next round: at once after a full batch, else on the next write or
-after `idle_seconds`, and when the relay stops). A crash can so resend one round more; never skip.
+One thread hop and one store transaction per batch: the position a batch reached is stored in
+the transaction that reads the next rows (`track_and_select_outbox`; on PostgreSQL one query
+text, one round trip), the relay's next round: at once after a full batch, else on the next
+write or after `idle_seconds`, and when the relay stops. A crash can so resend one round more;
+never skip. Woken by a write, the relay first waits `gather_seconds`, so the rows of the writes
+made meanwhile (other partitions' batches, other use cases) go out in the same round.
 
 While it runs, the relay deletes what every relay of its store has sent (`prune`: every
 `prune_seconds`, in chunks of `prune_chunk` rows, each its own transaction in a worker thread,
@@ -75,6 +78,7 @@ class OutboxRelay:
         name: str = "outbox-relay",
         batch_size: int = 500,
         idle_seconds: float = 1.0,
+        gather_seconds: float = 0.0,
         observe: Observe = _unobserved,
         prune_seconds: float = 30.0,
         prune_chunk: int = 5000,
@@ -88,6 +92,7 @@ class OutboxRelay:
         self.position_name = position_name(name)
         self._batch_size = batch_size
         self._idle_seconds = idle_seconds
+        self._gather_seconds = gather_seconds
         self.published = 0
         self._position: int | None = None  # the last row the broker acknowledged
         self._stored: int | None = None  # the last position stored
@@ -130,9 +135,15 @@ class OutboxRelay:
         return len(rows)
 
     def _read(self) -> list[OutboxRow]:
-        """In the worker thread: store the position reached, then read the rows after it."""
-        self._save()
-        return self._recorder.select_outbox(self.position(), self._batch_size)
+        """In the worker thread: store the position reached and read the rows after it, in one
+        transaction (a read alone when the position is stored already)."""
+        position = self.position()
+        if position == self._stored:
+            return self._recorder.select_outbox(position, self._batch_size)
+        tracking = Tracking(self.position_name, position)
+        rows = self._recorder.track_and_select_outbox(tracking, self._batch_size)
+        self._stored = position
+        return rows
 
     def _save(self) -> None:
         """In the worker thread: store the position if the broker acknowledged rows past it."""
@@ -172,8 +183,14 @@ class OutboxRelay:
                 self.failing_since = self.failing_since or loop.time()
                 count = 0
                 await _wait(stopping, 1.0)
-            if count < self._batch_size:
-                await waiter.wait(stopping, self._idle_seconds)
+            if count >= self._batch_size:
+                continue
+            if await waiter.wait(stopping, self._idle_seconds) and self._gather_seconds > 0:
+                await self._gather(stopping)
+
+    async def _gather(self, stopping: asyncio.Event) -> None:
+        """Woken by a write: the writes of the next `gather_seconds` join its round."""
+        await _wait(stopping, self._gather_seconds)
 
     async def prune(self) -> int:
         """Delete the rows every relay of the store has sent, a chunk per transaction; how many."""

@@ -23,7 +23,7 @@ def relay_for(spec: ServiceSpec, producer: BatchProducer, metrics: ServiceMetric
     """The outbox relay of a service, reporting its batches and dead letters to the metrics."""
     return OutboxRelay(
         spec.application, producer, spec.translate, name=relay_name(spec),
-        observe=metrics.relay_batch,
+        gather_seconds=spec.common.relay_gather_seconds, observe=metrics.relay_batch,
     )  # fmt: skip
 
 
