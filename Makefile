@@ -44,7 +44,7 @@ unit: install
 # Unit tests need nothing running and use both cores. The real-stack tests mostly wait on the
 # broker and the services: two workers, each with its own Kafka and PostgreSQL, take whole files,
 # the slowest first (tests/conftest.py names the groups and the order). `test` runs test_faults
-# (2,000 reports through the system) alone afterwards: beside it, on two workers, other e2e
+# (1,000 reports through the system) alone afterwards: beside it, on two workers, other e2e
 # files' 60 s waits ran out (sms_kannel, text_edge).
 REAL_STACK := -n 2 --dist loadfile --no-loadscope-reorder
 FAULTS := tests/e2e/test_faults.py

@@ -25,33 +25,53 @@ from tests.required import unavailable
 FIXTURES = {"kafka": "kafka_bootstrap", "postgres": "postgres_url"}
 CONFIGURED = {"kafka": "LAPOR_KAFKA_BOOTSTRAP_SERVERS", "postgres": "LAPOR_DATABASE_URL"}
 
-# The real-stack files that take longest (summed --durations of a serial run, 2026-12-07),
-# longest first; the rest keep their collection order behind them. test_tracking_flow is left
-# in its place near the end on purpose: it moves its system's clock three weeks ahead (never
-# back), and the e2e files that follow it on one system would meet reports already overdue.
-# `make test` runs test_faults on its own, after the others: it loads the machine.
+# The real-stack files that take longest (--durations of `make test`'s two-worker run,
+# 2026-12-07, summed per file), longest first; the other e2e files follow in collection order,
+# then CLOCK_MOVED, then the integration files: many short ones, they fill in at the end so that
+# both workers end together. test_tracking_flow moves its system's clock three weeks ahead (never
+# back), and e2e files that followed it on one system would meet reports already overdue: only
+# test_web_map_photos (which ran after it before) comes after it, and the integration files (they
+# use no system). `make test` runs test_faults on its own, after the others: it loads the machine.
 SLOW_FIRST = tuple(
     f"tests/e2e/test_{name}.py"
     for name in (
         "faults",
-        "notification_email",
-        "replicas",
-        "bench_smoke",
         "routing_learning",
-        "whatsapp",
-        "tokens_as_events",
-        "cli",
+        "bench_smoke",
+        "replicas",
+        "notification_email",
         "openapi_fuzz",
+        "staff_accountable",
+        "tokens_as_events",
+        "status_link",
+        "report_path",
+        "cli",
+        "open311_back_office",
+        "text_edge",
+        "whatsapp",
         "faces",
         "sms_kannel",
     )
 )
+CLOCK_MOVED = ("tests/e2e/test_tracking_flow.py", "tests/e2e/test_web_map_photos.py")
+
+
+def _rank(path: str) -> tuple[int, int]:
+    """Where a file goes: SLOW_FIRST, other e2e, CLOCK_MOVED, then the integration files."""
+    if path in SLOW_FIRST:
+        return 0, SLOW_FIRST.index(path)
+    if path in CLOCK_MOVED:
+        return 2, CLOCK_MOVED.index(path)
+    return (1, 0) if path.startswith("tests/e2e/") else (3, 0)
+
 
 _starting: dict[str, Future[infra.LocalKafka | infra.LocalPostgres]] = {}
 
 
 def _start(kind: str) -> infra.LocalKafka | infra.LocalPostgres:
-    server = infra.LocalKafka() if kind == "kafka" else infra.LocalPostgres()
+    # The session's broker is never restarted and its data is thrown away with it: at the end, two
+    # seconds of SIGTERM grace before SIGKILL instead of thirty, as test_secure_broker's.
+    server = infra.LocalKafka(stop_timeout=2) if kind == "kafka" else infra.LocalPostgres()
     return server.start()
 
 
@@ -75,10 +95,9 @@ def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> Any:
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """The slowest files first: with `--no-loadscope-reorder` xdist hands out the groups in this
-    order, so the longest start first and the two workers end together."""
-    rank = {path: n for n, path in enumerate(SLOW_FIRST)}
-    items.sort(key=lambda item: rank.get(item.nodeid.split("::", 1)[0], len(rank)))
+    """The slowest files first, the short ones last: with `--no-loadscope-reorder` xdist hands out
+    the groups in this order (a stable sort keeps collection order within each rank)."""
+    items.sort(key=lambda item: _rank(item.nodeid.split("::", 1)[0]))
 
 
 def pytest_collection_finish(session: pytest.Session) -> None:

@@ -121,7 +121,7 @@ class Run:
 def own_kafka() -> Iterator[str]:
     """A broker for this module alone."""
     try:
-        local = LocalKafka().start()
+        local = LocalKafka(stop_timeout=2).start()  # its data is thrown away: no need to wait
     except Exception as error:
         if os.environ.get("CI"):
             pytest.fail(f"Kafka is not available: {error}", pytrace=False)
