@@ -94,7 +94,6 @@ class OneTripProcessRecorder(PostgresProcessRecorder):
             "SELECT id, topic, key, headers, value FROM {0}.{1} WHERE id > "
         ).format(schema, outbox)
         self._select_outbox_text: bytes | None = None  # the statement as sent, rendered once
-        self._position_upsert: bytes | None = None  # the relay position's upsert, rendered once
         self.max_outbox_id_statement = SQL("SELECT MAX(id) AS head FROM {0}.{1}").format(
             schema, outbox
         )
@@ -229,8 +228,7 @@ class OneTripProcessRecorder(PostgresProcessRecorder):
         aborts the transaction, nothing read, as an IntegrityError.
         """
         with self.datastore.get_connection() as conn:
-            name = Literals(conn).value(tracking.application_name)
-            track = self._position_text(conn) % (name, tracking.notification_id)
+            track = self._fixed(conn).track % (_tracking_rows(Literals(conn), [tracking]), 1)
             read = self._outbox_read(conn, tracking.notification_id, limit)
             text = b";\n".join((b"BEGIN", NO_FLUSH_WAIT, track, read, b"COMMIT"))
             try:
@@ -241,21 +239,6 @@ class OneTripProcessRecorder(PostgresProcessRecorder):
                     raise IntegrityError(f"Failed to record tracking for {tracking}") from error
                 raise
             return [row_of(r) for r in result_rows(conn, results[3])]
-
-    def _position_text(self, conn: psycopg.Connection[Any]) -> bytes:
-        """A relay position's upsert, `% (name literal, position)`: it fails by dividing by zero
-        when it changes no row (the position did not advance), so the transaction aborts."""
-        if self._position_upsert is None:
-            upsert = SQL(
-                "WITH moved AS (INSERT INTO {0}.{1} (application_name, notification_id) "
-                "VALUES (%s, %d) ON CONFLICT (application_name) DO UPDATE "
-                "SET notification_id = excluded.notification_id "
-                "WHERE {0}.{1}.notification_id < excluded.notification_id RETURNING 1) "
-                "SELECT 1 / count(*) AS advanced FROM moved"
-            )
-            table = (Identifier(self.datastore.schema), Identifier(self.tracking_table_name))
-            self._position_upsert = upsert.format(*table).as_bytes(conn)
-        return self._position_upsert
 
     def _outbox_read(self, conn: psycopg.Connection[Any], after: int, limit: int) -> bytes:
         """The outbox read's text: up to `limit` rows after id `after`, in id order."""
