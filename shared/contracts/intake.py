@@ -5,7 +5,7 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import Annotated, ClassVar
 
-from pydantic import AwareDatetime, EmailStr, Field, StringConstraints
+from pydantic import AwareDatetime, Field, StringConstraints
 
 from shared.contracts.base import (
     Actor,
@@ -15,6 +15,7 @@ from shared.contracts.base import (
     ReportText,
     ShortText,
 )
+from shared.emails import Email
 from shared.text import TextRule
 
 MessageId = Annotated[str, TextRule(min_chars=1, max_chars=200, max_bytes=600, normalise=False)]
@@ -53,7 +54,7 @@ class Reporter(Contract):
 
     name: ShortText | None = None
     phone: Annotated[str, StringConstraints(pattern=r"^\+?[0-9 ()-]{6,20}$")] | None = None
-    email: EmailStr | None = None
+    email: Email | None = None
     handle: ShortText | None = None
     nik: Annotated[str, StringConstraints(pattern=r"^[0-9]{16}$")] | None = None
 
