@@ -50,6 +50,29 @@ _new_uuid = object.__new__
 _set_field = object.__setattr__
 
 
+_HANDLERS: dict[tuple[type, str, type], Any] = {}  # (application class, method, message class)
+
+
+def _handler(app: Any, name: str, message: Any) -> Callable[..., Any]:
+    """`app.<name>` for this message, the implementation its `singledispatchmethod` chooses.
+
+    Each access to a `singledispatchmethod` builds a new wrapper (`functools.update_wrapper`)
+    before dispatching, about 2 µs, twice per message; the implementation for a class is found
+    once per application class. Anything else (a plain method, one set on the instance) is
+    reached as an attribute, as before.
+    """
+    if name in app.__dict__:
+        return getattr(app, name)  # type: ignore[no-any-return]
+    key = (type(app), name, message.__class__)  # the class singledispatch dispatches on
+    found = _HANDLERS.get(key)
+    if found is None:
+        method = next((k.__dict__[name] for k in type(app).__mro__ if name in k.__dict__), None)
+        if not isinstance(method, singledispatchmethod):
+            return getattr(app, name)  # type: ignore[no-any-return]
+        found = _HANDLERS[key] = method.dispatcher.dispatch(message.__class__)
+    return functools.partial(found, app)
+
+
 class Rejection(Exception):
     """A message the service will not act on, for a reason it can name (dead-lettered)."""
 
@@ -292,7 +315,7 @@ class BatchProcessApplication(ProcessApplication[UUID]):
         for delivery in deliveries:
             if delivery.failure is None:
                 try:
-                    wanted.update(self.wanted(delivery.message))
+                    wanted.update(_handler(self, "wanted", delivery.message)(delivery.message))
                 except Exception as error:  # the policy meets the same problem and names it
                     log.info("preload-skipped", error=repr(error)[:300])
         return wanted
@@ -335,7 +358,7 @@ class BatchProcessApplication(ProcessApplication[UUID]):
     def _apply(self, delivery: Delivery, batch: Batch) -> Rejection | None:
         batch.current = delivery.source
         try:
-            self.policy(delivery.message, batch)
+            _handler(self, "policy", delivery.message)(delivery.message, batch)
         except Rejection as rejection:
             return rejection
         except self.rejectable_errors as error:
