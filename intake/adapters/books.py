@@ -17,11 +17,10 @@ from uuid import UUID
 
 from eventsourcing.persistence import ProcessRecorder
 
-from intake.adapters.chunks import chunks
 from intake.domain.duplicates import Indexed
 from intake.domain.held import Waiting
 from shared.processing import Statement
-from shared.tables import Migrations, database_of, in_list
+from shared.tables import Migrations, chunks, database_of, in_list, read_in
 
 OPEN_REPORTS_LIMIT = 50  # candidates read per report: the most recent in the window
 # Index entries kept in memory, slim (`Indexed.slim`: about 0.45 KB each for the load
@@ -31,7 +30,7 @@ OPEN_REPORTS_LIMIT = 50  # candidates read per report: the most recent in the wi
 # store holds; past the bound the oldest quarter (by when they were met, mostly the window's
 # oldest reports) is forgotten, and read again from the table when asked for.
 ENTRY_CACHE = 16_384
-CHUNK = 256  # values per `IN (…)` list of one read: a text psycopg parses once (< 4,096 chars)
+CHUNK = 256  # keys per statement forgetting activity (written in by `shared.sqltext`, not parsed)
 KEYED_AT_ONCE = 16  # keys per read of the index: a text psycopg parses once (< 4,096 chars)
 
 TABLES = (
@@ -96,15 +95,15 @@ class SqlBooks:
     ) -> dict[str, list[float]]:
         """Each key's report moments (epoch seconds) in (since, until], one read for many keys."""
         found: dict[str, list[float]] = {}
-        for chunk in chunks(keys, CHUNK):
-            names, params = in_list("k", chunk)
-            rows = self.db.read(
-                "SELECT contact_key, at FROM intake_reporter_activity "
-                f"WHERE contact_key IN ({names}) AND at > :since AND at <= :until",
-                {**params, "since": since.timestamp(), "until": until.timestamp()},
-            )
-            for row in rows:
-                found.setdefault(row["contact_key"], []).append(float(row["at"]))
+        rows = read_in(
+            self.db,
+            "SELECT contact_key, at FROM intake_reporter_activity "
+            "WHERE contact_key {in} AND at > :since AND at <= :until",
+            keys,
+            {"since": since.timestamp(), "until": until.timestamp()},
+        )
+        for row in rows:
+            found.setdefault(row["contact_key"], []).append(float(row["at"]))
         return found
 
     def note_report(
@@ -260,15 +259,14 @@ class SqlBooks:
         return {i: cache[i] for i in ids if i in cache}
 
     def _read_entries(self, ids: list[str]) -> None:
-        for chunk in chunks(ids, CHUNK):
-            names, params = in_list("r", chunk)
-            rows = self.db.read(
-                "SELECT report_id, tracking_id, at, latitude, longitude, kelurahan, words, grams "
-                f"FROM intake_open_reports WHERE report_id IN ({names})",
-                params,
-            )
-            for row in rows:
-                self._remember(_indexed(row))
+        rows = read_in(
+            self.db,
+            "SELECT report_id, tracking_id, at, latitude, longitude, kelurahan, words, grams "
+            "FROM intake_open_reports WHERE report_id {in}",
+            ids,
+        )
+        for row in rows:
+            self._remember(_indexed(row))
 
     def _remember(self, entry: Indexed) -> None:
         self._entries[entry.report_id] = entry.slim()

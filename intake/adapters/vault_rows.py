@@ -15,10 +15,9 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from intake.adapters.chunks import chunks
 from intake.domain.vault import LookUp, ReporterRow
 from shared.processing import Statement
-from shared.tables import Database, PostgresDatabase, in_list
+from shared.tables import Database, PostgresDatabase, in_list, read_in
 
 TABLES = (
     "CREATE TABLE IF NOT EXISTS intake_keys (key_id TEXT PRIMARY KEY, key TEXT NOT NULL)",
@@ -36,7 +35,6 @@ TABLES = (
     "TEXT NOT NULL)",
 )
 SEP = "|"
-KEYS_AT_ONCE = 512
 
 
 class VaultRows:
@@ -56,14 +54,12 @@ class VaultRows:
 
     def keys(self, key_ids: Sequence[str]) -> dict[str, bytes]:
         """The keys among these ids that exist (one read for a batch's reporters)."""
-        found: dict[str, bytes] = {}
-        for chunk in chunks(list(dict.fromkeys(key_ids)), KEYS_AT_ONCE):
-            names, params = in_list("k", chunk)
-            rows = self.db.read(
-                f"SELECT key_id, key FROM intake_keys WHERE key_id IN ({names})", params
-            )
-            found.update((row["key_id"], base64.b64decode(row["key"])) for row in rows)
-        return found
+        rows = read_in(
+            self.db,
+            "SELECT key_id, key FROM intake_keys WHERE key_id {in}",
+            list(dict.fromkeys(key_ids)),
+        )
+        return {row["key_id"]: base64.b64decode(row["key"]) for row in rows}
 
     def put_key(self, key_id: str, key: bytes, *, if_new: bool = False) -> Statement:
         """A new key: a second one under the same id fails the transaction (unless `if_new`)."""

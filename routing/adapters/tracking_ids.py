@@ -13,7 +13,7 @@ from uuid import UUID
 from eventsourcing.persistence import ProcessRecorder
 
 from shared.processing import Statement
-from shared.tables import Migrations, database_of, in_list
+from shared.tables import Migrations, database_of, read_in
 
 TABLES = (
     "CREATE TABLE IF NOT EXISTS routing_tracking_ids (tracking_id TEXT PRIMARY KEY, "
@@ -34,11 +34,10 @@ class SqlTrackingIds:
         wanted = sorted(set(tracking_ids))
         if not wanted:
             return {}
-        names, params = in_list("t", wanted)
-        rows = self.db.read(
-            "SELECT tracking_id, report_id FROM routing_tracking_ids "
-            f"WHERE tracking_id IN ({names})",
-            params,
+        rows = read_in(
+            self.db,
+            "SELECT tracking_id, report_id FROM routing_tracking_ids WHERE tracking_id {in}",
+            wanted,
         )
         return {row["tracking_id"]: UUID(row["report_id"]) for row in rows}
 
