@@ -1,9 +1,10 @@
 """A reset empties the projection's own tables whole, and only its rows of the shared ones;
 the SQLite read model commits without a sync of its own (WAL, synced at checkpoints), and a
-reset frees its pages without writing each again."""
+reset frees its pages without writing each again; a None is bound without an adapter search."""
 
 from __future__ import annotations
 
+import sqlite3
 from datetime import UTC, datetime
 
 from sqlalchemy import event, func, insert, select
@@ -61,3 +62,14 @@ def test_a_sqlite_reset_frees_the_pages_without_writing_zeros_over_them(
     assert pages > 100
     assert written < pages / 4  # zeroing every freed page would write each of them
     assert secure == 1  # the connection deletes securely again
+
+
+def test_the_sqlite_read_model_binds_none_as_null_without_searching_an_adapter(
+    parts: TrackingParts,
+) -> None:
+    found = sqlite3.adapters.get((type(None), sqlite3.PrepareProtocol))
+    assert found is not None and found(None) is None
+    with parts.engine.begin() as conn:
+        conn.exec_driver_sql("CREATE TEMP TABLE nulls (value)")
+        conn.exec_driver_sql("INSERT INTO nulls VALUES (?)", (None,))
+        assert conn.exec_driver_sql("SELECT value IS NULL FROM nulls").scalar() == 1
