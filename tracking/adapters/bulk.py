@@ -19,12 +19,12 @@ from operator import itemgetter
 from typing import Any
 
 import psycopg
-from sqlalchemy import Connection, DateTime, Dialect, Float, Table
+from sqlalchemy import Connection, DateTime, Dialect, Float, Table, Uuid
 from sqlalchemy.exc import DBAPIError
 
 Row = dict[str, Any]
-# Moments converted in one batch, per column type:
-# {repr of the type: {id of a moment: (the moment, its bound value)}}.
+# Moments and ids converted in one batch, per column type:
+# {repr of the type: {id of a value: (the value, its bound value)}}.
 Converted = dict[str, dict[int, tuple[Any, Any]]]
 
 
@@ -38,8 +38,8 @@ class _Plan:
 
     names: tuple[str, ...]
     converted: tuple[tuple[int, Callable[[Any], Any]], ...]  # columns with a bind processor
-    # Those holding moments (costly to convert, often repeated): with their type (as text).
-    moments: tuple[tuple[int, Callable[[Any], Any], str], ...]
+    # Those holding moments or ids (costly to convert, repeated): with their type (as text).
+    recurring: tuple[tuple[int, Callable[[Any], Any], str], ...]
     sql: str
     types: tuple[str, ...] = ()  # PostgreSQL's type of each column, for a COPY
 
@@ -54,8 +54,8 @@ def write_rows(
 ) -> None:
     """Insert every row (each has every column); with `upsert_on`, overwrite the ones there.
 
-    `converted` keeps the moments converted by earlier writes of the same batch (the same moment
-    lands in several tables): each distinct moment is converted once.
+    `converted` keeps the moments and ids converted by earlier writes of the same batch (the same
+    moment or case id lands in several tables): each distinct object is converted once.
     """
     if not rows:
         return
@@ -80,8 +80,8 @@ def write_values(
     for index, convert in plan.converted:
         columns[index] = [None if value is None else convert(value) for value in columns[index]]
     memo: Converted = {} if converted is None else converted
-    for index, convert, kind in plan.moments:  # moments recur in a batch: each converted once
-        columns[index] = _moments(columns[index], convert, memo.setdefault(kind, {}))
+    for index, convert, kind in plan.recurring:  # these recur in a batch: each converted once
+        columns[index] = _recurring(columns[index], convert, memo.setdefault(kind, {}))
     if dialect.name != "postgresql":
         conn.exec_driver_sql(plan.sql, list(zip(*columns, strict=True)))
     elif upsert_on:
@@ -91,16 +91,16 @@ def write_values(
         _copy(conn, plan, zip(*columns, strict=True))
 
 
-def _moments(
+def _recurring(
     column: Sequence[Any], convert: Callable[[Any], Any], done: dict[int, tuple[Any, Any]]
 ) -> list[Any]:
-    """The column's moments converted, each moment object once (by identity).
+    """The column's values converted, each object once (by identity).
 
-    A case's row, its history rows and its timeline lines hold the same moment objects; equal
-    moments that are different objects (each event read from the store has its own) are
+    A case's row, its history rows and its timeline lines hold the same moment and id objects;
+    equal values that are different objects (each event read from the store has its own) are
     converted again: cheaper than comparing them, as a lookup by value does (an aware
-    datetime's equality computes both offsets). `done` keeps each object with its converted
-    value, so its id cannot be reused while the batch lasts.
+    datetime's equality computes both offsets, a UUID's is Python code). `done` keeps each
+    object with its converted value, so its id cannot be reused while the batch lasts.
     """
     found = done.get
     bound: list[Any] = []
@@ -140,13 +140,13 @@ def _plan(dialect: Dialect, table: Table, upsert_on: tuple[str, ...]) -> _Plan:
     """The columns, their bind processors and the statement, once per dialect and table."""
     names = tuple(column.name for column in table.c)
     converted: list[tuple[int, Callable[[Any], Any]]] = []
-    moments: list[tuple[int, Callable[[Any], Any], str]] = []
+    recurring: list[tuple[int, Callable[[Any], Any], str]] = []
     for index, column in enumerate(table.c):
         processor = column.type.dialect_impl(dialect).bind_processor(dialect)
         if processor is None:
             continue
-        if _holds_moments(column.type):
-            moments.append((index, processor, repr(column.type)))
+        if _recurs(column.type):
+            recurring.append((index, processor, repr(column.type)))
         else:
             converted.append((index, processor))
     quote = dialect.identifier_preparer.quote
@@ -155,7 +155,7 @@ def _plan(dialect: Dialect, table: Table, upsert_on: tuple[str, ...]) -> _Plan:
     if dialect.name == "postgresql" and not upsert_on:
         sql = f"COPY {listed} FROM STDIN (FORMAT BINARY)"
         types = tuple(_copy_type(dialect, column) for column in table.c)
-        return _Plan(names, tuple(converted), tuple(moments), sql, types)
+        return _Plan(names, tuple(converted), tuple(recurring), sql, types)
     if dialect.name == "postgresql":
         arrays = ", ".join(f"%b::{_array_type(dialect, column)}" for column in table.c)
         sql = f"{into}SELECT * FROM unnest({arrays})"
@@ -167,12 +167,13 @@ def _plan(dialect: Dialect, table: Table, upsert_on: tuple[str, ...]) -> _Plan:
         changed = [f"{quote(n)} = excluded.{quote(n)}" for n in names if n not in upsert_on]
         key = ", ".join(map(quote, upsert_on))
         sql += f" ON CONFLICT ({key}) DO UPDATE SET {', '.join(changed)}"
-    return _Plan(names, tuple(converted), tuple(moments), sql)
+    return _Plan(names, tuple(converted), tuple(recurring), sql)
 
 
-def _holds_moments(kind: Any) -> bool:
-    """A datetime column, or a type decorating one (whose `python_type` SQLAlchemy cannot tell)."""
-    return isinstance(kind, DateTime) or isinstance(getattr(kind, "impl", None), DateTime)
+def _recurs(kind: Any) -> bool:
+    """A datetime column (or a type decorating one, whose `python_type` SQLAlchemy cannot tell),
+    or a UUID one (a case's id is in each of its rows)."""
+    return isinstance(kind, DateTime | Uuid) or isinstance(getattr(kind, "impl", None), DateTime)
 
 
 def _copy_type(dialect: Dialect, column: Any) -> str:

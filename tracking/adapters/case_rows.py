@@ -54,8 +54,10 @@ def project_all(conn: Connection, events: Sequence[Any]) -> None:
     acts: list[Row] = []
     for event in mine:
         row = _apply(rows, event)
-        history.append((event.originator_id, event.originator_version, event.at, *_history(row)))
-        line = _line(event)
+        # The row's own id object in each of the case's rows: converted once (`bulk`).
+        case = row["report_id"]
+        history.append((case, event.originator_version, event.at, *_history(row)))
+        line = _line(case, event)
         if line is not None:
             lines.append(line)
         act = act_row(event)
@@ -119,14 +121,14 @@ def _changes_of(kind: type[Case.Event]) -> tuple[Callable[[Row, Any], Row], ...]
     return tuple(changes)
 
 
-def _line(event: Any) -> tuple[Any, ...] | None:
+def _line(case: UUID, event: Any) -> tuple[Any, ...] | None:
     """The event's timeline line, in its table's column order (`TIMELINE_ROW`)."""
     entry = describe(event)
     if entry is None:
         return None
     words = entry.line
     seq = event.originator_version
-    return (event.originator_id, seq, entry.type, event.at, words.description, words.detail)
+    return (case, seq, entry.type, event.at, words.description, words.detail)
 
 
 TIMELINE_ROW = ("report_id", "seq", "event_type", "at", "text", "detail")

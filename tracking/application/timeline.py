@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 from shared.clock import WITA
 from shared.directory import by_code
@@ -20,16 +19,16 @@ STEP_NAMES = {
 }
 
 
-@dataclass(frozen=True)
-class Line:
+# Named tuples, not frozen dataclasses: a replay describes every case event, and a frozen
+# dataclass is made field by field through object.__setattr__ (three times the cost).
+class Line(NamedTuple):
     """One timeline line: what happened, and the body's own words when there are any."""
 
     description: str
     detail: str | None = None
 
 
-@dataclass(frozen=True)
-class Entry:
+class Entry(NamedTuple):
     """A described case event: its public type name and its line."""
 
     type: str

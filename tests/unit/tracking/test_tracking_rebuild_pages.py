@@ -1,5 +1,6 @@
-"""A rebuild in many pages writes the live read model (its events decoded from the store), and
-an event it cannot project is retried, then quarantined, the rest written."""
+"""A rebuild in many pages writes the live read model (its events decoded from the store), several
+pages per transaction; one cut short goes on from its last commit to the same rows; an event it
+cannot project is retried, then quarantined, the rest written."""
 
 from __future__ import annotations
 
@@ -7,10 +8,13 @@ import contextlib
 from typing import Any
 
 import pytest
+from sqlalchemy.exc import OperationalError
 from tracking_helpers import DISPOSITIONS, REPORTS, Feed, Report
 from tracking_lives import dump, every_kind_of_life
 
 from tracking.adapters import projector as projector_module
+from tracking.adapters.engine import migrate
+from tracking.adapters.projector import CaseProjector
 from tracking.bootstrap import TrackingParts
 
 
@@ -28,6 +32,31 @@ def test_a_rebuild_in_small_pages_writes_the_live_read_model(
     assert replayed == parts.projector.head()
     assert dump(parts.engine) == live
     assert parts.projector.status().lag == 0
+
+
+def test_a_rebuild_cut_short_goes_on_from_its_last_commit_to_the_live_rows(
+    feed: Feed, parts: TrackingParts, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    every_kind_of_life(feed, parts)
+    live = dump(parts.engine)
+    project, pages = projector_module.project_all, []
+
+    def dying(conn: Any, events: Any) -> None:
+        pages.append(len(events))
+        if len(pages) == 5:  # the second page of the second transaction
+            raise OperationalError("INSERT", {}, Exception("the process dies"))
+        project(conn, events)
+
+    monkeypatch.setattr(projector_module, "project_all", dying)
+    parts.projector.rebuild_batch_size, parts.projector.rebuild_pages = 5, 3
+    with pytest.raises(OperationalError):
+        parts.projector.rebuild()
+    assert parts.projector.position() == 15  # the first transaction's three pages
+    monkeypatch.undo()
+    migrate(parts.engine)  # the next start
+    again = CaseProjector(parts.app, parts.engine, rebuild_batch_size=5, rebuild_pages=3)
+    assert again.catch_up() == parts.projector.head() - 15
+    assert dump(parts.engine) == live
 
 
 def test_an_event_a_rebuild_cannot_project_is_retried_then_quarantined_and_the_rest_written(
