@@ -22,6 +22,17 @@ after every fetch: a commit is a request to the broker, paid per fetch, and at l
 holds one or two records. A crash loses no more than the last second's commits: those records
 are fetched again and passed by the positions in the store, as after any crash.
 
+While a batch is processed the loop goes on reading (`_ReadAhead`): what arrives meanwhile is
+taken out of aiokafka's buffer at once and handed over as the next batch. aiokafka fetches a
+partition again only once its buffered records are consumed (and nothing at all for 100 ms after
+a response, unless they are): without reading ahead a record that arrived during a batch on a
+partition whose earlier record was already buffered stayed on the broker until the batch was done
+and waited for the batch after next, a whole processing time more. It reads for at most
+`READ_AHEAD_SECONDS` of one batch and up to `max_records`, so a batch stuck in its store still
+stops the polls (the group's poll interval then notices), and what it read is dropped when the
+batch's partition is sought back, the assignment changes or the loop stops (the store's positions
+keep exactly-once: those records are fetched again).
+
 A fetch brings at most `FETCH_PARTITION_BYTES` of each partition (aiokafka's default: 1 MiB).
 A consumer that lags is answered in full every time, and holds what it fetched (the response,
 then a copy of each partition's records) until its batches are processed: with 1 MiB that was
@@ -49,31 +60,118 @@ FETCH_WAIT_MS = 5000
 FETCHER_TIMEOUT_MS = 1000
 FETCH_PARTITION_BYTES = 256 * 1024
 COMMIT_SECONDS = 1.0
+READ_AHEAD_SECONDS = 10.0
+
+
+Fetched = dict[TopicPartition, list[Any]]
+
+
+class _ReadAhead:
+    """The loop's reads: while a batch is processed, what arrives is read into `records`, in
+    fetch order, and is the next batch. At most one `getmany` runs at a time."""
+
+    def __init__(self, consumer: AIOKafkaConsumer, max_records: int, poll_ms: int) -> None:
+        self.consumer = consumer
+        self.max_records = max_records
+        self.poll_ms = poll_ms
+        self.records: Fetched = {}
+        self.count = 0
+        self._until = 0.0  # no read starts after this (monotonic): set while a batch runs
+        self._task: asyncio.Task[None] | None = None
+
+    async def next(self) -> Fetched:
+        """What was read ahead, else the next fetch (empty after `poll_ms` without records)."""
+        task = self._task
+        if task is not None and (task.done() or not self.records):
+            await asyncio.wait([task])  # its fetch returns within `poll_ms`
+            self._task = None
+            task.result()  # the fetch's error, raised here as the loop's own fetch raised it
+            return self._take()
+        if self.records:
+            return self._take()
+        fetched: Fetched = await self.consumer.getmany(
+            timeout_ms=self.poll_ms, max_records=self.max_records
+        )
+        return fetched
+
+    def start(self) -> None:
+        """A batch is being processed: read what arrives meanwhile."""
+        self._until = time.monotonic() + READ_AHEAD_SECONDS
+        if self._task is None:
+            self._task = asyncio.create_task(self._read())
+
+    @property
+    def busy(self) -> bool:
+        """Whether a batch is being processed (reads go on meanwhile)."""
+        return self._until > 0
+
+    def stop(self) -> None:
+        """The batch is done: no further read starts (one under way ends with its fetch)."""
+        self._until = 0.0
+
+    def drop(self, tp: TopicPartition) -> None:
+        """Forget what was read of a partition (sought back, or no longer assigned)."""
+        self.count -= len(self.records.pop(tp, ()))
+
+    def clear(self) -> None:
+        """Forget everything read ahead (the assignment changes)."""
+        self.records, self.count = {}, 0
+
+    async def close(self) -> None:
+        """Stop reading (the loop stops: what was read is fetched again after a restart)."""
+        task, self._task = self._task, None
+        if task is not None:
+            task.cancel()
+            await asyncio.wait([task])
+            error = None if task.cancelled() else task.exception()
+            if error is not None:  # the loop is stopping anyway: say why the read ended
+                log.info("read-ahead-failed", error=describe(error))
+        self.clear()
+
+    async def _read(self) -> None:
+        while time.monotonic() < self._until and self.count < self.max_records:
+            room = self.max_records - self.count
+            fetched = await self.consumer.getmany(timeout_ms=self.poll_ms, max_records=room)
+            for tp, records in fetched.items():  # kept as fetched; a second read extends them
+                if records:
+                    self.records.setdefault(tp, []).extend(records)
+                    self.count += len(records)
+
+    def _take(self) -> Fetched:
+        taken, self.records, self.count = self.records, {}, 0
+        return taken
 
 
 class _Forget(ConsumerRebalanceListener):  # type: ignore[misc]
-    """On a rebalance the offsets done are committed and the cached positions forgotten, and the
-    new assignment is logged."""
+    """On a rebalance the offsets done are committed, the cached positions and the records read
+    ahead forgotten, and the new assignment is logged."""
 
     def __init__(
         self,
         consumer: IdempotentConsumer,
         group_id: str,
         commit: Callable[[], Awaitable[None]] | None = None,
+        read_ahead: _ReadAhead | None = None,
     ) -> None:
         self._consumer = consumer
         self._group_id = group_id
         self._commit = commit
+        self._read_ahead = read_ahead
 
     async def on_partitions_revoked(self, revoked: Any) -> None:
         if self._commit is not None:
             await self._commit()
-        self._consumer.forget_positions()
+        self._forget()
 
     async def on_partitions_assigned(self, assigned: Any) -> None:
-        self._consumer.forget_positions()
+        self._forget()
         held = " ".join(sorted(f"{tp.topic}:{tp.partition}" for tp in assigned))
         log.info("partitions-assigned", group=self._group_id, partitions=held)
+
+    def _forget(self) -> None:
+        self._consumer.forget_positions()
+        if self._read_ahead is not None:
+            self._read_ahead.clear()
 
 
 class BatchLoop:
@@ -97,7 +195,7 @@ class BatchLoop:
         self.poll_ms = poll_ms
         self._done: dict[TopicPartition, OffsetAndMetadata] = {}  # not committed yet
         self._committed_at = 0.0
-        self.consumer = AIOKafkaConsumer(
+        consumer = AIOKafkaConsumer(
             **client,
             group_id=group_id,
             client_id=client_id,
@@ -107,10 +205,20 @@ class BatchLoop:
             max_partition_fetch_bytes=FETCH_PARTITION_BYTES,
             consumer_timeout_ms=FETCHER_TIMEOUT_MS,
         )
+        self.reads = _ReadAhead(consumer, max_records, poll_ms)
+
+    @property
+    def consumer(self) -> AIOKafkaConsumer:
+        """The Kafka consumer (the reads' own: tests put a stand-in in its place)."""
+        return self.reads.consumer
+
+    @consumer.setter
+    def consumer(self, consumer: AIOKafkaConsumer) -> None:
+        self.reads.consumer = consumer
 
     async def start(self) -> None:
         """Join the group (the assignment follows on the first fetch)."""
-        listener = _Forget(self.handler, self.group_id, self._commit)
+        listener = _Forget(self.handler, self.group_id, self._commit, self.reads)
         patterns = [t for t in self.topics if t.startswith("^")]
         if patterns:
             names = [t.replace(".", r"\.") for t in self.topics if not t.startswith("^")]
@@ -124,17 +232,20 @@ class BatchLoop:
         """Fetch and process until told to stop; then leave the group."""
         try:
             while not stopping.is_set():
-                fetched = await self.consumer.getmany(
-                    timeout_ms=self.poll_ms, max_records=self.max_records
-                )
+                fetched = await self.reads.next()
                 if fetched and not stopping.is_set():
-                    await self._fetched(fetched)
+                    self.reads.start()
+                    try:
+                        await self._fetched(fetched)
+                    finally:
+                        self.reads.stop()
                 if self._done and (
                     not fetched or time.monotonic() - self._committed_at >= COMMIT_SECONDS
                 ):
                     await self._commit()
             await self._commit()
         finally:
+            await self.reads.close()
             await self.consumer.stop()
             self.handler.close()
 
@@ -151,6 +262,7 @@ class BatchLoop:
             else:  # the store is away (the consumer waited): fetch them again
                 log.warning("partition-batch-retried", topic=tp.topic, error=describe(error))
                 self.consumer.seek(tp, records[0].offset)
+                self.reads.drop(tp)  # read after the failed ones: fetched again from the seek
 
     async def _commit(self) -> None:
         """Commit the offsets done since the last commit."""
