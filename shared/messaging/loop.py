@@ -97,7 +97,8 @@ class _ReadAhead:
     def start(self) -> None:
         """A batch is being processed: read what arrives meanwhile."""
         self._until = time.monotonic() + READ_AHEAD_SECONDS
-        if self._task is None:
+        task = self._task
+        if task is None or (task.done() and task.exception() is None):  # an error waits for next
             self._task = asyncio.create_task(self._read())
 
     @property

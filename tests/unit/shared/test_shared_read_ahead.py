@@ -7,6 +7,7 @@ import asyncio
 import contextlib
 from typing import Any
 
+import pytest
 from aiokafka import TopicPartition
 
 from shared import topics
@@ -120,3 +121,20 @@ async def test_a_rebalance_drops_what_was_read_ahead() -> None:
     await _Forget(loop.handler, "g", None, loop.reads).on_partitions_assigned({P3})
     assert loop.reads.records == {}
     assert loop.reads.count == 0
+
+
+class Failing(Broker):
+    """A broker whose fetches fail after the first."""
+
+    async def getmany(self, timeout_ms: int, max_records: int) -> dict[TopicPartition, list[Any]]:
+        if self.fetches:
+            return self.fetches.pop(0)
+        self.exhausted.set()
+        raise ConnectionError("the broker went away")
+
+
+async def test_a_fetch_failing_while_reading_ahead_stops_the_loop_as_its_own_fetch_would() -> None:
+    broker = Failing([{P0: [rec(P0, 0)]}])
+    loop = loop_on(broker, Holding(broker, frozenset()))
+    with pytest.raises(ConnectionError):
+        await loop.run(asyncio.Event())
