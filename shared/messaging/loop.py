@@ -22,16 +22,8 @@ after every fetch: a commit is a request to the broker, paid per fetch, and at l
 holds one or two records. A crash loses no more than the last second's commits: those records
 are fetched again and passed by the positions in the store, as after any crash.
 
-While a batch is processed the loop goes on reading (`_ReadAhead`): what arrives meanwhile is
-taken out of aiokafka's buffer at once and handed over as the next batch. aiokafka fetches a
-partition again only once its buffered records are consumed (and nothing at all for 100 ms after
-a response, unless they are): without reading ahead a record that arrived during a batch on a
-partition whose earlier record was already buffered stayed on the broker until the batch was done
-and waited for the batch after next, a whole processing time more. It reads for at most
-`READ_AHEAD_SECONDS` of one batch and up to `max_records`, so a batch stuck in its store still
-stops the polls (the group's poll interval then notices), and what it read is dropped when the
-batch's partition is sought back, the assignment changes or the loop stops (the store's positions
-keep exactly-once: those records are fetched again).
+While a batch is processed the loop goes on reading (`shared.messaging.read_ahead`): what
+arrives meanwhile is the next batch, not the one after it.
 
 A fetch brings at most `FETCH_PARTITION_BYTES` of each partition (aiokafka's default: 1 MiB).
 A consumer that lags is answered in full every time, and holds what it fetched (the response,
@@ -53,6 +45,7 @@ from aiokafka.structs import OffsetAndMetadata
 
 from shared.logging import get_logger
 from shared.messaging.consumer import IdempotentConsumer, describe
+from shared.messaging.read_ahead import ReadAhead
 
 log = get_logger(__name__)
 
@@ -60,87 +53,6 @@ FETCH_WAIT_MS = 5000
 FETCHER_TIMEOUT_MS = 1000
 FETCH_PARTITION_BYTES = 256 * 1024
 COMMIT_SECONDS = 1.0
-READ_AHEAD_SECONDS = 10.0
-
-
-Fetched = dict[TopicPartition, list[Any]]
-
-
-class _ReadAhead:
-    """The loop's reads: while a batch is processed, what arrives is read into `records`, in
-    fetch order, and is the next batch. At most one `getmany` runs at a time."""
-
-    def __init__(self, consumer: AIOKafkaConsumer, max_records: int, poll_ms: int) -> None:
-        self.consumer = consumer
-        self.max_records = max_records
-        self.poll_ms = poll_ms
-        self.records: Fetched = {}
-        self.count = 0
-        self._until = 0.0  # no read starts after this (monotonic): set while a batch runs
-        self._task: asyncio.Task[None] | None = None
-
-    async def next(self) -> Fetched:
-        """What was read ahead, else the next fetch (empty after `poll_ms` without records)."""
-        task = self._task
-        if task is not None and (task.done() or not self.records):
-            await asyncio.wait([task])  # its fetch returns within `poll_ms`
-            self._task = None
-            task.result()  # the fetch's error, raised here as the loop's own fetch raised it
-            return self._take()
-        if self.records:
-            return self._take()
-        fetched: Fetched = await self.consumer.getmany(
-            timeout_ms=self.poll_ms, max_records=self.max_records
-        )
-        return fetched
-
-    def start(self) -> None:
-        """A batch is being processed: read what arrives meanwhile."""
-        self._until = time.monotonic() + READ_AHEAD_SECONDS
-        task = self._task
-        if task is None or (task.done() and task.exception() is None):  # an error waits for next
-            self._task = asyncio.create_task(self._read())
-
-    @property
-    def busy(self) -> bool:
-        """Whether a batch is being processed (reads go on meanwhile)."""
-        return self._until > 0
-
-    def stop(self) -> None:
-        """The batch is done: no further read starts (one under way ends with its fetch)."""
-        self._until = 0.0
-
-    def drop(self, tp: TopicPartition) -> None:
-        """Forget what was read of a partition (sought back, or no longer assigned)."""
-        self.count -= len(self.records.pop(tp, ()))
-
-    def clear(self) -> None:
-        """Forget everything read ahead (the assignment changes)."""
-        self.records, self.count = {}, 0
-
-    async def close(self) -> None:
-        """Stop reading (the loop stops: what was read is fetched again after a restart)."""
-        task, self._task = self._task, None
-        if task is not None:
-            task.cancel()
-            await asyncio.wait([task])
-            error = None if task.cancelled() else task.exception()
-            if error is not None:  # the loop is stopping anyway: say why the read ended
-                log.info("read-ahead-failed", error=describe(error))
-        self.clear()
-
-    async def _read(self) -> None:
-        while time.monotonic() < self._until and self.count < self.max_records:
-            room = self.max_records - self.count
-            fetched = await self.consumer.getmany(timeout_ms=self.poll_ms, max_records=room)
-            for tp, records in fetched.items():  # kept as fetched; a second read extends them
-                if records:
-                    self.records.setdefault(tp, []).extend(records)
-                    self.count += len(records)
-
-    def _take(self) -> Fetched:
-        taken, self.records, self.count = self.records, {}, 0
-        return taken
 
 
 class _Forget(ConsumerRebalanceListener):  # type: ignore[misc]
@@ -152,7 +64,7 @@ class _Forget(ConsumerRebalanceListener):  # type: ignore[misc]
         consumer: IdempotentConsumer,
         group_id: str,
         commit: Callable[[], Awaitable[None]] | None = None,
-        read_ahead: _ReadAhead | None = None,
+        read_ahead: ReadAhead | None = None,
     ) -> None:
         self._consumer = consumer
         self._group_id = group_id
@@ -206,7 +118,7 @@ class BatchLoop:
             max_partition_fetch_bytes=FETCH_PARTITION_BYTES,
             consumer_timeout_ms=FETCHER_TIMEOUT_MS,
         )
-        self.reads = _ReadAhead(consumer, max_records, poll_ms)
+        self.reads = ReadAhead(consumer, max_records, poll_ms)
 
     @property
     def consumer(self) -> AIOKafkaConsumer:

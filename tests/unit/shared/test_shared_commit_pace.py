@@ -32,6 +32,8 @@ class Broker:
     async def getmany(self, timeout_ms: int, max_records: int) -> dict[TopicPartition, list[Any]]:
         while self.busy():  # each fetch arrives once the batch before it is done (no read ahead)
             await asyncio.sleep(0)
+        if timeout_ms == 0:  # nothing is held in the client's buffer here
+            return {}
         if not self.fetches:
             self.stopping.set()
             return {}

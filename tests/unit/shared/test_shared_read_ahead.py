@@ -31,9 +31,10 @@ class Broker:
         self.exhausted = asyncio.Event()
 
     async def getmany(self, timeout_ms: int, max_records: int) -> dict[TopicPartition, list[Any]]:
-        if self.fetches:
+        if self.fetches and timeout_ms > 0:  # nothing is held in the client's buffer here
             return self.fetches.pop(0)
-        self.exhausted.set()
+        if not self.fetches:
+            self.exhausted.set()
         await asyncio.sleep(timeout_ms / 1000)
         return {}
 
