@@ -7,8 +7,8 @@ Starts its own Kafka; sends records of a report's size with random keys to a top
 partitions at `--rate` per second (the services' producer settings), and runs one `BatchLoop`
 (the services' consumer settings) whose batches each hold the worker thread `--process-ms`
 (a store transaction that waits, not computes). Measured per record: from its CreateTime to the
-moment its batch is handed over. Each round runs the loop as it is (`ahead`) and with the
-read-ahead switched off (`no-ahead`: reads only between batches, as before), alternated;
+moment its batch is handed over. Each round runs the loop with `read_ahead` on
+(`ahead`) and off (`no-ahead`: reads only between batches, the default), alternated;
 `--pace-ms` sets the read-ahead's pause between reads (`READ_AHEAD_PACE_SECONDS`). CPU:
 this process (producer, loop and all) and the broker, per round. Prints JSON.
 """
@@ -17,12 +17,10 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import contextlib
 import json
 import os
 import time
 import uuid
-from collections.abc import Iterator
 from typing import Any, cast
 
 from aiokafka import AIOKafkaProducer
@@ -34,7 +32,6 @@ from shared.messaging import read_ahead
 from shared.messaging.admin import ensure_topics
 from shared.messaging.consumer import IdempotentConsumer
 from shared.messaging.loop import BatchLoop
-from shared.messaging.read_ahead import ReadAhead
 from shared.messaging.worker import Worker
 
 VALUE = b"x" * 900  # about a ReportAccepted
@@ -64,18 +61,6 @@ class Timed:
         self.worker.close()
 
 
-@contextlib.contextmanager
-def _no_read_ahead(off: bool) -> Iterator[None]:
-    """Reads only between batches (the loop before the read-ahead) while `off`."""
-    start = ReadAhead.start
-    if off:
-        ReadAhead.start = lambda self: None  # type: ignore[method-assign]
-    try:
-        yield
-    finally:
-        ReadAhead.start = start  # type: ignore[method-assign]
-
-
 async def _send(kafka: str, topic: str, rate: float, seconds: float) -> int:
     producer = AIOKafkaProducer(
         bootstrap_servers=kafka, acks="all", enable_idempotence=True, linger_ms=5
@@ -99,23 +84,22 @@ async def _round(kafka: str, infra: Infra, ahead: bool, args: Any) -> dict[str, 
     handler = Timed(args.process_ms)
     loop = BatchLoop(cast(IdempotentConsumer, handler), [topic], group_id=topic,
                      client={"bootstrap_servers": kafka}, client_id="loop-latency",
-                     max_records=200)  # fmt: skip
+                     max_records=200, read_ahead=ahead)  # fmt: skip
     await loop.start()
     stopping = asyncio.Event()
-    with _no_read_ahead(not ahead):
-        running = asyncio.create_task(loop.run(stopping))
-        while not loop.consumer.assignment():
-            await asyncio.sleep(0.05)
-        infra.mark()
-        cpu = time.process_time()
-        sent = await _send(kafka, topic, args.rate, args.seconds)
-        deadline = time.monotonic() + 30
-        while len(handler.waits) < sent and time.monotonic() < deadline:
-            await asyncio.sleep(DRAIN_SECONDS / 10)
-        cpu = time.process_time() - cpu
-        infra.end()
-        stopping.set()
-        await running
+    running = asyncio.create_task(loop.run(stopping))
+    while not loop.consumer.assignment():
+        await asyncio.sleep(0.05)
+    infra.mark()
+    cpu = time.process_time()
+    sent = await _send(kafka, topic, args.rate, args.seconds)
+    deadline = time.monotonic() + 30
+    while len(handler.waits) < sent and time.monotonic() < deadline:
+        await asyncio.sleep(DRAIN_SECONDS / 10)
+    cpu = time.process_time() - cpu
+    infra.end()
+    stopping.set()
+    await running
     return {
         "variant": "ahead" if ahead else "no-ahead",
         "sent": sent,

@@ -1,22 +1,26 @@
 """Reading on while a batch is processed: what arrives meanwhile is the loop's next batch.
 
-While a batch is processed the loop (`shared.messaging.loop`) goes on reading: what arrives
-meanwhile is taken out of aiokafka's buffer at once and handed over as the next batch. aiokafka
-fetches a partition again only once its buffered records are consumed (and nothing at all for 100
-ms after a response, unless they are): without reading ahead a record that arrived during a batch
-on a partition whose earlier record was already buffered stayed on the broker until the batch was
-done and waited for the batch after next, a whole processing time more. Each read lets aiokafka
-send one more fetch, and a fetch cycle costs CPU in the client and the broker: the reads pause
-`READ_AHEAD_PACE_SECONDS` between them (records gather meanwhile, fewer fetches), and the batch's
-end takes, without waiting, what aiokafka holds by then. `python -m bench.loop_latency` measures
-both sides: at 60 records/s and 50 ms batches a record waited 85-102 ms (p50) for its batch without
-reading ahead, 66-68 ms with a pace of 20 ms and 46-50 ms with none, for 20-35 % more CPU in the
-loop's process (producer included); at 200/s, 88-96 ms, 64 (pace 20: +34 % CPU, the broker's
-unchanged) and 42 (no pace: +55 %, the broker +22 %). It reads for at most `READ_AHEAD_SECONDS` of
-one batch and up to `max_records`, so a batch stuck in its store still stops the polls (the group's
-poll interval then notices), and what it read is dropped when the batch's partition is sought back,
-the assignment changes or the loop stops (the store's positions keep exactly-once: those records
-are fetched again).
+With `BatchLoop(read_ahead=True)` (a `Subscription`'s `read_ahead`, off by default), while a batch
+is processed the loop goes on reading: what arrives meanwhile is taken out of aiokafka's buffer at
+once and handed over as the next batch. aiokafka fetches a partition again only once its buffered
+records are consumed (and nothing at all for 100 ms after a response, unless they are): without
+reading ahead a record that arrived during a batch on a partition whose earlier record was already
+buffered stayed on the broker until the batch was done and waited for the batch after next, a whole
+processing time more. Each read lets aiokafka send one more fetch, and a fetch cycle costs CPU in
+the client and the broker: the reads pause `READ_AHEAD_PACE_SECONDS` between them (records gather
+meanwhile, fewer fetches), and the batch's end takes, without waiting, what aiokafka holds by then.
+`python -m bench.loop_latency` measures both sides: at 60 records/s and 50 ms batches a record
+waited 85-102 ms (p50) for its batch without reading ahead, 66-68 ms with a pace of 20 ms and 46-50
+ms with none, for 20-35 % more CPU in the loop's process (producer included); at 200/s, 88-96 ms,
+64 (pace 20: +34 % CPU, the broker's unchanged) and 42 (no pace: +55 %, the broker +22 %). It reads
+for at most `READ_AHEAD_SECONDS` of one batch and up to `max_records`, so a batch stuck in its
+store still stops the polls (the group's poll interval then notices), and what it read is dropped
+when the batch's partition is sought back, the assignment changes or the loop stops (the store's
+positions keep exactly-once: those records are fetched again). In the four services (`python -m
+bench.hop_latency --reports 600 --rate 30`, old and new alternated, load average 9-13 from other
+work) it cut intake->SKPD p50 from 746-800 to 446-520 ms and p99 from 1.3-2.0 to 0.9-1.2 s, for
+25-45 % more CPU in the services and 30-45 % more in the broker: where two cores bound the rate
+that is a bad deal, so no subscription turns it on yet.
 """
 
 from __future__ import annotations

@@ -44,7 +44,8 @@ async def test_records_arriving_on_the_partition_being_processed_are_fetched_bef
     handler = Held()
     client = {"bootstrap_servers": kafka}
     loop = BatchLoop(cast(IdempotentConsumer, handler), [lane.inbound], group_id=lane.inbound,
-                     client=client, client_id="ahead", max_records=200)  # fmt: skip
+                     client=client, client_id="ahead", max_records=200,
+                     read_ahead=True)  # fmt: skip
     await loop.start()
     stopping = asyncio.Event()
     running = asyncio.create_task(loop.run(stopping))

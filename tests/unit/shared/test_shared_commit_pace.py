@@ -4,7 +4,6 @@ back empty, before a rebalance takes the partitions, and when it stops."""
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -27,13 +26,8 @@ class Broker:
         self.fetches = fetches
         self.stopping = stopping
         self.commits: list[dict[TopicPartition, int]] = []
-        self.busy: Callable[[], bool] = lambda: False
 
     async def getmany(self, timeout_ms: int, max_records: int) -> dict[TopicPartition, list[Any]]:
-        while self.busy():  # each fetch arrives once the batch before it is done (no read ahead)
-            await asyncio.sleep(0)
-        if timeout_ms == 0:  # nothing is held in the client's buffer here
-            return {}
         if not self.fetches:
             self.stopping.set()
             return {}
@@ -57,7 +51,6 @@ def loop_with(fetches: list[dict[TopicPartition, list[Any]]]) -> tuple[BatchLoop
     stopping = asyncio.Event()
     broker = Broker(fetches, stopping)
     loop.consumer = broker  # type: ignore[assignment]
-    broker.busy = lambda: loop.reads.busy
     return loop, broker, stopping
 
 

@@ -74,7 +74,7 @@ class Holding:
 
 def loop_on(broker: Broker, handler: Any, poll_ms: int = 20) -> BatchLoop:
     loop = BatchLoop(handler, [topics.INTAKE], group_id="g", client={}, client_id="c",
-                     max_records=10, poll_ms=poll_ms)  # fmt: skip
+                     max_records=10, poll_ms=poll_ms, read_ahead=True)  # fmt: skip
     loop.consumer = broker  # type: ignore[assignment]
     return loop
 
