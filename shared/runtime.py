@@ -63,6 +63,9 @@ class Subscription:
     processor: BatchProcessor
     description: str = ""
     max_records: int = 200
+    # Read on while a batch is processed (`shared.messaging.read_ahead`): less waiting per hop,
+    # more fetches (CPU in the service and the broker); off unless a subscription asks.
+    read_ahead: bool = False
 
 
 @dataclass
@@ -174,6 +177,7 @@ def batch_loop(spec: ServiceSpec, sub: Subscription, consumer: IdempotentConsume
         client=client_options(spec.common),
         client_id=f"lapor-{spec.name}-{sub.name}",
         max_records=sub.max_records,
+        read_ahead=sub.read_ahead,
     )
 
 
