@@ -12,14 +12,14 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from bench import baseline, stores
+from bench import baseline, pg_statements, stores
 from bench.generator import Generator, Record
 from bench.infra_cpu import Infra
 from bench.load import publish, require_loopback
 from bench.profile import Profiler, py_spy
 from bench.progress import Bars
 from bench.result import Measured, result
-from bench.system import System
+from bench.system import SERVICES, System
 from bench.watch import Watch, follow
 from bench.work import Tally, infra_work, per_report, tally
 from services.local.infra import LocalKafka, LocalPostgres, install_system
@@ -47,6 +47,7 @@ class Options:
     kafka: str | None = None  # a running broker with no other lapor traffic; None: start one
     profile: Path | None = None  # py-spy profiles of the services under load go here
     raw_messages: int | None = None  # None: max(reports, RAW_MIN_MESSAGES)
+    pg_statements: Path | None = None  # PostgreSQL's statements under the load go here
 
 
 @contextlib.contextmanager
@@ -59,7 +60,8 @@ def infrastructure(options: Options) -> Iterator[tuple[str, str | None, Path]]:
             kafka = options.kafka or stack.enter_context(LocalKafka()).bootstrap_servers
             database = None
             if options.store == "postgres":
-                database = stack.enter_context(LocalPostgres()).url
+                profiled = pg_statements.SERVER_OPTIONS if options.pg_statements else ""
+                database = stack.enter_context(LocalPostgres(server_options=profiled)).url
             yield kafka, database, folder
     finally:
         shutil.rmtree(folder, ignore_errors=True)
@@ -118,6 +120,7 @@ class _Live:
     watching: asyncio.Task[None]
     infra: Infra
     tallies: list[Tally] = field(default_factory=list)  # at the load's start and end
+    statements: tuple[list[pg_statements.Statement], int] = ([], 0)  # when asked
 
     def check_watcher(self) -> None:
         """A watcher that died would leave every wait to time out: say why instead."""
@@ -162,6 +165,8 @@ async def _drive(
         work = per_report(live.tallies[0], live.tallies[1], readers, system.cpu_s(), accepted)
         measured.figures.update(work)
         measured.figures.update(infra_work(infra.cpu_s(), accepted))
+        if options.pg_statements:
+            pg_statements.write(options.pg_statements, *live.statements, accepted)
     return measured
 
 
@@ -185,6 +190,9 @@ async def _load(live: _Live, load: list[Record]) -> None:
     options = live.options
     profiler = Profiler(options.profile) if options.profile else None
     live.tallies.append(await _tally(live))
+    profiling = live.system.database_url if options.pg_statements else None
+    if profiling:
+        await asyncio.to_thread(pg_statements.reset, profiling)
     live.system.mark()
     live.infra.mark()
     if profiler:
@@ -203,6 +211,9 @@ async def _load(live: _Live, load: list[Record]) -> None:
         )
         await _through(live, load, time.monotonic() + options.max_seconds)
         await publishing
+        if profiling:
+            names = {f"{live.system.instance}_{s}": s for s in SERVICES}
+            live.statements = await asyncio.to_thread(pg_statements.read, profiling, names)
         live.system.end()
         live.infra.end()
         live.tallies.append(await _tally(live))

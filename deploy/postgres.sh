@@ -12,6 +12,8 @@
 #                  /var/tmp/lapor-pg-<sha256(PG_STATE_DIR)[:12]>-<PG_PORT>
 #   PG_BIN         folder with initdb/pg_ctl               default: newest /usr/lib/postgresql/*/bin
 #   PG_START_TIMEOUT  seconds pg_ctl waits                  default 60
+#   PG_SERVER_OPTIONS more server options at start (e.g. `-c shared_preload_libraries=...`
+#                  for a profiling run)                     default none
 #
 # install  apt-get install postgresql when initdb is missing (and stop any cluster Debian started).
 # start    idempotent; initdb (trust auth, user postgres, UTF8) on first use, then pg_ctl start.
@@ -42,6 +44,7 @@ fi
 PG_DATA_DIR="$(abspath "$PG_DATA_DIR")"
 [[ "$PG_DATA_DIR" != *[[:space:]]* ]] || die "PG_DATA_DIR must not contain spaces: '$PG_DATA_DIR'"
 PG_START_TIMEOUT="${PG_START_TIMEOUT:-60}"
+PG_SERVER_OPTIONS="${PG_SERVER_OPTIONS:-}"
 
 CLUSTER="$PG_DATA_DIR/data"
 SOCKDIR="$PG_DATA_DIR/sock"
@@ -161,7 +164,7 @@ do_start() {
 
   log "starting PostgreSQL on $PG_HOST:$PG_PORT (data $CLUSTER)"
   if ! as_pg "$PG_BIN/pg_ctl" -D "$CLUSTER" -l "$SERVER_LOG" -w -t "$PG_START_TIMEOUT" \
-        -o "-p $PG_PORT -k $SOCKDIR -c listen_addresses=$PG_HOST -c max_connections=200 -c fsync=off -c synchronous_commit=off -c full_page_writes=off" \
+        -o "-p $PG_PORT -k $SOCKDIR -c listen_addresses=$PG_HOST -c max_connections=200 -c fsync=off -c synchronous_commit=off -c full_page_writes=off $PG_SERVER_OPTIONS" \
         start >&2; then
     log "--- tail of $SERVER_LOG"
     tail -n 30 "$SERVER_LOG" >&2 2>/dev/null || true

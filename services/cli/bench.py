@@ -48,6 +48,13 @@ def bench(
         int | None, typer.Option(min=1, help="Through the raw pipe; omit: max(reports, 1000)")
     ] = None,
     quiet: Annotated[bool, typer.Option(help="No progress bars")] = False,
+    pg_statements: Annotated[
+        Path | None,
+        typer.Option(
+            help="Profile PostgreSQL (pg_stat_statements, a scratch run): its statements under "
+            "the load as JSON here, a Markdown table beside it"
+        ),
+    ] = None,
     faults: Annotated[
         bool,
         typer.Option(
@@ -73,6 +80,7 @@ def bench(
         kafka,
         profile,
         raw_messages,
+        pg_statements if store is Store.POSTGRES else None,
     )
     try:
         with Bars(quiet) as bars:

@@ -279,9 +279,11 @@ class LocalPostgres(_LocalServer):
         data_dir: str | Path | None = None,
         start_timeout: float = 600.0,  # includes a possible apt-get install postgresql
         keep_state: bool = False,
+        server_options: str = "",
     ) -> None:
         super().__init__(state_dir, port, start_timeout, keep_state)
         self._data_dir = Path(data_dir).resolve() if data_dir is not None else None
+        self._server_options = server_options  # more `-c name=value` settings, for a profile
 
     @property
     def url(self) -> str:
@@ -295,6 +297,8 @@ class LocalPostgres(_LocalServer):
         env = {"PG_STATE_DIR": str(self.state_dir), "PG_PORT": str(self._port)}
         if self._data_dir is not None:
             env["PG_DATA_DIR"] = str(self._data_dir)
+        if self._server_options:
+            env["PG_SERVER_OPTIONS"] = self._server_options
         return env
 
     def _stop_command(self, remove: bool) -> str:
