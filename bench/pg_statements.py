@@ -21,7 +21,10 @@ import psycopg
 from bench.work import conninfo
 
 # Every size of a multi-row VALUES list is a statement of its own: room for many.
-SERVER_OPTIONS = "-c shared_preload_libraries=pg_stat_statements -c pg_stat_statements.max=20000"
+SERVER_OPTIONS = (
+    "-c shared_preload_libraries=pg_stat_statements -c pg_stat_statements.max=20000 "
+    "-c pg_stat_statements.track_planning=on"
+)
 TEXT_CHARS = 160  # of a statement's normalised text in the table
 
 # What a statement does, from its normalised text: the first pattern that matches names it.
@@ -64,7 +67,8 @@ class Statement:
     service: str
     kind: str
     calls: int
-    total_ms: float
+    total_ms: float  # executing
+    plan_ms: float  # planning (the simple protocol plans every statement at every call)
     rows: int
     text: str
 
@@ -76,8 +80,9 @@ class Line:
     service: str
     kind: str
     calls_per_report: float
-    ms_per_report: float
+    ms_per_report: float  # planning and executing
     total_ms: float
+    plan_ms: float
     mean_ms: float
 
 
@@ -102,25 +107,27 @@ def read(server_url: str, databases: dict[str, str]) -> tuple[list[Statement], i
     with psycopg.connect(conninfo(server_url, "postgres")) as conn:
         info = conn.execute("SELECT dealloc FROM pg_stat_statements_info").fetchone()
         found = conn.execute(
-            "SELECT d.datname, s.query, s.calls, s.total_exec_time, s.rows "
+            "SELECT d.datname, s.query, s.calls, s.total_exec_time, s.total_plan_time, s.rows "
             "FROM pg_stat_statements s JOIN pg_database d ON d.oid = s.dbid "
             "WHERE d.datname = ANY(%s)",
             (list(databases),),
         ).fetchall()
     statements = [
-        Statement(databases[name], kind_of(query), int(calls), float(ms), int(rows), query)
-        for name, query, calls, ms, rows in found
+        Statement(
+            databases[name], kind_of(query), int(calls), float(ms), float(plan), int(rows), query
+        )
+        for name, query, calls, ms, plan, rows in found
     ]
     return statements, int(info[0]) if info else 0
 
 
 def lines(statements: Sequence[Statement], reports: int, by_service: bool) -> list[Line]:
     """Statements summed by kind (and by service when asked), the costliest first."""
-    sums: dict[tuple[str, str], tuple[int, float]] = {}
+    sums: dict[tuple[str, str], tuple[int, float, float]] = {}
     for s in statements:
         key = (s.service if by_service else "all", s.kind)
-        calls, ms = sums.get(key, (0, 0.0))
-        sums[key] = (calls + s.calls, ms + s.total_ms)
+        calls, ms, plan = sums.get(key, (0, 0.0, 0.0))
+        sums[key] = (calls + s.calls, ms + s.total_ms + s.plan_ms, plan + s.plan_ms)
     made = [
         Line(
             service,
@@ -128,9 +135,10 @@ def lines(statements: Sequence[Statement], reports: int, by_service: bool) -> li
             round(calls / reports, 2),
             round(ms / reports, 4),
             round(ms, 1),
+            round(plan, 1),
             round(ms / calls, 4) if calls else 0.0,
         )
-        for (service, kind), (calls, ms) in sums.items()
+        for (service, kind), (calls, ms, plan) in sums.items()
     ]
     return sorted(made, key=lambda line: -line.total_ms)
 
@@ -138,13 +146,14 @@ def lines(statements: Sequence[Statement], reports: int, by_service: bool) -> li
 def markdown(rows: Sequence[Line]) -> str:
     """The lines as a Markdown table."""
     out = [
-        "| service | statement | calls/report | server ms/report | total ms | mean ms |",
-        "|---|---|---:|---:|---:|---:|",
+        "| service | statement | calls/report | server ms/report | total ms | planning ms "
+        "| mean ms |",
+        "|---|---|---:|---:|---:|---:|---:|",
     ]
     for r in rows:
         out.append(
             f"| {r.service} | {r.kind} | {r.calls_per_report} | {r.ms_per_report} | "
-            f"{r.total_ms} | {r.mean_ms} |"
+            f"{r.total_ms} | {r.plan_ms} | {r.mean_ms} |"
         )
     return "\n".join(out)
 
