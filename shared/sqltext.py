@@ -121,9 +121,17 @@ class Literals:
             name = shape.names[0]
             values = b", ".join(self.value(p[name]) for p in params)
             return b"DELETE FROM %s WHERE %s IN (%s)" % (table, _quoted(shape.columns[0]), values)
-        rows = b", ".join(self.row([p[n] for n in shape.names]) for p in params)
+        value, names = self.value, shape.names
+        row = _row_template(len(names))
+        rows = b", ".join([row % tuple([value(p[n]) for n in names]) for p in params])
         columns = b", ".join(_quoted(c) for c in shape.columns)
         return b"INSERT INTO %s (%s) VALUES %s %s" % (table, columns, rows, shape.tail.encode())
+
+
+@functools.lru_cache(maxsize=64)
+def _row_template(width: int) -> bytes:
+    """`(%s, %s, …)` for a row of `width` values."""
+    return b"(" + b", ".join([b"%s"] * width) + b")"
 
 
 Form = Callable[[Any], bytes | None]  # None: a value the form does not cover
