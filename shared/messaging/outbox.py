@@ -104,14 +104,15 @@ def pack_headers(headers: Sequence[tuple[str, bytes]]) -> bytes:
     """
     known = _PACKED
     parts = []
-    for header in headers:
-        part = known.get(header)
-        if part is None:
-            part = _packed(*header)
-            if len(header[1]) <= _KEPT_VALUE_BYTES:
+    for name, value in headers:
+        if type(value) is bytes and len(value) <= _KEPT_VALUE_BYTES:
+            part = known.get((name, value))
+            if part is None:
                 if len(known) >= _KEPT_HEADERS:
                     known.clear()  # bounded: offsets and partitions of dead letters vary
-                known[header] = part
+                part = known[name, value] = _packed(name, value)
+        else:
+            part = _packed(name, value)
         parts.append(part)
     return b"[" + b", ".join(parts) + b"]"
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import base64
 import json
+from typing import Any
 
 from hypothesis import given
 from hypothesis import strategies as st
@@ -54,3 +55,9 @@ def test_the_kept_packed_headers_stay_bounded() -> None:
     for offset in range(3 * _KEPT_HEADERS):
         pack_headers([("lapor.dlq.source.offset", str(offset).encode())])
     assert 0 < len(_PACKED) <= _KEPT_HEADERS
+
+
+def test_headers_given_as_lists_of_any_bytes_like_values_pack_as_before() -> None:
+    headers: list[Any] = [["event_type", bytearray(b"X")], ("id", memoryview(b"y")), ("v", b"1")]
+    expected = _as_before([(k, bytes(v)) for k, v in headers])
+    assert pack_headers(headers) == pack_headers(headers) == expected
