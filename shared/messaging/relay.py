@@ -12,8 +12,9 @@ One thread hop (to a thread of the relay's own, `shared.messaging.worker`) and o
 transaction per batch: the position a batch reached is stored in the transaction that reads the
 next rows (`track_and_select_outbox`; on PostgreSQL one query text, one round trip), the
 relay's next round: at once after a full batch, else on the next write or after
-`idle_seconds`, and when the relay stops. A crash can so resend one round more; never skip. Woken by a write, the relay first waits `gather_seconds`, so the rows of the writes
-made meanwhile (other partitions' batches, other use cases) go out in the same round.
+`idle_seconds`, and when the relay stops. A crash can so resend one round more; never skip.
+Woken by a write, the relay first waits `gather_seconds`, so the rows of the writes made
+meanwhile (other partitions' batches, other use cases) go out in the same round.
 
 While it runs, the relay deletes what every relay of its store has sent (`prune`: every
 `prune_seconds`, in chunks of `prune_chunk` rows, each its own transaction in a worker thread,
