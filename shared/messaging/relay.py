@@ -8,13 +8,12 @@ A round's rows go out as one record batch per partition (`shared.messaging.batch
 default partitioner's partitions, row order within each), all in flight together; the relay
 awaits their acknowledgements at once.
 
-One thread hop (to a thread of the relay's own, `shared.messaging.worker`) and one store
-transaction per batch: the position a batch reached is stored in the transaction that reads the
-next rows (`track_and_select_outbox`; on PostgreSQL one query text, one round trip), the
-relay's next round: at once after a full batch, else on the next write or after
-`idle_seconds`, and when the relay stops. A crash can so resend one round more; never skip.
-Woken by a write, the relay first waits `gather_seconds`, so the rows of the writes made
-meanwhile (other partitions' batches, other use cases) go out in the same round.
+One thread hop and one store transaction per batch: the position a batch reached is stored in
+the transaction that reads the next rows (`track_and_select_outbox`; on PostgreSQL one query
+text, one round trip), the relay's next round: at once after a full batch, else on the next
+write or after `idle_seconds`, and when the relay stops. A crash can so resend one round more;
+never skip. Woken by a write, the relay first waits `gather_seconds`, so the rows of the writes
+made meanwhile (other partitions' batches, other use cases) go out in the same round.
 
 While it runs, the relay deletes what every relay of its store has sent (`prune`: every
 `prune_seconds`, in chunks of `prune_chunk` rows, each its own transaction in a worker thread,
@@ -41,7 +40,6 @@ from shared.messaging.outbox import (
     Translate,
     install_outbox,
 )
-from shared.messaging.worker import Worker
 from shared.wakeup import recorded
 
 log = get_logger(__name__)
@@ -102,10 +100,6 @@ class OutboxRelay:
         self._prune_seconds = prune_seconds
         self._prune_chunk = prune_chunk
         self.pruned = 0
-        # A round's store call leaves the event loop by a thread of the relay's own (half the
-        # CPU of `asyncio.to_thread`'s hop, `shared.messaging.worker`); pruning keeps its own
-        # threads so that a long delete never holds a round back.
-        self.worker = Worker(f"relay-{name}")
 
     def position(self) -> int:
         """The last outbox row published and acknowledged (stored, or about to be)."""
@@ -128,7 +122,7 @@ class OutboxRelay:
         started = time.perf_counter()
         before_read()
         try:
-            rows = await self.worker.run(self._read)
+            rows = await asyncio.to_thread(self._read)
         except Exception:
             self._position = self._stored = None  # re-read: another relay may have moved it
             raise
@@ -173,11 +167,9 @@ class OutboxRelay:
         finally:
             pruning.cancel()  # a chunk being deleted finishes in its thread
         try:
-            await self.worker.run(self._save)
+            await asyncio.to_thread(self._save)
         except Exception as error:  # the next relay sends the last round again: at least once
             log.warning("relay-position-not-stored", relay=self.name, error=repr(error)[:300])
-        finally:
-            self.worker.close()  # its thread ends once idle; a new term starts another
 
     async def _publish_until(self, stopping: asyncio.Event) -> None:
         loop = asyncio.get_running_loop()
