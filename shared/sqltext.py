@@ -18,8 +18,10 @@ from __future__ import annotations
 
 import codecs
 import functools
+import math
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from datetime import UTC, date, datetime, timedelta, timezone
 from typing import Any
 from uuid import UUID
 
@@ -67,10 +69,12 @@ def result_rows(conn: Any, result: Any) -> list[tuple[Any, ...]]:
 
 
 @functools.lru_cache(maxsize=4096)
-def _split(sql: str) -> tuple[tuple[bytes, ...], tuple[str, ...]]:
-    """A `:name` statement as its texts between the names, and the names (utf-8, as sent)."""
+def _template(sql: str) -> tuple[bytes, tuple[str, ...]]:
+    """A `:name` statement as a bytes `%` template (utf-8, as sent; its own `%` doubled) with a
+    `%s` where each name was, and the names in order: one formatting call writes the values."""
     parts = _NAMED.split(sql)
-    return tuple(p.encode() for p in parts[0::2]), tuple(parts[1::2])
+    texts = [p.encode().replace(b"%", b"%%") for p in parts[0::2]]
+    return b"%s".join(texts), tuple(parts[1::2])
 
 
 class Literals:
@@ -83,8 +87,11 @@ class Literals:
     def value(self, value: Any) -> bytes:
         """One value as a literal (`NULL`, `42`, `'text'`, `'\\x…'::bytea`, `'…'::uuid`)."""
         fast = self._fast.get(type(value))
-        literal = fast(value) if fast is not None else None
-        return literal if literal is not None else self._literal(value)
+        if fast is not None:
+            literal = fast(value)
+            if literal is not None:
+                return literal
+        return self._literal(value)
 
     def row(self, values: Iterable[Any]) -> bytes:
         """`(v1, v2, …)`."""
@@ -92,12 +99,9 @@ class Literals:
 
     def statement(self, sql: str, params: Mapping[str, Any]) -> bytes:
         """A statement with `:name` parameters, its values written in."""
-        texts, names = _split(sql)
-        out = [texts[0]]
-        for name, text in zip(names, texts[1:], strict=True):
-            out.append(self.value(params[name]))
-            out.append(text)
-        return b"".join(out)
+        template, names = _template(sql)
+        value = self.value
+        return template % tuple([value(params[name]) for name in names])
 
     def groups(self, groups: Sequence[Group]) -> list[bytes]:
         """Grouped statements (`shared.statements.grouped`), each group as one statement where
@@ -117,9 +121,17 @@ class Literals:
             name = shape.names[0]
             values = b", ".join(self.value(p[name]) for p in params)
             return b"DELETE FROM %s WHERE %s IN (%s)" % (table, _quoted(shape.columns[0]), values)
-        rows = b", ".join(self.row([p[n] for n in shape.names]) for p in params)
+        value, names = self.value, shape.names
+        row = _row_template(len(names))
+        rows = b", ".join([row % tuple([value(p[n]) for n in names]) for p in params])
         columns = b", ".join(_quoted(c) for c in shape.columns)
         return b"INSERT INTO %s (%s) VALUES %s %s" % (table, columns, rows, shape.tail.encode())
+
+
+@functools.lru_cache(maxsize=64)
+def _row_template(width: int) -> bytes:
+    """`(%s, %s, …)` for a row of `width` values."""
+    return b"(" + b", ".join([b"%s"] * width) + b")"
 
 
 Form = Callable[[Any], bytes | None]  # None: a value the form does not cover
@@ -131,8 +143,9 @@ def _fast_forms(conn: Any, literal: Callable[[Any], bytes]) -> dict[type, Form]:
     """Literals of the commonest types written without psycopg's adapters (their lookups cost
     more than the value), for a connection whose settings give the forms checked here: each
     form is compared with psycopg's own literal of sample values once per kind of connection,
-    and a type whose form differs keeps psycopg's way. A value a form does not cover (text with
-    a backslash or a NUL, an integer past 64 bits) takes psycopg's way too."""
+    and a type whose form differs keeps psycopg's way (bytes, for one, without a connection or
+    with standard_conforming_strings off). A value a form does not cover (text with a backslash
+    or a NUL, an integer past 64 bits, a NaN or infinite float) takes psycopg's way too."""
     key: tuple[Any, ...] = (None,)  # no connection: psycopg's defaults
     encoding = "utf-8"
     if conn is not None:
@@ -162,6 +175,10 @@ def _checked_forms(encoding: str, literal: Callable[[Any], bytes]) -> dict[type,
         bool: (lambda value: b"true" if value else b"false", (True, False)),
         type(None): (lambda value: b"NULL", (None,)),
         UUID: (lambda value: b"'%s'::uuid" % value.hex.encode(), (UUID(int=2**127 + 12345),)),
+        bytes: (_bytea, (b"", b"\x00'\\", bytes(range(256)))),
+        float: (_float, (0.0, -0.0, 1.5, -1.5, 0.1 + 0.2, 1e300, -1e-300)),
+        datetime: (_timestamp, _MOMENTS),
+        date: (lambda value: b"'%s'::date" % str(value).encode(), (date(2026, 12, 8),)),
     }
     if codecs.lookup(encoding).name != "utf-8":
         del forms[str]  # in some multi-byte client encodings a character's bytes hold a quote
@@ -170,6 +187,32 @@ def _checked_forms(encoding: str, literal: Callable[[Any], bytes]) -> dict[type,
         for kind, (form, samples) in forms.items()
         if all(form(sample) == literal(sample) for sample in samples)
     }
+
+
+def _bytea(value: bytes) -> bytes:
+    # hex, as libpq's escaping gives it with standard_conforming_strings on (else the check fails)
+    return b"'\\x" + value.hex().encode() + b"'::bytea"
+
+
+def _float(value: float) -> bytes | None:
+    if value != value or value in _INFINITE:
+        return None  # psycopg's quoted 'NaN' / 'Infinity'
+    digits = repr(value).encode()
+    return b" " + digits if digits[0] == _MINUS else digits  # psycopg: no `--` comment
+
+
+def _timestamp(value: datetime) -> bytes:
+    return (b"'%s'::timestamptz" if value.tzinfo else b"'%s'::timestamp") % str(value).encode()
+
+
+_INFINITE = (math.inf, -math.inf)
+_MINUS = ord("-")
+_MOMENTS = (
+    datetime(2026, 12, 8, 2, 40, 12, 547126, tzinfo=UTC),
+    datetime(2026, 12, 8, tzinfo=timezone(timedelta(hours=8))),
+    datetime(2026, 12, 8, 2, 40, 12, 5),
+    datetime(5, 1, 2, tzinfo=timezone(timedelta(hours=-3, seconds=7))),
+)
 
 
 @functools.lru_cache(maxsize=1024)

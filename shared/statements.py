@@ -76,18 +76,18 @@ def grouped(statements: Sequence[Runnable]) -> list[Group]:
     last_on_table: dict[str, int] = {}
     barrier = -1  # the last group whose tables are unknown
     for statement in statements:
-        tables = touched(statement.sql)
-        at = last_of_sql.get(statement.sql)
-        if (
-            at is not None
-            and tables is not None
-            and barrier <= at
-            and all(last_on_table.get(t, -1) <= at for t in tables)
-        ):
-            groups[at].params.append(statement.params)
-            continue
-        groups.append(Group(statement.sql, [statement.params]))
-        at = last_of_sql[statement.sql] = len(groups) - 1
+        sql = statement.sql
+        tables = touched(sql)
+        at = last_of_sql.get(sql)
+        if at is not None and tables is not None and barrier <= at:
+            for table in tables:  # no later group touched one of its tables
+                if last_on_table[table] > at:
+                    break
+            else:
+                groups[at].params.append(statement.params)
+                continue
+        at = last_of_sql[sql] = len(groups)
+        groups.append(Group(sql, [statement.params]))
         if tables is None:
             barrier = at
         else:

@@ -134,11 +134,7 @@ def headers(
 ) -> list[tuple[str, bytes]]:
     """The record headers every producer sets, and the fields its contract names in
     `header_fields` (left out when None)."""
-    result = [
-        ("event_type", event.event_type.encode()),
-        ("schema_version", str(event.schema_version).encode()),
-        ("event_id", str(event.event_id).encode()),
-    ]
+    result = [*_class_headers(type(event)), ("event_id", str(event.event_id).encode())]
     for name in event.header_fields:  # the contract's own, e.g. a report's `channel`
         value = getattr(event, name)
         if value is not None:
@@ -146,6 +142,15 @@ def headers(
     if notification_id is not None:
         result.append(("notification_id", str(notification_id).encode()))
     return result
+
+
+@functools.cache
+def _class_headers(cls: type[c.IntegrationEvent]) -> tuple[tuple[str, bytes], ...]:
+    """The headers a class's every record carries (its type and version are class constants)."""
+    return (
+        ("event_type", cls.event_type.encode()),
+        ("schema_version", str(cls.schema_version).encode()),
+    )
 
 
 def decode(

@@ -99,8 +99,27 @@ def pack_headers(headers: Sequence[tuple[str, bytes]]) -> bytes:
 
     The bytes `json.dumps([[name, base64], …])` writes (its separators, its escapes), the JSON
     of each name looked up once and the base64 text written in as it is (it needs no escape).
+    A short header (an event type, a version, a channel: the same few on most records) is
+    packed once and kept; a long one (an event id, unique) is packed each time.
     """
-    return b"[" + b", ".join([_packed(k, v) for k, v in headers]) + b"]"
+    known = _PACKED
+    parts = []
+    for name, value in headers:
+        if type(value) is bytes and len(value) <= _KEPT_VALUE_BYTES:
+            part = known.get((name, value))
+            if part is None:
+                if len(known) >= _KEPT_HEADERS:
+                    known.clear()  # bounded: offsets and partitions of dead letters vary
+                part = known[name, value] = _packed(name, value)
+        else:
+            part = _packed(name, value)
+        parts.append(part)
+    return b"[" + b", ".join(parts) + b"]"
+
+
+_PACKED: dict[tuple[str, bytes], bytes] = {}
+_KEPT_VALUE_BYTES = 32  # an event id's 36 characters are past it
+_KEPT_HEADERS = 4096
 
 
 def _packed(name: str, value: bytes) -> bytes:

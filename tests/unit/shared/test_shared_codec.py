@@ -92,6 +92,12 @@ def test_headers_carry_type_version_event_id_and_the_notification_id() -> None:
     }
 
 
+def test_headers_keep_their_order_record_after_record() -> None:
+    for event in (intake(), intake()):  # the second from the class's kept headers
+        names = [name for name, _ in codec.headers(event, 7)]
+        assert names == ["event_type", "schema_version", "event_id", "notification_id"]
+
+
 def test_every_case_event_may_appear_on_the_cases_topic() -> None:
     known = codec.events_for(topics.CASES)
     assert {"CaseOpened", "CaseDisposed", "DeadlineMissed", "CaseReturned"} <= set(known)

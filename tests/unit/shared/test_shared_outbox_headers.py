@@ -5,11 +5,12 @@ from __future__ import annotations
 
 import base64
 import json
+from typing import Any
 
 from hypothesis import given
 from hypothesis import strategies as st
 
-from shared.messaging.outbox import pack_headers, row_of, unpack_headers
+from shared.messaging.outbox import _KEPT_HEADERS, _PACKED, pack_headers, row_of, unpack_headers
 
 HEADERS = st.lists(st.tuples(st.text(max_size=20), st.binary(max_size=40)), max_size=6)
 
@@ -40,3 +41,23 @@ def test_a_stored_row_reads_in_column_order() -> None:
     row = row_of(stored)
     assert (row.id, row.topic, row.key, row.value) == (7, "lapor.reports.v1", b"k", None)
     assert row.headers == (("event_type", b"X"),)
+
+
+@given(HEADERS, HEADERS)
+def test_headers_packed_again_from_the_kept_ones_are_the_same_bytes(
+    first: list[tuple[str, bytes]], second: list[tuple[str, bytes]]
+) -> None:
+    pack_headers(first + second)
+    assert pack_headers(second + first) == _as_before(second + first)
+
+
+def test_the_kept_packed_headers_stay_bounded() -> None:
+    for offset in range(3 * _KEPT_HEADERS):
+        pack_headers([("lapor.dlq.source.offset", str(offset).encode())])
+    assert 0 < len(_PACKED) <= _KEPT_HEADERS
+
+
+def test_headers_given_as_lists_of_any_bytes_like_values_pack_as_before() -> None:
+    headers: list[Any] = [["event_type", bytearray(b"X")], ("id", memoryview(b"y")), ("v", b"1")]
+    expected = _as_before([(k, bytes(v)) for k, v in headers])
+    assert pack_headers(headers) == pack_headers(headers) == expected

@@ -5,11 +5,14 @@ from __future__ import annotations
 
 import uuid
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from psycopg.adapt import Transformer
 
 from shared.processing import Statement
 from shared.sqltext import Literals, _checked_forms
 from shared.statements import grouped
+from tests.literal_values import VALUES
 
 INSERT = "INSERT INTO rows (k, ref) VALUES (:k, :ref) ON CONFLICT DO NOTHING"
 UPSERT = "INSERT INTO rows (k, n) VALUES (:k, :n) ON CONFLICT (k) DO UPDATE SET n = excluded.n"
@@ -60,3 +63,27 @@ def test_text_in_a_client_encoding_other_than_utf8_is_left_to_psycopg() -> None:
     assert str in _checked_forms("utf-8", literal)
     assert str not in _checked_forms("shift_jis", literal)
     assert int in _checked_forms("shift_jis", literal)
+
+
+@settings(max_examples=400)
+@given(VALUES)
+def test_a_value_is_written_as_psycopgs_own_literal(value: object) -> None:
+    assert Literals(None).value(value) == Transformer.from_context(None).as_literal(value)
+
+
+@given(st.lists(VALUES, min_size=1, max_size=5))
+def test_a_statement_reads_as_its_values_written_in_one_by_one(values: list[object]) -> None:
+    names = [f"v{i}" for i in range(len(values))]
+    sql = "UPDATE t SET s = '100%' WHERE " + " AND ".join(f"c{n} = :{n}" for n in names)
+    literal = Transformer.from_context(None).as_literal
+    expected = b"UPDATE t SET s = '100%' WHERE " + b" AND ".join(
+        b"c%s = %s" % (n.encode(), literal(v)) for n, v in zip(names, values, strict=True)
+    )
+    assert Literals(None).statement(sql, dict(zip(names, values, strict=True))) == expected
+
+
+def test_a_form_that_differs_from_psycopgs_is_not_used() -> None:
+    def literal(value: object) -> bytes:  # a connection whose floats psycopg would write otherwise
+        return b"'%s'::float8" % repr(value).encode() if type(value) is float else b""
+
+    assert float not in _checked_forms("utf-8", literal)

@@ -5,6 +5,9 @@ from __future__ import annotations
 import sqlite3
 from typing import Any
 
+from hypothesis import given
+from hypothesis import strategies as st
+
 from shared.processing import Statement
 from shared.statements import grouped, pyformat, run_sqlite, set_based, touched
 
@@ -102,3 +105,26 @@ def test_grouped_statements_leave_sqlite_tables_as_one_by_one_would() -> None:
 
     assert tables(lambda c: run_sqlite(c, statements)) == tables(one_by_one)
     assert len(grouped(statements)) < len(statements)
+
+
+POOL = (
+    INSERT_A,
+    DELETE_A,
+    INSERT_B,
+    "INSERT INTO c (k) SELECT k FROM b WHERE k = :k",  # reads b, writes c
+    "DELETE FROM c WHERE k = :k",
+    "SELECT pg_notify('x', :k)",  # tables unknown: a barrier
+)
+
+
+@given(st.lists(st.sampled_from(POOL), max_size=40))
+def test_grouping_never_reorders_two_statements_that_share_a_table(sqls: list[str]) -> None:
+    statements = [Statement(sql, {"k": n}) for n, sql in enumerate(sqls)]
+    ran = [p["k"] for g in grouped(statements) for p in g.params]
+    assert sorted(ran) == list(range(len(sqls)))
+    place = {k: at for at, k in enumerate(ran)}
+    for i, first in enumerate(sqls):
+        for j in range(i + 1, len(sqls)):
+            a, b = touched(first), touched(sqls[j])
+            if a is None or b is None or a & b:
+                assert place[i] < place[j]
