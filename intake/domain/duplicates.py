@@ -180,7 +180,14 @@ def kinds_of(found: tuple[str, ...]) -> int:
 
 def kind_names(kinds: int) -> list[str]:
     """The names of the kinds in `kinds_of`'s bits, sorted."""
-    return [name for name, bit in _KIND_BITS.items() if kinds & bit]
+    return list(_NAMES_OF[kinds])
+
+
+# The names of every set of kinds, by its bits (512 short tuples): a report asks three times.
+_NAMES_OF = tuple(
+    tuple(name for name, bit in _KIND_BITS.items() if kinds & bit)
+    for kinds in range(1 << len(KIND_NAMES))
+)
 
 
 def _different_problems(kinds_a: int, kinds_b: int) -> bool:
