@@ -75,10 +75,34 @@ class _GramCodes:
     (the same count as their sets' intersection, many times cheaper). Bounded: once `limit`
     trigrams have codes, an entry with a trigram without one has no bits (its sets are used)."""
 
-    def __init__(self, limit: int) -> None:
+    def __init__(self, limit: int, words: int = 1 << 14) -> None:
         self.codes: dict[str, int] = {}
         self._limit = limit
         self._lock = threading.Lock()
+        # each word's trigrams and their bits (a city's reports reuse a few thousand words):
+        # an entry's are their union, not its words cut into trigrams and looked up again
+        self._words: dict[str, tuple[frozenset[str], int]] = {}
+        self._words_limit = words
+
+    def of_words(self, found: tuple[str, ...]) -> tuple[frozenset[str], int | None]:
+        """The trigrams of these words (`_grams`) and their bits (`bits`)."""
+        known, sets, bits = self._words, [], 0
+        coded = True
+        for word in found:
+            got = known.get(word)
+            if got is None:
+                grams = frozenset(_grams((word,)))
+                word_bits = self.bits(grams)
+                if word_bits is None:  # no codes left: its set alone, never kept
+                    sets.append(grams)
+                    coded = False
+                    continue
+                got = (grams, word_bits)
+                if len(known) < self._words_limit:
+                    known[word] = got
+            sets.append(got[0])
+            bits |= got[1]
+        return frozenset().union(*sets), bits if coded else None
 
     def bits(self, grams: frozenset[str]) -> int | None:
         codes = self.codes
@@ -121,9 +145,12 @@ class Indexed:
 
     def __post_init__(self) -> None:
         if self.words and not self.grams:  # made once, when the entry is made from its words
-            object.__setattr__(self, "grams", frozenset(_grams(self.words)))
+            grams, bits = _CODES.of_words(self.words)
+            object.__setattr__(self, "grams", grams)
+        else:
+            bits = _CODES.bits(self.grams)
         object.__setattr__(self, "kinds", kinds_of(self.words))
-        object.__setattr__(self, "bits", _CODES.bits(self.grams))
+        object.__setattr__(self, "bits", bits)
         object.__setattr__(self, "size", len(self.grams))
 
     def slim(self) -> Indexed:
