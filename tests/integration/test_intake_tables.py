@@ -14,6 +14,7 @@ from eventsourcing.persistence import IntegrityError, Tracking
 from intake.adapters.keys import MemoryKeys
 from intake.application.app import IntakeApplication
 from intake.bootstrap import bootstrap
+from intake.domain.contacts import ContactState, contact_digest
 from intake.domain.identifiers import TrackingIdFormat
 from intake.settings import IntakeSettings
 from shared.clock import FixedClock
@@ -142,3 +143,21 @@ def test_the_held_queue_is_read_a_page_at_a_time_oldest_first(open_intake: Any) 
     assert [w.tracking_id for w in again.admin.held(2, 4)] == oldest_first[4:]
     assert again.admin.held(2, 5) == []
     assert [w.tracking_id for w in again.admin.held()] == oldest_first
+
+
+def test_a_batch_confirms_each_sms_contact_once_however_often_it_wrote(open_intake: Any) -> None:
+    app = open_intake()
+    contacts = app.vault.contacts
+    known = contact_digest(contacts.secret, "phone:6281200000009")
+    contacts.book.take(known, "2026-03-02", 3)  # a row already there: counted, unconfirmed
+    app.process_batch(
+        [
+            _message("a", HOLE, "081200000009", location=SPOT),
+            _message("b", "Sampah menumpuk di gang Sungai Miai belum diangkut", "081200000009"),
+            _message("c", "Lampu jalan mati di Jl. Veteran sejak kemarin", "081200000010"),
+        ],
+        Tracking("lapor.intake.v1:0", 3),
+    )
+    fresh = contact_digest(contacts.secret, "phone:6281200000010")
+    assert contacts.book.state(known) == ContactState(confirmed=True, day="2026-03-02", sent=1)
+    assert contacts.book.state(fresh) == ContactState(confirmed=True)
