@@ -119,8 +119,8 @@ class SqlContacts:
             conn.execute(self._ensured, rows)
 
     def confirm(self, digests: Collection[str], at: datetime) -> None:
-        """Each contact confirmed, its row made if it had none (one upsert: a statement may
-        change a row once, so each digest is named once)."""
+        """Each contact confirmed, its row made if it had none (one upsert, each digest once:
+        a statement of many rows may change a row only once)."""
         rows = [
             {"digest": d, "confirmed": True, "day": "", "sent": 0} for d in dict.fromkeys(digests)
         ]
