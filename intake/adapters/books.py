@@ -20,7 +20,7 @@ from eventsourcing.persistence import ProcessRecorder
 from intake.domain.duplicates import Indexed
 from intake.domain.held import Waiting
 from shared.processing import Statement
-from shared.tables import Migrations, chunks, database_of, in_list, read_in
+from shared.tables import Migrations, PostgresDatabase, chunks, database_of, in_list, read_in
 
 OPEN_REPORTS_LIMIT = 50  # candidates read per report: the most recent in the window
 # Index entries kept in memory, slim (`Indexed.slim`: about 0.45 KB each for the load
@@ -54,6 +54,14 @@ TABLES = (
     "CREATE TABLE IF NOT EXISTS intake_migrations (name TEXT PRIMARY KEY)",
 )
 SEP = "|"  # joins words and trigrams (content words are letters and digits only)
+# Each key's most recent open reports in the window (the index on (key, at) read backwards,
+# `limit` rows a key), a key's as one row of two arrays; keys without any are left out.
+KEYED_AT_ONCE_SQL = (
+    "SELECT k.key, q.ats, q.ids FROM unnest(CAST(:keys AS text[])) AS k(key) CROSS JOIN LATERAL "
+    "(SELECT array_agg(r.at) AS ats, array_agg(r.report_id) AS ids FROM (SELECT at, report_id "
+    "FROM intake_open_report_keys WHERE key = k.key AND at >= :since AND at <= :until "
+    "ORDER BY at DESC LIMIT :limit) AS r) AS q WHERE q.ids IS NOT NULL"
+)
 
 
 class SqlBooks:
@@ -230,12 +238,33 @@ class SqlBooks:
     ) -> dict[str, list[tuple[float, str]]]:
         """Each key's open reports in [since, until] as (at, report_id), the most recent first,
         at most `candidate_limit` per key: one read for many keys (a batch's)."""
-        found: dict[str, list[tuple[float, str]]] = {}
         bounds = {
             "since": since.timestamp(),
             "until": until.timestamp(),
             "limit": OPEN_REPORTS_LIMIT,
         }
+        if isinstance(self.db, PostgresDatabase):
+            return self._keyed_at_once(list(dict.fromkeys(keys)), bounds)
+        return self._keyed_in_chunks(keys, bounds)
+
+    def _keyed_at_once(
+        self, keys: list[str], bounds: dict[str, Any]
+    ) -> dict[str, list[tuple[float, str]]]:
+        """`keyed` on PostgreSQL: one text for any number of keys, each key's rows in one row
+        of two arrays (a batch's 150 keys were 10 reads and 7,000 rows, decoded one by one)."""
+        if not keys:
+            return {}
+        rows = self.db.read(KEYED_AT_ONCE_SQL, {"keys": keys, **bounds})
+        return {
+            row["key"]: sorted(zip(row["ats"], row["ids"], strict=True), reverse=True)
+            for row in rows
+        }
+
+    def _keyed_in_chunks(
+        self, keys: Sequence[str], bounds: dict[str, Any]
+    ) -> dict[str, list[tuple[float, str]]]:
+        """`keyed` elsewhere: a union of one bounded read per key, `KEYED_AT_ONCE` keys a read."""
+        found: dict[str, list[tuple[float, str]]] = {}
         for chunk in chunks(keys, KEYED_AT_ONCE):
             params = {f"k{i}": key for i, key in enumerate(chunk)}
             per_key = " UNION ALL ".join(

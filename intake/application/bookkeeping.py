@@ -10,10 +10,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from uuid import UUID
-from weakref import WeakKeyDictionary
 
 from eventsourcing.application import ProcessingEvent
 
+from intake.application.per_batch import PerBatch
 from intake.application.ports import Books
 from intake.domain.duplicates import Indexed
 from intake.domain.held import Waiting
@@ -50,10 +50,10 @@ class BatchBooks:
 
     def __init__(self, books: Books) -> None:
         self.books = books
-        self._written: WeakKeyDictionary[ProcessingEvent[UUID], _Written] = WeakKeyDictionary()
+        self._written = PerBatch(_Written)
 
     def _of(self, batch: ProcessingEvent[UUID]) -> _Written:
-        return self._written.setdefault(batch, _Written())
+        return self._written.of(batch)
 
     def read_ahead(
         self,

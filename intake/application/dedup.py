@@ -11,6 +11,7 @@ recent within the window), so the work per report does not grow with the store.
 
 from __future__ import annotations
 
+from functools import lru_cache
 from uuid import UUID
 
 from eventsourcing.application import ProcessingEvent
@@ -56,27 +57,30 @@ def _located(entry: Indexed) -> bool:
     return entry.latitude is not None and entry.longitude is not None
 
 
-def _kinds(entry: Indexed) -> list[str]:
-    return kind_names(entry.kinds) or ["-"]
-
-
 def own_keys(entry: Indexed) -> list[str]:
     """The keys an open report is found under."""
-    kelurahan = entry.kelurahan.casefold() if entry.kelurahan else None
-    places = [f"kel:{kelurahan}"] if kelurahan else []
     if _located(entry):
         row, col = cell_of(entry.latitude, entry.longitude)  # type: ignore[arg-type]
-        keys = [f"cell:{row}:{col}"]
-    else:
-        keys = []
-        places += [f"kelnc:{kelurahan}"] if kelurahan else []
-    return keys + [f"{place}#{kind}" for place in places for kind in [*_kinds(entry), "*"]]
+        return [f"cell:{row}:{col}", *_place_keys(("kel",), entry.kelurahan, entry.kinds)]
+    return list(_place_keys(("kel", "kelnc"), entry.kelurahan, entry.kinds))
 
 
-def _by_kind(place: str, entry: Indexed) -> list[str]:
+# The kelurahan keys of a report depend on its kelurahan and kinds alone (a few hundred pairs
+# in a city), and each report asks three times: made once per pair.
+@lru_cache(maxsize=8192)
+def _place_keys(places: tuple[str, ...], kelurahan: str | None, kinds: int) -> tuple[str, ...]:
+    """The kind-split keys of the kelurahan keys an open report is found under."""
+    if not kelurahan:
+        return ()
+    name, named = kelurahan.casefold(), kind_names(kinds) or ["-"]
+    return tuple(f"{place}:{name}#{kind}" for place in places for kind in [*named, "*"])
+
+
+@lru_cache(maxsize=8192)
+def _by_kind(place: str, kelurahan: str, kinds: int) -> tuple[str, ...]:
     """The kind-split keys of a kelurahan key a new report reads."""
-    kinds = kind_names(entry.kinds)
-    return [f"{place}#{kind}" for kind in kinds] + [f"{place}#-"] if kinds else [f"{place}#*"]
+    key, named = f"{place}:{kelurahan.casefold()}", kind_names(kinds)
+    return (*[f"{key}#{kind}" for kind in named], f"{key}#-") if named else (f"{key}#*",)
 
 
 class DuplicateIndex:
@@ -88,12 +92,12 @@ class DuplicateIndex:
 
     def search_keys(self, entry: Indexed) -> list[str]:
         """The keys under which the reports this one may repeat are found."""
-        kelurahan = entry.kelurahan.casefold() if entry.kelurahan else None
+        kelurahan = entry.kelurahan
         if not _located(entry):
-            return _by_kind(f"kel:{kelurahan}", entry) if kelurahan else []
+            return list(_by_kind("kel", kelurahan, entry.kinds)) if kelurahan else []
         cells = neighbourhood(entry.latitude, entry.longitude, self.rules.radius_m)  # type: ignore[arg-type]
         keys = [f"cell:{row}:{col}" for row, col in cells]
-        return keys + (_by_kind(f"kelnc:{kelurahan}", entry) if kelurahan else [])
+        return keys + (list(_by_kind("kelnc", kelurahan, entry.kinds)) if kelurahan else [])
 
     def matches(self, batch: ProcessingEvent[UUID], new: Indexed) -> Matches:
         """The open report this one repeats or may repeat."""

@@ -6,11 +6,11 @@ from __future__ import annotations
 import hmac
 from dataclasses import dataclass, field
 from uuid import UUID
-from weakref import WeakKeyDictionary
 
 from eventsourcing.application import ProcessingEvent
 
 from intake.application.bookkeeping import run_in
+from intake.application.per_batch import PerBatch
 from intake.application.ports import Cipher, VaultTables
 from intake.domain.identity import Identity
 from intake.domain.vault import ReporterRow, Sealed, contact_keys, person_in
@@ -32,10 +32,10 @@ class KeyRing:
         self.rows = rows
         self.cipher = cipher
         self.contact_secret = contact_secret
-        self._written: WeakKeyDictionary[ProcessingEvent[UUID], _Written] = WeakKeyDictionary()
+        self._written = PerBatch(_Written)
 
     def _of(self, batch: ProcessingEvent[UUID] | None) -> _Written:
-        return _Written() if batch is None else self._written.setdefault(batch, _Written())
+        return _Written() if batch is None else self._written.of(batch)
 
     def read_ahead(self, batch: ProcessingEvent[UUID], key_ids: list[str]) -> None:
         """Read the keys a batch's reports will be sealed under, in one query."""

@@ -6,7 +6,6 @@ from collections.abc import Collection, Iterable, Iterator
 from dataclasses import dataclass, replace
 from datetime import datetime
 from uuid import UUID
-from weakref import WeakKeyDictionary
 
 from eventsourcing.application import ProcessingEvent
 
@@ -15,6 +14,7 @@ from intake.application.bookkeeping import BatchBooks
 from intake.application.contacts import ContactDesk
 from intake.application.dedup import DuplicateIndex, indexed, text_of
 from intake.application.keyring import KeyRing
+from intake.application.per_batch import PerBatch
 from intake.application.photos import PhotoDesk
 from intake.application.replies import ReplyDesk
 from intake.application.submission import check_storable, submission_of
@@ -75,9 +75,7 @@ class MessageRecorder:
         self._replies = ReplyDesk(app, keyring, books)
         self._contacts = contacts
         self._photos = photos
-        self._prepared: WeakKeyDictionary[ProcessingEvent[UUID], dict[UUID, _Prepared]] = (
-            WeakKeyDictionary()
-        )
+        self._prepared: PerBatch[dict[UUID, _Prepared]] = PerBatch(dict)
 
     def wanted(self, message: IntakeMessage) -> Iterator[UUID]:
         """What recording the message may read from the event store: the report itself."""
@@ -87,7 +85,7 @@ class MessageRecorder:
         """Read what the batch's new reports will ask the tables for, in one query per table
         (contact keys' recent reports, duplicate candidates, reporters' keys), not one per
         report; each message's submission is made here once."""
-        prepared = self._prepared.setdefault(batch, {})
+        prepared = self._prepared.of(batch)
         flood, span = self._rules.flood_window, self._duplicates.rules.window
         activity: list[tuple[str, datetime, datetime]] = []
         searches: list[tuple[str, datetime, datetime]] = []
@@ -127,7 +125,8 @@ class MessageRecorder:
         if self._app.exists(batch, report_id):
             return False
         check_storable(message)
-        ready = self._prepared.get(batch, {}).pop(report_id, None)
+        prepared = self._prepared.get(batch)
+        ready = prepared.pop(report_id, None) if prepared else None
         ready = ready or self._prepare(report_id, message)
         sub = ready.sub
         self._contacts.heard_from(message, sub, ready.identity)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 import sys
 import threading
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
@@ -75,10 +76,37 @@ class _GramCodes:
     (the same count as their sets' intersection, many times cheaper). Bounded: once `limit`
     trigrams have codes, an entry with a trigram without one has no bits (its sets are used)."""
 
-    def __init__(self, limit: int) -> None:
+    def __init__(self, limit: int, words: int = 1 << 10) -> None:
         self.codes: dict[str, int] = {}
         self._limit = limit
         self._lock = threading.Lock()
+        # each word's trigrams and their bits: an entry's are their union, not its words cut
+        # into trigrams and looked up again. A city's reports reuse a few thousand words; the
+        # first 1,024 met are kept (a word's bits are as long as the codes given out: at most
+        # 4 KB each, about 5 MB in all once every code is taken; the load generator's 261 words
+        # about 0.2 MB)
+        self._words: dict[str, tuple[tuple[str, ...], int]] = {}  # a tuple: a third of a set
+        self._words_limit = words
+
+    def of_words(self, found: tuple[str, ...]) -> tuple[frozenset[str], int | None]:
+        """The trigrams of these words (`_grams`) and their bits (`bits`)."""
+        known, bits, coded = self._words, 0, True
+        sets: list[Collection[str]] = []
+        for word in found:
+            got = known.get(word)
+            if got is None:
+                grams = frozenset(_grams((word,)))
+                word_bits = self.bits(grams)
+                if word_bits is None:  # no codes left: its set alone, never kept
+                    sets.append(grams)
+                    coded = False
+                    continue
+                got = (tuple(grams), word_bits)
+                if len(known) < self._words_limit:
+                    known[word] = got
+            sets.append(got[0])
+            bits |= got[1]
+        return frozenset().union(*sets), bits if coded else None
 
     def bits(self, grams: frozenset[str]) -> int | None:
         codes = self.codes
@@ -121,9 +149,12 @@ class Indexed:
 
     def __post_init__(self) -> None:
         if self.words and not self.grams:  # made once, when the entry is made from its words
-            object.__setattr__(self, "grams", frozenset(_grams(self.words)))
+            grams, bits = _CODES.of_words(self.words)
+            object.__setattr__(self, "grams", grams)
+        else:
+            bits = _CODES.bits(self.grams)
         object.__setattr__(self, "kinds", kinds_of(self.words))
-        object.__setattr__(self, "bits", _CODES.bits(self.grams))
+        object.__setattr__(self, "bits", bits)
         object.__setattr__(self, "size", len(self.grams))
 
     def slim(self) -> Indexed:
@@ -180,7 +211,14 @@ def kinds_of(found: tuple[str, ...]) -> int:
 
 def kind_names(kinds: int) -> list[str]:
     """The names of the kinds in `kinds_of`'s bits, sorted."""
-    return [name for name, bit in _KIND_BITS.items() if kinds & bit]
+    return list(_NAMES_OF[kinds])
+
+
+# The names of every set of kinds, by its bits (512 short tuples): a report asks three times.
+_NAMES_OF = tuple(
+    tuple(name for name, bit in _KIND_BITS.items() if kinds & bit)
+    for kinds in range(1 << len(KIND_NAMES))
+)
 
 
 def _different_problems(kinds_a: int, kinds_b: int) -> bool:

@@ -15,6 +15,7 @@ from intake.adapters import books
 from intake.adapters.keys import MemoryKeys
 from intake.application.app import IntakeApplication
 from intake.bootstrap import bootstrap
+from intake.domain.duplicates import Indexed
 from intake.settings import IntakeSettings
 from shared.clock import FixedClock
 from shared.contracts import Channel, IntakeMessage, Location, Reporter
@@ -112,3 +113,20 @@ def test_a_batch_read_ahead_decides_and_writes_as_reads_per_report_do(
     assert {o[0] for o in outcomes(ahead, 100)} >= {"accepted", "duplicate", "held"}
     assert rows(ahead) == rows(per_report)
     assert rows(ahead)["persons"] == 3  # one key per reporter, made once
+
+
+def test_the_index_keys_read_at_once_are_those_read_key_by_key(
+    pair: tuple[IntakeApplication, IntakeApplication],
+) -> None:
+    table: Any = pair[0].books
+    for n in range(30):  # key "a" holds every entry, "b" every other, "c" every third
+        entry = Indexed(f"r-{n}", f"t-{n}", START + timedelta(minutes=n), ("air", "bocor"))
+        keys = [k for k, every in (("a", 1), ("b", 2), ("c", 3)) if n % every == 0]
+        table.db.run(table.index(entry, keys))
+    keys = ["c", "a", "b", "none", "a"]  # a key without rows, and one asked twice
+    since, until = START + timedelta(minutes=5), START + timedelta(minutes=20)
+    bounds = {"since": since.timestamp(), "until": until.timestamp(), "limit": 6}
+    at_once = table._keyed_at_once(["c", "a", "b", "none"], bounds)
+    assert at_once == table._keyed_in_chunks(keys, bounds)
+    assert [len(at_once[k]) for k in "abc"] == [6, 6, 5]  # bounded, the most recent first
+    assert at_once["a"][0] == ((START + timedelta(minutes=20)).timestamp(), "r-20")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import uuid
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -14,6 +15,7 @@ from eventsourcing.persistence import IntegrityError, Tracking
 from intake.adapters.keys import MemoryKeys
 from intake.application.app import IntakeApplication
 from intake.bootstrap import bootstrap
+from intake.domain.contacts import ContactState, contact_digest
 from intake.domain.identifiers import TrackingIdFormat
 from intake.settings import IntakeSettings
 from shared.clock import FixedClock
@@ -142,3 +144,22 @@ def test_the_held_queue_is_read_a_page_at_a_time_oldest_first(open_intake: Any) 
     assert [w.tracking_id for w in again.admin.held(2, 4)] == oldest_first[4:]
     assert again.admin.held(2, 5) == []
     assert [w.tracking_id for w in again.admin.held()] == oldest_first
+
+
+def test_a_batch_confirms_each_sms_contact_once_however_often_it_wrote(open_intake: Any) -> None:
+    app = open_intake()
+    contacts = app.vault.contacts
+    # numbers of this run alone: the contact table may outlive a test's event store
+    first, second = (f"0812{uuid.uuid4().int % 10**8:08d}" for _ in range(2))
+    known, fresh = (contact_digest(contacts.secret, f"phone:62{n[1:]}") for n in (first, second))
+    contacts.book.take(known, "2026-03-02", 3)  # a row already there: counted, unconfirmed
+    app.process_batch(
+        [
+            _message("a", HOLE, first, location=SPOT),
+            _message("b", "Sampah menumpuk di gang Sungai Miai belum diangkut", first),
+            _message("c", "Lampu jalan mati di Jl. Veteran sejak kemarin", second),
+        ],
+        Tracking("lapor.intake.v1:0", 3),
+    )
+    assert contacts.book.state(known) == ContactState(confirmed=True, day="2026-03-02", sent=1)
+    assert contacts.book.state(fresh) == ContactState(confirmed=True)

@@ -6,11 +6,14 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from intake_helpers import START, Feed, message
 
 from intake.adapters import books
 from intake.application.app import IntakeApplication
-from intake.application.dedup import indexed, own_keys
+from intake.application.dedup import DuplicateIndex, indexed, own_keys
+from intake.domain.duplicates import DuplicateRules, cell_of, kind_names, neighbourhood
 from intake.domain.report import Submission
 from shared.contracts import Location, Reporter
 
@@ -68,3 +71,45 @@ def test_reads_of_candidates_are_bounded_to_the_most_recent(
     feed(_report("again", WATER, 9, minutes=30, location=PLACE))
     old = app.intake_status("sms", "old").tracking_id
     assert app.intake_status("sms", "again").possible_duplicate_of != old  # not read: too old
+
+
+def _keys_spelt_out(entry: Any, radius_m: float) -> tuple[list[str], list[str]]:
+    """The rule as it was first written: made again for every report, nothing kept."""
+    kelurahan = entry.kelurahan.casefold() if entry.kelurahan else None
+    named = kind_names(entry.kinds)
+
+    def by_kind(place: str) -> list[str]:
+        return [f"{place}#{k}" for k in named] + [f"{place}#-"] if named else [f"{place}#*"]
+
+    places, own, search = [f"kel:{kelurahan}"] if kelurahan else [], [], []
+    if entry.latitude is not None and entry.longitude is not None:
+        row, col = cell_of(entry.latitude, entry.longitude)
+        own = [f"cell:{row}:{col}"]
+        cells = neighbourhood(entry.latitude, entry.longitude, radius_m)
+        search = [f"cell:{r}:{c}" for r, c in cells]
+        search += by_kind(f"kelnc:{kelurahan}") if kelurahan else []
+    else:
+        places += [f"kelnc:{kelurahan}"] if kelurahan else []
+        search = by_kind(f"kel:{kelurahan}") if kelurahan else []
+    own += [f"{p}#{k}" for p in places for k in [*(named or ["-"]), "*"]]
+    return own, search
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    kelurahan=st.one_of(
+        st.none(), st.sampled_from(["", "Kuin", "KUIN", "Straße", "İlir", "Pekapuran Raya"])
+    ),
+    text=st.sampled_from([WATER, NO_KIND, "lampu padam dan pohon tumbang, air keruh", "x"]),
+    located=st.booleans(),
+)
+def test_the_keys_kept_per_kelurahan_and_kinds_are_the_rule_spelt_out(
+    kelurahan: str | None, text: str, located: bool
+) -> None:
+    where = {"latitude": -3.31, "longitude": 114.59} if located else {}
+    entry = indexed("r", "t", _sub(text, kelurahan=kelurahan, **where))  # type: ignore[arg-type]
+    index = DuplicateIndex(None, DuplicateRules(50, 0.4, 0.2, timedelta(days=1)))  # type: ignore[arg-type]
+    for _ in range(2):  # asked again: the kept keys, as a copy the caller may change
+        own, search = own_keys(entry), index.search_keys(entry)
+        assert (own, search) == _keys_spelt_out(entry, 50)
+        own.append("x"), search.append("x")

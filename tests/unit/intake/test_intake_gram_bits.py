@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from intake.domain import duplicates
 from intake.domain.duplicates import Indexed, _GramCodes, content_words, jaccard
@@ -17,6 +19,7 @@ TEXTS = [
     "",
 ]
 AT = datetime(2026, 1, 1, tzinfo=UTC)
+WORDS = sorted({w for t in TEXTS for w in content_words(t)} | {"ab", "air", "airr"})
 
 
 def entry(text: str) -> Indexed:
@@ -42,3 +45,20 @@ def test_once_the_codes_run_out_an_entry_is_compared_by_its_sets(
     assert duplicates._similarity(second, first.slim()) == jaccard(first.grams, second.grams)
     assert duplicates._similarity(first.slim(), second) == jaccard(first.grams, second.grams)
     assert second.slim() is second  # without codes an entry keeps its set
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    texts=st.lists(
+        st.lists(st.sampled_from(WORDS), max_size=12).map(tuple), min_size=1, max_size=8
+    ),
+    limit=st.integers(min_value=0, max_value=120),
+)
+def test_an_entrys_trigrams_and_bits_made_word_by_word_are_those_of_its_whole_set(
+    texts: list[tuple[str, ...]], limit: int
+) -> None:
+    codes = _GramCodes(limit=limit, words=5)  # few codes and few kept words: both run out
+    for found in texts:
+        grams, bits = codes.of_words(found)
+        assert grams == frozenset(duplicates._grams(found))
+        assert bits == codes.bits(grams)  # None once a trigram has no code
