@@ -6,7 +6,7 @@ from collections.abc import Collection, Mapping
 from typing import Any
 
 from jinja2 import Template, nodes
-from jinja2.runtime import Context
+from jinja2.runtime import Context, Macro
 
 REQUIRED = ("subject", "body")
 OPTIONAL = ("short", "public")
@@ -26,12 +26,24 @@ class _Prepared:
     With `parts`, the template is compiled again with only those parts' `{% set %}` blocks and
     the imports they use: a message on one channel renders the two parts it sends, not all
     four. Each part's block is the same tree as in the whole template, so it renders the same
-    text; a template whose top level holds anything else renders whole.
+    text; a template whose top level holds anything else renders whole. The macros its
+    `{% from %}` tags import are bound once, not imported on each render (`_bind_imports`).
     """
 
-    __slots__ = ("blank", "environment", "eval_ctx", "globals", "globals_keys", "name", "root")
+    __slots__ = (
+        "blank",
+        "bound",
+        "environment",
+        "eval_ctx",
+        "globals",
+        "globals_keys",
+        "name",
+        "root",
+    )
 
-    def __init__(self, template: Template, blank: Collection[str] = ()) -> None:
+    def __init__(
+        self, template: Template, blank: Collection[str] = (), bound: Mapping[str, Any] = {}
+    ) -> None:
         self.root = template.root_render_func
         self.name = template.name
         self.environment = template.environment
@@ -39,6 +51,7 @@ class _Prepared:
         self.globals_keys = frozenset(template.globals)
         self.eval_ctx = nodes.EvalContext(template.environment, template.name)
         self.blank = dict.fromkeys(blank, "")  # the parts left out, as a missing part reads
+        self.bound = dict(bound)  # imported macros, bound once: over the values, as an import
 
     @classmethod
     def of(cls, template: Template, parts: Collection[str] | None = None) -> _Prepared | None:
@@ -53,16 +66,19 @@ class _Prepared:
         if any(True for _ in tree.find_all((nodes.EvalContextModifier, nodes.Extends))):
             return None
         pruned = None if parts is None else _pruned(tree, frozenset(parts))
-        if pruned is None:
+        bound = _bind_imports(pruned or tree, template)
+        if pruned is None and bound is None:
             return cls(template)
-        pruned.set_environment(env)
-        code = env.compile(pruned, template.name, template.filename)
+        lean = pruned or tree
+        lean.set_environment(env)
+        code = env.compile(lean, template.name, template.filename)
         alone = env.template_class.from_code(env, code, template.globals)
-        return cls(alone, blank=[part for part in PARTS if parts and part not in parts])
+        blank = [part for part in PARTS if pruned and parts and part not in parts]
+        return cls(alone, blank=blank, bound=bound or {})
 
     def context(self, values: Mapping[str, object]) -> Context:
         """A new context with these values over the globals (what `new_context` gives)."""
-        return _LeanContext(self, {**self.globals, **values})
+        return _LeanContext(self, {**self.globals, **values, **self.bound})
 
     def exported(self, values: Mapping[str, object]) -> dict[str, Any]:
         """Run the template; the names its top level sets and exports (what its module holds),
@@ -103,6 +119,92 @@ def _pruned(tree: nodes.Template, parts: frozenset[str]) -> nodes.Template | Non
     kept = [_imported(node, used) for node in imports]
     body: list[nodes.Node] = [node for node in kept if node.names]
     return nodes.Template(body + blocks, lineno=1)
+
+
+def _bind_imports(tree: nodes.Template, template: Template) -> dict[str, Any] | None:
+    """The macros the top-level `{% from ... import %}` tags import, bound once and their tags
+    taken out of the tree (None: none). Each render's import finds the same object: the
+    partial's default module, built once, as the partial has no global the template lacks.
+    A call whose text depends on nothing but its constant arguments (`pantau()`) becomes that
+    text."""
+    bound: dict[str, Any] = {}
+    pure: set[str] = set()
+    kept = []
+    for node in tree.body:
+        names = _imported_names(node, template)
+        if names is None:
+            kept.append(node)
+            continue
+        for alias, (macro, constant) in names.items():
+            bound[alias] = macro
+            pure.update([alias] if constant else [])
+    if not bound:
+        return None
+    tree.body = kept
+    if not nodes.EvalContext(template.environment, template.name).autoescape:
+        assigned = {n.name for n in tree.find_all(nodes.Name) if n.ctx != "load"}
+        for output in tree.find_all(nodes.Output):
+            output.nodes = [_folded(n, bound, pure - assigned) for n in output.nodes]
+    return bound
+
+
+def _imported_names(node: nodes.Node, template: Template) -> dict[str, tuple[Any, bool]] | None:
+    """What a `{% from "partial" import name %}` tag binds, as Jinja's import finds it on each
+    render, and whether each macro is pure; None for any other tag, or an import that may find
+    something else."""
+    if not isinstance(node, nodes.FromImport) or node.with_context:
+        return None
+    if not isinstance(node.template, nodes.Const) or not isinstance(node.template.value, str):
+        return None
+    env = template.environment
+    partial = env.get_template(node.template.value, template.name)
+    if not set(template.globals) <= set(partial.globals) or env.loader is None:
+        return None  # Jinja would build a module with the extra globals on each render
+    module = partial._get_default_module()
+    source = env.loader.get_source(env, partial.name or "")[0]
+    trees = {m.name: m for m in env.parse(source).find_all(nodes.Macro)}
+    found = {}
+    for entry in node.names:
+        name, alias = entry if isinstance(entry, tuple) else (entry, entry)
+        macro = getattr(module, name, None)
+        if not isinstance(macro, Macro) or name not in trees:
+            return None
+        found[alias] = (macro, _pure(trees[name], partial))
+    return found
+
+
+def _folded(node: nodes.Expr, bound: dict[str, Any], constant: set[str]) -> nodes.Expr:
+    """A call of a pure macro with constant arguments, as its text."""
+    if not (isinstance(node, nodes.Call) and isinstance(node.node, nodes.Name)):
+        return node
+    if node.node.name not in constant or node.dyn_args or node.dyn_kwargs:
+        return node
+    args, kwargs = node.args, node.kwargs
+    if not all(isinstance(a, nodes.Const) for a in (*args, *(k.value for k in kwargs))):
+        return node
+    values = {k.key: k.value.value for k in kwargs}  # type: ignore[attr-defined]
+    try:
+        text = bound[node.node.name](*(a.value for a in args), **values)  # type: ignore[attr-defined]
+    except Exception:
+        return node  # left to fail (or not) when it renders, as before
+    return nodes.Const(text, lineno=node.lineno) if type(text) is str else node
+
+
+PURE = (nodes.Macro, nodes.Output, nodes.TemplateData, nodes.Name, nodes.Const, nodes.CondExpr)
+
+
+def _pure(macro: nodes.Macro, partial: Template) -> bool:
+    """Whether a macro's text depends on its arguments alone: its body only outputs text,
+    constants, its parameters, string globals and choices between them."""
+    params = {arg.name for arg in macro.args}
+    for node in macro.find_all(nodes.Node):
+        if not isinstance(node, PURE):
+            return False
+        if not isinstance(node, nodes.Name) or node.ctx != "load" or node.name in params:
+            continue
+        if not isinstance(partial.globals.get(node.name), str):
+            return False
+    return True
 
 
 def _part_of(node: nodes.Node) -> str | None:
