@@ -9,6 +9,7 @@ from typing import Any
 from jinja2 import Environment, PackageLoader, StrictUndefined, Template, TemplateError
 from markupsafe import Markup, escape
 
+from notification.adapters.jinja_flat import Flat, escaped
 from notification.adapters.jinja_prepared import PARTS, REQUIRED, _Prepared
 from notification.application.ports import Rendered
 from shared.clock import WITA
@@ -44,7 +45,7 @@ def alinea(paragraphs: Iterable[str]) -> Markup:
     over them in the layout gave, without a filter call, an escape of its result and the
     loop's yields per paragraph."""
     return Markup(
-        "".join(["<p>" + str.replace(escape(p), "\n", "<br>\n") + "</p>\n" for p in paragraphs])
+        "".join(["<p>" + str.replace(escaped(p), "\n", "<br>\n") + "</p>\n" for p in paragraphs])
     )
 
 
@@ -106,6 +107,7 @@ class JinjaRenderer:
         self._env = env or template_environment()
         self._compiled: dict[str, Template] = {}  # the packaged templates do not change
         self._prepared: dict[tuple[str, tuple[str, ...] | None], _Prepared | None] = {}
+        self._flat: dict[str, Flat | None] = {}
 
     def _template(self, name: str) -> Template:
         """A template compiled once, kept at hand (no look-up through Jinja's cache per use)."""
@@ -130,6 +132,12 @@ class JinjaRenderer:
         return {p: getattr(module, p) for p in PARTS if hasattr(module, p)}
 
     def _page(self, name: str, values: dict[str, object]) -> str:
+        if name not in self._flat:
+            self._flat[name] = Flat.of(self._template(name))
+        flat = self._flat[name]
+        text = None if flat is None else flat.render(values)
+        if text is not None:
+            return text
         prepared = self._ready(name)
         if prepared is not None:
             return prepared.render(values)
