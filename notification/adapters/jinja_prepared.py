@@ -42,7 +42,10 @@ class _Prepared:
     )
 
     def __init__(
-        self, template: Template, blank: Collection[str] = (), bound: Mapping[str, Any] = {}
+        self,
+        template: Template,
+        blank: Collection[str] = (),
+        bound: Mapping[str, Any] | None = None,
     ) -> None:
         self.root = template.root_render_func
         self.name = template.name
@@ -51,7 +54,7 @@ class _Prepared:
         self.globals_keys = frozenset(template.globals)
         self.eval_ctx = nodes.EvalContext(template.environment, template.name)
         self.blank = dict.fromkeys(blank, "")  # the parts left out, as a missing part reads
-        self.bound = dict(bound)  # imported macros, bound once: over the values, as an import
+        self.bound = dict(bound or {})  # imported macros, bound once: over the values, as an import
 
     @classmethod
     def of(cls, template: Template, parts: Collection[str] | None = None) -> _Prepared | None:
@@ -74,7 +77,7 @@ class _Prepared:
         code = env.compile(lean, template.name, template.filename)
         alone = env.template_class.from_code(env, code, template.globals)
         blank = [part for part in PARTS if pruned and parts and part not in parts]
-        return cls(alone, blank=blank, bound=bound or {})
+        return cls(alone, blank=blank, bound=bound)
 
     def context(self, values: Mapping[str, object]) -> Context:
         """A new context with these values over the globals (what `new_context` gives)."""
