@@ -6,10 +6,11 @@ from collections.abc import Iterable, Mapping, MutableMapping
 from datetime import datetime
 from typing import Any
 
-from jinja2 import Environment, PackageLoader, StrictUndefined, Template, TemplateError, nodes
-from jinja2.runtime import Context
+from jinja2 import Environment, PackageLoader, StrictUndefined, Template, TemplateError
 from markupsafe import Markup, escape
 
+from notification.adapters.jinja_flat import Flat, escaped
+from notification.adapters.jinja_prepared import PARTS, REQUIRED, _Prepared
 from notification.application.ports import Rendered
 from shared.clock import WITA
 from shared.contracts import STATUS_LINK_MARK
@@ -18,8 +19,6 @@ BULAN = (
     "Januari", "Februari", "Maret", "April", "Mei", "Juni",
     "Juli", "Agustus", "September", "Oktober", "November", "Desember",
 )  # fmt: skip
-REQUIRED = ("subject", "body")
-OPTIONAL = ("short", "public")
 HTML_LAYOUT = "_email.html.j2"
 
 
@@ -46,7 +45,7 @@ def alinea(paragraphs: Iterable[str]) -> Markup:
     over them in the layout gave, without a filter call, an escape of its result and the
     loop's yields per paragraph."""
     return Markup(
-        "".join(["<p>" + str.replace(escape(p), "\n", "<br>\n") + "</p>\n" for p in paragraphs])
+        "".join(["<p>" + str.replace(escaped(p), "\n", "<br>\n") + "</p>\n" for p in paragraphs])
     )
 
 
@@ -101,81 +100,14 @@ def template_environment() -> Environment:
     return env
 
 
-class _Prepared:
-    """One template's render state that is the same on every render, taken once.
-
-    Jinja's `make_module` and `render` build it anew each time (the globals copied into a new
-    context, an evaluation context asking the autoescape rule for the name, the globals' key
-    set, the blocks' lists, a module object for the exported names): for a template without
-    blocks, whose evaluation context nothing changes, the render needs only a fresh parent
-    mapping, the variables it sets and the names it exports. A test renders every template
-    both ways and finds the same text.
-    """
-
-    __slots__ = ("environment", "eval_ctx", "globals", "globals_keys", "name", "root")
-
-    def __init__(self, template: Template) -> None:
-        self.root = template.root_render_func
-        self.name = template.name
-        self.environment = template.environment
-        self.globals = dict(template.globals)
-        self.globals_keys = frozenset(template.globals)
-        self.eval_ctx = nodes.EvalContext(template.environment, template.name)
-
-    @classmethod
-    def of(cls, template: Template) -> _Prepared | None:
-        """The prepared state, or None for a template that needs Jinja's own way (blocks,
-        inheritance, or a tag that changes the evaluation context while it renders)."""
-        env = template.environment
-        if template.blocks or template.filename is None or env.loader is None:
-            return None
-        source = env.loader.get_source(env, template.name or "")[0]
-        tree = env.parse(source, template.name, template.filename)
-        if any(True for _ in tree.find_all((nodes.EvalContextModifier, nodes.Extends))):
-            return None
-        return cls(template)
-
-    def context(self, values: Mapping[str, object]) -> Context:
-        """A new context with these values over the globals (what `new_context` gives)."""
-        return _LeanContext(self, {**self.globals, **values})
-
-    def exported(self, values: Mapping[str, object]) -> dict[str, Any]:
-        """Run the template; the names its top level sets and exports (what its module holds)."""
-        context = self.context(values)
-        for _ in self.root(context):  # the text outside the `{% set %}` blocks is not used
-            pass
-        return context.get_exported()
-
-    def render(self, values: Mapping[str, object]) -> str:
-        """The template's text (what `Template.render` gives)."""
-        try:
-            return self.environment.concat(self.root(self.context(values)))  # type: ignore[attr-defined]
-        except Exception:
-            self.environment.handle_exception()
-            raise  # handle_exception raises; for the type checker
-
-
-class _LeanContext(Context):
-    """Jinja's context, its fixed parts shared from the prepared template instead of built."""
-
-    def __init__(self, prepared: _Prepared, parent: dict[str, Any]) -> None:
-        self.parent = parent
-        self.vars = {}
-        self.environment = prepared.environment
-        self.eval_ctx = prepared.eval_ctx
-        self.exported_vars = set()
-        self.name = prepared.name
-        self.globals_keys = prepared.globals_keys  # type: ignore[assignment]
-        self.blocks = {}
-
-
 class JinjaRenderer:
     """Renders a template's parts (each a `{% set %}` block) and the e-mail's HTML part."""
 
     def __init__(self, env: Environment | None = None) -> None:
         self._env = env or template_environment()
         self._compiled: dict[str, Template] = {}  # the packaged templates do not change
-        self._prepared: dict[str, _Prepared | None] = {}
+        self._prepared: dict[tuple[str, tuple[str, ...] | None], _Prepared | None] = {}
+        self._flat: dict[str, Flat | None] = {}
 
     def _template(self, name: str) -> Template:
         """A template compiled once, kept at hand (no look-up through Jinja's cache per use)."""
@@ -184,42 +116,61 @@ class JinjaRenderer:
             found = self._compiled[name] = self._env.get_template(name)
         return found
 
-    def _ready(self, name: str) -> _Prepared | None:
-        if name not in self._prepared:
-            self._prepared[name] = _Prepared.of(self._template(name))
-        return self._prepared[name]
+    def _ready(self, name: str, parts: tuple[str, ...] | None = None) -> _Prepared | None:
+        key = (name, parts)
+        if key not in self._prepared:
+            self._prepared[key] = _Prepared.of(self._template(name), parts)
+        return self._prepared[key]
 
-    def _parts(self, name: str, context: Mapping[str, object]) -> dict[str, Any]:
-        prepared = self._ready(name)
+    def _parts(
+        self, name: str, context: Mapping[str, object], parts: tuple[str, ...] | None
+    ) -> dict[str, Any]:
+        prepared = self._ready(name, parts)
         if prepared is not None:
             return prepared.exported(context)
         module = self._template(name).make_module(dict(context))
-        return {p: getattr(module, p) for p in (*REQUIRED, *OPTIONAL) if hasattr(module, p)}
+        return {p: getattr(module, p) for p in PARTS if hasattr(module, p)}
 
     def _page(self, name: str, values: dict[str, object]) -> str:
+        if name not in self._flat:
+            self._flat[name] = Flat.of(self._template(name))
+        flat = self._flat[name]
+        text = None if flat is None else flat.render(values)
+        if text is not None:
+            return text
         prepared = self._ready(name)
         if prepared is not None:
             return prepared.render(values)
         return self._template(name).render(values)
 
     def render(
-        self, template: str, context: Mapping[str, object], *, html: bool = False
+        self,
+        template: str,
+        context: Mapping[str, object],
+        *,
+        html: bool = False,
+        parts: tuple[str, ...] | None = None,
     ) -> Rendered:
-        """The parts of one template, rendered with the given values; the HTML part only when
-        asked (e-mail)."""
-        found = self._parts(f"{template}.j2", context)
+        """The parts of one template, rendered with the given values (only `parts`, when
+        given: the others empty); the HTML part only when asked (e-mail), with the subject and
+        body it is made of."""
+        if html and parts is not None:
+            parts = (*parts, *(p for p in REQUIRED if p not in parts))
+        found = self._parts(f"{template}.j2", context, parts)
         missing = [part for part in REQUIRED if part not in found]
         if missing:
             raise TemplateError(f"template {template} does not set {', '.join(missing)}")
-        parts = {p: str(found.get(p, "")).strip() for p in (*REQUIRED, *OPTIONAL)}
+        text = {
+            p: str(found.get(p, "")).strip() if parts is None or p in parts else "" for p in PARTS
+        }
         if not html:
-            return Rendered(**parts)
+            return Rendered(**text)
         values: dict[str, object] = {
-            "subject": parts["subject"],
-            "paragraphs": [p.strip() for p in parts["body"].split("\n\n") if p.strip()],
+            "subject": text["subject"],
+            "paragraphs": [p.strip() for p in text["body"].split("\n\n") if p.strip()],
             "tracking_id": context.get("tracking_id", ""),
         }
-        return Rendered(**parts, html=self._page(HTML_LAYOUT, values).strip())
+        return Rendered(**text, html=self._page(HTML_LAYOUT, values).strip())
 
     def template_names(self) -> list[str]:
         """The message templates available (partials starting with "_" excluded)."""

@@ -25,6 +25,12 @@ DEFAULTS: Mapping[str, object] = {
 }
 # A reporter's personal status link, as the SMS counts it: the adapter puts it where the mark is.
 STATUS_LINK_CHARS = 45
+# The parts a draft on each channel reads (the rest are not rendered).
+PLAIN = ("subject", "body")
+SENT: Mapping[Channel, tuple[str, ...]] = {
+    Channel.SMS: ("subject", "short"),
+    Channel.TWITTER: ("subject", "public"),
+}
 # The first message to a contact typed into a form says how to stop them (issue H).
 FIRST_MESSAGE = "CaseOpened"
 
@@ -184,7 +190,10 @@ class Composer:
     ) -> Draft:
         """Render one template for one recipient, within their channel's limits."""
         channel = address.channel
-        rendered = self._renderer.render(template, context, html=channel == Channel.EMAIL)
+        parts = SENT.get(channel, PLAIN)
+        rendered = self._renderer.render(
+            template, context, html=channel == Channel.EMAIL, parts=parts
+        )
         subject, text, html = rendered.subject, rendered.body, rendered.html
         if channel == Channel.SMS:
             text = self._fit(template, context, "short", self._sms_excess, rendered.short)
@@ -204,6 +213,6 @@ class Composer:
         """The part, already rendered as `first`, shortened to the limit if it is over."""
 
         def render(values: Mapping[str, object]) -> str:
-            return str(getattr(self._renderer.render(template, values), part))
+            return str(getattr(self._renderer.render(template, values, parts=(part,)), part))
 
         return fit(render, context, limit, first)

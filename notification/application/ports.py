@@ -33,9 +33,15 @@ class Renderer(Protocol):
     """Renders one named message template with the given values."""
 
     def render(
-        self, template: str, context: Mapping[str, object], *, html: bool = False
+        self,
+        template: str,
+        context: Mapping[str, object],
+        *,
+        html: bool = False,
+        parts: tuple[str, ...] | None = None,
     ) -> Rendered:
-        """The template's parts; its HTML part only when `html` (e-mail alone has one)."""
+        """The template's parts (only `parts` when given, the others empty); its HTML part
+        only when `html` (e-mail alone has one)."""
         ...
 
 

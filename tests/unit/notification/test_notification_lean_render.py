@@ -31,7 +31,7 @@ class JinjasOwnWay(JinjaRenderer):
     """The renderer with no template prepared: every render through Jinja's `make_module` and
     `Template.render`, as before."""
 
-    def _ready(self, name: str) -> _Prepared | None:
+    def _ready(self, name: str, parts: tuple[str, ...] | None = None) -> _Prepared | None:
         return None
 
 
@@ -44,10 +44,15 @@ class BothWays(JinjaRenderer):
         self.renders: list[Render] = []
 
     def render(
-        self, template: str, context: Mapping[str, object], *, html: bool = False
+        self,
+        template: str,
+        context: Mapping[str, object],
+        *,
+        html: bool = False,
+        parts: tuple[str, ...] | None = None,
     ) -> Rendered:
-        ours = super().render(template, context, html=html)
-        theirs = self.stock.render(template, context, html=html)
+        ours = super().render(template, context, html=html, parts=parts)
+        theirs = self.stock.render(template, context, html=html, parts=parts)
         self.renders.append((template, html, ours, theirs))
         return ours
 

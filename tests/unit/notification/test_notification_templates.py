@@ -146,9 +146,9 @@ class CountingRenderer(JinjaRenderer):
         super().__init__()
         self.calls: list[bool] = []
 
-    def render(self, template: str, context: Any, *, html: bool = False) -> Any:
+    def render(self, template: str, context: Any, *, html: bool = False, parts: Any = None) -> Any:
         self.calls.append(html)
-        return super().render(template, context, html=html)
+        return super().render(template, context, html=html, parts=parts)
 
 
 @pytest.mark.parametrize(
