@@ -17,7 +17,8 @@ from operator import itemgetter
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import Connection, bindparam, select
+from sqlalchemy import Connection, Result, Uuid, any_, bindparam, select
+from sqlalchemy.dialects import postgresql
 
 from tracking.adapters.bulk import Converted, write_rows, write_values
 from tracking.adapters.moderation_rows import MODERATION_CHANGES, act_row, public_face
@@ -77,18 +78,34 @@ def project_all(conn: Connection, events: Sequence[Any]) -> None:
 
 
 # Built once: SQLAlchemy then reuses its compiled form (a new select per batch is compiled and
-# keyed again each time).
+# keyed again each time). On PostgreSQL the ids go as one array (`= ANY(:ids)`, as
+# `shared.tables.read_in` does for the event store's tables): one text whatever their number,
+# where an expanding IN list is rendered again on every call and makes a new text per length.
 _SELECT_CASES = select(cases).where(cases.c.report_id.in_(bindparam("ids", expanding=True)))
+_SELECT_CASES_ANY = select(cases).where(
+    cases.c.report_id == any_(bindparam("ids", type_=postgresql.ARRAY(Uuid)))
+)
 
 
 def _load(conn: Connection, ids: set[UUID]) -> dict[UUID, Row]:
+    if not ids:
+        return {}
+    if conn.dialect.name == "postgresql":
+        return _rows(conn.execute(_SELECT_CASES_ANY, {"ids": list(ids)}))
     found: dict[UUID, Row] = {}
     wanted = list(ids)
     for start in range(0, len(wanted), _IN_CHUNK):
         chunk = wanted[start : start + _IN_CHUNK]
-        for row in conn.execute(_SELECT_CASES, {"ids": chunk}):
-            found[row.report_id] = dict(row._mapping)
+        found.update(_rows(conn.execute(_SELECT_CASES, {"ids": chunk})))
     return found
+
+
+def _rows(result: Result[Any]) -> dict[UUID, Row]:
+    """Each case row read, as a dict, by its id (fetched at once: iterating fetches one by one,
+    and a row's mapping view costs more than zipping its values with the names)."""
+    names = tuple(result.keys())
+    rows = (dict(zip(names, values, strict=True)) for values in result.all())
+    return {row["report_id"]: row for row in rows}
 
 
 def _apply(rows: dict[UUID, Row], event: Case.Event) -> Row:

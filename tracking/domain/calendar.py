@@ -26,11 +26,16 @@ def add_working_days(
     if moment.tzinfo is None:
         raise NaiveDatetime(f"{moment.isoformat()} carries no time zone")
     local = moment.astimezone(zone)
-    try:
-        day = _working_day_from(local.date(), days, holidays)  # type: ignore[arg-type]
-    except TypeError:  # an unhashable calendar (a plain set): counted each time
-        day = _working_day_from.__wrapped__(local.date(), days, holidays)
+    day = working_day_from(local.date(), days, holidays)
     return datetime.combine(day, local.time(), tzinfo=zone)
+
+
+def working_day_from(start: date, days: int, holidays: Container[date]) -> date:
+    """The day `days` working days after `start` (before it when negative)."""
+    try:
+        return _working_day_from(start, days, holidays)  # type: ignore[arg-type]
+    except TypeError:  # an unhashable calendar (a plain set): counted each time
+        return _working_day_from.__wrapped__(start, days, holidays)
 
 
 @lru_cache(maxsize=4096)

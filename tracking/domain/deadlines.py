@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Container
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, tzinfo
 
-from tracking.domain.calendar import add_working_days
+from tracking.domain.calendar import NaiveDatetime, add_working_days, working_day_from
 from tracking.domain.status import Step
 
 
@@ -30,6 +30,9 @@ def restarts(deadline: Deadline | None, step: str | None, due_at: datetime | Non
     return (deadline.step, deadline.due_at) != (step, due_at)
 
 
+_DAYS_KEPT = 4096  # start days and limits remembered per policy (a few per working day)
+
+
 @dataclass(frozen=True)
 class DeadlinePolicy:
     """Working-day limits per step on one holiday calendar, in one time zone."""
@@ -43,6 +46,11 @@ class DeadlinePolicy:
     reply_days: int = 10
     escalation_grace_days: int = 2
     resolution_classes: tuple[int, ...] = (14, 60)
+    # (local start day, working days) -> (due day, warning day): every case event with a
+    # deadline asks, mostly for the same few days. Not part of the policy's value.
+    _days: dict[tuple[date, int], tuple[date, date]] = field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )
 
     def days_for(self, step: Step) -> int:
         """The working days a step may take (resolution: the default class)."""
@@ -54,11 +62,31 @@ class DeadlinePolicy:
         }[step]
 
     def deadline(self, step: Step, start: datetime, days: int | None = None) -> Deadline:
-        """The deadline of a step that starts at `start` (`days` overrides the step's limit)."""
+        """The deadline of a step that starts at `start` (`days` overrides the step's limit).
+
+        The same local time on the due day, and `warn_days` working days before it (what
+        `add_working_days` gives from `start`, then from the due moment)."""
         limit = self.days_for(step) if days is None else days
-        due = add_working_days(start, limit, self.holidays, self.zone)
-        warn = add_working_days(due, -self.warn_days, self.holidays, self.zone)
-        return Deadline(step=step.value, due_at=due, warn_at=warn)
+        if start.tzinfo is None:
+            raise NaiveDatetime(f"{start.isoformat()} carries no time zone")
+        local = start.astimezone(self.zone)
+        due_day, warn_day = self._due_and_warn_days(local.date(), limit)
+        clock, zone = local.time(), self.zone
+        return Deadline(
+            step=step.value,
+            due_at=datetime.combine(due_day, clock, tzinfo=zone),
+            warn_at=datetime.combine(warn_day, clock, tzinfo=zone),
+        )
+
+    def _due_and_warn_days(self, start: date, limit: int) -> tuple[date, date]:
+        found = self._days.get((start, limit))
+        if found is None:
+            due = working_day_from(start, limit, self.holidays)
+            found = (due, working_day_from(due, -self.warn_days, self.holidays))
+            if len(self._days) >= _DAYS_KEPT:
+                self._days.clear()
+            self._days[(start, limit)] = found
+        return found
 
     def escalation_at(self, due_at: datetime) -> datetime:
         """When a missed deadline escalates: the grace in working days after it."""
