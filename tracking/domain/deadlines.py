@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Container
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime, tzinfo
 
 from tracking.domain.calendar import NaiveDatetime, add_working_days, working_day_from
@@ -30,9 +30,6 @@ def restarts(deadline: Deadline | None, step: str | None, due_at: datetime | Non
     return (deadline.step, deadline.due_at) != (step, due_at)
 
 
-_DAYS_KEPT = 4096  # start days and limits remembered per policy (a few per working day)
-
-
 @dataclass(frozen=True)
 class DeadlinePolicy:
     """Working-day limits per step on one holiday calendar, in one time zone."""
@@ -46,11 +43,6 @@ class DeadlinePolicy:
     reply_days: int = 10
     escalation_grace_days: int = 2
     resolution_classes: tuple[int, ...] = (14, 60)
-    # (local start day, working days) -> (due day, warning day): every case event with a
-    # deadline asks, mostly for the same few days. Not part of the policy's value.
-    _days: dict[tuple[date, int], tuple[date, date]] = field(
-        default_factory=dict, init=False, repr=False, compare=False
-    )
 
     def days_for(self, step: Step) -> int:
         """The working days a step may take (resolution: the default class)."""
@@ -70,23 +62,14 @@ class DeadlinePolicy:
         if start.tzinfo is None:
             raise NaiveDatetime(f"{start.isoformat()} carries no time zone")
         local = start.astimezone(self.zone)
-        due_day, warn_day = self._due_and_warn_days(local.date(), limit)
+        due_day = working_day_from(local.date(), limit, self.holidays)  # kept per day there
+        warn_day = working_day_from(due_day, -self.warn_days, self.holidays)
         clock, zone = local.time(), self.zone
         return Deadline(
             step=step.value,
             due_at=datetime.combine(due_day, clock, tzinfo=zone),
             warn_at=datetime.combine(warn_day, clock, tzinfo=zone),
         )
-
-    def _due_and_warn_days(self, start: date, limit: int) -> tuple[date, date]:
-        found = self._days.get((start, limit))
-        if found is None:
-            due = working_day_from(start, limit, self.holidays)
-            found = (due, working_day_from(due, -self.warn_days, self.holidays))
-            if len(self._days) >= _DAYS_KEPT:
-                self._days.clear()
-            self._days[(start, limit)] = found
-        return found
 
     def escalation_at(self, due_at: datetime) -> datetime:
         """When a missed deadline escalates: the grace in working days after it."""
