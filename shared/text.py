@@ -13,9 +13,9 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
-from pydantic import GetCoreSchemaHandler, GetJsonSchemaHandler
+from pydantic import BaseModel, GetCoreSchemaHandler, GetJsonSchemaHandler
 from pydantic.json_schema import JsonSchemaValue
 from pydantic_core import CoreSchema, PydanticCustomError, core_schema
 
@@ -23,6 +23,15 @@ REPLACEMENT = "\ufffd"
 # Validation context of a record from a lapor producer (an internal topic): its texts kept the
 # rule where they entered, so the rule is not run again on every hop (`shared.messaging.codec`).
 RULED = {"ruled": True}
+M = TypeVar("M", bound=BaseModel)
+
+
+def recorded(contract: type[M], /, **fields: Any) -> M:
+    """A contract event of what a service recorded: its texts kept the text rule where they
+    entered (intake's topic, the APIs, a body's actions topic) or are the service's own, so the
+    rule is not run again on this hop (`RULED`); every type is still checked."""
+    return contract.model_validate(fields, context=RULED)
+
 
 _NONCHARACTERS = "\ufdd0-\ufdef" + "".join(
     f"{chr(plane << 16 | 0xFFFE)}{chr(plane << 16 | 0xFFFF)}" for plane in range(17)

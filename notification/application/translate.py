@@ -10,7 +10,7 @@ from shared import topics
 from shared.contracts import OutboundMessage
 from shared.messaging.relay import Outgoing
 from shared.processing import derived_id
-from shared.text import RULED
+from shared.text import recorded
 
 
 def translate(domain_event: object) -> list[Outgoing]:
@@ -42,7 +42,10 @@ def _outgoing(
     domain_event: Notification.Event, sent: dict[str, Any], attempt: int, at: datetime
 ) -> Outgoing:
     address = sent["address"]
-    message = _ruled(
+    # the templates' own words and values that kept the text rule where they entered (a test
+    # over every template and channel proves the rule would change nothing)
+    message = recorded(
+        OutboundMessage,
         event_id=derived_id(domain_event.originator_id, domain_event.originator_version, 0),
         occurred_at=at,
         report_id=sent["report_id"],
@@ -57,12 +60,3 @@ def _outgoing(
         attempt=attempt,
     )
     return Outgoing(topics.outbound_topic(message.channel), str(message.report_id), message)
-
-
-def _ruled(**fields: Any) -> OutboundMessage:
-    """The message as this service rendered it. Its texts are the templates' own words and
-    values that kept the text rule where they entered (intake's topic, the APIs, a body's
-    actions topic), so the rule is not run again on this hop (`shared.text.RULED`); every type
-    is still checked (a test over every template and channel proves the rule would change
-    nothing)."""
-    return OutboundMessage.model_validate(fields, context=RULED)

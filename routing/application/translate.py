@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 from functools import singledispatch
-from typing import Any, TypeVar
+from typing import Any
 from uuid import UUID
 
 from routing.domain.disposition import Disposition
 from shared import topics
 from shared.contracts import (
-    IntegrationEvent,
     ReportAwaitingTriage,
     ReportDisposed,
     ReportEscalated,
@@ -18,9 +17,7 @@ from shared.contracts import (
 )
 from shared.messaging.relay import Outgoing
 from shared.processing import derived_id
-from shared.text import RULED
-
-E = TypeVar("E", bound=IntegrationEvent)
+from shared.text import recorded
 
 
 @singledispatch
@@ -32,7 +29,7 @@ def translate(domain_event: object) -> list[Outgoing]:
 @translate.register(Disposition.Routed)
 @translate.register(Disposition.Disposed)
 def _disposed(event: Disposition.Disposed | Disposition.Routed) -> list[Outgoing]:
-    disposed = _ruled(
+    disposed = recorded(
         ReportDisposed,
         **_header(event),
         skpd_code=event.skpd_code,
@@ -52,7 +49,7 @@ def _disposed(event: Disposition.Disposed | Disposition.Routed) -> list[Outgoing
 
 @translate.register
 def _(event: Disposition.Escalated) -> list[Outgoing]:
-    escalated = _ruled(
+    escalated = recorded(
         ReportEscalated,
         **_header(event),
         reason=event.reason,
@@ -68,7 +65,7 @@ def _(event: Disposition.Escalated) -> list[Outgoing]:
 
 @translate.register
 def _(event: Disposition.Redisposed) -> list[Outgoing]:
-    redisposed = _ruled(
+    redisposed = recorded(
         ReportRedisposed,
         **_header(event),
         from_code=event.from_code,
@@ -87,20 +84,13 @@ def _(event: Disposition.Redisposed) -> list[Outgoing]:
 @translate.register(Disposition.Triaged)
 @translate.register(Disposition.SentToTriage)
 def _awaiting(event: Disposition.SentToTriage | Disposition.Triaged) -> list[Outgoing]:
-    awaiting = _ruled(
+    awaiting = recorded(
         ReportAwaitingTriage,
         **_header(event),
         reason=event.reason,
         candidates=[{"code": c["code"], "score": c["score"]} for c in event.candidates],
     )
     return [Outgoing(topics.DISPOSITIONS, str(event.report_id), awaiting)]
-
-
-def _ruled(contract: type[E], **fields: Any) -> E:
-    """A contract event of what this service recorded. Its texts kept the text rule where they
-    entered (intake's topic, the admin's API, a body's actions topic) or are the router's own,
-    so the rule is not run again on this hop (`shared.text.RULED`); every type is still checked."""
-    return contract.model_validate(fields, context=RULED)
 
 
 def _actor(
@@ -121,7 +111,7 @@ def _routed(
     index: int = 1,
 ) -> Outgoing:
     """What the body sees on its own topic: the report, never the reporter (rahasia or not)."""
-    routed = _ruled(
+    routed = recorded(
         ReportRouted,
         event_id=_event_id(event, index),
         occurred_at=event.at,

@@ -14,7 +14,7 @@ from shared import contracts as c
 from shared import topics
 from shared.messaging.relay import Outgoing
 from shared.processing import derived_id
-from shared.text import RULED
+from shared.text import recorded
 from tracking.domain.case import Case
 
 E = TypeVar("E", bound=Case.Event)
@@ -66,17 +66,11 @@ def _publishes(
 
     def register(own_fields: Callable[[E], dict[str, Any]]) -> None:
         CONTRACTS[domain] = contract
-        _contract.register(domain, lambda event: _ruled(contract, common(event), own_fields(event)))
+        _contract.register(
+            domain, lambda event: recorded(contract, **common(event), **own_fields(event))
+        )
 
     return register
-
-
-def _ruled(contract: type[c.CaseEvent], fields: dict[str, Any], own: dict[str, Any]) -> c.CaseEvent:
-    """The contract of a recorded case event. Its texts kept the text rule where they entered
-    (intake's topic, routing's, a body's actions topic, the desk's API) or are tracking's own,
-    so the rule is not run again on this hop (`shared.text.RULED`); every type is still checked."""
-    fields.update(own)
-    return contract.model_validate(fields, context=RULED)
 
 
 def _nothing(event: Case.Event) -> dict[str, Any]:
